@@ -1,0 +1,12 @@
+/* Facts about the current task that several tools report. */
+#ifndef SONDE_TASK_BPF_H
+#define SONDE_TASK_BPF_H
+
+static __always_inline __u32 sonde_current_ppid(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, real_parent, tgid);
+}
+
+#endif

@@ -1,0 +1,217 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "evloop.h"
+#include "log.h"
+
+enum { EV_RING, EV_SIGNAL, EV_DURATION, EV_TICK, EV_STDOUT };
+
+static sigset_t stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	return set;
+}
+
+void evloop_signals_init(void)
+{
+	sigset_t set = stop_signals();
+
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+uint64_t evloop_lost(struct bpf_object *obj)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, "lost_events");
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t sum = 0, *vals;
+	__u32 key = 0;
+
+	if (!map || ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(map), &key, vals))
+		for (int i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+static int add_fd(int ep, int fd, uint32_t events, uint64_t tag)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static int timer_fd(uint64_t first_ms, uint64_t every_ms)
+{
+	struct itimerspec its = {
+		.it_value = { first_ms / 1000, (first_ms % 1000) * 1000000 },
+		.it_interval = { every_ms / 1000, (every_ms % 1000) * 1000000 },
+	};
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+
+	if (fd >= 0 && timerfd_settime(fd, 0, &its, NULL)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A pipe or socket on stdout reports EPOLLERR when its reader is gone. */
+static bool stdout_pollable(void)
+{
+	struct stat st;
+
+	return !fstat(STDOUT_FILENO, &st) && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+struct loop {
+	int ep, sig, dur, tick;
+	struct ring_buffer *rb;
+	uint64_t lost_seen;
+};
+
+static void report_lost(const struct evloop_cfg *cfg, struct loop *l)
+{
+	uint64_t lost = evloop_lost(cfg->obj);
+
+	if (lost > l->lost_seen)
+		log_err("lost %llu events", (unsigned long long)(lost - l->lost_seen));
+	l->lost_seen = lost;
+}
+
+static int setup(const struct evloop_cfg *cfg, struct loop *l)
+{
+	sigset_t set = stop_signals();
+	struct bpf_map *events;
+	int err;
+
+	l->ep = epoll_create1(EPOLL_CLOEXEC);
+	l->sig = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (l->ep < 0 || l->sig < 0)
+		return -errno;
+	err = add_fd(l->ep, l->sig, EPOLLIN, EV_SIGNAL);
+	if (!err && cfg->on_event) {
+		events = bpf_object__find_map_by_name(cfg->obj, "events");
+		if (!events)
+			return -ENOENT;
+		l->rb = ring_buffer__new(bpf_map__fd(events), cfg->on_event, cfg->ctx, NULL);
+		if (!l->rb)
+			return -errno;
+		err = add_fd(l->ep, ring_buffer__epoll_fd(l->rb), EPOLLIN, EV_RING);
+	}
+	if (!err && cfg->duration_s) {
+		l->dur = timer_fd(cfg->duration_s * 1000ULL, 0);
+		err = l->dur < 0 ? -errno : add_fd(l->ep, l->dur, EPOLLIN, EV_DURATION);
+	}
+	if (!err && cfg->interval_ms && cfg->on_tick) {
+		l->tick = timer_fd(cfg->interval_ms, cfg->interval_ms);
+		err = l->tick < 0 ? -errno : add_fd(l->ep, l->tick, EPOLLIN, EV_TICK);
+	}
+	if (!err && stdout_pollable())
+		err = add_fd(l->ep, STDOUT_FILENO, 0, EV_STDOUT);
+	return err;
+}
+
+static void teardown(struct loop *l)
+{
+	ring_buffer__free(l->rb);
+	for (int *fd = &l->ep; fd <= &l->tick; fd++)
+		if (*fd >= 0)
+			close(*fd);
+}
+
+static int drain(const struct evloop_cfg *cfg, struct loop *l)
+{
+	int n = l->rb ? ring_buffer__consume(l->rb) : 0;
+
+	if (n < 0)
+		return n;
+	return cfg->out ? out_flush(cfg->out) : 0;
+}
+
+static int tick(const struct evloop_cfg *cfg, struct loop *l, uint32_t *ticks)
+{
+	uint64_t expirations;
+	int err;
+
+	if (read(l->tick, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+		return -errno;
+	err = cfg->on_tick(cfg->ctx);
+	if (!err && cfg->out)
+		err = out_flush(cfg->out);
+	report_lost(cfg, l);
+	if (!err && cfg->count && ++*ticks >= cfg->count)
+		return 1;
+	return err;
+}
+
+int evloop_run(const struct evloop_cfg *cfg)
+{
+	struct loop l = { .ep = -1, .sig = -1, .dur = -1, .tick = -1 };
+	uint32_t ticks = 0;
+	int err;
+
+	err = setup(cfg, &l);
+	if (err) {
+		log_err("cannot set up the event loop: %s", strerror(-err));
+		goto out;
+	}
+	/* Whatever the header or the tool wrote so far goes out now. */
+	if (cfg->out && (err = out_flush(cfg->out)))
+		goto out;
+	log_debug("tracing; Ctrl-C to stop");
+	for (;;) {
+		struct epoll_event evs[8];
+		int n = epoll_wait(l.ep, evs, 8, -1);
+		bool stop = false;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		for (int i = 0; i < n && !err && !stop; i++) {
+			switch (evs[i].data.u64) {
+			case EV_RING:
+				err = drain(cfg, &l);
+				break;
+			case EV_TICK:
+				err = tick(cfg, &l, &ticks);
+				stop = err == 1;
+				break;
+			case EV_STDOUT:
+				err = -EPIPE;
+				break;
+			default: /* a stop signal or the end of --duration */
+				stop = true;
+				break;
+			}
+		}
+		if (err || stop)
+			break;
+	}
+	if (err == 1)
+		err = 0;
+	/* Events already in the buffer when the loop ends are still shown. */
+	if (!err)
+		err = drain(cfg, &l);
+out:
+	if (err != -EPIPE)
+		report_lost(cfg, &l);
+	teardown(&l);
+	return err;
+}

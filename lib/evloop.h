@@ -1,0 +1,36 @@
+/* The event loop every tool runs: epoll over the "events" ring buffer, a
+ * signalfd for SIGINT/SIGTERM, timerfds for --duration and interval ticks,
+ * and the reader of stdout going away. Lost events (the "lost_events"
+ * per-CPU counter the BPF side bumps) are reported on stderr. */
+#ifndef SONDE_EVLOOP_H
+#define SONDE_EVLOOP_H
+
+#include <stdint.h>
+#include <bpf/libbpf.h>
+#include "out.h"
+
+struct evloop_cfg {
+	struct bpf_object *obj;
+	/* Called per ring-buffer record; NULL for tools without one. Returns 0,
+	 * or a negative errno that ends the loop. */
+	ring_buffer_sample_fn on_event;
+	/* Called every interval_ms (and once at the end when final_tick);
+	 * returns 0 or a negative errno. */
+	int (*on_tick)(void *ctx);
+	void *ctx;
+	struct out *out;
+	uint32_t duration_s; /* 0: until a signal */
+	uint32_t interval_ms;
+	uint32_t count;	     /* ticks before stopping; 0: unlimited */
+};
+
+/* Blocks SIGINT/SIGTERM (they are read from a signalfd) and ignores SIGPIPE
+ * (a closed stdout shows as EPIPE). Called once, early, by sonde_parse(). */
+void evloop_signals_init(void);
+/* 0 when stopped by a signal, --duration or count; -EPIPE when stdout's
+ * reader went away; otherwise -errno. */
+int evloop_run(const struct evloop_cfg *cfg);
+/* Sum of the "lost_events" per-CPU counter. */
+uint64_t evloop_lost(struct bpf_object *obj);
+
+#endif

@@ -1,0 +1,169 @@
+#include <errno.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include "defs.h"
+#include "log.h"
+#include "loader.h"
+#include "probe.h"
+
+#define PRIV_HINT "run as root, or with CAP_BPF and CAP_PERFMON"
+
+int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, size_t size)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct bpf_map *map;
+	size_t map_size;
+	void *data;
+	int id;
+
+	if (!btf)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (id < 0)
+		return -ENOENT;
+	sec = btf__type_by_id(btf, id);
+	bpf_object__for_each_map(map, obj) {
+		const char *mname = bpf_map__name(map);
+		size_t n = strlen(mname);
+
+		if (bpf_map__is_internal(map) && n >= 7 && !strcmp(mname + n - 7, ".rodata"))
+			break;
+	}
+	/* Before load, the initial value is the map's writable mmap (the same
+	 * memory a skeleton's ->rodata points to); libbpf 1.1 declares it const. */
+	if (!map || !(data = (void *)bpf_map__initial_value(map, &map_size)))
+		return -ENOENT;
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, var->name_off), name))
+			continue;
+		if (vs->size != size || vs->offset + size > map_size)
+			return -EINVAL;
+		memcpy((char *)data + vs->offset, val, size);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, "events");
+
+	return map ? bpf_map__set_max_entries(map, bytes) : -ENOENT;
+}
+
+static int set_filters(struct bpf_object *obj, const struct sonde_opts *o)
+{
+	__u8 cg = o->cgroup_fd >= 0;
+	int err = 0;
+
+	if (o->pid)
+		err = sonde_rodata_set(obj, "sonde_filter_tgid", &o->pid, sizeof(o->pid));
+	if (!err && o->uid != SONDE_UID_ANY)
+		err = sonde_rodata_set(obj, "sonde_filter_uid", &o->uid, sizeof(o->uid));
+	if (!err && cg)
+		err = sonde_rodata_set(obj, "sonde_filter_cgroup", &cg, sizeof(cg));
+	if (err)
+		log_err("internal error: the BPF object has no common filter (%s)", strerror(-err));
+	return err ? -EIO : 0;
+}
+
+static int load_failed(int err)
+{
+	if (err == -EPERM || (err == -EACCES && !probe_privileged())) {
+		log_err("not permitted to load BPF programs: %s", PRIV_HINT);
+		return -EPERM;
+	}
+	log_err("the kernel refused to load the BPF programs: %s%s", strerror(-err),
+		log_verbose() ? "" : " (-v shows the verifier log)");
+	return -ENOTSUP;
+}
+
+int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
+{
+	struct bpf_map *filter;
+	__u32 key = 0;
+	int err;
+
+	if (!probe_btf()) {
+		log_err("kernel BTF not found at %s: a kernel built with CONFIG_DEBUG_INFO_BTF "
+			"is needed",
+			SONDE_BTF_PATH);
+		return -ENOTSUP;
+	}
+	err = set_filters(*s->obj, o);
+	if (err)
+		return err;
+	err = bpf_object__load_skeleton(s);
+	if (err)
+		return load_failed(err);
+	if (o->cgroup_fd < 0)
+		return 0;
+	filter = bpf_object__find_map_by_name(*s->obj, "sonde_cgroup_filter");
+	if (!filter || bpf_map__update_elem(filter, &key, sizeof(key), &o->cgroup_fd,
+					    sizeof(o->cgroup_fd), BPF_ANY)) {
+		err = filter ? -errno : -ENOENT;
+		log_err("cannot set the cgroup filter: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static bool needs_tracefs(struct bpf_program *prog)
+{
+	return bpf_program__autoload(prog) &&
+	       (bpf_program__type(prog) == BPF_PROG_TYPE_TRACEPOINT ||
+		bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE);
+}
+
+static int attach_failed(struct bpf_program *prog, int err)
+{
+	const char *hook = bpf_program__section_name(prog);
+
+	if (err == -EPERM || err == -EACCES) {
+		log_err("not permitted to attach to %s: %s", hook, PRIV_HINT);
+		return -EPERM;
+	}
+	if (err == -ENOENT || err == -EOPNOTSUPP || err == -ENOTSUP || err == -ENODEV ||
+	    err == -EINVAL) {
+		log_err("this kernel has no usable hook %s: %s", hook, strerror(-err));
+		return -ENOTSUP;
+	}
+	log_err("cannot attach to %s: %s", hook, strerror(-err));
+	return err;
+}
+
+int sonde_attach(struct bpf_object_skeleton *s)
+{
+	int err, n = 0;
+
+	for (int i = 0; i < s->prog_cnt; i++) {
+		if (needs_tracefs(*s->progs[i].prog)) {
+			err = tracefs_ensure();
+			if (err == -EPERM || err == -EACCES)
+				return attach_failed(*s->progs[i].prog, err);
+			if (err)
+				return -ENOTSUP;
+			break;
+		}
+	}
+	for (int i = 0; i < s->prog_cnt; i++) {
+		struct bpf_program *prog = *s->progs[i].prog;
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link)
+			return attach_failed(prog, -errno);
+		*s->progs[i].link = link;
+		n++;
+	}
+	log_debug("attached %d programs", n);
+	return 0;
+}

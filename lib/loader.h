@@ -1,0 +1,21 @@
+/* Loading and attaching a tool's BPF skeleton, with one clear line (and the
+ * right exit code) when the kernel or the privileges are not enough. */
+#ifndef SONDE_LOADER_H
+#define SONDE_LOADER_H
+
+#include <stddef.h>
+#include <bpf/libbpf.h>
+#include "opts.h"
+
+/* Writes the common filters (-p, -u, -c) into the object's rodata, loads it
+ * (the verifier runs here) and fills the cgroup filter map. */
+int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o);
+/* Attaches every loaded program; links live in the skeleton and go away
+ * with its __destroy(). Mounts tracefs first when a tracepoint needs it. */
+int sonde_attach(struct bpf_object_skeleton *s);
+/* Sets a `const volatile` variable by name before load; -ENOENT if absent. */
+int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, size_t size);
+/* Sets the "events" ring buffer's size (a power of two) before load. */
+int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes);
+
+#endif

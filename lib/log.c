@@ -1,0 +1,61 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+
+static const char *tool_name = "sonde";
+static bool verbose;
+
+/* libbpf's warnings and notes (the verifier log among them) with -v only. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!verbose || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void log_init(const char *tool, bool be_verbose)
+{
+	if (tool)
+		tool_name = tool;
+	verbose = be_verbose;
+	libbpf_set_print(libbpf_print);
+}
+
+const char *log_tool(void)
+{
+	return tool_name;
+}
+
+bool log_verbose(void)
+{
+	return verbose;
+}
+
+static void log_line(const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s: %s\n", tool_name, msg);
+}
+
+void log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(fmt, ap);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	log_line(fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,209 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cgroup.h"
+#include "evloop.h"
+#include "log.h"
+#include "opts.h"
+#include "parse.h"
+
+#ifndef SONDE_VERSION
+#define SONDE_VERSION "0.0.0"
+#endif
+
+enum { OPT_USAGE = 0x1000 };
+
+static const struct argp_option common_options[] = {
+	{ NULL, 0, NULL, 0, "Common options:", 100 },
+	{ "pid", 'p', "PID", 0, "Only this process (thread group ID)", 100 },
+	{ "cgroup", 'c', "CG", 0,
+	  "Only this cgroup v2 subtree: a path (absolute or relative to the cgroup2 mount), a "
+	  "cgroup ID, or a container ID (12+ hex digits)", 100 },
+	{ "show-cgroup", 'C', NULL, 0, "Show each event's cgroup path", 100 },
+	{ "json", 'j', NULL, 0, "Print NDJSON: one object per line", 100 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 100 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf and loader diagnostics on stderr", 100 },
+	{ "help", 'h', NULL, 0, "Show this help and exit", 101 },
+	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message and exit", 101 },
+	{ "version", 'V', NULL, 0, "Print the version and exit", 101 },
+	{ 0 },
+};
+
+static error_t parse_common(int key, char *arg, struct argp_state *state)
+{
+	struct sonde_opts *o = state->input;
+
+	switch (key) {
+	case 'p':
+		return parse_pid("-p/--pid", arg, &o->pid) ? EINVAL : 0;
+	case 'c':
+		o->cgroup = arg;
+		return 0;
+	case 'C':
+		o->show_cgroup = true;
+		return 0;
+	case 'j':
+		o->json = true;
+		return 0;
+	case 'd':
+		return parse_seconds("-d/--duration", arg, &o->duration_s) ? EINVAL : 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		return 0;
+	case OPT_USAGE:
+		argp_state_help(state, stdout, ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
+		return 0;
+	case 'V':
+		printf("%s (sonde) %s\n", state->name, SONDE_VERSION);
+		exit(0);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp common_argp = { common_options, parse_common, NULL, NULL, NULL, NULL,
+					 NULL };
+
+static const struct argp_option time_options[] = {
+	{ "timestamp", 'T', NULL, 0, "Show the wall-clock time (HH:MM:SS)", 90 },
+	{ "time", 't', NULL, 0, "Show seconds since the tool started", 90 },
+	{ 0 },
+};
+
+static error_t parse_time(int key, char *arg, struct argp_state *state)
+{
+	struct sonde_opts *o = state->input;
+
+	(void)arg;
+	switch (key) {
+	case 'T':
+		o->time_mode = SONDE_TIME_CLOCK;
+		return 0;
+	case 't':
+		o->time_mode = SONDE_TIME_ELAPSED;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp time_argp = { time_options, parse_time, NULL, NULL, NULL, NULL, NULL };
+
+static const struct argp_option uid_options[] = {
+	{ "uid", 'u', "UID", 0, "Only this user (UID or user name)", 90 },
+	{ "print-uid", 'U', NULL, 0, "Show the UID column", 90 },
+	{ 0 },
+};
+
+static error_t parse_uid_group(int key, char *arg, struct argp_state *state)
+{
+	struct sonde_opts *o = state->input;
+
+	switch (key) {
+	case 'u':
+		return parse_uid("-u/--uid", arg, &o->uid) ? EINVAL : 0;
+	case 'U':
+		o->show_uid = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp uid_argp = { uid_options, parse_uid_group, NULL, NULL, NULL, NULL, NULL };
+
+struct parse_inputs {
+	void *tool;
+	struct sonde_opts *common;
+	unsigned nchildren;
+};
+
+static error_t parse_root(int key, char *arg, struct argp_state *state)
+{
+	struct parse_inputs *in = state->input;
+
+	(void)arg;
+	if (key != ARGP_KEY_INIT)
+		return ARGP_ERR_UNKNOWN;
+	/* Child 0 is the tool; the others are sonde's groups. */
+	state->child_inputs[0] = in->tool;
+	for (unsigned i = 1; i < in->nchildren; i++)
+		state->child_inputs[i] = in->common;
+	return 0;
+}
+
+static int resolve_cgroup(struct sonde_opts *o)
+{
+	const char *mnt = cgroup2_mount();
+	char path[PATH_MAX];
+	int err;
+
+	if (!mnt) {
+		log_err("cgroup '%s': cgroup v2 is not mounted (see /proc/self/mountinfo)",
+			o->cgroup);
+		return -ENOENT;
+	}
+	err = cgroup_resolve(mnt, o->cgroup, path, sizeof(path), &o->cgroup_id);
+	if (err == -EINVAL) {
+		log_err("invalid value '%s' for -c/--cgroup: the container ID matches more than "
+			"one cgroup under %s; give more digits",
+			o->cgroup, mnt);
+		return err;
+	}
+	if (err) {
+		log_err("cgroup '%s' not found under %s", o->cgroup, mnt);
+		return -ENOENT;
+	}
+	o->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->cgroup_fd < 0) {
+		err = -errno;
+		log_err("cannot open cgroup %s: %s", path, strerror(-err));
+		return err;
+	}
+	o->cgroup_path = strdup(path);
+	log_debug("cgroup filter: %s (id %llu)", path, (unsigned long long)o->cgroup_id);
+	return 0;
+}
+
+int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
+		struct sonde_opts *common, unsigned groups)
+{
+	struct argp tool_child = *tool;
+	struct argp_child children[5] = { { &tool_child, 0, NULL, 0 }, { &common_argp, 0, NULL, 0 } };
+	struct argp root = { NULL, parse_root, tool->args_doc, tool->doc, children, NULL, NULL };
+	struct parse_inputs in = { tool_opts, common, 2 };
+	int err;
+
+	if (groups & SONDE_OPT_TIME)
+		children[in.nchildren++].argp = &time_argp;
+	if (groups & SONDE_OPT_UID)
+		children[in.nchildren++].argp = &uid_argp;
+	tool_child.doc = NULL;
+	tool_child.args_doc = NULL;
+	log_init(program_invocation_short_name, false);
+	argp_err_exit_status = 2;
+	err = argp_parse(&root, argc, argv, ARGP_NO_HELP, NULL, &in);
+	if (err)
+		return -EINVAL;
+	log_init(program_invocation_short_name, common->verbose);
+	evloop_signals_init();
+	if (common->cgroup)
+		return resolve_cgroup(common);
+	return 0;
+}
+
+void sonde_opts_free(struct sonde_opts *o)
+{
+	if (o->cgroup_fd >= 0)
+		close(o->cgroup_fd);
+	o->cgroup_fd = -1;
+	free(o->cgroup_path);
+	o->cgroup_path = NULL;
+}

@@ -1,0 +1,95 @@
+/* The output layer. A tool declares its columns once; each event is written
+ * as a row of typed values in column order, and the layer renders text
+ * (header, fixed widths, escaped strings) or NDJSON (one object a line).
+ * Tools never branch on the output format themselves.
+ *
+ *	enum { C_TIME, C_PID, C_COMM };
+ *	static const struct out_col cols[] = {
+ *		[C_TIME] = OUT_COL_TIME,
+ *		[C_PID] = { "PID", "pid", 7, 0 },
+ *		[C_COMM] = { "COMM", "comm", 0, 0 },
+ *	};
+ *	out_row_begin(o); out_time(o, C_TIME, e->ts_ns); out_uint(o, C_PID, e->pid);
+ *	out_str(o, C_COMM, e->comm, sizeof(e->comm)); out_row_end(o);
+ */
+#ifndef SONDE_OUT_H
+#define SONDE_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "opts.h"
+
+enum out_col_flags {
+	OUT_RIGHT = 1 << 0,	  /* right-aligned in text */
+	OUT_HIDDEN = 1 << 1,	  /* no text column unless out_show() turns it on */
+	OUT_WITH_UID = 1 << 2,	  /* text column only with -U */
+	OUT_WITH_CGROUP = 1 << 3, /* text column only with -C */
+	OUT_WITH_TIME = 1 << 4,	  /* text column only with -T or -t */
+};
+
+struct out_col {
+	const char *head; /* text header; NULL: JSON only */
+	const char *key;  /* JSON key; NULL: text only */
+	int width;	  /* text width; 0: free width (the last column) */
+	unsigned flags;	  /* enum out_col_flags */
+};
+
+/* Wall-clock time: text "TIME" (-T) or "TIME(s)" (-t), JSON "time" always. */
+#define OUT_COL_TIME { "TIME", "time", 8, OUT_WITH_TIME }
+/* The event's cgroup: JSON "cgroup_id" always (and "cgroup" with -C), text
+ * CGROUP with -C. */
+#define OUT_COL_CGROUP { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP }
+
+#define OUT_MAX_COLS 64
+
+struct out {
+	FILE *f;
+	const struct out_col *cols;
+	unsigned ncols;
+	uint64_t text_on; /* bit i: column i is shown in text */
+	bool json;
+	bool show_cgroup;
+	enum sonde_time_mode time_mode;
+	unsigned fields; /* fields written in the current row */
+	int64_t mono_to_real_ns;
+	uint64_t start_mono_ns;
+	int64_t cached_sec;
+	char cached_prefix[32];
+};
+
+void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols,
+	      const struct sonde_opts *opts);
+/* Turns an OUT_HIDDEN text column on or off (e.g. FLAGS with -e). */
+void out_show(struct out *o, unsigned col, bool on);
+/* The text header line; nothing in JSON. */
+void out_header(struct out *o);
+
+void out_row_begin(struct out *o);
+void out_row_end(struct out *o);
+void out_str(struct out *o, unsigned col, const char *s, size_t maxlen);
+void out_uint(struct out *o, unsigned col, uint64_t v);
+void out_int(struct out *o, unsigned col, int64_t v);
+void out_bool(struct out *o, unsigned col, bool v);
+/* A fixed-point number with `decimals` digits after the point. */
+void out_double(struct out *o, unsigned col, double v, int decimals);
+/* CLOCK_MONOTONIC nanoseconds, rendered as the time the mode asks for. */
+void out_time(struct out *o, unsigned col, uint64_t mono_ns);
+void out_cgroup(struct out *o, unsigned col, uint64_t cgroup_id);
+/* NUL-separated strings (the last one may lack its NUL): a JSON array, or
+ * in text the strings joined by spaces, each in double quotes when `quote`.
+ * At most max_items strings are written; returns true if some were left
+ * out. A cut text list ends in " ...". */
+bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned max_items,
+	      bool quote, bool cut);
+
+/* Starts a text/JSON value written by the caller with out_raw_*: used by
+ * composite renderers such as histograms. */
+void out_key(struct out *o, unsigned col);
+
+/* Writes buffered output; 0, -EPIPE when the reader went away, or -errno. */
+int out_flush(struct out *o);
+/* Current CLOCK_MONOTONIC in ns. */
+uint64_t mono_now_ns(void);
+
+#endif

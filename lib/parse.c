@@ -1,0 +1,104 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+#include "parse.h"
+
+static int bad_value(const char *opt, const char *arg, const char *why)
+{
+	log_err("invalid value '%s' for %s: %s", arg, opt, why);
+	return -EINVAL;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+int parse_uint(const char *opt, const char *arg, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char why[96];
+	unsigned long long v;
+	char *end;
+
+	snprintf(why, sizeof(why), "expected an integer from %llu to %llu", (unsigned long long)min,
+		 (unsigned long long)max);
+	if (!all_digits(arg))
+		return bad_value(opt, arg, why);
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return bad_value(opt, arg, why);
+	*out = v;
+	return 0;
+}
+
+int parse_pid(const char *opt, const char *arg, uint32_t *out)
+{
+	uint64_t v;
+	int err = parse_uint(opt, arg, 1, SONDE_PID_MAX, &v);
+
+	if (!err)
+		*out = v;
+	return err;
+}
+
+int parse_seconds(const char *opt, const char *arg, uint32_t *out)
+{
+	uint64_t v;
+	int err = parse_uint(opt, arg, 1, 365 * 24 * 3600, &v);
+
+	if (!err)
+		*out = v;
+	return err;
+}
+
+int passwd_lookup(const char *passwd_path, const char *name, uint32_t *uid)
+{
+	size_t n = strlen(name);
+	char line[1024];
+	FILE *f = fopen(passwd_path, "re");
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		/* name:password:uid:... */
+		if (strncmp(line, name, n) || line[n] != ':')
+			continue;
+		p = strchr(line + n + 1, ':');
+		if (!p)
+			continue;
+		errno = 0;
+		*uid = strtoul(p + 1, NULL, 10);
+		err = errno ? -errno : 0;
+		break;
+	}
+	fclose(f);
+	return err;
+}
+
+int parse_uid(const char *opt, const char *arg, uint32_t *out)
+{
+	uint64_t v;
+
+	if (all_digits(arg)) {
+		/* (uid_t)-1 means "no uid" to the kernel: never a real user. */
+		if (parse_uint(opt, arg, 0, UINT32_MAX - 1, &v))
+			return -EINVAL;
+		*out = v;
+		return 0;
+	}
+	if (!*arg || passwd_lookup("/etc/passwd", arg, out))
+		return bad_value(opt, arg, "expected a numeric UID or a user name from /etc/passwd");
+	return 0;
+}

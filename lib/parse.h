@@ -1,0 +1,22 @@
+/* Strict parsing of option values. Each returns 0, or prints one line naming
+ * the option and the value and returns -EINVAL (exit code 2). `opt` is the
+ * option as the user sees it, e.g. "-p/--pid". */
+#ifndef SONDE_PARSE_H
+#define SONDE_PARSE_H
+
+#include <stdint.h>
+
+/* PID_MAX_LIMIT of the kernel. */
+#define SONDE_PID_MAX 4194304u
+
+/* A decimal integer in [min, max]: no sign, no spaces, no trailing junk. */
+int parse_uint(const char *opt, const char *arg, uint64_t min, uint64_t max, uint64_t *out);
+int parse_pid(const char *opt, const char *arg, uint32_t *out);
+/* A numeric UID, or a user name from /etc/passwd. */
+int parse_uid(const char *opt, const char *arg, uint32_t *out);
+/* Whole seconds, 1 .. one year. */
+int parse_seconds(const char *opt, const char *arg, uint32_t *out);
+/* Lookup of a user name in a passwd-format file (exposed for tests). */
+int passwd_lookup(const char *passwd_path, const char *name, uint32_t *uid);
+
+#endif

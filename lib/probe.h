@@ -1,0 +1,19 @@
+/* What this kernel offers, asked at run time. */
+#ifndef SONDE_PROBE_H
+#define SONDE_PROBE_H
+
+#include <stdbool.h>
+
+#define SONDE_BTF_PATH "/sys/kernel/btf/vmlinux"
+#define SONDE_TRACEFS "/sys/kernel/tracing"
+
+bool probe_btf(void);
+bool probe_ringbuf(void);
+/* Effective CAP_BPF or CAP_SYS_ADMIN. */
+bool probe_privileged(void);
+/* Mounts tracefs at /sys/kernel/tracing unless its events are visible. */
+int tracefs_ensure(void);
+/* The tracepoint category:name exists (mounts tracefs when needed). */
+bool probe_tracepoint(const char *category, const char *name);
+
+#endif

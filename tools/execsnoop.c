@@ -1,0 +1,169 @@
+/* execsnoop: trace execve()/execveat(), successful and (with -x) failed. */
+#include <errno.h>
+#include <string.h>
+#include "sonde.h"
+#include "execsnoop.h"
+#include "execsnoop.skel.h"
+
+struct execsnoop_opts {
+	struct sonde_opts common;
+	bool fails;
+	bool quote;
+	const char *name;
+	const char *line;
+	uint32_t max_args;
+};
+
+struct execsnoop_ctx {
+	const struct execsnoop_opts *opts;
+	struct out out;
+};
+
+enum { C_TIME, C_UID, C_COMM, C_PID, C_PPID, C_RET, C_CGROUP, C_ARGS, C_TRUNC };
+
+static const struct out_col cols[] = {
+	[C_TIME] = OUT_COL_TIME,
+	[C_UID] = { "UID", "uid", 6, OUT_WITH_UID },
+	[C_COMM] = { "PCOMM", "comm", 16, 0 },
+	[C_PID] = { "PID", "pid", 7, 0 },
+	[C_PPID] = { "PPID", "ppid", 7, 0 },
+	[C_RET] = { "RET", "ret", 3, OUT_RIGHT },
+	[C_CGROUP] = OUT_COL_CGROUP,
+	[C_ARGS] = { "ARGS", "args", 0, 0 },
+	[C_TRUNC] = { NULL, "truncated", 0, 0 },
+};
+
+enum { OPT_MAX_ARGS = 0x100 };
+
+static const struct argp_option options[] = {
+	{ "fails", 'x', NULL, 0, "Include failed exec()s", 0 },
+	{ "quote", 'q', NULL, 0, "Put each argument in double quotes", 0 },
+	{ "name", 'n', "NAME", 0, "Only commands whose name contains NAME", 0 },
+	{ "line", 'l', "LINE", 0, "Only commands whose arguments contain LINE", 0 },
+	{ "max-args", OPT_MAX_ARGS, "N", 0, "Show at most N arguments (default 20, up to 128)", 0 },
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct execsnoop_opts *o = state->input;
+	uint64_t v;
+
+	switch (key) {
+	case 'x':
+		o->fails = true;
+		return 0;
+	case 'q':
+		o->quote = true;
+		return 0;
+	case 'n':
+		o->name = arg;
+		return 0;
+	case 'l':
+		o->line = arg;
+		return 0;
+	case OPT_MAX_ARGS:
+		if (parse_uint("--max-args", arg, 1, EXECSNOOP_MAX_ARGS, &v))
+			return EINVAL;
+		o->max_args = v;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp argp = {
+	options, parse_opt, NULL,
+	"Trace exec() system calls: every new program, with its arguments.\v"
+	"EXAMPLES:\n"
+	"  execsnoop                 # every exec, until Ctrl-C\n"
+	"  execsnoop -x -T           # include failed execs, with a clock column\n"
+	"  execsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
+	"  execsnoop -c 3f2a9c1b7d4e # only inside this container\n"
+	"  execsnoop -n curl -l example.org          # curl runs naming example.org\n"
+	"  execsnoop -j | jq -r 'select(.ret < 0) | .args | join(\" \")'",
+	NULL, NULL, NULL
+};
+
+/* -l: does any argument contain the line? */
+static bool args_contain(const char *args, size_t len, const char *line)
+{
+	for (size_t off = 0; off < len; off += strnlen(args + off, len - off) + 1)
+		if (memmem(args + off, strnlen(args + off, len - off), line, strlen(line)))
+			return true;
+	return false;
+}
+
+static int handle_event(void *vctx, void *data, size_t size)
+{
+	struct execsnoop_ctx *ctx = vctx;
+	const struct execsnoop_opts *opts = ctx->opts;
+	const struct execsnoop_event *e = data;
+	struct out *o = &ctx->out;
+	size_t args_len;
+	bool cut;
+
+	if (size < offsetof(struct execsnoop_event, args))
+		return 0;
+	args_len = e->args_size;
+	if (args_len > size - offsetof(struct execsnoop_event, args))
+		args_len = size - offsetof(struct execsnoop_event, args);
+	if (opts->name && !memmem(e->comm, strnlen(e->comm, sizeof(e->comm)), opts->name,
+				  strlen(opts->name)))
+		return 0;
+	if (opts->line && !args_contain(e->args, args_len, opts->line))
+		return 0;
+
+	out_row_begin(o);
+	out_time(o, C_TIME, e->ts_ns);
+	out_uint(o, C_UID, e->uid);
+	out_str(o, C_COMM, e->comm, sizeof(e->comm));
+	out_uint(o, C_PID, e->pid);
+	out_uint(o, C_PPID, e->ppid);
+	out_int(o, C_RET, e->ret);
+	out_cgroup(o, C_CGROUP, e->cgroup_id);
+	cut = out_strv(o, C_ARGS, e->args, args_len, opts->max_args, opts->quote,
+		       e->flags & EXECSNOOP_F_TRUNCATED);
+	out_bool(o, C_TRUNC, cut);
+	out_row_end(o);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct execsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS, .max_args = 20 };
+	struct execsnoop_ctx ctx = { .opts = &opts };
+	struct execsnoop_bpf *skel;
+	int err;
+
+	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	if (err)
+		return sonde_exit(err);
+
+	skel = execsnoop_bpf__open();
+	if (!skel) {
+		log_err("cannot open the BPF object: %s", strerror(errno));
+		return sonde_exit(-errno);
+	}
+	skel->rodata->trace_failed = opts.fails;
+	skel->rodata->max_args = opts.max_args;
+	/* The entry programs only remember argv for failed execs. */
+	bpf_program__set_autoload(skel->progs.handle_enter_execve, opts.fails);
+	bpf_program__set_autoload(skel->progs.handle_enter_execveat, opts.fails);
+
+	err = sonde_load(skel->skeleton, &opts.common);
+	if (!err)
+		err = sonde_attach(skel->skeleton);
+	if (!err) {
+		struct evloop_cfg loop = { .obj = skel->obj, .on_event = handle_event, .ctx = &ctx,
+					   .out = &ctx.out, .duration_s = opts.common.duration_s };
+
+		out_init(&ctx.out, stdout, cols, ARRAY_SIZE(cols), &opts.common);
+		out_header(&ctx.out);
+		err = evloop_run(&loop);
+	}
+
+	execsnoop_bpf__destroy(skel);
+	sonde_opts_free(&opts.common);
+	return sonde_exit(err);
+}
