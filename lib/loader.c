@@ -79,6 +79,10 @@ static int load_failed(int err)
 		log_err("not permitted to load BPF programs: %s", PRIV_HINT);
 		return -EPERM;
 	}
+	if (!probe_ringbuf()) {
+		log_err("this kernel has no BPF ring buffer (Linux 5.8 or later is needed)");
+		return -ENOTSUP;
+	}
 	log_err("the kernel refused to load the BPF programs: %s%s", strerror(-err),
 		log_verbose() ? "" : " (-v shows the verifier log)");
 	return -ENOTSUP;

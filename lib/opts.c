@@ -27,9 +27,9 @@ static const struct argp_option common_options[] = {
 	{ "json", 'j', NULL, 0, "Print NDJSON: one object per line", 100 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 100 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf and loader diagnostics on stderr", 100 },
-	{ "help", 'h', NULL, 0, "Show this help and exit", 101 },
-	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message and exit", 101 },
-	{ "version", 'V', NULL, 0, "Print the version and exit", 101 },
+	{ "help", 'h', NULL, 0, "Show this help and exit", 100 },
+	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message and exit", 100 },
+	{ "version", 'V', NULL, 0, "Print the version and exit", 100 },
 	{ 0 },
 };
 
@@ -189,6 +189,8 @@ int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
 	tool_child.args_doc = NULL;
 	log_init(program_invocation_short_name, false);
 	argp_err_exit_status = 2;
+	/* getopt names the program by argv[0] in its messages: use the short name. */
+	argv[0] = program_invocation_short_name;
 	err = argp_parse(&root, argc, argv, ARGP_NO_HELP, NULL, &in);
 	if (err)
 		return -EINVAL;

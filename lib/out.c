@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "cgroup.h"
 #include "escape.h"
 #include "out.h"
@@ -34,6 +35,10 @@ void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols
 	struct timespec real;
 
 	memset(o, 0, sizeof(*o));
+	/* Big blocks for pipes and files (flushed after every batch of events by
+	 * the event loop); a terminal stays line-buffered. */
+	if (!isatty(fileno(f)))
+		setvbuf(f, NULL, _IOFBF, 1 << 16);
 	o->f = f;
 	o->cols = cols;
 	o->ncols = ncols < OUT_MAX_COLS ? ncols : OUT_MAX_COLS;
