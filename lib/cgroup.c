@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 #include "cgroup.h"
 
@@ -249,8 +251,9 @@ int cgroup_resolve(const char *mnt, const char *arg, char *path, size_t len, uin
 			return 0;
 		}
 	}
-	if (!resolve_path(mnt, arg, path, len))
-		return cgroup_id_of(path, id);
+	/* A file such as cgroup.procs is not a cgroup. */
+	if (!resolve_path(mnt, arg, path, len) && !cgroup_id_of(path, id))
+		return 0;
 	if (n < 12 || !is_hex(arg, n))
 		return -ENOENT;
 	memset(&w, 0, sizeof(w));
@@ -347,6 +350,15 @@ static int path_by_handle(const char *mnt, uint64_t id, char *out, size_t len)
 	return 0;
 }
 
+/* Only cgroup2 understands a cgroup ID as a file handle; elsewhere ESTALE
+ * says nothing about the ID. */
+static bool is_cgroup2(const char *mnt)
+{
+	struct statfs sfs;
+
+	return !statfs(mnt, &sfs) && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 const char *cgroup_path_under(const char *mnt, uint64_t id)
 {
 	char abs_path[PATH_MAX];
@@ -363,7 +375,7 @@ const char *cgroup_path_under(const char *mnt, uint64_t id)
 	err = path_by_handle(mnt, id, abs_path, sizeof(abs_path));
 	if (!err && !strncmp(abs_path, mnt, strlen(mnt))) {
 		cache_put(id, abs_path, NULL);
-	} else if (err == -ESTALE || err == -ENOENT) {
+	} else if ((err == -ESTALE || err == -ENOENT) && is_cgroup2(mnt)) {
 		cache_put(id, NULL, NULL); /* gone */
 	} else {
 		/* No handle support or no privilege: learn the whole tree once. */

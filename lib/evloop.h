@@ -14,8 +14,7 @@ struct evloop_cfg {
 	/* Called per ring-buffer record; NULL for tools without one. Returns 0,
 	 * or a negative errno that ends the loop. */
 	ring_buffer_sample_fn on_event;
-	/* Called every interval_ms (and once at the end when final_tick);
-	 * returns 0 or a negative errno. */
+	/* Called every interval_ms; returns 0 or a negative errno. */
 	int (*on_tick)(void *ctx);
 	void *ctx;
 	struct out *out;

@@ -243,7 +243,8 @@ int signal_parse(const char *s)
 	if (!strncasecmp(s, "SIG", 3))
 		s += 3;
 	if (!strncasecmp(s, "RTMIN+", 6)) {
-		n = small_number(s + 6, SIG_MAX - SIGRTMIN);
+		/* signal_name() calls SIGRTMIN itself "SIGRTMIN+0". */
+		n = !strcmp(s + 6, "0") ? 0 : small_number(s + 6, SIG_MAX - SIGRTMIN);
 		return n < 0 ? -1 : SIGRTMIN + n;
 	}
 	if (!strcasecmp(s, "RTMIN"))

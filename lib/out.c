@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
 #include "escape.h"
+#include "log.h"
 #include "out.h"
 
 #define NSEC_PER_SEC 1000000000LL
@@ -227,6 +229,11 @@ void out_double(struct out *o, unsigned col, double v, int decimals)
 
 	if (!field(o, col))
 		return;
+	/* "nan" and "inf" are not JSON: jq would reject the whole line. */
+	if (o->json && !isfinite(v)) {
+		fputs_unlocked("null", o->f);
+		return;
+	}
 	n = snprintf(buf, sizeof(buf), "%.*f", decimals, v);
 	number(o, col, buf, n);
 }
@@ -373,7 +380,13 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 
 int out_flush(struct out *o)
 {
-	if (fflush(o->f) || ferror(o->f))
-		return errno == EPIPE ? -EPIPE : -(errno ? errno : EIO);
-	return 0;
+	int err;
+
+	if (!fflush(o->f) && !ferror(o->f))
+		return 0;
+	err = errno ? -errno : -EIO;
+	/* A reader that went away is the normal end of `tool | head`. */
+	if (err != -EPIPE)
+		log_err("writing output: %s", strerror(-err));
+	return err;
 }

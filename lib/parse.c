@@ -64,13 +64,18 @@ int passwd_lookup(const char *passwd_path, const char *name, uint32_t *uid)
 {
 	size_t n = strlen(name);
 	char line[1024];
-	FILE *f = fopen(passwd_path, "re");
+	FILE *f;
 	int err = -ENOENT;
 
+	/* "alice:x" would match alice's line and read the next field. */
+	if (!n || strchr(name, ':'))
+		return -ENOENT;
+	f = fopen(passwd_path, "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		char *p;
+		unsigned long long v;
+		char *p, *end;
 
 		/* name:password:uid:... */
 		if (strncmp(line, name, n) || line[n] != ':')
@@ -78,9 +83,15 @@ int passwd_lookup(const char *passwd_path, const char *name, uint32_t *uid)
 		p = strchr(line + n + 1, ':');
 		if (!p)
 			continue;
+		/* A damaged UID field must not become 0 (root) or (uid_t)-1 (anyone). */
 		errno = 0;
-		*uid = strtoul(p + 1, NULL, 10);
-		err = errno ? -errno : 0;
+		v = strtoull(p + 1, &end, 10);
+		err = -EINVAL;
+		if (isdigit((unsigned char)p[1]) && !errno && v < UINT32_MAX &&
+		    (*end == ':' || *end == '\n' || !*end)) {
+			*uid = v;
+			err = 0;
+		}
 		break;
 	}
 	fclose(f);

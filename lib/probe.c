@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -15,7 +16,7 @@
 
 bool probe_btf(void)
 {
-	return access(SONDE_BTF_PATH, R_OK) == 0;
+	return faccessat(AT_FDCWD, SONDE_BTF_PATH, R_OK, AT_EACCESS) == 0;
 }
 
 bool probe_ringbuf(void)
@@ -40,7 +41,8 @@ bool probe_privileged(void)
 
 int tracefs_ensure(void)
 {
-	if (access(SONDE_TRACEFS "/events", F_OK) == 0)
+	/* Effective IDs and capabilities: CAP_DAC_READ_SEARCH counts. */
+	if (faccessat(AT_FDCWD, SONDE_TRACEFS "/events", F_OK, AT_EACCESS) == 0)
 		return 0;
 	if (mount("tracefs", SONDE_TRACEFS, "tracefs", 0, NULL) && errno != EBUSY) {
 		int err = -errno;
@@ -59,5 +61,5 @@ bool probe_tracepoint(const char *category, const char *name)
 	if (tracefs_ensure())
 		return false;
 	snprintf(path, sizeof(path), SONDE_TRACEFS "/events/%s/%s", category, name);
-	return access(path, F_OK) == 0;
+	return faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
 }

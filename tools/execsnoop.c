@@ -81,7 +81,7 @@ static const struct argp argp = {
 	"  execsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
 	"  execsnoop -c 3f2a9c1b7d4e # only inside this container\n"
 	"  execsnoop -n curl -l example.org          # curl runs naming example.org\n"
-	"  execsnoop -j | jq -r 'select(.ret < 0) | .args | join(\" \")'",
+	"  execsnoop -x -j | jq -r 'select(.ret < 0) | .args | join(\" \")'",
 	NULL, NULL, NULL
 };
 
