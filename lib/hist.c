@@ -50,7 +50,8 @@ void out_hist(struct out *o, unsigned col, const struct hist_spec *h, const uint
 		last = i;
 		max = slots[i] > max ? slots[i] : max;
 	}
-	out_key(o, col);
+	if (!out_key(o, col))
+		return;
 	if (o->json) {
 		putc_unlocked('[', o->f);
 		for (unsigned i = first; i <= last && first < nslots; i++) {

@@ -242,6 +242,8 @@ int signal_parse(const char *s)
 		return small_number(s, SIG_MAX);
 	if (!strncasecmp(s, "SIG", 3))
 		s += 3;
+	if (isdigit((unsigned char)*s))
+		return small_number(s, SIG_MAX);
 	if (!strncasecmp(s, "RTMIN+", 6)) {
 		/* signal_name() calls SIGRTMIN itself "SIGRTMIN+0". */
 		n = !strcmp(s + 6, "0") ? 0 : small_number(s + 6, SIG_MAX - SIGRTMIN);

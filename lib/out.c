@@ -31,16 +31,26 @@ static bool text_column_on(const struct out_col *c, const struct sonde_opts *opt
 	return true;
 }
 
+/* Big blocks for pipes and files (the event loop flushes after every batch
+ * of events); a terminal stays line-buffered. Before stdout's first write. */
+static void stdout_buffer(void)
+{
+	static char block[1 << 16];
+	static bool done;
+
+	if (!done && !isatty(STDOUT_FILENO))
+		setvbuf(stdout, block, _IOFBF, sizeof(block));
+	done = true;
+}
+
 void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols,
 	      const struct sonde_opts *opts)
 {
 	struct timespec real;
 
 	memset(o, 0, sizeof(*o));
-	/* Big blocks for pipes and files (flushed after every batch of events by
-	 * the event loop); a terminal stays line-buffered. */
-	if (!isatty(fileno(f)))
-		setvbuf(f, NULL, _IOFBF, 1 << 16);
+	if (f == stdout)
+		stdout_buffer();
 	o->f = f;
 	o->cols = cols;
 	o->ncols = ncols < OUT_MAX_COLS ? ncols : OUT_MAX_COLS;
@@ -79,7 +89,7 @@ static void pad(struct out *o, int n)
 
 static bool is_last_text_col(const struct out *o, unsigned col)
 {
-	return !(o->text_on >> (col + 1));
+	return col + 1 >= OUT_MAX_COLS || !(o->text_on >> (col + 1));
 }
 
 void out_header(struct out *o)
@@ -151,9 +161,9 @@ static bool field(struct out *o, unsigned col)
 	return true;
 }
 
-void out_key(struct out *o, unsigned col)
+bool out_key(struct out *o, unsigned col)
 {
-	field(o, col);
+	return field(o, col);
 }
 
 /* A preformatted, already safe text value, padded to the column. */

@@ -83,9 +83,9 @@ void out_cgroup(struct out *o, unsigned col, uint64_t cgroup_id);
 bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned max_items,
 	      bool quote, bool cut);
 
-/* Starts a text/JSON value written by the caller with out_raw_*: used by
- * composite renderers such as histograms. */
-void out_key(struct out *o, unsigned col);
+/* Starts a value the caller writes itself (composite renderers such as
+ * histograms); false when the column is not part of this format. */
+bool out_key(struct out *o, unsigned col);
 
 /* Writes buffered output; 0, -EPIPE when the reader went away, or -errno. */
 int out_flush(struct out *o);
