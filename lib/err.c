@@ -13,6 +13,7 @@ int sonde_exit_code(int err)
 		return SONDE_EXIT_OK;
 	case EINVAL:
 	case ERANGE:
+	case E2BIG:
 		return SONDE_EXIT_USAGE;
 	case EPERM:
 	case EACCES:

@@ -60,6 +60,22 @@ int parse_seconds(const char *opt, const char *arg, uint32_t *out)
 	return err;
 }
 
+int parse_interval_arg(unsigned index, const char *arg, uint32_t *interval_s, uint32_t *count)
+{
+	uint64_t v;
+
+	if (index > 1) {
+		log_err("unexpected argument '%s': expected [interval [count]]", arg);
+		return -E2BIG;
+	}
+	if (index == 0)
+		return parse_seconds("interval", arg, interval_s);
+	if (parse_uint("count", arg, 1, UINT32_MAX, &v))
+		return -EINVAL;
+	*count = v;
+	return 0;
+}
+
 int passwd_lookup(const char *passwd_path, const char *name, uint32_t *uid)
 {
 	size_t n = strlen(name);

@@ -16,6 +16,10 @@ int parse_pid(const char *opt, const char *arg, uint32_t *out);
 int parse_uid(const char *opt, const char *arg, uint32_t *out);
 /* Whole seconds, 1 .. one year. */
 int parse_seconds(const char *opt, const char *arg, uint32_t *out);
+/* The positional [interval [count]] of interval tools: argument number
+ * `index` (0 or 1) sets the interval (seconds) or the count. Returns
+ * -E2BIG for a third argument. */
+int parse_interval_arg(unsigned index, const char *arg, uint32_t *interval_s, uint32_t *count);
 /* Lookup of a user name in a passwd-format file (exposed for tests). */
 int passwd_lookup(const char *passwd_path, const char *name, uint32_t *uid);
 

@@ -158,6 +158,23 @@ static int passwd_teardown(void **state)
 	return 0;
 }
 
+/* Interval tools: [interval [count]], both positive, nothing more. */
+static void interval_args(void **state)
+{
+	uint32_t interval = 0, count = 0;
+
+	(void)state;
+	assert_int_equal(parse_interval_arg(0, "5", &interval, &count), 0);
+	assert_int_equal(parse_interval_arg(1, "3", &interval, &count), 0);
+	assert_int_equal(interval, 5);
+	assert_int_equal(count, 3);
+	assert_int_equal(parse_interval_arg(0, "0", &interval, &count), -EINVAL);
+	assert_int_equal(parse_interval_arg(0, "-1", &interval, &count), -EINVAL);
+	assert_int_equal(parse_interval_arg(1, "0", &interval, &count), -EINVAL);
+	assert_int_equal(parse_interval_arg(1, "x", &interval, &count), -EINVAL);
+	assert_int_equal(parse_interval_arg(2, "1", &interval, &count), -E2BIG);
+}
+
 static void passwd_lookup_finds_users(void **state)
 {
 	struct passwd_file *p = *state;
@@ -329,6 +346,7 @@ int main(void)
 		cmocka_unit_test(refusal_names_option_and_value),
 		cmocka_unit_test(seconds_bounds),
 		cmocka_unit_test(uint_bounds),
+		cmocka_unit_test(interval_args),
 		cmocka_unit_test_setup_teardown(passwd_lookup_finds_users, passwd_setup,
 						passwd_teardown),
 		cmocka_unit_test_setup_teardown(passwd_lookup_refuses, passwd_setup,
