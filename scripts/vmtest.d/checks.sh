@@ -1,0 +1,194 @@
+# shellcheck shell=sh
+# Per-tool checks of scripts/vmtest, sourced by run.sh. They run inside the
+# test VM (busybox sh, as /init's child) and, with `scripts/vmtest --host`, on
+# the host kernel (busybox sh too). POSIX sh only.
+#
+# A tool `foo` is checked by a function check_foo: it starts the tool with
+# tool_start, waits for it with tool_wait_ready, makes the kernel produce an
+# event, waits for it with tool_wait_out, and stops the tool with tool_stop_ok.
+# Each helper returns non-zero after recording why (fail); a check returns
+# non-zero on the first failure:
+#
+#   check_foo() {
+#       tool_start foo -j -v || return 1
+#       tool_wait_ready || return 1
+#       cat /sonde-vm-marker-file 2>/dev/null
+#       tool_wait_out '"sonde-vm-marker-file"' || return 1
+#       tool_stop_ok
+#   }
+#
+# Environment (set by run.sh): VMT_BIN (the tools), VMT_DIR (scratch dir of
+# this tool's check), VMT_REASON (file receiving the failure reason).
+# Every wait is bounded; bounds in seconds can be overridden from the
+# environment.
+
+: "${VMT_READY_SECS:=30}" # tool start to "tracing; Ctrl-C to stop" (BTF parse + verifier; <1s under TCG)
+: "${VMT_EVENT_SECS:=10}" # marker action to its event in the output
+: "${VMT_STOP_SECS:=10}"  # SIGINT to exit
+: "${VMT_RUN_SECS:=80}"   # hard bound on one tool process (SIGKILL)
+
+# The line every tool prints on stderr with -v once attached (lib/evloop.c).
+VMT_READY_LINE='tracing; Ctrl-C to stop'
+
+TOOL_NAME=
+TOOL_PID=
+TOOL_RUN=0
+
+# fail MESSAGE: record why the check failed, show the tool's stderr on the
+# console, kill the tool if it still runs; returns 1.
+fail() {
+	printf '%s\n' "$*" >"$VMT_REASON"
+	if [ -n "$TOOL_PID" ] && tool_alive; then
+		kill -KILL "$TOOL_PID" 2>/dev/null
+		wait "$TOOL_PID" 2>/dev/null
+	fi
+	TOOL_PID=
+	[ -z "$TOOL_NAME" ] || tool_dump
+	return 1
+}
+
+# tool_dump: the current tool run's command, stderr and stdout, between
+# markers that scripts/vmtest prints when a check fails.
+tool_dump() {
+	echo "VMTEST-LOG BEGIN $TOOL_NAME run $TOOL_RUN: $TOOL_CMD"
+	echo "--- stderr:"
+	head -n 2000 "$TOOL_ERR"
+	echo "--- stdout (last 20 lines):"
+	tail -n 20 "$TOOL_OUT"
+	echo "VMTEST-LOG END $TOOL_NAME"
+}
+
+# tool_start NAME ARGS...: start $VMT_BIN/NAME in the background, stdout to
+# $TOOL_OUT, stderr to $TOOL_ERR, killed after VMT_RUN_SECS whatever happens.
+tool_start() {
+	TOOL_NAME=$1
+	shift
+	TOOL_RUN=$((TOOL_RUN + 1))
+	TOOL_OUT=$VMT_DIR/run$TOOL_RUN.out
+	TOOL_ERR=$VMT_DIR/run$TOOL_RUN.err
+	TOOL_CMD="$TOOL_NAME $*"
+	TOOL_RC=
+	: >"$TOOL_OUT"
+	: >"$TOOL_ERR"
+	timeout -s KILL "$VMT_RUN_SECS" "$VMT_BIN/$TOOL_NAME" "$@" >"$TOOL_OUT" 2>"$TOOL_ERR" &
+	TOOL_PID=$!
+}
+
+# tool_alive: the tool process exists and is not a zombie.
+tool_alive() {
+	[ -r "/proc/$TOOL_PID/stat" ] || return 1
+	read -r _pid _comm _state _rest <"/proc/$TOOL_PID/stat" 2>/dev/null || return 1
+	[ "$_state" != Z ]
+}
+
+# tool_reap: collect the exit status of a tool that is gone.
+tool_reap() {
+	wait "$TOOL_PID"
+	TOOL_RC=$?
+	TOOL_PID=
+}
+
+# grep_all FILE PATTERN...: the lines of FILE (- for stdin) that contain every
+# PATTERN (fixed strings).
+grep_all() {
+	_file=$1
+	shift
+	if [ $# -le 1 ]; then
+		grep -F -e "$1" "$_file"
+		return
+	fi
+	_pat=$1
+	shift
+	grep -F -e "$_pat" "$_file" | grep_all - "$@"
+}
+
+# now_cs: uptime in centiseconds (a monotonic clock that busybox sh can read).
+now_cs() {
+	read -r _up _ </proc/uptime
+	_up=${_up%.*}${_up#*.}
+	while [ "${_up#0}" != "$_up" ] && [ "${#_up}" -gt 1 ]; do _up=${_up#0}; done
+	echo "$_up"
+}
+
+# wait_for SECS FILE PATTERN...: wait until a line of FILE contains every
+# PATTERN; gives up early if the tool exits. Returns 0 when found.
+wait_for() {
+	_deadline=$(($(now_cs) + $1 * 100))
+	shift
+	while :; do
+		grep_all "$@" >/dev/null && return 0
+		tool_alive || break
+		[ "$(now_cs)" -lt "$_deadline" ] || return 1
+		sleep 0.2
+	done
+	# gone: its last words may have been flushed on the way out
+	grep_all "$@" >/dev/null
+}
+
+# fail_gone WHEN: the tool exited on its own; fail saying how, with its last
+# stderr line that is not libbpf's (the tool's own one-line reason).
+fail_gone() {
+	tool_reap
+	_last=$(grep -v -e '^libbpf: ' -e '^$' "$TOOL_ERR" | tail -n 1)
+	fail "$TOOL_CMD: exited with status $TOOL_RC $1${_last:+: $_last}"
+}
+
+# tool_wait_ready: wait for the "tracing" line on stderr (needs -v).
+tool_wait_ready() {
+	wait_for "$VMT_READY_SECS" "$TOOL_ERR" "$VMT_READY_LINE" && return 0
+	tool_alive || { fail_gone "before attaching"; return 1; }
+	fail "$TOOL_CMD: not attached after ${VMT_READY_SECS}s"
+}
+
+# tool_wait_out PATTERN...: wait for an output line containing every PATTERN;
+# shows the first such line as a VMTEST INFO line.
+tool_wait_out() {
+	if wait_for "$VMT_EVENT_SECS" "$TOOL_OUT" "$@"; then
+		echo "VMTEST INFO $TOOL_NAME event: $(grep_all "$TOOL_OUT" "$@" | head -n 1 | cut -c1-300)"
+		return 0
+	fi
+	tool_alive || { fail_gone "before reporting [$*]"; return 1; }
+	fail "$TOOL_CMD: no output line with [$*] after ${VMT_EVENT_SECS}s"
+}
+
+# tool_out_lacks PATTERN...: no output line contains every PATTERN.
+tool_out_lacks() {
+	grep_all "$TOOL_OUT" "$@" >/dev/null || return 0
+	fail "$TOOL_CMD: unexpected output line with [$*]: $(grep_all "$TOOL_OUT" "$@" | head -n 1)"
+}
+
+# tool_stop_ok: SIGINT the tool, wait (bounded) for it, require exit status 0.
+# (A background job of a non-interactive shell starts with SIGINT ignored; the
+# tools block it and read it from a signalfd (lib/evloop.c), which still works.)
+tool_stop_ok() {
+	kill -INT "$TOOL_PID" 2>/dev/null
+	_deadline=$(($(now_cs) + VMT_STOP_SECS * 100))
+	while tool_alive && [ "$(now_cs)" -lt "$_deadline" ]; do
+		sleep 0.1
+	done
+	tool_alive && { fail "$TOOL_CMD: still running ${VMT_STOP_SECS}s after SIGINT"; return 1; }
+	tool_reap
+	[ "$TOOL_RC" = 0 ] || fail "$TOOL_CMD: exit status $TOOL_RC after SIGINT, expected 0"
+}
+
+# ---------------------------------------------------------------------------
+# The checks, one function per tool.
+
+# execsnoop: a successful exec shows up with its arguments (and, without -x, a
+# failed one does not); with -x a failed exec shows up with ret -2 (ENOENT)
+# and the arguments it was given.
+check_execsnoop() {
+	tool_start execsnoop -j -v || return 1
+	tool_wait_ready || return 1
+	/nonexistent/sonde-vm-missing sonde-vm-arg 2>/dev/null
+	/bin/busybox true sonde-vm-marker
+	tool_wait_out '"comm":"busybox"' '"ret":0' '"args":["/bin/busybox","true","sonde-vm-marker"]' || return 1
+	tool_stop_ok || return 1
+	tool_out_lacks 'sonde-vm-missing' || return 1
+
+	tool_start execsnoop -j -v -x || return 1
+	tool_wait_ready || return 1
+	/nonexistent/sonde-vm-missing sonde-vm-arg 2>/dev/null
+	tool_wait_out '"ret":-2' '"args":["/nonexistent/sonde-vm-missing","sonde-vm-arg"]' || return 1
+	tool_stop_ok
+}

@@ -1,0 +1,48 @@
+# shellcheck shell=sh
+# run.sh TOOL...: run check_TOOL (checks.sh) for each TOOL, each in its own
+# shell bounded by VMT_CHECK_SECS; print one line per tool,
+#   VMTEST PASS TOOL   or   VMTEST FAIL TOOL: WHY
+# Exits 1 if any check failed. The caller prints VMTEST DONE after it.
+# Run by busybox sh: inside the VM by /init, on the host by scripts/vmtest --host.
+# Environment: VMT_BIN (directory of the tools), VMT_WORK (scratch directory).
+here=$(cd "$(dirname "$0")" && pwd)
+: "${VMT_BIN:?}" "${VMT_WORK:?}"
+: "${VMT_CHECK_SECS:=90}"
+export VMT_BIN
+
+# shellcheck source=scripts/vmtest.d/checks.sh
+. "$here/checks.sh"
+
+failed=0
+for tool in "$@"; do
+	VMT_DIR=$VMT_WORK/$tool
+	VMT_REASON=$VMT_DIR/reason
+	export VMT_DIR VMT_REASON
+	rm -rf "$VMT_DIR"
+	mkdir -p "$VMT_DIR"
+	start=$(now_cs)
+	if [ ! -x "$VMT_BIN/$tool" ]; then
+		echo "no executable $tool in the tool directory" >"$VMT_REASON"
+	elif ! command -v "check_$tool" >/dev/null; then
+		echo "no check_$tool in scripts/vmtest.d/checks.sh" >"$VMT_REASON"
+	else
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		timeout -s KILL "$VMT_CHECK_SECS" sh -c '. "$1" && "check_$2"' sh "$here/checks.sh" "$tool"
+		rc=$?
+		if [ "$rc" = 0 ]; then
+			rm -f "$VMT_REASON"
+		elif [ ! -s "$VMT_REASON" ]; then
+			echo "check_$tool exited with status $rc (killed after ${VMT_CHECK_SECS}s?) without a reason" >"$VMT_REASON"
+		fi
+	fi
+	end=$(now_cs)
+	if [ -e "$VMT_REASON" ]; then
+		failed=1
+		echo "VMTEST FAIL $tool: $(head -n 1 "$VMT_REASON")"
+	else
+		echo "VMTEST PASS $tool"
+	fi
+	cs=$((end - start))
+	echo "VMTEST INFO $tool check took $((cs / 100)).$((cs / 10 % 10))s"
+done
+exit "$failed"
