@@ -1,0 +1,669 @@
+#!/usr/bin/env bats
+# execsnoop against the real kernel, as root: every test makes its own exec
+# workload with a unique marker and checks the text or the JSON (with jq).
+#
+#	SONDE_BIN=$PWD/build/bin bats tests/bats/execsnoop.bats
+#
+# Each test: start the tool (waits for its header or its -v "tracing" line),
+# make the workload, wait for the expected line, stop the tool, assert on the
+# data.
+
+load helpers
+
+# Names of execsnoop's BPF programs, cut to the 15 characters bpftool may show.
+EXECSNOOP_PROGS=(handle_exit_exe handle_enter_ex)
+
+setup() {
+	# Option errors and --help need only the binary; tool_start,
+	# cgroup_create and the tests that run the tool otherwise require root
+	# and BPF themselves.
+	require_tool execsnoop
+	require_cmd jq bpftool setpriv timeout
+	MARK=sonde-marker-$$-$BATS_TEST_NUMBER-$RANDOM
+}
+
+teardown() {
+	sonde_teardown
+}
+
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+# The columns of a text line without -T/-t/-U/-C.
+read_event() {
+	read -r EV_COMM EV_PID EV_PPID EV_RET EV_ARGS <<<"$1"
+}
+
+# The JSON events whose second argument is $1.
+json_events_arg1() {
+	jq -c --arg m "$1" 'select(.args[1] == $m)' "$TOOL_OUT"
+}
+
+# The cgroup v2 ID of process $1 (the inode of its cgroup directory).
+cgroup_id_of_pid() {
+	local mnt rel line
+	mnt=$(cgroup2_mount)
+	while IFS= read -r line; do
+		[[ $line == 0::* ]] && rel=${line#0::}
+	done <"/proc/$1/cgroup"
+	stat -c %i "$mnt${rel%/}"
+}
+
+# --- the header means tracing ------------------------------------------------
+
+@test "ready means tracing: an exec made right after the header (or the -v line) is reported" {
+	# Notice the ready line within a millisecond, as a script would.
+	SONDE_POLL_S=0.001
+	tool_start execsnoop -x
+	/bin/true "$MARK-text"
+	wait_for_text " /bin/true $MARK-text"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	tool_start execsnoop -x -j -v
+	/bin/true "$MARK-json"
+	wait_for_text "\"$MARK-json\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+}
+
+# --- 1. events in text and JSON ---------------------------------------------
+
+@test "text: a marker command appears with PCOMM true, its PID, PPID, RET 0 and its arguments" {
+	tool_start execsnoop
+	/bin/true "$MARK" arg2 &
+	local pid=$!
+	wait "$pid"
+	wait_for_text " /bin/true $MARK arg2"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PCOMM +PID +PPID +RET ARGS$' "header"
+	local line
+	line=$(lines_ending " /bin/true $MARK arg2")
+	assert_one_line "$line" "marker lines"
+	read_event "$line"
+	assert_eq "$EV_COMM" true "PCOMM"
+	assert_eq "$EV_PID" "$pid" "PID"
+	assert_eq "$EV_PPID" "$BASHPID" "PPID"
+	assert_eq "$EV_RET" 0 "RET"
+	assert_eq "$EV_ARGS" "/bin/true $MARK arg2" "ARGS"
+}
+
+@test "JSON: the marker event has the documented keys and values, and every line parses" {
+	tool_start execsnoop -j -v
+	/bin/true "$MARK" arg2 &
+	local pid=$!
+	wait "$pid"
+	wait_for_text "\"$MARK\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(json_events_arg1 "$MARK")
+	assert_one_line "$ev" "marker events"
+	assert_jq "$ev" '.comm == "true"'
+	assert_jq "$ev" '.args == ["/bin/true", $m, "arg2"]' --arg m "$MARK"
+	assert_jq "$ev" '.ret == 0'
+	assert_jq "$ev" '(.pid | type) == "number" and .pid > 0 and .pid == $p' --argjson p "$pid"
+	assert_jq "$ev" '(.ppid | type) == "number" and .ppid == $p' --argjson p "$BASHPID"
+	assert_jq "$ev" '.uid == 0'
+	assert_jq "$ev" '(.cgroup_id | type) == "number" and .cgroup_id == $id' \
+		--argjson id "$(cgroup_id_of_pid "$BASHPID")"
+	assert_jq "$ev" '.truncated == false'
+	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	# The time is now (UTC), not some other clock.
+	assert_jq "$ev" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
+	# No -C: no cgroup path key.
+	assert_jq "$ev" 'has("cgroup") | not'
+}
+
+# --- 2. failed execs ----------------------------------------------------------
+
+@test "-x shows a failed exec with RET -2 and the path it tried" {
+	local path=/nonexistent-$MARK
+	tool_start execsnoop -x
+	sh -c "$path 2>/dev/null" || true
+	wait_for_match " -2 $path\$"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	local line
+	line=$(lines_ending " $path")
+	assert_one_line "$line" "failed exec lines"
+	read_event "$line"
+	assert_eq "$EV_COMM" sh "PCOMM"
+	assert_eq "$EV_RET" -2 "RET"
+	assert_eq "$EV_ARGS" "$path" "ARGS"
+}
+
+@test "without -x a failed exec does not appear" {
+	local path=/nonexistent-$MARK
+	tool_start execsnoop
+	sh -c "$path 2>/dev/null" || true
+	/bin/true "$MARK-after"
+	wait_for_text " /bin/true $MARK-after"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	# The shell's own (successful) exec names the path inside its -c
+	# argument; no event is the failed exec of the path itself.
+	assert_eq "$(lines_ending " $path")" "" "events of the failed exec"
+	# No failed exec of any process: every RET is >= 0.
+	assert_eq "$(awk 'NR > 1 && $4 < 0' "$TOOL_OUT")" "" "events with a negative RET"
+}
+
+# --- 3. -c: cgroup filter -----------------------------------------------------
+
+# check_cgroup_filter CG [RUN_DIR]: with -c CG, an exec in RUN_DIR (default
+# $CGROUP_DIR) appears, execs outside it (before and after) do not.
+check_cgroup_filter() {
+	local cg=$1 run_dir=${2:-$CGROUP_DIR}
+	tool_start execsnoop -c "$cg"
+	/bin/true "$MARK-outside-before"
+	run_in_cgroup "$run_dir" /bin/true "$MARK-inside"
+	/bin/true "$MARK-outside-after"
+	wait_for_text " /bin/true $MARK-inside"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	local line
+	line=$(lines_ending " /bin/true $MARK-inside")
+	assert_one_line "$line" "inside marker lines"
+	read_event "$line"
+	assert_eq "$EV_COMM" true "PCOMM"
+	assert_eq "$EV_RET" 0 "RET"
+	# The exec after the inside one ended before the tool was stopped, and
+	# the tool drains its buffer on exit: it would be here if not filtered.
+	assert_absent "$MARK-outside"
+}
+
+@test "-c with an absolute cgroup path traces only that cgroup" {
+	cgroup_create
+	check_cgroup_filter "$CGROUP_DIR"
+}
+
+@test "-c with a path relative to the cgroup2 mount traces only that cgroup" {
+	cgroup_create leaf
+	check_cgroup_filter "${CGROUP_REL#/}"
+}
+
+@test "-c with a numeric cgroup ID traces only that cgroup" {
+	cgroup_create
+	assert_match "$CGROUP_ID" '^[0-9]+$' "cgroup ID"
+	check_cgroup_filter "$CGROUP_ID"
+}
+
+@test "-c with a container ID (12 hex digits of docker-<64 hex>.scope) traces only that container" {
+	local hex
+	hex=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	assert_match "$hex" '^[0-9a-f]{64}$' "container ID"
+	cgroup_create "docker-$hex.scope"
+	check_cgroup_filter "${hex:0:12}"
+}
+
+@test "-c covers the whole subtree: an exec in a child cgroup appears" {
+	cgroup_create
+	local parent=$CGROUP_DIR
+	cgroup_create child
+	check_cgroup_filter "$parent" "$CGROUP_DIR"
+}
+
+# --- 4. -C: cgroup column and key ---------------------------------------------
+
+@test "-C shows the CGROUP column with the path relative to the cgroup2 mount" {
+	cgroup_create leaf
+	tool_start execsnoop -C
+	run_in_cgroup "$CGROUP_DIR" /bin/true "$MARK"
+	wait_for_text " /bin/true $MARK"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PCOMM +PID +PPID +RET +CGROUP +ARGS$' "header"
+	local line comm pid ppid ret cg args
+	line=$(lines_ending " /bin/true $MARK")
+	assert_one_line "$line" "marker lines"
+	read -r comm pid ppid ret cg args <<<"$line"
+	assert_eq "$comm" true "PCOMM"
+	assert_eq "$cg" "$CGROUP_REL" "CGROUP"
+	assert_eq "$args" "/bin/true $MARK" "ARGS"
+}
+
+@test "-C -j gives .cgroup (path relative to the mount) and .cgroup_id (the directory's inode)" {
+	cgroup_create leaf
+	tool_start execsnoop -C -j -v
+	run_in_cgroup "$CGROUP_DIR" /bin/true "$MARK"
+	wait_for_text "\"$MARK\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(json_events_arg1 "$MARK")
+	assert_one_line "$ev" "marker events"
+	assert_jq "$ev" '.cgroup == $p' --arg p "$CGROUP_REL"
+	assert_jq "$ev" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+}
+
+# --- 5. -u / -U ---------------------------------------------------------------
+
+@test "-u 65534 shows only that user's execs; -U shows the UID column" {
+	tool_start execsnoop -u 65534 -U
+	/bin/true "$MARK-root"
+	as_nobody /bin/true "$MARK-nobody"
+	wait_for_text " /bin/true $MARK-nobody"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PCOMM +PID +PPID +RET ARGS$' "header"
+	local line uid comm pid ppid ret args
+	# setpriv's own exec (as root) names the marker too: it must be filtered.
+	assert_eq "$(count_lines_with "$MARK-nobody")" 1 "lines with the uid 65534 marker"
+	line=$(lines_ending " /bin/true $MARK-nobody")
+	assert_one_line "$line" "uid 65534 marker lines"
+	read -r uid comm pid ppid ret args <<<"$line"
+	assert_eq "$uid" 65534 "UID"
+	assert_eq "$comm" true "PCOMM"
+	assert_absent "$MARK-root"
+	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "events of other users"
+}
+
+# --- 6. -n / -l ---------------------------------------------------------------
+
+@test "-n NAME shows only commands whose name contains NAME" {
+	tool_start execsnoop -n rue
+	/bin/echo "$MARK-echo" >/dev/null
+	/bin/true "$MARK-true"
+	wait_for_text " /bin/true $MARK-true"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_one_line "$(lines_ending " /bin/true $MARK-true")" "true marker lines"
+	assert_absent "$MARK-echo"
+	assert_eq "$(awk 'NR > 1 && index($1, "rue") == 0' "$TOOL_OUT")" "" "events of other names"
+}
+
+@test "-l LINE shows only commands with an argument containing LINE" {
+	local line=$MARK-line
+	tool_start execsnoop -l "$line"
+	/bin/true "$MARK-other"
+	/bin/echo "before-$line-after" >/dev/null
+	wait_for_text " /bin/echo before-$line-after"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	local ev
+	ev=$(lines_ending " /bin/echo before-$line-after")
+	assert_one_line "$ev" "matching lines"
+	read_event "$ev"
+	assert_eq "$EV_COMM" echo "PCOMM"
+	assert_absent "$MARK-other"
+	assert_eq "$(awk -v l="$line" 'NR > 1 && index($0, l) == 0' "$TOOL_OUT")" "" \
+		"events without LINE in their arguments"
+}
+
+# --- 7. -p --------------------------------------------------------------------
+
+@test "-p PID shows only that process's execs" {
+	local fifo=$BATS_TEST_TMPDIR/go cmd
+	mkfifo "$fifo"
+	# Read-write: opening never blocks, and the line waits in the pipe.
+	exec {cmd}<>"$fifo"
+	# A shell of ours that waits for a line, then becomes the marker (an
+	# exec keeps the PID).
+	(
+		read -r _ <"$fifo"
+		exec /bin/true "$MARK-target"
+	) 3>&- &
+	local target=$!
+	sonde_track_pid "$target"
+
+	tool_start execsnoop -p "$target"
+	/bin/true "$MARK-other"
+	echo go >&"$cmd"
+	wait "$target"
+	/bin/true "$MARK-other-after"
+	wait_for_text " /bin/true $MARK-target"
+	tool_stop
+	exec {cmd}>&-
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	local line
+	line=$(lines_ending " /bin/true $MARK-target")
+	assert_one_line "$line" "target marker lines"
+	read_event "$line"
+	assert_eq "$EV_PID" "$target" "PID"
+	assert_eq "$EV_COMM" true "PCOMM"
+	assert_absent "$MARK-other"
+	assert_eq "$(awk -v p="$target" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "events of other processes"
+}
+
+# --- 8. hostile arguments -----------------------------------------------------
+
+# Newline, CSI and OSC escape sequences, carriage return, double quotes,
+# backslash, valid UTF-8 (é) and invalid UTF-8.
+HOSTILE=($'nl\nx' $'\e[31mred' $'\e]0;title\a' $'cr\rx' 'say "hi"' 'back\slash' $'h\xc3\xa9llo' $'\xff\xfe')
+HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash h\xc3\xa9llo \xff\xfe'
+
+@test "text: hostile arguments stay on one line, escaped as \\xNN and \\\\" {
+	tool_start execsnoop
+	/bin/true "$MARK" "${HOSTILE[@]}"
+	wait_for_text " /bin/true $MARK nl"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
+	assert_one_line "$(lines_ending " /bin/true $MARK $HOSTILE_TEXT")" "escaped marker lines"
+	# Whatever the events, stdout is printable ASCII only.
+	assert_eq "$(LC_ALL=C grep -n '[^ -~]' "$TOOL_OUT")" "" "lines with raw control or 8-bit bytes"
+}
+
+@test "JSON: hostile arguments give one parsable line with the original strings" {
+	tool_start execsnoop -j -v
+	/bin/true "$MARK" "${HOSTILE[@]}"
+	wait_for_text "\"$MARK\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
+	local ev
+	ev=$(json_events_arg1 "$MARK")
+	assert_one_line "$ev" "marker events"
+	assert_jq "$ev" '.args | length == 10'
+	# Valid UTF-8 comes back as it was (jq decodes \u001b, \n, \" ...).
+	assert_jq "$ev" '.args[2:9] == $ARGS.positional' --args "${HOSTILE[@]:0:7}"
+	# Invalid UTF-8: each raw byte as \u00XX.
+	assert_jq "$ev" '.args[9] == "\u00ff\u00fe"'
+	assert_eq "$(LC_ALL=C grep -n '[[:cntrl:]]' "$TOOL_OUT")" "" "lines with raw control bytes"
+}
+
+# --- 9. truncation ------------------------------------------------------------
+
+@test "--max-args 2: the text line ends with ' ...'" {
+	tool_start execsnoop --max-args 2
+	/bin/true "$MARK" a b c
+	wait_for_text " /bin/true $MARK"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_one_line "$(lines_ending " /bin/true $MARK ...")" "cut marker lines"
+	assert_absent "$MARK a"
+}
+
+@test "--max-args 2 -j: .args has 2 items and .truncated is true" {
+	tool_start execsnoop --max-args 2 -j -v
+	/bin/true "$MARK" a b c
+	wait_for_text "\"$MARK\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(json_events_arg1 "$MARK")
+	assert_one_line "$ev" "marker events"
+	assert_jq "$ev" '.args == ["/bin/true", $m]' --arg m "$MARK"
+	assert_jq "$ev" '.truncated == true'
+}
+
+@test "more than 4096 bytes of arguments are cut and marked truncated" {
+	local pad i
+	local -a long=()
+	printf -v pad '%*s' 200 ''
+	pad=${pad// /x}
+	for ((i = 0; i < 40; i++)); do
+		long+=("$i$pad")
+	done
+	tool_start execsnoop --max-args 128 -j -v
+	/bin/true "$MARK" "${long[@]}"
+	wait_for_text "\"$MARK\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(json_events_arg1 "$MARK")
+	assert_one_line "$ev" "marker events"
+	assert_jq "$ev" '.truncated == true'
+	assert_jq "$ev" '.args | length < 42 and length > 10'
+	assert_jq "$ev" '[.args[] | utf8bytelength + 1] | add <= 4097'
+	assert_jq "$ev" '.args[2] == $a' --arg a "${long[0]}"
+}
+
+# --- 10. a closed pipe --------------------------------------------------------
+
+@test "execsnoop -j | head -n1 exits 0 with nothing on stderr" {
+	require_bpf execsnoop
+	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
+	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid i
+	(
+		(
+			echo "$BASHPID" >"$pidf"
+			exec timeout 20 "$SONDE_BIN/execsnoop" -j 2>"$err"
+		) | head -n 1 >"$out"
+		echo "${PIPESTATUS[*]}" >"$st"
+	) 3>&- &
+	sonde_track_pid "$!"
+	# Exec until the pipeline has ended (head got its line, execsnoop
+	# noticed the closed pipe); at most 200 runs, 50 ms apart.
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $st ]] && break
+		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
+		/bin/true "$MARK-$i"
+		sonde_nap 0.05
+	done
+	[[ -s $st ]] || sonde_fail "the pipeline did not end after $i execs" "--- stderr:" "$(<"$err")"
+
+	local tool_rc head_rc
+	read -r tool_rc head_rc <"$st"
+	assert_eq "$tool_rc" 0 "execsnoop's exit status"
+	assert_eq "$head_rc" 0 "head's exit status"
+	assert_eq "$(<"$err")" "" "execsnoop's stderr"
+	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
+	assert_json_lines "$out"
+}
+
+# --- 11. bad values -----------------------------------------------------------
+
+# assert_bad_value OPTION VALUE ARGS...: execsnoop ARGS exits 2, prints nothing
+# on stdout and one line on stderr naming OPTION and 'VALUE'.
+assert_bad_value() {
+	local opt=$1 val=$2
+	shift 2
+	tool_run_bounded 10 execsnoop "$@"
+	assert_eq "$status" 2 "exit status of execsnoop $*"
+	assert_eq "$output" "" "stdout"
+	assert_one_line "$stderr" "stderr"
+	assert_match "$stderr" "^execsnoop: " "stderr"
+	[[ $stderr == *"$opt"* ]] || sonde_fail "stderr does not name $opt: $stderr"
+	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
+}
+
+@test "-p abc exits 2 naming the option and the value" {
+	assert_bad_value -p abc -p abc
+}
+
+@test "-p 0 exits 2 naming the option and the value" {
+	assert_bad_value -p 0 -p 0
+}
+
+@test "-p 99999999999 exits 2 naming the option and the value" {
+	assert_bad_value -p 99999999999 -p 99999999999
+}
+
+@test "-d -1 exits 2 naming the option and the value" {
+	assert_bad_value -d -1 -d -1
+}
+
+@test "-d 0 exits 2 naming the option and the value" {
+	assert_bad_value -d 0 -d 0
+}
+
+@test "--max-args 0 exits 2 naming the option and the value" {
+	assert_bad_value --max-args 0 --max-args 0
+}
+
+@test "--max-args 1000 exits 2 naming the option and the value" {
+	assert_bad_value --max-args 1000 --max-args 1000
+}
+
+@test "-u -5 exits 2 naming the option and the value" {
+	assert_bad_value -u -5 -u -5
+}
+
+@test "an unknown option --bogus exits 2 naming it" {
+	tool_run_bounded 10 execsnoop --bogus
+	assert_eq "$status" 2 "exit status"
+	assert_eq "$output" "" "stdout"
+	[[ $stderr == *--bogus* ]] || sonde_fail "stderr does not name --bogus: $stderr"
+}
+
+@test "an extra positional argument exits 2" {
+	tool_run_bounded 10 execsnoop extra-argument
+	assert_eq "$status" 2 "exit status"
+	assert_eq "$output" "" "stdout"
+	[[ -n $stderr ]] || sonde_fail "nothing on stderr"
+}
+
+# --- 12. unknown cgroup -------------------------------------------------------
+
+@test "-c /no-such-cgroup-sonde exits 3 naming the cgroup" {
+	tool_run_bounded 10 execsnoop -c /no-such-cgroup-sonde
+	assert_eq "$status" 3 "exit status"
+	assert_eq "$output" "" "stdout"
+	assert_one_line "$stderr" "stderr"
+	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+}
+
+@test "-c 999999999 (no such cgroup ID) exits 3 naming it" {
+	tool_run_bounded 10 execsnoop -c 999999999
+	assert_eq "$status" 3 "exit status"
+	assert_eq "$output" "" "stdout"
+	assert_one_line "$stderr" "stderr"
+	[[ $stderr == *"'999999999'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+}
+
+# --- 13. unprivileged ---------------------------------------------------------
+
+@test "an unprivileged run exits 3 with one line about root / CAP_BPF" {
+	require_bpf execsnoop
+	sonde_tmpdir_public
+	cp "$SONDE_BIN/execsnoop" "$SONDE_PUBLIC_DIR/execsnoop"
+	chmod 755 "$SONDE_PUBLIC_DIR/execsnoop"
+	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
+	status=0
+	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/execsnoop" -d 1) \
+		>"$out" 2>"$err" 3>&- || status=$?
+	assert_eq "$status" 3 "exit status"
+	assert_eq "$(<"$out")" "" "stdout"
+	local msg
+	msg=$(<"$err")
+	assert_one_line "$msg" "stderr"
+	assert_match "$msg" '^execsnoop: ' "stderr"
+	assert_match "$msg" 'root' "stderr"
+	assert_match "$msg" 'CAP_BPF' "stderr"
+}
+
+# --- 14. ending -------------------------------------------------------------
+
+@test "SIGTERM ends with exit 0 and nothing left attached" {
+	tool_start execsnoop -x
+	tool_stop TERM
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
+	assert_detached "${EXECSNOOP_PROGS[@]}"
+}
+
+@test "SIGINT ends with exit 0 and nothing left attached" {
+	tool_start execsnoop -j -v
+	tool_stop INT
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_detached "${EXECSNOOP_PROGS[@]}"
+}
+
+@test "-d 1 ends by itself within 5 s with exit 0 and nothing left attached" {
+	local start=$EPOCHREALTIME
+	tool_start execsnoop -d 1
+	tool_record_bpf
+	tool_wait_exit 5
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
+	_sonde_deadline_passed "$start" 1 || sonde_fail "-d 1 ended before one second had passed"
+	assert_detached "${EXECSNOOP_PROGS[@]}"
+}
+
+# --- 15. help and version -----------------------------------------------------
+
+@test "-h exits 0 and prints the help on stdout" {
+	tool_run_bounded 10 execsnoop -h
+	assert_eq "$status" 0 "exit status"
+	assert_eq "$stderr" "" "stderr"
+	assert_match "$output" '^Usage: execsnoop ' "stdout"
+	[[ $output == *--max-args* && $output == *--cgroup* ]] || sonde_fail "help lacks options:" "$output"
+}
+
+@test "--help ends with the EXAMPLES" {
+	tool_run_bounded 10 execsnoop --help
+	assert_eq "$status" 0 "exit status"
+	assert_eq "$stderr" "" "stderr"
+	local after
+	after=$(sed -n '/^EXAMPLES:$/,$p' <<<"$output" | tail -n +2)
+	[[ -n $after ]] || sonde_fail "no EXAMPLES section at the end of --help:" "$output"
+	assert_eq "$(grep -v '^  execsnoop' <<<"$after")" "" "lines after EXAMPLES: that are not examples"
+}
+
+@test "-V exits 0 and prints the version on stdout" {
+	tool_run_bounded 10 execsnoop -V
+	assert_eq "$status" 0 "exit status"
+	assert_eq "$stderr" "" "stderr"
+	assert_match "$output" '^execsnoop \(sonde\) [0-9]+\.[0-9]+' "stdout"
+}
+
+# --- 16. time columns ---------------------------------------------------------
+
+@test "-T shows a HH:MM:SS clock column" {
+	tool_start execsnoop -T
+	/bin/true "$MARK"
+	wait_for_text " /bin/true $MARK"
+	tool_stop
+	local now
+	now=$(date +%H:%M:%S)
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +PCOMM +PID +PPID +RET ARGS$' "header"
+	local line t comm rest
+	line=$(lines_ending " /bin/true $MARK")
+	assert_one_line "$line" "marker lines"
+	read -r t comm rest <<<"$line"
+	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
+	assert_eq "$comm" true "PCOMM"
+	# Local time, as `date` shows it, a few seconds ago at most.
+	local a b h m s
+	IFS=: read -r h m s <<<"$t"
+	a=$((10#$h * 3600 + 10#$m * 60 + 10#$s))
+	IFS=: read -r h m s <<<"$now"
+	b=$((10#$h * 3600 + 10#$m * 60 + 10#$s))
+	(((b - a + 86400) % 86400 <= 10)) || sonde_fail "TIME $t is not the local time ($now)"
+}
+
+@test "-t shows a TIME(s) column of seconds since the start" {
+	local start=$EPOCHREALTIME
+	tool_start execsnoop -t
+	/bin/true "$MARK"
+	wait_for_text " /bin/true $MARK"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME\(s\) +PCOMM +PID +PPID +RET ARGS$' "header"
+	local line t comm rest
+	line=$(lines_ending " /bin/true $MARK")
+	assert_one_line "$line" "marker lines"
+	read -r t comm rest <<<"$line"
+	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
+	assert_eq "$comm" true "PCOMM"
+	# Not more than the time since we started it.
+	local elapsed_ms=$(((${EPOCHREALTIME/[.,]/} - ${start/[.,]/}) / 1000)) t_ms=$((10#${t/./}))
+	((t_ms <= elapsed_ms)) || sonde_fail "TIME(s) $t is more than the ${elapsed_ms} ms since start"
+}
