@@ -192,3 +192,80 @@ check_execsnoop() {
 	tool_wait_out '"ret":-2' '"args":["/nonexistent/sonde-vm-missing","sonde-vm-arg"]' || return 1
 	tool_stop_ok
 }
+
+# exitsnoop: a process that exits with code 7 and one killed by SIGKILL show
+# up with their PIDs, exit codes and signals.
+check_exitsnoop() {
+	tool_start exitsnoop -j -v || return 1
+	tool_wait_ready || return 1
+	sh -c 'exit 7' &
+	_code=$!
+	wait "$_code"
+	sh -c 'kill -KILL $$' &
+	_killed=$!
+	wait "$_killed"
+	tool_wait_out "\"pid\":$_code," '"exit_code":7,"signal":null' || return 1
+	tool_wait_out "\"pid\":$_killed," '"exit_code":null,"signal":"SIGKILL"' || return 1
+	tool_stop_ok
+}
+
+# killsnoop: SIGUSR1 to a child of ours is seen as sent by us and delivered;
+# SIGUSR1 to a PID above PID_MAX_LIMIT (which cannot exist) fails with ESRCH.
+check_killsnoop() {
+	tool_start killsnoop -j -v || return 1
+	tool_wait_ready || return 1
+	sleep 30 &
+	_target=$!
+	kill -USR1 "$_target"
+	wait "$_target"
+	kill -USR1 4195304 2>/dev/null
+	tool_wait_out "\"pid\":$$," '"signal":"SIGUSR1"' "\"tpid\":$_target," '"result":0' '"source":"syscall"' || return 1
+	tool_wait_out "\"pid\":$$," '"signal":"SIGUSR1","tpid":4195304,"result":-3,"result_name":"ESRCH"' || return 1
+	tool_stop_ok
+}
+
+# oomkill: a real OOM kill. A shell that reads 64 MB into a variable inside a
+# cgroup limited to 16 MiB (no swap) is killed; oomkill -p <the shell>, which
+# passes kills whose victim or trigger is that process, reports it with its
+# PID, name, cgroup and memory. Where cgroup v2 has no memory controller (the
+# host of --host), only loading, attaching and stopping are checked.
+check_oomkill() {
+	_mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	if [ -z "$_mnt" ] || ! grep -qw memory "$_mnt/cgroup.controllers"; then
+		tool_start oomkill -j -v || return 1
+		tool_wait_ready || return 1
+		echo "VMTEST INFO oomkill: no memory controller in cgroup v2 here; no OOM kill made"
+		tool_stop_ok
+		return
+	fi
+	grep -qw memory "$_mnt/cgroup.subtree_control" || echo +memory >"$_mnt/cgroup.subtree_control" ||
+		{ fail "cannot enable the memory controller in $_mnt"; return 1; }
+	_cg=$_mnt/sonde-vmtest-oom-$$
+	mkdir "$_cg" && echo 16M >"$_cg/memory.max" || { fail "cannot make cgroup $_cg"; return 1; }
+	[ ! -e "$_cg/memory.swap.max" ] || echo 0 >"$_cg/memory.swap.max"
+	_cgid=$(stat -c %i "$_cg")
+	# A name of our own for the victim (busybox runs as "busybox-*" too);
+	# it waits on a FIFO until oomkill is tracing.
+	ln -s /bin/busybox "$VMT_DIR/busybox-oomhog"
+	mkfifo "$VMT_DIR/go"
+	# shellcheck disable=SC2016 # expanded by the hog's shell
+	"$VMT_DIR/busybox-oomhog" sh -c 'echo $$ >"$1/cgroup.procs" && read -r _ <"$2" &&
+		x=$(head -c 64000000 /dev/zero | tr "\0" a)' sh "$_cg" "$VMT_DIR/go" &
+	_hog=$!
+	_rc=1
+	if tool_start oomkill -j -v -p "$_hog" && tool_wait_ready; then
+		echo go >"$VMT_DIR/go"
+		wait "$_hog"
+		tool_wait_out "\"pid\":$_hog,\"tid\":$_hog,\"comm\":\"busybox-oomhog\"" \
+			"\"cgroup_id\":$_cgid," '"rss_kb":' && tool_stop_ok && _rc=0
+	fi
+	kill -KILL "$_hog" 2>/dev/null
+	wait "$_hog" 2>/dev/null
+	# The hog's children (head, tr) may take a moment to go.
+	_i=0
+	until rmdir "$_cg" 2>/dev/null || [ "$_i" -ge 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return "$_rc"
+}

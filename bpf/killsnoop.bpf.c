@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/* killsnoop: signals as they are sent.
+ *
+ * Two sources, each signal reported once:
+ * - signal:signal_generate fires in the sender's context for every signal
+ *   the kernel generates, kill() or not (faults, SIGCHLD, SIGPIPE, timers,
+ *   the OOM killer), with the kernel's delivery result;
+ * - the exits of kill(), tkill() and tgkill() give the calls that generated
+ *   nothing: a failure (ESRCH: no such process; EPERM) or signal 0.
+ * The entry of a kill-family call stashes its arguments per thread; a
+ * signal_generate inside it marks the stash "generated" and is reported
+ * (source "syscall"), so the call's exit stays silent. With -k, only the
+ * syscall hooks load and every call is reported at its exit. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "killsnoop.h"
+#include "lib/filter.bpf.h"
+#include "lib/events.bpf.h"
+#include "lib/syscall.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u8 failed_only = 0;
+const volatile __s32 target_sig = 0; /* -s; 0: every signal */
+
+struct kill_call {
+	__s32 tpid;
+	__s32 sig;
+	__u32 generated; /* signal_generate fired inside this call */
+};
+
+SONDE_STASH(calls, struct kill_call);
+
+static __always_inline void report(__s32 tpid, __s32 sig, __s32 result, __u8 source)
+{
+	struct killsnoop_event *e = sonde_reserve(sizeof(*e));
+
+	if (!e)
+		return;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->tpid = tpid;
+	e->sig = sig;
+	e->result = result;
+	e->source = source;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int enter_kill(__s32 tpid, __s32 sig)
+{
+	struct kill_call call = { .tpid = tpid, .sig = sig };
+
+	if (!sonde_filter_pass() || (target_sig && sig != target_sig))
+		return 0;
+	stash_put(&calls, &call);
+	return 0;
+}
+
+static __always_inline int exit_kill(long ret)
+{
+	struct kill_call *c = stash_get(&calls);
+	struct kill_call call;
+
+	if (!c)
+		return 0;
+	call = *c;
+	stash_drop(&calls);
+	/* Its signals were reported as they were generated. */
+	if (call.generated)
+		return 0;
+	if (failed_only && ret >= 0)
+		return 0;
+	report(call.tpid, call.sig, ret, KILLSNOOP_SYSCALL);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_kill")
+int handle_enter_kill(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_kill(ctx->args[0], ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_tkill")
+int handle_enter_tkill(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_kill(ctx->args[0], ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_tgkill")
+int handle_enter_tgkill(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_kill(ctx->args[1], ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_kill")
+int handle_exit_kill(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_kill(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_tkill")
+int handle_exit_tkill(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_kill(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_tgkill")
+int handle_exit_tgkill(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_kill(ctx->ret);
+}
+
+/* Not loaded with -k. The current task is the sender; for a signal raised
+ * in interrupt context (a timer), it is whichever task was interrupted. */
+SEC("tracepoint/signal/signal_generate")
+int handle_generate(struct trace_event_raw_signal_generate *ctx)
+{
+	struct kill_call *c = stash_get(&calls);
+	__u8 source = KILLSNOOP_KERNEL;
+	__s32 sig = ctx->sig;
+
+	/* The stash exists only for calls that passed the filters. The signal
+	 * must match: an interrupt can generate another one in its middle. */
+	if (c && c->sig == sig) {
+		c->generated = 1;
+		source = KILLSNOOP_SYSCALL;
+	} else if (!sonde_filter_pass()) {
+		return 0;
+	}
+	if (target_sig && sig != target_sig)
+		return 0;
+	if (failed_only && ctx->result != KILLSNOOP_OVERFLOW_FAIL)
+		return 0;
+	report(ctx->pid, sig, ctx->result, source);
+	return 0;
+}

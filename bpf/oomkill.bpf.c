@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/* oomkill: OOM kills, from the oom:mark_victim tracepoint.
+ *
+ * __oom_kill_process() runs in the task that hit the OOM condition (the
+ * trigger, our current task) and, for each victim, first sends it SIGKILL
+ * (do_send_sig_info(SIGKILL, SEND_SIG_PRIV, victim, ...)), then marks it
+ * (mark_oom_victim() -> oom:mark_victim). Older kernels give mark_victim
+ * nothing but the victim's thread ID; since 6.8 (and in some stable
+ * kernels) it also carries the victim's comm, memory and uid. So the victim
+ * task itself is caught one step earlier, at signal:signal_generate (a
+ * tp_btf program, with the target task's pointer): its process ID, comm,
+ * cgroup, and the memory figures when the tracepoint lacks them. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "oomkill.h"
+#include "lib/filter.bpf.h"
+#include "lib/events.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define SIGKILL 9
+/* include/linux/sched/signal.h: SEND_SIG_PRIV is ((struct kernel_siginfo *)1). */
+#define SEND_SIG_PRIV 1
+/* x86: 4 KiB pages. */
+#define PAGES_TO_KB(n) ((n) << 2)
+/* Deepest cgroup nesting the -c test walks up from the victim's cgroup. */
+#define CGROUP_MAX_DEPTH 32
+
+/* -c's cgroup ID: the victim's cgroup is tested against it too. */
+const volatile __u64 filter_cgroup_id = 0;
+
+/* The victim as seen when it was sent SIGKILL. */
+struct victim {
+	__u64 cgroup_id;
+	__u64 mem_kb[5]; /* total_vm, anon, file, shmem, pgtables */
+	__u32 tgid;
+	__u32 tid;
+	__u32 uid;
+	__s16 oom_score_adj;
+	__u8 has_mem;
+	__u8 in_cgroup; /* under -c's cgroup */
+	char comm[TASK_COMM_LEN];
+};
+
+/* By the sender's thread ID: the killer's SIGKILL until its mark_victim. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct victim);
+} victims SEC(".maps");
+
+/* Linux before 6.2: the RSS counters were atomics in struct mm_rss_stat
+ * (since then, percpu_counters, as in vmlinux.h). */
+struct mm_rss_stat___pre62 {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___pre62 {
+	struct mm_rss_stat___pre62 rss_stat;
+} __attribute__((preserve_access_index));
+
+/* get_mm_counter(mm, idx) in kB; the percpu sum is approximate, as in /proc. */
+static __always_inline __u64 mm_counter_kb(struct mm_struct *mm, const int idx)
+{
+	__s64 n;
+
+	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
+		struct mm_struct___pre62 *old = (void *)mm;
+
+		n = BPF_CORE_READ(old, rss_stat.count[idx].counter);
+	} else {
+		n = BPF_CORE_READ(mm, rss_stat[idx].count);
+	}
+	return n > 0 ? PAGES_TO_KB(n) : 0;
+}
+
+static __always_inline void read_mm(struct mm_struct *mm, struct victim *v)
+{
+	if (!mm)
+		return;
+	v->mem_kb[0] = PAGES_TO_KB(BPF_CORE_READ(mm, total_vm));
+	v->mem_kb[1] = mm_counter_kb(mm, MM_ANONPAGES);
+	v->mem_kb[2] = mm_counter_kb(mm, MM_FILEPAGES);
+	v->mem_kb[3] = mm_counter_kb(mm, MM_SHMEMPAGES);
+	v->mem_kb[4] = BPF_CORE_READ(mm, pgtables_bytes.counter) >> 10;
+	v->has_mem = 1;
+}
+
+/* The task's cgroup v2 is -c's cgroup or below it. */
+static __always_inline bool task_under_filter_cgroup(struct task_struct *t)
+{
+	struct cgroup *cg = BPF_CORE_READ(t, cgroups, dfl_cgrp);
+
+	for (int i = 0; i < CGROUP_MAX_DEPTH && cg; i++) {
+		if (BPF_CORE_READ(cg, kn, id) == filter_cgroup_id)
+			return true;
+		cg = BPF_CORE_READ(cg, self.parent, cgroup);
+	}
+	return false;
+}
+
+static __always_inline void read_victim(struct task_struct *t, struct victim *v)
+{
+	v->tgid = BPF_CORE_READ(t, tgid);
+	v->tid = BPF_CORE_READ(t, pid);
+	v->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	v->uid = BPF_CORE_READ(t, cred, uid.val);
+	v->oom_score_adj = BPF_CORE_READ(t, signal, oom_score_adj);
+	BPF_CORE_READ_STR_INTO(&v->comm, t, comm);
+	/* The tracepoint's own figures are exact: read the mm only without them. */
+	if (!bpf_core_field_exists(struct trace_event_raw_mark_victim, total_vm))
+		read_mm(BPF_CORE_READ(t, mm), v);
+	v->in_cgroup = sonde_filter_cgroup && task_under_filter_cgroup(t);
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_struct *task)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct victim v = {};
+
+	if (sig != SIGKILL || (unsigned long)info != SEND_SIG_PRIV)
+		return 0;
+	read_victim(task, &v);
+	bpf_map_update_elem(&victims, &tid, &v, BPF_ANY);
+	return 0;
+}
+
+/* -p and -c pass when either the trigger or the victim matches. */
+static __always_inline bool victim_pass(const struct victim *v)
+{
+	if (sonde_filter_tgid && v->tgid != sonde_filter_tgid)
+		return false;
+	return !sonde_filter_cgroup || v->in_cgroup;
+}
+
+static __always_inline void fill_victim(struct oomkill_event *e, const struct victim *v)
+{
+	e->pid = v->tgid;
+	e->cgroup_id = v->cgroup_id;
+	e->uid = v->uid;
+	e->oom_score_adj = v->oom_score_adj;
+	e->flags |= OOMKILL_F_VICTIM | OOMKILL_F_COMM | OOMKILL_F_CRED;
+	__builtin_memcpy(e->comm, v->comm, sizeof(e->comm));
+	if (!v->has_mem)
+		return;
+	e->total_vm_kb = v->mem_kb[0];
+	e->anon_rss_kb = v->mem_kb[1];
+	e->file_rss_kb = v->mem_kb[2];
+	e->shmem_rss_kb = v->mem_kb[3];
+	e->pgtables_kb = v->mem_kb[4];
+	e->flags |= OOMKILL_F_MEM;
+}
+
+/* What Linux 6.8+ puts in the tracepoint itself (memory already in kB). */
+static __always_inline void fill_from_tracepoint(struct oomkill_event *e,
+						 struct trace_event_raw_mark_victim *ctx)
+{
+	if (!(e->flags & OOMKILL_F_COMM) && bpf_core_field_exists(ctx->__data_loc_comm)) {
+		/* __data_loc: the string's offset in the record, in the low 16 bits. */
+		__u32 loc = ctx->__data_loc_comm;
+
+		if (bpf_probe_read_kernel_str(e->comm, sizeof(e->comm),
+					      (void *)ctx + (loc & 0xffff)) > 0)
+			e->flags |= OOMKILL_F_COMM;
+	}
+	if (!bpf_core_field_exists(ctx->total_vm))
+		return;
+	e->total_vm_kb = ctx->total_vm;
+	e->anon_rss_kb = ctx->anon_rss;
+	e->file_rss_kb = ctx->file_rss;
+	e->shmem_rss_kb = ctx->shmem_rss;
+	e->pgtables_kb = ctx->pgtables;
+	e->uid = ctx->uid;
+	e->oom_score_adj = ctx->oom_score_adj;
+	e->flags |= OOMKILL_F_MEM | OOMKILL_F_CRED;
+}
+
+SEC("tracepoint/oom/mark_victim")
+int handle_mark_victim(struct trace_event_raw_mark_victim *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid, vtid = ctx->pid;
+	struct victim *v = bpf_map_lookup_elem(&victims, &tid), self = {};
+	struct oomkill_event *e;
+
+	if (v && v->tid != vtid)
+		v = NULL;
+	/* A task already dying is marked without a SIGKILL: it is the trigger. */
+	if (!v && vtid == tid) {
+		read_victim((struct task_struct *)bpf_get_current_task(), &self);
+		v = &self;
+	}
+	if (!sonde_filter_pass() && !(v && victim_pass(v)))
+		goto out;
+	e = sonde_reserve(sizeof(*e));
+	if (!e)
+		goto out;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->trigger_cgroup_id = bpf_get_current_cgroup_id();
+	e->trigger_pid = pid_tgid >> 32;
+	e->trigger_tid = tid;
+	e->pid = vtid;
+	e->tid = vtid;
+	bpf_get_current_comm(e->trigger_comm, sizeof(e->trigger_comm));
+	if (v)
+		fill_victim(e, v);
+	fill_from_tracepoint(e, ctx);
+	bpf_ringbuf_submit(e, 0);
+out:
+	bpf_map_delete_elem(&victims, &tid);
+	return 0;
+}

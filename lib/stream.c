@@ -1,0 +1,37 @@
+#include <errno.h>
+#include <string.h>
+#include "err.h"
+#include "evloop.h"
+#include "loader.h"
+#include "log.h"
+#include "stream.h"
+
+int sonde_open_failed(void)
+{
+	int err = -errno;
+
+	log_err("cannot open the BPF object: %s", strerror(-err));
+	return sonde_exit(err);
+}
+
+int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
+		     const struct sonde_stream *st)
+{
+	struct evloop_cfg loop = {
+		.obj = *s->obj,
+		.on_event = st->on_event,
+		.ctx = st->ctx,
+		.out = st->out,
+		.duration_s = o->duration_s,
+	};
+	int err;
+
+	err = sonde_load(s, o);
+	if (!err)
+		err = sonde_attach(s);
+	if (err)
+		return err;
+	out_init(st->out, stdout, st->cols, st->ncols, o);
+	out_header(st->out);
+	return evloop_run(&loop);
+}

@@ -1,0 +1,37 @@
+/* The second half of main() in a tool that streams events: load the opened
+ * skeleton (common filters into rodata), attach it, print the header and
+ * run the event loop until a signal, --duration or the reader going away.
+ *
+ *	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+ *
+ *	skel = foo_bpf__open();
+ *	if (!skel)
+ *		return sonde_open_failed();
+ *	...rodata, autoload...
+ *	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+ *	foo_bpf__destroy(skel);
+ */
+#ifndef SONDE_STREAM_H
+#define SONDE_STREAM_H
+
+#include <bpf/libbpf.h>
+#include "opts.h"
+#include "out.h"
+
+struct sonde_stream {
+	const struct out_col *cols;
+	unsigned ncols;
+	ring_buffer_sample_fn on_event; /* gets ctx */
+	void *ctx;
+	struct out *out; /* initialised here, for stdout */
+};
+
+/* 0 or -errno, as evloop_run() (load and attach failures already reported). */
+int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
+		     const struct sonde_stream *st);
+
+/* After a skeleton's __open() returned NULL: one line saying why, and the
+ * exit code to return from main(). */
+int sonde_open_failed(void);
+
+#endif
