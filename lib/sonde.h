@@ -11,8 +11,10 @@
 #include "names.h"
 #include "opts.h"
 #include "out.h"
+#include "out_null.h"
 #include "parse.h"
 #include "probe.h"
+#include "stream.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -133,6 +133,7 @@ int main(int argc, char **argv)
 {
 	struct execsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS, .max_args = 20 };
 	struct execsnoop_ctx ctx = { .opts = &opts };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
 	struct execsnoop_bpf *skel;
 	int err;
 
@@ -141,27 +142,15 @@ int main(int argc, char **argv)
 		return sonde_exit(err);
 
 	skel = execsnoop_bpf__open();
-	if (!skel) {
-		log_err("cannot open the BPF object: %s", strerror(errno));
-		return sonde_exit(-errno);
-	}
+	if (!skel)
+		return sonde_open_failed();
 	skel->rodata->trace_failed = opts.fails;
 	skel->rodata->max_args = opts.max_args;
 	/* The entry programs only remember argv for failed execs. */
 	bpf_program__set_autoload(skel->progs.handle_enter_execve, opts.fails);
 	bpf_program__set_autoload(skel->progs.handle_enter_execveat, opts.fails);
 
-	err = sonde_load(skel->skeleton, &opts.common);
-	if (!err)
-		err = sonde_attach(skel->skeleton);
-	if (!err) {
-		struct evloop_cfg loop = { .obj = skel->obj, .on_event = handle_event, .ctx = &ctx,
-					   .out = &ctx.out, .duration_s = opts.common.duration_s };
-
-		out_init(&ctx.out, stdout, cols, ARRAY_SIZE(cols), &opts.common);
-		out_header(&ctx.out);
-		err = evloop_run(&loop);
-	}
+	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
 
 	execsnoop_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
