@@ -77,11 +77,35 @@ static bool stdout_pollable(void)
 	return !fstat(STDOUT_FILENO, &st) && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
+/* Records handled before the loop looks at signals and timers again: a
+ * producer faster than us would otherwise keep libbpf's consume loop going
+ * forever, deaf to Ctrl-C and to a reader that went away. */
+#define EVLOOP_BATCH 4096
+/* Private to this file: "batch done, more may be waiting". */
+#define EVLOOP_YIELD (-EINPROGRESS)
+
 struct loop {
 	int ep, sig, dur, tick;
 	struct ring_buffer *rb;
 	uint64_t lost_seen;
+	const struct evloop_cfg *cfg;
+	unsigned batch;
 };
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct loop *l = ctx;
+	const struct evloop_cfg *cfg = l->cfg;
+	int err = cfg->on_event(cfg->ctx, data, size);
+
+	if (err)
+		return err;
+	/* stdio met a write error (EPIPE once the reader is gone) on a full
+	 * block: stop now, not after the ring is empty. */
+	if (cfg->out && ferror(cfg->out->f))
+		return out_flush(cfg->out);
+	return ++l->batch < EVLOOP_BATCH ? 0 : EVLOOP_YIELD;
+}
 
 static void report_lost(const struct evloop_cfg *cfg, struct loop *l)
 {
@@ -107,7 +131,7 @@ static int setup(const struct evloop_cfg *cfg, struct loop *l)
 		events = bpf_object__find_map_by_name(cfg->obj, "events");
 		if (!events)
 			return -ENOENT;
-		l->rb = ring_buffer__new(bpf_map__fd(events), cfg->on_event, cfg->ctx, NULL);
+		l->rb = ring_buffer__new(bpf_map__fd(events), on_sample, l, NULL);
 		if (!l->rb)
 			return -errno;
 		err = add_fd(l->ep, ring_buffer__epoll_fd(l->rb), EPOLLIN, EV_RING);
@@ -137,7 +161,8 @@ static int drain(const struct evloop_cfg *cfg, struct loop *l)
 {
 	int n = l->rb ? ring_buffer__consume(l->rb) : 0;
 
-	if (n < 0)
+	l->batch = 0;
+	if (n < 0 && n != EVLOOP_YIELD)
 		return n;
 	return cfg->out ? out_flush(cfg->out) : 0;
 }
@@ -160,7 +185,7 @@ static int tick(const struct evloop_cfg *cfg, struct loop *l, uint32_t *ticks)
 
 int evloop_run(const struct evloop_cfg *cfg)
 {
-	struct loop l = { .ep = -1, .sig = -1, .dur = -1, .tick = -1 };
+	struct loop l = { .ep = -1, .sig = -1, .dur = -1, .tick = -1, .cfg = cfg };
 	uint32_t ticks = 0;
 	int err;
 
