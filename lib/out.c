@@ -388,6 +388,31 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 	return cut;
 }
 
+void out_null(struct out *o, unsigned col, const char *text)
+{
+	if (!o->json) {
+		out_str(o, col, text, strlen(text));
+		return;
+	}
+	if (out_key(o, col))
+		fputs_unlocked("null", o->f);
+}
+
+void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool cut)
+{
+	char buf[OUT_CUT_MAX + 3];
+	size_t n = strnlen(s, maxlen);
+
+	if (!cut || o->json || n > OUT_CUT_MAX) {
+		out_str(o, col, s, maxlen);
+		return;
+	}
+	/* "..." is printable ASCII: escaping leaves it as it is. */
+	memcpy(buf, s, n);
+	memcpy(buf + n, "...", 3);
+	out_str(o, col, buf, n + 3);
+}
+
 int out_flush(struct out *o)
 {
 	int err;

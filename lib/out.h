@@ -83,6 +83,16 @@ void out_cgroup(struct out *o, unsigned col, uint64_t cgroup_id);
 bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned max_items,
 	      bool quote, bool cut);
 
+/* A value the event does not have (a process killed by a signal has no exit
+ * code; an older kernel lacks some field): JSON null, `text` (e.g. "-") in
+ * text. */
+void out_null(struct out *o, unsigned col, const char *text);
+/* Longest string out_str_cut() marks; a longer one is written unmarked. */
+#define OUT_CUT_MAX 4096
+/* A string the event cut short (`cut`): text shows it followed by "...";
+ * JSON writes it as it is (the tool's "truncated" key says it was cut). */
+void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool cut);
+
 /* Starts a value the caller writes itself (composite renderers such as
  * histograms); false when the column is not part of this format. */
 bool out_key(struct out *o, unsigned col);

@@ -11,7 +11,6 @@
 #include "names.h"
 #include "opts.h"
 #include "out.h"
-#include "out_null.h"
 #include "parse.h"
 #include "probe.h"
 #include "stream.h"

@@ -2,8 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "sonde.h"
-#include "out_null.h"
-#include "stream.h"
 #include "killsnoop.h"
 #include "killsnoop.skel.h"
 

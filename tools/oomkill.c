@@ -1,7 +1,5 @@
 /* oomkill: trace OOM kills: the victim, its cgroup and memory, and the trigger. */
 #include "sonde.h"
-#include "out_null.h"
-#include "stream.h"
 #include "oomkill.h"
 #include "oomkill.skel.h"
 
