@@ -269,3 +269,57 @@ check_oomkill() {
 	done
 	return "$_rc"
 }
+
+# capable: chown to another owner, as root, asks for CAP_CHOWN and gets it;
+# mknod of a character device from a new user namespace asks for CAP_MKNOD
+# in the initial one and is denied (-x). Where the kernel lacks the
+# capability:cap_capable tracepoint (6.1) capable falls back to fentry, which
+# also tells the audit flag; the -x run then forces the kprobe pair.
+check_capable() {
+	: >"$VMT_DIR/f"
+	tool_start capable -j -v || return 1
+	tool_wait_ready || return 1
+	chown 4242 "$VMT_DIR/f"
+	tool_wait_out '"cap":0,"cap_name":"CAP_CHOWN"' '"verdict":"allow"' || return 1
+	tool_stop_ok || return 1
+	_hook=$(sed -n 's/^capable: hook: //p' "$TOOL_ERR")
+	echo "VMTEST INFO capable: hook $_hook"
+	_forced=
+	if [ "$_hook" != tracepoint ]; then
+		tool_out_lacks '"cap_name":"CAP_CHOWN","audit":null' || return 1
+		_forced="--hook kprobe"
+	fi
+
+	# shellcheck disable=SC2086 # $_forced is two words or none
+	tool_start capable -j -v -x $_forced || return 1
+	tool_wait_ready || return 1
+	/bin/busybox unshare -U /bin/busybox mknod "$VMT_DIR/n" c 1 3 2>/dev/null
+	tool_wait_out '"cap":27,"cap_name":"CAP_MKNOD"' '"verdict":"deny"' || return 1
+	tool_stop_ok || return 1
+	echo "VMTEST INFO capable -x: hook $(sed -n 's/^capable: hook: //p' "$TOOL_ERR")"
+	tool_out_lacks '"verdict":"allow"'
+}
+
+# mountsnoop: in a private mount namespace, a tmpfs mounted on a scratch
+# directory and unmounted shows up as mount (source, target, fs, data, ret 0)
+# and umount2; with -x, a mount of an unknown fs type shows up with ret -19
+# (ENODEV).
+check_mountsnoop() {
+	mkdir -p "$VMT_DIR/m"
+	tool_start mountsnoop -j -v || return 1
+	tool_wait_ready || return 1
+	/bin/busybox unshare -m --propagation private /bin/busybox sh -c \
+		"/bin/busybox mount -t tmpfs -o size=1m sonde-vm-marker $VMT_DIR/m && /bin/busybox umount $VMT_DIR/m"
+	tool_wait_out '"call":"mount","source":"sonde-vm-marker"' "\"target\":\"$VMT_DIR/m\"" \
+		'"fs":"tmpfs"' '"ret":0' '"data":"size=1m"' || return 1
+	tool_wait_out '"call":"umount2"' "\"target\":\"$VMT_DIR/m\"" '"ret":0' || return 1
+	tool_stop_ok || return 1
+
+	tool_start mountsnoop -j -v -x || return 1
+	tool_wait_ready || return 1
+	/bin/busybox unshare -m --propagation private /bin/busybox mount -t sonde-nofs sonde-vm-bad \
+		"$VMT_DIR/m" 2>/dev/null
+	tool_wait_out '"source":"sonde-vm-bad"' '"fs":"sonde-nofs"' '"ret":-19' || return 1
+	tool_stop_ok || return 1
+	tool_out_lacks '"ret":0'
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/* capable: capability checks, as cap_capable() decides them.
+ *
+ * Three ways in, one per kind of kernel; user space loads exactly one:
+ * - the capability:cap_capable tracepoint (Linux 6.13+), as tp_btf: the
+ *   capability and the verdict, not the audit/insetid options;
+ * - fexit on cap_capable() (older kernels with BPF trampolines): arguments
+ *   and return value in one program;
+ * - kprobe + kretprobe on cap_capable() (kernels with kprobes only): the
+ *   arguments are kept per thread from entry to return.
+ * Before 6.13 cap_capable() is (cred, target_ns, cap, opts) on every kernel
+ * with a BPF ring buffer (5.8+), which is all the fallbacks read. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "capable.h"
+#include "lib/filter.bpf.h"
+#include "lib/events.bpf.h"
+#include "lib/syscall.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* -x: only denied checks. */
+const volatile __u8 denied_only = 0;
+/* --unique: each capability once per process. */
+const volatile __u8 unique = 0;
+/* The tool's own process: its checks are not the user's. */
+const volatile __u32 self_tgid = 0;
+
+/* --unique: the (process, capability) pairs already reported. The start
+ * time tells a reused PID from the process that had it before. */
+struct seen_key {
+	__u64 start_ns;
+	__u32 tgid;
+	__s32 cap;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct seen_key);
+	__type(value, __u8);
+} seen SEC(".maps");
+
+/* kprobe path: cap_capable()'s arguments, by thread, until it returns. */
+struct cap_call {
+	__s32 cap;
+	__u32 opts;
+};
+
+SONDE_STASH(calls, struct cap_call);
+
+static __always_inline bool wanted(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) != self_tgid && sonde_filter_pass();
+}
+
+/* --unique: true the first time this process checks this capability. */
+static __always_inline bool first_time(__u32 tgid, int cap)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct seen_key k = { .tgid = tgid, .cap = cap };
+	__u8 one = 1;
+
+	k.start_ns = BPF_CORE_READ(task, group_leader, start_time);
+	return bpf_map_update_elem(&seen, &k, &one, BPF_NOEXIST) == 0;
+}
+
+static __always_inline int report(int cap, int ret, __u32 opts, __u32 flags)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct capable_event *e;
+
+	if (denied_only && ret == 0)
+		return 0;
+	if (!wanted())
+		return 0;
+	if (unique && !first_time(pid_tgid >> 32, cap))
+		return 0;
+	e = sonde_reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->cap = cap;
+	e->ret = ret;
+	e->opts = opts;
+	e->flags = flags;
+	e->pad = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/cap_capable")
+int BPF_PROG(handle_cap_tp, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	return report(cap, ret, 0, 0);
+}
+
+SEC("fexit/cap_capable")
+int BPF_PROG(handle_cap_fexit, const struct cred *cred, struct user_namespace *target_ns, int cap,
+	     unsigned int opts, int ret)
+{
+	return report(cap, ret, opts, CAPABLE_F_OPTS);
+}
+
+SEC("kprobe/cap_capable")
+int BPF_KPROBE(handle_cap_kprobe, const struct cred *cred, struct user_namespace *target_ns,
+	       int cap, unsigned int opts)
+{
+	struct cap_call c = { .cap = cap, .opts = opts };
+
+	if (wanted())
+		stash_put(&calls, &c);
+	return 0;
+}
+
+SEC("kretprobe/cap_capable")
+int BPF_KRETPROBE(handle_cap_kretprobe, int ret)
+{
+	struct cap_call *stashed = stash_get(&calls), c;
+
+	if (!stashed)
+		return 0;
+	c = *stashed;
+	stash_drop(&calls);
+	return report(c.cap, ret, c.opts, CAPABLE_F_OPTS);
+}

@@ -1,0 +1,31 @@
+/* capable: one event per capability check (cap_capable()). */
+#ifndef SONDE_COMMON_CAPABLE_H
+#define SONDE_COMMON_CAPABLE_H
+
+#include "defs.h"
+
+/* include/linux/security.h: the opts argument of cap_capable() (since 5.1). */
+#define CAPABLE_OPT_NOAUDIT (1u << 1)
+#define CAPABLE_OPT_INSETID (1u << 2)
+
+/* opts is known: the hook (fentry, kprobe) saw cap_capable()'s arguments.
+ * The capability:cap_capable tracepoint does not carry them. */
+#define CAPABLE_F_OPTS 0x1
+
+struct capable_event {
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;
+	__s32 cap;
+	__s32 ret;   /* 0: allowed; -EPERM: denied */
+	__u32 opts;  /* CAPABLE_OPT_*, when flags has CAPABLE_F_OPTS */
+	__u32 flags; /* CAPABLE_F_* */
+	__u32 pad;
+	char comm[TASK_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct capable_event) == 64, "capable_event layout");
+
+#endif

@@ -1,0 +1,429 @@
+#!/usr/bin/env bats
+# capable against the real kernel, as root. The workloads are capability
+# checks the kernel must make: binding a TCP socket to port 80 as root
+# (CAP_NET_BIND_SERVICE, allowed) and chown of a root-owned file by uid 65534
+# (CAP_CHOWN, denied).
+#
+#	SONDE_BIN=$PWD/build/bin bats tests/bats/capable.bats
+#
+# Every process makes capability checks (each mmap of writable memory asks
+# for CAP_SYS_ADMIN), so most tests run their workload in a cgroup of their
+# own and trace only that (-c), or look for their own process's lines.
+
+load helpers
+
+# Names of capable's BPF programs, cut to the 15 characters bpftool may show.
+CAPABLE_PROGS=(handle_cap_tp handle_cap_fexi handle_cap_kpro handle_cap_kret)
+
+setup() {
+	require_tool capable
+	require_cmd jq bpftool setpriv timeout python3
+	MARK=sonde-marker-$$-$BATS_TEST_NUMBER-$RANDOM
+}
+
+teardown() {
+	sonde_teardown
+}
+
+# bind_port80 [N]: one python3 process binds N (default 1) TCP sockets to
+# 127.0.0.1:80, each bind asking for CAP_NET_BIND_SERVICE (a bind that finds
+# the port taken fails after the check). Runs in the foreground; the
+# process's PID goes to $BIND_PID.
+bind_port80() {
+	python3 -c '
+import socket, sys
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", 80))
+    except OSError:
+        pass
+' "${1:-1}" &
+	BIND_PID=$!
+	wait "$BIND_PID"
+}
+
+# A file owned by root that others can reach: chown 0 of it by uid 65534
+# needs CAP_CHOWN, which that user lacks. Sets ROOT_FILE.
+make_root_file() {
+	sonde_tmpdir_public
+	ROOT_FILE=$SONDE_PUBLIC_DIR/$MARK
+	: >"$ROOT_FILE"
+}
+
+# chown_as_nobody: the denied CAP_CHOWN check, in the foreground; the chown
+# process's PID goes to $CHOWN_PID.
+chown_as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups chown 0 "$ROOT_FILE" 2>/dev/null &
+	CHOWN_PID=$!
+	wait "$CHOWN_PID" || true
+}
+
+# The text lines of process $1 checking capability number $2.
+lines_of() {
+	awk -v p="$1" -v c="$2" 'NR > 1 && $2 == p && $4 == c' "$TOOL_OUT"
+}
+
+# The JSON events of process $1 checking capability number $2.
+json_of() {
+	jq -c --argjson p "$1" --argjson c "$2" 'select(.pid == $p and .cap == $c)' "$TOOL_OUT"
+}
+
+# --- 1. events in text and JSON ---------------------------------------------
+
+@test "text: a bind to port 80 as root shows CAP_NET_BIND_SERVICE allowed, with UID, PID and COMM" {
+	tool_start capable
+	bind_port80
+	wait_for_match "^0 +$BIND_PID +python3[^ ]* +10 CAP_NET_BIND_SERVICE +[-01] allow$"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PID +COMM +CAP NAME +AUDIT VERDICT$' "header"
+	local line uid pid comm cap name audit verdict
+	line=$(lines_of "$BIND_PID" 10)
+	assert_one_line "$line" "CAP_NET_BIND_SERVICE lines of the bind"
+	read -r uid pid comm cap name audit verdict <<<"$line"
+	assert_eq "$uid" 0 "UID"
+	assert_eq "$name" CAP_NET_BIND_SERVICE "NAME"
+	assert_eq "$verdict" allow "VERDICT"
+}
+
+@test "JSON: the bind has the documented keys and values, and every line parses" {
+	cgroup_create
+	tool_start capable -j -v -c "$CGROUP_DIR"
+	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
+	local pid
+	pid=$(<"$BATS_TEST_TMPDIR/pid")
+	wait_for_match "\"pid\":$pid,.*\"cap\":10,"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(json_of "$pid" 10)
+	assert_one_line "$ev" "CAP_NET_BIND_SERVICE events of the bind"
+	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","tid","comm","cap","cap_name","audit","verdict","insetid","cgroup_id"]'
+	assert_jq "$ev" '.uid == 0 and .tid == .pid and (.comm | startswith("python3"))'
+	assert_jq "$ev" '.cap_name == "CAP_NET_BIND_SERVICE" and .verdict == "allow"'
+	# The tracepoint (6.13+) does not tell audit and insetid; fentry and kprobe do.
+	assert_jq "$ev" '(.audit == null or .audit == 0 or .audit == 1) and (.insetid == null or .insetid == 0 or .insetid == 1)'
+	assert_jq "$ev" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	assert_jq "$ev" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
+	# Nothing from outside the cgroup.
+	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" "events of other cgroups"
+}
+
+# --- 2. denied checks and -x --------------------------------------------------
+
+@test "a chown of a root-owned file by uid 65534 shows CAP_CHOWN denied" {
+	make_root_file
+	tool_start capable -u 65534
+	chown_as_nobody
+	wait_for_match "^65534 +$CHOWN_PID +chown +0 CAP_CHOWN +[-01] deny$"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_one_line "$(lines_of "$CHOWN_PID" 0)" "CAP_CHOWN lines of the chown"
+}
+
+@test "-x shows the denied CAP_CHOWN and no allowed check" {
+	make_root_file
+	tool_start capable -x
+	bind_port80
+	local bind=$BIND_PID
+	chown_as_nobody
+	wait_for_match "^65534 +$CHOWN_PID +chown +0 CAP_CHOWN +[-01] deny$"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_eq "$(lines_of "$bind" 10)" "" "lines of the allowed bind"
+	assert_eq "$(awk 'NR > 1 && $NF != "deny"' "$TOOL_OUT")" "" "lines that are not denials"
+}
+
+@test "-x -j: every event has verdict deny" {
+	make_root_file
+	tool_start capable -x -j -v
+	chown_as_nobody
+	wait_for_match "\"pid\":$CHOWN_PID,.*\"cap\":0,"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(json_of "$CHOWN_PID" 0)
+	assert_one_line "$ev" "CAP_CHOWN events of the chown"
+	assert_jq "$ev" '.uid == 65534 and .comm == "chown" and .cap_name == "CAP_CHOWN" and .verdict == "deny"'
+	assert_eq "$(jq -c 'select(.verdict != "deny")' "$TOOL_OUT")" "" "events that are not denials"
+}
+
+# --- 3. --unique --------------------------------------------------------------
+
+@test "without --unique three binds by one process give three lines" {
+	cgroup_create
+	tool_start capable -c "$CGROUP_DIR"
+	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80 3; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
+	local pid
+	pid=$(<"$BATS_TEST_TMPDIR/pid")
+	wait_for_match "^0 +$pid +python3"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_eq "$(lines_of "$pid" 10 | wc -l)" 3 "CAP_NET_BIND_SERVICE lines of the process"
+}
+
+@test "--unique: three binds by one process give one line; a second process gets its own" {
+	cgroup_create
+	tool_start capable --unique -c "$CGROUP_DIR"
+	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80)
+		bind_port80 3; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid1
+		bind_port80 3; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid2"
+	local pid1 pid2
+	pid1=$(<"$BATS_TEST_TMPDIR/pid1")
+	pid2=$(<"$BATS_TEST_TMPDIR/pid2")
+	wait_for_match "^0 +$pid2 +python3[^ ]* +10 "
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_one_line "$(lines_of "$pid1" 10)" "CAP_NET_BIND_SERVICE lines of the first process"
+	assert_one_line "$(lines_of "$pid2" 10)" "CAP_NET_BIND_SERVICE lines of the second process"
+	# No (process, capability) pair twice.
+	assert_eq "$(awk 'NR > 1 { print $2, $4 }' "$TOOL_OUT" | sort | uniq -d)" "" "repeated pairs"
+}
+
+# --- 4. filters ---------------------------------------------------------------
+
+@test "-p PID shows only that process's checks" {
+	local fifo=$BATS_TEST_TMPDIR/go cmd
+	mkfifo "$fifo"
+	exec {cmd}<>"$fifo"
+	# A shell of ours that waits for a line, then becomes python3 (an exec
+	# keeps the PID) and binds.
+	(
+		read -r _ <"$fifo"
+		exec python3 -c '
+import socket
+try:
+    socket.socket().bind(("127.0.0.1", 80))
+except OSError:
+    pass
+'
+	) 3>&- &
+	local target=$!
+	sonde_track_pid "$target"
+
+	tool_start capable -p "$target"
+	bind_port80
+	local other=$BIND_PID
+	echo go >&"$cmd"
+	wait "$target"
+	wait_for_match "^0 +$target +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
+	tool_stop
+	exec {cmd}>&-
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_eq "$(lines_of "$other" 10)" "" "lines of the other process"
+	assert_eq "$(awk -v p="$target" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "lines of other processes"
+}
+
+@test "-c CG shows only checks made in that cgroup" {
+	cgroup_create
+	tool_start capable -c "$CGROUP_DIR"
+	bind_port80
+	local before=$BIND_PID
+	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
+	bind_port80
+	local after=$BIND_PID inside
+	inside=$(<"$BATS_TEST_TMPDIR/pid")
+	wait_for_match "^0 +$inside +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_eq "$(lines_of "$before" 10)$(lines_of "$after" 10)" "" "lines of binds outside the cgroup"
+}
+
+@test "-u 65534 shows only that user's checks" {
+	make_root_file
+	tool_start capable -u 65534
+	bind_port80
+	local bind=$BIND_PID
+	chown_as_nobody
+	wait_for_match "^65534 +$CHOWN_PID +chown +0 CAP_CHOWN"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_eq "$(lines_of "$bind" 10)" "" "lines of root's bind"
+	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
+}
+
+@test "the tool's own checks are not shown" {
+	tool_start capable -j -v
+	bind_port80
+	wait_for_match "\"pid\":$BIND_PID,"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_eq "$(jq -c --argjson p "$TOOL_PID" 'select(.pid == $p)' "$TOOL_OUT")" "" "events of capable itself"
+}
+
+# --- 5. columns -----------------------------------------------------------------
+
+@test "-T -C: a clock column first and the CGROUP column after VERDICT" {
+	cgroup_create leaf
+	tool_start capable -T -C -c "$CGROUP_DIR"
+	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
+	local pid
+	pid=$(<"$BATS_TEST_TMPDIR/pid")
+	wait_for_match " $pid +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +UID +PID +COMM +CAP NAME +AUDIT VERDICT +CGROUP$' "header"
+	local t uid p comm cap name audit verdict cg
+	read -r t uid p comm cap name audit verdict cg < <(awk -v p="$pid" '$3 == p && $5 == 10' "$TOOL_OUT")
+	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
+	assert_eq "$verdict" allow "VERDICT"
+	assert_eq "$cg" "$CGROUP_REL" "CGROUP"
+}
+
+@test "-t shows a TIME(s) column; -U is accepted (UID is always shown)" {
+	tool_start capable -t -U
+	bind_port80
+	wait_for_match " $BIND_PID +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME\(s\) +UID +PID +COMM +CAP NAME +AUDIT VERDICT$' "header"
+	local t rest
+	read -r t rest < <(awk -v p="$BIND_PID" '$3 == p && $5 == 10' "$TOOL_OUT")
+	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
+}
+
+# --- 6. a closed pipe -----------------------------------------------------------
+
+@test "capable -j | head -n1 exits 0 with nothing on stderr" {
+	require_bpf capable
+	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
+	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid i
+	(
+		(
+			echo "$BASHPID" >"$pidf"
+			exec timeout 20 "$SONDE_BIN/capable" -j 2>"$err"
+		) | head -n 1 >"$out"
+		echo "${PIPESTATUS[*]}" >"$st"
+	) 3>&- &
+	sonde_track_pid "$!"
+	# Capability checks until the pipeline has ended; at most 200 rounds.
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $st ]] && break
+		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
+		bind_port80
+		sonde_nap 0.05
+	done
+	[[ -s $st ]] || sonde_fail "the pipeline did not end after $i rounds" "--- stderr:" "$(<"$err")"
+
+	local tool_rc head_rc
+	read -r tool_rc head_rc <"$st"
+	assert_eq "$tool_rc" 0 "capable's exit status"
+	assert_eq "$head_rc" 0 "head's exit status"
+	assert_eq "$(<"$err")" "" "capable's stderr"
+	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
+	assert_json_lines "$out"
+}
+
+# --- 7. bad values and environment ------------------------------------------------
+
+# assert_bad_value OPTION VALUE ARGS...: capable ARGS exits 2, prints nothing
+# on stdout and one line on stderr naming OPTION and 'VALUE'.
+assert_bad_value() {
+	local opt=$1 val=$2
+	shift 2
+	tool_run_bounded 10 capable "$@"
+	assert_eq "$status" 2 "exit status of capable $*"
+	assert_eq "$output" "" "stdout"
+	assert_one_line "$stderr" "stderr"
+	assert_match "$stderr" "^capable: " "stderr"
+	[[ $stderr == *"$opt"* ]] || sonde_fail "stderr does not name $opt: $stderr"
+	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
+}
+
+@test "bad values exit 2 naming the option and the value: -p, -u, -d, --hook" {
+	assert_bad_value -p abc -p abc
+	assert_bad_value -p 0 -p 0
+	assert_bad_value -u -5 -u -5
+	assert_bad_value -d 0 -d 0
+	assert_bad_value --hook bogus --hook bogus
+	assert_bad_value --hook fentry2 --hook=fentry2
+}
+
+@test "an unknown option or an extra argument exits 2" {
+	tool_run_bounded 10 capable --bogus
+	assert_eq "$status" 2 "exit status"
+	[[ $stderr == *--bogus* ]] || sonde_fail "stderr does not name --bogus: $stderr"
+	tool_run_bounded 10 capable extra-argument
+	assert_eq "$status" 2 "exit status"
+	assert_eq "$output" "" "stdout"
+}
+
+@test "-c /no-such-cgroup-sonde exits 3 naming the cgroup" {
+	tool_run_bounded 10 capable -c /no-such-cgroup-sonde
+	assert_eq "$status" 3 "exit status"
+	assert_one_line "$stderr" "stderr"
+	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+}
+
+@test "an unprivileged run exits 3 with one line about root / CAP_BPF" {
+	require_bpf capable
+	sonde_tmpdir_public
+	cp "$SONDE_BIN/capable" "$SONDE_PUBLIC_DIR/capable"
+	chmod 755 "$SONDE_PUBLIC_DIR/capable"
+	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
+	status=0
+	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/capable" -d 1) \
+		>"$out" 2>"$err" 3>&- || status=$?
+	assert_eq "$status" 3 "exit status"
+	assert_eq "$(<"$out")" "" "stdout"
+	local msg
+	msg=$(<"$err")
+	assert_one_line "$msg" "stderr"
+	assert_match "$msg" '^capable: .*root.*CAP_BPF' "stderr"
+}
+
+# --- 8. ending ----------------------------------------------------------------------
+
+@test "SIGINT ends with exit 0 and nothing left attached" {
+	tool_start capable -j -v
+	tool_stop INT
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_detached "${CAPABLE_PROGS[@]}"
+}
+
+@test "SIGTERM with --unique -x ends with exit 0 and nothing left attached" {
+	tool_start capable --unique -x
+	tool_stop TERM
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
+	assert_detached "${CAPABLE_PROGS[@]}"
+}
+
+@test "-d 1 ends by itself with exit 0 and nothing left attached" {
+	tool_start capable -d 1 -c /
+	tool_record_bpf
+	tool_wait_exit 5
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
+	assert_detached "${CAPABLE_PROGS[@]}"
+}
+
+# --- 9. help --------------------------------------------------------------------------
+
+@test "--help lists the options and ends with the EXAMPLES; -V prints the version" {
+	tool_run_bounded 10 capable --help
+	assert_eq "$status" 0 "exit status"
+	assert_match "$output" '^Usage: capable ' "stdout"
+	[[ $output == *--unique* && $output == *--denied* && $output == *--hook* ]] ||
+		sonde_fail "help lacks options:" "$output"
+	local after
+	after=$(sed -n '/^EXAMPLES:$/,$p' <<<"$output" | tail -n +2)
+	[[ -n $after ]] || sonde_fail "no EXAMPLES section at the end of --help:" "$output"
+	assert_eq "$(grep -v '^  capable' <<<"$after")" "" "lines after EXAMPLES: that are not examples"
+
+	tool_run_bounded 10 capable -V
+	assert_eq "$status" 0 "exit status"
+	assert_match "$output" '^capable \(sonde\) [0-9]+\.[0-9]+' "stdout"
+}
