@@ -323,3 +323,64 @@ check_mountsnoop() {
 	tool_stop_ok || return 1
 	tool_out_lacks '"ret":0'
 }
+
+# tcpaccept: busybox nc accepting a loopback connection is seen with its PID
+# and the listening port.
+check_tcpaccept() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	tool_start tcpaccept -j -v || return 1
+	tool_wait_ready || return 1
+	nc -l -p 45821 >/dev/null &
+	_srv=$!
+	net_wait_listen 45821 || return 1
+	echo sonde-vm-tcpaccept | nc 127.0.0.1 45821
+	wait "$_srv"
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"sport":45821,' || return 1
+	tool_stop_ok
+}
+
+# tcpconnect: a connect to a closed loopback port is seen with its addresses
+# and connect()'s return (-111, ECONNREFUSED); with -L as "refused".
+check_tcpconnect() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	tool_start tcpconnect -j -v || return 1
+	tool_wait_ready || return 1
+	nc 127.0.0.1 45801 </dev/null 2>/dev/null
+	tool_wait_out '"comm":"nc"' '"family":4,"saddr":"127.0.0.1","daddr":"127.0.0.1"' '"dport":45801,"ret":-111' || return 1
+	tool_stop_ok || return 1
+
+	tool_start tcpconnect -j -v -L || return 1
+	tool_wait_ready || return 1
+	nc 127.0.0.1 45802 </dev/null 2>/dev/null
+	tool_wait_out '"comm":"nc"' '"dport":45802,' '"result":"refused","error":"ECONNREFUSED"' || return 1
+	tool_out_lacks '"sport":0,' || return 1
+	tool_stop_ok
+}
+
+# net_wait_listen PORT: wait (bounded) until a TCP socket listens on PORT
+# (state 0A in /proc/net/tcp or tcp6). For the network tools' checks.
+net_wait_listen() {
+	_hex=$(printf ':%04X ' "$1")
+	_deadline=$(($(now_cs) + VMT_EVENT_SECS * 100))
+	until cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -F "$_hex" | grep -q ' 0A '; do
+		[ "$(now_cs)" -lt "$_deadline" ] || { fail "nothing listens on port $1"; return 1; }
+		sleep 0.1
+	done
+}
+
+# tcplife: a loopback session between busybox nc processes is reported at
+# close from both ends: the client's with the bytes it sent, the server's
+# (attributed to the nc that accepted it) with the bytes it received.
+check_tcplife() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	tool_start tcplife -j -v || return 1
+	tool_wait_ready || return 1
+	nc -l -p 45811 >/dev/null &
+	_srv=$!
+	net_wait_listen 45811 || return 1
+	echo sonde-vm-tcplife | nc 127.0.0.1 45811
+	wait "$_srv"
+	tool_wait_out '"comm":"nc"' '"daddr":"127.0.0.1","dport":45811,"tx_bytes":19,' || return 1
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"sport":45811,' '"rx_bytes":18,' || return 1
+	tool_stop_ok
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpaccept: accepted TCP connections, at the return of accept4()/accept().
+ *
+ * The returned file descriptor leads to the new connection's socket
+ * (bpf/lib/sock.bpf.h), read in the accepting process's own context: the
+ * PID is the process that accepted, not whichever task the handshake
+ * interrupted. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
+#include "tcpaccept.h"
+#include "lib/filter.bpf.h"
+#include "lib/events.bpf.h"
+#include "lib/sock.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* -P: local ports. */
+const volatile __u16 lports[NET_MAX_PORTS] = {};
+const volatile __u32 nlports = 0;
+
+static __always_inline int report_accept(long fd)
+{
+	struct tcpaccept_event *e;
+	struct net_tuple t;
+	struct sock *sk;
+
+	if (fd < 0 || !sonde_filter_pass())
+		return 0;
+	sk = sock_from_fd(fd);
+	if (!sk || !sock_is_tcp(sk))
+		return 0;
+	sock_read_tuple(sk, &t);
+	if (!net_family_pass(t.family) || !net_port_pass(lports, nlports, t.sport))
+		return 0;
+	e = sonde_reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	e->t = t;
+	e->ts_ns = bpf_ktime_get_ns();
+	net_owner_current(&e->o);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int handle_exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	return report_accept(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int handle_exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	return report_accept(ctx->ret);
+}

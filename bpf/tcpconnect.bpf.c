@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpconnect: active TCP connects, on the inet_sock_set_state tracepoint.
+ *
+ * The CLOSE -> SYN_SENT transition runs inside connect(), in the caller's
+ * context, before the source port is chosen; so the socket and its
+ * addresses are stashed per thread there and reported when connect()
+ * returns, with the source port (inet_sport) set by then: a failed connect
+ * has cleared the addresses, so they are not read again. With -L the
+ * connecting process is remembered as the socket's owner and the event is
+ * the transition out of SYN_SENT (ESTABLISHED, or CLOSE with the socket's
+ * error), which usually runs in softirq context. --count adds up connects in
+ * a hash map instead of sending events. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
+#include "tcpconnect.h"
+#include "lib/filter.bpf.h"
+#include "lib/events.bpf.h"
+#include "lib/sock.bpf.h"
+#include "lib/syscall.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u8 count_mode = 0;
+const volatile __u8 latency_mode = 0;
+const volatile __u16 dports[NET_MAX_PORTS] = {};
+const volatile __u32 ndports = 0;
+
+/* The socket a thread is connecting, from SYN_SENT to connect()'s return. */
+struct connecting {
+	__u64 sk;
+	struct net_tuple t;
+};
+
+SONDE_STASH(connecting, struct connecting);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, struct tcpconnect_key);
+	__type(value, struct tcpconnect_count);
+} counts SEC(".maps");
+
+static __always_inline void count_connect(const struct net_tuple *t)
+{
+	struct tcpconnect_key key = { .pid = bpf_get_current_pid_tgid() >> 32,
+				      .dport = t->dport,
+				      .family = t->family };
+	struct tcpconnect_count *c, init = { .connects = 1 };
+
+	__builtin_memcpy(key.daddr, t->daddr, sizeof(key.daddr));
+	c = bpf_map_lookup_elem(&counts, &key);
+	if (c) {
+		__sync_fetch_and_add(&c->connects, 1);
+		return;
+	}
+	net_owner_current(&init.o);
+	if (bpf_map_update_elem(&counts, &key, &init, BPF_NOEXIST)) {
+		/* Another CPU added it first (or the map is full). */
+		c = bpf_map_lookup_elem(&counts, &key);
+		if (c)
+			__sync_fetch_and_add(&c->connects, 1);
+	}
+}
+
+static __always_inline int on_syn_sent(const struct sock *sk)
+{
+	struct connecting c = { .sk = (__u64)sk };
+
+	if (!sonde_filter_pass())
+		return 0;
+	sock_read_tuple(sk, &c.t);
+	if (!net_family_pass(c.t.family) || !net_port_pass(dports, ndports, c.t.dport))
+		return 0;
+	if (count_mode)
+		count_connect(&c.t);
+	else if (latency_mode)
+		sock_owner_remember(sk);
+	else
+		stash_put(&connecting, &c);
+	return 0;
+}
+
+/* -L: the handshake's outcome, in whatever context it happens. */
+static __always_inline int on_outcome(const struct sock *sk, int newstate)
+{
+	struct sock_owner *so = sock_owner_find(sk);
+	struct tcpconnect_event *e;
+
+	if (!so)
+		return 0;
+	e = sonde_reserve(sizeof(*e));
+	if (e) {
+		e->ts_ns = bpf_ktime_get_ns();
+		e->lat_ns = e->ts_ns - so->since_ns;
+		e->o = so->o;
+		sock_read_tuple(sk, &e->t);
+		if (newstate == TCP_ESTABLISHED) {
+			e->result = TCPCONNECT_ESTABLISHED;
+			e->ret = 0;
+		} else {
+			e->result = TCPCONNECT_FAILED;
+			e->ret = BPF_CORE_READ(sk, sk_err);
+		}
+		bpf_ringbuf_submit(e, 0);
+	}
+	sock_owner_forget(sk);
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(handle_set_state, const struct sock *sk, int oldstate, int newstate)
+{
+	if (!sock_is_tcp(sk))
+		return 0;
+	if (newstate == TCP_SYN_SENT)
+		return on_syn_sent(sk);
+	/* A simultaneous open (SYN_SENT -> SYN_RECV) waits for its outcome. */
+	if (latency_mode && oldstate == TCP_SYN_SENT && newstate != TCP_SYN_RECV)
+		return on_outcome(sk, newstate);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	struct tcpconnect_event *e;
+	struct connecting *c;
+	struct sock *sk;
+
+	c = stash_get(&connecting);
+	if (!c)
+		return 0;
+	e = sonde_reserve(sizeof(*e));
+	if (!e) {
+		stash_drop(&connecting);
+		return 0;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->lat_ns = 0;
+	e->ret = ctx->ret;
+	e->result = TCPCONNECT_CALLED;
+	net_owner_current(&e->o);
+	e->t = c->t;
+	sk = (struct sock *)c->sk;
+	stash_drop(&connecting);
+	e->t.sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* tcpconnect: one event per active TCP connect (or, with -L, per outcome),
+ * and the per-destination counters of --count. */
+#ifndef SONDE_COMMON_TCPCONNECT_H
+#define SONDE_COMMON_TCPCONNECT_H
+
+#include "net.h"
+
+/* What became of a connect (-L). */
+enum tcpconnect_result {
+	TCPCONNECT_CALLED,	/* no -L: the connect() call returned */
+	TCPCONNECT_ESTABLISHED, /* the handshake completed */
+	TCPCONNECT_FAILED,	/* the socket closed in SYN_SENT; err says why */
+};
+
+struct tcpconnect_event {
+	struct net_tuple t;
+	struct net_owner o;
+	__u64 ts_ns;  /* CLOCK_MONOTONIC */
+	__u64 lat_ns; /* -L: from SYN_SENT to the outcome */
+	__s32 ret;    /* connect()'s return; with -L, the socket error (errno) */
+	__u32 result; /* enum tcpconnect_result */
+};
+
+_Static_assert(sizeof(struct tcpconnect_event) == 96, "tcpconnect_event layout");
+
+/* --count: connects by process and destination. */
+struct tcpconnect_key {
+	__u8 daddr[16];
+	__u32 pid;
+	__u16 dport;
+	__u16 family;
+};
+
+struct tcpconnect_count {
+	__u64 connects;
+	struct net_owner o; /* the last connecting thread's name */
+};
+
+_Static_assert(sizeof(struct tcpconnect_key) == 24, "tcpconnect_key layout");
+_Static_assert(sizeof(struct tcpconnect_count) == 40, "tcpconnect_count layout");
+
+#endif

@@ -1,0 +1,18 @@
+/* tcplife: one event per TCP session, when it closes. */
+#ifndef SONDE_COMMON_TCPLIFE_H
+#define SONDE_COMMON_TCPLIFE_H
+
+#include "net.h"
+
+struct tcplife_event {
+	struct net_tuple t; /* s: local end, d: remote end */
+	struct net_owner o; /* pid 0: not known */
+	__u64 ts_ns;	    /* CLOCK_MONOTONIC, at close */
+	__u64 dur_ns;	    /* from SYN_SENT or SYN_RECV to CLOSE */
+	__u64 tx_bytes;	    /* tcp_sock bytes_acked (SYN and FIN count one) */
+	__u64 rx_bytes;	    /* tcp_sock bytes_received (the same) */
+};
+
+_Static_assert(sizeof(struct tcplife_event) == 104, "tcplife_event layout");
+
+#endif

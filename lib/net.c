@@ -1,0 +1,209 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "log.h"
+#include "net.h"
+#include "parse.h"
+#include "../common/net.h"
+
+int net_family_opt(int key, uint16_t *family)
+{
+	uint16_t want;
+
+	if (key == '4')
+		want = NET_AF_INET;
+	else if (key == '6')
+		want = NET_AF_INET6;
+	else
+		return ARGP_ERR_UNKNOWN;
+	if (*family && *family != want) {
+		log_err("-4/--ipv4 and -6/--ipv6 exclude each other: give one or neither");
+		return EINVAL;
+	}
+	*family = want;
+	return 0;
+}
+
+int net_ports_parse(const char *opt, const char *arg, unsigned min, uint16_t *ports, unsigned max,
+		    unsigned *n)
+{
+	const char *p = arg;
+	char item[8];
+
+	*n = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		uint64_t v;
+
+		if (*n == max) {
+			log_err("invalid value '%s' for %s: at most %u ports", arg, opt, max);
+			return -EINVAL;
+		}
+		if (len == 0 || len >= sizeof(item)) {
+			log_err("invalid value '%s' for %s: expected ports from %u to 65535, separated "
+				"by commas",
+				arg, opt, min);
+			return -EINVAL;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (parse_uint(opt, item, min, 65535, &v))
+			return -EINVAL;
+		ports[(*n)++] = v;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+unsigned net_ip_version(uint16_t family)
+{
+	return family == NET_AF_INET6 ? 6 : 4;
+}
+
+const char *net_addr_text(uint16_t family, const uint8_t *addr, char *buf, size_t len)
+{
+	int af = family == NET_AF_INET6 ? AF_INET6 : AF_INET;
+
+	if (!inet_ntop(af, addr, buf, len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *net_endpoint_text(uint16_t family, const uint8_t *addr, uint16_t port, char *buf,
+			      size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	net_addr_text(family, addr, a, sizeof(a));
+	if (family == NET_AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a, port);
+	else
+		snprintf(buf, len, "%s:%u", a, port);
+	return buf;
+}
+
+const char *tcp_state_name(unsigned state)
+{
+	static const char *const names[] = {
+		[1] = "ESTABLISHED", [2] = "SYN_SENT",	 [3] = "SYN_RECV",   [4] = "FIN_WAIT1",
+		[5] = "FIN_WAIT2",   [6] = "TIME_WAIT",	 [7] = "CLOSE",	     [8] = "CLOSE_WAIT",
+		[9] = "LAST_ACK",    [10] = "LISTEN",	 [11] = "CLOSING",   [12] = "NEW_SYN_RECV",
+		[13] = "BOUND_INACTIVE",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : NULL;
+}
+
+void out_addr(struct out *o, unsigned col, uint16_t family, const uint8_t *addr)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	net_addr_text(family, addr, buf, sizeof(buf));
+	out_str(o, col, buf, sizeof(buf));
+}
+
+void out_endpoint(struct out *o, unsigned col, uint16_t family, const uint8_t *addr,
+		  uint16_t port)
+{
+	char buf[NET_ENDPOINT_LEN];
+
+	net_endpoint_text(family, addr, port, buf, sizeof(buf));
+	out_str(o, col, buf, sizeof(buf));
+}
+
+void out_ip_version(struct out *o, unsigned col, uint16_t family)
+{
+	out_uint(o, col, net_ip_version(family));
+}
+
+void out_tcp_state(struct out *o, unsigned col, unsigned state)
+{
+	const char *name = tcp_state_name(state);
+	char buf[24];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "STATE_%u", state);
+		name = buf;
+	}
+	out_str(o, col, name, strlen(name));
+}
+
+void out_owner(struct out *o, const struct net_owner_cols *c, const struct net_owner *ow)
+{
+	if (!ow->pid) {
+		out_null(o, c->uid, "-");
+		out_null(o, c->pid, "-");
+		out_null(o, c->comm, "-");
+		return;
+	}
+	out_uint(o, c->uid, ow->uid);
+	out_uint(o, c->pid, ow->pid);
+	out_str(o, c->comm, ow->comm, sizeof(ow->comm));
+}
+
+void out_owner_cgroup(struct out *o, unsigned col, const struct net_owner *ow)
+{
+	if (ow->pid)
+		out_cgroup(o, col, ow->cgroup_id);
+	else
+		out_null(o, col, "-");
+}
+
+static int count_cmp(const void *a, const void *b, void *arg)
+{
+	size_t off = *(const size_t *)arg;
+	uint64_t x, y;
+
+	memcpy(&x, (const uint8_t *)a + off, sizeof(x));
+	memcpy(&y, (const uint8_t *)b + off, sizeof(y));
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+int net_counts_read(int map_fd, size_t key_size, size_t val_size, size_t cnt_off,
+		    struct net_counts *c)
+{
+	size_t rec = key_size + val_size, cap = 0, off = key_size + cnt_off;
+	uint8_t *prev = NULL, *next;
+
+	memset(c, 0, sizeof(*c));
+	c->key_size = key_size;
+	for (;;) {
+		if (c->n == cap) {
+			uint8_t *p = realloc(c->recs, (cap = cap ? cap * 2 : 64) * rec);
+
+			if (!p) {
+				net_counts_free(c);
+				return -ENOMEM;
+			}
+			c->recs = p;
+		}
+		next = c->recs + c->n * rec;
+		if (bpf_map_get_next_key(map_fd, prev, next))
+			break;
+		/* An entry deleted meanwhile is skipped, not an error. */
+		if (bpf_map_lookup_elem(map_fd, next, next + key_size))
+			continue;
+		prev = next;
+		c->n++;
+	}
+	if (errno != ENOENT) {
+		int err = -errno;
+
+		net_counts_free(c);
+		return err;
+	}
+	qsort_r(c->recs, c->n, rec, count_cmp, &off);
+	c->rec_size = rec;
+	return 0;
+}
+
+void net_counts_free(struct net_counts *c)
+{
+	free(c->recs);
+	c->recs = NULL;
+	c->n = 0;
+}

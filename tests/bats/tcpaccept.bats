@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# tcpaccept against the real kernel, as root: a server (socat) in one network
+# namespace accepts a client from another, over a veth pair the test creates
+# (tests/bats/net_helpers.bash).
+#
+#	SONDE_BIN=$PWD/build/bin bats tests/bats/tcpaccept.bats
+
+load helpers
+load net_helpers
+
+setup() {
+	require_tool tcpaccept
+	require_cmd jq bpftool socat
+	netns_pair
+	PORT=$(test_port)
+}
+
+teardown() {
+	sonde_teardown
+	netns_teardown
+}
+
+# serve PORT [TCP-LISTEN|TCP6-LISTEN]: a server that accepts connections one
+# after another and discards their data.
+serve() {
+	srv_start "$1" socat -u "${2:-TCP-LISTEN}:$1,reuseaddr,fork" OPEN:/dev/null
+}
+
+json_port() {
+	jq -c --argjson p "$1" 'select(.sport == $p)' "$TOOL_OUT"
+}
+
+@test "text: the server's accept shows the server's PID, COMM and both ends" {
+	serve "$PORT"
+	tool_start tcpaccept
+	cli_connect "$SRV4" "$PORT"
+	wait_for_match " $PORT\$"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +RADDR +RPORT +LADDR +LPORT$' "header"
+	local line pid comm ip raddr rport laddr lport
+	line=$(lines_ending " $PORT")
+	assert_one_line "$line" "accept lines"
+	read -r pid comm ip raddr rport laddr lport <<<"$line"
+	assert_eq "$pid" "$SRV_PID" "PID"
+	assert_eq "$comm" socat "COMM"
+	assert_eq "$ip $raddr $laddr" "4 $CLI4 $SRV4" "IP RADDR LADDR"
+	assert_match "$rport" '^[1-9][0-9]*$' "RPORT"
+}
+
+@test "JSON: the accept has the documented keys and values" {
+	serve "$PORT"
+	tool_start tcpaccept -j -v
+	cli_connect "$SRV4" "$PORT"
+	wait_for_text "\"sport\":$PORT,"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_json_lines
+	local ev
+	ev=$(json_port "$PORT")
+	assert_one_line "$ev" "accept events"
+	assert_jq "$ev" '.pid == $p and .comm == "socat" and .uid == 0 and .family == 4' --argjson p "$SRV_PID"
+	assert_jq "$ev" '.daddr == $c and .saddr == $s and .dport > 0' --arg c "$CLI4" --arg s "$SRV4"
+	assert_jq "$ev" '(.cgroup_id | type) == "number" and (.time | type) == "string"'
+	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","comm","family","daddr","dport","saddr","sport","cgroup_id"]'
+}
+
+@test "IPv6: -6 shows the IPv6 accept with its addresses" {
+	serve "$PORT" TCP6-LISTEN
+	tool_start tcpaccept -6 -j -v
+	cli_connect "$SRV6" "$PORT"
+	wait_for_text "\"sport\":$PORT,"
+	tool_stop
+	local ev
+	ev=$(json_port "$PORT")
+	assert_one_line "$ev" "accept events"
+	assert_jq "$ev" '.family == 6 and .daddr == $c and .saddr == $s and .pid == $p' \
+		--arg c "$CLI6" --arg s "$SRV6" --argjson p "$SRV_PID"
+}
+
+@test "-4 leaves out IPv6 accepts" {
+	local other=$((PORT + 1))
+	serve "$other" TCP6-LISTEN
+	serve "$PORT"
+	tool_start tcpaccept -4 -j -v
+	cli_connect "$SRV6" "$other"
+	cli_connect "$SRV4" "$PORT"
+	wait_for_text "\"sport\":$PORT,"
+	tool_stop
+	assert_eq "$(json_port "$other")" "" "IPv6 accepts"
+}
+
+@test "-P and -p keep only the listed ports and that process" {
+	local other=$((PORT + 1)) pid_port pid_other
+	serve "$PORT"
+	pid_port=$SRV_PID
+	serve "$other"
+	pid_other=$SRV_PID
+	tool_start tcpaccept -P "$PORT" -j -v
+	cli_connect "$SRV4" "$other"
+	cli_connect "$SRV4" "$PORT"
+	wait_for_text "\"sport\":$PORT,"
+	tool_stop
+	assert_one_line "$(json_port "$PORT")" "accepts on the listed port"
+	assert_eq "$(json_port "$other")" "" "accepts on the other port"
+
+	tool_start tcpaccept -p "$pid_other" -j -v
+	cli_connect "$SRV4" "$PORT"
+	cli_connect "$SRV4" "$other"
+	wait_for_text "\"sport\":$other,"
+	tool_stop
+	assert_eq "$(json_port "$PORT")" "" "accepts of the other process"
+	assert_jq "$(json_port "$other")" '.pid == $p' --argjson p "$pid_other"
+}
+
+@test "-c keeps only accepts by processes inside the cgroup" {
+	local other=$((PORT + 1))
+	cgroup_create
+	serve "$other"
+	# A server inside the cgroup: a subshell moves itself, then execs.
+	(
+		echo "$BASHPID" >"$CGROUP_DIR/cgroup.procs"
+		exec ip netns exec "$NS_SRV" socat -u "TCP-LISTEN:$PORT,reuseaddr,fork" OPEN:/dev/null
+	) 3>&- &
+	sonde_track_pid "$!"
+	wait_listening "$NS_SRV" "$PORT"
+	tool_start tcpaccept -c "$CGROUP_DIR" -j -v
+	cli_connect "$SRV4" "$other"
+	cli_connect "$SRV4" "$PORT"
+	wait_for_text "\"sport\":$PORT,"
+	tool_stop
+	assert_jq "$(json_port "$PORT")" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	assert_eq "$(json_port "$other")" "" "accepts outside the cgroup"
+}
+
+@test "bad values exit 2 with one line naming the option" {
+	local v
+	for v in 0 65536 80,,81 a ""; do
+		tool_run_bounded 10 tcpaccept -P "$v"
+		assert_eq "$status" 2 "exit status of -P '$v'"
+		assert_match "$stderr" "^tcpaccept: .*-P/--port" "message for -P '$v'"
+	done
+	tool_run_bounded 10 tcpaccept -4 -6
+	assert_eq "$status" 2 "exit status of -4 -6"
+}
+
+@test "nothing is left attached after SIGINT" {
+	tool_start tcpaccept
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_detached handle_exit_acc
+}
+
+@test "tcpaccept -j | head -n1 exits 0 with nothing on stderr" {
+	require_bpf tcpaccept
+	serve "$PORT"
+	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
+	local st=$BATS_TEST_TMPDIR/pipestatus i
+	(
+		timeout 20 "$SONDE_BIN/tcpaccept" -j 2>"$err" | head -n 1 >"$out"
+		echo "${PIPESTATUS[*]}" >"$st"
+	) 3>&- &
+	sonde_track_pid "$!"
+	# Accepts until the pipeline has ended: at most 200.
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $st ]] && break
+		cli_connect "$SRV4" "$PORT"
+		sonde_nap 0.05
+	done
+	assert_eq "$(<"$st")" "0 0" "exit statuses of tcpaccept and head"
+	assert_eq "$(<"$err")" "" "stderr"
+	assert_jq "$(<"$out")" '.sport == $p' --argjson p "$PORT"
+}

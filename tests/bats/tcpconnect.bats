@@ -1,0 +1,253 @@
+#!/usr/bin/env bats
+# tcpconnect against the real kernel, as root: a client in one network
+# namespace connects to a server (socat) in another, over a veth pair the test
+# creates (tests/bats/net_helpers.bash); the tool traces from the root
+# namespace.
+#
+#	SONDE_BIN=$PWD/build/bin bats tests/bats/tcpconnect.bats
+
+load helpers
+load net_helpers
+
+setup() {
+	require_tool tcpconnect
+	require_cmd jq bpftool socat setpriv
+	netns_pair
+	PORT=$(test_port)
+}
+
+teardown() {
+	sonde_teardown
+	netns_teardown
+}
+
+# The server (IPv4 and IPv6): accepts connections one after another and
+# discards their data.
+serve() {
+	srv_start "$1" socat -u "TCP6-LISTEN:$1,reuseaddr,fork,ipv6only=0" OPEN:/dev/null
+}
+
+json_port() {
+	jq -c --argjson p "$1" 'select(.dport == $p)' "$TOOL_OUT"
+}
+
+@test "text: the client's connect shows its PID, COMM, IP, addresses and ports (-s)" {
+	serve "$PORT"
+	tool_start tcpconnect -s
+	cli_connect "$SRV4" "$PORT"
+	wait_for_match " $PORT\$"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +SADDR +DADDR +SPORT +DPORT$' "header"
+	local line pid comm ip saddr daddr sport dport
+	line=$(lines_ending " $PORT")
+	assert_one_line "$line" "connect lines"
+	read -r pid comm ip saddr daddr sport dport <<<"$line"
+	assert_eq "$pid" "$CLI_PID" "PID"
+	assert_eq "$comm" socat "COMM"
+	assert_eq "$ip" 4 "IP"
+	assert_eq "$saddr" "$CLI4" "SADDR"
+	assert_eq "$daddr" "$SRV4" "DADDR"
+	assert_match "$sport" '^[1-9][0-9]*$' "SPORT"
+}
+
+@test "JSON: the connect has the documented keys and values" {
+	serve "$PORT"
+	tool_start tcpconnect -j -v
+	cli_connect "$SRV4" "$PORT"
+	wait_for_text "\"dport\":$PORT,"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(json_port "$PORT")
+	assert_one_line "$ev" "connect events"
+	assert_jq "$ev" '.pid == $p and .comm == "socat" and .uid == 0' --argjson p "$CLI_PID"
+	assert_jq "$ev" '.family == 4 and .saddr == $s and .daddr == $d' --arg s "$CLI4" --arg d "$SRV4"
+	# socat connects without blocking: connect() returns EINPROGRESS.
+	assert_jq "$ev" '(.sport | type) == "number" and .sport > 0 and (.ret == 0 or .ret == -115)'
+	assert_jq "$ev" '(.cgroup_id | type) == "number"'
+	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}Z$")'
+	assert_jq "$ev" 'has("lat_us") or has("result") | not'
+}
+
+@test "IPv6: -6 shows the IPv6 connect with its addresses, not the IPv4 one" {
+	serve "$PORT"
+	tool_start tcpconnect -6 -j -v
+	cli_connect "$SRV4" "$PORT"
+	cli_connect "$SRV6" "$PORT"
+	local pid6=$CLI_PID
+	wait_for_text "\"dport\":$PORT,"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	local ev
+	ev=$(json_port "$PORT")
+	assert_one_line "$ev" "connect events"
+	assert_jq "$ev" '.family == 6 and .saddr == $s and .daddr == $d and .pid == $p' \
+		--arg s "$CLI6" --arg d "$SRV6" --argjson p "$pid6"
+}
+
+@test "-4 leaves out IPv6 connects" {
+	serve "$PORT"
+	tool_start tcpconnect -4 -j -v
+	cli_connect "$SRV6" "$PORT"
+	cli_connect "$SRV4" "$PORT"
+	local pid4=$CLI_PID
+	wait_for_text "\"dport\":$PORT,"
+	tool_stop
+	local ev
+	ev=$(json_port "$PORT")
+	assert_one_line "$ev" "connect events"
+	assert_jq "$ev" '.family == 4 and .pid == $p' --argjson p "$pid4"
+}
+
+@test "-P shows only connects to the listed ports" {
+	local other=$((PORT + 1))
+	serve "$PORT"
+	serve "$other"
+	tool_start tcpconnect -P "$PORT,9"
+	cli_connect "$SRV4" "$other"
+	cli_connect "$SRV4" "$PORT"
+	wait_for_match " $PORT\$"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_one_line "$(lines_ending " $PORT")" "lines of the listed port"
+	assert_eq "$(lines_ending " $other")" "" "lines of the other port"
+}
+
+@test "-c shows only connects from inside the cgroup" {
+	serve "$PORT"
+	cgroup_create
+	tool_start tcpconnect -c "$CGROUP_DIR" -j -v
+	cli_connect "$SRV4" "$PORT"
+	local outside=$CLI_PID
+	run_in_cgroup "$CGROUP_DIR" ip netns exec "$NS_CLI" socat -u OPEN:/dev/null \
+		"TCP:$SRV4:$PORT,connect-timeout=5"
+	wait_for_text "\"dport\":$PORT,"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	local ev
+	ev=$(json_port "$PORT")
+	assert_one_line "$ev" "connect events"
+	assert_jq "$ev" '.cgroup_id == $id and .pid != $o' --argjson id "$CGROUP_ID" --argjson o "$outside"
+}
+
+@test "-u shows only that user's connects" {
+	serve "$PORT"
+	tool_start tcpconnect -u 65534 -U
+	cli_connect "$SRV4" "$PORT"
+	cli_run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		socat -u OPEN:/dev/null "TCP:$SRV4:$PORT,connect-timeout=5"
+	wait_for_match " $PORT\$"
+	tool_stop
+	local line
+	line=$(lines_ending " $PORT")
+	assert_one_line "$line" "connect lines"
+	assert_match "$line" "^65534 +$CLI_PID +socat " "UID PID COMM"
+}
+
+@test "--count counts 5 connects of one process to one destination as 5" {
+	serve "$PORT"
+	tool_start tcpconnect --count
+	# bash connects from its own process through /dev/tcp.
+	cli_run bash -c 'for i in 1 2 3 4 5; do exec 3<>"/dev/tcp/$1/$2" && exec 3>&-; done' \
+		_ "$SRV4" "$PORT"
+	local pid=$CLI_PID
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +DADDR +DPORT +CONNECTS$' "header"
+	local line
+	line=$(lines_with " $PORT ")
+	assert_one_line "$line" "count lines"
+	assert_match "$line" "^$pid +bash +4 +$SRV4 +$PORT +5\$" "count line"
+}
+
+@test "--count -j: one object per destination with .connects" {
+	serve "$PORT"
+	tool_start tcpconnect --count -j -v
+	cli_run bash -c 'for i in 1 2 3; do exec 3<>"/dev/tcp/$1/$2" && exec 3>&-; done' \
+		_ "$SRV6" "$PORT"
+	tool_stop
+	assert_json_lines
+	local ev
+	ev=$(json_port "$PORT")
+	assert_one_line "$ev" "count objects"
+	assert_jq "$ev" '.connects == 3 and .pid == $p and .comm == "bash" and .family == 6 and .daddr == $d' \
+		--argjson p "$CLI_PID" --arg d "$SRV6"
+}
+
+@test "-L: established for an open port, refused for a closed one, with latency" {
+	local closed=$((PORT + 1))
+	serve "$PORT"
+	tool_start tcpconnect -L -j -v
+	cli_connect "$SRV4" "$PORT"
+	local ok=$CLI_PID
+	cli_connect "$SRV4" "$closed" 2>/dev/null || true
+	local refused=$CLI_PID
+	wait_for_text "\"dport\":$closed,"
+	wait_for_text "\"dport\":$PORT,"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_json_lines
+	local ev
+	ev=$(json_port "$PORT")
+	assert_one_line "$ev" "open port events"
+	assert_jq "$ev" '.result == "established" and .error == null and .pid == $p' --argjson p "$ok"
+	assert_jq "$ev" '(.lat_us | type) == "number" and .lat_us < 5000000 and .sport > 0'
+	ev=$(json_port "$closed")
+	assert_one_line "$ev" "closed port events"
+	assert_jq "$ev" '.result == "refused" and .error == "ECONNREFUSED" and .pid == $p and .sport > 0' --argjson p "$refused"
+}
+
+@test "-L text: LAT(ms) and RESULT columns" {
+	tool_start tcpconnect -L
+	cli_connect "$SRV4" "$PORT" 2>/dev/null || true
+	wait_for_match " refused\$"
+	tool_stop
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +SADDR +DADDR +DPORT +LAT\(ms\) RESULT$' "header"
+	assert_match "$(lines_ending " refused")" "^$CLI_PID +socat +4 +$CLI4 +$SRV4 +$PORT +[0-9]+\\.[0-9]{3} refused\$" "line"
+}
+
+@test "bad values exit 2 with one line naming the option" {
+	local v
+	for v in 0 70000 80, ,80 8o "" "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"; do
+		tool_run_bounded 10 tcpconnect -P "$v"
+		assert_eq "$status" 2 "exit status of -P '$v'"
+		assert_match "$stderr" "^tcpconnect: .*-P/--port" "message for -P '$v'"
+	done
+	tool_run_bounded 10 tcpconnect -4 -6
+	assert_eq "$status" 2 "exit status of -4 -6"
+	tool_run_bounded 10 tcpconnect --count -L
+	assert_eq "$status" 2 "exit status of --count -L"
+}
+
+@test "nothing is left attached after SIGINT" {
+	tool_start tcpconnect -L
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_detached handle_set_sta handle_exit_con
+}
+
+@test "tcpconnect -j | head -n1 exits 0 with nothing on stderr" {
+	require_bpf tcpconnect
+	serve "$PORT"
+	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
+	local st=$BATS_TEST_TMPDIR/pipestatus i
+	(
+		timeout 20 "$SONDE_BIN/tcpconnect" -j 2>"$err" | head -n 1 >"$out"
+		echo "${PIPESTATUS[*]}" >"$st"
+	) 3>&- &
+	sonde_track_pid "$!"
+	# Connect until the pipeline has ended: at most 200 connects.
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $st ]] && break
+		cli_connect "$SRV4" "$PORT"
+		sonde_nap 0.05
+	done
+	assert_eq "$(<"$st")" "0 0" "exit statuses of tcpconnect and head"
+	assert_eq "$(<"$err")" "" "stderr"
+	assert_jq "$(<"$out")" '.dport == $p' --argjson p "$PORT"
+}

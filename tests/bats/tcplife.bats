@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# tcplife against the real kernel, as root: a client in one network namespace
+# sends a known number of bytes to a server (socat) in another, over a veth
+# pair the test creates (tests/bats/net_helpers.bash); both ends of the
+# session are reported when they close.
+#
+#	SONDE_BIN=$PWD/build/bin bats tests/bats/tcplife.bats
+
+load helpers
+load net_helpers
+
+# Bytes the client sends.
+NBYTES=100000
+
+setup() {
+	require_tool tcplife
+	require_cmd jq bpftool socat
+	netns_pair
+	PORT=$(test_port)
+}
+
+teardown() {
+	sonde_teardown
+	netns_teardown
+}
+
+# serve4 / serve6: a server for one connection that discards what it reads.
+serve4() {
+	srv_start "$PORT" socat -u "TCP-LISTEN:$PORT,reuseaddr" OPEN:/dev/null
+}
+
+serve6() {
+	srv_start "$PORT" socat -u "TCP6-LISTEN:$PORT,reuseaddr" OPEN:/dev/null
+}
+
+# send ADDR: the client waits 0.3 s after connecting, sends NBYTES and closes.
+send() {
+	local addr=$1
+	[[ $addr == *:* ]] && addr="[$addr]"
+	cli_run socat -u "SYSTEM:sleep 0.3; head -c $NBYTES /dev/zero" "TCP:$addr:$PORT,connect-timeout=5"
+}
+
+# The JSON events of this test's sessions, by which end has PORT.
+json_local() {
+	jq -c --argjson p "$PORT" 'select(.sport == $p)' "$TOOL_OUT"
+}
+
+json_remote() {
+	jq -c --argjson p "$PORT" 'select(.dport == $p)' "$TOOL_OUT"
+}
+
+@test "text: both ends of a session, with their PIDs, bytes in KB and duration" {
+	serve4
+	tool_start tcplife
+	send "$SRV4"
+	wait_for_match "^$SRV_PID "
+	wait_for_match " $PORT +[0-9]+ +[0-9]+ +[0-9.]+\$"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +LADDR +LPORT +RADDR +RPORT +TX_KB +RX_KB +MS$' "header"
+	local line pid comm laddr lport raddr rport tx rx ms
+	line=$(grep -E "^$CLI_PID " "$TOOL_OUT")
+	assert_one_line "$line" "client lines"
+	read -r pid comm laddr lport raddr rport tx rx ms <<<"$line"
+	assert_eq "$pid" "$CLI_PID" "client PID"
+	assert_eq "$comm" socat "client COMM"
+	assert_eq "$laddr $raddr $rport" "$CLI4 $SRV4 $PORT" "client addresses"
+	assert_eq "$tx $rx" "97 0" "client TX_KB RX_KB"
+	assert_match "$ms" '^[0-9]+\.[0-9]{2}$' "MS"
+	line=$(grep -E "^$SRV_PID " "$TOOL_OUT")
+	assert_one_line "$line" "server lines"
+	read -r pid comm laddr lport raddr rport tx rx ms <<<"$line"
+	assert_eq "$laddr $lport $raddr" "$SRV4 $PORT $CLI4" "server addresses"
+	assert_eq "$tx $rx" "0 97" "server TX_KB RX_KB"
+}
+
+@test "JSON: bytes within a few percent of what was sent, and the duration" {
+	serve4
+	tool_start tcplife -j -v
+	send "$SRV4"
+	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"dport\":$PORT,"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(json_remote)
+	assert_one_line "$ev" "client sessions"
+	assert_jq "$ev" '.pid == $p and .comm == "socat" and .family == 4' --argjson p "$CLI_PID"
+	assert_jq "$ev" '.saddr == $c and .daddr == $s and .sport > 0' --arg c "$CLI4" --arg s "$SRV4"
+	# The kernel's counters cover sequence space: SYN and FIN count a byte.
+	assert_jq "$ev" '.tx_bytes >= $n * 0.97 and .tx_bytes <= $n * 1.03 and .rx_bytes <= 2' --argjson n "$NBYTES"
+	# The client waited 0.3 s between connect and close.
+	assert_jq "$ev" '.dur_us >= 300000 and .dur_us < 10000000'
+	assert_jq "$ev" '(.cgroup_id | type) == "number" and (.uid == 0)'
+	ev=$(json_local)
+	assert_one_line "$ev" "server sessions"
+	assert_jq "$ev" '.pid == $p and .rx_bytes >= $n * 0.97 and .rx_bytes <= $n * 1.03 and .tx_bytes <= 2' \
+		--argjson p "$SRV_PID" --argjson n "$NBYTES"
+}
+
+@test "IPv6: -6 -w shows an IPv6 session with its addresses" {
+	serve6
+	tool_start tcplife -6 -w
+	send "$SRV6"
+	wait_for_match "^$SRV_PID "
+	wait_for_match "^$CLI_PID "
+	tool_stop
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +LADDR +LPORT +RADDR +RPORT +TX_KB +RX_KB +MS$' "header"
+	local pid comm ip laddr lport raddr rport tx rx ms
+	read -r pid comm ip laddr lport raddr rport tx rx ms < <(grep -E "^$CLI_PID " "$TOOL_OUT")
+	assert_eq "$ip $laddr $raddr $rport $tx" "6 $CLI6 $SRV6 $PORT 97" "client IP LADDR RADDR RPORT TX_KB"
+	read -r pid comm ip laddr lport raddr rport tx rx ms < <(grep -E "^$SRV_PID " "$TOOL_OUT")
+	assert_eq "$ip $laddr $lport $raddr $rx" "6 $SRV6 $PORT $CLI6 97" "server IP LADDR LPORT RADDR RX_KB"
+}
+
+@test "-4 leaves out IPv6 sessions" {
+	serve6
+	tool_start tcplife -4 -j -v
+	send "$SRV6"
+	wait_listening_gone
+	tool_stop
+	assert_eq "$(json_remote)$(json_local)" "" "IPv6 sessions"
+}
+
+# The server has exited (its session closed): no more events to wait for
+# from it. Bounded.
+wait_listening_gone() {
+	local start=$EPOCHREALTIME
+	while sonde_pid_alive "$SRV_PID"; do
+		_sonde_deadline_passed "$start" "$SONDE_WAIT_S" && return 1
+		sonde_nap
+	done
+}
+
+@test "-L keeps the server's end, -D the client's" {
+	serve4
+	tool_start tcplife -L "$PORT" -j -v
+	send "$SRV4"
+	wait_for_text "\"sport\":$PORT,"
+	tool_stop
+	assert_one_line "$(json_local)" "server sessions"
+	assert_eq "$(json_remote)" "" "client sessions with -L"
+
+	serve4
+	tool_start tcplife -D "$PORT,1" -j -v
+	send "$SRV4"
+	wait_for_text "\"dport\":$PORT,"
+	wait_listening_gone
+	tool_stop
+	assert_one_line "$(json_remote)" "client sessions"
+	assert_eq "$(json_local)" "" "server sessions with -D"
+}
+
+@test "-c keeps the sessions owned inside the cgroup (the client's), not the server's" {
+	serve4
+	cgroup_create
+	tool_start tcplife -c "$CGROUP_ID" -j -v
+	run_in_cgroup "$CGROUP_DIR" ip netns exec "$NS_CLI" socat -u \
+		"SYSTEM:head -c $NBYTES /dev/zero" "TCP:$SRV4:$PORT,connect-timeout=5"
+	wait_for_text "\"dport\":$PORT,"
+	wait_listening_gone
+	tool_stop
+	local ev
+	ev=$(json_remote)
+	assert_one_line "$ev" "client sessions"
+	assert_jq "$ev" '.cgroup_id == $id and .comm == "socat"' --argjson id "$CGROUP_ID"
+	assert_eq "$(json_local)" "" "server sessions"
+}
+
+@test "-p keeps the sessions the process owns: the server's accepted one" {
+	serve4
+	tool_start tcplife -p "$SRV_PID" -j -v
+	send "$SRV4"
+	wait_for_text "\"sport\":$PORT,"
+	tool_stop
+	local ev
+	ev=$(json_local)
+	assert_one_line "$ev" "server sessions"
+	assert_jq "$ev" '.pid == $p' --argjson p "$SRV_PID"
+	assert_eq "$(json_remote)" "" "client sessions"
+}
+
+@test "bad values exit 2 with one line naming the option" {
+	local v
+	for v in 0 65536 x 1,,2; do
+		tool_run_bounded 10 tcplife -L "$v"
+		assert_eq "$status" 2 "exit status of -L '$v'"
+		assert_match "$stderr" "^tcplife: .*-L/--localport" "message for -L '$v'"
+		tool_run_bounded 10 tcplife -D "$v"
+		assert_eq "$status" 2 "exit status of -D '$v'"
+		assert_match "$stderr" "^tcplife: .*-D/--remoteport" "message for -D '$v'"
+	done
+	tool_run_bounded 10 tcplife -6 -4
+	assert_eq "$status" 2 "exit status of -6 -4"
+}
+
+@test "nothing is left attached after SIGINT" {
+	tool_start tcplife
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_detached handle_set_sta handle_owner_ac
+}
+
+@test "tcplife -j | head -n1 exits 0 with nothing on stderr" {
+	require_bpf tcplife
+	srv_start "$PORT" socat -u "TCP-LISTEN:$PORT,reuseaddr,fork" OPEN:/dev/null
+	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
+	local st=$BATS_TEST_TMPDIR/pipestatus i
+	(
+		timeout 20 "$SONDE_BIN/tcplife" -j 2>"$err" | head -n 1 >"$out"
+		echo "${PIPESTATUS[*]}" >"$st"
+	) 3>&- &
+	sonde_track_pid "$!"
+	# Sessions until the pipeline has ended: at most 200.
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $st ]] && break
+		cli_connect "$SRV4" "$PORT"
+		sonde_nap 0.05
+	done
+	assert_eq "$(<"$st")" "0 0" "exit statuses of tcplife and head"
+	assert_eq "$(<"$err")" "" "stderr"
+	assert_jq "$(<"$out")" '.sport == $p or .dport == $p' --argjson p "$PORT"
+}

@@ -1,0 +1,113 @@
+/* tcpaccept: trace accepted TCP connections with the process that accepted them. */
+#include <errno.h>
+#include <string.h>
+#include "sonde.h"
+#include "net.h"
+#include "tcpaccept.h"
+#include "tcpaccept.skel.h"
+
+struct tcpaccept_opts {
+	struct sonde_opts common;
+	uint16_t family;
+	uint16_t ports[NET_MAX_PORTS];
+	unsigned nports;
+};
+
+struct tcpaccept_ctx {
+	struct out out;
+};
+
+enum { C_TIME, C_UID, C_PID, C_COMM, C_IP, C_RADDR, C_RPORT, C_LADDR, C_LPORT, C_CGROUP };
+
+static const struct out_col cols[] = {
+	[C_TIME] = OUT_COL_TIME,
+	[C_UID] = { "UID", "uid", 6, OUT_WITH_UID },
+	[C_PID] = { "PID", "pid", 7, 0 },
+	[C_COMM] = { "COMM", "comm", 16, 0 },
+	[C_IP] = { "IP", "family", 2, 0 },
+	[C_RADDR] = { "RADDR", "daddr", 16, 0 },
+	[C_RPORT] = { "RPORT", "dport", 5, 0 },
+	[C_LADDR] = { "LADDR", "saddr", 16, 0 },
+	[C_LPORT] = { "LPORT", "sport", 5, 0 },
+	[C_CGROUP] = OUT_COL_CGROUP,
+};
+
+static const struct argp_option options[] = {
+	{ "port", 'P', "PORTS", 0, "Only these local ports (comma list, e.g. 80,443)", 0 },
+	NET_FAMILY_OPTIONS,
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct tcpaccept_opts *o = state->input;
+
+	if (key == 'P')
+		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports) ?
+			       EINVAL :
+			       0;
+	return net_family_opt(key, &o->family);
+}
+
+static const struct argp argp = {
+	options, parse_opt, NULL,
+	"Trace accepted TCP connections, with the process that accepted them.\v"
+	"EXAMPLES:\n"
+	"  tcpaccept                 # every accepted connection, until Ctrl-C\n"
+	"  tcpaccept -T              # with a clock column\n"
+	"  tcpaccept -P 80,443       # only on local ports 80 and 443\n"
+	"  tcpaccept -c system.slice/nginx.service   # only accepts inside this cgroup\n"
+	"  tcpaccept -j | jq -r '.daddr' | sort | uniq -c   # clients by address",
+	NULL, NULL, NULL
+};
+
+static const struct net_owner_cols owner_cols = { C_UID, C_PID, C_COMM };
+
+static int handle_event(void *vctx, void *data, size_t size)
+{
+	struct tcpaccept_ctx *ctx = vctx;
+	const struct tcpaccept_event *e = data;
+	struct out *o = &ctx->out;
+
+	if (size < sizeof(*e))
+		return 0;
+	out_row_begin(o);
+	out_time(o, C_TIME, e->ts_ns);
+	out_owner(o, &owner_cols, &e->o);
+	out_ip_version(o, C_IP, e->t.family);
+	out_addr(o, C_RADDR, e->t.family, e->t.daddr);
+	out_uint(o, C_RPORT, e->t.dport);
+	out_addr(o, C_LADDR, e->t.family, e->t.saddr);
+	out_uint(o, C_LPORT, e->t.sport);
+	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_row_end(o);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct tcpaccept_opts opts = { .common = SONDE_OPTS_DEFAULTS };
+	struct tcpaccept_ctx ctx = {};
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct tcpaccept_bpf *skel;
+	int err;
+
+	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	if (err)
+		return sonde_exit(err);
+
+	skel = tcpaccept_bpf__open();
+	if (!skel)
+		return sonde_open_failed();
+	skel->rodata->net_family = opts.family;
+	memcpy((void *)skel->rodata->lports, opts.ports, sizeof(opts.ports));
+	skel->rodata->nlports = opts.nports;
+	/* The owner table of sock.bpf.h is not used here. */
+	bpf_map__set_max_entries(skel->maps.sock_owners, 1);
+
+	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+
+	tcpaccept_bpf__destroy(skel);
+	sonde_opts_free(&opts.common);
+	return sonde_exit(err);
+}

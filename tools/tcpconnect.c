@@ -1,0 +1,245 @@
+/* tcpconnect: trace active TCP connects, their latency and outcome (-L), or
+ * count them by process and destination (--count). */
+#include <errno.h>
+#include <string.h>
+#include "sonde.h"
+#include "net.h"
+#include "tcpconnect.h"
+#include "tcpconnect.skel.h"
+
+struct tcpconnect_opts {
+	struct sonde_opts common;
+	bool sport;
+	bool count;
+	bool latency;
+	uint16_t family;
+	uint16_t ports[NET_MAX_PORTS];
+	unsigned nports;
+};
+
+struct tcpconnect_ctx {
+	struct out out;
+};
+
+enum { C_TIME, C_UID, C_PID, C_COMM, C_IP, C_SADDR, C_DADDR, C_SPORT, C_DPORT, C_LAT, C_LAT_US,
+       C_RESULT, C_ERROR, C_RET, C_CGROUP };
+
+/* Not const: -s and -L turn hidden columns on before the header. */
+static struct out_col cols[] = {
+	[C_TIME] = OUT_COL_TIME,
+	[C_UID] = { "UID", "uid", 6, OUT_WITH_UID },
+	[C_PID] = { "PID", "pid", 7, 0 },
+	[C_COMM] = { "COMM", "comm", 16, 0 },
+	[C_IP] = { "IP", "family", 2, 0 },
+	[C_SADDR] = { "SADDR", "saddr", 16, 0 },
+	[C_DADDR] = { "DADDR", "daddr", 16, 0 },
+	[C_SPORT] = { "SPORT", "sport", 5, OUT_HIDDEN },
+	[C_DPORT] = { "DPORT", "dport", 5, 0 },
+	[C_LAT] = { "LAT(ms)", NULL, 9, OUT_RIGHT | OUT_HIDDEN },
+	[C_LAT_US] = { NULL, "lat_us", 0, 0 },
+	[C_RESULT] = { "RESULT", "result", 11, OUT_HIDDEN },
+	[C_ERROR] = { NULL, "error", 0, 0 },
+	[C_RET] = { NULL, "ret", 0, 0 },
+	[C_CGROUP] = OUT_COL_CGROUP,
+};
+
+enum { K_UID, K_PID, K_COMM, K_IP, K_DADDR, K_DPORT, K_CONNECTS, K_CGROUP };
+
+static const struct out_col count_cols[] = {
+	[K_UID] = { "UID", "uid", 6, OUT_WITH_UID },
+	[K_PID] = { "PID", "pid", 7, 0 },
+	[K_COMM] = { "COMM", "comm", 16, 0 },
+	[K_IP] = { "IP", "family", 2, 0 },
+	[K_DADDR] = { "DADDR", "daddr", 16, 0 },
+	[K_DPORT] = { "DPORT", "dport", 5, 0 },
+	[K_CONNECTS] = { "CONNECTS", "connects", 8, OUT_RIGHT },
+	[K_CGROUP] = OUT_COL_CGROUP,
+};
+
+enum { OPT_COUNT = 0x100 };
+
+static const struct argp_option options[] = {
+	{ "sport", 's', NULL, 0, "Show the source port (SPORT column)", 0 },
+	{ "port", 'P', "PORTS", 0, "Only these destination ports (comma list, e.g. 80,443)", 0 },
+	{ "latency", 'L', NULL, 0, "Report each connect's latency and outcome", 0 },
+	{ "count", OPT_COUNT, NULL, 0, "Count connects by process and destination; print at exit",
+	  0 },
+	NET_FAMILY_OPTIONS,
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct tcpconnect_opts *o = state->input;
+
+	switch (key) {
+	case 's':
+		o->sport = true;
+		return 0;
+	case 'P':
+		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports) ?
+			       EINVAL :
+			       0;
+	case 'L':
+		o->latency = true;
+		return 0;
+	case OPT_COUNT:
+		o->count = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->count && o->latency) {
+			log_err("--count and -L/--latency exclude each other");
+			return EINVAL;
+		}
+		return 0;
+	default:
+		return net_family_opt(key, &o->family);
+	}
+}
+
+static const struct argp argp = {
+	options, parse_opt, NULL,
+	"Trace active TCP connects: who connects where, from the connect() call.\v"
+	"EXAMPLES:\n"
+	"  tcpconnect                # every connect, until Ctrl-C\n"
+	"  tcpconnect -t -s          # with seconds since start and the source port\n"
+	"  tcpconnect -P 80,443      # only connects to ports 80 and 443\n"
+	"  tcpconnect -c system.slice/nginx.service   # only inside this cgroup\n"
+	"  tcpconnect -L             # latency and outcome: established, refused, ...\n"
+	"  tcpconnect --count -d 10  # connects per process and destination, for 10 s\n"
+	"  tcpconnect -j | jq -r 'select(.dport == 443) | .daddr'",
+	NULL, NULL, NULL
+};
+
+static const struct net_owner_cols owner_cols = { C_UID, C_PID, C_COMM };
+
+/* -L: the outcome in a word; the socket's error for a failed connect. */
+static const char *result_name(const struct tcpconnect_event *e)
+{
+	if (e->result == TCPCONNECT_ESTABLISHED)
+		return "established";
+	switch (e->ret) {
+	case 0:
+		return "aborted"; /* closed by its owner before an answer */
+	case ECONNREFUSED:
+		return "refused";
+	case ETIMEDOUT:
+		return "timed_out";
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return "unreachable";
+	default:
+		return "error";
+	}
+}
+
+static void write_outcome(struct out *o, const struct tcpconnect_event *e)
+{
+	const char *res = result_name(e);
+
+	out_double(o, C_LAT, e->lat_ns / 1e6, 3);
+	out_uint(o, C_LAT_US, e->lat_ns / 1000);
+	out_str(o, C_RESULT, res, strlen(res));
+	if (e->ret)
+		out_str(o, C_ERROR, errno_name(e->ret) ?: "?", 16);
+	else
+		out_null(o, C_ERROR, "-");
+}
+
+static int handle_event(void *vctx, void *data, size_t size)
+{
+	struct tcpconnect_ctx *ctx = vctx;
+	const struct tcpconnect_event *e = data;
+	struct out *o = &ctx->out;
+
+	if (size < sizeof(*e))
+		return 0;
+	out_row_begin(o);
+	out_time(o, C_TIME, e->ts_ns);
+	out_owner(o, &owner_cols, &e->o);
+	out_ip_version(o, C_IP, e->t.family);
+	out_addr(o, C_SADDR, e->t.family, e->t.saddr);
+	out_addr(o, C_DADDR, e->t.family, e->t.daddr);
+	out_uint(o, C_SPORT, e->t.sport);
+	out_uint(o, C_DPORT, e->t.dport);
+	if (e->result == TCPCONNECT_CALLED)
+		out_int(o, C_RET, e->ret);
+	else
+		write_outcome(o, e);
+	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_row_end(o);
+	return 0;
+}
+
+/* --count: one row per (process, destination), most connects first. */
+static int print_counts(struct out *o, int map_fd)
+{
+	struct net_counts c;
+	int err;
+
+	err = net_counts_read(map_fd, sizeof(struct tcpconnect_key), sizeof(struct tcpconnect_count),
+			      offsetof(struct tcpconnect_count, connects), &c);
+	if (err) {
+		log_err("cannot read the counts: %s", strerror(-err));
+		return err;
+	}
+	for (size_t i = 0; i < c.n; i++) {
+		const struct tcpconnect_key *k = NET_COUNT_KEY(&c, i);
+		const struct tcpconnect_count *v = NET_COUNT_VAL(&c, i);
+
+		out_row_begin(o);
+		out_owner(o, &(struct net_owner_cols){ K_UID, K_PID, K_COMM }, &v->o);
+		out_ip_version(o, K_IP, k->family);
+		out_addr(o, K_DADDR, k->family, k->daddr);
+		out_uint(o, K_DPORT, k->dport);
+		out_uint(o, K_CONNECTS, v->connects);
+		out_owner_cgroup(o, K_CGROUP, &v->o);
+		out_row_end(o);
+	}
+	net_counts_free(&c);
+	return out_flush(o);
+}
+
+int main(int argc, char **argv)
+{
+	struct tcpconnect_opts opts = { .common = SONDE_OPTS_DEFAULTS };
+	struct tcpconnect_ctx ctx = {};
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct tcpconnect_bpf *skel;
+	int err;
+
+	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	if (err)
+		return sonde_exit(err);
+
+	skel = tcpconnect_bpf__open();
+	if (!skel)
+		return sonde_open_failed();
+	skel->rodata->count_mode = opts.count;
+	skel->rodata->latency_mode = opts.latency;
+	skel->rodata->net_family = opts.family;
+	memcpy((void *)skel->rodata->dports, opts.ports, sizeof(opts.ports));
+	skel->rodata->ndports = opts.nports;
+	/* Only the plain mode reports at connect()'s return. */
+	bpf_program__set_autoload(skel->progs.handle_exit_connect, !opts.count && !opts.latency);
+	if (opts.count) {
+		st = (struct sonde_stream){ count_cols, ARRAY_SIZE(count_cols), NULL, NULL,
+					    &ctx.out };
+		/* The header comes first, as the "tracing" sign; the rows at exit. */
+		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+		if (!err)
+			err = print_counts(&ctx.out, bpf_map__fd(skel->maps.counts));
+	} else {
+		if (opts.sport)
+			cols[C_SPORT].flags &= ~OUT_HIDDEN;
+		if (opts.latency) {
+			cols[C_LAT].flags &= ~OUT_HIDDEN;
+			cols[C_RESULT].flags &= ~OUT_HIDDEN;
+		}
+		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+	}
+
+	tcpconnect_bpf__destroy(skel);
+	sonde_opts_free(&opts.common);
+	return sonde_exit(err);
+}

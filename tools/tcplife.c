@@ -1,0 +1,152 @@
+/* tcplife: trace TCP sessions when they close: both ends, bytes and duration. */
+#include <errno.h>
+#include <string.h>
+#include "sonde.h"
+#include "net.h"
+#include "tcplife.h"
+#include "tcplife.skel.h"
+
+struct tcplife_opts {
+	struct sonde_opts common;
+	bool wide;
+	uint16_t family;
+	uint16_t lports[NET_MAX_PORTS];
+	uint16_t rports[NET_MAX_PORTS];
+	unsigned nlports, nrports;
+};
+
+struct tcplife_ctx {
+	struct out out;
+};
+
+enum { C_TIME, C_UID, C_PID, C_COMM, C_IP, C_LADDR, C_LPORT, C_RADDR, C_RPORT, C_TX_KB, C_RX_KB,
+       C_TX, C_RX, C_MS, C_DUR_US, C_CGROUP };
+
+/* Not const: -w widens the addresses and shows IP before the header. */
+static struct out_col cols[] = {
+	[C_TIME] = OUT_COL_TIME,
+	[C_UID] = { "UID", "uid", 6, OUT_WITH_UID },
+	[C_PID] = { "PID", "pid", 7, 0 },
+	[C_COMM] = { "COMM", "comm", 16, 0 },
+	[C_IP] = { "IP", "family", 2, OUT_HIDDEN },
+	[C_LADDR] = { "LADDR", "saddr", 15, 0 },
+	[C_LPORT] = { "LPORT", "sport", 5, 0 },
+	[C_RADDR] = { "RADDR", "daddr", 15, 0 },
+	[C_RPORT] = { "RPORT", "dport", 5, 0 },
+	[C_TX_KB] = { "TX_KB", NULL, 6, OUT_RIGHT },
+	[C_RX_KB] = { "RX_KB", NULL, 6, OUT_RIGHT },
+	[C_TX] = { NULL, "tx_bytes", 0, 0 },
+	[C_RX] = { NULL, "rx_bytes", 0, 0 },
+	[C_MS] = { "MS", NULL, 9, OUT_RIGHT },
+	[C_DUR_US] = { NULL, "dur_us", 0, 0 },
+	[C_CGROUP] = OUT_COL_CGROUP,
+};
+
+/* Wide enough for any IPv6 address. */
+#define WIDE_ADDR 39
+
+static const struct argp_option options[] = {
+	{ "localport", 'L', "PORTS", 0, "Only sessions with these local ports (comma list)", 0 },
+	{ "remoteport", 'D', "PORTS", 0, "Only sessions with these remote ports (comma list)", 0 },
+	{ "wide", 'w', NULL, 0, "Wide columns: room for IPv6 addresses, and the IP column", 0 },
+	NET_FAMILY_OPTIONS,
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct tcplife_opts *o = state->input;
+
+	switch (key) {
+	case 'L':
+		return net_ports_parse("-L/--localport", arg, 1, o->lports, NET_MAX_PORTS,
+				       &o->nlports) ?
+			       EINVAL :
+			       0;
+	case 'D':
+		return net_ports_parse("-D/--remoteport", arg, 1, o->rports, NET_MAX_PORTS,
+				       &o->nrports) ?
+			       EINVAL :
+			       0;
+	case 'w':
+		o->wide = true;
+		return 0;
+	default:
+		return net_family_opt(key, &o->family);
+	}
+}
+
+static const struct argp argp = {
+	options, parse_opt, NULL,
+	"Trace TCP sessions as they close: both ends, bytes sent and received, duration.\v"
+	"EXAMPLES:\n"
+	"  tcplife                   # every session that closes, until Ctrl-C\n"
+	"  tcplife -T -w             # with a clock column, wide addresses\n"
+	"  tcplife -L 80,443         # sessions of local ports 80 and 443 (a server)\n"
+	"  tcplife -D 5432           # sessions to remote port 5432 (a client)\n"
+	"  tcplife -c system.slice/nginx.service   # only sessions owned in this cgroup\n"
+	"  tcplife -j | jq -c 'select(.tx_bytes > 1000000) | {comm, daddr, tx_bytes}'",
+	NULL, NULL, NULL
+};
+
+static const struct net_owner_cols owner_cols = { C_UID, C_PID, C_COMM };
+
+static int handle_event(void *vctx, void *data, size_t size)
+{
+	struct tcplife_ctx *ctx = vctx;
+	const struct tcplife_event *e = data;
+	struct out *o = &ctx->out;
+
+	if (size < sizeof(*e))
+		return 0;
+	out_row_begin(o);
+	out_time(o, C_TIME, e->ts_ns);
+	out_owner(o, &owner_cols, &e->o);
+	out_ip_version(o, C_IP, e->t.family);
+	out_addr(o, C_LADDR, e->t.family, e->t.saddr);
+	out_uint(o, C_LPORT, e->t.sport);
+	out_addr(o, C_RADDR, e->t.family, e->t.daddr);
+	out_uint(o, C_RPORT, e->t.dport);
+	out_uint(o, C_TX_KB, e->tx_bytes / 1024);
+	out_uint(o, C_RX_KB, e->rx_bytes / 1024);
+	out_uint(o, C_TX, e->tx_bytes);
+	out_uint(o, C_RX, e->rx_bytes);
+	out_double(o, C_MS, e->dur_ns / 1e6, 2);
+	out_uint(o, C_DUR_US, e->dur_ns / 1000);
+	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_row_end(o);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct tcplife_opts opts = { .common = SONDE_OPTS_DEFAULTS };
+	struct tcplife_ctx ctx = {};
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct tcplife_bpf *skel;
+	int err;
+
+	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	if (err)
+		return sonde_exit(err);
+	if (opts.wide) {
+		cols[C_IP].flags &= ~OUT_HIDDEN;
+		cols[C_LADDR].width = WIDE_ADDR;
+		cols[C_RADDR].width = WIDE_ADDR;
+	}
+
+	skel = tcplife_bpf__open();
+	if (!skel)
+		return sonde_open_failed();
+	skel->rodata->net_family = opts.family;
+	memcpy((void *)skel->rodata->lports, opts.lports, sizeof(opts.lports));
+	skel->rodata->nlports = opts.nlports;
+	memcpy((void *)skel->rodata->rports, opts.rports, sizeof(opts.rports));
+	skel->rodata->nrports = opts.nrports;
+
+	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+
+	tcplife_bpf__destroy(skel);
+	sonde_opts_free(&opts.common);
+	return sonde_exit(err);
+}
