@@ -22,7 +22,7 @@ static void unescape_octal(char *s)
 	char *d = s;
 
 	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' &&
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
 		    s[3] >= '0' && s[3] <= '7') {
 			*d++ = (s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0');
 			s += 3;
@@ -55,8 +55,10 @@ int cgroup2_mount_parse(FILE *mountinfo, char *buf, size_t len)
 			else if (after_sep)
 				break;
 		}
-		/* The first field after " - " is the filesystem type. */
-		if (!tok || !mnt || !root || strcmp(tok, "cgroup2") || strcmp(root, "/"))
+		/* The first field after " - " is the filesystem type; a mount
+		 * point is absolute (a line that says otherwise is not one). */
+		if (!tok || !mnt || !root || strcmp(tok, "cgroup2") || strcmp(root, "/") ||
+		    mnt[0] != '/')
 			continue;
 		unescape_octal(mnt);
 		if (strlen(mnt) >= len)
