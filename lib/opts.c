@@ -125,6 +125,35 @@ struct parse_inputs {
 	unsigned nchildren;
 };
 
+/* argp follows each usage error with "Try `tool --help' or ..."; errors are
+ * one line here, so argp's error stream is stderr without those lines. */
+static ssize_t write_no_try(void *cookie, const char *buf, size_t size)
+{
+	static bool dropping, at_line_start = true;
+
+	(void)cookie;
+	for (size_t i = 0; i < size; i++) {
+		if (at_line_start)
+			dropping = !strncmp(buf + i, "Try `", size - i < 5 ? size - i : 5);
+		if (!dropping)
+			fputc(buf[i], stderr);
+		at_line_start = buf[i] == '\n';
+	}
+	return size;
+}
+
+static FILE *argp_err_stream(void)
+{
+	static FILE *f;
+
+	if (!f) {
+		f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = write_no_try });
+		if (f)
+			setvbuf(f, NULL, _IOLBF, 0);
+	}
+	return f ? f : stderr;
+}
+
 static error_t parse_root(int key, char *arg, struct argp_state *state)
 {
 	struct parse_inputs *in = state->input;
@@ -132,6 +161,7 @@ static error_t parse_root(int key, char *arg, struct argp_state *state)
 	(void)arg;
 	if (key != ARGP_KEY_INIT)
 		return ARGP_ERR_UNKNOWN;
+	state->err_stream = argp_err_stream();
 	/* Child 0 is the tool; the others are sonde's groups. */
 	state->child_inputs[0] = in->tool;
 	for (unsigned i = 1; i < in->nchildren; i++)
