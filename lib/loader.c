@@ -103,6 +103,9 @@ int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 	err = set_filters(*s->obj, o);
 	if (err)
 		return err;
+	/* Tools without an event buffer (interval tools) have nothing to size. */
+	if (o->buffer_kib && sonde_ringbuf_size(*s->obj, (size_t)o->buffer_kib * 1024) == 0)
+		log_debug("event buffer: %u KiB", o->buffer_kib);
 	err = bpf_object__load_skeleton(s);
 	if (err)
 		return load_failed(err);

@@ -15,7 +15,7 @@
 #define SONDE_VERSION "0.0.0"
 #endif
 
-enum { OPT_USAGE = 0x1000 };
+enum { OPT_USAGE = 0x1000, OPT_BUFFER };
 
 static const struct argp_option common_options[] = {
 	{ NULL, 0, NULL, 0, "Common options:", 100 },
@@ -26,12 +26,28 @@ static const struct argp_option common_options[] = {
 	{ "show-cgroup", 'C', NULL, 0, "Show each event's cgroup path", 100 },
 	{ "json", 'j', NULL, 0, "Print NDJSON: one object per line", 100 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 100 },
+	{ "buffer", OPT_BUFFER, "KIB", 0,
+	  "Kernel event buffer size in KiB: a power of two, 4 to 262144 (default 4096)", 100 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf and loader diagnostics on stderr", 100 },
 	{ "help", 'h', NULL, 0, "Show this help and exit", 100 },
 	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message and exit", 100 },
 	{ "version", 'V', NULL, 0, "Print the version and exit", 100 },
 	{ 0 },
 };
+
+static int parse_buffer_kib(const char *arg, uint32_t *kib)
+{
+	uint64_t v;
+
+	if (parse_uint("--buffer", arg, 4, 262144, &v))
+		return -EINVAL;
+	if (v & (v - 1)) {
+		log_err("invalid value '%s' for --buffer: expected a power of two (KiB)", arg);
+		return -EINVAL;
+	}
+	*kib = v;
+	return 0;
+}
 
 static error_t parse_common(int key, char *arg, struct argp_state *state)
 {
@@ -51,6 +67,8 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'd':
 		return parse_seconds("-d/--duration", arg, &o->duration_s) ? EINVAL : 0;
+	case OPT_BUFFER:
+		return parse_buffer_kib(arg, &o->buffer_kib) ? EINVAL : 0;
 	case 'v':
 		o->verbose = true;
 		return 0;

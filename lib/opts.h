@@ -28,6 +28,7 @@ struct sonde_opts {
 	uint32_t uid;         /* -u: SONDE_UID_ANY = every user */
 	const char *cgroup;   /* -c as typed */
 	uint32_t duration_s;  /* -d: 0 = until interrupted */
+	uint32_t buffer_kib;  /* --buffer: ring buffer size; 0 = the object's own */
 	bool json;            /* -j */
 	bool verbose;         /* -v */
 	bool show_cgroup;     /* -C */
