@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# Every tool of the build, the same way: bad values, no privileges, SIGKILL,
+# hostile names, a closed pipe, an overrun buffer, a cgroup that goes away,
+# two instances, tracefs unmounted. Each test loops over the tools and
+# reports every tool that failed, not only the first.
+
+load helpers
+load workloads
+
+setup() {
+	require_root
+	require_cmd jq bpftool setpriv timeout socat ss
+	mapfile -t TOOLS <"$SONDE_BUILD/tools.list"
+	((${#TOOLS[@]})) || sonde_fail "no tools in $SONDE_BUILD/tools.list"
+	FAILED=()
+	local t
+	for t in "${TOOLS[@]}"; do
+		[[ -n ${TOOL_KIND[$t]:-} ]] || sonde_fail "$t has no entry in TOOL_KIND (tests/bats/workloads.bash)"
+	done
+}
+
+teardown() {
+	sonde_teardown
+}
+
+# tools_of KIND...: the tools of the build of these kinds.
+tools_of() {
+	local t k
+	for t in "${TOOLS[@]}"; do
+		for k; do
+			[[ ${TOOL_KIND[$t]} == "$k" ]] && echo "$t"
+		done
+	done
+}
+
+# bad TOOL WHY...: remember a failure; the test fails at its end.
+bad() {
+	FAILED+=("$1: ${*:2}")
+}
+
+# no_failures: fail the test listing every tool that failed.
+no_failures() {
+	((${#FAILED[@]} == 0)) || sonde_fail "${#FAILED[@]} failure(s):" "${FAILED[@]}"
+}
+
+# A unique, hostile process name (15 bytes, what the kernel keeps): ESC,
+# newline, CR, quote, backslash, a byte next to NUL, invalid UTF-8.
+hostile_name() {
+	printf 'm%04d\e\n\r"\\\x01\xff\xfe z' $((RANDOM % 10000))
+}
+
+# The text form of NAME as sonde escapes it.
+text_escaped() {
+	local s=$1 i c out=
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		case $c in
+		\\) out+='\\' ;;
+		[[:print:]]) out+=$c ;;
+		*) out+=$(printf '\\x%02x' "'$c") ;;
+		esac
+	done
+	printf '%s' "$out"
+}
+
+# wait_out_contains TEXT: the tool's stdout (bounded wait) has TEXT.
+wait_out_contains() {
+	local start=$EPOCHREALTIME
+	while :; do
+		[[ $(<"$TOOL_OUT") == *"$1"* ]] && return 0
+		_sonde_deadline_passed "$start" "$SONDE_WAIT_S" && return 1
+		sonde_nap
+	done
+}
+
+@test "every tool: common bad values exit 2 or 3 with one line on stderr and nothing on stdout" {
+	local t a rc want
+	local -a cases=("2|-p abc" "2|-p -1" "2|-p 0" "3|-c /no/such/cgroup" "2|-d 0" "2|-d 1x"
+		"2|--buffer 3" "2|--no-such-flag" "2|-Z")
+	for t in "${TOOLS[@]}"; do
+		for a in "${cases[@]}"; do
+			want=${a%%|*}
+			# shellcheck disable=SC2086 # the case is words
+			tool_run_bounded 10 "$t" ${a#*|}
+			rc=$status
+			[[ $rc == "$want" ]] || bad "$t" "'${a#*|}' exited $rc, not $want"
+			[[ -z $output ]] || bad "$t" "'${a#*|}' wrote to stdout: $output"
+			[[ $(wc -l <<<"$stderr") == 1 && $stderr == "$t: "* ]] ||
+				bad "$t" "'${a#*|}' wrote not one '$t: ' line on stderr: $stderr"
+		done
+	done
+	no_failures
+}
+
+@test "every tool: unprivileged, it exits 3 with one line about root / CAP_BPF" {
+	local t rc err
+	for t in "${TOOLS[@]}"; do
+		[[ ${TOOL_KIND[$t]} == xdp ]] && continue # needs an interface; its own tests check this
+		rc=0
+		err=$(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=-all "$SONDE_BIN/$t" 2>&1 >/dev/null) || rc=$?
+		[[ $rc == 3 ]] || bad "$t" "exited $rc, not 3"
+		[[ $(wc -l <<<"$err") == 1 && $err == *root*CAP_BPF* ]] || bad "$t" "stderr: $err"
+	done
+	no_failures
+}
+
+@test "every tool: SIGKILL mid-run leaves nothing of it attached" {
+	local t id start
+	for t in "${TOOLS[@]}"; do
+		[[ ${TOOL_KIND[$t]} == xdp ]] && continue # xdpdrop.bats checks the interface
+		tool_start "$t" -v || { bad "$t" "did not start"; continue; }
+		tool_record_bpf
+		((${#TOOL_PROG_IDS[@]})) || bad "$t" "held no BPF program while running"
+		kill -s KILL "$TOOL_PID"
+		wait "$TOOL_PID" 2>/dev/null || true
+		start=$EPOCHREALTIME
+		for id in "${TOOL_PROG_IDS[@]}"; do
+			while bpftool prog show id "$id" >/dev/null 2>&1; do
+				if _sonde_deadline_passed "$start" 5; then
+					bad "$t" "program $id still loaded after SIGKILL"
+					break
+				fi
+				sonde_nap 0.05
+			done
+		done
+		for id in "${TOOL_LINK_IDS[@]}"; do
+			bpftool link show id "$id" >/dev/null 2>&1 && bad "$t" "link $id still there after SIGKILL"
+		done
+	done
+	no_failures
+}
+
+@test "every event tool: a hostile process name is one escaped text line and valid JSON" {
+	local t name esc opts
+	name=$(hostile_name)
+	esc=$(text_escaped "$name")
+	for t in $(tools_of event interval); do
+		opts=${TOOL_WORKLOAD_OPTS[$t]:-}
+		# shellcheck disable=SC2086 # options are words
+		tool_start "$t" -v $opts || { bad "$t" "did not start"; continue; }
+		"workload_$t" "$name" >/dev/null 2>&1 || true
+		wait_out_contains "$esc" || bad "$t" "text: no line with '$esc'"
+		tool_stop
+		LC_ALL=C grep -q '[^[:print:]]' "$TOOL_OUT" && bad "$t" "text: a byte outside printable ASCII"
+
+		# shellcheck disable=SC2086
+		tool_start "$t" -v -j $opts || { bad "$t" "did not start with -j"; continue; }
+		"workload_$t" "$name" >/dev/null 2>&1 || true
+		wait_out_contains "${name:0:5}" || bad "$t" "JSON: no object with '${name:0:5}'"
+		tool_stop
+		jq -e . "$TOOL_OUT" >/dev/null 2>&1 || bad "$t" "JSON: a line does not parse"
+		[[ $(jq -c --arg n "$name" '.. | strings | select(contains($n[0:5]))' "$TOOL_OUT" | head -n 1) ]] ||
+			bad "$t" "JSON: no string value holds the name"
+		LC_ALL=C grep -q '[^[:print:]]' "$TOOL_OUT" && bad "$t" "JSON: a raw byte outside printable ASCII"
+	done
+	no_failures
+}
+
+@test "every event tool: 'tool -j | head -n1' exits 0 with nothing on stderr" {
+	local t st err i opts
+	for t in $(tools_of event interval); do
+		st=$BATS_TEST_TMPDIR/$t.status err=$BATS_TEST_TMPDIR/$t.head.err
+		opts=${TOOL_WORKLOAD_OPTS[$t]:-}
+		(
+			# shellcheck disable=SC2086
+			timeout -s KILL 20 "$SONDE_BIN/$t" -j $opts 2>"$err" | head -n 1 >/dev/null
+			echo "${PIPESTATUS[*]}" >"$st"
+		) 3>&- &
+		sonde_track_pid $!
+		for ((i = 0; i < 100; i++)); do
+			[[ -s $st ]] && break
+			"workload_$t" "hd$i" >/dev/null 2>&1 || true
+			sonde_nap 0.05
+		done
+		[[ -s $st ]] || { bad "$t" "the pipeline did not end"; continue; }
+		[[ $(<"$st") == "0 0" ]] || bad "$t" "exit statuses (tool, head): $(<"$st")"
+		[[ -z $(<"$err") ]] || bad "$t" "stderr: $(<"$err")"
+	done
+	no_failures
+}
+
+@test "every event tool: a 4 KiB buffer overrun while stopped is counted as lost, exit 0" {
+	local t i
+	for t in $(tools_of event); do
+		tool_start "$t" --buffer 4 -v || { bad "$t" "did not start"; continue; }
+		kill -s STOP "$TOOL_PID"
+		# More events than 4 KiB can hold, the smallest (tcpaccept's) too.
+		for ((i = 0; i < 80; i++)); do
+			"workload_$t" "ov$i" >/dev/null 2>&1 || true
+		done
+		kill -s CONT "$TOOL_PID"
+		tool_stop
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC"
+		grep -Eq "^$t: lost [1-9][0-9]* events$" "$TOOL_ERR" ||
+			bad "$t" "no 'lost N events' line: $(grep -v tracing "$TOOL_ERR")"
+	done
+	no_failures
+}
+
+@test "every event tool: the -c cgroup removed mid-run: it keeps running and exits 0" {
+	local t cg
+	for t in $(tools_of event interval none); do
+		cgroup_create "gone-$t"
+		cg=$CGROUP_DIR
+		tool_start "$t" -v -c "$cg" || { bad "$t" "did not start"; continue; }
+		rmdir "$cg" || bad "$t" "could not remove $cg"
+		if [[ ${TOOL_KIND[$t]} != none ]]; then
+			"workload_$t" "cg$$" >/dev/null 2>&1 || true
+		fi
+		sonde_pid_alive "$TOOL_PID" || bad "$t" "exited when its cgroup went away"
+		tool_stop
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC: $(<"$TOOL_ERR")"
+	done
+	no_failures
+}
+
+@test "every event tool: two instances at once both report the event" {
+	local t name a_out a_err a_pid
+	for t in $(tools_of event); do
+		name=two$RANDOM
+		tool_start "$t" -v || { bad "$t" "first instance did not start"; continue; }
+		# The first keeps writing to its files under their new names.
+		a_out=$BATS_TEST_TMPDIR/$t.first.out a_err=$BATS_TEST_TMPDIR/$t.first.err a_pid=$TOOL_PID
+		mv "$TOOL_OUT" "$a_out"
+		mv "$TOOL_ERR" "$a_err"
+		tool_start "$t" -v || { bad "$t" "second instance did not start"; continue; }
+		"workload_$t" "$name" >/dev/null 2>&1 || true
+		wait_out_contains "$name" || bad "$t" "second instance: no event"
+		tool_stop
+		TOOL_OUT=$a_out TOOL_ERR=$a_err TOOL_PID=$a_pid TOOL_PROG_IDS=()
+		wait_out_contains "$name" || bad "$t" "first instance: no event"
+		tool_stop
+	done
+	no_failures
+}
+
+@test "every tool that uses tracepoints: it starts with tracefs unmounted" {
+	local t
+	for t in $(tools_of event interval none); do
+		if mountpoint -q /sys/kernel/tracing; then
+			umount -l /sys/kernel/tracing || { bad "$t" "cannot unmount tracefs"; continue; }
+		fi
+		tool_start "$t" -v || { bad "$t" "did not start without tracefs"; continue; }
+		tool_stop
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC"
+	done
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
+	no_failures
+}

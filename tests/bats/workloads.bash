@@ -1,0 +1,166 @@
+# Workloads for the tests that run every tool the same way (all_tools.bats),
+# loaded after helpers:
+#
+#	load helpers
+#	load workloads
+#
+# TOOL_KIND[tool] says how a tool reports:
+#   event     one line / object per event; workload_<tool> NAME makes it
+#             report at least one event that carries NAME
+#   interval  one block / object per interval (same workload contract)
+#   none      no event this table can make with a process name: oomkill
+#             (no memory controller here; the VM test triggers a real
+#             OOM), tcpretrans (needs a lossy path: tcpretrans.bats makes
+#             one in namespaces), tcpdrop (the dropped packet has no owner
+#             to name)
+#   xdp       attaches to an interface, not to a hook of every process
+# A tool of the build with no entry fails the tests that use this table, so
+# that a new tool gets its workload.
+#
+# NAME is the process name of the process that causes the event (through a
+# symlink to bash named NAME; the kernel keeps its first 15 bytes) and, for
+# tools that show a path or a mount source, that string too. It must not
+# contain '/' or NUL.
+
+declare -gA TOOL_KIND=(
+	[bindsnoop]=event
+	[capable]=event
+	[cgsyscount]=interval
+	[execsnoop]=event
+	[exitsnoop]=event
+	[killsnoop]=event
+	[mountsnoop]=event
+	[oomkill]=none
+	[opensnoop]=event
+	[statsnoop]=event
+	[syscount]=interval
+	[tcpaccept]=event
+	[tcpconnect]=event
+	[tcpdrop]=none
+	[tcplife]=event
+	[tcpretrans]=none
+	[xdpdrop]=xdp
+)
+
+# Extra options a tool needs for the workload's event to show (interval
+# tools: per process, one-second intervals).
+declare -gA TOOL_WORKLOAD_OPTS=(
+	[syscount]="-P 1"
+	[cgsyscount]="1"
+)
+
+# workload_dir: a scratch directory of this test for symlinks and files.
+workload_dir() {
+	if [[ -z ${WORKLOAD_DIR:-} || ! -d $WORKLOAD_DIR ]]; then
+		WORKLOAD_DIR=$(mktemp -d /tmp/sonde-test.XXXXXX)
+		SONDE_PATHS+=("$WORKLOAD_DIR")
+	fi
+}
+
+# as_named NAME SCRIPT [ARGS...]: run bash SCRIPT in a process named NAME.
+as_named() {
+	local name=$1
+	shift
+	workload_dir
+	ln -sfn /bin/bash "$WORKLOAD_DIR/$name"
+	"$WORKLOAD_DIR/$name" -c "$@"
+}
+
+# free_port: a TCP port nothing listens on now (20000-59999).
+free_port() {
+	local p i
+	for ((i = 0; i < 50; i++)); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# listen_named NAME PORT: a loopback TCP server named NAME (socat through a
+# symlink) that accepts one connection and answers "ok"; its PID in
+# LISTEN_PID, tracked for teardown. Waits (bounded) until it listens.
+listen_named() {
+	local name=$1 port=$2 i
+	require_cmd socat
+	workload_dir
+	ln -sfn "$(command -v socat)" "$WORKLOAD_DIR/$name"
+	"$WORKLOAD_DIR/$name" "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" SYSTEM:'echo ok' \
+		</dev/null >/dev/null 2>&1 3>&- &
+	LISTEN_PID=$!
+	sonde_track_pid "$LISTEN_PID"
+	for ((i = 0; i < 500; i++)); do
+		[[ $(ss -Htln "sport = :$port" 2>/dev/null) ]] && return 0
+		sonde_nap 0.02
+	done
+	sonde_fail "the test server on port $port did not listen"
+}
+
+# connect_named NAME PORT: a process named NAME connects to 127.0.0.1:PORT,
+# reads the answer and closes.
+connect_named() {
+	as_named "$1" 'exec 3<>"/dev/tcp/127.0.0.1/$1" && read -r -t 5 _ <&3; exec 3<&-' _ "$2"
+}
+
+workload_execsnoop() { as_named "$1" ':'; }
+workload_exitsnoop() { as_named "$1" 'exit 3'; }
+workload_killsnoop() { as_named "$1" 'kill -0 $$'; }
+
+# Opening a file of mode 000 as root needs CAP_DAC_OVERRIDE.
+workload_capable() {
+	workload_dir
+	: >"$WORKLOAD_DIR/locked"
+	chmod 000 "$WORKLOAD_DIR/locked"
+	as_named "$1" ': <"$1"' _ "$WORKLOAD_DIR/locked"
+}
+
+workload_opensnoop() {
+	workload_dir
+	as_named "$1" ': >"$1"; : <"$1"' _ "$WORKLOAD_DIR/$1"
+}
+
+workload_statsnoop() {
+	workload_dir
+	as_named "$1" '[ -e "$1" ] || :' _ "$WORKLOAD_DIR/$1"
+}
+
+# The mount source carries NAME (mount(8) is the process here).
+workload_mountsnoop() {
+	workload_dir
+	mkdir -p "$WORKLOAD_DIR/mnt"
+	unshare -m --propagation private sh -c 'mount -t tmpfs "$1" "$2" && umount "$2"' \
+		_ "$1" "$WORKLOAD_DIR/mnt"
+}
+
+workload_tcpconnect() {
+	local port
+	port=$(free_port) || return 1
+	listen_named sonde-srv "$port" || return 1
+	connect_named "$1" "$port"
+}
+
+workload_tcpaccept() {
+	local port
+	port=$(free_port) || return 1
+	listen_named "$1" "$port" || return 1
+	connect_named sonde-cli "$port"
+}
+
+workload_tcplife() { workload_tcpconnect "$@"; }
+
+# socat named NAME binds (and listens) on a loopback port.
+workload_bindsnoop() {
+	local port
+	port=$(free_port) || return 1
+	listen_named "$1" "$port" || return 1
+	connect_named sonde-cli "$port"
+}
+
+# syscount -P: the process named NAME makes syscalls for over a second.
+workload_syscount() {
+	as_named "$1" 'for ((i = 0; i < 3000; i++)); do : <"$1"; done' _ /dev/null
+}
+
+workload_cgsyscount() { workload_syscount "$@"; }
