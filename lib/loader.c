@@ -169,6 +169,7 @@ int sonde_attach(struct bpf_object_skeleton *s)
 		if (!link)
 			return attach_failed(prog, -errno);
 		*s->progs[i].link = link;
+		log_debug("attached %s", bpf_program__section_name(prog));
 		n++;
 	}
 	log_debug("attached %d programs", n);

@@ -42,6 +42,10 @@ for tool in "$@"; do
 	else
 		echo "VMTEST PASS $tool"
 	fi
+	# The hooks the tool attached in its -v runs ("attached SECTION" lines).
+	_hooks=$(cat "$VMT_DIR"/*.err 2>/dev/null | sed -n "s/^$tool: attached \([a-z_]*\/.*\)/\1/p" |
+		sort -u | tr '\n' ' ')
+	echo "VMTEST HOOKS $tool: ${_hooks:-none seen (no -v run)}"
 	cs=$((end - start))
 	echo "VMTEST INFO $tool check took $((cs / 100)).$((cs / 10 % 10))s"
 done
