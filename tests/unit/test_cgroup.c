@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "cgroup.h"
+#include "cgroup_depth.h"
 
 /* ---- cgroup2_mount_parse ---- */
 
@@ -427,6 +428,110 @@ static void path_of_new_cgroup(void **state)
 	assert_string_equal(p, "/a/new");
 }
 
+/* A cgroup made at `rel`, its path looked up, then removed; its ID. */
+static uint64_t seen_then_removed(const struct tree *t, const char *rel)
+{
+	char path[PATH_MAX];
+	uint64_t id;
+
+	assert_int_equal(mkdir_p(t, rel), 0);
+	id = ino_of(t, rel);
+	snprintf(path, sizeof(path), "/%s", rel);
+	assert_string_equal(cgroup_path_under(t->mnt, id), path);
+	assert_true(cgroup_alive_under(t->mnt, id, path));
+	snprintf(path, sizeof(path), "%s/%s", t->mnt, rel);
+	assert_int_equal(rmdir(path), 0);
+	return id;
+}
+
+static void path_kept_after_removal(void **state)
+{
+	struct tree *t = *state;
+	uint64_t id = seen_then_removed(t, "a/short-lived");
+
+	/* Known once, so still named; but no longer there. */
+	assert_string_equal(cgroup_path_under(t->mnt, id), "/a/short-lived");
+	assert_false(cgroup_alive_under(t->mnt, id, "/a/short-lived"));
+	assert_false(cgroup_alive_under(t->mnt, id, NULL));
+	/* Another directory at the same path is another cgroup. */
+	assert_int_equal(mkdir_p(t, "a/short-lived"), 0);
+	if (ino_of(t, "a/short-lived") != id)
+		assert_false(cgroup_alive_under(t->mnt, id, "/a/short-lived"));
+}
+
+/* ---- cgroup_depth.h ---- */
+
+static void path_depths(void **state)
+{
+	(void)state;
+	assert_int_equal(cgroup_path_depth("/"), 0);
+	assert_int_equal(cgroup_path_depth("/a"), 1);
+	assert_int_equal(cgroup_path_depth("/a/b"), 2);
+	assert_int_equal(cgroup_path_depth("/system.slice/docker-x.scope/init"), 3);
+}
+
+static void assert_at_depth(const char *path, unsigned depth, const char *want)
+{
+	char buf[PATH_MAX];
+
+	assert_int_equal(cgroup_path_at_depth(path, depth, buf, sizeof(buf)), strlen(want));
+	assert_string_equal(buf, want);
+}
+
+static void path_ancestors(void **state)
+{
+	char small[4];
+
+	(void)state;
+	assert_at_depth("/system.slice/nginx.service", 0, "/");
+	assert_at_depth("/system.slice/nginx.service", 1, "/system.slice");
+	assert_at_depth("/system.slice/nginx.service", 2, "/system.slice/nginx.service");
+	assert_at_depth("/system.slice/nginx.service", 5, "/system.slice/nginx.service");
+	assert_at_depth("/", 1, "/");
+	assert_int_equal(cgroup_path_at_depth("/system.slice", 1, small, sizeof(small)), 0);
+}
+
+static void rollup_to_ancestor(void **state)
+{
+	struct tree *t = *state;
+	uint64_t pod = ino_of(t, "kubepods/pod1"),
+		 ctr = ino_of(t, "kubepods/pod1/cri-containerd-" ID_CRI ".scope");
+
+	assert_int_equal(cgroup_rollup_under(t->mnt, ctr, 1), ino_of(t, "kubepods"));
+	assert_int_equal(cgroup_rollup_under(t->mnt, ctr, 2), pod);
+	assert_int_equal(cgroup_rollup_under(t->mnt, pod, 2), pod);
+	assert_int_equal(cgroup_rollup_under(t->mnt, ctr, 3), ctr);
+	assert_int_equal(cgroup_rollup_under(t->mnt, ctr, 0), ino_of(t, ""));
+	/* The root, and a cgroup never seen (gone before its path was known). */
+	assert_int_equal(cgroup_rollup_under(t->mnt, ino_of(t, ""), 1), ino_of(t, ""));
+	assert_int_equal(cgroup_rollup_under(t->mnt, (1ULL << 62) + 7, 1), (1ULL << 62) + 7);
+}
+
+static void rollup_of_removed_child(void **state)
+{
+	struct tree *t = *state;
+	uint64_t id = seen_then_removed(t, "a/b/job");
+
+	/* Its calls still go to the parent that is still there. */
+	assert_int_equal(cgroup_rollup_under(t->mnt, id, 2), ino_of(t, "a/b"));
+}
+
+static void display_names(void **state)
+{
+	char buf[PATH_MAX];
+
+	(void)state;
+	assert_string_equal(cgroup_display_name("/system.slice/docker-" ID_DOCKER ".scope", buf,
+						sizeof(buf)),
+			    "559aead08264");
+	assert_string_equal(cgroup_display_name("/kubepods/pod1/cri-containerd-" ID_CRI ".scope",
+						buf, sizeof(buf)),
+			    "df7e70e50215");
+	assert_string_equal(cgroup_display_name("/system.slice/nginx.service", buf, sizeof(buf)),
+			    "/system.slice/nginx.service");
+	assert_string_equal(cgroup_display_name("/", buf, sizeof(buf)), "/");
+}
+
 int main(void)
 {
 #define TREE_TEST(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
@@ -448,6 +553,12 @@ int main(void)
 		TREE_TEST(path_of_id),
 		TREE_TEST(path_of_unknown_id),
 		TREE_TEST(path_of_new_cgroup),
+		TREE_TEST(path_kept_after_removal),
+		cmocka_unit_test(path_depths),
+		cmocka_unit_test(path_ancestors),
+		TREE_TEST(rollup_to_ancestor),
+		TREE_TEST(rollup_of_removed_child),
+		cmocka_unit_test(display_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
