@@ -1,0 +1,142 @@
+/* Counting system calls as they return, shared by syscount and cgsyscount.
+ *
+ * Hooks: tp_btf/sys_exit (and tp_btf/sys_enter for -L), the BTF-typed form
+ * of the raw_syscalls tracepoints: the syscall number is a plain load of
+ * regs->orig_ax, with no bpf_probe_read_kernel() call.
+ *
+ * Counters are per-CPU (no atomics, no shared cache lines) and live in one
+ * of two maps behind a one-slot ARRAY_OF_MAPS: user space points the slot at
+ * the other map each interval and reads the quiet one (lib/interval.h).
+ * Everything a run does not use is rodata the verifier prunes, so a plain
+ * count is a filter check, two map lookups and two increments. */
+#ifndef SONDE_SYSCOUNT_BPF_H
+#define SONDE_SYSCOUNT_BPF_H
+
+#include "syscount.h"
+#include "lib/filter.bpf.h"
+#include "lib/events.bpf.h"
+
+/* The counting maps `name`_a and `name`_b, and `name`, the ARRAY_OF_MAPS
+ * whose one slot says which of them the programs count into (`name`_a at
+ * load). */
+#define SYSCOUNT_MAPS(name, map_type, flags, max, key_type)                                        \
+	struct name {                                                                              \
+		__uint(type, map_type);                                                            \
+		__uint(map_flags, flags);                                                          \
+		__uint(max_entries, max);                                                          \
+		__type(key, key_type);                                                             \
+		__type(value, struct syscount_val);                                                \
+	} name##_a SEC(".maps"), name##_b SEC(".maps");                                            \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                                          \
+		__uint(max_entries, 1);                                                            \
+		__type(key, __u32);                                                                \
+		__array(values, struct name);                                                      \
+	} name SEC(".maps") = {                                                                    \
+		.values = { &name##_a },                                                           \
+	}
+
+const volatile __u8 count_failed = 0;	 /* -x: only calls that failed */
+const volatile __u32 count_errno = 0;	 /* -e: only calls that failed with this errno */
+const volatile __u8 measure_latency = 0; /* -L */
+
+/* -L: each thread's syscall entry time. Task storage has no capacity to run
+ * out of (every sleeping thread is inside a syscall) and goes with the task. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} sys_start SEC(".maps");
+
+/* Loaded only with -L. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 *ts;
+
+	if (!sonde_filter_pass())
+		return 0;
+	ts = bpf_task_storage_get(&sys_start, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (ts)
+		*ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline bool syscount_failed(long ret)
+{
+	return ret < 0 && ret >= -SYSCOUNT_MAX_ERRNO;
+}
+
+/* The return passes -x, -e and the common filter; the cheap tests first. */
+static __always_inline bool syscount_pass(long ret)
+{
+	if (count_failed && !syscount_failed(ret))
+		return false;
+	if (count_errno && ret != -(long)count_errno)
+		return false;
+	return sonde_filter_pass();
+}
+
+/* What one call adds: the call, its error, and with -L the time since this
+ * thread entered the syscall (when that entry was seen: not for a call
+ * that began before the tool attached). */
+static __always_inline void syscount_measure(struct syscount_val *add, long ret)
+{
+	__u64 *ts;
+
+	add->count = 1;
+	add->errors = syscount_failed(ret);
+	add->lat_ns = 0;
+	add->timed = 0;
+	if (!measure_latency)
+		return;
+	ts = bpf_task_storage_get(&sys_start, bpf_get_current_task_btf(), 0, 0);
+	if (!ts || !*ts)
+		return;
+	add->lat_ns = bpf_ktime_get_ns() - *ts;
+	add->timed = 1;
+	*ts = 0;
+}
+
+static __always_inline void syscount_add(struct syscount_val *v, const struct syscount_val *add)
+{
+	v->count += add->count;
+	v->errors += add->errors;
+	v->lat_ns += add->lat_ns;
+	v->timed += add->timed;
+}
+
+/* The map the programs count into this interval. */
+static __always_inline void *syscount_active(void *outer)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(outer, &zero);
+}
+
+/* Counts one call for key in a per-CPU hash. Returns true when the key is
+ * new in this interval; a call that finds the map full is counted as lost. */
+static __always_inline bool syscount_bump(void *map, const void *key,
+					  const struct syscount_val *add)
+{
+	struct syscount_val *v = bpf_map_lookup_elem(map, key);
+
+	if (v) {
+		syscount_add(v, add);
+		return false;
+	}
+	/* Inserting sets this CPU's copy and zeroes the others'. */
+	if (!bpf_map_update_elem(map, key, add, BPF_NOEXIST))
+		return true;
+	/* Another CPU inserted it first, or the map is full. */
+	v = bpf_map_lookup_elem(map, key);
+	if (v)
+		syscount_add(v, add);
+	else
+		sonde_count_lost();
+	return false;
+}
+
+#endif

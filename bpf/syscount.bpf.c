@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/* syscount: every system call counted as it returns, by syscall number (a
+ * per-CPU array indexed by the number: no hashing) or, with -P, by process
+ * (a per-CPU hash keyed by tgid). See lib/syscount.bpf.h. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "syscount.h"
+#include "lib/syscount.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u8 by_process = 0; /* -P */
+
+SYSCOUNT_MAPS(nr_counts, BPF_MAP_TYPE_PERCPU_ARRAY, 0, SYSCOUNT_MAX_NR, __u32);
+SYSCOUNT_MAPS(pid_counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, SYSCOUNT_MAX_PIDS, __u32);
+
+/* -P: the name and cgroup of each process counted, written when it is first
+ * counted in an interval (not on every call). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SYSCOUNT_MAX_PIDS);
+	__type(key, __u32);
+	__type(value, struct syscount_proc);
+} procs SEC(".maps");
+
+static __always_inline void count_syscall(__u32 nr, const struct syscount_val *add)
+{
+	void *map = syscount_active(&nr_counts);
+	struct syscount_val *v;
+
+	/* Out of range (-1 for a call skipped by seccomp or ptrace): not counted. */
+	v = map ? bpf_map_lookup_elem(map, &nr) : NULL;
+	if (v)
+		syscount_add(v, add);
+}
+
+static __always_inline void count_process(const struct syscount_val *add)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	void *map = syscount_active(&pid_counts);
+	struct syscount_proc p = {};
+
+	if (!map || !syscount_bump(map, &tgid, add))
+		return;
+	p.cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(p.comm, sizeof(p.comm));
+	bpf_map_update_elem(&procs, &tgid, &p, BPF_ANY);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct syscount_val add;
+
+	if (!syscount_pass(ret))
+		return 0;
+	syscount_measure(&add, ret);
+	if (by_process)
+		count_process(&add);
+	else
+		count_syscall(regs->orig_ax, &add);
+	return 0;
+}

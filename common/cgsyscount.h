@@ -1,0 +1,20 @@
+/* cgsyscount: system calls counted in the kernel, per cgroup (and syscall). */
+#ifndef SONDE_COMMON_CGSYSCOUNT_H
+#define SONDE_COMMON_CGSYSCOUNT_H
+
+#include "syscount.h"
+
+/* Keys counted in one interval: cgroups, or (cgroup, syscall) pairs with
+ * --by-syscall. */
+#define CGSYSCOUNT_MAX_KEYS 10240
+#define CGSYSCOUNT_MAX_KEYS_BY_SYSCALL 65536
+
+struct cgsyscount_key {
+	__u64 cgroup_id;
+	__u32 nr; /* the syscall with --by-syscall, else 0 */
+	__u32 pad;
+};
+
+_Static_assert(sizeof(struct cgsyscount_key) == 16, "cgsyscount_key layout");
+
+#endif

@@ -1,0 +1,215 @@
+/* syscount: system calls counted by syscall or, with -P, by process, with
+ * errors and (-L) the time spent; one block per interval. */
+#include <errno.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "sonde.h"
+#include "count.h"
+#include "interval.h"
+#include "syscount.h"
+#include "syscount.skel.h"
+
+struct syscount_opts {
+	struct sonde_opts common;
+	struct count_opts count;
+	bool by_process, list;
+};
+
+struct syscount_ctx {
+	const struct syscount_opts *opts;
+	struct syscount_bpf *skel;
+	struct dbuf dbuf;
+	struct count_table table;
+	struct out_block block;
+};
+
+enum { C_PID, C_COMM, C_SYSCALL, C_NR, C_COUNT, C_CGROUP = C_COUNT + COUNT_NCOLS };
+
+/* -P shows the process columns instead of the syscall's. */
+static const struct out_col cols[] = {
+	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN },
+	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN },
+	[C_SYSCALL] = { "SYSCALL", "syscall", 22, 0 },
+	[C_NR] = { NULL, "nr", 0, 0 },
+	COUNT_COLS(C_COUNT, "COUNT", "count"),
+	[C_CGROUP] = OUT_COL_CGROUP,
+};
+
+enum { L_NR, L_SYSCALL };
+
+static const struct out_col list_cols[] = {
+	[L_NR] = { "NR", "nr", 4, OUT_RIGHT },
+	[L_SYSCALL] = { "SYSCALL", "syscall", 0, 0 },
+};
+
+static const struct argp_option options[] = {
+	{ "process", 'P', NULL, 0, "Count by process instead of by syscall", 0 },
+	{ "list", 'l', NULL, 0, "List the syscall names this tool knows, and exit", 0 },
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct syscount_opts *o = state->input;
+
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->count;
+		return 0;
+	case 'P':
+		o->by_process = true;
+		return 0;
+	case 'l':
+		o->list = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp argp = {
+	options, parse_opt, COUNT_ARGS_DOC,
+	"Count system calls, by syscall or by process, with errors and latency.\v"
+	"EXAMPLES:\n"
+	"  syscount                  # count until Ctrl-C, then print the top 10\n"
+	"  syscount 1 5              # five 1-second summaries\n"
+	"  syscount -P -i 5          # by process, every 5 seconds\n"
+	"  syscount -L -m -p 1234    # with the time spent (ms), one process only\n"
+	"  syscount -x -e ENOENT     # only calls that failed with ENOENT\n"
+	"  syscount -c 3f2a9c1b7d4e  # only inside this container\n"
+	"  syscount -j 1 | jq -c '.syscalls[:3] | map({syscall, count})'",
+	count_argp_children, NULL, NULL
+};
+
+/* -l: the syscall table. */
+static int list_syscalls(const struct sonde_opts *common)
+{
+	struct out o;
+
+	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), common);
+	out_header(&o);
+	for (int nr = 0; nr < syscall_count(); nr++) {
+		const char *name = syscall_name(nr);
+
+		if (!name)
+			continue;
+		out_row_begin(&o);
+		out_uint(&o, L_NR, nr);
+		out_str(&o, L_SYSCALL, name, strlen(name));
+		out_row_end(&o);
+	}
+	return out_flush(&o);
+}
+
+static int collect(const void *key, const uint64_t *sum, void *vctx)
+{
+	struct syscount_ctx *ctx = vctx;
+	uint32_t k = *(const uint32_t *)key;
+
+	return count_table_add(&ctx->table, k, k, sum);
+}
+
+/* -P: the process's name and cgroup, as the kernel noted them; false when
+ * newer processes pushed it out of the LRU map. */
+static bool process_of(struct syscount_ctx *ctx, uint32_t pid, struct syscount_proc *p)
+{
+	return !bpf_map_lookup_elem(bpf_map__fd(ctx->skel->maps.procs), &pid, p);
+}
+
+static void write_row(struct syscount_ctx *ctx, struct out *o, const struct count_row *r)
+{
+	bool by_process = ctx->opts->by_process;
+	struct syscount_proc p;
+	bool known = by_process && process_of(ctx, r->id, &p);
+
+	if (by_process) {
+		out_uint(o, C_PID, r->id);
+		if (known)
+			out_str(o, C_COMM, p.comm, sizeof(p.comm));
+		else
+			out_null(o, C_COMM, "?");
+	} else {
+		out_syscall(o, C_SYSCALL, C_NR, r->nr);
+	}
+	out_count(o, C_COUNT, &r->v, ctx->opts->count.latency);
+	if (known)
+		out_cgroup(o, C_CGROUP, p.cgroup_id);
+	else if (by_process)
+		out_null(o, C_CGROUP, "-");
+}
+
+static int report(void *vctx, bool skip_empty)
+{
+	struct syscount_ctx *ctx = vctx;
+	const struct syscount_opts *opts = ctx->opts;
+	struct out_rows *rows;
+	size_t n;
+	int err;
+
+	ctx->table.n = 0;
+	err = dbuf_drain(&ctx->dbuf, collect, ctx);
+	if (err || (skip_empty && !ctx->table.n))
+		return err;
+	count_rows_rank(ctx->table.rows, ctx->table.n, opts->count.latency);
+	n = opts->count.top && opts->count.top < ctx->table.n ? opts->count.top : ctx->table.n;
+	rows = out_block_begin(&ctx->block);
+	for (size_t i = 0; i < n; i++) {
+		write_row(ctx, out_rows_row(rows), &ctx->table.rows[i]);
+		out_rows_row_end(rows);
+	}
+	out_block_end(&ctx->block);
+	return 0;
+}
+
+static void show_columns(struct out *o, const struct syscount_opts *opts)
+{
+	out_show(o, C_PID, opts->by_process);
+	out_show(o, C_COMM, opts->by_process);
+	out_show(o, C_SYSCALL, !opts->by_process);
+	/* Only a process has a cgroup. */
+	if (!opts->by_process)
+		out_show(o, C_CGROUP, false);
+	count_cols_show(o, C_COUNT, opts->count.latency, opts->count.ms);
+}
+
+int main(int argc, char **argv)
+{
+	struct syscount_opts opts = { .common = SONDE_OPTS_DEFAULTS, .count = COUNT_OPTS_DEFAULTS };
+	struct syscount_ctx ctx = { .opts = &opts };
+	struct interval_cfg cfg = {
+		.report = report, .ctx = &ctx, .block = &ctx.block, .dbuf = &ctx.dbuf
+	};
+	struct syscount_bpf *skel;
+	int err;
+
+	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, 0);
+	if (err || opts.list)
+		return sonde_exit(err ?: list_syscalls(&opts.common));
+
+	skel = syscount_bpf__open();
+	if (!skel)
+		return sonde_open_failed();
+	ctx.skel = skel;
+	skel->rodata->by_process = opts.by_process;
+	cfg.interval_s = opts.count.interval_s;
+	cfg.count = opts.count.count;
+	cfg.outer = opts.by_process ? skel->maps.pid_counts : skel->maps.nr_counts;
+	cfg.a = opts.by_process ? skel->maps.pid_counts_a : skel->maps.nr_counts_a;
+	cfg.b = opts.by_process ? skel->maps.pid_counts_b : skel->maps.nr_counts_b;
+
+	err = count_bpf_setup(skel->obj, &opts.count);
+	if (!err)
+		err = out_block_init(&ctx.block, stdout, opts.by_process ? "processes" : "syscalls",
+				     cols, ARRAY_SIZE(cols), &opts.common);
+	if (!err) {
+		show_columns(&ctx.block.rows.out, &opts);
+		err = interval_run(skel->skeleton, &opts.common, &cfg);
+	}
+
+	out_block_free(&ctx.block);
+	count_table_free(&ctx.table);
+	syscount_bpf__destroy(skel);
+	sonde_opts_free(&opts.common);
+	return sonde_exit(err);
+}
