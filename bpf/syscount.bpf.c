@@ -16,7 +16,7 @@ SYSCOUNT_MAPS(nr_counts, BPF_MAP_TYPE_PERCPU_ARRAY, 0, SYSCOUNT_MAX_NR, __u32);
 SYSCOUNT_MAPS(pid_counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, SYSCOUNT_MAX_PIDS, __u32);
 
 /* -P: the name and cgroup of each process counted, written when it is first
- * counted in an interval (not on every call). */
+ * counted in an interval and after each exec (not on every call). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, SYSCOUNT_MAX_PIDS);
@@ -35,13 +35,18 @@ static __always_inline void count_syscall(__u32 nr, const struct syscount_val *a
 		syscount_add(v, add);
 }
 
-static __always_inline void count_process(const struct syscount_val *add)
+static __always_inline bool is_exec(__u32 nr, long ret)
+{
+	return ret == 0 && (nr == SYSCOUNT_NR_EXECVE || nr == SYSCOUNT_NR_EXECVEAT);
+}
+
+static __always_inline void count_process(__u32 nr, long ret, const struct syscount_val *add)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	void *map = syscount_active(&pid_counts);
 	struct syscount_proc p = {};
 
-	if (!map || !syscount_bump(map, &tgid, add))
+	if (!map || (!syscount_bump(map, &tgid, add) && !is_exec(nr, ret)))
 		return;
 	p.cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(p.comm, sizeof(p.comm));
@@ -57,7 +62,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	syscount_measure(&add, ret);
 	if (by_process)
-		count_process(&add);
+		count_process(regs->orig_ax, ret, &add);
 	else
 		count_syscall(regs->orig_ax, &add);
 	return 0;

@@ -24,6 +24,10 @@ struct syscount_val {
 
 _Static_assert(sizeof(struct syscount_val) == 32, "syscount_val layout");
 
+/* x86_64's exec calls: -P notes a process's new name when one succeeds. */
+#define SYSCOUNT_NR_EXECVE 59
+#define SYSCOUNT_NR_EXECVEAT 322
+
 /* -P: what a process was when it was last counted. */
 struct syscount_proc {
 	__u64 cgroup_id;
