@@ -384,3 +384,39 @@ check_tcplife() {
 	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"sport":45811,' '"rx_bytes":18,' || return 1
 	tool_stop_ok
 }
+
+# syscount: failed execs counted as execve's errors in a 1-second interval
+# (-x), with the time they took (-L: the syscall entry program and its task
+# storage); then by process (-P).
+check_syscount() {
+	tool_start syscount -j -v -x -L -T 0 1 || return 1
+	tool_wait_ready || return 1
+	/nonexistent/sonde-vm-missing 2>/dev/null
+	/nonexistent/sonde-vm-missing 2>/dev/null
+	tool_wait_out '"syscall":"execve","nr":59,"count":' '"total_us":' || return 1
+	tool_stop_ok || return 1
+
+	tool_start syscount -j -v -P -T 0 1 || return 1
+	tool_wait_ready || return 1
+	/bin/busybox true sonde-vm-marker
+	tool_wait_out '"processes":[{"pid":' '"comm":"' || return 1
+	tool_stop_ok
+}
+
+# cgsyscount: a busybox exec'd inside a cgroup of the check's own is counted
+# for that cgroup, by path and ID, execve among its syscalls (--by-syscall).
+check_cgsyscount() {
+	_mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	[ -n "$_mnt" ] || { fail "no cgroup2 mount"; return 1; }
+	_cg=$_mnt/sonde-vmtest-cgsys-$$
+	mkdir "$_cg" || { fail "cannot make cgroup $_cg"; return 1; }
+	_cgid=$(stat -c %i "$_cg")
+	_rc=1
+	if tool_start cgsyscount -j -v -L --by-syscall -T 0 1 && tool_wait_ready; then
+		sh -c 'echo $$ >"$1/cgroup.procs" && exec /bin/busybox true' sh "$_cg"
+		tool_wait_out "\"cgroup\":\"/sonde-vmtest-cgsys-$$\",\"cgroup_id\":$_cgid," \
+			'"syscall":"execve"' && tool_stop_ok && _rc=0
+	fi
+	rmdir "$_cg"
+	return "$_rc"
+}
