@@ -90,7 +90,7 @@ int count_bpf_setup(struct bpf_object *obj, const struct count_opts *o)
 	if (err)
 		log_err("internal error: the BPF object has no counting settings (%s)",
 			strerror(-err));
-	return err;
+	return err ? -EIO : 0;
 }
 
 int count_table_add(struct count_table *t, uint64_t id, uint32_t nr, const uint64_t *sum)

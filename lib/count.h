@@ -33,7 +33,7 @@ struct count_opts {
 extern const struct argp_child count_argp_children[];
 #define COUNT_ARGS_DOC "[interval [count]]"
 /* Before load: -x, -e and -L into the object's rodata; the syscall entry
- * program loads only with -L. 0 or -errno. */
+ * program loads only with -L. 0 or -EIO (an object without them). */
 int count_bpf_setup(struct bpf_object *obj, const struct count_opts *o);
 
 struct count_row {
