@@ -151,6 +151,28 @@ row_of() {
 	assert_match "$(sed -n 3p "$TOOL_OUT")" "^ +[0-9]+ +[0-9]+ ${hex:0:12}\$" "row"
 }
 
+@test "a hostile cgroup name is one escaped text line, and JSON that parses to the name" {
+	# Any byte but '/' and newline (which the kernel refuses in a cgroup name).
+	local name=$'h\e[31m\x01\xff\xfe"\\ z'$RANDOM
+	local esc='h\x1b[31m\x01\xff\xfe"\\ z'${name##*z}
+	cgroup_create "$name"
+	tool_start cgsyscount -v -c "${CGROUP_DIR%/*}"
+	run_in_cgroup "$CGROUP_DIR" "$SYSLOOP" getppid 100
+	tool_stop
+	assert_eq "$(count_lines_with "$esc")" 1 "text lines with the escaped name"
+	LC_ALL=C grep -q '[^[:print:]]' "$TOOL_OUT" && sonde_fail "text: a byte outside printable ASCII"
+
+	tool_start cgsyscount -j -v -c "${CGROUP_DIR%/*}"
+	run_in_cgroup "$CGROUP_DIR" "$SYSLOOP" getppid 100
+	tool_stop
+	assert_json_lines
+	LC_ALL=C grep -q '[^[:print:]]' "$TOOL_OUT" && sonde_fail "JSON: a byte outside printable ASCII"
+	# Each byte of invalid UTF-8 comes back as the code point of that byte.
+	assert_jq "$(row_of "$CGROUP_ID")" \
+		'.cgroup == $p + "/h\u001b[31m\u0001\u00ff\u00fe\"\\ z" + $n' \
+		--arg p "${CGROUP_REL%/*}" --arg n "${name##*z}"
+}
+
 @test "-x counts only failed calls; -L adds the time spent" {
 	make_cgroups busy calm
 	tool_start cgsyscount -j -v -x -L -c "$PARENT"
