@@ -406,3 +406,23 @@ check_bindsnoop() {
 	wait "$_srv" 2>/dev/null
 	return 0
 }
+
+# net_blackhole_connect ADDR PORT: in a network namespace of its own, connect
+# with busybox nc (for up to 3 s) to ADDR:PORT, routed over loopback but
+# not local: the SYN comes back and is dropped, and is sent again after 1 s.
+net_blackhole_connect() {
+	unshare -n sh -c 'ip link set lo up && ip addr add 10.9.9.1/32 dev lo &&
+		ip route add "$1/32" dev lo src 10.9.9.1 && nc -w 3 "$1" "$2" </dev/null' sh "$1" "$2" \
+		>/dev/null 2>&1
+}
+
+# tcpretrans: a SYN that gets no answer (net_blackhole_connect) is sent again
+# by the retransmission timer: type rto, state SYN_SENT, owned by nc (which
+# connected while tcpretrans ran).
+check_tcpretrans() {
+	tool_start tcpretrans -j -v || return 1
+	tool_wait_ready || return 1
+	net_blackhole_connect 10.9.9.9 45841
+	tool_wait_out '"comm":"nc"' '"daddr":"10.9.9.9","dport":45841,"state":"SYN_SENT","type":"rto"' || return 1
+	tool_stop_ok
+}
