@@ -426,3 +426,25 @@ check_tcpretrans() {
 	tool_wait_out '"comm":"nc"' '"daddr":"10.9.9.9","dport":45841,"state":"SYN_SENT","type":"rto"' || return 1
 	tool_stop_ok
 }
+
+# tcpdrop: a SYN to a closed loopback port is dropped with the reason
+# NO_SOCKET (its name read from this kernel's BTF), with no owner, and a
+# location in the kernel's code.
+check_tcpdrop() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	_n=$("$VMT_BIN/tcpdrop" --list-reasons | wc -l)
+	echo "VMTEST INFO tcpdrop: $_n drop reasons on this kernel"
+	tool_start tcpdrop -j -v || return 1
+	tool_wait_ready || return 1
+	nc 127.0.0.1 45851 </dev/null 2>/dev/null
+	tool_wait_out '"pid":null' '"daddr":"127.0.0.1","dport":45851,"state":null,"flags":"SYN","reason":"NO_SOCKET","location":"' || return 1
+	tool_stop_ok || return 1
+	echo "VMTEST INFO tcpdrop: $(sed -n 's/^tcpdrop: hook: //p' "$TOOL_ERR")"
+
+	tool_start tcpdrop -j -v -r NO_SOCKET --count || return 1
+	tool_wait_ready || return 1
+	nc 127.0.0.1 45852 </dev/null 2>/dev/null
+	tool_stop_ok || return 1
+	grep -q '^{"reason":"NO_SOCKET","drops":[1-9]' "$TOOL_OUT" ||
+		fail "tcpdrop --count: no NO_SOCKET count in $(cat "$TOOL_OUT")"
+}
