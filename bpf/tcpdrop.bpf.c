@@ -62,6 +62,9 @@ static __always_inline bool skb_read_tcp(const struct sk_buff *skb, struct net_t
 	if (proto == ETH_P_IP) {
 		if (bpf_probe_read_kernel(hdr, 20, ip) || hdr[0] >> 4 != 4 || hdr[9] != IPPROTO_TCP)
 			return false;
+		/* A fragment other than the first has no TCP header. */
+		if ((hdr[6] & 0x1f) || hdr[7])
+			return false;
 		t->family = NET_AF_INET;
 		__builtin_memcpy(t->saddr, &hdr[12], 4);
 		__builtin_memcpy(t->daddr, &hdr[16], 4);
