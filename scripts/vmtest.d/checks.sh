@@ -411,6 +411,7 @@ check_bindsnoop() {
 # with busybox nc (for up to 3 s) to ADDR:PORT, routed over loopback but
 # not local: the SYN comes back and is dropped, and is sent again after 1 s.
 net_blackhole_connect() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	unshare -n sh -c 'ip link set lo up && ip addr add 10.9.9.1/32 dev lo &&
 		ip route add "$1/32" dev lo src 10.9.9.1 && nc -w 3 "$1" "$2" </dev/null' sh "$1" "$2" \
 		>/dev/null 2>&1

@@ -29,6 +29,7 @@ net_setup() {
 	require_tool "$tool"
 	require_cmd jq bpftool socat "$@"
 	netns_pair
+	# shellcheck disable=SC2034 # the tests' port
 	PORT=$(test_port)
 }
 
@@ -241,5 +242,6 @@ assert_head_ends() {
 	done
 	assert_eq "$(cat "$st" 2>/dev/null)" "0 0" "exit statuses of $tool and head"
 	assert_eq "$(<"$err")" "" "stderr"
+	# shellcheck disable=SC2034 # for the caller
 	HEAD_LINE=$(<"$out")
 }
