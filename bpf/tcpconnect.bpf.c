@@ -19,7 +19,9 @@
 #include "lib/filter.bpf.h"
 #include "lib/events.bpf.h"
 #include "lib/sock.bpf.h"
+#include "lib/sock_owner.bpf.h"
 #include "lib/syscall.bpf.h"
+#include "lib/count.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -36,33 +38,19 @@ struct connecting {
 
 SONDE_STASH(connecting, struct connecting);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, struct tcpconnect_key);
-	__type(value, struct tcpconnect_count);
-} counts SEC(".maps");
+SONDE_COUNTS(counts, struct tcpconnect_key, struct tcpconnect_count, 10240);
 
 static __always_inline void count_connect(const struct net_tuple *t)
 {
 	struct tcpconnect_key key = { .pid = bpf_get_current_pid_tgid() >> 32,
 				      .dport = t->dport,
 				      .family = t->family };
-	struct tcpconnect_count *c, init = { .connects = 1 };
+	struct tcpconnect_count init = { .connects = 1 };
 
 	__builtin_memcpy(key.daddr, t->daddr, sizeof(key.daddr));
-	c = bpf_map_lookup_elem(&counts, &key);
-	if (c) {
-		__sync_fetch_and_add(&c->connects, 1);
-		return;
-	}
 	net_owner_current(&init.o);
-	if (bpf_map_update_elem(&counts, &key, &init, BPF_NOEXIST)) {
-		/* Another CPU added it first (or the map is full). */
-		c = bpf_map_lookup_elem(&counts, &key);
-		if (c)
-			__sync_fetch_and_add(&c->connects, 1);
-	}
+	if (!sonde_count(&counts, &key, &init))
+		sonde_count_lost();
 }
 
 static __always_inline int on_syn_sent(const struct sock *sk)

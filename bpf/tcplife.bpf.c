@@ -6,7 +6,7 @@
  * softirq context), and reported when it enters CLOSE, with the bytes its
  * tcp_sock counted. Sessions born before tcplife started are not reported.
  * The owner is the process that connected, or the one that accepted the
- * socket (bpf/lib/sock.bpf.h); the close itself often runs in softirq
+ * socket (bpf/lib/sock_owner.bpf.h); the close itself often runs in softirq
  * context, so the current task is never used. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -17,6 +17,7 @@
 #include "lib/filter.bpf.h"
 #include "lib/events.bpf.h"
 #include "lib/sock.bpf.h"
+#include "lib/sock_owner.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

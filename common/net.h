@@ -28,7 +28,7 @@ struct net_tuple {
 _Static_assert(sizeof(struct net_tuple) == 40, "net_tuple layout");
 
 /* The process a socket belongs to, remembered when it connected, accepted or
- * listened (bpf/lib/sock.bpf.h). pid 0: not known. */
+ * listened (bpf/lib/sock_owner.bpf.h). pid 0: not known. */
 struct net_owner {
 	__u64 cgroup_id;
 	__u32 pid; /* thread group ID */

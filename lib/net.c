@@ -7,6 +7,7 @@
 #include "log.h"
 #include "net.h"
 #include "parse.h"
+#include "stream.h"
 #include "../common/net.h"
 
 int net_family_opt(int key, uint16_t *family)
@@ -120,6 +121,14 @@ void out_ip_version(struct out *o, unsigned col, uint16_t family)
 	out_uint(o, col, net_ip_version(family));
 }
 
+void out_endpoint_cols(struct out *o, unsigned col, uint16_t family, const uint8_t *addr,
+		       uint16_t port)
+{
+	out_endpoint(o, col, family, addr, port);
+	out_addr(o, col + 1, family, addr);
+	out_uint(o, col + 2, port);
+}
+
 void out_tcp_state(struct out *o, unsigned col, unsigned state)
 {
 	const char *name = tcp_state_name(state);
@@ -132,17 +141,20 @@ void out_tcp_state(struct out *o, unsigned col, unsigned state)
 	out_str(o, col, name, strlen(name));
 }
 
-void out_owner(struct out *o, const struct net_owner_cols *c, const struct net_owner *ow)
+void net_row_begin(struct out *o, uint64_t ts_ns, const struct net_owner *ow, uint16_t family)
 {
-	if (!ow->pid) {
-		out_null(o, c->uid, "-");
-		out_null(o, c->pid, "-");
-		out_null(o, c->comm, "-");
-		return;
+	out_row_begin(o);
+	out_time(o, NET_COL_TIME, ts_ns);
+	if (ow->pid) {
+		out_uint(o, NET_COL_UID, ow->uid);
+		out_uint(o, NET_COL_PID, ow->pid);
+		out_str(o, NET_COL_COMM, ow->comm, sizeof(ow->comm));
+	} else {
+		out_null(o, NET_COL_UID, "-");
+		out_null(o, NET_COL_PID, "-");
+		out_null(o, NET_COL_COMM, "-");
 	}
-	out_uint(o, c->uid, ow->uid);
-	out_uint(o, c->pid, ow->pid);
-	out_str(o, c->comm, ow->comm, sizeof(ow->comm));
+	out_ip_version(o, NET_COL_IP, family);
 }
 
 void out_owner_cgroup(struct out *o, unsigned col, const struct net_owner *ow)
@@ -151,6 +163,24 @@ void out_owner_cgroup(struct out *o, unsigned col, const struct net_owner *ow)
 		out_cgroup(o, col, ow->cgroup_id);
 	else
 		out_null(o, col, "-");
+}
+
+/* The entries of a BPF hash map of counters, each record a key then its
+ * value, sorted by the 64-bit count at a given offset of the value, highest
+ * first. */
+struct counts {
+	uint8_t *recs;
+	size_t n, key_size, rec_size;
+};
+
+#define COUNT_KEY(c, i) ((const void *)((c)->recs + (i) * (c)->rec_size))
+#define COUNT_VAL(c, i) ((const void *)((c)->recs + (i) * (c)->rec_size + (c)->key_size))
+
+static void counts_free(struct counts *c)
+{
+	free(c->recs);
+	c->recs = NULL;
+	c->n = 0;
 }
 
 static int count_cmp(const void *a, const void *b, void *arg)
@@ -163,8 +193,8 @@ static int count_cmp(const void *a, const void *b, void *arg)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-int net_counts_read(int map_fd, size_t key_size, size_t val_size, size_t cnt_off,
-		    struct net_counts *c)
+static int counts_read(int map_fd, size_t key_size, size_t val_size, size_t cnt_off,
+		       struct counts *c)
 {
 	size_t rec = key_size + val_size, cap = 0, off = key_size + cnt_off;
 	uint8_t *prev = NULL, *next;
@@ -176,7 +206,7 @@ int net_counts_read(int map_fd, size_t key_size, size_t val_size, size_t cnt_off
 			uint8_t *p = realloc(c->recs, (cap = cap ? cap * 2 : 64) * rec);
 
 			if (!p) {
-				net_counts_free(c);
+				counts_free(c);
 				return -ENOMEM;
 			}
 			c->recs = p;
@@ -193,7 +223,7 @@ int net_counts_read(int map_fd, size_t key_size, size_t val_size, size_t cnt_off
 	if (errno != ENOENT) {
 		int err = -errno;
 
-		net_counts_free(c);
+		counts_free(c);
 		return err;
 	}
 	qsort_r(c->recs, c->n, rec, count_cmp, &off);
@@ -201,9 +231,24 @@ int net_counts_read(int map_fd, size_t key_size, size_t val_size, size_t cnt_off
 	return 0;
 }
 
-void net_counts_free(struct net_counts *c)
+int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
+		  const struct net_count_table *t)
 {
-	free(c->recs);
-	c->recs = NULL;
-	c->n = 0;
+	struct out out;
+	struct sonde_stream st = { t->cols, t->ncols, NULL, NULL, &out };
+	struct counts c;
+	int err;
+
+	err = sonde_stream_run(s, opts, &st);
+	if (err)
+		return err;
+	err = counts_read(bpf_map__fd(t->map), t->key_size, t->val_size, t->cnt_off, &c);
+	if (err) {
+		log_err("cannot read the counts: %s", strerror(-err));
+		return err;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		t->row(&out, COUNT_KEY(&c, i), COUNT_VAL(&c, i), t->ctx);
+	counts_free(&c);
+	return out_flush(&out);
 }

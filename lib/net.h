@@ -1,12 +1,15 @@
 /* The user side of the network tools: addresses in their text forms, the
  * columns they fill, the -4/-6 and port-list options, TCP state names and
- * the owner of a socket (common/net.h; BPF side: bpf/lib/sock.bpf.h). */
+ * the owner of a socket (common/net.h; BPF side: bpf/lib/sock.bpf.h and
+ * bpf/lib/sock_owner.bpf.h), and the --count tables. */
 #ifndef SONDE_NET_H
 #define SONDE_NET_H
 
 #include <argp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <bpf/libbpf.h>
+#include "opts.h"
 #include "out.h"
 
 struct net_owner;
@@ -43,35 +46,60 @@ void out_addr(struct out *o, unsigned col, uint16_t family, const uint8_t *addr)
 void out_endpoint(struct out *o, unsigned col, uint16_t family, const uint8_t *addr,
 		  uint16_t port);
 void out_ip_version(struct out *o, unsigned col, uint16_t family);
+/* One end in three columns: col, "addr:port" (a text column), then col + 1
+ * and col + 2, the address and the port (JSON keys), declared together:
+ *	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "saddr", "sport"),
+ */
+#define NET_COLS_END(col, head, addr_key, port_key)                                                \
+	[col] = { head, NULL, 21, 0 }, [(col) + 1] = { NULL, addr_key, 0, 0 },                     \
+	[(col) + 2] = { NULL, port_key, 0, 0 }
+void out_endpoint_cols(struct out *o, unsigned col, uint16_t family, const uint8_t *addr,
+		       uint16_t port);
 /* A TCP state by name (unknown numbers as "STATE_<n>"). */
 void out_tcp_state(struct out *o, unsigned col, unsigned state);
 
-/* The columns a socket's owner fills, in this order in a row (a column a
- * tool does not have is OUT_MAX_COLS). */
-struct net_owner_cols {
-	unsigned uid, pid, comm;
-};
+/* The columns every network tool's row begins with, in this order: the
+ * time, the owner's UID, PID and COMM, and the IP version. A tool numbers
+ * its own columns from C_IP and declares the first four with NET_COLS_OWNER
+ * (a table of counts, which has no time, with NET_COLS_WHO):
+ *
+ *	enum { C_IP = NET_COL_IP, C_SADDR, C_CGROUP };
+ *	static const struct out_col cols[] = {
+ *		NET_COLS_OWNER,
+ *		[C_IP] = { "IP", "family", 2, 0 },
+ *		...
+ */
+enum { NET_COL_TIME, NET_COL_UID, NET_COL_PID, NET_COL_COMM, NET_COL_IP };
 
-/* The owner's UID, PID and name, or, when it is not known (pid 0), "-" in
- * text and null in JSON. */
-void out_owner(struct out *o, const struct net_owner_cols *c, const struct net_owner *ow);
+#define NET_COLS_WHO                                                                               \
+	[NET_COL_UID] = { "UID", "uid", 6, OUT_WITH_UID }, [NET_COL_PID] = { "PID", "pid", 7, 0 }, \
+	[NET_COL_COMM] = { "COMM", "comm", 16, 0 }
+#define NET_COLS_OWNER [NET_COL_TIME] = OUT_COL_TIME, NET_COLS_WHO
+
+/* Begins a row with its first five columns: the time (CLOCK_MONOTONIC ns),
+ * the owner (UID, PID and COMM; "-" in text and null in JSON when it is not
+ * known: pid 0) and the IP version. */
+void net_row_begin(struct out *o, uint64_t ts_ns, const struct net_owner *ow, uint16_t family);
 /* The owner's cgroup (OUT_COL_CGROUP), or "-" / null when not known. */
 void out_owner_cgroup(struct out *o, unsigned col, const struct net_owner *ow);
 
-/* The entries of a BPF hash map of counters, each record a key then its
- * value, sorted by the 64-bit count at a given offset of the value, highest
- * first. */
-struct net_counts {
-	uint8_t *recs;
-	size_t n, key_size, rec_size;
+/* A --count mode: the table's header is printed once tracing (the sign that
+ * it runs), its rows when it stops (a signal, -d): one per entry of map,
+ * most counted first, each written by row() between out_row_begin() (or
+ * net_row_begin()) and out_row_end(). */
+struct net_count_table {
+	const struct out_col *cols;
+	unsigned ncols;
+	struct bpf_map *map;
+	size_t key_size, val_size;
+	size_t cnt_off; /* where the 64-bit count is in the value */
+	void (*row)(struct out *o, const void *key, const void *val, void *ctx);
+	void *ctx;
 };
 
-#define NET_COUNT_KEY(c, i) ((const void *)((c)->recs + (i) * (c)->rec_size))
-#define NET_COUNT_VAL(c, i) ((const void *)((c)->recs + (i) * (c)->rec_size + (c)->key_size))
-
-/* 0 or -errno. */
-int net_counts_read(int map_fd, size_t key_size, size_t val_size, size_t cnt_off,
-		    struct net_counts *c);
-void net_counts_free(struct net_counts *c);
+/* Loads and attaches the opened skeleton, then counts until the end; 0 or
+ * -errno, as sonde_stream_run(). */
+int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
+		  const struct net_count_table *t);
 
 #endif

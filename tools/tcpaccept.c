@@ -13,17 +13,10 @@ struct tcpaccept_opts {
 	unsigned nports;
 };
 
-struct tcpaccept_ctx {
-	struct out out;
-};
-
-enum { C_TIME, C_UID, C_PID, C_COMM, C_IP, C_RADDR, C_RPORT, C_LADDR, C_LPORT, C_CGROUP };
+enum { C_IP = NET_COL_IP, C_RADDR, C_RPORT, C_LADDR, C_LPORT, C_CGROUP };
 
 static const struct out_col cols[] = {
-	[C_TIME] = OUT_COL_TIME,
-	[C_UID] = { "UID", "uid", 6, OUT_WITH_UID },
-	[C_PID] = { "PID", "pid", 7, 0 },
-	[C_COMM] = { "COMM", "comm", 16, 0 },
+	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
 	[C_RADDR] = { "RADDR", "daddr", 16, 0 },
 	[C_RPORT] = { "RPORT", "dport", 5, 0 },
@@ -61,20 +54,14 @@ static const struct argp argp = {
 	NULL, NULL, NULL
 };
 
-static const struct net_owner_cols owner_cols = { C_UID, C_PID, C_COMM };
-
-static int handle_event(void *vctx, void *data, size_t size)
+static int handle_event(void *ctx, void *data, size_t size)
 {
-	struct tcpaccept_ctx *ctx = vctx;
 	const struct tcpaccept_event *e = data;
-	struct out *o = &ctx->out;
+	struct out *o = ctx;
 
 	if (size < sizeof(*e))
 		return 0;
-	out_row_begin(o);
-	out_time(o, C_TIME, e->ts_ns);
-	out_owner(o, &owner_cols, &e->o);
-	out_ip_version(o, C_IP, e->t.family);
+	net_row_begin(o, e->ts_ns, &e->o, e->t.family);
 	out_addr(o, C_RADDR, e->t.family, e->t.daddr);
 	out_uint(o, C_RPORT, e->t.dport);
 	out_addr(o, C_LADDR, e->t.family, e->t.saddr);
@@ -87,8 +74,8 @@ static int handle_event(void *vctx, void *data, size_t size)
 int main(int argc, char **argv)
 {
 	struct tcpaccept_opts opts = { .common = SONDE_OPTS_DEFAULTS };
-	struct tcpaccept_ctx ctx = {};
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct out out;
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
 	struct tcpaccept_bpf *skel;
 	int err;
 
@@ -102,8 +89,6 @@ int main(int argc, char **argv)
 	skel->rodata->net_family = opts.family;
 	memcpy((void *)skel->rodata->lports, opts.ports, sizeof(opts.ports));
 	skel->rodata->nlports = opts.nports;
-	/* The owner table of sock.bpf.h is not used here. */
-	bpf_map__set_max_entries(skel->maps.sock_owners, 1);
 
 	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
 

@@ -17,19 +17,12 @@ struct tcpconnect_opts {
 	unsigned nports;
 };
 
-struct tcpconnect_ctx {
-	struct out out;
-};
-
-enum { C_TIME, C_UID, C_PID, C_COMM, C_IP, C_SADDR, C_DADDR, C_SPORT, C_DPORT, C_LAT, C_LAT_US,
+enum { C_IP = NET_COL_IP, C_SADDR, C_DADDR, C_SPORT, C_DPORT, C_LAT, C_LAT_US,
        C_RESULT, C_ERROR, C_RET, C_CGROUP };
 
 /* Not const: -s and -L turn hidden columns on before the header. */
 static struct out_col cols[] = {
-	[C_TIME] = OUT_COL_TIME,
-	[C_UID] = { "UID", "uid", 6, OUT_WITH_UID },
-	[C_PID] = { "PID", "pid", 7, 0 },
-	[C_COMM] = { "COMM", "comm", 16, 0 },
+	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
 	[C_SADDR] = { "SADDR", "saddr", 16, 0 },
 	[C_DADDR] = { "DADDR", "daddr", 16, 0 },
@@ -43,12 +36,10 @@ static struct out_col cols[] = {
 	[C_CGROUP] = OUT_COL_CGROUP,
 };
 
-enum { K_UID, K_PID, K_COMM, K_IP, K_DADDR, K_DPORT, K_CONNECTS, K_CGROUP };
+enum { K_IP = NET_COL_IP, K_DADDR, K_DPORT, K_CONNECTS, K_CGROUP };
 
 static const struct out_col count_cols[] = {
-	[K_UID] = { "UID", "uid", 6, OUT_WITH_UID },
-	[K_PID] = { "PID", "pid", 7, 0 },
-	[K_COMM] = { "COMM", "comm", 16, 0 },
+	NET_COLS_WHO,
 	[K_IP] = { "IP", "family", 2, 0 },
 	[K_DADDR] = { "DADDR", "daddr", 16, 0 },
 	[K_DPORT] = { "DPORT", "dport", 5, 0 },
@@ -111,8 +102,6 @@ static const struct argp argp = {
 	NULL, NULL, NULL
 };
 
-static const struct net_owner_cols owner_cols = { C_UID, C_PID, C_COMM };
-
 /* -L: the outcome in a word; the socket's error for a failed connect. */
 static const char *result_name(const struct tcpconnect_event *e)
 {
@@ -146,18 +135,14 @@ static void write_outcome(struct out *o, const struct tcpconnect_event *e)
 		out_null(o, C_ERROR, "-");
 }
 
-static int handle_event(void *vctx, void *data, size_t size)
+static int handle_event(void *ctx, void *data, size_t size)
 {
-	struct tcpconnect_ctx *ctx = vctx;
 	const struct tcpconnect_event *e = data;
-	struct out *o = &ctx->out;
+	struct out *o = ctx;
 
 	if (size < sizeof(*e))
 		return 0;
-	out_row_begin(o);
-	out_time(o, C_TIME, e->ts_ns);
-	out_owner(o, &owner_cols, &e->o);
-	out_ip_version(o, C_IP, e->t.family);
+	net_row_begin(o, e->ts_ns, &e->o, e->t.family);
 	out_addr(o, C_SADDR, e->t.family, e->t.saddr);
 	out_addr(o, C_DADDR, e->t.family, e->t.daddr);
 	out_uint(o, C_SPORT, e->t.sport);
@@ -171,40 +156,26 @@ static int handle_event(void *vctx, void *data, size_t size)
 	return 0;
 }
 
-/* --count: one row per (process, destination), most connects first. */
-static int print_counts(struct out *o, int map_fd)
+/* --count: one row per (process, destination). */
+static void count_row(struct out *o, const void *key, const void *val, void *ctx)
 {
-	struct net_counts c;
-	int err;
+	const struct tcpconnect_key *k = key;
+	const struct tcpconnect_count *v = val;
 
-	err = net_counts_read(map_fd, sizeof(struct tcpconnect_key), sizeof(struct tcpconnect_count),
-			      offsetof(struct tcpconnect_count, connects), &c);
-	if (err) {
-		log_err("cannot read the counts: %s", strerror(-err));
-		return err;
-	}
-	for (size_t i = 0; i < c.n; i++) {
-		const struct tcpconnect_key *k = NET_COUNT_KEY(&c, i);
-		const struct tcpconnect_count *v = NET_COUNT_VAL(&c, i);
-
-		out_row_begin(o);
-		out_owner(o, &(struct net_owner_cols){ K_UID, K_PID, K_COMM }, &v->o);
-		out_ip_version(o, K_IP, k->family);
-		out_addr(o, K_DADDR, k->family, k->daddr);
-		out_uint(o, K_DPORT, k->dport);
-		out_uint(o, K_CONNECTS, v->connects);
-		out_owner_cgroup(o, K_CGROUP, &v->o);
-		out_row_end(o);
-	}
-	net_counts_free(&c);
-	return out_flush(o);
+	(void)ctx;
+	net_row_begin(o, 0, &v->o, k->family);
+	out_addr(o, K_DADDR, k->family, k->daddr);
+	out_uint(o, K_DPORT, k->dport);
+	out_uint(o, K_CONNECTS, v->connects);
+	out_owner_cgroup(o, K_CGROUP, &v->o);
+	out_row_end(o);
 }
 
 int main(int argc, char **argv)
 {
 	struct tcpconnect_opts opts = { .common = SONDE_OPTS_DEFAULTS };
-	struct tcpconnect_ctx ctx = {};
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct out out;
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
 	struct tcpconnect_bpf *skel;
 	int err;
 
@@ -223,12 +194,13 @@ int main(int argc, char **argv)
 	/* Only the plain mode reports at connect()'s return. */
 	bpf_program__set_autoload(skel->progs.handle_exit_connect, !opts.count && !opts.latency);
 	if (opts.count) {
-		st = (struct sonde_stream){ count_cols, ARRAY_SIZE(count_cols), NULL, NULL,
-					    &ctx.out };
-		/* The header comes first, as the "tracing" sign; the rows at exit. */
-		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
-		if (!err)
-			err = print_counts(&ctx.out, bpf_map__fd(skel->maps.counts));
+		struct net_count_table t = {
+			count_cols, ARRAY_SIZE(count_cols), skel->maps.counts,
+			sizeof(struct tcpconnect_key), sizeof(struct tcpconnect_count),
+			offsetof(struct tcpconnect_count, connects), count_row, NULL,
+		};
+
+		err = net_count_run(skel->skeleton, &opts.common, &t);
 	} else {
 		if (opts.sport)
 			cols[C_SPORT].flags &= ~OUT_HIDDEN;

@@ -15,19 +15,12 @@ struct tcplife_opts {
 	unsigned nlports, nrports;
 };
 
-struct tcplife_ctx {
-	struct out out;
-};
-
-enum { C_TIME, C_UID, C_PID, C_COMM, C_IP, C_LADDR, C_LPORT, C_RADDR, C_RPORT, C_TX_KB, C_RX_KB,
+enum { C_IP = NET_COL_IP, C_LADDR, C_LPORT, C_RADDR, C_RPORT, C_TX_KB, C_RX_KB,
        C_TX, C_RX, C_MS, C_DUR_US, C_CGROUP };
 
 /* Not const: -w widens the addresses and shows IP before the header. */
 static struct out_col cols[] = {
-	[C_TIME] = OUT_COL_TIME,
-	[C_UID] = { "UID", "uid", 6, OUT_WITH_UID },
-	[C_PID] = { "PID", "pid", 7, 0 },
-	[C_COMM] = { "COMM", "comm", 16, 0 },
+	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, OUT_HIDDEN },
 	[C_LADDR] = { "LADDR", "saddr", 15, 0 },
 	[C_LPORT] = { "LPORT", "sport", 5, 0 },
@@ -89,20 +82,14 @@ static const struct argp argp = {
 	NULL, NULL, NULL
 };
 
-static const struct net_owner_cols owner_cols = { C_UID, C_PID, C_COMM };
-
-static int handle_event(void *vctx, void *data, size_t size)
+static int handle_event(void *ctx, void *data, size_t size)
 {
-	struct tcplife_ctx *ctx = vctx;
 	const struct tcplife_event *e = data;
-	struct out *o = &ctx->out;
+	struct out *o = ctx;
 
 	if (size < sizeof(*e))
 		return 0;
-	out_row_begin(o);
-	out_time(o, C_TIME, e->ts_ns);
-	out_owner(o, &owner_cols, &e->o);
-	out_ip_version(o, C_IP, e->t.family);
+	net_row_begin(o, e->ts_ns, &e->o, e->t.family);
 	out_addr(o, C_LADDR, e->t.family, e->t.saddr);
 	out_uint(o, C_LPORT, e->t.sport);
 	out_addr(o, C_RADDR, e->t.family, e->t.daddr);
@@ -121,8 +108,8 @@ static int handle_event(void *vctx, void *data, size_t size)
 int main(int argc, char **argv)
 {
 	struct tcplife_opts opts = { .common = SONDE_OPTS_DEFAULTS };
-	struct tcplife_ctx ctx = {};
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct out out;
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
 	struct tcplife_bpf *skel;
 	int err;
 

@@ -1,16 +1,7 @@
 /* Sockets for the network tools: a struct sock's addresses, ports and state
  * read with CO-RE, the socket behind a file descriptor, the -4/-6 and port
- * filters, and the "owner" of a socket.
- *
- * Many TCP events (a session closing, a retransmit, a drop) happen in softirq
- * context, where the current task is whoever was interrupted. So the process
- * that owns a socket is remembered where it is the current task, when it
- * connects (the CLOSE -> SYN_SENT transition runs in connect()), listens
- * (CLOSE -> LISTEN, in listen()) or accepts (the accept syscalls' exit, from
- * the returned fd), keyed by the socket's address. Such events are then
- * attributed only when the owner is known, and -p/-u/-c apply to the owner:
- * an owner is remembered only when it passes them, and an event whose socket
- * has no known owner is dropped when any of them is given.
+ * filters, and the current task as a socket's owner (the owner of a socket
+ * seen in softirq context is in lib/sock_owner.bpf.h).
  *
  * Include after vmlinux.h and the bpf_*.h headers. */
 #ifndef SONDE_SOCK_BPF_H
@@ -21,22 +12,6 @@
 
 /* -4/-6: only this family; 0 for both. */
 const volatile __u16 net_family = 0;
-
-/* Sockets whose owner is remembered at once; the least recently used go
- * first, so a socket older than 16384 newer ones may lose its owner. */
-#define SOCK_OWNERS_MAX 16384
-
-struct sock_owner {
-	struct net_owner o;
-	__u64 since_ns; /* when it was remembered (connect start for SYN_SENT) */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, SOCK_OWNERS_MAX);
-	__type(key, __u64);
-	__type(value, struct sock_owner);
-} sock_owners SEC(".maps");
 
 static __always_inline bool net_family_pass(__u16 family)
 {
@@ -117,12 +92,6 @@ static __always_inline struct sock *sock_from_fd(int fd)
 	return BPF_CORE_READ(sock, sk);
 }
 
-/* -p, -u or -c was given. */
-static __always_inline bool sonde_filter_active(void)
-{
-	return sonde_filter_tgid || sonde_filter_uid != SONDE_UID_ANY || sonde_filter_cgroup;
-}
-
 /* The current task, as an owner. */
 static __always_inline void net_owner_current(struct net_owner *o)
 {
@@ -131,81 +100,5 @@ static __always_inline void net_owner_current(struct net_owner *o)
 	o->uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(o->comm, sizeof(o->comm));
 }
-
-/* Remembers the current task as sk's owner, if it passes -p/-u/-c. */
-static __always_inline void sock_owner_remember(const void *sk)
-{
-	struct sock_owner so = { .since_ns = bpf_ktime_get_ns() };
-	__u64 key = (__u64)sk;
-
-	if (!sonde_filter_pass())
-		return;
-	net_owner_current(&so.o);
-	bpf_map_update_elem(&sock_owners, &key, &so, BPF_ANY);
-}
-
-static __always_inline struct sock_owner *sock_owner_find(const void *sk)
-{
-	__u64 key = (__u64)sk;
-
-	return bpf_map_lookup_elem(&sock_owners, &key);
-}
-
-static __always_inline void sock_owner_forget(const void *sk)
-{
-	__u64 key = (__u64)sk;
-
-	bpf_map_delete_elem(&sock_owners, &key);
-}
-
-/* Copies sk's owner into *o (zero when unknown). Returns whether the event
- * passes -p/-u/-c: its owner is known, or no such filter was given. */
-static __always_inline bool sock_owner_get(const void *sk, struct net_owner *o)
-{
-	struct sock_owner *so = sk ? sock_owner_find(sk) : NULL;
-
-	if (so) {
-		*o = so->o;
-		return true;
-	}
-	__builtin_memset(o, 0, sizeof(*o));
-	return !sonde_filter_active();
-}
-
-/* To call from a tool's inet_sock_set_state handler: remembers the owner
- * when a TCP socket starts connecting or listening (process context). */
-static __always_inline void sock_owner_on_state(const struct sock *sk, int newstate)
-{
-	if (newstate == TCP_SYN_SENT || newstate == TCP_LISTEN)
-		sock_owner_remember(sk);
-}
-
-/* To call from the accept syscalls' exit: remembers the accepting process
- * as the owner of the new connection's socket. */
-static __always_inline void sock_owner_on_accept(long fd)
-{
-	struct sock *sk;
-
-	if (fd < 0)
-		return;
-	sk = sock_from_fd(fd);
-	if (sk && sock_is_tcp(sk))
-		sock_owner_remember(sk);
-}
-
-/* The accept hooks, for tools that only need owners from them. */
-#define SOCK_OWNER_ACCEPT_HANDLERS                                                                 \
-	SEC("tracepoint/syscalls/sys_exit_accept4")                                                \
-	int handle_owner_accept4(struct trace_event_raw_sys_exit *ctx)                             \
-	{                                                                                          \
-		sock_owner_on_accept(ctx->ret);                                                    \
-		return 0;                                                                          \
-	}                                                                                          \
-	SEC("tracepoint/syscalls/sys_exit_accept")                                                 \
-	int handle_owner_accept(struct trace_event_raw_sys_exit *ctx)                              \
-	{                                                                                          \
-		sock_owner_on_accept(ctx->ret);                                                    \
-		return 0;                                                                          \
-	}
 
 #endif

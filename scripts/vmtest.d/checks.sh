@@ -420,3 +420,68 @@ check_cgsyscount() {
 	rmdir "$_cg"
 	return "$_rc"
 }
+
+# bindsnoop: busybox nc listening on a port is seen binding it (TCP, ret 0);
+# with -x, a second nc on the same port is seen failing with EADDRINUSE.
+check_bindsnoop() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	tool_start bindsnoop -j -v -P 45831 || return 1
+	tool_wait_ready || return 1
+	nc -l -p 45831 >/dev/null &
+	_srv=$!
+	net_wait_listen 45831 || return 1
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"protocol":"TCP",' '"sport":45831,' '"ret":0,' || return 1
+	tool_stop_ok || return 1
+
+	tool_start bindsnoop -j -v -x || return 1
+	tool_wait_ready || return 1
+	nc -l -p 45831 >/dev/null 2>&1
+	tool_wait_out '"comm":"nc"' '"sport":45831,' '"ret":-98,"error":"EADDRINUSE"' || return 1
+	tool_stop_ok || return 1
+	kill "$_srv" 2>/dev/null
+	wait "$_srv" 2>/dev/null
+	return 0
+}
+
+# net_blackhole_connect ADDR PORT: in a network namespace of its own, connect
+# with busybox nc (for up to 3 s) to ADDR:PORT, routed over loopback but
+# not local: the SYN comes back and is dropped, and is sent again after 1 s.
+net_blackhole_connect() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare -n sh -c 'ip link set lo up && ip addr add 10.9.9.1/32 dev lo &&
+		ip route add "$1/32" dev lo src 10.9.9.1 && nc -w 3 "$1" "$2" </dev/null' sh "$1" "$2" \
+		>/dev/null 2>&1
+}
+
+# tcpretrans: a SYN that gets no answer (net_blackhole_connect) is sent again
+# by the retransmission timer: type rto, state SYN_SENT, owned by nc (which
+# connected while tcpretrans ran).
+check_tcpretrans() {
+	tool_start tcpretrans -j -v || return 1
+	tool_wait_ready || return 1
+	net_blackhole_connect 10.9.9.9 45841
+	tool_wait_out '"comm":"nc"' '"daddr":"10.9.9.9","dport":45841,"state":"SYN_SENT","type":"rto"' || return 1
+	tool_stop_ok
+}
+
+# tcpdrop: a SYN to a closed loopback port is dropped with the reason
+# NO_SOCKET (its name read from this kernel's BTF), with no owner, and a
+# location in the kernel's code.
+check_tcpdrop() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	_n=$("$VMT_BIN/tcpdrop" --list-reasons | wc -l)
+	echo "VMTEST INFO tcpdrop: $_n drop reasons on this kernel"
+	tool_start tcpdrop -j -v || return 1
+	tool_wait_ready || return 1
+	nc 127.0.0.1 45851 </dev/null 2>/dev/null
+	tool_wait_out '"pid":null' '"daddr":"127.0.0.1","dport":45851,"state":null,"flags":"SYN","reason":"NO_SOCKET","location":"' || return 1
+	tool_stop_ok || return 1
+	echo "VMTEST INFO tcpdrop: $(sed -n 's/^tcpdrop: hook: //p' "$TOOL_ERR")"
+
+	tool_start tcpdrop -j -v -r NO_SOCKET --count || return 1
+	tool_wait_ready || return 1
+	nc 127.0.0.1 45852 </dev/null 2>/dev/null
+	tool_stop_ok || return 1
+	grep -q '^{"reason":"NO_SOCKET","drops":[1-9]' "$TOOL_OUT" ||
+		fail "tcpdrop --count: no NO_SOCKET count in $(cat "$TOOL_OUT")"
+}

@@ -3,8 +3,8 @@
 #
 #	load helpers
 #	load net_helpers
-#	setup()    { require_tool tcpconnect; netns_pair; }
-#	teardown() { sonde_teardown; netns_teardown; }
+#	setup()    { net_setup tcpconnect; }   # the namespaces, and PORT
+#	teardown() { net_teardown; }
 #
 # netns_pair makes two namespaces of this test, joined by a veth pair created
 # inside them (nothing is made or attached in the root namespace):
@@ -19,6 +19,25 @@ SRV6=fd00:5e::1
 CLI6=fd00:5e::2
 
 SONDE_NETNS=()
+
+# net_setup TOOL [CMD...]: the tool is built, jq, bpftool, socat and the
+# CMDs are installed, the namespaces are made (netns_pair) and PORT is a port
+# for this test.
+net_setup() {
+	local tool=$1
+	shift
+	require_tool "$tool"
+	require_cmd jq bpftool socat "$@"
+	netns_pair
+	# shellcheck disable=SC2034 # the tests' port
+	PORT=$(test_port)
+}
+
+# net_teardown: stop what the test started, then delete its namespaces.
+net_teardown() {
+	sonde_teardown
+	netns_teardown
+}
 
 # netns_pair: create NS_SRV and NS_CLI, joined by veth "sonde0" in each.
 netns_pair() {
@@ -96,4 +115,133 @@ cli_connect() {
 	local addr=$1
 	[[ $addr == *:* ]] && addr="[$addr]"
 	cli_run socat -u OPEN:/dev/null "TCP:$addr:$2,connect-timeout=5"
+}
+
+# stop_ok: stop the tool (SIGINT) and require exit status 0.
+stop_ok() {
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+}
+
+# cli_sender ADDR PORT [CMD-PREFIX...]: in the background, a client in
+# NS_CLI (bash, CLI_PID, run through CMD-PREFIX, e.g. setpriv) that connects
+# to ADDR:PORT, sends 3000 bytes and stays connected for up to 20 s (until
+# teardown), inside the cgroup CLIENT_CGROUP when that is set.
+cli_sender() {
+	local addr=$1 port=$2
+	shift 2
+	(
+		[[ -z ${CLIENT_CGROUP:-} ]] || echo "$BASHPID" >"$CLIENT_CGROUP/cgroup.procs"
+		# shellcheck disable=SC2016 # expanded by the client's bash
+		exec ip netns exec "$NS_CLI" "$@" bash -c \
+			'exec 3<>"/dev/tcp/$0/$1" && printf "%03000d" 0 >&3 && read -r -t 20 _ <&3' \
+			"$addr" "$port"
+	) 3>&- &
+	CLI_PID=$!
+	sonde_track_pid "$CLI_PID"
+}
+
+# serve PORT [LISTEN-TYPE [OPTIONS]]: a server in NS_SRV (SRV_PID) that
+# accepts connections on PORT one after another and discards what they send.
+# LISTEN-TYPE is socat's (TCP-LISTEN by default, TCP6-LISTEN); OPTIONS are
+# more socat options (ipv6only=0).
+serve() {
+	srv_start "$1" socat -u "${2:-TCP-LISTEN}:$1,reuseaddr,fork${3:+,$3}" OPEN:/dev/null
+}
+
+# json_sport PORT / json_dport PORT: the tool's JSON events whose sport
+# (dport) is PORT, one a line.
+json_sport() {
+	jq -c --argjson p "$1" 'select(.sport == $p)' "$TOOL_OUT"
+}
+
+json_dport() {
+	jq -c --argjson p "$1" 'select(.dport == $p)' "$TOOL_OUT"
+}
+
+# json_one sport|dport PORT WHAT: the tool's one JSON event whose sport (or
+# dport) is PORT, in EV; fails unless there is exactly one (WHAT names them).
+json_one() {
+	EV=$(jq -c --argjson p "$2" "select(.$1 == \$p)" "$TOOL_OUT")
+	assert_one_line "$EV" "$3"
+}
+
+# json_first sport|dport PORT FILTER [JQ-ARGS...]: the first JSON event whose
+# sport (or dport) is PORT and for which the jq FILTER is true, in EV.
+json_first() {
+	local key=$1 port=$2 filter=$3
+	shift 3
+	EV=$(jq -c --argjson port "$port" "select(.$key == \$port and ($filter))" "$@" "$TOOL_OUT" |
+		head -n 1)
+}
+
+# nft_drop NS RULE...: in namespace NS, drop the packets that match RULE (nft
+# syntax, e.g. "tcp dport 80"), on input and on output, until nft_undrop NS
+# (or the namespace goes away). The rules live in a table of this test.
+nft_drop() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" nft -f - <<-EOF
+		table inet sonde_test {
+			chain input { type filter hook input priority 0; $* counter drop; }
+			chain output { type filter hook output priority 0; $* counter drop; }
+		}
+	EOF
+}
+
+# wait_nft_drops NS N: the rules of nft_drop in NS have dropped N packets
+# since they were made. Bounded.
+wait_nft_drops() {
+	local start=$EPOCHREALTIME n
+	while :; do
+		n=$(ip netns exec "$1" nft -j list table inet sonde_test |
+			jq '[.nftables[].rule.expr[]?.counter.packets // empty] | add')
+		((n >= $2)) && return 0
+		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
+			sonde_fail "nft in $1 dropped $n packets, not $2"
+			return 1
+		fi
+		sonde_nap 0.05
+	done
+}
+
+nft_undrop() {
+	ip netns exec "$1" nft delete table inet sonde_test
+}
+
+# assert_head_ends TOOL [ARG...] -- CMD...: `TOOL -j ARG... | head -n 1` ends
+# with status 0 for both and nothing on stderr once the tool has shown one
+# event; CMD (which makes an event) runs until the pipeline has ended, at
+# most 200 times. The line head printed is in HEAD_LINE.
+assert_head_ends() {
+	local tool=$1 i
+	local -a args=()
+	shift
+	while [[ $1 != -- ]]; do
+		args+=("$1")
+		shift
+	done
+	shift
+	require_bpf "$tool"
+	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
+	local st=$BATS_TEST_TMPDIR/pipestatus
+	(
+		timeout 20 "$SONDE_BIN/$tool" -j "${args[@]}" 2>"$err" | head -n 1 >"$out"
+		echo "${PIPESTATUS[*]}" >"$st"
+	) 3>&- &
+	sonde_track_pid "$!"
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $st ]] && break
+		"$@" || :
+		sonde_nap 0.05
+	done
+	# The pipeline ends within timeout's 20 s whatever happened.
+	local start=$EPOCHREALTIME
+	until [[ -s $st ]] || _sonde_deadline_passed "$start" 25; do
+		sonde_nap 0.1
+	done
+	assert_eq "$(cat "$st" 2>/dev/null)" "0 0" "exit statuses of $tool and head"
+	assert_eq "$(<"$err")" "" "stderr"
+	# shellcheck disable=SC2034 # for the caller
+	HEAD_LINE=$(<"$out")
 }

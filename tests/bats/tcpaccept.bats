@@ -9,25 +9,11 @@ load helpers
 load net_helpers
 
 setup() {
-	require_tool tcpaccept
-	require_cmd jq bpftool socat
-	netns_pair
-	PORT=$(test_port)
+	net_setup tcpaccept
 }
 
 teardown() {
-	sonde_teardown
-	netns_teardown
-}
-
-# serve PORT [TCP-LISTEN|TCP6-LISTEN]: a server that accepts connections one
-# after another and discards their data.
-serve() {
-	srv_start "$1" socat -u "${2:-TCP-LISTEN}:$1,reuseaddr,fork" OPEN:/dev/null
-}
-
-json_port() {
-	jq -c --argjson p "$1" 'select(.sport == $p)' "$TOOL_OUT"
+	net_teardown
 }
 
 @test "text: the server's accept shows the server's PID, COMM and both ends" {
@@ -35,8 +21,7 @@ json_port() {
 	tool_start tcpaccept
 	cli_connect "$SRV4" "$PORT"
 	wait_for_match " $PORT\$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +RADDR +RPORT +LADDR +LPORT$' "header"
 	local line pid comm ip raddr rport laddr lport
@@ -54,16 +39,13 @@ json_port() {
 	tool_start tcpaccept -j -v
 	cli_connect "$SRV4" "$PORT"
 	wait_for_text "\"sport\":$PORT,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_json_lines
-	local ev
-	ev=$(json_port "$PORT")
-	assert_one_line "$ev" "accept events"
-	assert_jq "$ev" '.pid == $p and .comm == "socat" and .uid == 0 and .family == 4' --argjson p "$SRV_PID"
-	assert_jq "$ev" '.daddr == $c and .saddr == $s and .dport > 0' --arg c "$CLI4" --arg s "$SRV4"
-	assert_jq "$ev" '(.cgroup_id | type) == "number" and (.time | type) == "string"'
-	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","comm","family","daddr","dport","saddr","sport","cgroup_id"]'
+	json_one sport "$PORT" "accept events"
+	assert_jq "$EV" '.pid == $p and .comm == "socat" and .uid == 0 and .family == 4' --argjson p "$SRV_PID"
+	assert_jq "$EV" '.daddr == $c and .saddr == $s and .dport > 0' --arg c "$CLI4" --arg s "$SRV4"
+	assert_jq "$EV" '(.cgroup_id | type) == "number" and (.time | type) == "string"'
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","daddr","dport","saddr","sport","cgroup_id"]'
 }
 
 @test "IPv6: -6 shows the IPv6 accept with its addresses" {
@@ -72,10 +54,8 @@ json_port() {
 	cli_connect "$SRV6" "$PORT"
 	wait_for_text "\"sport\":$PORT,"
 	tool_stop
-	local ev
-	ev=$(json_port "$PORT")
-	assert_one_line "$ev" "accept events"
-	assert_jq "$ev" '.family == 6 and .daddr == $c and .saddr == $s and .pid == $p' \
+	json_one sport "$PORT" "accept events"
+	assert_jq "$EV" '.family == 6 and .daddr == $c and .saddr == $s and .pid == $p' \
 		--arg c "$CLI6" --arg s "$SRV6" --argjson p "$SRV_PID"
 }
 
@@ -88,7 +68,7 @@ json_port() {
 	cli_connect "$SRV4" "$PORT"
 	wait_for_text "\"sport\":$PORT,"
 	tool_stop
-	assert_eq "$(json_port "$other")" "" "IPv6 accepts"
+	assert_eq "$(json_sport "$other")" "" "IPv6 accepts"
 }
 
 @test "-P and -p keep only the listed ports and that process" {
@@ -102,16 +82,16 @@ json_port() {
 	cli_connect "$SRV4" "$PORT"
 	wait_for_text "\"sport\":$PORT,"
 	tool_stop
-	assert_one_line "$(json_port "$PORT")" "accepts on the listed port"
-	assert_eq "$(json_port "$other")" "" "accepts on the other port"
+	assert_one_line "$(json_sport "$PORT")" "accepts on the listed port"
+	assert_eq "$(json_sport "$other")" "" "accepts on the other port"
 
 	tool_start tcpaccept -p "$pid_other" -j -v
 	cli_connect "$SRV4" "$PORT"
 	cli_connect "$SRV4" "$other"
 	wait_for_text "\"sport\":$other,"
 	tool_stop
-	assert_eq "$(json_port "$PORT")" "" "accepts of the other process"
-	assert_jq "$(json_port "$other")" '.pid == $p' --argjson p "$pid_other"
+	assert_eq "$(json_sport "$PORT")" "" "accepts of the other process"
+	assert_jq "$(json_sport "$other")" '.pid == $p' --argjson p "$pid_other"
 }
 
 @test "-c keeps only accepts by processes inside the cgroup" {
@@ -130,8 +110,8 @@ json_port() {
 	cli_connect "$SRV4" "$PORT"
 	wait_for_text "\"sport\":$PORT,"
 	tool_stop
-	assert_jq "$(json_port "$PORT")" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
-	assert_eq "$(json_port "$other")" "" "accepts outside the cgroup"
+	assert_jq "$(json_sport "$PORT")" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	assert_eq "$(json_sport "$other")" "" "accepts outside the cgroup"
 }
 
 @test "bad values exit 2 with one line naming the option" {
@@ -147,28 +127,12 @@ json_port() {
 
 @test "nothing is left attached after SIGINT" {
 	tool_start tcpaccept
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_detached handle_exit_acc
 }
 
 @test "tcpaccept -j | head -n1 exits 0 with nothing on stderr" {
-	require_bpf tcpaccept
 	serve "$PORT"
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus i
-	(
-		timeout 20 "$SONDE_BIN/tcpaccept" -j 2>"$err" | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
-	# Accepts until the pipeline has ended: at most 200.
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $st ]] && break
-		cli_connect "$SRV4" "$PORT"
-		sonde_nap 0.05
-	done
-	assert_eq "$(<"$st")" "0 0" "exit statuses of tcpaccept and head"
-	assert_eq "$(<"$err")" "" "stderr"
-	assert_jq "$(<"$out")" '.sport == $p' --argjson p "$PORT"
+	assert_head_ends tcpaccept -P "$PORT" -- cli_connect "$SRV4" "$PORT"
+	assert_jq "$HEAD_LINE" '.sport == $p' --argjson p "$PORT"
 }

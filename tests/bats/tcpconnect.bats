@@ -10,34 +10,24 @@ load helpers
 load net_helpers
 
 setup() {
-	require_tool tcpconnect
-	require_cmd jq bpftool socat setpriv
-	netns_pair
-	PORT=$(test_port)
+	net_setup tcpconnect setpriv
 }
 
 teardown() {
-	sonde_teardown
-	netns_teardown
+	net_teardown
 }
 
-# The server (IPv4 and IPv6): accepts connections one after another and
-# discards their data.
-serve() {
-	srv_start "$1" socat -u "TCP6-LISTEN:$1,reuseaddr,fork,ipv6only=0" OPEN:/dev/null
-}
-
-json_port() {
-	jq -c --argjson p "$1" 'select(.dport == $p)' "$TOOL_OUT"
+# serve46 PORT: a server for IPv4 and IPv6 clients.
+serve46() {
+	serve "$1" TCP6-LISTEN ipv6only=0
 }
 
 @test "text: the client's connect shows its PID, COMM, IP, addresses and ports (-s)" {
-	serve "$PORT"
+	serve46 "$PORT"
 	tool_start tcpconnect -s
 	cli_connect "$SRV4" "$PORT"
 	wait_for_match " $PORT\$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +SADDR +DADDR +SPORT +DPORT$' "header"
 	local line pid comm ip saddr daddr sport dport
@@ -53,73 +43,64 @@ json_port() {
 }
 
 @test "JSON: the connect has the documented keys and values" {
-	serve "$PORT"
+	serve46 "$PORT"
 	tool_start tcpconnect -j -v
 	cli_connect "$SRV4" "$PORT"
 	wait_for_text "\"dport\":$PORT,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
-	local ev
-	ev=$(json_port "$PORT")
-	assert_one_line "$ev" "connect events"
-	assert_jq "$ev" '.pid == $p and .comm == "socat" and .uid == 0' --argjson p "$CLI_PID"
-	assert_jq "$ev" '.family == 4 and .saddr == $s and .daddr == $d' --arg s "$CLI4" --arg d "$SRV4"
+	json_one dport "$PORT" "connect events"
+	assert_jq "$EV" '.pid == $p and .comm == "socat" and .uid == 0' --argjson p "$CLI_PID"
+	assert_jq "$EV" '.family == 4 and .saddr == $s and .daddr == $d' --arg s "$CLI4" --arg d "$SRV4"
 	# socat connects without blocking: connect() returns EINPROGRESS.
-	assert_jq "$ev" '(.sport | type) == "number" and .sport > 0 and (.ret == 0 or .ret == -115)'
-	assert_jq "$ev" '(.cgroup_id | type) == "number"'
-	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}Z$")'
-	assert_jq "$ev" 'has("lat_us") or has("result") | not'
+	assert_jq "$EV" '(.sport | type) == "number" and .sport > 0 and (.ret == 0 or .ret == -115)'
+	assert_jq "$EV" '(.cgroup_id | type) == "number"'
+	assert_jq "$EV" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}Z$")'
+	assert_jq "$EV" 'has("lat_us") or has("result") | not'
 }
 
 @test "IPv6: -6 shows the IPv6 connect with its addresses, not the IPv4 one" {
-	serve "$PORT"
+	serve46 "$PORT"
 	tool_start tcpconnect -6 -j -v
 	cli_connect "$SRV4" "$PORT"
 	cli_connect "$SRV6" "$PORT"
 	local pid6=$CLI_PID
 	wait_for_text "\"dport\":$PORT,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local ev
-	ev=$(json_port "$PORT")
-	assert_one_line "$ev" "connect events"
-	assert_jq "$ev" '.family == 6 and .saddr == $s and .daddr == $d and .pid == $p' \
+	json_one dport "$PORT" "connect events"
+	assert_jq "$EV" '.family == 6 and .saddr == $s and .daddr == $d and .pid == $p' \
 		--arg s "$CLI6" --arg d "$SRV6" --argjson p "$pid6"
 }
 
 @test "-4 leaves out IPv6 connects" {
-	serve "$PORT"
+	serve46 "$PORT"
 	tool_start tcpconnect -4 -j -v
 	cli_connect "$SRV6" "$PORT"
 	cli_connect "$SRV4" "$PORT"
 	local pid4=$CLI_PID
 	wait_for_text "\"dport\":$PORT,"
 	tool_stop
-	local ev
-	ev=$(json_port "$PORT")
-	assert_one_line "$ev" "connect events"
-	assert_jq "$ev" '.family == 4 and .pid == $p' --argjson p "$pid4"
+	json_one dport "$PORT" "connect events"
+	assert_jq "$EV" '.family == 4 and .pid == $p' --argjson p "$pid4"
 }
 
 @test "-P shows only connects to the listed ports" {
 	local other=$((PORT + 1))
-	serve "$PORT"
-	serve "$other"
+	serve46 "$PORT"
+	serve46 "$other"
 	tool_start tcpconnect -P "$PORT,9"
 	cli_connect "$SRV4" "$other"
 	cli_connect "$SRV4" "$PORT"
 	wait_for_match " $PORT\$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_one_line "$(lines_ending " $PORT")" "lines of the listed port"
 	assert_eq "$(lines_ending " $other")" "" "lines of the other port"
 }
 
 @test "-c shows only connects from inside the cgroup" {
-	serve "$PORT"
+	serve46 "$PORT"
 	cgroup_create
 	tool_start tcpconnect -c "$CGROUP_DIR" -j -v
 	cli_connect "$SRV4" "$PORT"
@@ -127,16 +108,13 @@ json_port() {
 	run_in_cgroup "$CGROUP_DIR" ip netns exec "$NS_CLI" socat -u OPEN:/dev/null \
 		"TCP:$SRV4:$PORT,connect-timeout=5"
 	wait_for_text "\"dport\":$PORT,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	local ev
-	ev=$(json_port "$PORT")
-	assert_one_line "$ev" "connect events"
-	assert_jq "$ev" '.cgroup_id == $id and .pid != $o' --argjson id "$CGROUP_ID" --argjson o "$outside"
+	stop_ok
+	json_one dport "$PORT" "connect events"
+	assert_jq "$EV" '.cgroup_id == $id and .pid != $o' --argjson id "$CGROUP_ID" --argjson o "$outside"
 }
 
 @test "-u shows only that user's connects" {
-	serve "$PORT"
+	serve46 "$PORT"
 	tool_start tcpconnect -u 65534 -U
 	cli_connect "$SRV4" "$PORT"
 	cli_run setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -150,14 +128,13 @@ json_port() {
 }
 
 @test "--count counts 5 connects of one process to one destination as 5" {
-	serve "$PORT"
+	serve46 "$PORT"
 	tool_start tcpconnect --count
 	# bash connects from its own process through /dev/tcp.
 	cli_run bash -c 'for i in 1 2 3 4 5; do exec 3<>"/dev/tcp/$1/$2" && exec 3>&-; done' \
 		_ "$SRV4" "$PORT"
 	local pid=$CLI_PID
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +DADDR +DPORT +CONNECTS$' "header"
 	local line
 	line=$(lines_with " $PORT ")
@@ -166,22 +143,20 @@ json_port() {
 }
 
 @test "--count -j: one object per destination with .connects" {
-	serve "$PORT"
+	serve46 "$PORT"
 	tool_start tcpconnect --count -j -v
 	cli_run bash -c 'for i in 1 2 3; do exec 3<>"/dev/tcp/$1/$2" && exec 3>&-; done' \
 		_ "$SRV6" "$PORT"
 	tool_stop
 	assert_json_lines
-	local ev
-	ev=$(json_port "$PORT")
-	assert_one_line "$ev" "count objects"
-	assert_jq "$ev" '.connects == 3 and .pid == $p and .comm == "bash" and .family == 6 and .daddr == $d' \
+	json_one dport "$PORT" "count objects"
+	assert_jq "$EV" '.connects == 3 and .pid == $p and .comm == "bash" and .family == 6 and .daddr == $d' \
 		--argjson p "$CLI_PID" --arg d "$SRV6"
 }
 
 @test "-L: established for an open port, refused for a closed one, with latency" {
 	local closed=$((PORT + 1))
-	serve "$PORT"
+	serve46 "$PORT"
 	tool_start tcpconnect -L -j -v
 	cli_connect "$SRV4" "$PORT"
 	local ok=$CLI_PID
@@ -189,17 +164,13 @@ json_port() {
 	local refused=$CLI_PID
 	wait_for_text "\"dport\":$closed,"
 	wait_for_text "\"dport\":$PORT,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_json_lines
-	local ev
-	ev=$(json_port "$PORT")
-	assert_one_line "$ev" "open port events"
-	assert_jq "$ev" '.result == "established" and .error == null and .pid == $p' --argjson p "$ok"
-	assert_jq "$ev" '(.lat_us | type) == "number" and .lat_us < 5000000 and .sport > 0'
-	ev=$(json_port "$closed")
-	assert_one_line "$ev" "closed port events"
-	assert_jq "$ev" '.result == "refused" and .error == "ECONNREFUSED" and .pid == $p and .sport > 0' --argjson p "$refused"
+	json_one dport "$PORT" "open port events"
+	assert_jq "$EV" '.result == "established" and .error == null and .pid == $p' --argjson p "$ok"
+	assert_jq "$EV" '(.lat_us | type) == "number" and .lat_us < 5000000 and .sport > 0'
+	json_one dport "$closed" "closed port events"
+	assert_jq "$EV" '.result == "refused" and .error == "ECONNREFUSED" and .pid == $p and .sport > 0' --argjson p "$refused"
 }
 
 @test "-L text: LAT(ms) and RESULT columns" {
@@ -226,28 +197,12 @@ json_port() {
 
 @test "nothing is left attached after SIGINT" {
 	tool_start tcpconnect -L
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_detached handle_set_sta handle_exit_con
 }
 
 @test "tcpconnect -j | head -n1 exits 0 with nothing on stderr" {
-	require_bpf tcpconnect
-	serve "$PORT"
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus i
-	(
-		timeout 20 "$SONDE_BIN/tcpconnect" -j 2>"$err" | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
-	# Connect until the pipeline has ended: at most 200 connects.
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $st ]] && break
-		cli_connect "$SRV4" "$PORT"
-		sonde_nap 0.05
-	done
-	assert_eq "$(<"$st")" "0 0" "exit statuses of tcpconnect and head"
-	assert_eq "$(<"$err")" "" "stderr"
-	assert_jq "$(<"$out")" '.dport == $p' --argjson p "$PORT"
+	serve46 "$PORT"
+	assert_head_ends tcpconnect -P "$PORT" -- cli_connect "$SRV4" "$PORT"
+	assert_jq "$HEAD_LINE" '.dport == $p' --argjson p "$PORT"
 }

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/* bindsnoop: bind() calls on IPv4/IPv6 sockets, on the syscall tracepoints.
+ *
+ * The entry stashes the file descriptor and the user's sockaddr pointer per
+ * thread (for tasks that pass -p/-u/-c); the exit reads the address asked
+ * for (the kernel has copied it in, so its page is resident) and the socket's
+ * family, protocol, options and bound interface, and reports the result.
+ * Everything is filtered before the event is sent: a record reserved in the
+ * ring buffer and then discarded would hold back the wake-up of the reader
+ * for the records after it. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
+#include "bindsnoop.h"
+#include "lib/filter.bpf.h"
+#include "lib/events.bpf.h"
+#include "lib/sock.bpf.h"
+#include "lib/syscall.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u8 failed_only = 0;
+const volatile __u16 ports[NET_MAX_PORTS] = {};
+const volatile __u32 nports = 0;
+
+struct bind_args {
+	__u64 uaddr;
+	__s32 fd;
+	__u32 pad;
+};
+
+SONDE_STASH(binds, struct bind_args);
+
+/* Up to Linux 6.5 the inet options were bitfields (CO-RE flavour). */
+struct inet_sock___old {
+	__u8 freebind : 1;
+	__u8 transparent : 1;
+	__u8 bind_address_no_port : 1;
+} __attribute__((preserve_access_index));
+
+/* Bits of inet_flags from 6.6 on. Their enum has no name, so CO-RE cannot
+ * relocate them; these values have not changed since they were introduced. */
+#define INET_FREEBIND_BIT 11
+#define INET_TRANSPARENT_BIT 15
+#define INET_BIND_ADDRESS_NO_PORT_BIT 18
+
+static __always_inline __u8 inet_opts(const struct sock *sk)
+{
+	struct inet_sock___old *old = (void *)sk;
+	__u8 o = 0;
+
+	if (bpf_core_field_exists(struct inet_sock, inet_flags)) {
+		unsigned long f = BPF_CORE_READ((struct inet_sock *)sk, inet_flags);
+
+		o |= (f >> INET_FREEBIND_BIT & 1) ? BINDSNOOP_OPT_FREEBIND : 0;
+		o |= (f >> INET_TRANSPARENT_BIT & 1) ? BINDSNOOP_OPT_TRANSPARENT : 0;
+		o |= (f >> INET_BIND_ADDRESS_NO_PORT_BIT & 1) ? BINDSNOOP_OPT_BIND_ADDRESS_NO_PORT : 0;
+	} else {
+		o |= BPF_CORE_READ_BITFIELD_PROBED(old, freebind) ? BINDSNOOP_OPT_FREEBIND : 0;
+		o |= BPF_CORE_READ_BITFIELD_PROBED(old, transparent) ? BINDSNOOP_OPT_TRANSPARENT : 0;
+		o |= BPF_CORE_READ_BITFIELD_PROBED(old, bind_address_no_port) ?
+			     BINDSNOOP_OPT_BIND_ADDRESS_NO_PORT :
+			     0;
+	}
+	if (BPF_CORE_READ_BITFIELD_PROBED(&sk->__sk_common, skc_reuse))
+		o |= BINDSNOOP_OPT_REUSEADDR;
+	if (BPF_CORE_READ_BITFIELD_PROBED(&sk->__sk_common, skc_reuseport))
+		o |= BINDSNOOP_OPT_REUSEPORT;
+	return o;
+}
+
+SEC("tracepoint/syscalls/sys_enter_bind")
+int handle_enter_bind(struct trace_event_raw_sys_enter *ctx)
+{
+	struct bind_args a = { .fd = ctx->args[0], .uaddr = ctx->args[1] };
+
+	if (sonde_filter_pass())
+		stash_put(&binds, &a);
+	return 0;
+}
+
+/* The address and port asked for, from the caller's sockaddr, read as the
+ * socket's family lays it out (an AF_INET socket also takes AF_UNSPEC). An
+ * IPv6 socket given another family's sockaddr (bind() fails) shows "::". */
+static __always_inline void read_sockaddr(struct bindsnoop_event *e, __u64 uaddr)
+{
+	__u16 head[2] = {}; /* sa_family, sin_port / sin6_port */
+
+	__builtin_memset(e->addr, 0, sizeof(e->addr));
+	bpf_probe_read_user(head, sizeof(head), (void *)uaddr);
+	e->port = bpf_ntohs(head[1]);
+	if (e->family == NET_AF_INET)
+		bpf_probe_read_user(e->addr, 4, (void *)(uaddr + 4));
+	else if (head[0] == NET_AF_INET6)
+		bpf_probe_read_user(e->addr, 16, (void *)(uaddr + 8));
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int handle_exit_bind(struct trace_event_raw_sys_exit *ctx)
+{
+	struct bindsnoop_event e = { .ret = ctx->ret };
+	struct bind_args *stashed, a;
+	struct sock *sk;
+
+	stashed = stash_get(&binds);
+	if (!stashed)
+		return 0;
+	a = *stashed;
+	stash_drop(&binds);
+	if (failed_only && ctx->ret >= 0)
+		return 0;
+	sk = sock_from_fd(a.fd);
+	if (!sk)
+		return 0;
+	/* Unix, netlink and packet sockets bind too: not ours. */
+	e.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (!net_family_pass(e.family))
+		return 0;
+	read_sockaddr(&e, a.uaddr);
+	if (!net_port_pass(ports, nports, e.port))
+		return 0;
+	e.ts_ns = bpf_ktime_get_ns();
+	net_owner_current(&e.o);
+	e.protocol = BPF_CORE_READ(sk, sk_protocol);
+	e.opts = inet_opts(sk);
+	e.ifindex = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
+	sonde_output(&e, sizeof(e));
+	return 0;
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpdrop: TCP packets the kernel drops, on the kfree_skb tracepoint (tp_btf:
+ * the skb itself), with the reason the kernel gives.
+ *
+ * The packet's addresses, ports and flags are read from its IPv4 or IPv6
+ * header (the network header offset is set on both the receive and the
+ * send path); packets that are not TCP, or whose TCP header does not follow
+ * the IP header directly, are not reported. The socket is the one the
+ * kernel passes (rx_sk, on kernels whose tracepoint has it) or the one the
+ * skb belongs to (a socket sending, or the one early demux found for an
+ * incoming packet): its state is shown, and the event is attributed to its
+ * owner (lib/sock_owner.bpf.h), the listener's owner for a request socket.
+ * Drops run in softirq context as often as not, so the current task is never
+ * used. --count adds up drops per reason in a hash map instead. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
+#include "tcpdrop.h"
+#include "lib/filter.bpf.h"
+#include "lib/events.bpf.h"
+#include "lib/sock.bpf.h"
+#include "lib/sock_owner.bpf.h"
+#include "lib/count.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+
+const volatile __u8 count_mode = 0;
+/* The tracepoint passes the receiving socket as a 4th argument (6.12+). */
+const volatile __u8 has_rx_sk = 0;
+/* -r: only these reasons; none: every reason. */
+const volatile __u32 reasons[TCPDROP_MAX_REASONS] = {};
+const volatile __u32 nreasons = 0;
+
+SONDE_COUNTS(counts, struct tcpdrop_count_key, struct tcpdrop_count, 1024);
+
+static __always_inline bool reason_pass(__u32 reason)
+{
+	if (!nreasons)
+		return true;
+	for (__u32 i = 0; i < TCPDROP_MAX_REASONS && i < nreasons; i++)
+		if (reasons[i] == reason)
+			return true;
+	return false;
+}
+
+/* The packet's addresses and ports (s: its source) and its TCP flags, or
+ * false when it is not a TCP packet over IPv4 or IPv6. */
+static __always_inline bool skb_read_tcp(const struct sk_buff *skb, struct net_tuple *t,
+					 __u8 *flags)
+{
+	unsigned char *ip = BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, network_header);
+	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	__u8 hdr[40], tcp[14];
+	__u32 th;
+
+	__builtin_memset(t, 0, sizeof(*t));
+	if (proto == ETH_P_IP) {
+		if (bpf_probe_read_kernel(hdr, 20, ip) || hdr[0] >> 4 != 4 || hdr[9] != IPPROTO_TCP)
+			return false;
+		/* A fragment other than the first has no TCP header. */
+		if ((hdr[6] & 0x1f) || hdr[7])
+			return false;
+		t->family = NET_AF_INET;
+		__builtin_memcpy(t->saddr, &hdr[12], 4);
+		__builtin_memcpy(t->daddr, &hdr[16], 4);
+		th = (hdr[0] & 0xf) * 4;
+	} else if (proto == ETH_P_IPV6) {
+		if (bpf_probe_read_kernel(hdr, 40, ip) || hdr[0] >> 4 != 6 || hdr[6] != IPPROTO_TCP)
+			return false;
+		t->family = NET_AF_INET6;
+		__builtin_memcpy(t->saddr, &hdr[8], 16);
+		__builtin_memcpy(t->daddr, &hdr[24], 16);
+		th = 40;
+	} else {
+		return false;
+	}
+	if (bpf_probe_read_kernel(tcp, sizeof(tcp), ip + th))
+		return false;
+	t->sport = (__u16)tcp[0] << 8 | tcp[1];
+	t->dport = (__u16)tcp[2] << 8 | tcp[3];
+	*flags = tcp[13];
+	return true;
+}
+
+/* The socket whose owner a drop is attributed to, and the TCP state to
+ * show (0: none). A request socket stands for its listener; a time-wait
+ * socket has no owner. */
+static __always_inline const struct sock *owner_sock(const struct sock *sk, __u8 *state)
+{
+	*state = 0;
+	if (!sk)
+		return NULL;
+	*state = sock_state(sk);
+	if (*state == TCP_NEW_SYN_RECV)
+		return BPF_CORE_READ((struct request_sock *)sk, __req_common.skc_listener);
+	if (*state == TCP_TIME_WAIT)
+		return NULL;
+	/* A full socket: a TCP one, or (a raw socket sending TCP) none. */
+	if (!sock_is_tcp(sk)) {
+		*state = 0;
+		return NULL;
+	}
+	return sk;
+}
+
+static __always_inline void count_drop(__u32 reason)
+{
+	struct tcpdrop_count_key key = { .reason = reason };
+	struct tcpdrop_count init = { .drops = 1 };
+
+	if (!sonde_count(&counts, &key, &init))
+		sonde_count_lost();
+}
+
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
+{
+	struct tcpdrop_event e = { .reason = reason, .location = (__u64)location };
+	const struct sock *sk = NULL;
+
+	if (!reason_pass(reason) || !skb_read_tcp(skb, &e.t, &e.flags) ||
+	    !net_family_pass(e.t.family))
+		return 0;
+	if (has_rx_sk)
+		sk = (const struct sock *)ctx[3];
+	if (!sk)
+		sk = BPF_CORE_READ(skb, sk);
+	if (!sock_owner_get(owner_sock(sk, &e.state), &e.o))
+		return 0;
+	if (count_mode) {
+		count_drop(reason);
+		return 0;
+	}
+	e.ts_ns = bpf_ktime_get_ns();
+	sonde_output(&e, sizeof(e));
+	return 0;
+}
+
+SOCK_OWNER_STATE_HANDLER
+SOCK_OWNER_ACCEPT_HANDLERS

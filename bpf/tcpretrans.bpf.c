@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcpretrans: TCP retransmissions, on the tcp_retransmit_skb and
+ * tcp_retransmit_synack tracepoints (tp_btf: the socket itself).
+ *
+ * Retransmissions mostly run in softirq context (the retransmission and
+ * loss-probe timers, incoming ACKs), where the current task is whoever was
+ * interrupted; so they are attributed to the socket's owner, remembered at
+ * connect, listen and accept (lib/sock_owner.bpf.h). A SYN-ACK sent again
+ * belongs to the listener's owner. The kind of retransmission comes from the
+ * socket's congestion state: the timer has put it in Loss before it
+ * retransmits, fast retransmit runs in Recovery, and a tail loss probe is
+ * only sent in Open or CWR. --count adds up retransmissions per flow in a
+ * hash map instead of sending events. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
+#include "tcpretrans.h"
+#include "lib/filter.bpf.h"
+#include "lib/events.bpf.h"
+#include "lib/sock.bpf.h"
+#include "lib/sock_owner.bpf.h"
+#include "lib/count.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u8 count_mode = 0;
+
+SONDE_COUNTS(counts, struct net_tuple, struct tcpretrans_count, 10240);
+
+static __always_inline __u8 retransmit_type(const struct sock *sk)
+{
+	struct inet_connection_sock *icsk = (struct inet_connection_sock *)sk;
+
+	switch (BPF_CORE_READ_BITFIELD_PROBED(icsk, icsk_ca_state)) {
+	case TCP_CA_Loss:
+		return TCPRETRANS_RTO;
+	case TCP_CA_Recovery:
+		return TCPRETRANS_FAST;
+	case TCP_CA_Open:
+	case TCP_CA_CWR:
+		return TCPRETRANS_TLP;
+	default:
+		return TCPRETRANS_OTHER;
+	}
+}
+
+/* owner_sk: the socket whose owner the event is attributed to. */
+static __always_inline void report(const struct sock_common *skc, const void *owner_sk, __u8 state,
+				   __u8 type)
+{
+	struct tcpretrans_event *e;
+	struct tcpretrans_count init = { .retransmits = 1 };
+	struct net_tuple t;
+
+	skc_read_tuple(skc, &t);
+	if (!net_family_pass(t.family) || !sock_owner_get(owner_sk, &init.o))
+		return;
+	if (count_mode) {
+		if (!sonde_count(&counts, &t, &init))
+			sonde_count_lost();
+		return;
+	}
+	e = sonde_reserve(sizeof(*e));
+	if (!e)
+		return;
+	e->t = t;
+	e->o = init.o;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->state = state;
+	e->type = type;
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(handle_retransmit, const struct sock *sk, const struct sk_buff *skb)
+{
+	report(&sk->__sk_common, sk, sock_state(sk), retransmit_type(sk));
+	return 0;
+}
+
+/* A request socket has no state a user knows: the connection is SYN_RECV. */
+SEC("tp_btf/tcp_retransmit_synack")
+int BPF_PROG(handle_retransmit_synack, const struct sock *listener, const struct request_sock *req)
+{
+	report(&req->__req_common, listener, TCP_SYN_RECV, TCPRETRANS_SYNACK);
+	return 0;
+}
+
+SOCK_OWNER_STATE_HANDLER
+SOCK_OWNER_ACCEPT_HANDLERS

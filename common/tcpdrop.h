@@ -1,0 +1,46 @@
+/* tcpdrop: one event per TCP packet the kernel drops, and the per-reason
+ * counters of --count. */
+#ifndef SONDE_COMMON_TCPDROP_H
+#define SONDE_COMMON_TCPDROP_H
+
+#include "net.h"
+
+/* Most reasons -r takes. */
+#define TCPDROP_MAX_REASONS 16
+
+/* TCP header flags, as in the header's 14th byte. */
+#define TCPDROP_FIN 0x01
+#define TCPDROP_SYN 0x02
+#define TCPDROP_RST 0x04
+#define TCPDROP_PSH 0x08
+#define TCPDROP_ACK 0x10
+#define TCPDROP_URG 0x20
+#define TCPDROP_ECE 0x40
+#define TCPDROP_CWR 0x80
+
+struct tcpdrop_event {
+	struct net_tuple t; /* the packet: s is its source, d its destination */
+	struct net_owner o; /* the socket's owner; pid 0: not known */
+	__u64 ts_ns;	    /* CLOCK_MONOTONIC */
+	__u64 location;	    /* kernel address that dropped it */
+	__u32 reason;	    /* this kernel's enum skb_drop_reason */
+	__u8 state;	    /* TCP state of the packet's socket; 0: no socket */
+	__u8 flags;	    /* TCPDROP_* */
+	__u16 pad;
+};
+
+_Static_assert(sizeof(struct tcpdrop_event) == 96, "tcpdrop_event layout");
+
+/* --count: drops by reason. */
+struct tcpdrop_count_key {
+	__u32 reason;
+	__u32 pad;
+};
+
+struct tcpdrop_count {
+	__u64 drops;
+};
+
+_Static_assert(sizeof(struct tcpdrop_count_key) == 8, "tcpdrop_count_key layout");
+
+#endif

@@ -1,0 +1,228 @@
+#!/usr/bin/env bats
+# tcpretrans against the real kernel, as root: a client in one network
+# namespace talks to a server (socat) in another, over a veth pair the test
+# creates (tests/bats/net_helpers.bash), while an nft rule inside a namespace
+# drops some of their packets, so that the kernel retransmits them.
+#
+#	SONDE_BIN=$PWD/build/bin bats tests/bats/tcpretrans.bats
+
+load helpers
+load net_helpers
+
+setup() {
+	net_setup tcpretrans nft
+}
+
+teardown() {
+	net_teardown
+}
+
+# drop_data: the server's namespace drops the client's data segments (any
+# packet to PORT longer than 200 bytes; the handshake and ACKs pass).
+drop_data() {
+	nft_drop "$NS_SRV" "tcp dport $PORT meta length > 200"
+}
+
+# drop_synack: the client's namespace drops the server's SYN-ACKs, so the
+# client sends its SYN again and the server its SYN-ACK.
+drop_synack() {
+	nft_drop "$NS_CLI" "tcp sport $PORT tcp flags & (syn | ack) == syn | ack"
+}
+
+# client ADDR [CMD-PREFIX...]: a client that sends data (cli_sender).
+client() {
+	cli_sender "$1" "$PORT" "${@:2}"
+}
+
+# client_held ADDR: the same, but it connects only at client_go, so that its
+# PID (CLI_PID) is known before (for -p).
+client_held() {
+	local fifo=$BATS_TEST_TMPDIR/go
+	mkfifo "$fifo"
+	exec {GO_FD}<>"$fifo"
+	# shellcheck disable=SC2016 # expanded by the client's bash
+	client "$1" bash -c 'read -r _ <"$0" && exec "$@"' "$fifo"
+}
+
+client_go() {
+	echo go >&"$GO_FD"
+	exec {GO_FD}>&-
+}
+
+# wait_retransmits PORT N: NS_CLI's socket to PORT has retransmitted N
+# segments in all (ss -ti). Bounded.
+wait_retransmits() {
+	local start=$EPOCHREALTIME info
+	while :; do
+		info=$(ip netns exec "$NS_CLI" ss -Htin "dport = :$1")
+		[[ $info =~ retrans:[0-9]+/([0-9]+) ]] && ((BASH_REMATCH[1] >= $2)) && return 0
+		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
+			sonde_fail "the client to port $1 did not retransmit $2 times:" "$info"
+			return 1
+		fi
+		sonde_nap 0.05
+	done
+}
+
+@test "text: the client's retransmitted data, with its PID, both ends, state and type" {
+	serve "$PORT"
+	drop_data
+	tool_start tcpretrans
+	client "$SRV4"
+	wait_for_match " $SRV4:$PORT +ESTABLISHED +rto\$"
+	stop_ok
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +LADDR:LPORT +T> +RADDR:RPORT +STATE +TYPE$' "header"
+	local line pid comm ip laddr t raddr state type
+	line=$(grep -E " $SRV4:$PORT +ESTABLISHED +rto\$" "$TOOL_OUT" | head -n 1)
+	read -r pid comm ip laddr t raddr state type <<<"$line"
+	assert_eq "$pid $comm $ip" "$CLI_PID bash 4" "PID COMM IP"
+	assert_match "$laddr" "^$CLI4:[1-9][0-9]*\$" "LADDR:LPORT"
+	assert_eq "$t $raddr $state" "R> $SRV4:$PORT ESTABLISHED" "T> RADDR:RPORT STATE"
+}
+
+@test "JSON: the documented keys; a timeout's retransmission is rto" {
+	serve "$PORT"
+	drop_data
+	tool_start tcpretrans -j -v
+	client "$SRV4"
+	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	stop_ok
+	assert_json_lines
+	json_first dport "$PORT" '.type == "rto"'
+	assert_jq "$EV" '.pid == $p and .comm == "bash" and .uid == 0 and .family == 4' --argjson p "$CLI_PID"
+	assert_jq "$EV" '.saddr == $c and .daddr == $s and .dport == $port and .sport > 0 and .state == "ESTABLISHED"' \
+		--arg c "$CLI4" --arg s "$SRV4" --argjson port "$PORT"
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","saddr","sport","daddr","dport","state","type","cgroup_id"]'
+	# Every retransmission of this flow has a known kind.
+	jq -e -s --argjson p "$PORT" 'map(select(.dport == $p)) | all(.type | IN("rto", "fast", "tlp"))' \
+		"$TOOL_OUT" >/dev/null
+}
+
+@test "a SYN-ACK sent again is the server's (synack), the SYN the client's (rto, SYN_SENT)" {
+	drop_synack
+	tool_start tcpretrans -j -v
+	serve "$PORT"
+	client "$SRV4"
+	wait_for_match "\"sport\":$PORT,.*\"type\":\"synack\""
+	wait_for_text "\"dport\":$PORT,\"state\":\"SYN_SENT\""
+	stop_ok
+	json_first sport "$PORT" '.type == "synack"'
+	assert_jq "$EV" '.pid == $p and .saddr == $s and .sport == $port and .state == "SYN_RECV"' \
+		--argjson p "$SRV_PID" --arg s "$SRV4" --argjson port "$PORT"
+	json_first dport "$PORT" '.state == "SYN_SENT"'
+	assert_jq "$EV" '.pid == $p and .type == "rto" and .dport == $port' \
+		--argjson p "$CLI_PID" --argjson port "$PORT"
+}
+
+@test "-6 keeps IPv6 flows only" {
+	serve "$PORT" TCP6-LISTEN ipv6only=0
+	drop_data
+	tool_start tcpretrans -6 -j -v
+	client "$SRV4"
+	client "$SRV6"
+	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	stop_ok
+	json_first dport "$PORT" '.type == "rto"'
+	assert_jq "$EV" \
+		'.family == 6 and .saddr == $c and .daddr == $s and .pid == $p' \
+		--arg c "$CLI6" --arg s "$SRV6" --argjson p "$CLI_PID"
+	assert_eq "$(jq -c 'select(.family != 6)' "$TOOL_OUT")" "" "IPv4 events with -6"
+}
+
+@test "-p keeps the retransmissions of that process's sockets" {
+	serve "$PORT"
+	drop_data
+	client_held "$SRV4"
+	local target=$CLI_PID
+	tool_start tcpretrans -p "$target" -j -v
+	client "$SRV4"
+	local other=$CLI_PID
+	wait_retransmits "$PORT" 2
+	client_go
+	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	stop_ok
+	assert_jq "$(head -n 1 "$TOOL_OUT")" '.pid == $p' --argjson p "$target"
+	assert_eq "$(jq -c --argjson p "$target" 'select(.pid != $p)' "$TOOL_OUT")" "" \
+		"events of other processes (the other client is $other)"
+}
+
+@test "-c keeps the sockets owned inside the cgroup, -u those of the user" {
+	serve "$PORT"
+	drop_data
+	cgroup_create
+	tool_start tcpretrans -c "$CGROUP_DIR" -j -v
+	client "$SRV4"
+	wait_retransmits "$PORT" 2
+	CLIENT_CGROUP=$CGROUP_DIR client "$SRV4"
+	local inside=$CLI_PID
+	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	tool_stop
+	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" \
+		"events outside the cgroup"
+	assert_jq "$(head -n 1 "$TOOL_OUT")" '.pid == $p' --argjson p "$inside"
+
+	PORT=$((PORT + 1))
+	serve "$PORT"
+	drop_data
+	tool_start tcpretrans -u 65534 -j -v
+	client "$SRV4"
+	wait_retransmits "$PORT" 2
+	client "$SRV4" setpriv --reuid=65534 --regid=65534 --clear-groups
+	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	tool_stop
+	assert_eq "$(jq -c 'select(.uid != 65534)' "$TOOL_OUT")" "" "events of other users"
+}
+
+@test "--count: retransmissions per flow, with the owner" {
+	serve "$PORT"
+	drop_data
+	tool_start tcpretrans --count
+	client "$SRV4"
+	wait_retransmits "$PORT" 3
+	stop_ok
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +LADDR:LPORT +RADDR:RPORT +RETRANSMITS$' "header"
+	local line
+	line=$(lines_with " $SRV4:$PORT ")
+	assert_one_line "$line" "count lines"
+	assert_match "$line" "^$CLI_PID +bash +4 +$CLI4:[0-9]+ +$SRV4:$PORT +([3-9]|[1-9][0-9]+)\$" "count line"
+}
+
+@test "--count -j: one object per flow with .retransmits" {
+	serve "$PORT"
+	drop_data
+	tool_start tcpretrans --count -j -v
+	client "$SRV4"
+	wait_retransmits "$PORT" 2
+	stop_ok
+	assert_json_lines
+	json_one dport "$PORT" "count objects"
+	assert_jq "$EV" '.retransmits >= 2 and .pid == $p and .saddr == $c and .daddr == $s' \
+		--argjson p "$CLI_PID" --arg c "$CLI4" --arg s "$SRV4"
+	assert_jq "$EV" 'keys_unsorted == ["uid","pid","comm","family","saddr","sport","daddr","dport","retransmits","cgroup_id"]'
+}
+
+@test "bad values exit 2 with one line naming the option" {
+	tool_run_bounded 10 tcpretrans -4 -6
+	assert_eq "$status" 2 "exit status of -4 -6"
+	assert_match "$stderr" "^tcpretrans: .*-4/--ipv4" "message for -4 -6"
+	tool_run_bounded 10 tcpretrans -p 12x
+	assert_eq "$status" 2 "exit status of -p 12x"
+	assert_match "$stderr" "^tcpretrans: .*-p/--pid" "message for -p 12x"
+	tool_run_bounded 10 tcpretrans --count 5
+	assert_eq "$status" 2 "exit status of a stray argument"
+}
+
+@test "nothing is left attached after SIGINT" {
+	tool_start tcpretrans
+	stop_ok
+	assert_detached handle_retransm handle_owner_st handle_owner_ac
+}
+
+@test "tcpretrans -j | head -n1 exits 0 with nothing on stderr" {
+	serve "$PORT"
+	drop_data
+	assert_head_ends tcpretrans -- client "$SRV4"
+	# Perhaps a retransmission of another test's flow: any will do.
+	assert_jq "$HEAD_LINE" '(.dport | type) == "number" and (.type | type) == "string"'
+}

@@ -1,0 +1,151 @@
+/* bindsnoop: trace bind() calls on IPv4 and IPv6 sockets. */
+#include <errno.h>
+#include <string.h>
+#include "sonde.h"
+#include "net.h"
+#include "bindsnoop.h"
+#include "bindsnoop.skel.h"
+
+struct bindsnoop_opts {
+	struct sonde_opts common;
+	bool failed;
+	uint16_t family;
+	uint16_t ports[NET_MAX_PORTS];
+	unsigned nports;
+};
+
+enum { C_IP = NET_COL_IP, C_PROT, C_ADDR, C_PORT, C_OPTS, C_IF, C_RET, C_ERROR, C_CGROUP };
+
+static const struct out_col cols[] = {
+	NET_COLS_OWNER,
+	[C_IP] = { NULL, "family", 0, 0 },
+	[C_PROT] = { "PROT", "protocol", 4, 0 },
+	[C_ADDR] = { "ADDR", "saddr", 16, 0 },
+	[C_PORT] = { "PORT", "sport", 5, 0 },
+	[C_OPTS] = { "OPTS", "opts", 5, 0 },
+	[C_IF] = { "IF", "ifindex", 3, 0 },
+	[C_RET] = { "RET", "ret", 4, OUT_RIGHT },
+	[C_ERROR] = { NULL, "error", 0, 0 },
+	[C_CGROUP] = OUT_COL_CGROUP,
+};
+
+static const struct argp_option options[] = {
+	{ "failed", 'x', NULL, 0, "Only failed binds", 0 },
+	{ "port", 'P', "PORTS", 0, "Only binds to these ports (comma list; 0 = any port)", 0 },
+	NET_FAMILY_OPTIONS,
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct bindsnoop_opts *o = state->input;
+
+	switch (key) {
+	case 'x':
+		o->failed = true;
+		return 0;
+	case 'P':
+		return net_ports_parse("-P/--port", arg, 0, o->ports, NET_MAX_PORTS, &o->nports) ?
+			       EINVAL :
+			       0;
+	default:
+		return net_family_opt(key, &o->family);
+	}
+}
+
+static const struct argp argp = {
+	options, parse_opt, NULL,
+	"Trace bind() calls on IPv4 and IPv6 sockets: who binds which address and port.\v"
+	"EXAMPLES:\n"
+	"  bindsnoop                 # every bind, until Ctrl-C\n"
+	"  bindsnoop -x              # only failed binds (EADDRINUSE, EACCES, ...)\n"
+	"  bindsnoop -P 80,443 -T    # binds to ports 80 and 443, with a clock column\n"
+	"  bindsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
+	"  bindsnoop -j | jq -c 'select(.ret < 0) | {comm, sport, error}'",
+	NULL, NULL, NULL
+};
+
+static const char *proto_name(unsigned proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case 6:
+		return "TCP";
+	case 17:
+		return "UDP";
+	case 132:
+		return "SCTP";
+	case 136:
+		return "UDPLITE";
+	case 262:
+		return "MPTCP";
+	default:
+		snprintf(buf, len, "%u", proto);
+		return buf;
+	}
+}
+
+/* "FTNRr", a dot for each option not set. */
+static void out_opts(struct out *o, unsigned col, uint8_t opts)
+{
+	static const char letters[] = "FTNRr";
+	char s[sizeof(letters)];
+
+	for (unsigned i = 0; i < sizeof(letters) - 1; i++)
+		s[i] = opts & (1u << i) ? letters[i] : '.';
+	s[sizeof(letters) - 1] = '\0';
+	out_str(o, col, s, sizeof(s));
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	const struct bindsnoop_event *e = data;
+	struct out *o = ctx;
+	char buf[8];
+	const char *s;
+
+	if (size < sizeof(*e))
+		return 0;
+	net_row_begin(o, e->ts_ns, &e->o, e->family);
+	s = proto_name(e->protocol, buf, sizeof(buf));
+	out_str(o, C_PROT, s, strlen(s));
+	out_addr(o, C_ADDR, e->family, e->addr);
+	out_uint(o, C_PORT, e->port);
+	out_opts(o, C_OPTS, e->opts);
+	out_int(o, C_IF, e->ifindex);
+	out_int(o, C_RET, e->ret);
+	s = e->ret < 0 ? errno_name(-e->ret) : NULL;
+	if (s)
+		out_str(o, C_ERROR, s, strlen(s));
+	else
+		out_null(o, C_ERROR, "-");
+	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_row_end(o);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bindsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
+	struct out out;
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
+	struct bindsnoop_bpf *skel;
+	int err;
+
+	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	if (err)
+		return sonde_exit(err);
+
+	skel = bindsnoop_bpf__open();
+	if (!skel)
+		return sonde_open_failed();
+	skel->rodata->failed_only = opts.failed;
+	skel->rodata->net_family = opts.family;
+	memcpy((void *)skel->rodata->ports, opts.ports, sizeof(opts.ports));
+	skel->rodata->nports = opts.nports;
+
+	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+
+	bindsnoop_bpf__destroy(skel);
+	sonde_opts_free(&opts.common);
+	return sonde_exit(err);
+}

@@ -1,0 +1,148 @@
+/* tcpretrans: trace TCP retransmissions, with the owning process when it is
+ * known, or count them per flow (--count). */
+#include <errno.h>
+#include <string.h>
+#include "sonde.h"
+#include "net.h"
+#include "tcpretrans.h"
+#include "tcpretrans.skel.h"
+
+struct tcpretrans_opts {
+	struct sonde_opts common;
+	bool count;
+	uint16_t family;
+};
+
+enum { C_IP = NET_COL_IP, C_LOCAL, C_SADDR, C_SPORT, C_T, C_REMOTE, C_DADDR, C_DPORT, C_STATE,
+       C_TYPE, C_CGROUP };
+
+static const struct out_col cols[] = {
+	NET_COLS_OWNER,
+	[C_IP] = { "IP", "family", 2, 0 },
+	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "saddr", "sport"),
+	[C_T] = { "T>", NULL, 2, 0 },
+	NET_COLS_END(C_REMOTE, "RADDR:RPORT", "daddr", "dport"),
+	[C_STATE] = { "STATE", "state", 11, 0 },
+	[C_TYPE] = { "TYPE", "type", 6, 0 },
+	[C_CGROUP] = OUT_COL_CGROUP,
+};
+
+enum { K_IP = NET_COL_IP, K_LOCAL, K_SADDR, K_SPORT, K_REMOTE, K_DADDR, K_DPORT, K_RETRANS,
+       K_CGROUP };
+
+static const struct out_col count_cols[] = {
+	NET_COLS_WHO,
+	[K_IP] = { "IP", "family", 2, 0 },
+	NET_COLS_END(K_LOCAL, "LADDR:LPORT", "saddr", "sport"),
+	NET_COLS_END(K_REMOTE, "RADDR:RPORT", "daddr", "dport"),
+	[K_RETRANS] = { "RETRANSMITS", "retransmits", 11, OUT_RIGHT },
+	[K_CGROUP] = OUT_COL_CGROUP,
+};
+
+enum { OPT_COUNT = 0x100 };
+
+static const struct argp_option options[] = {
+	{ "count", OPT_COUNT, NULL, 0, "Count retransmissions per flow; print at exit", 0 },
+	NET_FAMILY_OPTIONS,
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct tcpretrans_opts *o = state->input;
+
+	(void)arg;
+	if (key == OPT_COUNT) {
+		o->count = true;
+		return 0;
+	}
+	return net_family_opt(key, &o->family);
+}
+
+static const struct argp argp = {
+	options, parse_opt, NULL,
+	"Trace TCP retransmissions: the flow, its state, the kind of retransmission and, when "
+	"known, the process that owns the socket.\v"
+	"EXAMPLES:\n"
+	"  tcpretrans                # every retransmission, until Ctrl-C\n"
+	"  tcpretrans -T             # with a clock column\n"
+	"  tcpretrans -6             # only IPv6 flows\n"
+	"  tcpretrans -c system.slice/nginx.service   # sockets owned in this cgroup\n"
+	"  tcpretrans --count -d 60  # retransmissions per flow over a minute\n"
+	"  tcpretrans -j | jq -r 'select(.type == \"rto\") | .daddr' | sort | uniq -c",
+	NULL, NULL, NULL
+};
+
+static const char *const type_names[] = {
+	[TCPRETRANS_RTO] = "rto",	[TCPRETRANS_FAST] = "fast",   [TCPRETRANS_TLP] = "tlp",
+	[TCPRETRANS_SYNACK] = "synack", [TCPRETRANS_OTHER] = "other",
+};
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	const struct tcpretrans_event *e = data;
+	struct out *o = ctx;
+	const char *type;
+
+	if (size < sizeof(*e))
+		return 0;
+	type = e->type < ARRAY_SIZE(type_names) ? type_names[e->type] : "other";
+	net_row_begin(o, e->ts_ns, &e->o, e->t.family);
+	out_endpoint_cols(o, C_LOCAL, e->t.family, e->t.saddr, e->t.sport);
+	/* "L>" for a loss probe, "R>" for the others, as BCC's tcpretrans. */
+	out_str(o, C_T, e->type == TCPRETRANS_TLP ? "L>" : "R>", 2);
+	out_endpoint_cols(o, C_REMOTE, e->t.family, e->t.daddr, e->t.dport);
+	out_tcp_state(o, C_STATE, e->state);
+	out_str(o, C_TYPE, type, strlen(type));
+	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_row_end(o);
+	return 0;
+}
+
+static void count_row(struct out *o, const void *key, const void *val, void *ctx)
+{
+	const struct net_tuple *t = key;
+	const struct tcpretrans_count *v = val;
+
+	(void)ctx;
+	net_row_begin(o, 0, &v->o, t->family);
+	out_endpoint_cols(o, K_LOCAL, t->family, t->saddr, t->sport);
+	out_endpoint_cols(o, K_REMOTE, t->family, t->daddr, t->dport);
+	out_uint(o, K_RETRANS, v->retransmits);
+	out_owner_cgroup(o, K_CGROUP, &v->o);
+	out_row_end(o);
+}
+
+int main(int argc, char **argv)
+{
+	struct tcpretrans_opts opts = { .common = SONDE_OPTS_DEFAULTS };
+	struct out out;
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
+	struct tcpretrans_bpf *skel;
+	int err;
+
+	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	if (err)
+		return sonde_exit(err);
+
+	skel = tcpretrans_bpf__open();
+	if (!skel)
+		return sonde_open_failed();
+	skel->rodata->count_mode = opts.count;
+	skel->rodata->net_family = opts.family;
+	if (opts.count) {
+		struct net_count_table t = {
+			count_cols, ARRAY_SIZE(count_cols), skel->maps.counts,
+			sizeof(struct net_tuple), sizeof(struct tcpretrans_count),
+			offsetof(struct tcpretrans_count, retransmits), count_row, NULL,
+		};
+
+		err = net_count_run(skel->skeleton, &opts.common, &t);
+	} else {
+		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+	}
+
+	tcpretrans_bpf__destroy(skel);
+	sonde_opts_free(&opts.common);
+	return sonde_exit(err);
+}
