@@ -409,3 +409,27 @@ check_opensnoop() {
 	tool_stop_ok || return 1
 	tool_out_lacks '"err":0,'
 }
+
+# statsnoop: stat of a file and of a missing one (busybox stat: newfstatat or
+# stat, as its libc has it) are seen with ret 0 and -2; -x shows only the
+# failure.
+check_statsnoop() {
+	_d=$(cd "$VMT_DIR" && pwd -P)
+	: >"$_d/sonde-vm-stat"
+	tool_start statsnoop -j -v || return 1
+	tool_wait_ready || return 1
+	stat "$_d/sonde-vm-stat" >/dev/null
+	stat "$_d/sonde-vm-missing" 2>/dev/null
+	tool_wait_out '"comm":"stat"' '"ret":0,' "\"path\":\"$_d/sonde-vm-stat\"" || return 1
+	tool_wait_out '"ret":-2,' "\"path\":\"$_d/sonde-vm-missing\"" || return 1
+	tool_stop_ok || return 1
+	echo "VMTEST INFO statsnoop: $(grep -e 'attached' -e 'not traced' "$TOOL_ERR" | tr '\n' ' ')"
+
+	tool_start statsnoop -j -v -x || return 1
+	tool_wait_ready || return 1
+	stat "$_d/sonde-vm-stat" >/dev/null
+	stat "$_d/sonde-vm-missing" 2>/dev/null
+	tool_wait_out '"ret":-2,' "\"path\":\"$_d/sonde-vm-missing\"" || return 1
+	tool_stop_ok || return 1
+	tool_out_lacks '"ret":0,'
+}
