@@ -63,3 +63,45 @@ bool probe_tracepoint(const char *category, const char *name)
 	snprintf(path, sizeof(path), SONDE_TRACEFS "/events/%s/%s", category, name);
 	return faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
 }
+
+/* The tracepoint a "tracepoint/CATEGORY/NAME" (or "tp/...") program attaches
+ * to exists; true for programs of any other kind. */
+static bool prog_tracepoint_present(struct bpf_program *prog)
+{
+	const char *sec = bpf_program__section_name(prog), *name;
+	char category[64];
+	size_t n;
+
+	if (!strncmp(sec, "tracepoint/", 11))
+		sec += 11;
+	else if (!strncmp(sec, "tp/", 3))
+		sec += 3;
+	else
+		return true;
+	name = strchr(sec, '/');
+	n = name ? (size_t)(name - sec) : 0;
+	if (!n || n >= sizeof(category))
+		return true;
+	memcpy(category, sec, n);
+	category[n] = '\0';
+	return probe_tracepoint(category, name + 1);
+}
+
+int probe_drop_missing_tracepoints(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	int left = 0;
+
+	bpf_object__for_each_program(prog, obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		/* Unprivileged, tracefs may be out of reach: the load says why. */
+		if (!probe_privileged() || prog_tracepoint_present(prog)) {
+			left++;
+			continue;
+		}
+		log_debug("%s: not in this kernel, not traced", bpf_program__section_name(prog));
+		bpf_program__set_autoload(prog, false);
+	}
+	return left;
+}

@@ -15,5 +15,10 @@ bool probe_privileged(void);
 int tracefs_ensure(void);
 /* The tracepoint category:name exists (mounts tracefs when needed). */
 bool probe_tracepoint(const char *category, const char *name);
+/* Turns off (autoload) the programs of obj whose tracepoint this kernel
+ * lacks, such as a syscall's that came in a later release; returns how many
+ * programs are left to load. */
+struct bpf_object;
+int probe_drop_missing_tracepoints(struct bpf_object *obj);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "flags.h"
 #include "sonde.h"
 #include "mountsnoop.h"
 #include "mountsnoop.skel.h"
@@ -98,21 +99,20 @@ static const struct argp argp = {
 
 /* ------------------------------------------------------------- flags --- */
 
-struct flag_name {
-	uint64_t bits;
-	const char *name;
-};
-
 /* include/uapi/linux/mount.h; bits 22-31 are the kernel's own (MS_KERNMOUNT...). */
 static const struct flag_name ms_flags[] = {
-	{ 1 << 0, "MS_RDONLY" },       { 1 << 1, "MS_NOSUID" },	     { 1 << 2, "MS_NODEV" },
-	{ 1 << 3, "MS_NOEXEC" },       { 1 << 4, "MS_SYNCHRONOUS" }, { 1 << 5, "MS_REMOUNT" },
-	{ 1 << 6, "MS_MANDLOCK" },     { 1 << 7, "MS_DIRSYNC" },     { 1 << 8, "MS_NOSYMFOLLOW" },
-	{ 1 << 10, "MS_NOATIME" },     { 1 << 11, "MS_NODIRATIME" }, { 1 << 12, "MS_BIND" },
-	{ 1 << 13, "MS_MOVE" },	       { 1 << 14, "MS_REC" },	     { 1 << 15, "MS_SILENT" },
-	{ 1 << 16, "MS_POSIXACL" },    { 1 << 17, "MS_UNBINDABLE" }, { 1 << 18, "MS_PRIVATE" },
-	{ 1 << 19, "MS_SLAVE" },       { 1 << 20, "MS_SHARED" },     { 1 << 21, "MS_RELATIME" },
-	{ 1 << 23, "MS_I_VERSION" },   { 1 << 24, "MS_STRICTATIME" }, { 1 << 25, "MS_LAZYTIME" },
+	FLAG_BITS(1 << 0, "MS_RDONLY"),        FLAG_BITS(1 << 1, "MS_NOSUID"),
+	FLAG_BITS(1 << 2, "MS_NODEV"),         FLAG_BITS(1 << 3, "MS_NOEXEC"),
+	FLAG_BITS(1 << 4, "MS_SYNCHRONOUS"),   FLAG_BITS(1 << 5, "MS_REMOUNT"),
+	FLAG_BITS(1 << 6, "MS_MANDLOCK"),      FLAG_BITS(1 << 7, "MS_DIRSYNC"),
+	FLAG_BITS(1 << 8, "MS_NOSYMFOLLOW"),   FLAG_BITS(1 << 10, "MS_NOATIME"),
+	FLAG_BITS(1 << 11, "MS_NODIRATIME"),   FLAG_BITS(1 << 12, "MS_BIND"),
+	FLAG_BITS(1 << 13, "MS_MOVE"),         FLAG_BITS(1 << 14, "MS_REC"),
+	FLAG_BITS(1 << 15, "MS_SILENT"),       FLAG_BITS(1 << 16, "MS_POSIXACL"),
+	FLAG_BITS(1 << 17, "MS_UNBINDABLE"),   FLAG_BITS(1 << 18, "MS_PRIVATE"),
+	FLAG_BITS(1 << 19, "MS_SLAVE"),        FLAG_BITS(1 << 20, "MS_SHARED"),
+	FLAG_BITS(1 << 21, "MS_RELATIME"),     FLAG_BITS(1 << 23, "MS_I_VERSION"),
+	FLAG_BITS(1 << 24, "MS_STRICTATIME"),  FLAG_BITS(1 << 25, "MS_LAZYTIME"),
 };
 
 /* The magic old programs put in the high 16 bits; the kernel drops it. */
@@ -120,36 +120,34 @@ static const struct flag_name ms_flags[] = {
 #define MS_MGC_MSK 0xffff0000u
 
 static const struct flag_name umount_flags[] = {
-	{ 1, "MNT_FORCE" },
-	{ 2, "MNT_DETACH" },
-	{ 4, "MNT_EXPIRE" },
-	{ 8, "UMOUNT_NOFOLLOW" },
+	FLAG_BITS(1, "MNT_FORCE"),        FLAG_BITS(2, "MNT_DETACH"),
+	FLAG_BITS(4, "MNT_EXPIRE"),       FLAG_BITS(8, "UMOUNT_NOFOLLOW"),
 };
 
-static const struct flag_name fsopen_flags[] = { { 1, "FSOPEN_CLOEXEC" } };
-static const struct flag_name fsmount_flags[] = { { 1, "FSMOUNT_CLOEXEC" } };
+static const struct flag_name fsopen_flags[] = { FLAG_BITS(1, "FSOPEN_CLOEXEC") };
+static const struct flag_name fsmount_flags[] = { FLAG_BITS(1, "FSMOUNT_CLOEXEC") };
 
 /* MOUNT_ATTR__ATIME first: cleared as a whole to change the atime mode. */
 static const struct flag_name attr_flags[] = {
-	{ 0x70, "MOUNT_ATTR__ATIME" },	     { 0x01, "MOUNT_ATTR_RDONLY" },
-	{ 0x02, "MOUNT_ATTR_NOSUID" },	     { 0x04, "MOUNT_ATTR_NODEV" },
-	{ 0x08, "MOUNT_ATTR_NOEXEC" },	     { 0x10, "MOUNT_ATTR_NOATIME" },
-	{ 0x20, "MOUNT_ATTR_STRICTATIME" },  { 0x80, "MOUNT_ATTR_NODIRATIME" },
-	{ 0x100000, "MOUNT_ATTR_IDMAP" },    { 0x200000, "MOUNT_ATTR_NOSYMFOLLOW" },
+	FLAG_BITS(0x70, "MOUNT_ATTR__ATIME"),           FLAG_BITS(0x01, "MOUNT_ATTR_RDONLY"),
+	FLAG_BITS(0x02, "MOUNT_ATTR_NOSUID"),           FLAG_BITS(0x04, "MOUNT_ATTR_NODEV"),
+	FLAG_BITS(0x08, "MOUNT_ATTR_NOEXEC"),           FLAG_BITS(0x10, "MOUNT_ATTR_NOATIME"),
+	FLAG_BITS(0x20, "MOUNT_ATTR_STRICTATIME"),      FLAG_BITS(0x80, "MOUNT_ATTR_NODIRATIME"),
+	FLAG_BITS(0x100000, "MOUNT_ATTR_IDMAP"),        FLAG_BITS(0x200000, "MOUNT_ATTR_NOSYMFOLLOW"),
 };
 
 static const struct flag_name move_mount_flags[] = {
-	{ 0x001, "MOVE_MOUNT_F_SYMLINKS" },   { 0x002, "MOVE_MOUNT_F_AUTOMOUNTS" },
-	{ 0x004, "MOVE_MOUNT_F_EMPTY_PATH" }, { 0x010, "MOVE_MOUNT_T_SYMLINKS" },
-	{ 0x020, "MOVE_MOUNT_T_AUTOMOUNTS" }, { 0x040, "MOVE_MOUNT_T_EMPTY_PATH" },
-	{ 0x100, "MOVE_MOUNT_SET_GROUP" },    { 0x200, "MOVE_MOUNT_BENEATH" },
+	FLAG_BITS(0x001, "MOVE_MOUNT_F_SYMLINKS"),    FLAG_BITS(0x002, "MOVE_MOUNT_F_AUTOMOUNTS"),
+	FLAG_BITS(0x004, "MOVE_MOUNT_F_EMPTY_PATH"),  FLAG_BITS(0x010, "MOVE_MOUNT_T_SYMLINKS"),
+	FLAG_BITS(0x020, "MOVE_MOUNT_T_AUTOMOUNTS"),  FLAG_BITS(0x040, "MOVE_MOUNT_T_EMPTY_PATH"),
+	FLAG_BITS(0x100, "MOVE_MOUNT_SET_GROUP"),     FLAG_BITS(0x200, "MOVE_MOUNT_BENEATH"),
 };
 
 /* open_tree(), mount_setattr(): AT_* flags, and open_tree()'s own. */
 static const struct flag_name tree_flags[] = {
-	{ 1, "OPEN_TREE_CLONE" },	   { 02000000, "OPEN_TREE_CLOEXEC" },
-	{ 0x100, "AT_SYMLINK_NOFOLLOW" }, { 0x800, "AT_NO_AUTOMOUNT" },
-	{ 0x1000, "AT_EMPTY_PATH" },	   { 0x8000, "AT_RECURSIVE" },
+	FLAG_BITS(1, "OPEN_TREE_CLONE"),           FLAG_BITS(02000000, "OPEN_TREE_CLOEXEC"),
+	FLAG_BITS(0x100, "AT_SYMLINK_NOFOLLOW"),   FLAG_BITS(0x800, "AT_NO_AUTOMOUNT"),
+	FLAG_BITS(0x1000, "AT_EMPTY_PATH"),        FLAG_BITS(0x8000, "AT_RECURSIVE"),
 };
 
 static const char *const fsconfig_cmds[] = {
@@ -160,100 +158,52 @@ static const char *const fsconfig_cmds[] = {
 enum { FSCONFIG_SET_FLAG, FSCONFIG_SET_STRING, FSCONFIG_SET_BINARY, FSCONFIG_SET_PATH,
        FSCONFIG_SET_PATH_EMPTY, FSCONFIG_SET_FD };
 
-/* Flag names, NUL-separated (for out_strv), in the order they were added. */
-struct names {
-	char buf[1024];
-	size_t len;
-};
-
-static void names_add(struct names *n, const char *prefix, const char *name)
-{
-	int w = snprintf(n->buf + n->len, sizeof(n->buf) - n->len, "%s%s", prefix, name);
-
-	if (w > 0 && (size_t)w < sizeof(n->buf) - n->len)
-		n->len += w + 1;
-}
-
-/* The names of the bits set in v; bits without a name as one hex number. */
-static void names_of(struct names *n, uint64_t v, const struct flag_name *t, size_t count,
-		     const char *prefix)
-{
-	char hex[24];
-
-	for (size_t i = 0; i < count && v; i++) {
-		if ((v & t[i].bits) != t[i].bits)
-			continue;
-		v &= ~t[i].bits;
-		names_add(n, prefix, t[i].name);
-	}
-	if (v) {
-		snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)v);
-		names_add(n, prefix, hex);
-	}
-}
-
 /* mount_setattr(), open_tree_attr(): attributes set (+), cleared (-), and
  * the propagation type (one MS_* value). */
-static void attr_names(struct names *n, const struct mountsnoop_event *e)
+static void attr_names(struct flag_names *n, const struct mountsnoop_event *e)
 {
-	names_of(n, e->attr[0], attr_flags, ARRAY_SIZE(attr_flags), "+");
-	names_of(n, e->attr[1], attr_flags, ARRAY_SIZE(attr_flags), "-");
-	names_of(n, e->attr[2], ms_flags, ARRAY_SIZE(ms_flags), "");
+	flag_names_of(n, e->attr[0], attr_flags, ARRAY_SIZE(attr_flags), "+");
+	flag_names_of(n, e->attr[1], attr_flags, ARRAY_SIZE(attr_flags), "-");
+	flag_names_of(n, e->attr[2], ms_flags, ARRAY_SIZE(ms_flags), "");
 }
 
-static void call_flags(struct names *n, const struct mountsnoop_event *e)
+static void call_flags(struct flag_names *n, const struct mountsnoop_event *e)
 {
 	uint64_t f = e->flags;
 
 	switch (e->call) {
 	case MOUNTSNOOP_MOUNT:
 		if ((f & MS_MGC_MSK) == MS_MGC_VAL) {
-			names_add(n, "", "MS_MGC_VAL");
+			flag_names_add(n, "", "MS_MGC_VAL");
 			f &= ~(uint64_t)MS_MGC_MSK;
 		}
-		names_of(n, f, ms_flags, ARRAY_SIZE(ms_flags), "");
+		flag_names_of(n, f, ms_flags, ARRAY_SIZE(ms_flags), "");
 		break;
 	case MOUNTSNOOP_UMOUNT2:
-		names_of(n, f, umount_flags, ARRAY_SIZE(umount_flags), "");
+		flag_names_of(n, f, umount_flags, ARRAY_SIZE(umount_flags), "");
 		break;
 	case MOUNTSNOOP_FSOPEN:
-		names_of(n, f, fsopen_flags, ARRAY_SIZE(fsopen_flags), "");
+		flag_names_of(n, f, fsopen_flags, ARRAY_SIZE(fsopen_flags), "");
 		break;
 	case MOUNTSNOOP_FSCONFIG:
 		if (f < ARRAY_SIZE(fsconfig_cmds))
-			names_add(n, "", fsconfig_cmds[f]);
+			flag_names_add(n, "", fsconfig_cmds[f]);
 		else
-			names_of(n, f, NULL, 0, "");
+			flag_names_of(n, f, NULL, 0, "");
 		break;
 	case MOUNTSNOOP_FSMOUNT:
-		names_of(n, f, fsmount_flags, ARRAY_SIZE(fsmount_flags), "");
-		names_of(n, e->attr[0], attr_flags, ARRAY_SIZE(attr_flags), "");
+		flag_names_of(n, f, fsmount_flags, ARRAY_SIZE(fsmount_flags), "");
+		flag_names_of(n, e->attr[0], attr_flags, ARRAY_SIZE(attr_flags), "");
 		break;
 	case MOUNTSNOOP_MOVE_MOUNT:
-		names_of(n, f, move_mount_flags, ARRAY_SIZE(move_mount_flags), "");
+		flag_names_of(n, f, move_mount_flags, ARRAY_SIZE(move_mount_flags), "");
 		break;
 	default: /* open_tree, mount_setattr, open_tree_attr */
-		names_of(n, f, tree_flags, ARRAY_SIZE(tree_flags), "");
+		flag_names_of(n, f, tree_flags, ARRAY_SIZE(tree_flags), "");
 		if (e->call != MOUNTSNOOP_OPEN_TREE)
 			attr_names(n, e);
 		break;
 	}
-}
-
-/* Text: the names joined by '|', or "0". */
-static void out_flags_text(struct out *o, const struct names *n)
-{
-	char text[sizeof(n->buf)];
-
-	if (!n->len) {
-		out_str(o, C_FLAGS_TEXT, "0", 2);
-		return;
-	}
-	memcpy(text, n->buf, n->len);
-	for (size_t i = 0; i + 1 < n->len; i++)
-		if (!text[i])
-			text[i] = '|';
-	out_str(o, C_FLAGS_TEXT, text, n->len);
 }
 
 /* ------------------------------------------------------------- strings --- */
@@ -373,7 +323,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	struct out *o = vctx;
 	const struct mountsnoop_event *e = data;
 	struct value v[MOUNTSNOOP_NSTRS] = { 0 };
-	struct names n = { .len = 0 };
+	struct flag_names n = { .len = 0 };
 	bool cut = false;
 
 	if (size < sizeof(*e) || e->call >= MOUNTSNOOP_NCALLS)
@@ -392,9 +342,8 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_value(o, C_SOURCE, &v[MOUNTSNOOP_SOURCE]);
 	out_value(o, C_TARGET, &v[MOUNTSNOOP_TARGET]);
 	out_value(o, C_FS, &v[MOUNTSNOOP_FS]);
-	out_flags_text(o, &n);
 	out_uint(o, C_FLAGS, e->flags);
-	out_strv(o, C_FLAGS_NAMES, n.buf, n.len, ~0u, false, false);
+	out_flag_names(o, C_FLAGS_TEXT, C_FLAGS_NAMES, &n);
 	out_int(o, C_RET, e->ret);
 	out_cgroup(o, C_CGROUP, e->cgroup_id);
 	out_value(o, C_DATA, &v[MOUNTSNOOP_DATA]);

@@ -47,12 +47,15 @@ static __always_inline __u32 sonde_read_user_str(char *buf, __u32 size, const vo
 						 __u8 *cut)
 {
 	long n = bpf_probe_read_user_str(buf, size, src);
+	char last = 0;
 
 	if (n <= 0) {
 		buf[0] = '\0';
 		return 0;
 	}
-	if ((__u32)n == size)
+	/* A full buffer is a cut string, unless its last byte was the NUL: a
+	 * string of exactly size - 1 bytes fits. */
+	if ((__u32)n == size && (bpf_probe_read_user(&last, 1, src + size - 1) || last))
 		*cut = 1;
 	return n;
 }

@@ -485,3 +485,52 @@ check_tcpdrop() {
 	grep -q '^{"reason":"NO_SOCKET","drops":[1-9]' "$TOOL_OUT" ||
 		fail "tcpdrop --count: no NO_SOCKET count in $(cat "$TOOL_OUT")"
 }
+
+# opensnoop: cat opening a file is seen with its fd, and a missing file with
+# fd -1 and err 2 (ENOENT); with -x -F only the failure, its relative path
+# joined to the working directory in the kernel (a walk up the dentries that
+# crosses the mount of /tmp).
+check_opensnoop() {
+	_d=$(cd "$VMT_DIR" && pwd -P)
+	: >"$_d/sonde-vm-open"
+	tool_start opensnoop -j -v || return 1
+	tool_wait_ready || return 1
+	cat "$_d/sonde-vm-open"
+	cat "$_d/sonde-vm-missing" 2>/dev/null
+	tool_wait_out '"comm":"cat","call":"openat","fd":' '"err":0,"flags":0,"flags_names":["O_RDONLY"]' \
+		"\"path\":\"$_d/sonde-vm-open\"" || return 1
+	tool_wait_out '"fd":-1,"err":2,' "\"path\":\"$_d/sonde-vm-missing\"" || return 1
+	tool_stop_ok || return 1
+	echo "VMTEST INFO opensnoop: $(grep -e 'attached' -e 'not traced' "$TOOL_ERR" | tr '\n' ' ')"
+
+	tool_start opensnoop -j -v -x -F || return 1
+	tool_wait_ready || return 1
+	(cd "$_d" && cat sonde-vm-open sonde-vm-rel 2>/dev/null)
+	tool_wait_out '"fd":-1,"err":2,' "\"path\":\"$_d/sonde-vm-rel\"" || return 1
+	tool_stop_ok || return 1
+	tool_out_lacks '"err":0,'
+}
+
+# statsnoop: stat of a file and of a missing one (busybox stat: newfstatat or
+# stat, as its libc has it) are seen with ret 0 and -2; -x shows only the
+# failure.
+check_statsnoop() {
+	_d=$(cd "$VMT_DIR" && pwd -P)
+	: >"$_d/sonde-vm-stat"
+	tool_start statsnoop -j -v || return 1
+	tool_wait_ready || return 1
+	stat "$_d/sonde-vm-stat" >/dev/null
+	stat "$_d/sonde-vm-missing" 2>/dev/null
+	tool_wait_out '"comm":"stat"' '"ret":0,' "\"path\":\"$_d/sonde-vm-stat\"" || return 1
+	tool_wait_out '"ret":-2,' "\"path\":\"$_d/sonde-vm-missing\"" || return 1
+	tool_stop_ok || return 1
+	echo "VMTEST INFO statsnoop: $(grep -e 'attached' -e 'not traced' "$TOOL_ERR" | tr '\n' ' ')"
+
+	tool_start statsnoop -j -v -x || return 1
+	tool_wait_ready || return 1
+	stat "$_d/sonde-vm-stat" >/dev/null
+	stat "$_d/sonde-vm-missing" 2>/dev/null
+	tool_wait_out '"ret":-2,' "\"path\":\"$_d/sonde-vm-missing\"" || return 1
+	tool_stop_ok || return 1
+	tool_out_lacks '"ret":0,'
+}

@@ -1,0 +1,11 @@
+/* statsnoop: one event per stat(), lstat(), newfstatat(), statx() or
+ * statfs() return (struct pathcall_event). */
+#ifndef SONDE_COMMON_STATSNOOP_H
+#define SONDE_COMMON_STATSNOOP_H
+
+#include "pathcall.h"
+
+/* fstatat()/statx() flag: an empty path means dirfd itself (fstat). */
+#define STATSNOOP_AT_EMPTY_PATH 0x1000
+
+#endif

@@ -1,0 +1,193 @@
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "flags.h"
+#include "loader.h"
+#include "log.h"
+#include "names.h"
+#include "pathsnoop.h"
+#include "probe.h"
+#include "stream.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Open flags with which a call may create a file, and so has a mode. */
+#define O_CREATES (00000100 | 020000000) /* O_CREAT, __O_TMPFILE */
+
+/* -n: a process name has 1 to TASK_COMM_LEN - 1 bytes. */
+static int parse_name(const char *arg, const char **name)
+{
+	if (!*arg || strlen(arg) >= TASK_COMM_LEN) {
+		log_err("invalid value '%s' for -n/--name: expected 1 to %d characters", arg,
+			TASK_COMM_LEN - 1);
+		return -EINVAL;
+	}
+	*name = arg;
+	return 0;
+}
+
+error_t pathsnoop_parse_opt(int key, char *arg, struct pathsnoop_opts *o)
+{
+	switch (key) {
+	case 'x':
+		o->failed = true;
+		return 0;
+	case 'n':
+		return parse_name(arg, &o->name) ? EINVAL : 0;
+	case 'F':
+		o->full_path = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* ----------------------------------------------------------- open flags --- */
+
+/* x86_64's values (include/uapi/asm-generic/fcntl.h), not libc's: glibc
+ * defines O_LARGEFILE as 0 on 64-bit, but a caller may pass the kernel's bit.
+ * The access mode comes first, then the flags made of two bits, so that
+ * those are named once. */
+static const struct flag_name open_flags[] = {
+	FLAG_FIELD(3, 0, "O_RDONLY"),	    FLAG_FIELD(3, 1, "O_WRONLY"),
+	FLAG_FIELD(3, 2, "O_RDWR"),	    FLAG_BITS(04010000, "O_SYNC"),
+	FLAG_BITS(020200000, "O_TMPFILE"),  FLAG_BITS(00000100, "O_CREAT"),
+	FLAG_BITS(00000200, "O_EXCL"),	    FLAG_BITS(00000400, "O_NOCTTY"),
+	FLAG_BITS(00001000, "O_TRUNC"),	    FLAG_BITS(00002000, "O_APPEND"),
+	FLAG_BITS(00004000, "O_NONBLOCK"),  FLAG_BITS(00010000, "O_DSYNC"),
+	FLAG_BITS(00020000, "O_ASYNC"),	    FLAG_BITS(00040000, "O_DIRECT"),
+	FLAG_BITS(00100000, "O_LARGEFILE"), FLAG_BITS(00200000, "O_DIRECTORY"),
+	FLAG_BITS(00400000, "O_NOFOLLOW"),  FLAG_BITS(01000000, "O_NOATIME"),
+	FLAG_BITS(02000000, "O_CLOEXEC"),   FLAG_BITS(010000000, "O_PATH"),
+};
+
+int open_flag_parse(const char *name, uint32_t *bits, uint8_t *accmodes)
+{
+	const struct flag_name *f = flag_lookup(name, open_flags, ARRAY_SIZE(open_flags), "O_");
+
+	if (!f)
+		return -EINVAL;
+	if (f->mask == f->value)
+		*bits = f->value;
+	else
+		*accmodes |= 1u << f->value;
+	return 0;
+}
+
+/* ------------------------------------------------------------- probing --- */
+
+static int prepare(struct bpf_object *obj, const struct pathsnoop_opts *o)
+{
+	__u8 failed = o->failed, full_path = o->full_path;
+	__u32 self = getpid();
+
+	if (sonde_rodata_set(obj, "pathcall_failed_only", &failed, sizeof(failed)) ||
+	    sonde_rodata_set(obj, "pathcall_full_path", &full_path, sizeof(full_path)) ||
+	    sonde_rodata_set(obj, "pathcall_self_tgid", &self, sizeof(self))) {
+		log_err("internal error: the BPF object lacks the path tools' settings");
+		return -EIO;
+	}
+	/* open() and creat() exist on x86_64 only; openat2() since 5.6. */
+	if (probe_drop_missing_tracepoints(obj))
+		return 0;
+	log_err("this kernel has none of the syscall tracepoints needed (CONFIG_FTRACE_SYSCALLS)");
+	return -ENOTSUP;
+}
+
+/* ------------------------------------------------------------ rendering --- */
+
+struct pathsnoop_ctx {
+	const struct pathsnoop_opts *opts;
+	struct out out;
+	struct out_col cols[PATHSNOOP_NCOLS];
+	bool open_flags; /* flag names are shown */
+};
+
+static bool comm_contains(const struct pathcall_event *e, const char *name)
+{
+	return memmem(e->comm, strnlen(e->comm, sizeof(e->comm)), name, strlen(name));
+}
+
+/* The flags as a number, and as names for -e and JSON. */
+static void out_open_flags(struct pathsnoop_ctx *c, const struct pathcall_event *e)
+{
+	struct flag_names names = { .len = 0 };
+
+	out_uint(&c->out, PATHSNOOP_FLAGS, e->flags);
+	if (!c->open_flags)
+		return;
+	flag_names_of(&names, e->flags, open_flags, ARRAY_SIZE(open_flags), "");
+	out_flag_names(&c->out, PATHSNOOP_FLAGS_TEXT, PATHSNOOP_FLAGS_NAMES, &names);
+}
+
+/* The mode, where the call can create a file. */
+static void out_mode(struct out *o, const struct pathcall_event *e)
+{
+	char buf[16];
+
+	if (!(e->flags & O_CREATES)) {
+		out_null(o, PATHSNOOP_MODE_TEXT, "-");
+		out_null(o, PATHSNOOP_MODE, "-");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%04o", e->mode);
+	out_str(o, PATHSNOOP_MODE_TEXT, buf, sizeof(buf));
+	out_uint(o, PATHSNOOP_MODE, e->mode);
+}
+
+static int handle_event(void *vctx, void *data, size_t size)
+{
+	struct pathsnoop_ctx *c = vctx;
+	const struct pathsnoop_opts *opts = c->opts;
+	const struct pathcall_event *e = data;
+	struct out *o = &c->out;
+	const char *call;
+	size_t len;
+
+	if (size < offsetof(struct pathcall_event, path))
+		return 0;
+	if (opts->name && !comm_contains(e, opts->name))
+		return 0;
+	len = size - offsetof(struct pathcall_event, path);
+	len = strnlen(e->path, e->path_len < len ? e->path_len : len);
+	call = syscall_name(e->nr);
+
+	out_row_begin(o);
+	out_time(o, PATHSNOOP_TIME, e->ts_ns);
+	out_uint(o, PATHSNOOP_UID, e->uid);
+	out_uint(o, PATHSNOOP_PID, e->pid);
+	out_uint(o, PATHSNOOP_TID, e->tid);
+	out_str(o, PATHSNOOP_COMM, e->comm, sizeof(e->comm));
+	out_str(o, PATHSNOOP_CALL, call ? call : "unknown", 32);
+	out_int(o, PATHSNOOP_FD, e->ret >= 0 ? e->ret : -1);
+	out_uint(o, PATHSNOOP_ERR, e->ret < 0 ? -e->ret : 0);
+	out_int(o, PATHSNOOP_RET, e->ret);
+	out_open_flags(c, e);
+	out_mode(o, e);
+	out_cgroup(o, PATHSNOOP_CGROUP, e->cgroup_id);
+	out_str_cut(o, PATHSNOOP_PATH, e->path, len, e->truncated);
+	out_bool(o, PATHSNOOP_TRUNC, e->truncated);
+	out_row_end(o);
+	return 0;
+}
+
+int pathsnoop_run(struct bpf_object_skeleton *s, const struct pathsnoop_opts *o,
+		  const struct out_col cols[PATHSNOOP_NCOLS])
+{
+	struct pathsnoop_ctx ctx = { .opts = o };
+	struct sonde_stream st = { ctx.cols, PATHSNOOP_NCOLS, handle_event, &ctx, &ctx.out };
+	int err;
+
+	memcpy(ctx.cols, cols, sizeof(ctx.cols));
+	/* Flag names only where they are shown. */
+	ctx.open_flags = o->common.json ? cols[PATHSNOOP_FLAGS_NAMES].key != NULL
+					: o->extended && cols[PATHSNOOP_FLAGS_TEXT].head;
+	if (o->extended) {
+		ctx.cols[PATHSNOOP_FLAGS_TEXT].flags &= ~OUT_HIDDEN;
+		ctx.cols[PATHSNOOP_MODE_TEXT].flags &= ~OUT_HIDDEN;
+	}
+	err = prepare(*s->obj, o);
+	return err ? err : sonde_stream_run(s, &o->common, &st);
+}

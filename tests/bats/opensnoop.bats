@@ -1,0 +1,357 @@
+#!/usr/bin/env bats
+# opensnoop against the real kernel, as root: every test opens files named
+# after its own unique marker, in its own directory, and checks the text or
+# the JSON (with jq).
+#
+#	SONDE_BIN=$PWD/build/bin bats tests/bats/opensnoop.bats
+
+load helpers
+load path_helpers
+
+# Names of opensnoop's BPF programs, cut to the 15 characters bpftool may show.
+OPENSNOOP_PROGS=(handle_exit_ope handle_exit_cre)
+
+setup() {
+	path_setup opensnoop
+}
+
+teardown() {
+	sonde_teardown
+}
+
+# The columns of a text line without -T/-U/-C/-e.
+read_event() {
+	read -r EV_PID EV_COMM EV_FD EV_ERR EV_PATH <<<"$1"
+}
+
+# The JSON events whose path is $1.
+json_events_path() {
+	jq -c --arg p "$1" 'select(.path == $p)' "$TOOL_OUT"
+}
+
+# --- 1. events in text and JSON ----------------------------------------------
+
+@test "text: cat opening the marker shows its PID, COMM cat, the fd, ERR 0 and the path" {
+	tool_start opensnoop
+	cat "$MFILE" &
+	local pid=$!
+	wait "$pid"
+	wait_for_text " $MFILE"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +FD +ERR +PATH$' "header"
+	local line
+	line=$(lines_ending " $MFILE")
+	assert_one_line "$line" "marker lines"
+	read_event "$line"
+	assert_eq "$EV_PID" "$pid" "PID"
+	assert_eq "$EV_COMM" cat "COMM"
+	assert_match "$EV_FD" '^[0-9]+$' "FD"
+	((EV_FD >= 3)) || sonde_fail "FD $EV_FD is not a new descriptor"
+	assert_eq "$EV_ERR" 0 "ERR"
+	assert_eq "$EV_PATH" "$MFILE" "PATH"
+}
+
+@test "JSON: the documented keys, in order, and the values of a successful open" {
+	tool_start opensnoop -j -v
+	cat "$MFILE"
+	wait_for_text "\"path\":\"$MFILE\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(json_events_path "$MFILE")
+	assert_one_line "$ev" "marker events"
+	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","tid","comm","call","fd","err","flags","flags_names","mode","cgroup_id","path","truncated"]'
+	assert_jq "$ev" '.comm == "cat" and .call == "openat" and .fd >= 3 and .err == 0'
+	assert_jq "$ev" '.uid == 0 and .tid == .pid and (.cgroup_id | type) == "number"'
+	assert_jq "$ev" '.flags_names[0] == "O_RDONLY" and .flags % 4 == 0 and .mode == null'
+	assert_jq "$ev" '.truncated == false'
+	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+}
+
+# --- 2. -x ------------------------------------------------------------------
+
+@test "-x shows an open that failed with ENOENT (FD -1, ERR 2), and not the one that worked" {
+	tool_start opensnoop -x
+	cat "$MFILE"
+	cat "$MFILE-missing" 2>/dev/null || true
+	wait_for_text " $MFILE-missing"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	local line
+	line=$(lines_ending " $MFILE-missing")
+	assert_one_line "$line" "lines of the failed open"
+	read_event "$line"
+	assert_eq "$EV_COMM" cat "COMM"
+	assert_eq "$EV_FD" -1 "FD"
+	assert_eq "$EV_ERR" 2 "ERR (ENOENT)"
+	assert_eq "$(lines_ending " $MFILE")" "" "lines of the open that worked"
+	assert_eq "$(awk 'NR > 1 && ($3 != -1 || $4 == 0)' "$TOOL_OUT")" "" "lines of opens that worked"
+}
+
+@test "-x -j: the failed open has fd -1 and err 2; every event failed" {
+	tool_start opensnoop -x -j -v
+	cat "$MFILE-missing" 2>/dev/null || true
+	wait_for_text "\"path\":\"$MFILE-missing\""
+	tool_stop
+	assert_json_lines
+	local ev
+	ev=$(json_events_path "$MFILE-missing")
+	assert_one_line "$ev" "events of the failed open"
+	assert_jq "$ev" '.fd == -1 and .err == 2 and .comm == "cat"'
+	assert_eq "$(jq -c 'select(.fd != -1 or .err == 0)' "$TOOL_OUT")" "" "events of opens that worked"
+}
+
+# --- 3. filters ----------------------------------------------------------------
+
+@test "-n NAME shows only processes whose name contains NAME" {
+	tool_start opensnoop -n at
+	head -c 0 "$MFILE-head" 2>/dev/null || true
+	cat "$MFILE-cat" 2>/dev/null || true
+	wait_for_text " $MFILE-cat"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_absent "$MFILE-head"
+	assert_eq "$(awk 'NR > 1 && index($2, "at") == 0' "$TOOL_OUT")" "" "lines of other names"
+}
+
+@test "-p PID shows only that process's opens" {
+	target_start cat "$MFILE-target"
+	tool_start opensnoop -p "$TARGET"
+	cat "$MFILE-other" 2>/dev/null || true
+	target_go
+	cat "$MFILE-other-after" 2>/dev/null || true
+	wait_for_text " $MFILE-target"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	read_event "$(lines_ending " $MFILE-target")"
+	assert_eq "$EV_COMM" cat "COMM"
+	assert_absent "$MFILE-other"
+	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
+}
+
+@test "-u 65534 -U shows only that user's opens, with the UID column" {
+	tool_start opensnoop -u 65534 -U
+	cat "$MFILE-root" 2>/dev/null || true
+	# The test's directory is root's only: the open fails with EACCES.
+	as_nobody cat "$MFILE-nobody" 2>/dev/null || true
+	wait_for_text " $MFILE-nobody"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PID +COMM +FD +ERR +PATH$' "header"
+	local uid pid comm fd err path
+	read -r uid pid comm fd err path <<<"$(lines_ending " $MFILE-nobody")"
+	assert_eq "$uid" 65534 "UID"
+	assert_eq "$comm" cat "COMM"
+	assert_eq "$err" 13 "ERR (EACCES)"
+	assert_absent "$MFILE-root"
+	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
+}
+
+@test "-c CG -C -j shows only opens made in that cgroup, with its ID and path" {
+	cgroup_create leaf
+	tool_start opensnoop -c "$CGROUP_DIR" -C -j -v
+	cat "$MFILE-outside" 2>/dev/null || true
+	run_in_cgroup "$CGROUP_DIR" cat "$MFILE"
+	cat "$MFILE-outside-after" 2>/dev/null || true
+	wait_for_text "\"path\":\"$MFILE\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	local ev
+	ev=$(json_events_path "$MFILE")
+	assert_one_line "$ev" "marker events"
+	assert_jq "$ev" '.cgroup_id == $id and .cgroup == $p' --argjson id "$CGROUP_ID" --arg p "$CGROUP_REL"
+	assert_absent "$MFILE-outside"
+	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" \
+		"events of other cgroups"
+}
+
+# --- 4. flags: -e and -f ---------------------------------------------------------
+
+@test "-e shows FLAGS by name and the MODE of a file created" {
+	tool_start opensnoop -e
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	sh -c 'echo x >"$1"' sh "$MFILE-new"
+	cat "$MFILE"
+	wait_for_text " $MFILE"
+	wait_for_text " $MFILE-new"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +FD +ERR +FLAGS +MODE +PATH$' "header"
+	local pid comm fd err flags mode path
+	read -r pid comm fd err flags mode path <<<"$(lines_ending " $MFILE-new")"
+	assert_eq "$comm" sh "COMM"
+	assert_eq "$flags" "O_WRONLY|O_CREAT|O_TRUNC" "FLAGS"
+	assert_eq "$mode" 0666 "MODE"
+	read -r pid comm fd err flags mode path <<<"$(lines_ending " $MFILE")"
+	assert_match "$flags" '^O_RDONLY' "FLAGS"
+	assert_eq "$mode" - "MODE"
+}
+
+@test "-f O_CREAT shows only opens that may create; -f O_RDONLY,O_DIRECTORY only reads and directories" {
+	tool_start opensnoop -f O_CREAT -j -v
+	cat "$MFILE"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	sh -c 'echo x >"$1"' sh "$MFILE-new"
+	wait_for_text "\"path\":\"$MFILE-new\""
+	tool_stop
+	local ev
+	ev=$(json_events_path "$MFILE-new")
+	assert_one_line "$ev" "events of the created file"
+	assert_jq "$ev" '.flags_names == ["O_WRONLY","O_CREAT","O_TRUNC"] and .mode == 438'
+	assert_absent "\"$MFILE\""
+	assert_eq "$(jq -c 'select(.flags_names | index("O_CREAT") | not)' "$TOOL_OUT")" "" \
+		"events without O_CREAT"
+
+	tool_start opensnoop -f o_rdonly,directory -j -v
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	sh -c 'echo x >"$1"' sh "$MFILE-new2"
+	cat "$MFILE"
+	wait_for_text "\"path\":\"$MFILE\""
+	tool_stop
+	assert_one_line "$(json_events_path "$MFILE")" "events of the read"
+	assert_absent "$MFILE-new2"
+}
+
+# --- 5. -F ----------------------------------------------------------------------
+
+@test "-F joins a relative path to the working directory, or to openat()'s dirfd" {
+	tool_start opensnoop -F -j -v
+	(cd "$DIR" && exec cat "./$MARK")
+	# shellcheck disable=SC2016 # a python program
+	python3 -c 'import os, sys
+d = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(basename "$DIR")/$MARK"
+	(cd / && exec cat "${MFILE#/}")
+	wait_for_match "\"comm\":\"python3\",.*\"path\":\"$MFILE\""
+	wait_for_text "\"path\":\"$MFILE\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_one_line "$(jq -c --arg p "$DIR/./$MARK" 'select(.path == $p and .comm == "cat")' "$TOOL_OUT")" \
+		"cat's open from the directory"
+	assert_one_line "$(jq -c --arg p "$MFILE" 'select(.path == $p and .comm == "python3")' "$TOOL_OUT")" \
+		"python's open from the dirfd"
+	assert_one_line "$(jq -c --arg p "$MFILE" 'select(.path == $p and .comm == "cat")' "$TOOL_OUT")" \
+		"cat's open from /"
+
+	tool_start opensnoop
+	(cd "$DIR" && exec cat "./$MARK")
+	wait_for_text " ./$MARK"
+	tool_stop
+	assert_one_line "$(lines_ending " ./$MARK")" "relative path without -F"
+}
+
+# --- 6. strings --------------------------------------------------------------------
+
+@test "a path longer than 4095 bytes is cut and marked; one of 4095 bytes is whole" {
+	local long whole
+	long=$(long_path 5000)
+	whole=$(long_path 4095)
+	assert_eq "${#whole}" 4095 "length of the whole path"
+	tool_start opensnoop
+	cat "$long" 2>/dev/null || true
+	wait_for_text " $DIR/$MARK-long"
+	tool_stop
+	local line
+	line=$(lines_with " $DIR/$MARK-long")
+	assert_one_line "$line" "lines of the long path"
+	read_event "$line"
+	assert_eq "$EV_ERR" 36 "ERR (ENAMETOOLONG)"
+	assert_eq "$EV_PATH" "${long:0:4095}..." "PATH"
+
+	tool_start opensnoop -j -v
+	cat "$long" 2>/dev/null || true
+	cat "$whole" 2>/dev/null || true
+	wait_for_text "\"path\":\"$whole\""
+	tool_stop
+	assert_json_lines
+	local ev
+	ev=$(json_events_path "${long:0:4095}")
+	assert_one_line "$ev" "events of the long path"
+	assert_jq "$ev" '.truncated == true and .err == 36'
+	ev=$(json_events_path "$whole")
+	assert_one_line "$ev" "events of the 4095-byte path"
+	assert_jq "$ev" '.truncated == false and .err == 2'
+}
+
+@test "hostile file names stay on one line in text and parse in JSON" {
+	local f=$MFILE$HOSTILE_NAME
+	: >"$f"
+	tool_start opensnoop
+	cat "$f"
+	wait_for_text " $MFILE-nl"
+	tool_stop
+	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
+	read_event "$(lines_with "$MARK")"
+	assert_eq "$EV_PATH" "$MFILE$HOSTILE_TEXT" "PATH"
+	assert_eq "$(LC_ALL=C grep -n '[^ -~]' "$TOOL_OUT")" "" "lines with raw control or 8-bit bytes"
+
+	tool_start opensnoop -j -v
+	cat "$f"
+	wait_for_text "\"path\":\"$MFILE-nl"
+	tool_stop
+	assert_json_lines
+	assert_one_line "$(json_events_path "$MFILE$HOSTILE_JSON")" "events of the hostile name"
+	assert_eq "$(LC_ALL=C grep -n '[[:cntrl:]]' "$TOOL_OUT")" "" "lines with raw control bytes"
+}
+
+# --- 7. a closed pipe -------------------------------------------------------------
+
+@test "opensnoop -j | head -n1 exits 0 with nothing on stderr, under an open storm" {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	assert_head_ends opensnoop bash -c 'for ((i = 0; i < 200000; i++)); do : <"$1" || :; done' \
+		bash "$MFILE"
+}
+
+# --- 8. options and environment --------------------------------------------------
+
+@test "bad values exit 2 naming the option and the value" {
+	assert_bad_value opensnoop -p abc -p abc
+	assert_bad_value opensnoop -u -5 -u -5
+	assert_bad_value opensnoop -d 0 -d 0
+	assert_bad_value opensnoop -n "" -n ""
+	assert_bad_value opensnoop -n 0123456789abcdef -n 0123456789abcdef
+	assert_bad_value opensnoop -f O_BOGUS -f O_BOGUS
+	assert_bad_value opensnoop -f O_RDONLY, -f O_RDONLY,
+	tool_run_bounded 10 opensnoop --bogus
+	assert_eq "$status" 2 "exit status of --bogus"
+	tool_run_bounded 10 opensnoop extra-argument
+	assert_eq "$status" 2 "exit status of an extra argument"
+}
+
+@test "-c /no-such-cgroup-sonde exits 3; an unprivileged run exits 3 about root / CAP_BPF" {
+	tool_run_bounded 10 opensnoop -c /no-such-cgroup-sonde
+	assert_eq "$status" 3 "exit status"
+	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_unprivileged_exit opensnoop
+}
+
+@test "--help lists the options and ends with the EXAMPLES; -V prints the version" {
+	assert_help opensnoop --failed --name --extended-fields --flag --full-path --uid --cgroup
+}
+
+@test "-T shows a clock column" {
+	tool_start opensnoop -T
+	cat "$MFILE"
+	wait_for_text " $MFILE"
+	tool_stop
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +PID +COMM +FD +ERR +PATH$' "header"
+	local t rest
+	read -r t rest <<<"$(lines_ending " $MFILE")"
+	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
+}
+
+# --- 9. ending ----------------------------------------------------------------------
+
+@test "SIGINT ends with exit 0 and nothing left attached" {
+	tool_start opensnoop -x -F -e -j -v
+	tool_stop INT
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_detached "${OPENSNOOP_PROGS[@]}"
+}

@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# statsnoop against the real kernel, as root: every test looks up paths named
+# after its own unique marker, in its own directory, and checks the text or
+# the JSON (with jq).
+#
+#	SONDE_BIN=$PWD/build/bin bats tests/bats/statsnoop.bats
+
+load helpers
+load path_helpers
+
+# Names of statsnoop's BPF programs, cut to the 15 characters bpftool may show.
+STATSNOOP_PROGS=(handle_exit_new handle_exit_sta)
+
+setup() {
+	path_setup statsnoop
+}
+
+teardown() {
+	sonde_teardown
+}
+
+# The columns of a text line without -T/-U/-C.
+read_event() {
+	read -r EV_PID EV_COMM EV_RET EV_PATH <<<"$1"
+}
+
+# The JSON events whose path is $1.
+json_events_path() {
+	jq -c --arg p "$1" 'select(.path == $p)' "$TOOL_OUT"
+}
+
+# stat_calls PATH PIDFILE: each traced call once on PATH, through libc's
+# syscall() (x86_64 numbers), then fstat() in its three spellings, which
+# name no path and are not traced; the process's PID goes to PIDFILE.
+stat_calls() {
+	# shellcheck disable=SC2016 # a python program
+	python3 -c 'import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+p, buf = os.fsencode(sys.argv[1]), ctypes.create_string_buffer(4096)
+AT_FDCWD, AT_EMPTY_PATH, STATX_BASIC_STATS = -100, 0x1000, 0x7ff
+open(sys.argv[2], "w").write("%d\n" % os.getpid())
+libc.syscall(4, p, buf)                                   # stat
+libc.syscall(6, p, buf)                                   # lstat
+libc.syscall(262, AT_FDCWD, p, buf, 0)                    # newfstatat
+libc.syscall(332, AT_FDCWD, p, 0, STATX_BASIC_STATS, buf) # statx
+libc.syscall(137, p, buf)                                 # statfs
+fd = os.open(p, os.O_RDONLY)
+libc.syscall(5, fd, buf)                                  # fstat
+libc.syscall(262, fd, b"", buf, AT_EMPTY_PATH)            # fstatat(fd, "")
+libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
+}
+
+# --- 1. events in text and JSON ----------------------------------------------
+
+@test "text: stat(1) on the marker shows its PID, COMM stat, RET 0 and the path" {
+	tool_start statsnoop
+	stat "$MFILE" >/dev/null &
+	local pid=$!
+	wait "$pid"
+	wait_for_text " $MFILE"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +RET +PATH$' "header"
+	local line
+	line=$(lines_ending " $MFILE")
+	[[ -n $line ]] || sonde_fail "no line ends with the marker"
+	read_event "$(head -n 1 <<<"$line")"
+	assert_eq "$EV_PID" "$pid" "PID"
+	assert_eq "$EV_COMM" stat "COMM"
+	assert_eq "$EV_RET" 0 "RET"
+	assert_eq "$EV_PATH" "$MFILE" "PATH"
+}
+
+@test "JSON: stat, lstat, newfstatat, statx and statfs each once, with their names; fstat() in any spelling not" {
+	local pidf=$BATS_TEST_TMPDIR/pid pid
+	tool_start statsnoop -j -v
+	stat_calls "$MFILE" "$pidf"
+	pid=$(<"$pidf")
+	wait_for_match "\"pid\":$pid,.*\"call\":\"statfs\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	assert_json_lines
+	local ev
+	ev=$(jq -c --argjson p "$pid" 'select(.pid == $p)' "$TOOL_OUT")
+	assert_eq "$(jq -r --arg m "$MFILE" 'select(.path == $m) | .call' <<<"$ev" | paste -sd' ')" \
+		"stat lstat newfstatat statx statfs" "calls on the marker"
+	assert_eq "$(jq -c 'select(.path == "")' <<<"$ev")" "" "events without a path"
+	ev=$(jq -c --arg m "$MFILE" 'select(.path == $m)' <<<"$ev" | head -n 1)
+	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","tid","comm","call","ret","cgroup_id","path","truncated"]'
+	assert_jq "$ev" '.ret == 0 and .uid == 0 and .tid == .pid and .truncated == false'
+	assert_jq "$ev" '(.cgroup_id | type) == "number"'
+}
+
+# --- 2. -x ------------------------------------------------------------------
+
+@test "-x shows a lookup that failed with ENOENT (RET -2), and not the one that worked" {
+	tool_start statsnoop -x
+	stat "$MFILE" >/dev/null
+	stat "$MFILE-missing" 2>/dev/null || true
+	wait_for_text " $MFILE-missing"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+
+	local line
+	line=$(lines_ending " $MFILE-missing")
+	[[ -n $line ]] || sonde_fail "no line of the failed lookup"
+	read_event "$(head -n 1 <<<"$line")"
+	assert_eq "$EV_COMM" stat "COMM"
+	assert_eq "$EV_RET" -2 "RET (-ENOENT)"
+	assert_eq "$(lines_ending " $MFILE")" "" "lines of the lookup that worked"
+	assert_eq "$(awk 'NR > 1 && $3 >= 0' "$TOOL_OUT")" "" "lines with RET >= 0"
+}
+
+# --- 3. filters ----------------------------------------------------------------
+
+@test "-n NAME and -p PID show only those processes' lookups" {
+	tool_start statsnoop -n stat
+	ls "$MFILE-ls" 2>/dev/null || true
+	stat "$MFILE-stat" 2>/dev/null || true
+	wait_for_text " $MFILE-stat"
+	tool_stop
+	assert_absent "$MFILE-ls"
+	assert_eq "$(awk 'NR > 1 && index($2, "stat") == 0' "$TOOL_OUT")" "" "lines of other names"
+
+	target_start stat "$MFILE-target"
+	tool_start statsnoop -p "$TARGET"
+	stat "$MFILE-other" 2>/dev/null || true
+	target_go
+	wait_for_text " $MFILE-target"
+	tool_stop
+	assert_absent "$MFILE-other"
+	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
+}
+
+@test "-u 65534 -U and -c CG show only that user's and that cgroup's lookups" {
+	tool_start statsnoop -u 65534 -U
+	stat "$MFILE-root" 2>/dev/null || true
+	as_nobody stat "$MFILE-nobody" 2>/dev/null || true
+	wait_for_text " $MFILE-nobody"
+	tool_stop
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PID +COMM +RET +PATH$' "header"
+	local uid rest
+	read -r uid rest <<<"$(lines_ending " $MFILE-nobody" | head -n 1)"
+	assert_eq "$uid" 65534 "UID"
+	assert_absent "$MFILE-root"
+	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
+
+	cgroup_create
+	tool_start statsnoop -c "$CGROUP_DIR" -j -v
+	stat "$MFILE-outside" 2>/dev/null || true
+	run_in_cgroup "$CGROUP_DIR" stat "$MFILE" >/dev/null
+	wait_for_text "\"path\":\"$MFILE\""
+	tool_stop
+	assert_absent "$MFILE-outside"
+	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" \
+		"events of other cgroups"
+}
+
+# --- 4. -F ----------------------------------------------------------------------
+
+@test "-F joins a relative path to the working directory" {
+	tool_start statsnoop -F -n stat
+	(cd "$DIR" && exec stat "$MARK" >/dev/null)
+	wait_for_text " $MFILE"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_absent " $MARK"
+}
+
+# --- 5. strings --------------------------------------------------------------------
+
+@test "a path longer than 4095 bytes is cut and marked, in text and JSON" {
+	local long
+	long=$(long_path 5000)
+	tool_start statsnoop -x
+	stat "$long" 2>/dev/null || true
+	wait_for_text " $DIR/$MARK-long"
+	tool_stop
+	read_event "$(lines_with " $DIR/$MARK-long" | head -n 1)"
+	assert_eq "$EV_RET" -36 "RET (-ENAMETOOLONG)"
+	assert_eq "$EV_PATH" "${long:0:4095}..." "PATH"
+
+	tool_start statsnoop -x -j -v
+	stat "$long" 2>/dev/null || true
+	wait_for_text "\"path\":\"$DIR/$MARK-long"
+	tool_stop
+	assert_json_lines
+	local ev
+	ev=$(json_events_path "${long:0:4095}" | head -n 1)
+	[[ -n $ev ]] || sonde_fail "no event of the long path"
+	assert_jq "$ev" '.truncated == true and .ret == -36'
+}
+
+@test "hostile file names stay on one line in text and parse in JSON" {
+	local f=$MFILE$HOSTILE_NAME
+	: >"$f"
+	tool_start statsnoop -n stat
+	stat "$f" >/dev/null
+	wait_for_text " $MFILE-nl"
+	tool_stop
+	read_event "$(lines_with "$MARK" | head -n 1)"
+	assert_eq "$EV_PATH" "$MFILE$HOSTILE_TEXT" "PATH"
+	assert_eq "$(LC_ALL=C grep -n '[^ -~]' "$TOOL_OUT")" "" "lines with raw control or 8-bit bytes"
+
+	tool_start statsnoop -n stat -j -v
+	stat "$f" >/dev/null
+	wait_for_text "\"path\":\"$MFILE-nl"
+	tool_stop
+	assert_json_lines
+	[[ -n $(json_events_path "$MFILE$HOSTILE_JSON") ]] || sonde_fail "no event of the hostile name"
+	assert_eq "$(LC_ALL=C grep -n '[[:cntrl:]]' "$TOOL_OUT")" "" "lines with raw control bytes"
+}
+
+# --- 6. a closed pipe -------------------------------------------------------------
+
+@test "statsnoop -j | head -n1 exits 0 with nothing on stderr, under a stat storm" {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	assert_head_ends statsnoop bash -c 'for ((i = 0; i < 200000; i++)); do [[ -e $1 ]] || :; done' \
+		bash "$MFILE"
+}
+
+# --- 7. options and environment --------------------------------------------------
+
+@test "bad values exit 2 naming the option and the value" {
+	assert_bad_value statsnoop -p abc -p abc
+	assert_bad_value statsnoop -u nosuchuser-sonde -u nosuchuser-sonde
+	assert_bad_value statsnoop -d -1 -d -1
+	assert_bad_value statsnoop -n "" -n ""
+	tool_run_bounded 10 statsnoop -e
+	assert_eq "$status" 2 "exit status of -e (an opensnoop option)"
+	tool_run_bounded 10 statsnoop extra-argument
+	assert_eq "$status" 2 "exit status of an extra argument"
+}
+
+@test "an unprivileged run exits 3 about root / CAP_BPF; --help ends with the EXAMPLES" {
+	assert_unprivileged_exit statsnoop
+	assert_help statsnoop --failed --name --full-path --uid --cgroup
+}
+
+# --- 8. ending ----------------------------------------------------------------------
+
+@test "SIGINT ends with exit 0 and nothing left attached" {
+	tool_start statsnoop -x -F -j -v
+	tool_stop INT
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_detached "${STATSNOOP_PROGS[@]}"
+}

@@ -1,0 +1,54 @@
+/* statsnoop: trace the stat family of syscalls: which process looked up
+ * which path, and whether it was there. */
+#include "sonde.h"
+#include "pathsnoop.h"
+#include "statsnoop.h"
+#include "statsnoop.skel.h"
+
+static const struct out_col cols[PATHSNOOP_NCOLS] = {
+	PATHSNOOP_COLS_COMMON,
+	[PATHSNOOP_RET] = { "RET", "ret", 4, OUT_RIGHT },
+};
+
+static const struct argp_option options[] = {
+	PATHSNOOP_OPTIONS("stats"),
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	return pathsnoop_parse_opt(key, arg, state->input);
+}
+
+static const struct argp argp = {
+	options, parse_opt, NULL,
+	"Trace stat(), lstat(), newfstatat(), statx() and statfs(): which process looked up "
+	"which path.\v"
+	"EXAMPLES:\n"
+	"  statsnoop                 # every stat, until Ctrl-C\n"
+	"  statsnoop -x -t           # only failed stats, with seconds since start\n"
+	"  statsnoop -p 1216 -U      # stats by PID 1216, with the UID\n"
+	"  statsnoop -c 3f2a9c1b7d4e -F # a container's stats, absolute paths\n"
+	"  statsnoop -x -j | jq -r 'select(.ret == -2) | .path' | sort | uniq -c",
+	NULL, NULL, NULL
+};
+
+int main(int argc, char **argv)
+{
+	struct pathsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
+	struct statsnoop_bpf *skel;
+	int err;
+
+	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	if (err)
+		return sonde_exit(err);
+
+	skel = statsnoop_bpf__open();
+	if (!skel)
+		return sonde_open_failed();
+
+	err = pathsnoop_run(skel->skeleton, &opts, cols);
+	statsnoop_bpf__destroy(skel);
+	sonde_opts_free(&opts.common);
+	return sonde_exit(err);
+}
