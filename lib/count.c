@@ -132,7 +132,8 @@ void count_table_merge(struct count_table *t)
 {
 	size_t out = 0;
 
-	qsort(t->rows, t->n, sizeof(*t->rows), by_key);
+	if (t->n > 1) /* an empty table may have no array at all */
+		qsort(t->rows, t->n, sizeof(*t->rows), by_key);
 	for (size_t i = 0; i < t->n; i++) {
 		struct count_row *r = &t->rows[i], *last = out ? &t->rows[out - 1] : NULL;
 
@@ -169,7 +170,8 @@ static int by_time(const void *a, const void *b)
 
 void count_rows_rank(struct count_row *rows, size_t n, bool time)
 {
-	qsort(rows, n, sizeof(*rows), time ? by_time : by_calls);
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), time ? by_time : by_calls);
 }
 
 void count_cols_show(struct out *o, unsigned first, bool latency, bool ms)

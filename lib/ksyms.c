@@ -83,7 +83,8 @@ out:
 		errno = -err;
 		return NULL;
 	}
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
+	if (ks->n > 1)
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
 	return ks;
 }
 

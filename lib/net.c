@@ -226,7 +226,8 @@ static int counts_read(int map_fd, size_t key_size, size_t val_size, size_t cnt_
 		counts_free(c);
 		return err;
 	}
-	qsort_r(c->recs, c->n, rec, count_cmp, &off);
+	if (c->n > 1)
+		qsort_r(c->recs, c->n, rec, count_cmp, &off);
 	c->rec_size = rec;
 	return 0;
 }

@@ -229,7 +229,8 @@ static int report(void *vctx, bool skip_empty)
 	err = group(ctx);
 	if (err)
 		return err;
-	qsort_r(ctx->groups, ctx->ngroups, sizeof(*ctx->groups), rank_cmp, &latency);
+	if (ctx->ngroups > 1)
+		qsort_r(ctx->groups, ctx->ngroups, sizeof(*ctx->groups), rank_cmp, &latency);
 	rows = out_block_begin(&ctx->block);
 	for (size_t i = 0; i < shown(opts, ctx->ngroups); i++) {
 		const struct cg_group *g = &ctx->groups[i];
