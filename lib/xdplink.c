@@ -58,8 +58,10 @@ int xdp_current(int ifindex, uint32_t *prog_id, bool *skb)
 	return 0;
 }
 
-/* The XDP link of an interface, if its program came through one. */
-static int xdp_link_of(int ifindex)
+/* The XDP link of an interface, if its program came through one. Links
+ * know their interface by index only, which other network namespaces reuse:
+ * the program must be the one this namespace's interface runs, too. */
+static int xdp_link_of(int ifindex, uint32_t prog_id)
 {
 	__u32 id = 0;
 
@@ -71,7 +73,7 @@ static int xdp_link_of(int ifindex)
 		if (fd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP &&
-		    (int)info.xdp.ifindex == ifindex)
+		    (int)info.xdp.ifindex == ifindex && info.prog_id == prog_id)
 			return fd;
 		close(fd);
 	}
@@ -81,8 +83,14 @@ static int xdp_link_of(int ifindex)
 int xdp_detach_any(int ifindex)
 {
 	static const __u32 modes[] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE, XDP_FLAGS_HW_MODE };
-	int fd = xdp_link_of(ifindex), err;
+	uint32_t prog_id;
+	bool skb;
+	int fd, err;
 
+	err = xdp_current(ifindex, &prog_id, &skb);
+	if (err || !prog_id)
+		return err;
+	fd = xdp_link_of(ifindex, prog_id);
 	if (fd >= 0) {
 		err = bpf_link_detach(fd) ? -errno : 0;
 		close(fd);
