@@ -7,6 +7,8 @@
  *	xdp_testrun --prog-id ID [--prefixes N]
  *		an XDP program already loaded (xdp-filter's dispatcher, given the
  *		same N source addresses by the caller with the same --seed)
+ *	xdp_testrun --bare
+ *		a program that only returns XDP_DROP: the floor of the harness
  *	xdp_testrun --list N [--mixed]
  *		print the N source prefixes (one a line), for the peers' rules
  *	xdp_testrun --attach-drop IFACE
@@ -35,6 +37,7 @@ struct cfg {
 	long repeat;
 	int runs;
 	int prog_id;
+	int bare;
 	long list;
 	const char *attach;
 };
@@ -93,17 +96,17 @@ static int load_xdpdrop(const struct cfg *c, struct xdp_prefix *first)
 
 	if (!rules)
 		return -ENOMEM;
+	if (xdp_tables_build(rules, n, &t, err, sizeof(err))) {
+		fprintf(stderr, "xdp_testrun: %s\n", err);
+		return -EINVAL;
+	}
 	skel = xdpdrop_bpf__open();
 	if (!skel)
 		return -errno;
 	bpf_map__set_max_entries(skel->maps.rules, n + 1);
 	bpf_map__set_max_entries(skel->maps.hits, n + 1);
-	if (xdpdrop_bpf__load(skel) || xdp_maps_of(skel->obj, &m))
+	if (xdp_maps_size(skel->obj, &t) || xdpdrop_bpf__load(skel) || xdp_maps_of(skel->obj, &m))
 		return -errno;
-	if (xdp_tables_build(rules, n, &t, err, sizeof(err))) {
-		fprintf(stderr, "xdp_testrun: %s\n", err);
-		return -EINVAL;
-	}
 	if (xdp_maps_apply(&m, NULL, 0, &none, rules, n, &t))
 		return -errno;
 	/* The skeleton stays loaded until exit. */
@@ -186,14 +189,21 @@ static int run_all(const struct cfg *c, int prog, const struct xdp_prefix *first
 	return err;
 }
 
-static int attach_drop(const char *iface)
+/* r0 = XDP_DROP; exit. */
+static int bare_drop(void)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_DROP },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "bare_drop", "GPL", insns, 2, NULL);
+}
+
+static int attach_drop(const char *iface)
+{
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_DRV_MODE);
-	int prog = bpf_prog_load(BPF_PROG_TYPE_XDP, "bare_drop", "GPL", insns, 2, NULL);
+	int prog = bare_drop();
 	int link, ifindex = if_nametoindex(iface);
 	char c;
 
@@ -228,7 +238,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "prefixes", 1, 0, 'n' }, { "mixed", 0, 0, 'm' },	 { "repeat", 1, 0, 'r' },
 		{ "runs", 1, 0, 'k' },	   { "prog-id", 1, 0, 'p' },	 { "list", 1, 0, 'l' },
-		{ "attach-drop", 1, 0, 'a' }, { 0 },
+		{ "attach-drop", 1, 0, 'a' }, { "bare", 0, 0, 'b' }, { 0 },
 	};
 	struct cfg c = { .prefixes = 1, .repeat = 1000000, .runs = 5 };
 	struct xdp_prefix first;
@@ -243,6 +253,7 @@ int main(int argc, char **argv)
 		case 'p': c.prog_id = atoi(optarg); break;
 		case 'l': c.list = atol(optarg); break;
 		case 'a': c.attach = optarg; break;
+		case 'b': c.bare = 1; break;
 		default: return 2;
 		}
 	}
@@ -254,11 +265,11 @@ int main(int argc, char **argv)
 	}
 	if (c.attach)
 		return attach_drop(c.attach) ? 1 : 0;
-	if (c.prog_id) {
+	if (c.prog_id || c.bare) {
 		uint64_t seed = 42;
 
 		prefix_at(&c, &seed, &first);
-		prog = bpf_prog_get_fd_by_id(c.prog_id);
+		prog = c.bare ? bare_drop() : bpf_prog_get_fd_by_id(c.prog_id);
 	} else {
 		prog = load_xdpdrop(&c, &first);
 	}

@@ -98,7 +98,7 @@ TRIE(rdst6, struct xdpdrop_rkey6, __u8);
 #define HOSTS(name, key_t)                                                                         \
 	struct {                                                                                   \
 		__uint(type, BPF_MAP_TYPE_HASH);                                                   \
-		__uint(max_entries, XDPDROP_TRIE_MAX);                                             \
+		__uint(max_entries, XDPDROP_HOSTS_MIN);                                            \
 		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
 		__type(key, key_t);                                                                \
 		__type(value, struct xdpdrop_cands);                                               \
@@ -244,19 +244,23 @@ static __always_inline int parse(struct xdp_md *ctx, struct pkt *p)
 	return PARSE_NON_IP;
 }
 
-/* The rule's own destination set holds the packet's destination. */
-static __always_inline bool dst_keyed_match(__u32 nr, const struct pkt *p)
+/* The rule's own destination set holds the packet's destination. A global
+ * function, like scan_any() below: the verifier checks it once, not once
+ * per candidate of every list (which made loading take a second). */
+__noinline int dst_keyed_match(__u32 nr, const struct pkt *p)
 {
+	if (!p)
+		return false;
 	if (p->v6) {
 		struct xdpdrop_rkey6 k = { .prefixlen = 32 + 128, .rule = nr };
 
 		__builtin_memcpy(k.addr, p->daddr, 16);
-		return bpf_map_lookup_elem(&rdst6, &k);
+		return bpf_map_lookup_elem(&rdst6, &k) != NULL;
 	}
 	struct xdpdrop_rkey4 k = { .prefixlen = 32 + 32, .rule = nr };
 
 	__builtin_memcpy(k.addr, p->daddr, 4);
-	return bpf_map_lookup_elem(&rdst4, &k);
+	return bpf_map_lookup_elem(&rdst4, &k) != NULL;
 }
 
 /* The conditions of rule nr other than the set it was listed by. */
@@ -306,6 +310,12 @@ static __always_inline __u32 scan_cands(const struct xdpdrop_cands *c, const str
 	return c ? scan(c->rule, c->n, XDPDROP_CANDS, p, best) : best;
 }
 
+/* The longest list, checked by the verifier once as a global function. */
+__noinline __u32 scan_any(const struct xdpdrop_any *a, const struct pkt *p, __u32 best)
+{
+	return a && p ? scan(a->rule, a->n, XDPDROP_ANY_MAX, p, best) : best;
+}
+
 /* The entry of the longest prefix holding the address of key (a trie key,
  * prefixlen at full length): the hash of hosts first, keyed by the address
  * that follows prefixlen. */
@@ -349,7 +359,7 @@ static __always_inline __u32 first_match(const struct pkt *p)
 	}
 	if (!(bits & XDPDROP_P_ANY) || !(any = bpf_map_lookup_elem(&any_rules, &zero)))
 		return best;
-	return scan(any->rule, any->n, XDPDROP_ANY_MAX, p, best);
+	return scan_any(any, p, best);
 }
 
 static __always_inline void count(struct xdpdrop_count *c, __u64 bytes)

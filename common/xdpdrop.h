@@ -26,6 +26,9 @@
 #define XDPDROP_RULES_MAX (1u << 20)
 /* Entries per trie (a limit; tries allocate only what they hold). */
 #define XDPDROP_TRIE_MAX (1u << 22)
+/* Least room of a hash of hosts: its buckets are allocated when it is made,
+ * so user space sizes it before load (twice the hosts, at least this). */
+#define XDPDROP_HOSTS_MIN (1u << 16)
 /* IPv6 extension headers skipped before giving up on a packet. */
 #define XDPDROP_V6_EXT_MAX 8
 /* "No rule". */

@@ -183,7 +183,8 @@ static struct xdp_nrule *numbered(const struct xdp_inst_rules *in)
 	return r;
 }
 
-static int configure(const struct xdp_inst_cfg *cfg, struct bpf_object *obj, uint32_t max)
+static int configure(const struct xdp_inst_cfg *cfg, struct bpf_object *obj, uint32_t max,
+		     const struct xdp_tables *t)
 {
 	__u8 allow = cfg->allow, dry = cfg->dry_run;
 	int err = sonde_rodata_set(obj, "allow_policy", &allow, sizeof(allow));
@@ -194,6 +195,8 @@ static int configure(const struct xdp_inst_cfg *cfg, struct bpf_object *obj, uin
 		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "rules"), max);
 	if (!err)
 		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "hits"), max);
+	if (!err)
+		err = xdp_maps_size(obj, t);
 	if (err)
 		log_err("internal error: cannot configure the BPF object (%s)", strerror(-err));
 	return err;
@@ -236,7 +239,7 @@ static int load_rules(const struct xdp_inst_cfg *cfg, const struct sonde_opts *c
 	struct xdp_tables none = {};
 	int err;
 
-	err = configure(cfg, *s->obj, inst->info.max_rules);
+	err = configure(cfg, *s->obj, inst->info.max_rules, t);
 	if (!err)
 		err = sonde_load(s, common);
 	if (!err)

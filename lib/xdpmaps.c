@@ -32,6 +32,30 @@ static int finish_open(struct xdp_maps *m)
 	return 0;
 }
 
+static bool is_host(const struct xdp_prefix *p)
+{
+	return p->len == (p->v6 ? 128 : 32);
+}
+
+int xdp_maps_size(struct bpf_object *obj, const struct xdp_tables *t)
+{
+	for (int k = 0; k < XDP_TRIES; k++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, xdp_map_names[XDP_M_SRC4H + k]);
+		size_t hosts = 0;
+		int err;
+
+		for (size_t i = 0; i < t->ntrie[k]; i++)
+			hosts += is_host(&t->trie[k][i].pfx);
+		if (!map)
+			return -ENOENT;
+		hosts = 2 * hosts > XDPDROP_HOSTS_MIN ? 2 * hosts : XDPDROP_HOSTS_MIN;
+		err = bpf_map__set_max_entries(map, hosts < XDPDROP_TRIE_MAX ? hosts : XDPDROP_TRIE_MAX);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int xdp_maps_of(struct bpf_object *obj, struct xdp_maps *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -92,11 +116,6 @@ int xdp_maps_pin(const struct xdp_maps *m, const char *dir)
 }
 
 /* --- keys ------------------------------------------------------------------ */
-
-static bool is_host(const struct xdp_prefix *p)
-{
-	return p->len == (p->v6 ? 128 : 32);
-}
 
 /* The map of a table entry (the hash of hosts, or the trie) and its key. */
 static int entry_key(enum xdp_trie t, const struct xdp_prefix *p, void *key)

@@ -39,6 +39,9 @@ struct xdp_maps {
 	bool owned;	    /* the fds were opened here (xdp_maps_close closes them) */
 };
 
+/* Before load: room in the hashes of hosts for twice the hosts of t (at
+ * least XDPDROP_HOSTS_MIN each). 0 or -errno. */
+int xdp_maps_size(struct bpf_object *obj, const struct xdp_tables *t);
 /* The maps of a loaded object (not owned). */
 int xdp_maps_of(struct bpf_object *obj, struct xdp_maps *m);
 /* The maps pinned in dir; -ENOENT when there are none. */

@@ -157,12 +157,12 @@ static const struct argp argp = {
 	"RULE is one argument of words as in a rules file: 'src 192.0.2.0/24 proto udp dport "
 	"53'.\v"
 	"EXAMPLES:\n"
-	"  xdpdrop -i eth0 --src 192.0.2.0/24          # drop a network, counters every second\n"
-	"  xdpdrop -i eth0 --proto udp --dport 11211    # drop memcached UDP\n"
-	"  xdpdrop -i eth0 -f blocklist.txt --dry-run   # count what the list would drop\n"
-	"  xdpdrop -i eth0 --allow --src 10.0.0.0/8 --proto tcp --dport 22   # only SSH from 10/8\n"
-	"  xdpdrop -i eth0 --pin -f blocklist.txt       # stay attached after exit\n"
-	"  xdpdrop -i eth0 --add 'src 198.51.100.7'     # one more rule, live\n"
+	"  xdpdrop -i eth0 --src 192.0.2.0/24         # drop a network, show counts\n"
+	"  xdpdrop -i eth0 --proto udp --dport 11211  # drop memcached over UDP\n"
+	"  xdpdrop -i eth0 -f blocklist --dry-run     # count what the list would drop\n"
+	"  xdpdrop -i eth0 --allow --src 10.0.0.0/8   # only 10.0.0.0/8 gets in\n"
+	"  xdpdrop -i eth0 --pin -f blocklist         # stay attached after exit\n"
+	"  xdpdrop -i eth0 --add 'src 198.51.100.7'   # one more rule, live\n"
 	"  xdpdrop -i eth0 --status -j | jq '.rules[] | select(.packets > 0)'",
 	NULL, NULL, NULL
 };

@@ -31,26 +31,30 @@ rule_hits() {
 }
 
 @test "UDP, TCP and ICMP: the packets rules match are dropped, the others delivered, counters exact" {
-	tool_start xdpdrop -i "$XDP_IF" -j -v --proto udp --dport 53 'proto tcp dport 22' 'proto icmp'
+	tool_start xdpdrop -i "$XDP_IF" -j -v --proto udp --dport 53 'proto tcp dport 22' 'proto icmp' \
+		'src 203.0.113.0/24 dst 192.0.2.2'
 	local before
 	before=$(b_ip_received)
 	xdp_send --src "$A4" --dst "$B4" --proto udp --dport 53 -c 5
 	xdp_send --src "$A4" --dst "$B4" --proto tcp --dport 22 -c 3
 	xdp_send --src "$A4" --dst "$B4" --proto icmp -c 6
+	xdp_send --src 203.0.113.9 --dst "$B4" --proto tcp --dport 80 -c 2
+	xdp_send --src 203.0.113.9 --dst 192.0.2.99 --proto tcp --dport 80 -c 1
 	xdp_send --src "$A4" --dst "$B4" --proto tcp --dport 80 -c 2
 	xdp_send --src "$A4" --dst "$B4" --proto udp --dport 54 -c 4
-	wait_received b_ip_received $((before + 6))
+	wait_received b_ip_received $((before + 7))
 	tool_stop
 	assert_eq "$TOOL_RC" 0 "exit status"
 	assert_detached xdpdrop
 	assert_no_xdp
 
 	assert_json_lines
-	assert_eq "$(b_ip_received)" $((before + 6)) "packets B received"
-	assert_eq "$(totals)" "packets=20 passed=6 dropped=14 unparsed=0 non_ip=0" "totals"
+	assert_eq "$(b_ip_received)" $((before + 7)) "packets B received"
+	assert_eq "$(totals)" "packets=23 passed=7 dropped=16 unparsed=0 non_ip=0" "totals"
 	assert_eq "$(rule_hits 1)" 5 "hits of rule 1 (udp 53)"
 	assert_eq "$(rule_hits 2)" 3 "hits of rule 2 (tcp 22)"
 	assert_eq "$(rule_hits 3)" 6 "hits of rule 3 (icmp)"
+	assert_eq "$(rule_hits 4)" 2 "hits of rule 4 (source and destination)"
 	assert_jq "$(xdp_total)" '.iface == $i and .mode == "native" and .policy == "drop" and
 		.dry_run == false and (.time | test("^[0-9-]{10}T[0-9:.]{15}Z$")) and .secs > 0' \
 		--arg i "$XDP_IF"

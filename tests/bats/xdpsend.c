@@ -8,7 +8,10 @@
  *		[--frag first|later] [--ext N] [--payload N]
  *	xdpsend -i IFACE --dmac MAC --junk      # a truncated IPv4 header
  *	xdpsend -i IFACE --dmac MAC --ethertype 0x88b5
- */
+ *	xdpsend ... --seconds S    # as many as it can for S seconds; prints the count
+ *
+ * The socket blocks when the interface's queue is full, so no frame is lost on
+ * the sending side. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 struct spec {
@@ -38,6 +42,7 @@ struct spec {
 	int payload;
 	int junk;
 	int ethertype;
+	double seconds;
 };
 
 static void die(const char *msg, const char *arg)
@@ -232,13 +237,14 @@ static void own_mac(int fd, const char *iface, uint8_t *m)
 static void parse(int argc, char **argv, struct spec *sp)
 {
 	enum { O_DMAC = 1, O_SRC, O_DST, O_PROTO, O_SPORT, O_DPORT, O_VLAN, O_QINQ, O_FRAG, O_EXT,
-	       O_PAYLOAD, O_JUNK, O_ETHERTYPE };
+	       O_PAYLOAD, O_JUNK, O_ETHERTYPE, O_SECONDS };
 	static const struct option opts[] = {
 		{ "dmac", 1, 0, O_DMAC },	{ "src", 1, 0, O_SRC },	    { "dst", 1, 0, O_DST },
 		{ "proto", 1, 0, O_PROTO },	{ "sport", 1, 0, O_SPORT }, { "dport", 1, 0, O_DPORT },
 		{ "count", 1, 0, 'c' },		{ "vlan", 1, 0, O_VLAN },   { "qinq", 0, 0, O_QINQ },
 		{ "frag", 1, 0, O_FRAG },	{ "ext", 1, 0, O_EXT },	    { "payload", 1, 0, O_PAYLOAD },
 		{ "junk", 0, 0, O_JUNK },	{ "ethertype", 1, 0, O_ETHERTYPE },
+		{ "seconds", 1, 0, O_SECONDS },
 		{ 0 },
 	};
 	int c, v6src = -1, v6dst = -1;
@@ -273,6 +279,7 @@ static void parse(int argc, char **argv, struct spec *sp)
 		case O_PAYLOAD: sp->payload = number(optarg, 1400); break;
 		case O_JUNK: sp->junk = 1; break;
 		case O_ETHERTYPE: sp->ethertype = number(optarg, 0xffff); break;
+		case O_SECONDS: sp->seconds = number(optarg, 3600); break;
 		default: exit(2);
 		}
 	}
@@ -283,6 +290,37 @@ static void parse(int argc, char **argv, struct spec *sp)
 	sp->v6 = v6src == 1;
 	if (sp->proto == -1)
 		sp->proto = sp->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --seconds: batches of the same frame until the time is up. */
+static void flood(int fd, struct sockaddr_ll *sll, const uint8_t *f, size_t n, double secs)
+{
+	enum { BURST = 64 };
+	struct iovec iov = { (void *)f, n };
+	struct mmsghdr m[BURST];
+	double t0 = now(), t;
+	long sent = 0;
+	int k;
+
+	for (int i = 0; i < BURST; i++)
+		m[i].msg_hdr = (struct msghdr){ .msg_name = sll, .msg_namelen = sizeof(*sll),
+						.msg_iov = &iov, .msg_iovlen = 1 };
+	do {
+		k = sendmmsg(fd, m, BURST, 0);
+		if (k < 0 && errno != ENOBUFS && errno != EINTR)
+			die("send", strerror(errno));
+		sent += k > 0 ? k : 0;
+		t = now() - t0;
+	} while (t < secs);
+	printf("%ld %.3f\n", sent, t);
 }
 
 int main(int argc, char **argv)
@@ -303,6 +341,10 @@ int main(int argc, char **argv)
 	own_mac(fd, sp.iface, sp.smac);
 	memcpy(sll.sll_addr, sp.dmac, 6);
 	n = frame(&sp, f);
+	if (sp.seconds) {
+		flood(fd, &sll, f, n, sp.seconds);
+		sp.count = 0;
+	}
 	for (long i = 0; i < sp.count; i++) {
 		if (sendto(fd, f, n, 0, (struct sockaddr *)&sll, sizeof(sll)) != (ssize_t)n) {
 			if (errno == ENOBUFS) { /* the queue is full: retry this one */
