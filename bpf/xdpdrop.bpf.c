@@ -59,7 +59,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, struct xdpdrop_any);
 } any_rules SEC(".maps");
@@ -336,7 +336,7 @@ static __always_inline __u32 first_match(const struct pkt *p)
 {
 	struct xdpdrop_present *in_use;
 	struct xdpdrop_any *any;
-	__u32 best = XDPDROP_NO_RULE, zero = 0, bits;
+	__u32 best = XDPDROP_NO_RULE, zero = 0, bits, slot;
 
 	in_use = bpf_map_lookup_elem(&present, &zero);
 	if (!in_use)
@@ -357,7 +357,8 @@ static __always_inline __u32 first_match(const struct pkt *p)
 		__builtin_memcpy(k.addr, p->daddr, 4);
 		best = scan_cands(find(&dst4h, &dst4, bits, T_DST4, &k), p, best);
 	}
-	if (!(bits & XDPDROP_P_ANY) || !(any = bpf_map_lookup_elem(&any_rules, &zero)))
+	slot = bits & XDPDROP_P_ANY_SLOT ? 1 : 0;
+	if (!(bits & XDPDROP_P_ANY) || !(any = bpf_map_lookup_elem(&any_rules, &slot)))
 		return best;
 	return scan_any(any, p, best);
 }

@@ -98,6 +98,10 @@ _Static_assert(sizeof(struct xdpdrop_key4) == 8 && sizeof(struct xdpdrop_key6) =
 #define XDPDROP_P_TRIE(t) (1u << (2 * (t)))
 #define XDPDROP_P_HOSTS(t) (1u << (2 * (t) + 1))
 #define XDPDROP_P_ANY (1u << 8)
+/* Which of the two any_rules entries is the list: user space writes the
+ * other one whole, then flips this bit, so that no packet reads a list half
+ * written. */
+#define XDPDROP_P_ANY_SLOT (1u << 9)
 
 struct xdpdrop_present {
 	__u32 bits;
@@ -114,7 +118,8 @@ struct xdpdrop_cands {
 
 _Static_assert(sizeof(struct xdpdrop_cands) == 64, "xdpdrop_cands layout");
 
-/* The rules with neither --src nor --dst (any_rules[0]), ascending. */
+/* The rules with neither --src nor --dst, ascending (any_rules[0] or [1],
+ * as present.bits says). */
 struct xdpdrop_any {
 	__u32 n;
 	__u32 rule[XDPDROP_ANY_MAX];

@@ -294,11 +294,28 @@ static int sync_rdst(const struct xdp_maps *m, const struct xdp_tables *a,
 	return 0;
 }
 
+/* The list of rules without addresses goes into the entry not in use; the
+ * slot bit of present.bits then switches to it. */
+static int put_any(const struct xdp_maps *m, const struct xdp_tables *t, __u32 *slot)
+{
+	struct xdpdrop_present cur = {};
+	__u32 zero = 0, next;
+
+	if (bpf_map_lookup_elem(m->fd[XDP_M_PRESENT], &zero, &cur))
+		return -errno;
+	*slot = cur.bits & XDPDROP_P_ANY_SLOT;
+	next = *slot ? 0 : 1;
+	if (bpf_map_update_elem(m->fd[XDP_M_ANY], &next, &t->any, BPF_ANY))
+		return -errno;
+	*slot = next ? XDPDROP_P_ANY_SLOT : 0;
+	return 0;
+}
+
 int xdp_maps_apply(const struct xdp_maps *m, const struct xdp_nrule *from, size_t nfrom,
 		   const struct xdp_tables *tfrom, const struct xdp_nrule *to, size_t nto,
 		   const struct xdp_tables *tto)
 {
-	__u32 zero = 0;
+	__u32 slot = 0;
 	int err;
 
 	/* 1. New rules, with their own destination sets. */
@@ -312,15 +329,15 @@ int xdp_maps_apply(const struct xdp_maps *m, const struct xdp_nrule *from, size_
 	/* 2. The lists that name them. */
 	for (int t = 0; !err && t < XDP_TRIES; t++)
 		err = sync_trie(m, t, tfrom, tto, false);
-	if (!err && memcmp(&tfrom->any, &tto->any, sizeof(tto->any)))
-		err = errno_of(bpf_map_update_elem(m->fd[XDP_M_ANY], &zero, &tto->any, BPF_ANY));
 	if (!err)
-		err = set_present(m, present(tfrom) | present(tto));
+		err = put_any(m, tto, &slot);
+	if (!err)
+		err = set_present(m, present(tfrom) | present(tto) | slot);
 	/* 3. What no list names any more. */
 	for (int t = 0; !err && t < XDP_TRIES; t++)
 		err = sync_trie(m, t, tfrom, tto, true);
 	if (!err)
-		err = set_present(m, present(tto));
+		err = set_present(m, present(tto) | slot);
 	if (!err)
 		err = sync_rdst(m, tfrom, tto, true);
 	for (size_t i = 0; !err && i < nfrom; i++)
