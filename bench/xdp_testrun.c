@@ -169,7 +169,10 @@ static int run_case(const struct cfg *c, int prog, const char *name, const uint8
 		ret = o.retval;
 		best = o.duration < best ? o.duration : best;
 	}
-	printf("%s %u %s\n", name, best, ret == XDP_DROP ? "drop" : ret == XDP_PASS ? "pass" : "other");
+	printf("%s %u %s\n", name, best,
+	       ret == XDP_DROP	 ? "drop"
+	       : ret == XDP_PASS ? "pass"
+				 : "other");
 	return 0;
 }
 
@@ -236,9 +239,9 @@ static void list(const struct cfg *c)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "prefixes", 1, 0, 'n' }, { "mixed", 0, 0, 'm' },	 { "repeat", 1, 0, 'r' },
-		{ "runs", 1, 0, 'k' },	   { "prog-id", 1, 0, 'p' },	 { "list", 1, 0, 'l' },
-		{ "attach-drop", 1, 0, 'a' }, { "bare", 0, 0, 'b' }, { 0 },
+		{ "prefixes", 1, 0, 'n' },    { "mixed", 0, 0, 'm' },	{ "repeat", 1, 0, 'r' },
+		{ "runs", 1, 0, 'k' },	      { "prog-id", 1, 0, 'p' }, { "list", 1, 0, 'l' },
+		{ "attach-drop", 1, 0, 'a' }, { "bare", 0, 0, 'b' },	{ 0 },
 	};
 	struct cfg c = { .prefixes = 1, .repeat = 1000000, .runs = 5 };
 	struct xdp_prefix first;
@@ -246,15 +249,32 @@ int main(int argc, char **argv)
 
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
-		case 'n': c.prefixes = atol(optarg); break;
-		case 'm': c.mixed = 1; break;
-		case 'r': c.repeat = atol(optarg); break;
-		case 'k': c.runs = atoi(optarg); break;
-		case 'p': c.prog_id = atoi(optarg); break;
-		case 'l': c.list = atol(optarg); break;
-		case 'a': c.attach = optarg; break;
-		case 'b': c.bare = 1; break;
-		default: return 2;
+		case 'n':
+			c.prefixes = atol(optarg);
+			break;
+		case 'm':
+			c.mixed = 1;
+			break;
+		case 'r':
+			c.repeat = atol(optarg);
+			break;
+		case 'k':
+			c.runs = atoi(optarg);
+			break;
+		case 'p':
+			c.prog_id = atoi(optarg);
+			break;
+		case 'l':
+			c.list = atol(optarg);
+			break;
+		case 'a':
+			c.attach = optarg;
+			break;
+		case 'b':
+			c.bare = 1;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (c.prefixes < 1 || c.repeat < 1 || c.runs < 1)

@@ -79,13 +79,13 @@ struct {
 	__type(value, struct xdpdrop_info);
 } info SEC(".maps");
 
-#define TRIE(name, key_t, value_t)                                                                 \
-	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_LPM_TRIE);                                               \
-		__uint(max_entries, XDPDROP_TRIE_MAX);                                             \
-		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
-		__type(key, key_t);                                                                \
-		__type(value, value_t);                                                            \
+#define TRIE(name, key_t, value_t)                     \
+	struct {                                       \
+		__uint(type, BPF_MAP_TYPE_LPM_TRIE);   \
+		__uint(max_entries, XDPDROP_TRIE_MAX); \
+		__uint(map_flags, BPF_F_NO_PREALLOC);  \
+		__type(key, key_t);                    \
+		__type(value, value_t);                \
 	} name SEC(".maps")
 
 TRIE(src4, struct xdpdrop_key4, struct xdpdrop_cands);
@@ -95,13 +95,13 @@ TRIE(dst6, struct xdpdrop_key6, struct xdpdrop_cands);
 TRIE(rdst4, struct xdpdrop_rkey4, __u8);
 TRIE(rdst6, struct xdpdrop_rkey6, __u8);
 
-#define HOSTS(name, key_t)                                                                         \
-	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_HASH);                                                   \
-		__uint(max_entries, XDPDROP_HOSTS_MIN);                                            \
-		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
-		__type(key, key_t);                                                                \
-		__type(value, struct xdpdrop_cands);                                               \
+#define HOSTS(name, key_t)                              \
+	struct {                                        \
+		__uint(type, BPF_MAP_TYPE_HASH);        \
+		__uint(max_entries, XDPDROP_HOSTS_MIN); \
+		__uint(map_flags, BPF_F_NO_PREALLOC);   \
+		__type(key, key_t);                     \
+		__type(value, struct xdpdrop_cands);    \
 	} name SEC(".maps")
 
 HOSTS(src4h, __u32);
@@ -275,9 +275,11 @@ static __always_inline bool rule_matches(__u32 nr, const struct pkt *p)
 	if (r->flags & (XDPDROP_R_SPORT | XDPDROP_R_DPORT)) {
 		if (!p->has_ports)
 			return false;
-		if ((r->flags & XDPDROP_R_SPORT) && (p->sport < r->sport_lo || p->sport > r->sport_hi))
+		if ((r->flags & XDPDROP_R_SPORT) &&
+		    (p->sport < r->sport_lo || p->sport > r->sport_hi))
 			return false;
-		if ((r->flags & XDPDROP_R_DPORT) && (p->dport < r->dport_lo || p->dport > r->dport_hi))
+		if ((r->flags & XDPDROP_R_DPORT) &&
+		    (p->dport < r->dport_lo || p->dport > r->dport_hi))
 			return false;
 	}
 	if (r->flags & XDPDROP_R_DST_KEYED)

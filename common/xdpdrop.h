@@ -89,7 +89,7 @@ struct xdpdrop_rkey6 {
 };
 
 _Static_assert(sizeof(struct xdpdrop_key4) == 8 && sizeof(struct xdpdrop_key6) == 20 &&
-		       sizeof(struct xdpdrop_rkey4) == 12 && sizeof(struct xdpdrop_rkey6) == 24,
+		   sizeof(struct xdpdrop_rkey4) == 12 && sizeof(struct xdpdrop_rkey6) == 24,
 	       "xdpdrop trie keys");
 
 /* present.bits: which tables hold entries. Table t (enum xdp_trie in
@@ -154,10 +154,10 @@ struct xdpdrop_stats {
 struct xdpdrop_info {
 	__u64 attached_ns; /* CLOCK_REALTIME */
 	__u32 ifindex;
-	__u32 max_rules;   /* rule numbers are below this */
-	__u8 allow;        /* --allow */
-	__u8 dry_run;      /* --dry-run */
-	__u8 skb_mode;     /* attached in generic (skb) mode */
+	__u32 max_rules; /* rule numbers are below this */
+	__u8 allow;	 /* --allow */
+	__u8 dry_run;	 /* --dry-run */
+	__u8 skb_mode;	 /* attached in generic (skb) mode */
 	__u8 pad[5];
 };
 

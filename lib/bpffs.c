@@ -35,7 +35,7 @@ int bpffs_mkdirs(const char *path)
 	if (n >= sizeof(p) || strncmp(path, SONDE_BPFFS "/", sizeof(SONDE_BPFFS)))
 		return -EINVAL;
 	memcpy(p, path, n + 1);
-	for (char *s = p + sizeof(SONDE_BPFFS); ; s++) {
+	for (char *s = p + sizeof(SONDE_BPFFS);; s++) {
 		if (*s != '/' && *s)
 			continue;
 		char c = *s;

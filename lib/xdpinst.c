@@ -439,8 +439,8 @@ static int rules_deleted(const struct xdp_inst *inst, const struct xdp_inst_rule
 		size_t j;
 
 		for (j = 0; j < inst->nrules; j++)
-			if (i < in->n ? xdp_rule_equal(&inst->rules[j].rule, &in->rules[i]) :
-					inst->rules[j].nr == in->nrs[i - in->n])
+			if (i < in->n ? xdp_rule_equal(&inst->rules[j].rule, &in->rules[i])
+				      : inst->rules[j].nr == in->nrs[i - in->n])
 				break;
 		if (j < inst->nrules) {
 			gone[j] = true;
@@ -469,8 +469,8 @@ static int change_rules(struct xdp_inst *inst, enum xdp_inst_action a,
 	int err = to ? 0 : -ENOMEM;
 
 	if (!err)
-		err = a == XDP_INST_ADD ? rules_added(inst, in, to, &n) :
-					  rules_deleted(inst, in, to, &n);
+		err = a == XDP_INST_ADD ? rules_added(inst, in, to, &n)
+					: rules_deleted(inst, in, to, &n);
 	if (!err)
 		err = build(inst->rules, inst->nrules, &from);
 	if (!err)

@@ -14,9 +14,10 @@ int xdp_iface_parse(const char *opt, const char *arg)
 
 	if (!n || n >= IFNAMSIZ || strchr(arg, '/') || !strcmp(arg, ".") || !strcmp(arg, "..") ||
 	    strpbrk(arg, " \t\n:")) {
-		log_err("invalid value '%s' for %s: expected an interface name (1 to %d characters, "
-			"no '/', ':' or blanks)",
-			arg, opt, IFNAMSIZ - 1);
+		log_err(
+		    "invalid value '%s' for %s: expected an interface name (1 to %d characters, "
+		    "no '/', ':' or blanks)",
+		    arg, opt, IFNAMSIZ - 1);
 		return -EINVAL;
 	}
 	return 0;

@@ -7,11 +7,11 @@
 #include "xdpmaps.h"
 
 const char *const xdp_map_names[XDP_MAPS] = {
-	[XDP_M_STATS] = "stats", [XDP_M_RULES] = "rules", [XDP_M_HITS] = "hits",
-	[XDP_M_ANY] = "any_rules", [XDP_M_INFO] = "info",   [XDP_M_SRC4] = "src4",
-	[XDP_M_SRC6] = "src6",	   [XDP_M_DST4] = "dst4",   [XDP_M_DST6] = "dst6",
-	[XDP_M_SRC4H] = "src4h",   [XDP_M_SRC6H] = "src6h", [XDP_M_DST4H] = "dst4h",
-	[XDP_M_DST6H] = "dst6h",   [XDP_M_RDST4] = "rdst4", [XDP_M_RDST6] = "rdst6",
+	[XDP_M_STATS] = "stats",     [XDP_M_RULES] = "rules", [XDP_M_HITS] = "hits",
+	[XDP_M_ANY] = "any_rules",   [XDP_M_INFO] = "info",   [XDP_M_SRC4] = "src4",
+	[XDP_M_SRC6] = "src6",	     [XDP_M_DST4] = "dst4",   [XDP_M_DST6] = "dst6",
+	[XDP_M_SRC4H] = "src4h",     [XDP_M_SRC6H] = "src6h", [XDP_M_DST4H] = "dst4h",
+	[XDP_M_DST6H] = "dst6h",     [XDP_M_RDST4] = "rdst4", [XDP_M_RDST6] = "rdst6",
 	[XDP_M_PRESENT] = "present",
 };
 
@@ -40,7 +40,8 @@ static bool is_host(const struct xdp_prefix *p)
 int xdp_maps_size(struct bpf_object *obj, const struct xdp_tables *t)
 {
 	for (int k = 0; k < XDP_TRIES; k++) {
-		struct bpf_map *map = bpf_object__find_map_by_name(obj, xdp_map_names[XDP_M_SRC4H + k]);
+		struct bpf_map *map =
+		    bpf_object__find_map_by_name(obj, xdp_map_names[XDP_M_SRC4H + k]);
 		size_t hosts = 0;
 		int err;
 
@@ -49,7 +50,8 @@ int xdp_maps_size(struct bpf_object *obj, const struct xdp_tables *t)
 		if (!map)
 			return -ENOENT;
 		hosts = 2 * hosts > XDPDROP_HOSTS_MIN ? 2 * hosts : XDPDROP_HOSTS_MIN;
-		err = bpf_map__set_max_entries(map, hosts < XDPDROP_TRIE_MAX ? hosts : XDPDROP_TRIE_MAX);
+		err = bpf_map__set_max_entries(map,
+					       hosts < XDPDROP_TRIE_MAX ? hosts : XDPDROP_TRIE_MAX);
 		if (err)
 			return err;
 	}
@@ -147,7 +149,8 @@ static __u32 present(const struct xdp_tables *t)
 
 	for (int k = 0; k < XDP_TRIES; k++)
 		for (size_t i = 0; i < t->ntrie[k]; i++)
-			bits |= is_host(&t->trie[k][i].pfx) ? XDPDROP_P_HOSTS(k) : XDPDROP_P_TRIE(k);
+			bits |=
+			    is_host(&t->trie[k][i].pfx) ? XDPDROP_P_HOSTS(k) : XDPDROP_P_TRIE(k);
 	return bits;
 }
 
@@ -379,8 +382,8 @@ static int read_array(int fd, uint32_t first, uint32_t n, size_t value_size, voi
 		for (uint32_t k = 0; k < n && !err; k++) {
 			uint32_t key = first + k;
 
-			err = errno_of(bpf_map_lookup_elem(fd, &key,
-							   (char *)vals + (size_t)k * value_size));
+			err = errno_of(
+			    bpf_map_lookup_elem(fd, &key, (char *)vals + (size_t)k * value_size));
 		}
 	} else if (err) {
 		err = -errno;
@@ -422,8 +425,8 @@ static int own_prefix(const struct xdp_maps *m, struct xdp_rule *rules,
 }
 
 /* The entries of one table: its trie (hosts false) or its hash of hosts. */
-static int read_table(const struct xdp_maps *m, enum xdp_trie t, bool hosts,
-		      struct xdp_rule *rules, const struct xdpdrop_rule *k)
+static int read_table(const struct xdp_maps *m, enum xdp_trie t, bool hosts, struct xdp_rule *rules,
+		      const struct xdpdrop_rule *k)
 {
 	bool v6 = t == XDP_SRC6 || t == XDP_DST6;
 	int fd = m->fd[(hosts ? XDP_M_SRC4H : XDP_M_SRC4) + t], err;

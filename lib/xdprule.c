@@ -97,8 +97,7 @@ static bool host_bits_zero(const struct xdp_prefix *p)
 	return true;
 }
 
-int xdp_prefix_parse(const char *opt, const char *s, struct xdp_prefix *p, char *err,
-		     size_t errlen)
+int xdp_prefix_parse(const char *opt, const char *s, struct xdp_prefix *p, char *err, size_t errlen)
 {
 	static const char *const why = "expected an IPv4 or IPv6 address with an optional "
 				       "/prefix-length (192.0.2.0/24, 2001:db8::/32)";
@@ -133,8 +132,11 @@ int xdp_prefix_parse(const char *opt, const char *s, struct xdp_prefix *p, char 
 				m.addr[i] &= (uint8_t)(0xff00 >> (p->len - lo));
 		}
 		xdp_prefix_text(&m, net, sizeof(net));
-		return bad(err, errlen, opt, s, "bits are set after the prefix length (the network is %s%s)",
-			   net, strchr(net, '/') ? "" : p->v6 ? "/128" : "/32");
+		return bad(err, errlen, opt, s,
+			   "bits are set after the prefix length (the network is %s%s)", net,
+			   strchr(net, '/') ? ""
+			   : p->v6	    ? "/128"
+					    : "/32");
 	}
 	return 0;
 }
@@ -206,12 +208,13 @@ int xdp_rule_add_prefix(struct xdp_rule *r, bool dst, const struct xdp_prefix *p
 
 static int twice(char *err, size_t errlen, const char *opt)
 {
-	return fail(err, errlen, "%s is given twice in one rule (a rule matches one range or "
-				 "protocol; write two rules)", opt);
+	return fail(err, errlen,
+		    "%s is given twice in one rule (a rule matches one range or "
+		    "protocol; write two rules)",
+		    opt);
 }
 
-int xdp_rule_add(struct xdp_rule *r, const char *key, const char *value, char *err,
-		 size_t errlen)
+int xdp_rule_add(struct xdp_rule *r, const char *key, const char *value, char *err, size_t errlen)
 {
 	struct xdp_prefix p;
 	bool dst = !strcmp(key, "dst");
@@ -241,8 +244,10 @@ int xdp_rule_add(struct xdp_rule *r, const char *key, const char *value, char *e
 		return xdp_ports_parse(d ? "--dport" : "--sport", value, d ? r->dport : r->sport,
 				       err, errlen);
 	}
-	return fail(err, errlen, "unknown rule word '%s' (expected --src, --dst, --proto, --sport "
-				 "or --dport)", key);
+	return fail(err, errlen,
+		    "unknown rule word '%s' (expected --src, --dst, --proto, --sport "
+		    "or --dport)",
+		    key);
 }
 
 static int prefix_qcmp(const void *a, const void *b)
@@ -282,20 +287,24 @@ int xdp_rule_finish(struct xdp_rule *r, char *err, size_t errlen)
 	unsigned v;
 
 	if (!r->nsrc && !r->ndst && !r->has)
-		return fail(err, errlen, "a rule needs at least one of --src, --dst, --proto, "
-					 "--sport, --dport");
+		return fail(err, errlen,
+			    "a rule needs at least one of --src, --dst, --proto, "
+			    "--sport, --dport");
 	r->nsrc = sort_unique(r->src, r->nsrc);
 	r->ndst = sort_unique(r->dst, r->ndst);
 	if ((r->has & (XDP_HAS_SPORT | XDP_HAS_DPORT)) && (r->has & XDP_HAS_PROTO) &&
 	    !proto_has_ports(r->proto))
-		return fail(err, errlen, "--sport and --dport need --proto tcp, udp, 132 (SCTP) "
-					 "or 136 (UDP-Lite), or no --proto");
+		return fail(err, errlen,
+			    "--sport and --dport need --proto tcp, udp, 132 (SCTP) "
+			    "or 136 (UDP-Lite), or no --proto");
 	v = versions(r->src, r->nsrc) & versions(r->dst, r->ndst);
 	if (!v)
-		return fail(err, errlen, "--src and --dst are of different IP versions: the rule "
-					 "would never match");
+		return fail(err, errlen,
+			    "--src and --dst are of different IP versions: the rule "
+			    "would never match");
 	if ((r->has & XDP_HAS_PROTO) && r->proto == PROTO_ICMPV6 && v == 1)
-		return fail(err, errlen, "--proto icmpv6 with only IPv4 addresses would never match");
+		return fail(err, errlen,
+			    "--proto icmpv6 with only IPv4 addresses would never match");
 	if ((r->has & XDP_HAS_PROTO) && r->proto == PROTO_ICMP && v == 2)
 		return fail(err, errlen, "--proto icmp is IPv4's (use icmpv6 with IPv6 addresses)");
 	return 0;
@@ -355,7 +364,8 @@ int xdp_rule_parse(const char *line, struct xdp_rule *r, char *err, size_t errle
 				goto out;
 			}
 			if (n >= WORD_MAX) {
-				e = fail(err, errlen, "a word longer than %d characters", WORD_MAX - 1);
+				e = fail(err, errlen, "a word longer than %d characters",
+					 WORD_MAX - 1);
 				goto out;
 			}
 			memcpy(value, v, n);
@@ -413,7 +423,8 @@ int xdp_rules_read(FILE *f, const char *name, struct xdp_rule **rules, size_t *n
 			e = xdp_rules_push(rules, n, &r);
 		if (e) {
 			xdp_rule_free(&r);
-			snprintf(err, errlen, "%s:%zu: %s", q, lineno, e == -ENOMEM ? "out of memory" : why);
+			snprintf(err, errlen, "%s:%zu: %s", q, lineno,
+				 e == -ENOMEM ? "out of memory" : why);
 			break;
 		}
 	}

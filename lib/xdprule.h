@@ -59,8 +59,7 @@ int xdp_ports_parse(const char *opt, const char *s, uint16_t range[2], char *err
 int xdp_proto_parse(const char *opt, const char *s, uint8_t *proto, char *err, size_t errlen);
 
 /* Adds one condition: key is "src", "dst", "proto", "sport" or "dport". */
-int xdp_rule_add(struct xdp_rule *r, const char *key, const char *value, char *err,
-		 size_t errlen);
+int xdp_rule_add(struct xdp_rule *r, const char *key, const char *value, char *err, size_t errlen);
 /* Checks a rule whose conditions are all added and puts its prefix sets in
  * order: a rule needs a condition; ports need a protocol that has them; a
  * rule that can never match (IPv4 sources, IPv6 destinations; icmpv6 with

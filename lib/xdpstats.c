@@ -195,8 +195,9 @@ int xdp_stats_tick(void *ctx)
 	struct xdp_stats *st = ctx;
 	struct xdpdrop_stats cur;
 	uint64_t now = mono_now_ns();
-	struct span s = { "interval", &cur, &st->prev, st->hits, st->prev_hits,
-			  (now - st->last_ns) / NS, false };
+	struct span s = { "interval", &cur,	     &st->prev,
+			  st->hits,   st->prev_hits, (now - st->last_ns) / NS,
+			  false };
 	struct xdpdrop_count *swap;
 	int err = read_now(st, &cur);
 
@@ -214,8 +215,8 @@ int xdp_stats_tick(void *ctx)
 int xdp_stats_total(struct xdp_stats *st)
 {
 	struct xdpdrop_stats cur, zero = {};
-	struct span s = { "total", &cur, &zero, st->hits, NULL,
-			  (mono_now_ns() - st->start_ns) / NS, false };
+	struct span s = { "total", &cur, &zero, st->hits, NULL, (mono_now_ns() - st->start_ns) / NS,
+			  false };
 	int err = read_now(st, &cur);
 
 	if (err)
@@ -249,7 +250,8 @@ int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct sonde_opts *o)
 		struct span s = { "status", &cur, &zero, st.hits, NULL, 0, true };
 
 		clock_gettime(CLOCK_REALTIME, &now);
-		s.secs = (now.tv_sec * 1000000000LL + now.tv_nsec - (int64_t)inst.info.attached_ns) / NS;
+		s.secs =
+		    (now.tv_sec * 1000000000LL + now.tv_nsec - (int64_t)inst.info.attached_ns) / NS;
 		row(&st, &s);
 		err = out_flush(&st.row);
 	}

@@ -45,7 +45,8 @@ static const struct argp_option options[] = {
 	{ "mode", 'm', "MODE", 0, "native or skb (default: native, else skb with a note)", 0 },
 	{ "file", 'f', "FILE", 0, "Read rules from FILE, one a line ('#' comments)", 0 },
 	{ NULL, 0, NULL, 0, "A rule (these options make one; each RULE argument is another):", 1 },
-	{ "src", OPT_SRC, "CIDR", 0, "Source in CIDR (IPv4 or IPv6; repeat for any of several)", 1 },
+	{ "src", OPT_SRC, "CIDR", 0, "Source in CIDR (IPv4 or IPv6; repeat for any of several)",
+	  1 },
 	{ "dst", OPT_DST, "CIDR", 0, "Destination in CIDR (repeat for any of several)", 1 },
 	{ "proto", OPT_PROTO, "PROTO", 0, "tcp, udp, icmp, icmpv6 or a number", 1 },
 	{ "sport", OPT_SPORT, "PORT[-PORT]", 0, "Source port or range", 1 },
@@ -54,10 +55,12 @@ static const struct argp_option options[] = {
 	{ "allow", OPT_ALLOW, NULL, 0, "Drop the IP packets that no rule matches instead", 2 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Count what would be dropped, pass everything", 2 },
 	{ "force", OPT_FORCE, NULL, 0, "Replace the XDP program IFACE already runs", 2 },
-	{ "pin", OPT_PIN, NULL, 0, "Stay attached after exit (pinned under " XDP_INST_PIN_ROOT
-	  "/IFACE); exit at once", 2 },
-	{ "max-rules", OPT_MAX_RULES, "N", 0, "Room for N rules (default: twice the rules, at "
-	  "least 1024)", 2 },
+	{ "pin", OPT_PIN, NULL, 0,
+	  "Stay attached after exit (pinned under " XDP_INST_PIN_ROOT "/IFACE); exit at once", 2 },
+	{ "max-rules", OPT_MAX_RULES, "N", 0,
+	  "Room for N rules (default: twice the rules, at "
+	  "least 1024)",
+	  2 },
 	{ "top", OPT_TOP, "N", 0, "Show the N busiest rules per interval (default 10; 0: all)", 2 },
 	{ NULL, 0, NULL, 0, "A pinned instance (with -i):", 3 },
 	{ "status", OPT_STATUS, NULL, 0, "Show its rules and counters", 3 },
@@ -151,7 +154,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options, parse_opt, "[RULE...]",
+	options,
+	parse_opt,
+	"[RULE...]",
 	"Drop packets at the XDP hook of an interface: those the rules match (or, with --allow, "
 	"the IP packets they do not), and count what was seen, passed and dropped, per rule. A "
 	"RULE is one argument of words as in a rules file: 'src 192.0.2.0/24 proto udp dport "
@@ -164,7 +169,9 @@ static const struct argp argp = {
 	"  xdpdrop -i eth0 --pin -f blocklist         # stay attached after exit\n"
 	"  xdpdrop -i eth0 --add 'src 198.51.100.7'   # one more rule, live\n"
 	"  xdpdrop -i eth0 --status -j | jq '.rules[] | select(.packets > 0)'",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 /* -p, -c and -C are about processes; packets have none. */
@@ -212,8 +219,13 @@ static int check_opts(struct xdpdrop_opts *o, const struct xdp_inst_rules *in)
 	}
 	if (!err && (o->action == XDP_INST_ADD || o->action == XDP_INST_DEL) && !in->n &&
 	    !in->nnrs) {
-		log_err("%s needs rules: options, RULE arguments or -f", o->action == XDP_INST_ADD ?
-			"--add" : "--del");
+		log_err("%s needs rules: options, RULE arguments or -f",
+			o->action == XDP_INST_ADD ? "--add" : "--del");
+		err = -EINVAL;
+	}
+	/* A safety net: this would cut the machine off every IP network. */
+	if (!err && o->cfg.allow && o->action == XDP_INST_ATTACH && !in->n) {
+		log_err("--allow without rules would drop every IP packet; give the rules to allow");
 		err = -EINVAL;
 	}
 	if (!err && (o->action == XDP_INST_STATUS || o->action == XDP_INST_DETACH) &&

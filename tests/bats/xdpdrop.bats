@@ -288,6 +288,7 @@ rule_hits() {
 		"--top x --proto udp|'x' for --top"
 		"-p 1 --proto udp|-p/--pid does not apply"
 		"--status --detach|exclude each other"
+		"--allow|--allow without rules"
 	)
 	local c args want
 	for c in "${cases[@]}"; do

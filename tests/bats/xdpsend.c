@@ -236,51 +236,95 @@ static void own_mac(int fd, const char *iface, uint8_t *m)
 
 static void parse(int argc, char **argv, struct spec *sp)
 {
-	enum { O_DMAC = 1, O_SRC, O_DST, O_PROTO, O_SPORT, O_DPORT, O_VLAN, O_QINQ, O_FRAG, O_EXT,
-	       O_PAYLOAD, O_JUNK, O_ETHERTYPE, O_SECONDS };
+	enum {
+		O_DMAC = 1,
+		O_SRC,
+		O_DST,
+		O_PROTO,
+		O_SPORT,
+		O_DPORT,
+		O_VLAN,
+		O_QINQ,
+		O_FRAG,
+		O_EXT,
+		O_PAYLOAD,
+		O_JUNK,
+		O_ETHERTYPE,
+		O_SECONDS
+	};
 	static const struct option opts[] = {
-		{ "dmac", 1, 0, O_DMAC },	{ "src", 1, 0, O_SRC },	    { "dst", 1, 0, O_DST },
-		{ "proto", 1, 0, O_PROTO },	{ "sport", 1, 0, O_SPORT }, { "dport", 1, 0, O_DPORT },
-		{ "count", 1, 0, 'c' },		{ "vlan", 1, 0, O_VLAN },   { "qinq", 0, 0, O_QINQ },
-		{ "frag", 1, 0, O_FRAG },	{ "ext", 1, 0, O_EXT },	    { "payload", 1, 0, O_PAYLOAD },
+		{ "dmac", 1, 0, O_DMAC },	{ "src", 1, 0, O_SRC },
+		{ "dst", 1, 0, O_DST },		{ "proto", 1, 0, O_PROTO },
+		{ "sport", 1, 0, O_SPORT },	{ "dport", 1, 0, O_DPORT },
+		{ "count", 1, 0, 'c' },		{ "vlan", 1, 0, O_VLAN },
+		{ "qinq", 0, 0, O_QINQ },	{ "frag", 1, 0, O_FRAG },
+		{ "ext", 1, 0, O_EXT },		{ "payload", 1, 0, O_PAYLOAD },
 		{ "junk", 0, 0, O_JUNK },	{ "ethertype", 1, 0, O_ETHERTYPE },
-		{ "seconds", 1, 0, O_SECONDS },
-		{ 0 },
+		{ "seconds", 1, 0, O_SECONDS }, { 0 },
 	};
 	int c, v6src = -1, v6dst = -1;
 
 	*sp = (struct spec){ .proto = IPPROTO_UDP, .sport = 40000, .dport = 9, .count = 1 };
 	while ((c = getopt_long(argc, argv, "i:c:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'i': sp->iface = optarg; break;
-		case 'c': sp->count = number(optarg, 100000000); break;
-		case O_DMAC: mac(optarg, sp->dmac); break;
-		case O_SRC: v6src = addr(optarg, sp->src); break;
-		case O_DST: v6dst = addr(optarg, sp->dst); break;
-		case O_PROTO:
-			sp->proto = !strcmp(optarg, "udp") ? IPPROTO_UDP :
-				    !strcmp(optarg, "tcp") ? IPPROTO_TCP :
-				    !strcmp(optarg, "icmp") || !strcmp(optarg, "icmpv6") ? -1 :
-											  (die("bad --proto", optarg), 0);
+		case 'i':
+			sp->iface = optarg;
 			break;
-		case O_SPORT: sp->sport = number(optarg, 65535); break;
-		case O_DPORT: sp->dport = number(optarg, 65535); break;
+		case 'c':
+			sp->count = number(optarg, 100000000);
+			break;
+		case O_DMAC:
+			mac(optarg, sp->dmac);
+			break;
+		case O_SRC:
+			v6src = addr(optarg, sp->src);
+			break;
+		case O_DST:
+			v6dst = addr(optarg, sp->dst);
+			break;
+		case O_PROTO:
+			sp->proto = !strcmp(optarg, "udp")   ? IPPROTO_UDP
+				    : !strcmp(optarg, "tcp") ? IPPROTO_TCP
+				    : !strcmp(optarg, "icmp") || !strcmp(optarg, "icmpv6")
+					? -1
+					: (die("bad --proto", optarg), 0);
+			break;
+		case O_SPORT:
+			sp->sport = number(optarg, 65535);
+			break;
+		case O_DPORT:
+			sp->dport = number(optarg, 65535);
+			break;
 		case O_VLAN:
 			if (sp->nvlan == 2)
 				die("at most two --vlan", NULL);
 			sp->vlan[sp->nvlan++] = number(optarg, 4095);
 			break;
-		case O_QINQ: sp->qinq = 1; break;
-		case O_FRAG:
-			sp->frag = !strcmp(optarg, "first") ? 1 : !strcmp(optarg, "later") ? 2 :
-				   (die("bad --frag", optarg), 0);
+		case O_QINQ:
+			sp->qinq = 1;
 			break;
-		case O_EXT: sp->ext = number(optarg, 16); break;
-		case O_PAYLOAD: sp->payload = number(optarg, 1400); break;
-		case O_JUNK: sp->junk = 1; break;
-		case O_ETHERTYPE: sp->ethertype = number(optarg, 0xffff); break;
-		case O_SECONDS: sp->seconds = number(optarg, 3600); break;
-		default: exit(2);
+		case O_FRAG:
+			sp->frag = !strcmp(optarg, "first")   ? 1
+				   : !strcmp(optarg, "later") ? 2
+							      : (die("bad --frag", optarg), 0);
+			break;
+		case O_EXT:
+			sp->ext = number(optarg, 16);
+			break;
+		case O_PAYLOAD:
+			sp->payload = number(optarg, 1400);
+			break;
+		case O_JUNK:
+			sp->junk = 1;
+			break;
+		case O_ETHERTYPE:
+			sp->ethertype = number(optarg, 0xffff);
+			break;
+		case O_SECONDS:
+			sp->seconds = number(optarg, 3600);
+			break;
+		default:
+			exit(2);
 		}
 	}
 	if (!sp->iface || optind != argc)
@@ -311,8 +355,10 @@ static void flood(int fd, struct sockaddr_ll *sll, const uint8_t *f, size_t n, d
 	int k;
 
 	for (int i = 0; i < BURST; i++)
-		m[i].msg_hdr = (struct msghdr){ .msg_name = sll, .msg_namelen = sizeof(*sll),
-						.msg_iov = &iov, .msg_iovlen = 1 };
+		m[i].msg_hdr = (struct msghdr){ .msg_name = sll,
+						.msg_namelen = sizeof(*sll),
+						.msg_iov = &iov,
+						.msg_iovlen = 1 };
 	do {
 		k = sendmmsg(fd, m, BURST, 0);
 		if (k < 0 && errno != ENOBUFS && errno != EINTR)

@@ -46,10 +46,26 @@ static void prefix_forms(void **state)
 static void prefix_refusals(void **state)
 {
 	static const char *const bad[] = {
-		"", "/24", "192.0.2.0/", "192.0.2.0/33", "192.0.2.0/-1", "192.0.2.0/+8",
-		"192.0.2.0/08x", "192.0.2", "192.0.2.256", "0x7f.0.0.1", "192.0.2.1/24",
-		"10.0.0.1/8", "2001:db8::1/64", "2001:db8::/129", "fe80::1%eth0", " 192.0.2.1",
-		"192.0.2.1 ", "192.0.2.1/2 4", "a.b.c.d", "::ffff:1.2.3.4/200",
+		"",
+		"/24",
+		"192.0.2.0/",
+		"192.0.2.0/33",
+		"192.0.2.0/-1",
+		"192.0.2.0/+8",
+		"192.0.2.0/08x",
+		"192.0.2",
+		"192.0.2.256",
+		"0x7f.0.0.1",
+		"192.0.2.1/24",
+		"10.0.0.1/8",
+		"2001:db8::1/64",
+		"2001:db8::/129",
+		"fe80::1%eth0",
+		" 192.0.2.1",
+		"192.0.2.1 ",
+		"192.0.2.1/2 4",
+		"a.b.c.d",
+		"::ffff:1.2.3.4/200",
 	};
 	char err[XDP_ERR_LEN];
 	struct xdp_prefix p;
@@ -69,8 +85,8 @@ static void prefix_refusals(void **state)
 
 static void ports_and_protocols(void **state)
 {
-	static const char *const bad_ports[] = { "", "-", "1-", "-1", "65536", "2-1", "1--2",
-						 "a", "80 ", "+80", "1-2-3", "99999999" };
+	static const char *const bad_ports[] = { "",	 "-", "1-",  "-1",  "65536", "2-1",
+						 "1--2", "a", "80 ", "+80", "1-2-3", "99999999" };
 	static const char *const bad_protos[] = { "", "TCPX", "256", "-1", "6 ", "0x6" };
 	char err[XDP_ERR_LEN];
 	uint16_t r[2];
@@ -181,7 +197,7 @@ static void text_is_cut(void **state)
 	assert_string_equal(text, "--src 10.0.0.1 --src 10.0.0.2 +1 more --proto udp");
 	/* snprintf-like: the whole length, a cut but terminated buffer. */
 	assert_int_equal(xdp_rule_text(&r, 0, text, 10), strlen("--src 10.0.0.1 --src 10.0.0.2 "
-								  "--src 10.0.0.3 --proto udp"));
+								"--src 10.0.0.3 --proto udp"));
 	assert_string_equal(text, "--src 10.");
 	xdp_rule_free(&r);
 }
@@ -309,10 +325,14 @@ static void tables_refuse_overlap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(prefix_forms),	    cmocka_unit_test(prefix_refusals),
-		cmocka_unit_test(ports_and_protocols), cmocka_unit_test(rule_lines),
-		cmocka_unit_test(text_round_trip),	    cmocka_unit_test(text_is_cut),
-		cmocka_unit_test(rules_file),	    cmocka_unit_test(tables_inherit),
+		cmocka_unit_test(prefix_forms),
+		cmocka_unit_test(prefix_refusals),
+		cmocka_unit_test(ports_and_protocols),
+		cmocka_unit_test(rule_lines),
+		cmocka_unit_test(text_round_trip),
+		cmocka_unit_test(text_is_cut),
+		cmocka_unit_test(rules_file),
+		cmocka_unit_test(tables_inherit),
 		cmocka_unit_test(tables_refuse_overlap),
 	};
 
