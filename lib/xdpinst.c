@@ -242,13 +242,14 @@ static int load_rules(const struct xdp_inst_cfg *cfg, const struct sonde_opts *c
 	err = configure(cfg, *s->obj, inst->info.max_rules, t);
 	if (!err)
 		err = sonde_load(s, common);
-	if (!err)
-		err = xdp_maps_of(*s->obj, &inst->maps);
+	if (err)
+		return err;
+	inst->obj = *s->obj;
+	err = xdp_maps_of(*s->obj, &inst->maps);
 	if (!err)
 		err = xdp_maps_apply(&inst->maps, NULL, 0, &none, inst->rules, inst->nrules, t);
-	if (err == -E2BIG || err == -ENOMEM || err == -ENOSPC)
+	if (err)
 		log_err("cannot write the rules into the BPF maps: %s", strerror(-err));
-	inst->obj = *s->obj;
 	return err;
 }
 
@@ -296,8 +297,10 @@ int xdp_inst_attach(const struct xdp_inst_cfg *cfg, const struct sonde_opts *com
 	memset(inst, 0, sizeof(*inst));
 	inst->link_fd = inst->dir_fd = -1;
 	snprintf(inst->iface, sizeof(inst->iface), "%s", cfg->iface);
-	if (!rules || !prog)
+	if (!rules || !prog) {
+		free(rules);
 		return -ENOMEM;
+	}
 	/* Every rule is checked before anything is attached. */
 	err = build(rules, in->n, &t);
 	if (!err)

@@ -213,8 +213,11 @@ static int check_opts(struct xdpdrop_opts *o, const struct xdp_inst_rules *in)
 		log_err("-i/--interface is required");
 		err = -EINVAL;
 	}
-	if (!err && o->cfg.pin && o->action != XDP_INST_ATTACH) {
-		log_err("--pin attaches: it goes without --status, --add, --del or --detach");
+	if (!err && o->action != XDP_INST_ATTACH &&
+	    (o->cfg.pin || o->cfg.allow || o->cfg.dry_run || o->cfg.force || o->cfg.max_rules ||
+	     o->cfg.mode != XDP_MODE_AUTO)) {
+		log_err("--pin, --allow, --dry-run, --force, --max-rules and -m are for attaching: "
+			"not with --status, --add, --del or --detach");
 		err = -EINVAL;
 	}
 	if (!err && (o->action == XDP_INST_ADD || o->action == XDP_INST_DEL) && !in->n &&
@@ -225,7 +228,8 @@ static int check_opts(struct xdpdrop_opts *o, const struct xdp_inst_rules *in)
 	}
 	/* A safety net: this would cut the machine off every IP network. */
 	if (!err && o->cfg.allow && o->action == XDP_INST_ATTACH && !in->n) {
-		log_err("--allow without rules would drop every IP packet; give the rules to allow");
+		log_err(
+		    "--allow without rules would drop every IP packet; give the rules to allow");
 		err = -EINVAL;
 	}
 	if (!err && (o->action == XDP_INST_STATUS || o->action == XDP_INST_DETACH) &&
@@ -261,8 +265,8 @@ static int run_attached(struct xdpdrop_opts *o, const struct xdp_inst_rules *in,
 		};
 
 		err = evloop_run(&loop);
-		if (!err || err == -EPIPE)
-			err = xdp_stats_total(&st) ?: err;
+		if (!err)
+			err = xdp_stats_total(&st);
 	}
 	xdp_stats_free(&st);
 	xdp_inst_close(&inst);

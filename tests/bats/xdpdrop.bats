@@ -289,6 +289,7 @@ rule_hits() {
 		"-p 1 --proto udp|-p/--pid does not apply"
 		"--status --detach|exclude each other"
 		"--allow|--allow without rules"
+		"--add --allow --proto udp|are for attaching"
 	)
 	local c args want
 	for c in "${cases[@]}"; do
