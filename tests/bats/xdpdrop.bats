@@ -1,0 +1,332 @@
+#!/usr/bin/env bats
+# xdpdrop against the real kernel, as root: frames crafted in namespace A
+# (tests/bats/xdpsend.c, exact counts) cross a veth pair to namespace B, where
+# xdpdrop runs on B's end (tests/bats/xdp_helpers.bash). Nothing is attached
+# anywhere else. What B's IP layer receives tells what was delivered; the
+# tool's totals must equal what was sent.
+#
+#	SONDE_BIN=$PWD/build/bin SONDE_BUILD=$PWD/build bats tests/bats/xdpdrop.bats
+
+load helpers
+load xdp_helpers
+
+setup() {
+	xdp_pair
+}
+
+teardown() {
+	sonde_teardown
+	xdp_teardown
+}
+
+# The totals of the run as one line of "key=value" for the counters.
+totals() {
+	xdp_total | jq -r '"packets=\(.packets) passed=\(.passed) dropped=\(.dropped)" +
+		" unparsed=\(.unparsed) non_ip=\(.non_ip)"'
+}
+
+# Hits of rule N in the totals (0 when it matched nothing).
+rule_hits() {
+	xdp_total | jq --argjson n "$1" '[.rules[] | select(.rule == $n) | .packets] | add // 0'
+}
+
+@test "UDP, TCP and ICMP: the packets rules match are dropped, the others delivered, counters exact" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --proto udp --dport 53 'proto tcp dport 22' 'proto icmp' \
+		'src 203.0.113.0/24 dst 192.0.2.2'
+	local before
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" --proto udp --dport 53 -c 5
+	xdp_send --src "$A4" --dst "$B4" --proto tcp --dport 22 -c 3
+	xdp_send --src "$A4" --dst "$B4" --proto icmp -c 6
+	xdp_send --src 203.0.113.9 --dst "$B4" --proto tcp --dport 80 -c 2
+	xdp_send --src 203.0.113.9 --dst 192.0.2.99 --proto tcp --dport 80 -c 1
+	xdp_send --src "$A4" --dst "$B4" --proto tcp --dport 80 -c 2
+	xdp_send --src "$A4" --dst "$B4" --proto udp --dport 54 -c 4
+	wait_received b_ip_received $((before + 7))
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_detached xdpdrop
+	assert_no_xdp
+
+	assert_json_lines
+	assert_eq "$(b_ip_received)" $((before + 7)) "packets B received"
+	assert_eq "$(totals)" "packets=23 passed=7 dropped=16 unparsed=0 non_ip=0" "totals"
+	assert_eq "$(rule_hits 1)" 5 "hits of rule 1 (udp 53)"
+	assert_eq "$(rule_hits 2)" 3 "hits of rule 2 (tcp 22)"
+	assert_eq "$(rule_hits 3)" 6 "hits of rule 3 (icmp)"
+	assert_eq "$(rule_hits 4)" 2 "hits of rule 4 (source and destination)"
+	assert_jq "$(xdp_total)" '.iface == $i and .mode == "native" and .policy == "drop" and
+		.dry_run == false and (.time | test("^[0-9-]{10}T[0-9:.]{15}Z$")) and .secs > 0' \
+		--arg i "$XDP_IF"
+	assert_jq "$(xdp_total)" '.rules[0] == {"rule": 3, "packets": 6, "bytes": 252,
+		"match": "--proto icmp"}'
+}
+
+@test "text: a header, a row per interval and the rules that matched under it" {
+	tool_start xdpdrop -i "$XDP_IF" -I 1 --src 198.51.100.0/24
+	local before
+	before=$(b_ip_received)
+	xdp_send --src 198.51.100.9 --dst "$B4" -c 3
+	xdp_send --src "$A4" --dst "$B4" -c 1
+	wait_received b_ip_received $((before + 1))
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_match "$(head -n 1 "$TOOL_OUT")" \
+		'^TIME +KIND +SECS +PACKETS +PKT/s +PASSED +DROPPED +DROP/s +UNPARSED +NON-IP$' "header"
+	assert_match "$(lines_with ' total ')" \
+		'^[0-9:]{8} total +[0-9.]+ +4 +[0-9]+ +1 +3 +[0-9]+ +0 +0$' "total row"
+	assert_match "$(lines_with 'RULE')" '^ +RULE +PACKETS +BYTES MATCH$' "rules header"
+	assert_match "$(lines_ending ' --src 198.51.100.0/24' | tail -n 1)" \
+		'^ +1 +3 +[0-9]+ --src 198.51.100.0/24$' "rule line"
+}
+
+@test "IPv6: prefixes and icmpv6 rules drop, other IPv6 is delivered" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --src fd00:66::/32 --proto udp 'proto icmpv6 dst fd00:5e::2'
+	local before
+	before=$(b_ip6_received)
+	xdp_send --src fd00:66:1::7 --dst "$B6" --proto udp -c 4
+	xdp_send --src "$A6" --dst "$B6" --proto icmpv6 -c 2
+	xdp_send --src fd00:66:1::7 --dst "$B6" --proto tcp -c 1
+	xdp_send --src "$A6" --dst "$B6" --proto udp -c 3
+	wait_received b_ip6_received $((before + 4))
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_eq "$(b_ip6_received)" $((before + 4)) "IPv6 packets B received"
+	assert_eq "$(totals)" "packets=10 passed=4 dropped=6 unparsed=0 non_ip=0" "totals"
+	assert_eq "$(rule_hits 1)" 4 "hits of rule 1"
+	assert_eq "$(rule_hits 2)" 2 "hits of rule 2"
+}
+
+# B needs no VLAN device for this: xdpdrop sees the tagged frames on the veth
+# before the stack (which drops tags it has no device for).
+@test "VLAN: rules see through 802.1Q and 802.1ad tags" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --dst 198.51.100.2 --proto udp
+	local before
+	before=$(b_ip_received)
+	xdp_send --vlan 100 --src 198.51.100.1 --dst 198.51.100.2 -c 3
+	xdp_send --qinq --vlan 200 --vlan 100 --src 198.51.100.1 --dst 198.51.100.2 -c 2
+	xdp_send --vlan 100 --src 198.51.100.1 --dst 198.51.100.2 --proto tcp -c 2
+	xdp_send --src "$A4" --dst "$B4" -c 1
+	wait_received b_ip_received $((before + 1))
+	tool_stop
+	assert_eq "$(totals)" "packets=8 passed=3 dropped=5 unparsed=0 non_ip=0" "totals"
+	assert_eq "$(rule_hits 1)" 5 "hits of the rule"
+}
+
+@test "--allow drops the IP packets no rule matches; other EtherTypes pass" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --allow --src "$A4" --proto udp
+	local before
+	before=$(b_ip_received)
+	xdp_send --src 192.0.2.77 --dst "$B4" -c 4
+	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 2
+	xdp_send --ethertype 0x88b5 -c 1
+	xdp_send --src "$A4" --dst "$B4" -c 3
+	wait_received b_ip_received $((before + 3))
+	tool_stop
+	assert_eq "$(b_ip_received)" $((before + 3)) "packets B received"
+	assert_eq "$(totals)" "packets=10 passed=4 dropped=6 unparsed=0 non_ip=1" "totals"
+	assert_eq "$(rule_hits 1)" 3 "hits of the allowing rule"
+	assert_jq "$(xdp_total)" '.policy == "allow"'
+}
+
+@test "--dry-run passes everything and counts what it would drop" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --dry-run --proto udp
+	local before
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" -c 5
+	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 2
+	wait_received b_ip_received $((before + 7))
+	tool_stop
+	assert_eq "$(b_ip_received)" $((before + 7)) "packets B received"
+	assert_eq "$(totals)" "packets=7 passed=2 dropped=5 unparsed=0 non_ip=0" "totals"
+	assert_jq "$(xdp_total)" '.dry_run == true'
+}
+
+@test "fragments: a later fragment has no ports, so only L3 rules apply; IPv6 extension headers are skipped" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --proto udp --dport 53 'src 203.0.113.0/24 proto udp'
+	local before before6
+	before=$(b_ip_received)
+	before6=$(b_ip6_received)
+	xdp_send --src "$A4" --dst "$B4" --dport 53 --frag first -c 2
+	xdp_send --src "$A4" --dst "$B4" --dport 53 --frag later -c 2
+	xdp_send --src 203.0.113.5 --dst "$B4" --dport 53 --frag later -c 1
+	xdp_send --src "$A6" --dst "$B6" --dport 53 --ext 3 -c 2
+	xdp_send --src "$A6" --dst "$B6" --dport 53 --ext 2 --frag first -c 1
+	xdp_send --src "$A6" --dst "$B6" --dport 53 --frag later -c 2
+	wait_received b_ip_received $((before + 2))
+	wait_received b_ip6_received $((before6 + 2))
+	tool_stop
+	assert_eq "$(totals)" "packets=10 passed=4 dropped=6 unparsed=0 non_ip=0" "totals"
+	assert_eq "$(rule_hits 1)" 5 "hits of the port rule"
+	assert_eq "$(rule_hits 2)" 1 "hits of the L3 rule"
+}
+
+@test "frames that cannot be parsed are passed and counted, never dropped" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --src 0.0.0.0/0
+	local before
+	before=$(b_ip6_received)
+	xdp_send --junk -c 3
+	xdp_send --src "$A6" --dst "$B6" --ext 9 -c 2
+	wait_received b_ip6_received $((before + 2))
+	tool_stop
+	assert_eq "$(totals)" "packets=5 passed=5 dropped=0 unparsed=5 non_ip=0" "totals"
+}
+
+@test "10,000 --src prefixes from a file: a listed /32 and a listed /16 drop, others pass" {
+	local rules=$BATS_TEST_TMPDIR/rules.txt
+	{
+		echo "# generated blocklist"
+		seq 0 9998 | awk '{ printf "--src 10.%d.%d.%d\n", $1 / 250, $1 % 250, 7 }'
+		echo "src 172.20.0.0/16   # a network"
+	} >"$rules"
+	tool_start xdpdrop -i "$XDP_IF" -j -v -f "$rules"
+	local before
+	before=$(b_ip_received)
+	xdp_send --src 10.39.248.7 --dst "$B4" -c 1
+	xdp_send --src 172.20.5.5 --dst "$B4" -c 1
+	xdp_send --src 10.39.248.8 --dst "$B4" -c 1
+	xdp_send --src 172.21.0.1 --dst "$B4" -c 1
+	wait_received b_ip_received $((before + 2))
+	tool_stop
+	assert_eq "$(totals)" "packets=4 passed=2 dropped=2 unparsed=0 non_ip=0" "totals"
+	# 10.39.248.7 is line 9999 of seq's numbers (9998), rule 9999; the /16 is rule 10000.
+	assert_eq "$(rule_hits 9999)" 1 "hits of the /32"
+	assert_eq "$(rule_hits 10000)" 1 "hits of the /16"
+}
+
+@test "SIGKILL: the program goes away with the process" {
+	tool_start xdpdrop -i "$XDP_IF" --proto udp
+	[[ $(ip -n "$NS_B" link show dev "$XDP_IF") == *"prog/xdp"* ]] ||
+		sonde_fail "no XDP program on $XDP_IF while xdpdrop runs"
+	tool_record_bpf
+	kill -s KILL "$TOOL_PID"
+	tool_wait_exit "$SONDE_WAIT_S" || true
+	local start=$EPOCHREALTIME
+	until [[ $(ip -n "$NS_B" link show dev "$XDP_IF") != *"prog/xdp"* ]]; do
+		_sonde_deadline_passed "$start" 5 && break
+		sonde_nap
+	done
+	assert_no_xdp
+	assert_detached xdpdrop
+}
+
+@test "--pin survives exit; --status shows counters; --add and --del change it live; --detach removes it all" {
+	local dir=$XDP_PIN_ROOT/$XDP_IF before
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp --dport 53
+	assert_eq "$status" 0 "--pin exit status ($stderr)"
+	[[ -d $dir && -e $dir/link ]] || sonde_fail "no pins in $dir"
+	assert_eq "$(stat -c %a "$dir")" 700 "mode of the pin directory"
+	[[ $(ip -n "$NS_B" link show dev "$XDP_IF") == *"prog/xdp"* ]] ||
+		sonde_fail "no XDP program on $XDP_IF after --pin"
+
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" --dport 53 -c 2
+	xdp_send --src "$A4" --dst "$B4" --dport 54 -c 1
+	wait_received b_ip_received $((before + 1))
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_eq "$status" 0 "--status exit status ($stderr)"
+	assert_jq "$output" '.kind == "status" and .packets == 3 and .dropped == 2 and
+		.rules == [{"rule": 1, "packets": 2, "bytes": 84, "match": "--proto udp --dport 53"}]'
+
+	xdpdrop_b -i "$XDP_IF" --add 'proto udp dport 54'
+	assert_eq "$status" 0 "--add exit status ($stderr)"
+	xdpdrop_b -i "$XDP_IF" --del 1
+	assert_eq "$status" 0 "--del exit status ($stderr)"
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" --dport 54 -c 2
+	xdp_send --src "$A4" --dst "$B4" --dport 53 -c 1
+	wait_received b_ip_received $((before + 1))
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_jq "$output" '.packets == 6 and .dropped == 4 and
+		.rules == [{"rule": 2, "packets": 2, "bytes": 84, "match": "--proto udp --dport 54"}]'
+	xdpdrop_b -i "$XDP_IF" --status
+	assert_match "$(head -n 1 <<<"$output")" '^TIME +KIND +IFACE +MODE +POLICY +SECS ' "status header"
+
+	xdpdrop_b -i "$XDP_IF" --detach
+	assert_eq "$status" 0 "--detach exit status ($stderr)"
+	[[ ! -e $dir ]] || sonde_fail "$dir is still there: $(ls -A "$dir")"
+	assert_no_xdp
+	local orphans
+	orphans=$(_bpf_orphans xdpdrop)
+	assert_eq "$orphans" "" "programs left loaded"
+}
+
+@test "an interface that runs an XDP program is refused (exit 3) unless --force" {
+	tool_start xdpdrop -i "$XDP_IF" --proto udp
+	xdpdrop_b -i "$XDP_IF" --proto tcp -d 1
+	assert_eq "$status" 3 "exit status"
+	assert_match "$stderr" "^xdpdrop: $XDP_IF already runs an XDP program \(id [0-9]+, native mode\); --force replaces it$"
+	local before
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 1
+	wait_received b_ip_received $((before + 1))
+
+	xdpdrop_b -i "$XDP_IF" --force --pin --proto tcp
+	assert_eq "$status" 0 "--force exit status ($stderr)"
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 1
+	xdp_send --src "$A4" --dst "$B4" --proto udp -c 1
+	wait_received b_ip_received $((before + 1))
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_jq "$output" '.packets == 2 and .dropped == 1'
+}
+
+@test "bad values exit 2 naming the value, and nothing is attached" {
+	local rules=$BATS_TEST_TMPDIR/bad.rules
+	printf '%s\n' '--src 192.0.2.0/24' '# fine so far' '--dport 1-2-3' >"$rules"
+	local -a cases=(
+		"--src 10.0.0.1/8|'10.0.0.1/8' for --src"
+		"--dst 2001:db8::/129|'2001:db8::/129' for --dst"
+		"--proto tcpp|'tcpp' for --proto"
+		"--dport 70000|'70000' for --dport"
+		"--sport 9-1|'9-1' for --sport"
+		"--proto icmp --dport 7|--sport and --dport need"
+		"-f $rules|$rules:3: invalid value '1-2-3' for --dport"
+		"-f $BATS_TEST_TMPDIR/none|for -f/--file"
+		"-m turbo --proto udp|'turbo' for -m/--mode"
+		"-I 0 --proto udp|'0' for -I/--interval"
+		"--top x --proto udp|'x' for --top"
+		"-p 1 --proto udp|-p/--pid does not apply"
+		"--status --detach|exclude each other"
+		"--allow|--allow without rules"
+		"--add --allow --proto udp|are for attaching"
+	)
+	local c args want
+	for c in "${cases[@]}"; do
+		args=${c%%|*}
+		want=${c#*|}
+		# shellcheck disable=SC2086 # the cases are words
+		xdpdrop_b -i "$XDP_IF" $args
+		assert_eq "$status" 2 "exit status of xdpdrop $args"
+		assert_one_line "$stderr" "stderr of xdpdrop $args"
+		[[ $stderr == *"$want"* ]] || sonde_fail "xdpdrop $args: '$want' not in: $stderr"
+	done
+	xdpdrop_b -i "$XDP_IF" 'src 192.0.2.1 dport'
+	assert_eq "$status" 2 "exit status of a RULE without a value"
+	assert_eq "$stderr" "xdpdrop: RULE 'src 192.0.2.1 dport': --dport needs a value"
+	xdpdrop_b -i "bad/name" --proto udp
+	assert_eq "$status" 2 "exit status of -i bad/name"
+	assert_no_xdp
+}
+
+@test "an unknown interface, or no pinned instance, exits 3" {
+	xdpdrop_b -i sxdnone$$ --proto udp
+	assert_eq "$status" 3 "exit status"
+	assert_eq "$stderr" "xdpdrop: no network interface 'sxdnone$$'" "message"
+	xdpdrop_b -i "$XDP_IF" --status
+	assert_eq "$status" 3 "--status exit status"
+	assert_match "$stderr" "^xdpdrop: no pinned xdpdrop for $XDP_IF " "--status message"
+	xdpdrop_b -i "$XDP_IF" --add --proto udp
+	assert_eq "$status" 3 "--add exit status"
+}
+
+@test "xdpdrop -j | head -n1 exits 0 with nothing on stderr" {
+	local err=$BATS_TEST_TMPDIR/err out st
+	out=$(timeout 20 "$SONDE_BIN/xdpdrop" -i "$XDP_IF" -j --proto udp 2>"$err" | head -n 1
+		echo "rc=${PIPESTATUS[*]}")
+	st=${out##*rc=}
+	assert_eq "$st" "0 0" "exit statuses of xdpdrop and head"
+	assert_jq "${out%%$'\n'rc=*}" '.kind == "interval"'
+	assert_eq "$(<"$err")" "" "stderr"
+	assert_no_xdp
+}
