@@ -94,11 +94,15 @@ wait_out_contains() {
 
 @test "every tool: unprivileged, it exits 3 with one line about root / CAP_BPF" {
 	local t rc err
+	local -a args
 	for t in "${TOOLS[@]}"; do
-		[[ ${TOOL_KIND[$t]} == xdp ]] && continue # needs an interface; its own tests check this
+		args=()
+		# xdpdrop needs an interface: the loopback of a network namespace
+		# made for this run alone.
+		[[ ${TOOL_KIND[$t]} == xdp ]] && args=(-i lo --src 192.0.2.1)
 		rc=0
-		err=$(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
-			--inh-caps=-all "$SONDE_BIN/$t" 2>&1 >/dev/null) || rc=$?
+		err=$(cd / && timeout -s KILL 10 unshare -n setpriv --reuid=65534 --regid=65534 \
+			--clear-groups --inh-caps=-all "$SONDE_BIN/$t" "${args[@]}" 2>&1 >/dev/null) || rc=$?
 		[[ $rc == 3 ]] || bad "$t" "exited $rc, not 3"
 		[[ $(wc -l <<<"$err") == 1 && $err == *root*CAP_BPF* ]] || bad "$t" "stderr: $err"
 	done
