@@ -89,6 +89,17 @@ static uint32_t sum16(const void *p, size_t n, uint32_t s)
 	return s;
 }
 
+/* Header fields sit at any offset in the frame: store them bytewise. */
+static void put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
 static uint16_t fold(uint32_t s)
 {
 	while (s >> 16)
@@ -105,25 +116,25 @@ static size_t l4(const struct spec *sp, uint8_t *p)
 	case IPPROTO_UDP:
 		n = 8 + sp->payload;
 		memset(p, 0, n);
-		*(uint16_t *)p = htons(sp->sport);
-		*(uint16_t *)(p + 2) = htons(sp->dport);
-		*(uint16_t *)(p + 4) = htons(n);
+		put16(p, htons(sp->sport));
+		put16(p + 2, htons(sp->dport));
+		put16(p + 4, htons(n));
 		return n;
 	case IPPROTO_TCP:
 		n = 20;
 		memset(p, 0, n);
-		*(uint16_t *)p = htons(sp->sport);
-		*(uint16_t *)(p + 2) = htons(sp->dport);
-		*(uint32_t *)(p + 4) = htonl(1);
+		put16(p, htons(sp->sport));
+		put16(p + 2, htons(sp->dport));
+		put32(p + 4, htonl(1));
 		p[12] = 5 << 4;
 		p[13] = 0x02; /* SYN */
-		*(uint16_t *)(p + 14) = htons(64240);
+		put16(p + 14, htons(64240));
 		return n;
 	default: /* ICMP or ICMPv6 echo request */
 		n = 8 + sp->payload;
 		memset(p, 0, n);
 		p[0] = sp->v6 ? 128 : 8;
-		*(uint16_t *)(p + 4) = htons(getpid() & 0xffff);
+		put16(p + 4, htons(getpid() & 0xffff));
 		return n;
 	}
 }
@@ -137,13 +148,13 @@ static void l4_csum(const struct spec *sp, uint8_t *p, size_t n)
 
 	if (sp->frag || (!sp->v6 && sp->proto == IPPROTO_ICMP)) {
 		if (!sp->frag)
-			*(uint16_t *)(p + off) = fold(sum16(p, n, 0));
+			put16(p + off, fold(sum16(p, n, 0)));
 		return;
 	}
 	s = sum16(sp->src, alen, s);
 	s = sum16(sp->dst, alen, s);
 	s += sp->proto + n;
-	*(uint16_t *)(p + off) = fold(sum16(p, n, s));
+	put16(p + off, fold(sum16(p, n, s)));
 }
 
 static size_t ip4(const struct spec *sp, uint8_t *p)
@@ -153,17 +164,17 @@ static size_t ip4(const struct spec *sp, uint8_t *p)
 	l4_csum(sp, p + 20, n);
 	memset(p, 0, 20);
 	p[0] = 0x45;
-	*(uint16_t *)(p + 2) = htons(20 + n);
-	*(uint16_t *)(p + 4) = htons(getpid() & 0xffff);
+	put16(p + 2, htons(20 + n));
+	put16(p + 4, htons(getpid() & 0xffff));
 	if (sp->frag == 1)
-		*(uint16_t *)(p + 6) = htons(0x2000); /* MF, offset 0 */
+		put16(p + 6, htons(0x2000)); /* MF, offset 0 */
 	else if (sp->frag == 2)
-		*(uint16_t *)(p + 6) = htons(185); /* offset 1480 bytes, last */
+		put16(p + 6, htons(185)); /* offset 1480 bytes, last */
 	p[8] = 64;
 	p[9] = sp->proto;
 	memcpy(p + 12, sp->src, 4);
 	memcpy(p + 16, sp->dst, 4);
-	*(uint16_t *)(p + 10) = fold(sum16(p, 20, 0));
+	put16(p + 10, fold(sum16(p, 20, 0)));
 	return 20 + n;
 }
 
@@ -183,15 +194,15 @@ static size_t ip6(const struct spec *sp, uint8_t *p)
 	if (sp->frag) {
 		memset(h + ext, 0, 8);
 		h[ext] = next;
-		*(uint16_t *)(h + ext + 2) = htons(sp->frag == 1 ? 1 : 1480);
-		*(uint32_t *)(h + ext + 4) = htonl(getpid());
+		put16(h + ext + 2, htons(sp->frag == 1 ? 1 : 1480));
+		put32(h + ext + 4, htonl(getpid()));
 		ext += 8;
 	}
 	n = l4(sp, h + ext);
 	l4_csum(sp, h + ext, n);
 	memset(p, 0, 40);
 	p[0] = 0x60;
-	*(uint16_t *)(p + 4) = htons(ext + n);
+	put16(p + 4, htons(ext + n));
 	p[6] = sp->ext ? 60 : sp->frag ? 44 : next;
 	p[7] = 64;
 	memcpy(p + 8, sp->src, 16);
@@ -207,10 +218,10 @@ static size_t frame(const struct spec *sp, uint8_t *f)
 	memcpy(f, sp->dmac, 6);
 	memcpy(f + 6, sp->smac, 6);
 	for (int i = 0; i < sp->nvlan; i++, n += 4) {
-		*(uint16_t *)(f + n) = htons(i == 0 && sp->qinq ? 0x88a8 : 0x8100);
-		*(uint16_t *)(f + n + 2) = htons(sp->vlan[i]);
+		put16(f + n, htons(i == 0 && sp->qinq ? 0x88a8 : 0x8100));
+		put16(f + n + 2, htons(sp->vlan[i]));
 	}
-	*(uint16_t *)(f + n) = htons(type);
+	put16(f + n, htons(type));
 	n += 2;
 	if (sp->ethertype) {
 		memset(f + n, 0, 46);
