@@ -1,4 +1,5 @@
-# Build dependencies: clang (BPF target), bpftool (skeletons), libbpf, libelf, zlib.
+# Build dependencies: clang (BPF target), bpftool (skeletons), libbpf, libelf, zlib,
+# threads.
 find_program(SONDE_CLANG NAMES clang clang-14 REQUIRED)
 find_program(SONDE_BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)
 find_program(SONDE_PANDOC NAMES pandoc)
@@ -12,10 +13,13 @@ foreach(_lib bpf elf z)
 	find_library(SONDE_LIB_${_lib} NAMES lib${_lib}${_sonde_suffix} REQUIRED)
 endforeach()
 find_path(SONDE_LIBBPF_INCLUDE bpf/libbpf.h REQUIRED)
+# lib/loader.c closes links on threads of its own.
+find_package(Threads REQUIRED)
 
 add_library(sonde_deps INTERFACE)
 target_include_directories(sonde_deps INTERFACE ${SONDE_LIBBPF_INCLUDE})
-target_link_libraries(sonde_deps INTERFACE ${SONDE_LIB_bpf} ${SONDE_LIB_elf} ${SONDE_LIB_z})
+target_link_libraries(sonde_deps INTERFACE ${SONDE_LIB_bpf} ${SONDE_LIB_elf} ${SONDE_LIB_z}
+	Threads::Threads)
 if(SONDE_STATIC)
 	target_link_options(sonde_deps INTERFACE -static)
 endif()

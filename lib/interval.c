@@ -183,6 +183,7 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		goto out;
 	out_block_start(cfg->block);
 	err = evloop_run(&loop);
+	sonde_detach(s);
 	if (err || (cfg->count && l.reports >= cfg->count))
 		goto out;
 	/* What was counted since the last report: the whole run without an

@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -6,6 +8,9 @@
 #include "log.h"
 #include "loader.h"
 #include "probe.h"
+
+/* Links closed at once by sonde_detach(). */
+#define SONDE_DETACH_THREADS 32
 
 #define PRIV_HINT "run as root, or with CAP_BPF and CAP_PERFMON"
 
@@ -174,4 +179,46 @@ int sonde_attach(struct bpf_object_skeleton *s)
 	}
 	log_debug("attached %d programs", n);
 	return 0;
+}
+
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/* Closes up to SONDE_DETACH_THREADS links concurrently. */
+static void detach_batch(struct bpf_link ***links, int n)
+{
+	pthread_t th[SONDE_DETACH_THREADS];
+	bool threaded[SONDE_DETACH_THREADS];
+
+	for (int j = 0; j < n; j++) {
+		threaded[j] = !pthread_create(&th[j], NULL, destroy_link, *links[j]);
+		/* Without a thread, this one is closed here. */
+		if (!threaded[j])
+			bpf_link__destroy(*links[j]);
+	}
+	for (int j = 0; j < n; j++) {
+		if (threaded[j])
+			pthread_join(th[j], NULL);
+		*links[j] = NULL;
+	}
+}
+
+void sonde_detach(struct bpf_object_skeleton *s)
+{
+	struct bpf_link **links[SONDE_DETACH_THREADS];
+	int n = 0;
+
+	for (int i = 0; i < s->prog_cnt; i++) {
+		if (!*s->progs[i].link)
+			continue;
+		links[n++] = s->progs[i].link;
+		if (n == SONDE_DETACH_THREADS) {
+			detach_batch(links, n);
+			n = 0;
+		}
+	}
+	detach_batch(links, n);
 }

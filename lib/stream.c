@@ -33,5 +33,7 @@ int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		return err;
 	out_init(st->out, stdout, st->cols, st->ncols, o);
 	out_header(st->out);
-	return evloop_run(&loop);
+	err = evloop_run(&loop);
+	sonde_detach(s);
+	return err;
 }
