@@ -80,6 +80,15 @@ free_port() {
 	return 1
 }
 
+# loopback_listens PORT: a TCP socket listens on 127.0.0.1:PORT (read from
+# /proc/net/tcp, without starting a process).
+loopback_listens() {
+	local want
+	# "sl local_address rem_address st ...": LISTEN is state 0A.
+	printf -v want ': 0100007F:%04X 00000000:0000 0A ' "$1"
+	[[ $(</proc/net/tcp) == *"$want"* ]]
+}
+
 # listen_named NAME PORT: a loopback TCP server named NAME (socat through a
 # symlink) that accepts one connection and answers "ok"; its PID in
 # LISTEN_PID, tracked for teardown. Waits (bounded) until it listens.
@@ -93,8 +102,8 @@ listen_named() {
 	LISTEN_PID=$!
 	sonde_track_pid "$LISTEN_PID"
 	for ((i = 0; i < 500; i++)); do
-		[[ $(ss -Htln "sport = :$port" 2>/dev/null) ]] && return 0
-		sonde_nap 0.02
+		loopback_listens "$port" && return 0
+		sonde_nap 0.005
 	done
 	sonde_fail "the test server on port $port did not listen"
 }
