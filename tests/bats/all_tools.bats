@@ -229,7 +229,8 @@ wait_out_contains() {
 		mv "$TOOL_OUT" "$a_out"
 		mv "$TOOL_ERR" "$a_err"
 		tool_start "$t" -v || { bad "$t" "second instance did not start"; continue; }
-		"workload_$t" "$name" >/dev/null 2>&1 || true
+		"workload_$t" "$name" >/dev/null 2>"$BATS_TEST_TMPDIR/$t.workload" ||
+			bad "$t" "the workload failed: $(<"$BATS_TEST_TMPDIR/$t.workload")"
 		wait_out_contains "$name" || bad "$t" "second instance: no event"
 		tool_stop
 		TOOL_OUT=$a_out TOOL_ERR=$a_err TOOL_PID=$a_pid TOOL_PROG_IDS=()
