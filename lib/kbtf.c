@@ -8,10 +8,11 @@
 #include "kbtf.h"
 #include "log.h"
 
-/* Parsed once (a few MB), kept until the process exits. */
+/* Parsed once (a few MB), kept until kbtf_release(). */
+static struct btf *btf;
+
 static struct btf *vmlinux(void)
 {
-	static struct btf *btf;
 	static int err;
 
 	if (!btf && !err) {
@@ -23,6 +24,12 @@ static struct btf *vmlinux(void)
 	}
 	errno = -err;
 	return btf;
+}
+
+void kbtf_release(void)
+{
+	btf__free(btf);
+	btf = NULL;
 }
 
 int kbtf_tp_nargs(const char *name)

@@ -33,5 +33,9 @@ const char *kbtf_enum_name(const struct kbtf_enum *e, int64_t v);
  * -ENOENT. */
 int kbtf_enum_value(const struct kbtf_enum *e, const char *name, int64_t *v);
 void kbtf_enum_free(struct kbtf_enum *e);
+/* Frees the parsed BTF (what was copied out of it stays valid). Call it
+ * before loading a BPF object: libbpf parses its own copy, and two at once
+ * would double the tool's peak memory. The next kbtf_ call parses again. */
+void kbtf_release(void);
 
 #endif

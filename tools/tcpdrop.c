@@ -253,6 +253,7 @@ static int configure(struct tcpdrop_bpf *skel, struct tcpdrop_opts *opts, struct
 			return err;
 	}
 	skel->rodata->has_rx_sk = kbtf_tp_nargs("kfree_skb") >= 4;
+	kbtf_release();
 	log_debug("hook: tp_btf/kfree_skb, %s the receiving socket",
 		  skel->rodata->has_rx_sk ? "with" : "without");
 	skel->rodata->count_mode = opts->count;

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Every tool's startup, peak memory and size, measured in one run, printed as
+# one markdown section on stdout (scripts/bench appends it to
+# docs/performance.md); progress on stderr. Root.
+#
+# 1. Startup: milliseconds from exec to the line "tracing; Ctrl-C to stop"
+#    (printed with -v once every program is attached), with bench/startup;
+#    the tools take turns, A B C ... A B C, 10 rounds (3 with BENCH_QUICK=1).
+# 2. Peak RSS (ru_maxrss, bench/maxrss) of a 2-second run (-d 2) while a
+#    ticker execs /bin/true every 2 ms, so the event tools have events to
+#    read. The peak includes loading, when libbpf holds the kernel's BTF.
+# 3. Size of the static binary, and stripped.
+#
+# xdpdrop runs on the loopback of a network namespace of this script; no
+# other tool attaches to a network interface.
+#
+#	scripts/bench.d/tools.sh        # BUILD_DIR (default build/) holds the build
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD_DIR:-$top/build}
+reps=10
+((${BENCH_QUICK:-0})) && reps=3
+startup=$build/bench/startup
+maxrss=$build/bench/maxrss
+ticker=$build/bench/ticker
+ns=sonde-bench-$$
+work=$(mktemp -d /tmp/sonde-bench.XXXXXX)
+tick_pid=
+
+log() { echo "tools bench: $*" >&2; }
+die() { log "$*"; exit 1; }
+cleanup() {
+	set +e
+	[[ -n $tick_pid ]] && kill "$tick_pid" 2>/dev/null && wait "$tick_pid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+(($(id -u) == 0)) || die "needs root"
+for f in "$startup" "$maxrss" "$ticker" "$build/tools.list"; do
+	[[ -e $f ]] || die "$f is not built (cmake -B build && cmake --build build)"
+done
+mapfile -t tools <"$build/tools.list"
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+
+# cmd TOOL ARGS...: the command line that runs TOOL with ARGS, into c[].
+cmd() {
+	local t=$1
+	shift
+	c=("$build/bin/$t" "$@")
+	[[ $t == xdpdrop ]] && c=(ip netns exec "$ns" "$build/bin/$t" -i lo --dport 9 "$@")
+	return 0
+}
+
+# "median [min–max]" of the values, DIGITS decimals.
+stats() {
+	local d=$1
+	shift
+	(($#)) || { printf 'failed'; return 0; }
+	printf '%s\n' "$@" | sort -g | awk -v d="$d" '{ v[NR] = $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      printf "%.*f [%.*f–%.*f]", d, m, d, v[1], d, v[NR] }'
+}
+
+# --- 1. startup ---------------------------------------------------------------
+declare -A ms=() rss=() why=()
+for ((i = 1; i <= reps; i++)); do
+	log "startup round $i/$reps"
+	for t in "${tools[@]}"; do
+		cmd "$t" -v
+		# The ready line is on stderr; bench/startup reads stdout.
+		if "$startup" -w 10000 'tracing; Ctrl-C to stop' sh -c 'exec "$@" 2>&1' sh "${c[@]}" \
+			>"$work/s.out" 2>"$work/s.err"; then
+			ms[$t]+=" $(<"$work/s.out")"
+		else
+			why[$t]="startup: $(tail -n1 "$work/s.err")"
+		fi
+	done
+done
+
+# --- 2. peak RSS ----------------------------------------------------------------
+ln -s /bin/true "$work/benchtick"
+"$ticker" "$work/benchtick" 2000 600 tick >/dev/null 2>&1 &
+tick_pid=$!
+for t in "${tools[@]}"; do
+	log "peak RSS of $t"
+	cmd "$t" -j -d 2
+	if "$maxrss" "$work/rss" "${c[@]}" >/dev/null 2>"$work/r.err"; then
+		read -r kb _ <"$work/rss"
+		rss[$t]=$kb
+	else
+		why[$t]+=" rss: $(tail -n1 "$work/r.err")"
+	fi
+done
+kill "$tick_pid" 2>/dev/null
+wait "$tick_pid" 2>/dev/null || true
+tick_pid=
+
+# --- report -------------------------------------------------------------------
+kib() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1024 }'; }
+total=0 total_s=0
+cat <<EOF
+## Every tool: startup, peak memory, size
+
+Startup is exec to "tracing; Ctrl-C to stop" on stderr (every program
+attached), median [min–max] of $reps rounds, the tools taking turns. Peak RSS
+is ru_maxrss of a 2-second run (\`-j -d 2\`, events from a ticker exec'ing
+/bin/true every 2 ms); it is reached while loading, when libbpf 1.1 holds two
+copies of the kernel's 5.2 MiB BTF (the file it reads and the one it parses):
+once loaded, a tool's resident memory is its 4 MiB ring buffer mapped twice
+plus well under 2 MiB of its own. Sizes are of the static binaries.
+
+| tool | startup (ms) | peak RSS (MiB) | binary (KiB) | stripped (KiB) |
+| --- | --- | --- | --- | --- |
+EOF
+for t in "${tools[@]}"; do
+	b=$build/bin/$t
+	strip -o "$work/stripped" "$b"
+	size=$(stat -c %s "$b")
+	ssize=$(stat -c %s "$work/stripped")
+	total=$((total + size))
+	total_s=$((total_s + ssize))
+	# shellcheck disable=SC2086 # one value a word
+	row="| $t | $(stats 1 ${ms[$t]:-}) | "
+	if [[ -n ${rss[$t]:-} ]]; then
+		row+=$(awk -v k="${rss[$t]}" 'BEGIN { printf "%.1f", k / 1024 }')
+	else
+		row+=failed
+	fi
+	row+=" | $(kib "$size") | $(kib "$ssize") |"
+	echo "$row"
+	[[ -z ${why[$t]:-} ]] || log "$t:${why[$t]}"
+done
+echo "| all $((${#tools[@]})) | | | $(kib "$total") | $(kib "$total_s") |"
+cat <<EOF
+
+Commands (\`\$B\` the build directory, \`\$T\` a scratch directory; xdpdrop runs
+as \`ip netns exec NS \$B/bin/xdpdrop -i lo --dport 9\` in a namespace of its own):
+
+\`\`\`sh
+\$B/bench/startup -w 10000 'tracing; Ctrl-C to stop' sh -c 'exec "\$@" 2>&1' sh \$B/bin/TOOL -v
+\$B/bench/ticker \$T/benchtick 2000 600 tick &     # benchtick -> /bin/true
+\$B/bench/maxrss \$T/rss \$B/bin/TOOL -j -d 2 >/dev/null   # \$T/rss: "PEAK_KB STATUS"
+strip -o \$T/stripped \$B/bin/TOOL; stat -c %s \$T/stripped
+\`\`\`
+EOF
