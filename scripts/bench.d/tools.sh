@@ -110,8 +110,8 @@ attached), median [min–max] of $reps rounds, the tools taking turns. Peak RSS
 is ru_maxrss of a 2-second run (\`-j -d 2\`, events from a ticker exec'ing
 /bin/true every 2 ms); it is reached while loading, when libbpf 1.1 holds two
 copies of the kernel's 5.2 MiB BTF (the file it reads and the one it parses):
-once loaded, a tool's resident memory is its 4 MiB ring buffer mapped twice
-plus well under 2 MiB of its own. Sizes are of the static binaries.
+once loaded, an event tool's resident memory is its 4 MiB ring buffer
+(mapped twice, 8 MiB) plus under 2 MiB of its own. Sizes are of the static binaries.
 
 | tool | startup (ms) | peak RSS (MiB) | binary (KiB) | stripped (KiB) |
 | --- | --- | --- | --- | --- |
