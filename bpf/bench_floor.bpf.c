@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The floor of scripts/bench: programs that do nothing, which bench/floor
+ * attaches to the hooks of the tool being measured, so that the tool's cost
+ * per run can be set against the least a program costs there. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Attached by hand to every classic tracepoint (tracepoint/CATEGORY/NAME). */
+SEC("tracepoint")
+int floor_tp(void *ctx)
+{
+	return 0;
+}
+
+/* Attached by hand to every raw or BTF-typed tracepoint (raw_tp/NAME,
+ * tp_btf/NAME): both run the same way, from the tracepoint's BPF stub. */
+SEC("raw_tp")
+int floor_raw(void *ctx)
+{
+	return 0;
+}
