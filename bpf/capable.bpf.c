@@ -92,7 +92,7 @@ static __always_inline int report(int cap, int ret, __u32 opts, __u32 flags)
 	e->flags = flags;
 	e->pad = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, 0);
+	sonde_submit(e);
 	return 0;
 }
 

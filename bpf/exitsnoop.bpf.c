@@ -94,6 +94,6 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	e->ppid = sonde_current_ppid();
 	e->status = status;
 	BPF_CORE_READ_STR_INTO(&e->comm, who, comm);
-	bpf_ringbuf_submit(e, 0);
+	sonde_submit(e);
 	return 0;
 }

@@ -47,7 +47,7 @@ static __always_inline void report(__s32 tpid, __s32 sig, __s32 result, __u8 sou
 	e->source = source;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, 0);
+	sonde_submit(e);
 }
 
 static __always_inline int enter_kill(__s32 tpid, __s32 sig)

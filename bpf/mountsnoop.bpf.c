@@ -168,7 +168,7 @@ static __always_inline int leave(const struct trace_event_raw_sys_exit *ctx)
 	for (int i = 0; i < MOUNTSNOOP_NSTRS; i++)
 		e->str[i][0] = '\0';
 	fill_args(e, &c);
-	bpf_ringbuf_submit(e, 0);
+	sonde_submit(e);
 	return 0;
 }
 

@@ -210,7 +210,7 @@ int handle_mark_victim(struct trace_event_raw_mark_victim *ctx)
 	if (v)
 		fill_victim(e, v);
 	fill_from_tracepoint(e, ctx);
-	bpf_ringbuf_submit(e, 0);
+	sonde_submit(e);
 out:
 	bpf_map_delete_elem(&victims, &tid);
 	return 0;

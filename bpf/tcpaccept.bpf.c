@@ -41,7 +41,7 @@ static __always_inline int report_accept(long fd)
 	e->t = t;
 	e->ts_ns = bpf_ktime_get_ns();
 	net_owner_current(&e->o);
-	bpf_ringbuf_submit(e, 0);
+	sonde_submit(e);
 	return 0;
 }
 

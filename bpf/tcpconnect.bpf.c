@@ -92,7 +92,7 @@ static __always_inline int on_outcome(const struct sock *sk, int newstate)
 			e->result = TCPCONNECT_FAILED;
 			e->ret = BPF_CORE_READ(sk, sk_err);
 		}
-		bpf_ringbuf_submit(e, 0);
+		sonde_submit(e);
 	}
 	sock_owner_forget(sk);
 	return 0;
@@ -135,6 +135,6 @@ int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	sk = (struct sock *)c->sk;
 	stash_drop(&connecting);
 	e->t.sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
-	bpf_ringbuf_submit(e, 0);
+	sonde_submit(e);
 	return 0;
 }

@@ -56,7 +56,7 @@ static __always_inline void report_close(const struct sock *sk, __u64 born)
 	e->dur_ns = e->ts_ns - born;
 	e->tx_bytes = BPF_CORE_READ(tp, bytes_acked);
 	e->rx_bytes = BPF_CORE_READ(tp, bytes_received);
-	bpf_ringbuf_submit(e, 0);
+	sonde_submit(e);
 }
 
 SEC("tp_btf/inet_sock_set_state")

@@ -70,7 +70,7 @@ static __always_inline void report(const struct sock_common *skc, const void *ow
 	e->ts_ns = bpf_ktime_get_ns();
 	e->state = state;
 	e->type = type;
-	bpf_ringbuf_submit(e, 0);
+	sonde_submit(e);
 }
 
 SEC("tp_btf/tcp_retransmit_skb")

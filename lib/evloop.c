@@ -81,6 +81,9 @@ static bool stdout_pollable(void)
  * producer faster than us would otherwise keep libbpf's consume loop going
  * forever, deaf to Ctrl-C and to a reader that went away. */
 #define EVLOOP_BATCH 4096
+/* How often the ring buffers are read when the kernel has not woken us:
+ * the most an event waits before it is shown. */
+#define EVLOOP_POLL_MS 10
 /* Private to this file: "batch done, more may be waiting". */
 #define EVLOOP_YIELD (-EINPROGRESS)
 
@@ -200,7 +203,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 	log_debug("tracing; Ctrl-C to stop");
 	for (;;) {
 		struct epoll_event evs[8];
-		int n = epoll_wait(l.ep, evs, 8, -1);
+		int n = epoll_wait(l.ep, evs, 8, l.rb ? EVLOOP_POLL_MS : -1);
 		bool stop = false;
 
 		if (n < 0) {
@@ -209,6 +212,10 @@ int evloop_run(const struct evloop_cfg *cfg)
 			err = -errno;
 			break;
 		}
+		/* The kernel wakes us only once a quarter of the buffer waits
+		 * (bpf/lib/events.bpf.h): read it on every timeout too. */
+		if (n == 0)
+			err = drain(cfg, &l);
 		for (int i = 0; i < n && !err && !stop; i++) {
 			switch (evs[i].data.u64) {
 			case EV_RING:

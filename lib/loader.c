@@ -58,8 +58,13 @@ int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, 
 int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, "events");
+	__u64 wakeup = bytes / 4;
 
-	return map ? bpf_map__set_max_entries(map, bytes) : -ENOENT;
+	if (!map)
+		return -ENOENT;
+	/* Where the reader is woken early (bpf/lib/events.bpf.h). */
+	sonde_rodata_set(obj, "sonde_wakeup_bytes", &wakeup, sizeof(wakeup));
+	return bpf_map__set_max_entries(map, bytes);
 }
 
 static int set_filters(struct bpf_object *obj, const struct sonde_opts *o)
