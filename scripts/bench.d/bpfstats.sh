@@ -17,8 +17,8 @@
 #	scripts/bench.d/bpfstats.sh     # BUILD_DIR (default build/) holds the build
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD_DIR:-$top/build}
+# shellcheck source=scripts/bench.d/common.bash
+. "$(dirname "$0")/common.bash"
 secs=3
 ((${BENCH_QUICK:-0})) && secs=1
 floor=$build/bench/floor

@@ -17,8 +17,8 @@
 #	scripts/bench.d/tools.sh        # BUILD_DIR (default build/) holds the build
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD_DIR:-$top/build}
+# shellcheck source=scripts/bench.d/common.bash
+. "$(dirname "$0")/common.bash"
 reps=10
 ((${BENCH_QUICK:-0})) && reps=3
 startup=$build/bench/startup
@@ -53,16 +53,6 @@ cmd() {
 	c=("$build/bin/$t" "$@")
 	[[ $t == xdpdrop ]] && c=(ip netns exec "$ns" "$build/bin/$t" -i lo --dport 9 "$@")
 	return 0
-}
-
-# "median [min–max]" of the values, DIGITS decimals.
-stats() {
-	local d=$1
-	shift
-	(($#)) || { printf 'failed'; return 0; }
-	printf '%s\n' "$@" | sort -g | awk -v d="$d" '{ v[NR] = $1 }
-		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      printf "%.*f [%.*f–%.*f]", d, m, d, v[1], d, v[NR] }'
 }
 
 # --- 1. startup ---------------------------------------------------------------
@@ -124,7 +114,7 @@ for t in "${tools[@]}"; do
 	total=$((total + size))
 	total_s=$((total_s + ssize))
 	# shellcheck disable=SC2086 # one value a word
-	row="| $t | $(stats 1 ${ms[$t]:-}) | "
+	row="| $t | $(stats 1 ${ms[$t]:-} || echo failed) | "
 	if [[ -n ${rss[$t]:-} ]]; then
 		row+=$(awk -v k="${rss[$t]}" 'BEGIN { printf "%.1f", k / 1024 }')
 	else

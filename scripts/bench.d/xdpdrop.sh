@@ -18,8 +18,8 @@
 # (namespaces, pins, xdp-filter's pins) is removed on exit.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD_DIR:-$top/build}
+# shellcheck source=scripts/bench.d/common.bash
+. "$(dirname "$0")/common.bash"
 secs=${XDPDROP_BENCH_SECS:-5}
 testrun=$build/bench/xdp_testrun
 send=$build/tests/xdpsend
