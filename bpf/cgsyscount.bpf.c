@@ -25,7 +25,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 
 	if (!syscount_pass(ret))
 		return 0;
-	map = syscount_active(&counts);
+	map = syscount_active(&counts, &counts_a);
 	if (!map)
 		return 0;
 	syscount_measure(&add, ret);

@@ -33,7 +33,8 @@ struct dbuf {
  * __u64 words, each added over the CPUs. */
 typedef int (*dbuf_fn)(const void *key, const uint64_t *sum, void *ctx);
 
-/* After load: `outer` is the ARRAY_OF_MAPS whose slot 0 holds `a`; `b` is
+/* After load: `outer` is the ARRAY_OF_MAPS whose slot 0 holds `a`, or is
+ * empty, which the programs take to mean `a` (lib/syscount.bpf.h); `b` is
  * the spare of the same kind. Values must be made of __u64 words. */
 int dbuf_init(struct dbuf *d, struct bpf_map *outer, struct bpf_map *a, struct bpf_map *b);
 void dbuf_free(struct dbuf *d);

@@ -17,8 +17,10 @@
 #include "lib/events.bpf.h"
 
 /* The counting maps `name`_a and `name`_b, and `name`, the ARRAY_OF_MAPS
- * whose one slot says which of them the programs count into (`name`_a at
- * load). */
+ * whose one slot says which of them the programs count into. The slot is
+ * empty at load, which means `name`_a: filling it is an RCU grace period in
+ * the kernel (12-15 ms here, at every start), so the first one is waited
+ * for at the first interval, not at start. */
 #define SYSCOUNT_MAPS(name, map_type, flags, max, key_type)                                        \
 	struct name {                                                                              \
 		__uint(type, map_type);                                                            \
@@ -32,9 +34,7 @@
 		__uint(max_entries, 1);                                                            \
 		__type(key, __u32);                                                                \
 		__array(values, struct name);                                                      \
-	} name SEC(".maps") = {                                                                    \
-		.values = { &name##_a },                                                           \
-	}
+	} name SEC(".maps")
 
 const volatile __u8 count_failed = 0;	 /* -x: only calls that failed */
 const volatile __u32 count_errno = 0;	 /* -e: only calls that failed with this errno */
@@ -108,12 +108,14 @@ static __always_inline void syscount_add(struct syscount_val *v, const struct sy
 	v->timed += add->timed;
 }
 
-/* The map the programs count into this interval. */
-static __always_inline void *syscount_active(void *outer)
+/* The map the programs count into this interval: the one in outer's slot,
+ * or first while the slot is empty. */
+static __always_inline void *syscount_active(void *outer, void *first)
 {
 	__u32 zero = 0;
+	void *map = bpf_map_lookup_elem(outer, &zero);
 
-	return bpf_map_lookup_elem(outer, &zero);
+	return map ? map : first;
 }
 
 /* Counts one call for key in a per-CPU hash. Returns true when the key is
