@@ -21,17 +21,13 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct cgsyscount_key key = {};
 	struct syscount_val add;
-	void *map;
 
 	if (!syscount_pass(ret))
-		return 0;
-	map = syscount_active(&counts, &counts_a);
-	if (!map)
 		return 0;
 	syscount_measure(&add, ret);
 	key.cgroup_id = bpf_get_current_cgroup_id();
 	if (by_syscall)
 		key.nr = regs->orig_ax;
-	syscount_bump(map, &key, &add);
+	syscount_count(&counts, &counts_a, &key, &add, true);
 	return 0;
 }

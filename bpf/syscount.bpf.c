@@ -26,13 +26,7 @@ struct {
 
 static __always_inline void count_syscall(__u32 nr, const struct syscount_val *add)
 {
-	void *map = syscount_active(&nr_counts, &nr_counts_a);
-	struct syscount_val *v;
-
-	/* Out of range (-1 for a call skipped by seccomp or ptrace): not counted. */
-	v = map ? bpf_map_lookup_elem(map, &nr) : NULL;
-	if (v)
-		syscount_add(v, add);
+	syscount_count(&nr_counts, &nr_counts_a, &nr, add, false);
 }
 
 static __always_inline bool is_exec(__u32 nr, long ret)
@@ -43,10 +37,9 @@ static __always_inline bool is_exec(__u32 nr, long ret)
 static __always_inline void count_process(__u32 nr, long ret, const struct syscount_val *add)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	void *map = syscount_active(&pid_counts, &pid_counts_a);
 	struct syscount_proc p = {};
 
-	if (!map || (!syscount_bump(map, &tgid, add) && !is_exec(nr, ret)))
+	if (!syscount_count(&pid_counts, &pid_counts_a, &tgid, add, true) && !is_exec(nr, ret))
 		return;
 	p.cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(p.comm, sizeof(p.comm));
