@@ -17,6 +17,7 @@
 #	scripts/bench.d/bpfstats.sh     # BUILD_DIR (default build/) holds the build
 set -euo pipefail
 
+part="bpfstats bench"
 # shellcheck source=scripts/bench.d/common.bash
 . "$(dirname "$0")/common.bash"
 secs=3
@@ -27,8 +28,6 @@ work=$(mktemp -d /tmp/sonde-bench.XXXXXX)
 pids=()
 old_stats=
 
-log() { echo "bpfstats bench: $*" >&2; }
-die() { log "$*"; exit 1; }
 cleanup() {
 	set +e
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
@@ -63,15 +62,6 @@ cost() {
 	awk -v t="$t" -v n="$n" 'BEGIN { printf "%d %.1f\n", n, n ? t / n : 0 }'
 }
 
-# wait_line FILE TEXT: bounded wait (5 s) for TEXT in FILE.
-wait_line() {
-	local i
-	for ((i = 0; i < 500; i++)); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.01
-	done
-	return 1
-}
 
 # The workload: execs for secs seconds, and loopback connects meanwhile.
 workload() {
@@ -98,7 +88,7 @@ for t in "${tools[@]}"; do
 	"$build/bin/$t" -v -j >/dev/null 2>"$work/$t.err" &
 	tpid=$!
 	pids+=("$tpid")
-	if ! wait_line "$work/$t.err" 'tracing; Ctrl-C to stop'; then
+	if ! wait_for "$work/$t.err" 'tracing; Ctrl-C to stop'; then
 		row[$t]="| $t | did not start: $(tail -n1 "$work/$t.err") | | | | |"
 		continue
 	fi
@@ -106,12 +96,12 @@ for t in "${tools[@]}"; do
 	"$floor" "${hooks[@]}" >"$work/floor.out" 2>"$work/floor.err" &
 	fpid=$!
 	pids+=("$fpid")
-	wait_line "$work/floor.out" 'floor: ' || die "floor did not start: $(cat "$work/floor.err")"
+	wait_for "$work/floor.out" 'floor: ' || die "floor did not start: $(cat "$work/floor.err")"
 	read -r _ ftp fraw <"$work/floor.out"
 	mapfile -t ids < <(prog_ids "$tpid")
 	workload
 	read -r truns tns < <(cost "${ids[@]}")
-	read -r fruns fns < <(cost "$ftp" "$fraw")
+	read -r _ fns < <(cost "$ftp" "$fraw")
 	kill -INT "$tpid" "$fpid" 2>/dev/null
 	wait "$tpid" "$fpid" 2>/dev/null || true
 	ratio=$(awk -v a="$tns" -v b="$fns" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else printf "n/a" }')

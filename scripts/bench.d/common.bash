@@ -16,3 +16,32 @@ stats() {
 		      if (NR == 1) printf "%.*f", d, m
 		      else printf "%.*f [%.*f–%.*f]", d, m, d, v[1], d, v[NR] }'
 }
+
+# median VALUE...: the median of the values; returns 1 without values.
+median() {
+	(($#)) || return 1
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+		END { printf "%.10g", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# log / die for a part: "$part: MESSAGE" on stderr ($part set before
+# sourcing this file; scripts/bench has its own).
+log() { echo "${part:-bench}: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+# wait_for FILE TEXT [PID]: bounded wait (10 s) for TEXT in FILE, while PID
+# (when given) lives.
+wait_for() {
+	local i
+	for ((i = 0; i < 1000; i++)); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		[[ -z ${3:-} ]] || kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.01
+	done
+	return 1
+}
+
+# cpu_ns PID: the CPU time PID's threads have used, in ns.
+cpu_ns() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'
+}

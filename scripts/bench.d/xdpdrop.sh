@@ -18,6 +18,7 @@
 # (namespaces, pins, xdp-filter's pins) is removed on exit.
 set -euo pipefail
 
+part="xdpdrop bench"
 # shellcheck source=scripts/bench.d/common.bash
 . "$(dirname "$0")/common.bash"
 secs=${XDPDROP_BENCH_SECS:-5}
@@ -32,8 +33,6 @@ bpffs_mounted=0
 made_xdp_dir=0
 filter_loaded=0
 
-log() { echo "xdpdrop bench: $*" >&2; }
-die() { log "$*"; exit 1; }
 
 cleanup() {
 	set +e
@@ -103,6 +102,7 @@ xdp_filter_run() {
 	first=$("$testrun" --list 1)
 	nsenter --net="/run/netns/$nsb" xdp-filter ip -m src "$first" || return 1
 	# The value its command wrote (the bytes of the first CPU's), for the others.
+	# shellcheck disable=SC2046 # the address's four bytes, a word each
 	value=$(bpftool -j map lookup pinned "$map" key $(tr . ' ' <<<"$first") |
 		jq -r '.values[0].value | join(" ")')
 	"$testrun" --list "$n" | tail -n +2 | while read -r a; do
