@@ -77,43 +77,33 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# cgroup2_mount: the cgroup2 mount point, from /proc/self/mountinfo (field 5
-# of the line whose filesystem type, after " - ", is cgroup2), as in
-# tests/bats/helpers.bash.
+# cgroup2_mount: the cgroup2 mount point (the one mounting the hierarchy's
+# root), from findmnt, which reads /proc/self/mountinfo.
 cgroup2_mount() {
-	local line left right
-	local -a f
-	while IFS= read -r line; do
-		[[ $line == *" - "* ]] || continue
-		left=${line%% - *}
-		right=${line#* - }
-		[[ ${right%% *} == cgroup2 ]] || continue
-		read -r -a f <<<"$left"
-		[[ ${f[3]} == / ]] || continue
-		printf '%b\n' "${f[4]}"
-		return 0
-	done </proc/self/mountinfo
-	return 1
+	findmnt -n -t cgroup2 -o TARGET,FSROOT | awk '$2 == "/" { print $1; f = 1; exit } END { exit !f }'
+}
+
+# sched_ns PID: "CPU WAIT", the ns PID's threads have run and waited on a
+# run queue for a CPU so far.
+sched_ns() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ c += $1; w += $2 } END { printf "%d %d\n", c, w }'
 }
 
 # busy N [PID]: one cgbusy run; sets $rate (calls/s) and $per (ns of CPU
-# per call). With PID: the CPU time of PID's threads ($c0, $c1) and the
-# lines of $work/cgs.out ($l0, $l1) at its start and its end.
+# per call). With PID: $c0 $w0 (sched_ns PID) and $l0 (the lines of
+# $work/cgs.out) at its start, $le the lines at its end.
 busy() {
 	local p rc=0
 	"$busy" "$cg" "$1" "$secs" >"$work/busy.out" 2>"$work/busy.err" &
 	p=$!
 	live[$p]=1
 	if [[ -n ${2:-} ]] && wait_for "$work/busy.out" go "$p"; then
-		c0=$(cpu_ns "$2")
+		read -r c0 w0 < <(sched_ns "$2")
 		l0=$(wc -l <"$work/cgs.out")
 	fi
 	wait "$p" || rc=$?
 	unset "live[$p]"
-	if [[ -n ${2:-} ]]; then
-		c1=$(cpu_ns "$2")
-		l1=$(wc -l <"$work/cgs.out")
-	fi
+	[[ -z ${2:-} ]] || le=$(wc -l <"$work/cgs.out")
 	((rc == 0)) || { log "cgbusy: $(tail -n1 "$work/busy.err")"; return 1; }
 	read -r rate per < <(tail -n1 "$work/busy.out")
 }
@@ -135,11 +125,13 @@ mapfile -t hooks < <(sed -n 's/^cgsyscount: attached \([a-z_]*\/.*\)/\1/p' "$wor
 ((${#hooks[@]})) || die "cgsyscount named no hooks"
 
 # tool_run N KEY ARGS...: cgsyscount ARGS during one cgbusy run; sets
-# last[KEY] to the cost per call (empty when it failed) and adds the CPU per
-# report to cpu[KEY.N].
-declare -A last=() cpu=() add=() rates=() times=()
+# last[KEY] to the cost per call (empty when it failed). From cgbusy's start
+# to the first report after its end (which still counts its calls), adds
+# the CPU time and the time waiting for a CPU per report to cpu[KEY.N] and
+# waitq[KEY.N].
+declare -A last=() cpu=() waitq=() add=() rates=() times=()
 tool_run() {
-	local n=$1 k=$2 p
+	local n=$1 k=$2 p c1 w1 l1 j
 	shift 2
 	"$cgs" -v "$@" >"$work/cgs.out" 2>"$work/cgs.err" &
 	p=$!
@@ -149,11 +141,20 @@ tool_run() {
 		stop "$p"
 		return 0
 	fi
-	c0=0 c1=0 l0=0 l1=0
+	c0=0 w0=0 l0=0 le=0
 	if busy "$n" "$p"; then
 		last[$k]=$per
-		((l1 > l0)) && cpu[$k.$n]+=" $(awk -v c=$((c1 - c0)) -v l=$((l1 - l0)) \
-			'BEGIN { printf "%.3f", c / l / 1e6 }')"
+		for ((j = 0; j < 500; j++)); do
+			(($(wc -l <"$work/cgs.out") > le)) && break
+			alive "$p" || break
+			sleep 0.01
+		done
+		read -r c1 w1 < <(sched_ns "$p")
+		l1=$(wc -l <"$work/cgs.out")
+		if ((l1 > l0)); then
+			cpu[$k.$n]+=" $(awk -v t=$((c1 - c0)) -v l=$((l1 - l0)) 'BEGIN { printf "%.3f", t / l / 1e6 }')"
+			waitq[$k.$n]+=" $(awk -v t=$((w1 - w0)) -v l=$((l1 - l0)) 'BEGIN { printf "%.3f", t / l / 1e6 }')"
+		fi
 	fi
 	stop "$p"
 }
@@ -196,7 +197,7 @@ cell() {
 row() {
 	local n=$1 k=$2 name=$3
 	echo "| $name | $(cell "$n" 0 rates) | $(cell "floor.$n" 1 add) | $(cell "$k.$n" 1 add) |" \
-		"$(cell "$k.$n" 2 times)× | $(cell "$k.$n" 2 cpu) |"
+		"$(cell "$k.$n" 2 times)× | $(cell "$k.$n" 2 cpu) | $(cell "$k.$n" 1 waitq) |"
 }
 
 cat <<EOF
@@ -213,12 +214,12 @@ do nothing, on cgsyscount's hook: ${hooks[*]}), and under \`cgsyscount -j 1\`
 repetition; × floor is cgsyscount's added cost over the floor's, per
 repetition. CPU per report is the CPU time of all of cgsyscount's threads
 (\`/proc/PID/task/*/schedstat\`) during the cgbusy run over the reports it
-wrote meanwhile; the time a report waits for a CPU among N busy processes is
-not in it. The added cost per call includes cgsyscount's reports, which take
+wrote meanwhile; the time its threads waited on a run queue for a CPU among
+the N busy processes (field 2 of schedstat), per report, is the next column. The added cost per call includes cgsyscount's reports, which take
 CPU from the busy processes. kernel.bpf_stats_enabled was $stats_on.
 
-| busy cgroups | syscalls/s, no BPF | floor: ns added/call | cgsyscount: ns added/call | × floor | CPU per report (ms) |
-| ---: | ---: | ---: | ---: | ---: | ---: |
+| busy cgroups | syscalls/s, no BPF | floor: ns added/call | cgsyscount: ns added/call | × floor | CPU per report (ms) | waiting for a CPU per report (ms) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 EOF
 for n in "${sizes[@]}"; do
 	row "$n" cgs "$n"
