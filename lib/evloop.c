@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include "evloop.h"
 #include "log.h"
+#include "ringread.h"
 
 enum { EV_RING, EV_SIGNAL, EV_DURATION, EV_TICK, EV_STDOUT };
 
@@ -78,21 +79,19 @@ static bool stdout_pollable(void)
 }
 
 /* Records handled before the loop looks at signals and timers again: a
- * producer faster than us would otherwise keep libbpf's consume loop going
- * forever, deaf to Ctrl-C and to a reader that went away. */
+ * producer faster than us would otherwise keep the reader going forever,
+ * deaf to Ctrl-C and to a reader of ours that went away. */
 #define EVLOOP_BATCH 4096
-/* How often the ring buffers are read when the kernel has not woken us:
- * the most an event waits before it is shown. */
+/* How often the ring buffer is read when the kernel has not woken us: the
+ * most an event waits before it is shown. */
 #define EVLOOP_POLL_MS 10
-/* Private to this file: "batch done, more may be waiting". */
-#define EVLOOP_YIELD (-EINPROGRESS)
 
 struct loop {
 	int ep, sig, dur, tick;
-	struct ring_buffer *rb;
+	struct ringread rb;
+	bool ring;
 	uint64_t lost_seen;
 	const struct evloop_cfg *cfg;
-	unsigned batch;
 };
 
 static int on_sample(void *ctx, void *data, size_t size)
@@ -107,7 +106,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	 * block: stop now, not after the ring is empty. */
 	if (cfg->out && ferror(cfg->out->f))
 		return out_flush(cfg->out);
-	return ++l->batch < EVLOOP_BATCH ? 0 : EVLOOP_YIELD;
+	return 0;
 }
 
 static void report_lost(const struct evloop_cfg *cfg, struct loop *l)
@@ -134,10 +133,10 @@ static int setup(const struct evloop_cfg *cfg, struct loop *l)
 		events = bpf_object__find_map_by_name(cfg->obj, "events");
 		if (!events)
 			return -ENOENT;
-		l->rb = ring_buffer__new(bpf_map__fd(events), on_sample, l, NULL);
-		if (!l->rb)
-			return -errno;
-		err = add_fd(l->ep, ring_buffer__epoll_fd(l->rb), EPOLLIN, EV_RING);
+		err = ringread_open(&l->rb, events);
+		l->ring = !err;
+		if (!err)
+			err = add_fd(l->ep, l->rb.fd, EPOLLIN, EV_RING);
 	}
 	if (!err && cfg->duration_s) {
 		l->dur = timer_fd(cfg->duration_s * 1000ULL, 0);
@@ -154,7 +153,7 @@ static int setup(const struct evloop_cfg *cfg, struct loop *l)
 
 static void teardown(struct loop *l)
 {
-	ring_buffer__free(l->rb);
+	ringread_close(&l->rb);
 	for (int *fd = &l->ep; fd <= &l->tick; fd++)
 		if (*fd >= 0)
 			close(*fd);
@@ -162,10 +161,9 @@ static void teardown(struct loop *l)
 
 static int drain(const struct evloop_cfg *cfg, struct loop *l)
 {
-	int n = l->rb ? ring_buffer__consume(l->rb) : 0;
+	int n = l->ring ? ringread_consume(&l->rb, on_sample, l, EVLOOP_BATCH) : 0;
 
-	l->batch = 0;
-	if (n < 0 && n != EVLOOP_YIELD)
+	if (n < 0)
 		return n;
 	return cfg->out ? out_flush(cfg->out) : 0;
 }
@@ -203,7 +201,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 	log_debug("tracing; Ctrl-C to stop");
 	for (;;) {
 		struct epoll_event evs[8];
-		int n = epoll_wait(l.ep, evs, 8, l.rb ? EVLOOP_POLL_MS : -1);
+		int n = epoll_wait(l.ep, evs, 8, l.ring ? EVLOOP_POLL_MS : -1);
 		bool stop = false;
 
 		if (n < 0) {
