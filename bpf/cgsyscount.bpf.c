@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cgsyscount: every system call counted as it returns, by the caller's
  * cgroup v2 ID (and, with --by-syscall, by syscall number) in a per-CPU
- * hash. See lib/syscount.bpf.h. */
+ * hash (see lib/syscount.bpf.h), in front of which a per-CPU array of
+ * slots counts most cgroups for the price of an array lookup. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -16,6 +17,33 @@ const volatile __u8 by_syscall = 0;
 SYSCOUNT_MAPS(counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, CGSYSCOUNT_MAX_KEYS,
 	      struct cgsyscount_key);
 
+/* Two halves of CGSYSCOUNT_SLOTS slots; the programs count into the half
+ * slot_half names. User space flips it, then switches the hashes (an RCU
+ * grace period), then reads and clears the other half. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2 * CGSYSCOUNT_SLOTS);
+	__type(key, __u32);
+	__type(value, struct cgsyscount_slot);
+} slots SEC(".maps");
+
+__u32 slot_half = 0;
+
+/* Counts the call in the cgroup's slot, unless another cgroup has it.
+ * (Per CPU, the slot is taken and counted without atomics, as the hash's
+ * counters are.) */
+static __always_inline bool count_in_slot(__u64 cgroup_id, const struct syscount_val *add)
+{
+	__u32 i = cgsyscount_slot_of(cgroup_id) + (slot_half & 1) * CGSYSCOUNT_SLOTS;
+	struct cgsyscount_slot *s = bpf_map_lookup_elem(&slots, &i);
+
+	if (!s || (s->cgroup_id != cgroup_id && s->cgroup_id))
+		return false;
+	s->cgroup_id = cgroup_id;
+	syscount_add(&s->v, add);
+	return true;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -28,6 +56,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	key.cgroup_id = bpf_get_current_cgroup_id();
 	if (by_syscall)
 		key.nr = regs->orig_ax;
+	else if (count_in_slot(key.cgroup_id, &add))
+		return 0;
 	syscount_count(&counts, &counts_a, &key, &add, true);
 	return 0;
 }

@@ -17,4 +17,23 @@ struct cgsyscount_key {
 
 _Static_assert(sizeof(struct cgsyscount_key) == 16, "cgsyscount_key layout");
 
+/* Without --by-syscall, a cgroup is first counted in a slot of a per-CPU
+ * array, CGSYSCOUNT_SLOTS for each of two intervals (halves); the hash
+ * holds only the cgroups whose slot another cgroup took first. */
+#define CGSYSCOUNT_SLOTS 1024
+
+struct cgsyscount_slot {
+	__u64 cgroup_id; /* 0: free */
+	struct syscount_val v;
+};
+
+_Static_assert(sizeof(struct cgsyscount_slot) == 40, "cgsyscount_slot layout");
+
+/* The slot a cgroup is counted in, within its half: the top bits of a
+ * multiplicative hash (IDs are kernfs node numbers, a few dozen apart). */
+static inline __u32 cgsyscount_slot_of(__u64 cgroup_id)
+{
+	return (__u32)((cgroup_id * 0x9E3779B97F4A7C15ULL) >> 54) & (CGSYSCOUNT_SLOTS - 1);
+}
+
 #endif

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include "sonde.h"
 #include "cgroup_depth.h"
 #include "count.h"
@@ -30,9 +31,20 @@ struct cg_group {
 	size_t first, n;
 };
 
+/* Without --by-syscall: the BPF side's slots (see its source), read one
+ * half at a time. */
+struct cg_slots {
+	struct cgsyscount_bpf *skel;
+	uint32_t half; /* the half being counted into */
+	int ncpu;
+	__u32 *keys;
+	struct cgsyscount_slot *vals; /* CGSYSCOUNT_SLOTS x ncpu */
+};
+
 struct cgsyscount_ctx {
 	const struct cgsyscount_opts *opts;
 	struct dbuf dbuf;
+	struct cg_slots slots;
 	struct count_table table;
 	struct cg_group *groups;
 	size_t ngroups;
@@ -112,6 +124,54 @@ static int collect(const void *key, const uint64_t *sum, void *vctx)
 	struct cgsyscount_ctx *ctx = vctx;
 
 	return count_table_add(&ctx->table, k->cgroup_id, k->nr, sum);
+}
+
+static int slots_init(struct cg_slots *sl, struct cgsyscount_bpf *skel)
+{
+	sl->skel = skel;
+	sl->ncpu = libbpf_num_possible_cpus();
+	if (sl->ncpu <= 0)
+		return -EINVAL;
+	sl->keys = calloc(CGSYSCOUNT_SLOTS, sizeof(*sl->keys));
+	sl->vals = calloc((size_t)CGSYSCOUNT_SLOTS * sl->ncpu, sizeof(*sl->vals));
+	return sl->keys && sl->vals ? 0 : -ENOMEM;
+}
+
+static void slots_free(struct cg_slots *sl)
+{
+	free(sl->keys);
+	free(sl->vals);
+}
+
+/* Points the programs at the other half; the hashes' switch that follows
+ * (dbuf_drain) waits until no program still counts into this one. */
+static void slots_flip(struct cg_slots *sl)
+{
+	sl->half = !sl->half;
+	__atomic_store_n(&sl->skel->bss->slot_half, sl->half, __ATOMIC_RELEASE);
+}
+
+/* After slots_flip() and the switch: every CPU's taken slots of the quiet
+ * half into the table, then the half cleared. */
+static int slots_drain(struct cgsyscount_ctx *ctx)
+{
+	struct cg_slots *sl = &ctx->slots;
+	int fd = bpf_map__fd(sl->skel->maps.slots), err = 0;
+	__u32 quiet = !sl->half, in = quiet * CGSYSCOUNT_SLOTS - 1, out, n = CGSYSCOUNT_SLOTS;
+
+	if (bpf_map_lookup_batch(fd, quiet ? &in : NULL, &out, sl->keys, sl->vals, &n, NULL) &&
+	    errno != ENOENT)
+		return -errno;
+	for (size_t i = 0; i < (size_t)n * sl->ncpu && !err; i++) {
+		const struct cgsyscount_slot *v = &sl->vals[i];
+
+		if (v->cgroup_id)
+			err = count_table_add(&ctx->table, v->cgroup_id, 0, (const uint64_t *)&v->v);
+	}
+	if (err)
+		return err;
+	memset(sl->vals, 0, (size_t)n * sl->ncpu * sizeof(*sl->vals));
+	return n && bpf_map_update_batch(fd, sl->keys, sl->vals, &n, NULL) ? -errno : 0;
 }
 
 /* The table, merged by cgroup (rolled up with --depth), as one group per
@@ -223,7 +283,14 @@ static int report(void *vctx, bool skip_empty)
 	int err;
 
 	ctx->table.n = 0;
+	if (!opts->by_syscall)
+		slots_flip(&ctx->slots);
 	err = dbuf_drain(&ctx->dbuf, collect, ctx);
+	if (!err && !opts->by_syscall) {
+		err = slots_drain(ctx);
+		if (err)
+			log_err("cannot read the counting slots: %s", strerror(-err));
+	}
 	if (err || (skip_empty && !ctx->table.n))
 		return err;
 	err = group(ctx);
@@ -304,6 +371,8 @@ int main(int argc, char **argv)
 	err = count_bpf_setup(skel->obj, &opts.count);
 	if (!err)
 		err = size_maps(skel, opts.by_syscall);
+	if (!err && !opts.by_syscall)
+		err = slots_init(&ctx.slots, skel);
 	if (!err)
 		err = setup_output(&ctx);
 	if (!err)
@@ -312,6 +381,7 @@ int main(int argc, char **argv)
 	out_rows_free(&ctx.syscalls);
 	out_block_free(&ctx.block);
 	count_table_free(&ctx.table);
+	slots_free(&ctx.slots);
 	free(ctx.groups);
 	cgsyscount_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
