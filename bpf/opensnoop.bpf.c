@@ -29,38 +29,35 @@ static __always_inline bool flags_wanted(__u32 flags)
 	return false;
 }
 
-static __always_inline int report_open(const struct trace_event_raw_sys_exit *ctx, __u64 path,
-				       __s32 dirfd, __u32 flags, __u16 mode)
+static __always_inline int report_open(const struct trace_event_raw_sys_exit *ctx, bool full,
+				       __u64 path, __s32 dirfd, __u32 flags, __u16 mode)
 {
 	if (!flags_wanted(flags))
 		return 0;
-	return pathcall_report(ctx, path, dirfd, flags, mode);
+	return pathcall_report(ctx, full, path, dirfd, flags, mode);
 }
 
-SEC("tracepoint/syscalls/sys_exit_open")
-int handle_exit_open(struct trace_event_raw_sys_exit *ctx)
+PATHCALL_PROG(sys_exit_open, handle_exit_open)
 {
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
 		return 0;
-	return report_open(ctx, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, PATHCALL_ARG(regs, 2),
+	return report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, PATHCALL_ARG(regs, 2),
 			   PATHCALL_ARG(regs, 3));
 }
 
-SEC("tracepoint/syscalls/sys_exit_openat")
-int handle_exit_openat(struct trace_event_raw_sys_exit *ctx)
+PATHCALL_PROG(sys_exit_openat, handle_exit_openat)
 {
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
 		return 0;
-	return report_open(ctx, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 3),
+	return report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 3),
 			   PATHCALL_ARG(regs, 4));
 }
 
-SEC("tracepoint/syscalls/sys_exit_openat2")
-int handle_exit_openat2(struct trace_event_raw_sys_exit *ctx)
+PATHCALL_PROG(sys_exit_openat2, handle_exit_openat2)
 {
 	struct pt_regs *regs = pathcall_begin(ctx);
 	struct open_how how = {};
@@ -71,18 +68,17 @@ int handle_exit_openat2(struct trace_event_raw_sys_exit *ctx)
 	 * failed (EFAULT) and is reported with flags 0. */
 	bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode),
 			    (void *)PATHCALL_ARG(regs, 3));
-	return report_open(ctx, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), how.flags, how.mode);
+	return report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), how.flags, how.mode);
 }
 
-SEC("tracepoint/syscalls/sys_exit_creat")
-int handle_exit_creat(struct trace_event_raw_sys_exit *ctx)
+PATHCALL_PROG(sys_exit_creat, handle_exit_creat)
 {
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
 		return 0;
 	/* creat() is open() with these flags. */
-	return report_open(ctx, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD,
+	return report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD,
 			   OPENSNOOP_O_CREAT | OPENSNOOP_O_WRONLY | OPENSNOOP_O_TRUNC,
 			   PATHCALL_ARG(regs, 2));
 }

@@ -14,61 +14,56 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* A call on a path: stat(), lstat(), statfs(). */
-static __always_inline int report_path(const struct trace_event_raw_sys_exit *ctx)
+static __always_inline int report_path(const struct trace_event_raw_sys_exit *ctx, bool full)
 {
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
 		return 0;
-	return pathcall_report(ctx, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, 0, 0);
+	return pathcall_report(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, 0, 0);
 }
 
 /* A call on dirfd and a path, unless it is an fstat() in disguise. */
-static __always_inline int report_at(const struct trace_event_raw_sys_exit *ctx, __s32 dirfd,
-				     __u64 path, __u32 flags)
+static __always_inline int report_at(const struct trace_event_raw_sys_exit *ctx, bool full,
+				     __s32 dirfd, __u64 path, __u32 flags)
 {
 	char c = 0;
 
 	if ((flags & STATSNOOP_AT_EMPTY_PATH) &&
 	    (!path || bpf_probe_read_user(&c, 1, (void *)path) || !c))
 		return 0;
-	return pathcall_report(ctx, path, dirfd, flags, 0);
+	return pathcall_report(ctx, full, path, dirfd, flags, 0);
 }
 
-SEC("tracepoint/syscalls/sys_exit_newstat")
-int handle_exit_newstat(struct trace_event_raw_sys_exit *ctx)
+PATHCALL_PROG(sys_exit_newstat, handle_exit_newstat)
 {
-	return report_path(ctx);
+	return report_path(ctx, full);
 }
 
-SEC("tracepoint/syscalls/sys_exit_newlstat")
-int handle_exit_newlstat(struct trace_event_raw_sys_exit *ctx)
+PATHCALL_PROG(sys_exit_newlstat, handle_exit_newlstat)
 {
-	return report_path(ctx);
+	return report_path(ctx, full);
 }
 
-SEC("tracepoint/syscalls/sys_exit_statfs")
-int handle_exit_statfs(struct trace_event_raw_sys_exit *ctx)
+PATHCALL_PROG(sys_exit_statfs, handle_exit_statfs)
 {
-	return report_path(ctx);
+	return report_path(ctx, full);
 }
 
-SEC("tracepoint/syscalls/sys_exit_newfstatat")
-int handle_exit_newfstatat(struct trace_event_raw_sys_exit *ctx)
+PATHCALL_PROG(sys_exit_newfstatat, handle_exit_newfstatat)
 {
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
 		return 0;
-	return report_at(ctx, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 4));
+	return report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 4));
 }
 
-SEC("tracepoint/syscalls/sys_exit_statx")
-int handle_exit_statx(struct trace_event_raw_sys_exit *ctx)
+PATHCALL_PROG(sys_exit_statx, handle_exit_statx)
 {
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
 		return 0;
-	return report_at(ctx, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 3));
+	return report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 3));
 }

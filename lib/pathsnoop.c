@@ -78,17 +78,35 @@ int open_flag_parse(const char *name, uint32_t *bits, uint8_t *accmodes)
 
 /* ------------------------------------------------------------- probing --- */
 
+/* Each hook has two programs (PATHCALL_PROG in bpf/lib/pathcall.bpf.h):
+ * NAME_full, which joins relative paths to their directory, is the one
+ * loaded with -F, NAME otherwise. */
+static void pick_programs(struct bpf_object *obj, bool full_path)
+{
+	static const char suffix[] = "_full";
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		const char *name = bpf_program__name(prog);
+		size_t n = strlen(name);
+		bool full = n >= sizeof(suffix) && !strcmp(name + n - (sizeof(suffix) - 1), suffix);
+
+		if (full != full_path)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
 static int prepare(struct bpf_object *obj, const struct pathsnoop_opts *o)
 {
-	__u8 failed = o->failed, full_path = o->full_path;
+	__u8 failed = o->failed;
 	__u32 self = getpid();
 
 	if (sonde_rodata_set(obj, "pathcall_failed_only", &failed, sizeof(failed)) ||
-	    sonde_rodata_set(obj, "pathcall_full_path", &full_path, sizeof(full_path)) ||
 	    sonde_rodata_set(obj, "pathcall_self_tgid", &self, sizeof(self))) {
 		log_err("internal error: the BPF object lacks the path tools' settings");
 		return -EIO;
 	}
+	pick_programs(obj, o->full_path);
 	/* open() and creat() exist on x86_64 only; openat2() since 5.6. */
 	if (probe_drop_missing_tracepoints(obj))
 		return 0;

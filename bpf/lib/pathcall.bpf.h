@@ -13,9 +13,10 @@
  * kernel: by the time user space could look in /proc, a short-lived process
  * is gone.
  *
- * A tool's exit handler gets the saved registers from pathcall_begin() (NULL:
- * the call is filtered out by -p/-u/-c or -x), takes the arguments it needs
- * with PATHCALL_ARG() and hands them to pathcall_report().
+ * A tool defines each exit handler with PATHCALL_PROG(); the body gets the
+ * saved registers from pathcall_begin() (NULL: the call is filtered out by
+ * -p/-u/-c or -x), takes the arguments it needs with PATHCALL_ARG() and
+ * hands them to pathcall_report().
  *
  * Include after vmlinux.h and the bpf_*.h headers. */
 #ifndef SONDE_PATHCALL_BPF_H
@@ -30,10 +31,28 @@
 
 /* -x: only calls that failed. */
 const volatile __u8 pathcall_failed_only = 0;
-/* -F: relative paths joined to their directory. */
-const volatile __u8 pathcall_full_path = 0;
 /* The tool itself, whose own opens (tracefs, /proc, cgroups) are not news. */
 const volatile __u32 pathcall_self_tgid = 0;
+
+/* Two programs on tracepoint syscalls/TP: NAME, and NAME_full for -F, of
+ * which user space loads one (lib/pathsnoop.c). Their body follows the
+ * macro, as a function's does, and sees `full` constant: without -F, the
+ * directory walk is not in the program, so its kernel types are not looked
+ * up at load (libbpf's search for each type costs about a millisecond). */
+#define PATHCALL_PROG(tp, name)                                                                    \
+	static __always_inline int name##_body(const struct trace_event_raw_sys_exit *ctx,         \
+					       bool full);                                         \
+	SEC("tracepoint/syscalls/" #tp)                                                            \
+	int name(struct trace_event_raw_sys_exit *ctx)                                             \
+	{                                                                                          \
+		return name##_body(ctx, false);                                                    \
+	}                                                                                          \
+	SEC("tracepoint/syscalls/" #tp)                                                            \
+	int name##_full(struct trace_event_raw_sys_exit *ctx)                                      \
+	{                                                                                          \
+		return name##_body(ctx, true);                                                     \
+	}                                                                                          \
+	static __always_inline int name##_body(const struct trace_event_raw_sys_exit *ctx, bool full)
 
 /* Argument N (1-6) of the syscall, from its saved registers. */
 #define PATHCALL_ARG(regs, n) PT_REGS_PARM##n##_SYSCALL(regs)
@@ -114,8 +133,9 @@ static __always_inline __u32 pathcall_read_full(struct pathcall_scratch *s, __u6
 	return n ? off + n : 0;
 }
 
-static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit *ctx, __u64 path,
-					   __s32 dirfd, __u32 flags, __u16 mode)
+/* full: -F (PATHCALL_PROG's). */
+static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit *ctx, bool full,
+					   __u64 path, __s32 dirfd, __u32 flags, __u16 mode)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct pathcall_scratch *s;
@@ -140,7 +160,7 @@ static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit
 	e->truncated = 0;
 	e->pad = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	if (pathcall_full_path)
+	if (full)
 		n = pathcall_read_full(s, path, dirfd);
 	if (!n)
 		n = sonde_read_user_str(e->path, sizeof(e->path), (const void *)path,
