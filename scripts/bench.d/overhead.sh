@@ -292,8 +292,12 @@ for r in "${rates[@]}"; do
 		"$(stats 3 ${gone[$r]})" "$(stats 0 ${cpu[$r]})"
 done
 echo
-echo "Highest rate achieved with no event lost in any run: $best opens/s." \
-	"${first_lossy:+First loss: at $first_lossy.}${first_lossy:-No run lost an event.}"
+if [[ -n $first_lossy ]]; then
+	loss="First loss: at $first_lossy."
+else
+	loss="No run lost an event."
+fi
+echo "Highest rate achieved with no event lost in any run: $best opens/s. $loss"
 cat <<EOF
 
 Commands (\`\$B\` the build directory, \`\$T\` a scratch directory with
