@@ -152,26 +152,35 @@ static void slots_flip(struct cg_slots *sl)
 }
 
 /* After slots_flip() and the switch: every CPU's taken slots of the quiet
- * half into the table, then the half cleared. */
+ * half into the table, then those slots cleared. */
 static int slots_drain(struct cgsyscount_ctx *ctx)
 {
 	struct cg_slots *sl = &ctx->slots;
 	int fd = bpf_map__fd(sl->skel->maps.slots), err = 0;
 	__u32 quiet = !sl->half, in = quiet * CGSYSCOUNT_SLOTS - 1, out, n = CGSYSCOUNT_SLOTS;
+	__u32 used = 0;
 
 	if (bpf_map_lookup_batch(fd, quiet ? &in : NULL, &out, sl->keys, sl->vals, &n, NULL) &&
 	    errno != ENOENT)
 		return -errno;
-	for (size_t i = 0; i < (size_t)n * sl->ncpu && !err; i++) {
-		const struct cgsyscount_slot *v = &sl->vals[i];
+	for (__u32 i = 0; i < n && !err; i++) {
+		bool taken = false;
 
-		if (v->cgroup_id)
+		for (int cpu = 0; cpu < sl->ncpu && !err; cpu++) {
+			const struct cgsyscount_slot *v = &sl->vals[(size_t)i * sl->ncpu + cpu];
+
+			if (!v->cgroup_id)
+				continue;
+			taken = true;
 			err = count_table_add(&ctx->table, v->cgroup_id, 0, (const uint64_t *)&v->v);
+		}
+		if (taken)
+			sl->keys[used++] = sl->keys[i];
 	}
-	if (err)
+	if (err || !used)
 		return err;
-	memset(sl->vals, 0, (size_t)n * sl->ncpu * sizeof(*sl->vals));
-	return n && bpf_map_update_batch(fd, sl->keys, sl->vals, &n, NULL) ? -errno : 0;
+	memset(sl->vals, 0, (size_t)used * sl->ncpu * sizeof(*sl->vals));
+	return bpf_map_update_batch(fd, sl->keys, sl->vals, &used, NULL) ? -errno : 0;
 }
 
 /* The table, merged by cgroup (rolled up with --depth), as one group per
