@@ -1,11 +1,13 @@
 /* A reader of a BPF ring buffer map that hands records to a callback and
- * tells the kernel they are read once per batch, not once per record.
+ * tells the kernel they are read every RINGREAD_RELEASE_EVERY records and
+ * at the end of a batch, not after each one.
  *
  * Why not libbpf's ring_buffer: it stores the consumer position after every
  * record, so the cache line holding it moves to the reader's CPU and back
  * to the producer's on every event, which the BPF side then waits for in
- * bpf_ringbuf_query() or bpf_ringbuf_reserve() (about 90 ns of a 400 ns
- * opensnoop event, with a busy reader on the other CPU). */
+ * bpf_ringbuf_query() or bpf_ringbuf_reserve(): opensnoop's program took
+ * 424 ns per open with libbpf's reader, 303 ns with this one (medians of 5,
+ * the reader busy on the other CPU). */
 #ifndef SONDE_RINGREAD_H
 #define SONDE_RINGREAD_H
 
