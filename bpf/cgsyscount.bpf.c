@@ -18,8 +18,9 @@ SYSCOUNT_MAPS(counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, CGSYSCOUNT_MA
 	      struct cgsyscount_key);
 
 /* Two halves of CGSYSCOUNT_SLOTS slots; the programs count into the half
- * slot_half names. User space flips it, then switches the hashes (an RCU
- * grace period), then reads and clears the other half. */
+ * slot_half names, which user space sets to the hashes' new index just
+ * before it switches them (lib/interval.h: the switch's RCU grace period
+ * quiets the old half too), then reads and clears the old half. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 2 * CGSYSCOUNT_SLOTS);
@@ -28,6 +29,13 @@ struct {
 } slots SEC(".maps");
 
 __u32 slot_half = 0;
+
+/* The slot a cgroup is counted in, within its half: the top bits of a
+ * multiplicative hash (IDs are kernfs node numbers, a few dozen apart). */
+static __always_inline __u32 cgsyscount_slot_of(__u64 cgroup_id)
+{
+	return (__u32)((cgroup_id * 0x9E3779B97F4A7C15ULL) >> 54) & (CGSYSCOUNT_SLOTS - 1);
+}
 
 /* Counts the call in the cgroup's slot, unless another cgroup has it.
  * (Per CPU, the slot is taken and counted without atomics, as the hash's

@@ -29,11 +29,4 @@ struct cgsyscount_slot {
 
 _Static_assert(sizeof(struct cgsyscount_slot) == 40, "cgsyscount_slot layout");
 
-/* The slot a cgroup is counted in, within its half: the top bits of a
- * multiplicative hash (IDs are kernfs node numbers, a few dozen apart). */
-static inline __u32 cgsyscount_slot_of(__u64 cgroup_id)
-{
-	return (__u32)((cgroup_id * 0x9E3779B97F4A7C15ULL) >> 54) & (CGSYSCOUNT_SLOTS - 1);
-}
-
 #endif

@@ -88,8 +88,7 @@ static bool stdout_pollable(void)
 
 struct loop {
 	int ep, sig, dur, tick;
-	struct ringread rb;
-	bool ring;
+	struct ringread rb; /* rb.data: NULL for tools without a ring buffer */
 	uint64_t lost_seen;
 	const struct evloop_cfg *cfg;
 };
@@ -134,7 +133,6 @@ static int setup(const struct evloop_cfg *cfg, struct loop *l)
 		if (!events)
 			return -ENOENT;
 		err = ringread_open(&l->rb, events);
-		l->ring = !err;
 		if (!err)
 			err = add_fd(l->ep, l->rb.fd, EPOLLIN, EV_RING);
 	}
@@ -161,7 +159,7 @@ static void teardown(struct loop *l)
 
 static int drain(const struct evloop_cfg *cfg, struct loop *l)
 {
-	int n = l->ring ? ringread_consume(&l->rb, on_sample, l, EVLOOP_BATCH) : 0;
+	int n = l->rb.data ? ringread_consume(&l->rb, on_sample, l, EVLOOP_BATCH) : 0;
 
 	if (n < 0)
 		return n;
@@ -201,7 +199,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 	log_debug("tracing; Ctrl-C to stop");
 	for (;;) {
 		struct epoll_event evs[8];
-		int n = epoll_wait(l.ep, evs, 8, l.ring ? EVLOOP_POLL_MS : -1);
+		int n = epoll_wait(l.ep, evs, 8, l.rb.data ? EVLOOP_POLL_MS : -1);
 		bool stop = false;
 
 		if (n < 0) {

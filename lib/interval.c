@@ -19,7 +19,8 @@ int dbuf_init(struct dbuf *d, struct bpf_map *outer, struct bpf_map *a, struct b
 	d->array = bpf_map__type(a) == BPF_MAP_TYPE_PERCPU_ARRAY;
 	d->key_size = bpf_map__key_size(a);
 	d->value_size = bpf_map__value_size(a);
-	d->chunk = bpf_map__max_entries(a) < DBUF_CHUNK ? bpf_map__max_entries(a) : DBUF_CHUNK;
+	d->entries = bpf_map__max_entries(a);
+	d->chunk = d->entries < DBUF_CHUNK ? d->entries : DBUF_CHUNK;
 	d->ncpu = libbpf_num_possible_cpus();
 	if (d->ncpu <= 0 || d->value_size % 8)
 		return -EINVAL;
@@ -41,12 +42,12 @@ void dbuf_free(struct dbuf *d)
 	d->keys = d->vals = d->sum = NULL;
 }
 
-/* Adds up entry i's per-CPU copies into d->sum; false when all are zero. */
-static bool sum_entry(struct dbuf *d, uint32_t i)
+/* Adds up one entry's per-CPU copies (vals) into d->sum; false when all
+ * are zero. */
+static bool sum_entry(struct dbuf *d, const void *vals)
 {
 	size_t words = d->value_size / 8;
-	const uint64_t *v =
-	    (const uint64_t *)((char *)d->vals + (size_t)i * d->ncpu * d->value_size);
+	const uint64_t *v = vals;
 	uint64_t any = 0;
 
 	memset(d->sum, 0, words * sizeof(uint64_t));
@@ -58,64 +59,86 @@ static bool sum_entry(struct dbuf *d, uint32_t i)
 	return any;
 }
 
-/* Hands entries [0, n) of the chunk to fn. For an array, the entries that
- * were counted are moved to the front of the chunk, *used of them. */
-static int hand_out(struct dbuf *d, uint32_t n, dbuf_fn fn, void *ctx, uint32_t *used)
+int pcpu_array_drain(int fd, uint32_t first, uint32_t n, uint32_t value_size, int ncpu,
+		     uint32_t *keys, void *vals, pcpu_entry_fn fn, void *ctx)
 {
-	int err = 0;
+	size_t size = (size_t)ncpu * value_size;
+	uint32_t in = first - 1, out, got = n, used = 0;
 
-	*used = 0;
-	for (uint32_t i = 0; i < n && !err; i++) {
-		if (!sum_entry(d, i))
-			continue;
-		err = fn((char *)d->keys + (size_t)i * d->key_size, d->sum, ctx);
-		if (i != *used)
-			memcpy((char *)d->keys + (size_t)*used * d->key_size,
-			       (char *)d->keys + (size_t)i * d->key_size, d->key_size);
-		(*used)++;
+	/* The batch starts after in_batch: after first - 1, or at 0. */
+	if (bpf_map_lookup_batch(fd, first ? &in : NULL, &out, keys, vals, &got, NULL) &&
+	    errno != ENOENT)
+		return -errno;
+	for (uint32_t i = 0; i < got; i++) {
+		int took = fn(keys[i], (const char *)vals + i * size, ctx);
+
+		if (took < 0)
+			return took;
+		if (took)
+			keys[used++] = keys[i];
 	}
-	return err;
+	if (!used)
+		return 0;
+	memset(vals, 0, used * size);
+	return bpf_map_update_batch(fd, keys, vals, &used, NULL) ? -errno : 0;
 }
 
-/* Arrays cannot delete: the entries that were counted are set to zero. */
-static int zero_entries(struct dbuf *d, int fd, uint32_t n)
+struct array_walk {
+	struct dbuf *d;
+	dbuf_fn fn;
+	void *ctx;
+};
+
+/* A counter array's entry: handed out, and cleared, when it counted. */
+static int array_entry(uint32_t index, const void *vals, void *vctx)
 {
-	uint32_t count = n;
+	struct array_walk *w = vctx;
+	int err;
 
-	if (!n)
+	if (!sum_entry(w->d, vals))
 		return 0;
-	memset(d->vals, 0, (size_t)n * d->ncpu * d->value_size);
-	if (!bpf_map_update_batch(fd, d->keys, d->vals, &count, NULL))
-		return 0;
-	return -errno;
+	err = w->fn(&index, w->d->sum, w->ctx);
+	return err ? err : 1;
 }
 
-/* One batch call after another (Linux 5.6 has them for every map kind used
- * here): lookup_and_delete for a hash, lookup then zeroing for an array. */
+/* An array: a chunk at a time (pcpu_array_drain). A hash: one
+ * lookup_and_delete batch call after another (Linux 5.6 has them). */
 static int drain_batch(struct dbuf *d, int fd, dbuf_fn fn, void *ctx)
 {
+	struct array_walk w = { d, fn, ctx };
 	uint64_t in = 0, out = 0;
 	bool first = true;
-	int err, ferr;
+	int err;
 
+	if (d->array) {
+		err = 0;
+		for (uint32_t i = 0; i < d->entries && !err; i += d->chunk)
+			err = pcpu_array_drain(
+			    fd, i, d->entries - i < d->chunk ? d->entries - i : d->chunk,
+			    d->value_size, d->ncpu, d->keys, d->vals, array_entry, &w);
+		return err;
+	}
 	for (;;) {
-		uint32_t n = d->chunk, used;
+		uint32_t n = d->chunk;
 
-		if (d->array)
-			err = bpf_map_lookup_batch(fd, first ? NULL : &in, &out, d->keys, d->vals,
-						   &n, NULL);
-		else
-			err = bpf_map_lookup_and_delete_batch(fd, first ? NULL : &in, &out, d->keys,
-							      d->vals, &n, NULL);
+		err = bpf_map_lookup_and_delete_batch(fd, first ? NULL : &in, &out, d->keys,
+						      d->vals, &n, NULL);
 		err = err ? -errno : 0;
 		if (err && err != -ENOENT)
 			return err;
 		first = false;
-		ferr = hand_out(d, n, fn, ctx, &used);
-		if (!ferr && d->array)
-			ferr = zero_entries(d, fd, used);
-		if (ferr || err)
-			return ferr;
+		for (uint32_t i = 0; i < n; i++) {
+			const char *v = (const char *)d->vals + (size_t)i * d->ncpu * d->value_size;
+			int ferr;
+
+			if (!sum_entry(d, v))
+				continue;
+			ferr = fn((char *)d->keys + (size_t)i * d->key_size, d->sum, ctx);
+			if (ferr)
+				return ferr;
+		}
+		if (err)
+			return 0;
 		in = out;
 	}
 }
@@ -125,6 +148,8 @@ int dbuf_drain(struct dbuf *d, dbuf_fn fn, void *ctx)
 	unsigned old = d->active, zero = 0;
 	int err;
 
+	if (d->active_mirror)
+		__atomic_store_n(d->active_mirror, !old, __ATOMIC_RELEASE);
 	/* Returns after a grace period: the old map is quiet from here on. */
 	if (bpf_map_update_elem(d->outer_fd, &zero, &d->fds[!old], BPF_ANY)) {
 		err = -errno;
@@ -178,6 +203,7 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		log_err("cannot set up the counting maps: %s", strerror(-err));
 		return err;
 	}
+	cfg->dbuf->active_mirror = cfg->active_mirror;
 	err = sonde_attach(s);
 	if (err)
 		goto out;

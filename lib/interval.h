@@ -22,8 +22,12 @@ struct dbuf {
 	int outer_fd;
 	int fds[2];
 	unsigned active; /* fds[active]: the map the programs count into */
-	bool array;	 /* per-CPU array (cleared by zeroing), else per-CPU hash */
-	uint32_t key_size, value_size, chunk;
+	/* NULL, or a word of the object's .bss that is set to the new active
+	 * before each switch: counters kept beside the maps (cgsyscount's
+	 * slots) take their half from it and are quiet after the switch too. */
+	uint32_t *active_mirror;
+	bool array; /* per-CPU array (cleared by zeroing), else per-CPU hash */
+	uint32_t key_size, value_size, entries, chunk;
 	int ncpu;
 	void *keys, *vals; /* one chunk of entries, the values per CPU */
 	uint64_t *sum;
@@ -42,6 +46,16 @@ void dbuf_free(struct dbuf *d);
  * clears it. 0 or -errno (fn's negative return stops it). */
 int dbuf_drain(struct dbuf *d, dbuf_fn fn, void *ctx);
 
+/* Called for entry INDEX of a per-CPU array with its values on every CPU,
+ * one after the other; returns 1 when the entry is to be cleared, 0 to
+ * leave it, or -errno. */
+typedef int (*pcpu_entry_fn)(uint32_t index, const void *vals, void *ctx);
+/* Entries [first, first + n) of the per-CPU array fd, read with one batch
+ * call into keys (n of them) and vals (n x ncpu x value_size): each handed
+ * to fn, then those fn took zeroed. 0 or -errno. */
+int pcpu_array_drain(int fd, uint32_t first, uint32_t n, uint32_t value_size, int ncpu,
+		     uint32_t *keys, void *vals, pcpu_entry_fn fn, void *ctx);
+
 struct interval_cfg {
 	uint32_t interval_s; /* 0: a single report, when the run ends */
 	uint32_t count;	     /* reports before stopping; 0: until stopped */
@@ -54,6 +68,7 @@ struct interval_cfg {
 	/* Set up after load (dbuf_init on the three maps), freed at the end. */
 	struct dbuf *dbuf;
 	struct bpf_map *outer, *a, *b;
+	uint32_t *active_mirror; /* for dbuf: NULL, or as there */
 };
 
 /* Loads the opened skeleton (common filters in rodata), sets up cfg->dbuf,

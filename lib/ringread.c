@@ -81,4 +81,5 @@ void ringread_close(struct ringread *r)
 		munmap(r->cons, r->page);
 	r->prod = NULL;
 	r->cons = NULL;
+	r->data = NULL;
 }

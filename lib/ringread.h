@@ -20,7 +20,7 @@ struct ringread {
 	size_t page;
 	unsigned long *cons; /* the consumer position: ours to write */
 	unsigned long *prod; /* the producer position: the kernel's */
-	unsigned char *data; /* mapped twice in a row: no record wraps */
+	unsigned char *data; /* mapped twice in a row: no record wraps; NULL: not open */
 };
 
 /* Maps ring buffer MAP (of its object, loaded); 0 or -errno. */

@@ -31,12 +31,10 @@ struct cg_group {
 	size_t first, n;
 };
 
-/* Without --by-syscall: the BPF side's slots (see its source), read one
- * half at a time. */
+/* Without --by-syscall: buffers to read one half of the BPF side's slots
+ * (see its source), the half dbuf's last switch left quiet. */
 struct cg_slots {
-	struct cgsyscount_bpf *skel;
-	uint32_t half; /* the half being counted into */
-	int ncpu;
+	const struct bpf_map *map;
 	__u32 *keys;
 	struct cgsyscount_slot *vals; /* CGSYSCOUNT_SLOTS x ncpu */
 };
@@ -128,12 +126,13 @@ static int collect(const void *key, const uint64_t *sum, void *vctx)
 
 static int slots_init(struct cg_slots *sl, struct cgsyscount_bpf *skel)
 {
-	sl->skel = skel;
-	sl->ncpu = libbpf_num_possible_cpus();
-	if (sl->ncpu <= 0)
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu <= 0)
 		return -EINVAL;
+	sl->map = skel->maps.slots;
 	sl->keys = calloc(CGSYSCOUNT_SLOTS, sizeof(*sl->keys));
-	sl->vals = calloc((size_t)CGSYSCOUNT_SLOTS * sl->ncpu, sizeof(*sl->vals));
+	sl->vals = calloc((size_t)CGSYSCOUNT_SLOTS * ncpu, sizeof(*sl->vals));
 	return sl->keys && sl->vals ? 0 : -ENOMEM;
 }
 
@@ -143,44 +142,35 @@ static void slots_free(struct cg_slots *sl)
 	free(sl->vals);
 }
 
-/* Points the programs at the other half; the hashes' switch that follows
- * (dbuf_drain) waits until no program still counts into this one. */
-static void slots_flip(struct cg_slots *sl)
+/* A slot on every CPU: those a cgroup took into the table (and cleared). */
+static int slot_taken(uint32_t index, const void *vals, void *vctx)
 {
-	sl->half = !sl->half;
-	__atomic_store_n(&sl->skel->bss->slot_half, sl->half, __ATOMIC_RELEASE);
+	const struct cgsyscount_slot *v = vals;
+	struct cgsyscount_ctx *ctx = vctx;
+	bool taken = false;
+	int err;
+
+	(void)index;
+	for (int cpu = 0; cpu < ctx->dbuf.ncpu; cpu++) {
+		if (!v[cpu].cgroup_id)
+			continue;
+		taken = true;
+		err =
+		    count_table_add(&ctx->table, v[cpu].cgroup_id, 0, (const uint64_t *)&v[cpu].v);
+		if (err)
+			return err;
+	}
+	return taken;
 }
 
-/* After slots_flip() and the switch: every CPU's taken slots of the quiet
- * half into the table, then those slots cleared. */
+/* After dbuf_drain(): the half the programs counted into until its switch. */
 static int slots_drain(struct cgsyscount_ctx *ctx)
 {
 	struct cg_slots *sl = &ctx->slots;
-	int fd = bpf_map__fd(sl->skel->maps.slots), err = 0;
-	__u32 quiet = !sl->half, in = quiet * CGSYSCOUNT_SLOTS - 1, out, n = CGSYSCOUNT_SLOTS;
-	__u32 used = 0;
 
-	if (bpf_map_lookup_batch(fd, quiet ? &in : NULL, &out, sl->keys, sl->vals, &n, NULL) &&
-	    errno != ENOENT)
-		return -errno;
-	for (__u32 i = 0; i < n && !err; i++) {
-		bool taken = false;
-
-		for (int cpu = 0; cpu < sl->ncpu && !err; cpu++) {
-			const struct cgsyscount_slot *v = &sl->vals[(size_t)i * sl->ncpu + cpu];
-
-			if (!v->cgroup_id)
-				continue;
-			taken = true;
-			err = count_table_add(&ctx->table, v->cgroup_id, 0, (const uint64_t *)&v->v);
-		}
-		if (taken)
-			sl->keys[used++] = sl->keys[i];
-	}
-	if (err || !used)
-		return err;
-	memset(sl->vals, 0, (size_t)used * sl->ncpu * sizeof(*sl->vals));
-	return bpf_map_update_batch(fd, sl->keys, sl->vals, &used, NULL) ? -errno : 0;
+	return pcpu_array_drain(bpf_map__fd(sl->map), !ctx->dbuf.active * CGSYSCOUNT_SLOTS,
+				CGSYSCOUNT_SLOTS, sizeof(*sl->vals), ctx->dbuf.ncpu, sl->keys,
+				sl->vals, slot_taken, ctx);
 }
 
 /* The table, merged by cgroup (rolled up with --depth), as one group per
@@ -292,8 +282,6 @@ static int report(void *vctx, bool skip_empty)
 	int err;
 
 	ctx->table.n = 0;
-	if (!opts->by_syscall)
-		slots_flip(&ctx->slots);
 	err = dbuf_drain(&ctx->dbuf, collect, ctx);
 	if (!err && !opts->by_syscall) {
 		err = slots_drain(ctx);
@@ -380,8 +368,10 @@ int main(int argc, char **argv)
 	err = count_bpf_setup(skel->obj, &opts.count);
 	if (!err)
 		err = size_maps(skel, opts.by_syscall);
-	if (!err && !opts.by_syscall)
+	if (!err && !opts.by_syscall) {
 		err = slots_init(&ctx.slots, skel);
+		cfg.active_mirror = &skel->bss->slot_half;
+	}
 	if (!err)
 		err = setup_output(&ctx);
 	if (!err)

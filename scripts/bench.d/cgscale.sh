@@ -83,12 +83,6 @@ cgroup2_mount() {
 	findmnt -n -t cgroup2 -o TARGET,FSROOT | awk '$2 == "/" { print $1; f = 1; exit } END { exit !f }'
 }
 
-# sched_ns PID: "CPU WAIT", the ns PID's threads have run and waited on a
-# run queue for a CPU so far.
-sched_ns() {
-	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ c += $1; w += $2 } END { printf "%d %d\n", c, w }'
-}
-
 # busy N [PID]: one cgbusy run; sets $rate (calls/s) and $per (ns of CPU
 # per call). With PID: $c0 $w0 (sched_ns PID) and $l0 (the lines of
 # $work/cgs.out) at its start, $le the lines at its end.

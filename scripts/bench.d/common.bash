@@ -41,7 +41,14 @@ wait_for() {
 	return 1
 }
 
+# sched_ns PID: "CPU WAIT", the ns PID's threads have run and waited on a
+# run queue for a CPU so far (fields 1 and 2 of their schedstat).
+sched_ns() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ c += $1; w += $2 } END { printf "%d %d\n", c, w }'
+}
 # cpu_ns PID: the CPU time PID's threads have used, in ns.
 cpu_ns() {
-	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'
+	local c w
+	read -r c w < <(sched_ns "$1")
+	printf '%d' "$c"
 }
