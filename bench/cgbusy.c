@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* cgbusy DIR N SECONDS: create N cgroups DIR/b0 .. DIR/b(N-1) (DIR an
  * existing directory of the cgroup2 mount) and fork N children, one in each;
  * from one common start they call getppid() (the raw syscall: glibc cannot

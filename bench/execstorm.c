@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* execstorm [-c] PROGRAM N WORKERS [ARG]: WORKERS processes each fork and
  * exec PROGRAM (with ARG) N/WORKERS times, waiting for each; prints the execs
  * per second achieved, and with -c also the CPU time (ns) spent on one exec,
@@ -69,6 +70,6 @@ int main(int argc, char **argv)
 	printf("%.0f %.0f\n", rate,
 	       (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
 		(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6) /
-		       ((n / workers) * workers) * 1e9);
+		   ((n / workers) * workers) * 1e9);
 	return 0;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* floor SECTION...: attach programs that do nothing (bpf/bench_floor.bpf.c)
  * to the hooks named as the tools name them with -v ("attached SECTION"):
  * tracepoint/CATEGORY/NAME, tp_btf/NAME or raw_tp/NAME; other kinds are
@@ -10,7 +11,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "bench_floor.skel.h"
+#include "skel/bench_floor.skel.h"
 
 #define MAX_HOOKS 64
 

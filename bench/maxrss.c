@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* maxrss OUTFILE COMMAND [ARG...]: run COMMAND, forwarding SIGINT, SIGTERM
  * and SIGHUP to it; when it ends, write "PEAK_RSS_KB EXIT_STATUS" (the
  * ru_maxrss that wait4() reports, and the exit status or 128+signal) to

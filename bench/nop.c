@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The smallest program to exec: no libc, exits at once. */
 void _start(void)
 {

@@ -1,12 +1,11 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* openloop PATH N [WORKERS [RATE]]: WORKERS processes (default 1) together
  * open PATH read-only and close it N times, or only try to open it when it
- * does not exist (a failed open is the cheapest event of an open tracer) (N/WORKERS each), at RATE opens
- * per second in all (0 or none: as fast as they can), starting together.
- * Prints "OPENS_PER_SECOND NS_PER_OPEN CPU_NS_PER_OPEN": the rate achieved,
- * the wall time of one open + close in one worker, and the CPU time the
- * workers spent on one (which time another process took on their CPU does
- * not inflate). Exit 0; 1 when an open or a worker
- * failed; 2 on usage. */
+ * does not exist (a failed open is the cheapest event of an open tracer) (N/WORKERS each), at RATE
+ * opens per second in all (0 or none: as fast as they can), starting together. Prints
+ * "OPENS_PER_SECOND NS_PER_OPEN CPU_NS_PER_OPEN": the rate achieved, the wall time of one open +
+ * close in one worker, and the CPU time the workers spent on one (which time another process took
+ * on their CPU does not inflate). Exit 0; 1 when an open or a worker failed; 2 on usage. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

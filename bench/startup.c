@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* startup [-t] [-w TIMEOUT_MS] MATCH COMMAND [ARG...]: run COMMAND with its
  * stdout on a pipe (-t: on a pseudo-terminal, as in an interactive shell) and
  * print the milliseconds (CLOCK_MONOTONIC) from just before fork() to the
@@ -165,8 +166,8 @@ int main(int argc, char **argv)
 			return 128 + stop_sig;
 		}
 		if (left <= 0) {
-			fprintf(stderr, "startup: no line containing \"%s\" within %.0f ms\n", match,
-				timeout_ms);
+			fprintf(stderr, "startup: no line containing \"%s\" within %.0f ms\n",
+				match, timeout_ms);
 			finish(rfd);
 			return 3;
 		}
@@ -183,10 +184,13 @@ int main(int argc, char **argv)
 			int status = finish(-1);
 
 			if (WIFEXITED(status))
-				fprintf(stderr, "startup: %s exited with status %d before printing \"%s\"\n",
-					argv[optind + 1], WEXITSTATUS(status), match);
+				fprintf(
+				    stderr,
+				    "startup: %s exited with status %d before printing \"%s\"\n",
+				    argv[optind + 1], WEXITSTATUS(status), match);
 			else
-				fprintf(stderr, "startup: %s killed by signal %d before printing \"%s\"\n",
+				fprintf(stderr,
+					"startup: %s killed by signal %d before printing \"%s\"\n",
 					argv[optind + 1], WTERMSIG(status), match);
 			return 1;
 		}

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* ticker PROGRAM INTERVAL_US MAX_SECONDS [ARG]: fork and exec PROGRAM (with
  * ARG), wait for it, sleep INTERVAL_US, again, until MAX_SECONDS have passed
  * (or SIGTERM/SIGINT). A steady trickle of execs for scripts/bench. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* xdp_testrun: the cost per packet of an XDP program, measured in the
  * kernel with BPF_PROG_TEST_RUN on crafted frames (scripts/bench.d/xdpdrop.sh).
  *
@@ -28,8 +29,8 @@
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "xdpdrop.skel.h"
-#include "xdpmaps.h"
+#include "skel/xdpdrop.skel.h"
+#include "tools/xdpdrop/maps.h"
 
 struct cfg {
 	long prefixes;

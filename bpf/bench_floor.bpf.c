@@ -1,11 +1,11 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The floor of scripts/bench: programs that do nothing, which bench/floor
  * attaches to the hooks of the tool being measured, so that the tool's cost
  * per run can be set against the least a program costs there. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Attached by hand to every classic tracepoint (tracepoint/CATEGORY/NAME). */
 SEC("tracepoint")

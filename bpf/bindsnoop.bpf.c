@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* bindsnoop: bind() calls on IPv4/IPv6 sockets, on the syscall tracepoints.
  *
  * The entry stashes the file descriptor and the user's sockaddr pointer per
@@ -13,13 +13,13 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
-#include "bindsnoop.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/sock.bpf.h"
-#include "lib/syscall.bpf.h"
+#include "common/bindsnoop.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/net.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 failed_only = 0;
 const volatile __u16 ports[NET_MAX_PORTS] = {};
@@ -56,13 +56,15 @@ static __always_inline __u8 inet_opts(const struct sock *sk)
 
 		o |= (f >> INET_FREEBIND_BIT & 1) ? BINDSNOOP_OPT_FREEBIND : 0;
 		o |= (f >> INET_TRANSPARENT_BIT & 1) ? BINDSNOOP_OPT_TRANSPARENT : 0;
-		o |= (f >> INET_BIND_ADDRESS_NO_PORT_BIT & 1) ? BINDSNOOP_OPT_BIND_ADDRESS_NO_PORT : 0;
+		o |= (f >> INET_BIND_ADDRESS_NO_PORT_BIT & 1) ? BINDSNOOP_OPT_BIND_ADDRESS_NO_PORT
+							      : 0;
 	} else {
 		o |= BPF_CORE_READ_BITFIELD_PROBED(old, freebind) ? BINDSNOOP_OPT_FREEBIND : 0;
-		o |= BPF_CORE_READ_BITFIELD_PROBED(old, transparent) ? BINDSNOOP_OPT_TRANSPARENT : 0;
-		o |= BPF_CORE_READ_BITFIELD_PROBED(old, bind_address_no_port) ?
-			     BINDSNOOP_OPT_BIND_ADDRESS_NO_PORT :
-			     0;
+		o |=
+		    BPF_CORE_READ_BITFIELD_PROBED(old, transparent) ? BINDSNOOP_OPT_TRANSPARENT : 0;
+		o |= BPF_CORE_READ_BITFIELD_PROBED(old, bind_address_no_port)
+			 ? BINDSNOOP_OPT_BIND_ADDRESS_NO_PORT
+			 : 0;
 	}
 	if (BPF_CORE_READ_BITFIELD_PROBED(&sk->__sk_common, skc_reuse))
 		o |= BINDSNOOP_OPT_REUSEADDR;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* capable: capability checks, as cap_capable() decides them.
  *
  * Three ways in, one per kind of kernel; user space loads exactly one:
@@ -14,12 +14,12 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "capable.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/syscall.bpf.h"
+#include "common/capable.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* -x: only denied checks. */
 const volatile __u8 denied_only = 0;

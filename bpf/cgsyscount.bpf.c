@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* cgsyscount: every system call counted as it returns, by the caller's
  * cgroup v2 ID (and, with --by-syscall, by syscall number) in a per-CPU
  * hash (see lib/syscount.bpf.h), in front of which a per-CPU array of
@@ -6,16 +6,16 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include "cgsyscount.h"
-#include "lib/syscount.bpf.h"
+#include "common/cgsyscount.h"
+#include "bpf/lib/count.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 by_syscall = 0;
 
 /* max_entries is raised before load with --by-syscall. */
-SYSCOUNT_MAPS(counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, CGSYSCOUNT_MAX_KEYS,
-	      struct cgsyscount_key);
+COUNT_MAPS(counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, CGSYSCOUNT_MAX_KEYS,
+	   struct cgsyscount_key);
 
 /* Two halves of CGSYSCOUNT_SLOTS slots; the programs count into the half
  * slot_half names, which user space sets to the hashes' new index just
@@ -40,7 +40,7 @@ static __always_inline __u32 cgsyscount_slot_of(__u64 cgroup_id)
 /* Counts the call in the cgroup's slot, unless another cgroup has it.
  * (Per CPU, the slot is taken and counted without atomics, as the hash's
  * counters are.) */
-static __always_inline bool count_in_slot(__u64 cgroup_id, const struct syscount_val *add)
+static __always_inline bool count_in_slot(__u64 cgroup_id, const struct count_val *add)
 {
 	__u32 i = cgsyscount_slot_of(cgroup_id) + (slot_half & 1) * CGSYSCOUNT_SLOTS;
 	struct cgsyscount_slot *s = bpf_map_lookup_elem(&slots, &i);
@@ -48,7 +48,7 @@ static __always_inline bool count_in_slot(__u64 cgroup_id, const struct syscount
 	if (!s || (s->cgroup_id != cgroup_id && s->cgroup_id))
 		return false;
 	s->cgroup_id = cgroup_id;
-	syscount_add(&s->v, add);
+	count_add(&s->v, add);
 	return true;
 }
 
@@ -56,16 +56,16 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct cgsyscount_key key = {};
-	struct syscount_val add;
+	struct count_val add;
 
-	if (!syscount_pass(ret))
+	if (!count_pass(ret))
 		return 0;
-	syscount_measure(&add, ret);
+	count_measure(&add, ret);
 	key.cgroup_id = bpf_get_current_cgroup_id();
 	if (by_syscall)
 		key.nr = regs->orig_ax;
 	else if (count_in_slot(key.cgroup_id, &add))
 		return 0;
-	syscount_count(&counts, &counts_a, &key, &add, true);
+	count_call(&counts, &counts_a, &key, &add, true);
 	return 0;
 }

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* execsnoop: execve()/execveat() as they return.
  *
  * A successful exec is reported from the syscall's exit tracepoint, already in
@@ -10,12 +10,12 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "execsnoop.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/task.bpf.h"
+#include "common/execsnoop.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/task.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 trace_failed = 0;
 const volatile __u32 max_args = 20;
@@ -84,7 +84,8 @@ static __always_inline void read_old_args(struct execsnoop_event *e, __u64 argv)
 		__u64 arg = 0;
 		long n;
 
-		if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(argv + i * sizeof(arg))) || !arg)
+		if (bpf_probe_read_user(&arg, sizeof(arg), (void *)(argv + i * sizeof(arg))) ||
+		    !arg)
 			break;
 		if (i >= max_args || off > EXECSNOOP_ARGS_SIZE - EXECSNOOP_ARG_LEN) {
 			e->flags |= EXECSNOOP_F_TRUNCATED;
@@ -136,7 +137,8 @@ static __always_inline int report_exec(long ret)
 	else
 		read_old_args(e, *argv);
 
-	size = offsetof(struct execsnoop_event, args) + (e->args_size & (EXECSNOOP_ARGS_SIZE * 2 - 1));
+	size =
+	    offsetof(struct execsnoop_event, args) + (e->args_size & (EXECSNOOP_ARGS_SIZE * 2 - 1));
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	sonde_output(e, size);

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* exitsnoop: process (or thread) exits, from sched:sched_process_exit.
  *
  * The tracepoint fires in do_exit() for every thread, after the thread has
@@ -14,12 +14,12 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "exitsnoop.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/task.bpf.h"
+#include "common/exitsnoop.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/task.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* include/linux/sched/signal.h; unchanged since 2.6. */
 #define SIGNAL_GROUP_EXIT 0x00000004

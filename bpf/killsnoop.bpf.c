@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* killsnoop: signals as they are sent.
  *
  * Two sources, each signal reported once:
@@ -14,12 +14,12 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
-#include "killsnoop.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/syscall.bpf.h"
+#include "common/killsnoop.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 failed_only = 0;
 const volatile __s32 target_sig = 0; /* -s; 0: every signal */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* mountsnoop: mount(2), umount2(2) and the new mount API (fsopen, fsconfig,
  * fsmount, move_mount, open_tree, mount_setattr, open_tree_attr), from the
  * syscall tracepoints.
@@ -11,12 +11,12 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "mountsnoop.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/syscall.bpf.h"
+#include "common/mountsnoop.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* include/uapi/linux/mount.h: fsconfig() commands whose value is a string. */
 #define FSCONFIG_SET_STRING 1
@@ -30,7 +30,7 @@ const volatile __u8 failed_only = 0;
 
 struct mount_call {
 	__u64 args[5]; /* no call here has more */
-	__u32 call; /* enum mountsnoop_call */
+	__u32 call;    /* enum mountsnoop_call */
 	__u32 pad;
 };
 

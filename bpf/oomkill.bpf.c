@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* oomkill: OOM kills, from the oom:mark_victim tracepoint.
  *
  * __oom_kill_process() runs in the task that hit the OOM condition (the
@@ -14,11 +14,11 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "oomkill.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
+#include "common/oomkill.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define SIGKILL 9
 /* include/linux/sched/signal.h: SEND_SIG_PRIV is ((struct kernel_siginfo *)1). */

@@ -1,13 +1,13 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* opensnoop: open(), openat(), openat2() and creat() as they return, with
  * the path each one named (the shape is lib/pathcall.bpf.h's). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
-#include "opensnoop.h"
-#include "lib/pathcall.bpf.h"
+#include "common/opensnoop.h"
+#include "bpf/lib/pathcall.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* -f: an open passes when it has all the bits of one of the first
  * want_nflags masks, or when its access mode is one of want_accmodes (bit
@@ -43,8 +43,8 @@ PATHCALL_PROG(sys_exit_open, handle_exit_open)
 
 	if (!regs)
 		return 0;
-	return report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, PATHCALL_ARG(regs, 2),
-			   PATHCALL_ARG(regs, 3));
+	return report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD,
+			   PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 3));
 }
 
 PATHCALL_PROG(sys_exit_openat, handle_exit_openat)
@@ -53,8 +53,8 @@ PATHCALL_PROG(sys_exit_openat, handle_exit_openat)
 
 	if (!regs)
 		return 0;
-	return report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 3),
-			   PATHCALL_ARG(regs, 4));
+	return report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1),
+			   PATHCALL_ARG(regs, 3), PATHCALL_ARG(regs, 4));
 }
 
 PATHCALL_PROG(sys_exit_openat2, handle_exit_openat2)
@@ -68,7 +68,8 @@ PATHCALL_PROG(sys_exit_openat2, handle_exit_openat2)
 	 * failed (EFAULT) and is reported with flags 0. */
 	bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode),
 			    (void *)PATHCALL_ARG(regs, 3));
-	return report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), how.flags, how.mode);
+	return report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), how.flags,
+			   how.mode);
 }
 
 PATHCALL_PROG(sys_exit_creat, handle_exit_creat)

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* statsnoop: the stat family of syscalls as they return, with the path each
  * one named (the shape is lib/pathcall.bpf.h's): stat(), lstat(),
  * newfstatat(), statx() and statfs(). fstat() names no path and is not
@@ -8,10 +8,10 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
-#include "statsnoop.h"
-#include "lib/pathcall.bpf.h"
+#include "common/statsnoop.h"
+#include "bpf/lib/pathcall.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* A call on a path: stat(), lstat(), statfs(). */
 static __always_inline int report_path(const struct trace_event_raw_sys_exit *ctx, bool full)
@@ -56,7 +56,8 @@ PATHCALL_PROG(sys_exit_newfstatat, handle_exit_newfstatat)
 
 	if (!regs)
 		return 0;
-	return report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 4));
+	return report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2),
+			 PATHCALL_ARG(regs, 4));
 }
 
 PATHCALL_PROG(sys_exit_statx, handle_exit_statx)
@@ -65,5 +66,6 @@ PATHCALL_PROG(sys_exit_statx, handle_exit_statx)
 
 	if (!regs)
 		return 0;
-	return report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 3));
+	return report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2),
+			 PATHCALL_ARG(regs, 3));
 }

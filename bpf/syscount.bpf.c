@@ -1,19 +1,19 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* syscount: every system call counted as it returns, by syscall number (a
  * per-CPU array indexed by the number: no hashing) or, with -P, by process
  * (a per-CPU hash keyed by tgid). See lib/syscount.bpf.h. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include "syscount.h"
-#include "lib/syscount.bpf.h"
+#include "common/syscount.h"
+#include "bpf/lib/count.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 by_process = 0; /* -P */
 
-SYSCOUNT_MAPS(nr_counts, BPF_MAP_TYPE_PERCPU_ARRAY, 0, SYSCOUNT_MAX_NR, __u32);
-SYSCOUNT_MAPS(pid_counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, SYSCOUNT_MAX_PIDS, __u32);
+COUNT_MAPS(nr_counts, BPF_MAP_TYPE_PERCPU_ARRAY, 0, COUNT_MAX_NR, __u32);
+COUNT_MAPS(pid_counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, SYSCOUNT_MAX_PIDS, __u32);
 
 /* -P: the name and cgroup of each process counted, written when it is first
  * counted in an interval and after each exec (not on every call). */
@@ -24,9 +24,9 @@ struct {
 	__type(value, struct syscount_proc);
 } procs SEC(".maps");
 
-static __always_inline void count_syscall(__u32 nr, const struct syscount_val *add)
+static __always_inline void count_syscall(__u32 nr, const struct count_val *add)
 {
-	syscount_count(&nr_counts, &nr_counts_a, &nr, add, false);
+	count_call(&nr_counts, &nr_counts_a, &nr, add, false);
 }
 
 static __always_inline bool is_exec(__u32 nr, long ret)
@@ -34,12 +34,12 @@ static __always_inline bool is_exec(__u32 nr, long ret)
 	return ret == 0 && (nr == SYSCOUNT_NR_EXECVE || nr == SYSCOUNT_NR_EXECVEAT);
 }
 
-static __always_inline void count_process(__u32 nr, long ret, const struct syscount_val *add)
+static __always_inline void count_process(__u32 nr, long ret, const struct count_val *add)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct syscount_proc p = {};
 
-	if (!syscount_count(&pid_counts, &pid_counts_a, &tgid, add, true) && !is_exec(nr, ret))
+	if (!count_call(&pid_counts, &pid_counts_a, &tgid, add, true) && !is_exec(nr, ret))
 		return;
 	p.cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(p.comm, sizeof(p.comm));
@@ -49,11 +49,11 @@ static __always_inline void count_process(__u32 nr, long ret, const struct sysco
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct syscount_val add;
+	struct count_val add;
 
-	if (!syscount_pass(ret))
+	if (!count_pass(ret))
 		return 0;
-	syscount_measure(&add, ret);
+	count_measure(&add, ret);
 	if (by_process)
 		count_process(regs->orig_ax, ret, &add);
 	else

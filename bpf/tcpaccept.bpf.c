@@ -1,8 +1,8 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* tcpaccept: accepted TCP connections, at the return of accept4()/accept().
  *
  * The returned file descriptor leads to the new connection's socket
- * (bpf/lib/sock.bpf.h), read in the accepting process's own context: the
+ * (bpf/lib/net.bpf.h), read in the accepting process's own context: the
  * PID is the process that accepted, not whichever task the handshake
  * interrupted. */
 #include "vmlinux.h"
@@ -10,12 +10,12 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
-#include "tcpaccept.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/sock.bpf.h"
+#include "common/tcpaccept.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/net.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* -P: local ports. */
 const volatile __u16 lports[NET_MAX_PORTS] = {};

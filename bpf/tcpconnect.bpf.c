@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* tcpconnect: active TCP connects, on the inet_sock_set_state tracepoint.
  *
  * The CLOSE -> SYN_SENT transition runs inside connect(), in the caller's
@@ -15,15 +15,15 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
-#include "tcpconnect.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/sock.bpf.h"
-#include "lib/sock_owner.bpf.h"
-#include "lib/syscall.bpf.h"
-#include "lib/count.bpf.h"
+#include "common/tcpconnect.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/net.bpf.h"
+#include "bpf/lib/net_owner.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
+#include "bpf/lib/net_count.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 count_mode = 0;
 const volatile __u8 latency_mode = 0;
@@ -38,7 +38,7 @@ struct connecting {
 
 SONDE_STASH(connecting, struct connecting);
 
-SONDE_COUNTS(counts, struct tcpconnect_key, struct tcpconnect_count, 10240);
+NET_COUNTS(counts, struct tcpconnect_key, struct tcpconnect_count, 10240);
 
 static __always_inline void count_connect(const struct net_tuple *t)
 {
@@ -49,7 +49,7 @@ static __always_inline void count_connect(const struct net_tuple *t)
 
 	__builtin_memcpy(key.daddr, t->daddr, sizeof(key.daddr));
 	net_owner_current(&init.o);
-	if (!sonde_count(&counts, &key, &init))
+	if (!net_count(&counts, &key, &init))
 		sonde_count_lost();
 }
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* tcpdrop: TCP packets the kernel drops, on the kfree_skb tracepoint (tp_btf:
  * the skb itself), with the reason the kernel gives.
  *
@@ -9,7 +9,7 @@
  * kernel passes (rx_sk, on kernels whose tracepoint has it) or the one the
  * skb belongs to (a socket sending, or the one early demux found for an
  * incoming packet): its state is shown, and the event is attributed to its
- * owner (lib/sock_owner.bpf.h), the listener's owner for a request socket.
+ * owner (bpf/lib/net_owner.bpf.h), the listener's owner for a request socket.
  * Drops run in softirq context as often as not, so the current task is never
  * used. --count adds up drops per reason in a hash map instead. */
 #include "vmlinux.h"
@@ -17,14 +17,14 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
-#include "tcpdrop.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/sock.bpf.h"
-#include "lib/sock_owner.bpf.h"
-#include "lib/count.bpf.h"
+#include "common/tcpdrop.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/net.bpf.h"
+#include "bpf/lib/net_owner.bpf.h"
+#include "bpf/lib/net_count.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
@@ -36,7 +36,7 @@ const volatile __u8 has_rx_sk = 0;
 const volatile __u32 reasons[TCPDROP_MAX_REASONS] = {};
 const volatile __u32 nreasons = 0;
 
-SONDE_COUNTS(counts, struct tcpdrop_count_key, struct tcpdrop_count, 1024);
+NET_COUNTS(counts, struct tcpdrop_count_key, struct tcpdrop_count, 1024);
 
 static __always_inline bool reason_pass(__u32 reason)
 {
@@ -113,7 +113,7 @@ static __always_inline void count_drop(__u32 reason)
 	struct tcpdrop_count_key key = { .reason = reason };
 	struct tcpdrop_count init = { .drops = 1 };
 
-	if (!sonde_count(&counts, &key, &init))
+	if (!net_count(&counts, &key, &init))
 		sonde_count_lost();
 }
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* tcplife: TCP sessions as they close, on the inet_sock_set_state tracepoint.
  *
  * A session is born when its socket enters SYN_SENT (an active open, in
@@ -6,20 +6,20 @@
  * softirq context), and reported when it enters CLOSE, with the bytes its
  * tcp_sock counted. Sessions born before tcplife started are not reported.
  * The owner is the process that connected, or the one that accepted the
- * socket (bpf/lib/sock_owner.bpf.h); the close itself often runs in softirq
+ * socket (bpf/lib/net_owner.bpf.h); the close itself often runs in softirq
  * context, so the current task is never used. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
-#include "tcplife.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/sock.bpf.h"
-#include "lib/sock_owner.bpf.h"
+#include "common/tcplife.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/net.bpf.h"
+#include "bpf/lib/net_owner.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u16 lports[NET_MAX_PORTS] = {};
 const volatile __u32 nlports = 0;

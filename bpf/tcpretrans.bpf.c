@@ -1,11 +1,11 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* tcpretrans: TCP retransmissions, on the tcp_retransmit_skb and
  * tcp_retransmit_synack tracepoints (tp_btf: the socket itself).
  *
  * Retransmissions mostly run in softirq context (the retransmission and
  * loss-probe timers, incoming ACKs), where the current task is whoever was
  * interrupted; so they are attributed to the socket's owner, remembered at
- * connect, listen and accept (lib/sock_owner.bpf.h). A SYN-ACK sent again
+ * connect, listen and accept (bpf/lib/net_owner.bpf.h). A SYN-ACK sent again
  * belongs to the listener's owner. The kind of retransmission comes from the
  * socket's congestion state: the timer has put it in Loss before it
  * retransmits, fast retransmit runs in Recovery, and a tail loss probe is
@@ -16,18 +16,18 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
-#include "tcpretrans.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/sock.bpf.h"
-#include "lib/sock_owner.bpf.h"
-#include "lib/count.bpf.h"
+#include "common/tcpretrans.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/net.bpf.h"
+#include "bpf/lib/net_owner.bpf.h"
+#include "bpf/lib/net_count.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 count_mode = 0;
 
-SONDE_COUNTS(counts, struct net_tuple, struct tcpretrans_count, 10240);
+NET_COUNTS(counts, struct net_tuple, struct tcpretrans_count, 10240);
 
 static __always_inline __u8 retransmit_type(const struct sock *sk)
 {
@@ -58,7 +58,7 @@ static __always_inline void report(const struct sock_common *skc, const void *ow
 	if (!net_family_pass(t.family) || !sock_owner_get(owner_sk, &init.o))
 		return;
 	if (count_mode) {
-		if (!sonde_count(&counts, &t, &init))
+		if (!net_count(&counts, &t, &init))
 			sonde_count_lost();
 		return;
 	}

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* xdpdrop: drop the packets that rules match, as early as the driver hands
  * them over, and count everything.
  *
@@ -12,9 +12,9 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
-#include "xdpdrop.h"
+#include "common/xdpdrop.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* --allow: pass what a rule matches, drop the other IP packets. */
 const volatile __u8 allow_policy = 0;
@@ -79,13 +79,13 @@ struct {
 	__type(value, struct xdpdrop_info);
 } info SEC(".maps");
 
-#define TRIE(name, key_t, value_t)                     \
-	struct {                                       \
-		__uint(type, BPF_MAP_TYPE_LPM_TRIE);   \
-		__uint(max_entries, XDPDROP_TRIE_MAX); \
-		__uint(map_flags, BPF_F_NO_PREALLOC);  \
-		__type(key, key_t);                    \
-		__type(value, value_t);                \
+#define TRIE(name, key_t, value_t)                                                                 \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_LPM_TRIE);                                               \
+		__uint(max_entries, XDPDROP_TRIE_MAX);                                             \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
+		__type(key, key_t);                                                                \
+		__type(value, value_t);                                                            \
 	} name SEC(".maps")
 
 TRIE(src4, struct xdpdrop_key4, struct xdpdrop_cands);
@@ -95,13 +95,13 @@ TRIE(dst6, struct xdpdrop_key6, struct xdpdrop_cands);
 TRIE(rdst4, struct xdpdrop_rkey4, __u8);
 TRIE(rdst6, struct xdpdrop_rkey6, __u8);
 
-#define HOSTS(name, key_t)                              \
-	struct {                                        \
-		__uint(type, BPF_MAP_TYPE_HASH);        \
-		__uint(max_entries, XDPDROP_HOSTS_MIN); \
-		__uint(map_flags, BPF_F_NO_PREALLOC);   \
-		__type(key, key_t);                     \
-		__type(value, struct xdpdrop_cands);    \
+#define HOSTS(name, key_t)                                                                         \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_HASH);                                                   \
+		__uint(max_entries, XDPDROP_HOSTS_MIN);                                            \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
+		__type(key, key_t);                                                                \
+		__type(value, struct xdpdrop_cands);                                               \
 	} name SEC(".maps")
 
 HOSTS(src4h, __u32);

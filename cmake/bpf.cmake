@@ -1,11 +1,11 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # sonde_bpf_skeleton(NAME OUT_VAR)
 # Compiles bpf/NAME.bpf.c to a BPF object (header dependencies tracked through
 # clang's depfile), strips it with `bpftool gen object` and generates
 # skel/NAME.skel.h. OUT_VAR receives the skeleton header's path.
 set(SONDE_BPF_INCLUDES
 	-I${PROJECT_SOURCE_DIR}/bpf/vmlinux/${SONDE_ARCH}
-	-I${PROJECT_SOURCE_DIR}/bpf
-	-I${PROJECT_SOURCE_DIR}/common
+	-I${PROJECT_SOURCE_DIR}
 	-I${SONDE_LIBBPF_INCLUDE})
 set(SONDE_BPF_CFLAGS -O2 -g -Wall -Werror -target bpf -mcpu=v3
 	-D__TARGET_ARCH_${SONDE_ARCH} -fno-stack-protector)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Build dependencies: clang (BPF target), bpftool (skeletons), libbpf, libelf, zlib,
 # threads.
 find_program(SONDE_CLANG NAMES clang clang-14 REQUIRED)

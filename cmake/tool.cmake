@@ -1,14 +1,36 @@
-# sonde_tool(NAME): everything a tool is, from its five files.
-#   bpf/NAME.bpf.c    -> build/bpf/NAME.bpf.o -> build/skel/NAME.skel.h
-#   tools/NAME.c      -> build/bin/NAME (linked with libsonde)
-#   docs/NAME.md      -> build/man/NAME.8 (when pandoc is present)
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# sonde_tool(NAME): everything a tool is (docs/hacking.md has the checklist).
+#   bpf/NAME.bpf.c       -> build/bpf/NAME.bpf.o -> build/skel/NAME.skel.h
+#   tools/NAME.c         -> build/bin/NAME (linked with libsonde), or
+#   tools/NAME/NAME.c    -> the same, when the tool owns private modules:
+#                           tools/NAME/*.c besides its main become the static
+#                           library NAME_mods, which unit tests, fuzz harnesses
+#                           and benchmarks may link too
+#   docs/NAME.md         -> build/man/NAME.8 (when pandoc is present)
 #   tests/bats/NAME.bats -> CTest test bats.NAME
 function(sonde_tool name)
 	sonde_bpf_skeleton(${name} skel)
-	add_executable(${name} ${PROJECT_SOURCE_DIR}/tools/${name}.c ${skel})
-	target_include_directories(${name} PRIVATE ${CMAKE_BINARY_DIR}/skel)
+	set(dir ${PROJECT_SOURCE_DIR}/tools/${name})
+	if(IS_DIRECTORY ${dir})
+		set(main ${dir}/${name}.c)
+		file(GLOB mods CONFIGURE_DEPENDS ${dir}/*.c)
+		list(REMOVE_ITEM mods ${main})
+		add_library(${name}_mods STATIC ${mods})
+		target_link_libraries(${name}_mods PUBLIC sonde)
+		set_property(GLOBAL APPEND PROPERTY SONDE_TOOL_MODS ${name}_mods)
+	else()
+		set(main ${PROJECT_SOURCE_DIR}/tools/${name}.c)
+	endif()
+	add_executable(${name} ${main} ${skel})
+	if(TARGET ${name}_mods)
+		target_link_libraries(${name} PRIVATE ${name}_mods)
+	endif()
 	target_link_libraries(${name} PRIVATE sonde)
 	set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${SONDE_BIN_DIR})
+	# The linker's map says which of libsonde's objects the tool pulled in
+	# (scripts/check-source: each lib/ object serves two tools or more).
+	target_link_options(${name} PRIVATE -Wl,-Map=${CMAKE_BINARY_DIR}/linkmap/${name}.map)
+	file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/linkmap)
 	set_property(GLOBAL APPEND PROPERTY SONDE_TOOLS ${name})
 
 	set(md ${PROJECT_SOURCE_DIR}/docs/${name}.md)

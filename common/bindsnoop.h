@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* bindsnoop: one event per bind() on an IPv4 or IPv6 socket. */
 #ifndef SONDE_COMMON_BINDSNOOP_H
 #define SONDE_COMMON_BINDSNOOP_H
 
-#include "net.h"
+#include "common/net.h"
 
 /* Socket options in force at bind (OPTS column, letters "FTNRr"). */
 #define BINDSNOOP_OPT_FREEBIND 0x01		/* F: IP_FREEBIND */
@@ -20,8 +21,8 @@ struct bindsnoop_event {
 	__u16 protocol; /* IPPROTO_TCP, IPPROTO_UDP, ... */
 	__u8 opts;	/* BINDSNOOP_OPT_* */
 	__u8 pad;
-	__s32 ret;	/* bind()'s return */
-	__s32 ifindex;	/* SO_BINDTODEVICE's interface, 0 for none */
+	__s32 ret;     /* bind()'s return */
+	__s32 ifindex; /* SO_BINDTODEVICE's interface, 0 for none */
 };
 
 _Static_assert(sizeof(struct bindsnoop_event) == 72, "bindsnoop_event layout");

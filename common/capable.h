@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* capable: one event per capability check (cap_capable()). */
 #ifndef SONDE_COMMON_CAPABLE_H
 #define SONDE_COMMON_CAPABLE_H
 
-#include "defs.h"
+#include "common/defs.h"
 
 /* include/linux/security.h: the opts argument of cap_capable() (since 5.1). */
 #define CAPABLE_OPT_NOAUDIT (1u << 1)

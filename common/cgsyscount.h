@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* cgsyscount: system calls counted in the kernel, per cgroup (and syscall). */
 #ifndef SONDE_COMMON_CGSYSCOUNT_H
 #define SONDE_COMMON_CGSYSCOUNT_H
 
-#include "syscount.h"
+#include "common/count.h"
 
 /* Keys counted in one interval: cgroups, or (cgroup, syscall) pairs with
  * --by-syscall. */
@@ -24,7 +25,7 @@ _Static_assert(sizeof(struct cgsyscount_key) == 16, "cgsyscount_key layout");
 
 struct cgsyscount_slot {
 	__u64 cgroup_id; /* 0: free */
-	struct syscount_val v;
+	struct count_val v;
 };
 
 _Static_assert(sizeof(struct cgsyscount_slot) == 40, "cgsyscount_slot layout");

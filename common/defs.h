@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Constants and types shared by BPF programs and user space. */
 #ifndef SONDE_COMMON_DEFS_H
 #define SONDE_COMMON_DEFS_H

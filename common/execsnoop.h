@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* execsnoop: one event per execve()/execveat() return. */
 #ifndef SONDE_COMMON_EXECSNOOP_H
 #define SONDE_COMMON_EXECSNOOP_H
 
-#include "defs.h"
+#include "common/defs.h"
 
 /* Bytes of NUL-separated arguments carried by one event (a power of two). */
 #define EXECSNOOP_ARGS_SIZE 4096
@@ -24,7 +25,7 @@ struct execsnoop_event {
 	__u32 uid;
 	__s32 ret;
 	__u32 args_size; /* bytes used in args[] */
-	__u32 flags;     /* EXECSNOOP_F_* */
+	__u32 flags;	 /* EXECSNOOP_F_* */
 	__u32 pad;
 	char comm[TASK_COMM_LEN];
 	char args[EXECSNOOP_ARGS_SIZE];

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* exitsnoop: one event per process exit (or, with --threads, thread exit). */
 #ifndef SONDE_COMMON_EXITSNOOP_H
 #define SONDE_COMMON_EXITSNOOP_H
 
-#include "defs.h"
+#include "common/defs.h"
 
 /* The exit status as wait(2) encodes it: the code in bits 8-15, or the
  * killing signal in bits 0-6 and "core dumped" in bit 7. */

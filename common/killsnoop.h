@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* killsnoop: one event per signal sent (or kill-family syscall that failed). */
 #ifndef SONDE_COMMON_KILLSNOOP_H
 #define SONDE_COMMON_KILLSNOOP_H
 
-#include "defs.h"
+#include "common/defs.h"
 
 /* Where the event comes from. */
 enum killsnoop_source {

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* mountsnoop: one event per mount-family system call, as it returns. */
 #ifndef SONDE_COMMON_MOUNTSNOOP_H
 #define SONDE_COMMON_MOUNTSNOOP_H
 
-#include "defs.h"
+#include "common/defs.h"
 
 enum mountsnoop_call {
 	MOUNTSNOOP_MOUNT,
@@ -42,10 +43,10 @@ struct mountsnoop_event {
 	__u32 pid;
 	__u32 tid;
 	__s32 ret;
-	__s32 fd[2];	 /* the dirfd (or fd) of SOURCE and of TARGET; fsconfig: fd, aux */
-	__u16 call;	 /* enum mountsnoop_call */
-	__u8 present;	 /* bit i: str[i] was given and could be read */
-	__u8 truncated;	 /* bit i: str[i] was cut */
+	__s32 fd[2];	/* the dirfd (or fd) of SOURCE and of TARGET; fsconfig: fd, aux */
+	__u16 call;	/* enum mountsnoop_call */
+	__u8 present;	/* bit i: str[i] was given and could be read */
+	__u8 truncated; /* bit i: str[i] was cut */
 	char comm[TASK_COMM_LEN];
 	char str[MOUNTSNOOP_NSTRS][MOUNTSNOOP_STR_LEN];
 };

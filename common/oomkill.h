@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* oomkill: one event per OOM kill (oom:mark_victim). */
 #ifndef SONDE_COMMON_OOMKILL_H
 #define SONDE_COMMON_OOMKILL_H
 
-#include "defs.h"
+#include "common/defs.h"
 
 /* Which parts of the event are known. */
 #define OOMKILL_F_VICTIM 0x1 /* the victim's task was found: pid is its tgid; cgroup_id */

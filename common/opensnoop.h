@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* opensnoop: one event per open(), openat(), openat2() or creat() return
  * (struct pathcall_event). */
 #ifndef SONDE_COMMON_OPENSNOOP_H
 #define SONDE_COMMON_OPENSNOOP_H
 
-#include "pathcall.h"
+#include "common/pathcall.h"
 
 /* open(2) flags as x86_64 numbers them (include/uapi/asm-generic/fcntl.h),
  * for the BPF side, which has no libc headers. */

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Syscalls that name a path (opensnoop, statsnoop): one event per call, as
  * it returns, carrying the path it named. */
 #ifndef SONDE_COMMON_PATHCALL_H
 #define SONDE_COMMON_PATHCALL_H
 
-#include "defs.h"
+#include "common/defs.h"
 
 /* Bytes of path an event can carry, with its NUL: PATH_MAX, the longest path
  * the kernel takes. A longer one (which the call fails with ENAMETOOLONG) is

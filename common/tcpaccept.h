@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* tcpaccept: one event per accepted TCP connection. */
 #ifndef SONDE_COMMON_TCPACCEPT_H
 #define SONDE_COMMON_TCPACCEPT_H
 
-#include "net.h"
+#include "common/net.h"
 
 struct tcpaccept_event {
 	struct net_tuple t; /* s: local end, d: remote end */

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* tcpconnect: one event per active TCP connect (or, with -L, per outcome),
  * and the per-destination counters of --count. */
 #ifndef SONDE_COMMON_TCPCONNECT_H
 #define SONDE_COMMON_TCPCONNECT_H
 
-#include "net.h"
+#include "common/net.h"
 
 /* What became of a connect (-L). */
 enum tcpconnect_result {

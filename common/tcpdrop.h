@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* tcpdrop: one event per TCP packet the kernel drops, and the per-reason
  * counters of --count. */
 #ifndef SONDE_COMMON_TCPDROP_H
 #define SONDE_COMMON_TCPDROP_H
 
-#include "net.h"
+#include "common/net.h"
 
 /* Most reasons -r takes. */
 #define TCPDROP_MAX_REASONS 16

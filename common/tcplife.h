@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* tcplife: one event per TCP session, when it closes. */
 #ifndef SONDE_COMMON_TCPLIFE_H
 #define SONDE_COMMON_TCPLIFE_H
 
-#include "net.h"
+#include "common/net.h"
 
 struct tcplife_event {
 	struct net_tuple t; /* s: local end, d: remote end */

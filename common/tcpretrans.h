@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* tcpretrans: one event per TCP retransmission, and the per-flow counters of
  * --count. */
 #ifndef SONDE_COMMON_TCPRETRANS_H
 #define SONDE_COMMON_TCPRETRANS_H
 
-#include "net.h"
+#include "common/net.h"
 
 /* What kind of retransmission, from the socket's congestion state at the
  * time (the kernel's tcp_ca_state). */

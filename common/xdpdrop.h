@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* xdpdrop: the rule tables and counters shared by the XDP program and user
- * space (lib/xdpset.c compiles rules into them, lib/xdpmaps.c writes them).
+ * space (tools/xdpdrop/set.c compiles rules into them, tools/xdpdrop/maps.c writes them).
  *
  * A packet is matched by looking its source address up in the source
  * tables and its destination in the destination tables: each entry lists the
@@ -15,7 +16,7 @@
 #ifndef SONDE_COMMON_XDPDROP_H
 #define SONDE_COMMON_XDPDROP_H
 
-#include "defs.h"
+#include "common/defs.h"
 
 /* Rules a trie entry can list: the rules whose --src (or --dst) covers the
  * entry, itself included. More overlapping rules are refused at load time. */
@@ -93,7 +94,7 @@ _Static_assert(sizeof(struct xdpdrop_key4) == 8 && sizeof(struct xdpdrop_key6) =
 	       "xdpdrop trie keys");
 
 /* present.bits: which tables hold entries. Table t (enum xdp_trie in
- * lib/xdpset.h: src4, src6, dst4, dst6) has its trie at bit 2t and its hash
+ * tools/xdpdrop/set.h: src4, src6, dst4, dst6) has its trie at bit 2t and its hash
  * of hosts at bit 2t + 1. */
 #define XDPDROP_P_TRIE(t) (1u << (2 * (t)))
 #define XDPDROP_P_HOSTS(t) (1u << (2 * (t) + 1))

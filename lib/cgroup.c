@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -10,7 +11,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <unistd.h>
-#include "cgroup.h"
+#include "lib/cgroup.h"
 
 #define WALK_MAX_DEPTH 64
 /* The file handle type kernfs (cgroup2) uses: the 64-bit cgroup ID. */
@@ -109,7 +110,7 @@ static bool is_hex(const char *s, size_t n)
 const char *cgroup_container_id(const char *name, size_t *n)
 {
 	static const char *const prefixes[] = { "docker-", "cri-containerd-", "crio-",
-						"libpod-", "containerd-", "" };
+						"libpod-", "containerd-",     "" };
 	size_t len = strlen(name);
 
 	if (len > 6 && !strcmp(name + len - 6, ".scope"))

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* cgroup v2: where it is mounted, what -c names, and the path of an ID. */
-#ifndef SONDE_CGROUP_H
-#define SONDE_CGROUP_H
+#ifndef SONDE_LIB_CGROUP_H
+#define SONDE_LIB_CGROUP_H
 
 #include <stddef.h>
 #include <stdint.h>

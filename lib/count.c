@@ -1,21 +1,22 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "count.h"
-#include "loader.h"
-#include "log.h"
-#include "names.h"
-#include "parse.h"
+#include "lib/count.h"
+#include "lib/loader.h"
+#include "lib/log.h"
+#include "lib/names.h"
+#include "lib/parse.h"
 
 static int parse_errno(const char *arg, uint32_t *out)
 {
 	int e = errno_parse(arg);
 
-	if (e <= 0 || e > SYSCOUNT_MAX_ERRNO) {
+	if (e <= 0 || e > COUNT_MAX_ERRNO) {
 		log_err("invalid value '%s' for -e/--errno: expected an errno name (EPERM) or "
 			"number (1 to %d)",
-			arg, SYSCOUNT_MAX_ERRNO);
+			arg, COUNT_MAX_ERRNO);
 		return EINVAL;
 	}
 	*out = e;
@@ -67,8 +68,9 @@ static error_t count_parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp count_argp = { count_options, count_parse_opt, NULL, NULL, NULL, NULL,
-					NULL };
+static const struct argp count_argp = {
+	count_options, count_parse_opt, NULL, NULL, NULL, NULL, NULL
+};
 
 const struct argp_child count_argp_children[] = { { &count_argp, 0, NULL, 0 }, { 0 } };
 
@@ -182,7 +184,7 @@ void count_cols_show(struct out *o, unsigned first, bool latency, bool ms)
 	out_show(o, first + 5, latency && ms);
 }
 
-void out_count(struct out *o, unsigned first, const struct syscount_val *v, bool latency)
+void out_count(struct out *o, unsigned first, const struct count_val *v, bool latency)
 {
 	out_uint(o, first, v->count);
 	out_uint(o, first + 1, v->errors);

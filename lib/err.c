@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <stdio.h>
-#include "err.h"
-#include "log.h"
+#include "lib/err.h"
+#include "lib/log.h"
 
 int sonde_exit_code(int err)
 {

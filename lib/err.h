@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Errors to exit codes: the one place that does it.
  *
  *   0  finished: --duration elapsed, SIGINT/SIGTERM, reader closed the pipe
@@ -8,8 +9,8 @@
  * Functions return 0 or -errno and print their own one-line message where
  * the failure is understood; library calls whose errno would be ambiguous
  * (libbpf's -EINVAL) are translated at the call site (lib/loader.c). */
-#ifndef SONDE_ERR_H
-#define SONDE_ERR_H
+#ifndef SONDE_LIB_ERR_H
+#define SONDE_LIB_ERR_H
 
 enum sonde_exit_code {
 	SONDE_EXIT_OK = 0,

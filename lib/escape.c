@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdbool.h>
-#include "escape.h"
+#include "lib/escape.h"
 
 static const char hex[] = "0123456789abcdef";
 

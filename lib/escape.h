@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Escaping of untrusted bytes (process names, arguments, paths).
  *
  * Text: printable ASCII (0x20-0x7e) passes, the backslash becomes "\\" and
@@ -9,8 +10,8 @@
  * invalid UTF-8 sequence becomes \u00XX of that byte; the result always parses.
  *
  * Both stop at a NUL or after len bytes, and return the bytes written. */
-#ifndef SONDE_ESCAPE_H
-#define SONDE_ESCAPE_H
+#ifndef SONDE_LIB_ESCAPE_H
+#define SONDE_LIB_ESCAPE_H
 
 #include <stdio.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -8,9 +9,9 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "evloop.h"
-#include "log.h"
-#include "ringread.h"
+#include "lib/evloop.h"
+#include "lib/log.h"
+#include "lib/ringread.h"
 
 enum { EV_RING, EV_SIGNAL, EV_DURATION, EV_TICK, EV_STDOUT };
 
@@ -209,7 +210,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 			break;
 		}
 		/* The kernel wakes us only once a quarter of the buffer waits
-		 * (bpf/lib/events.bpf.h): read it on every timeout too. */
+		 * (bpf/lib/stream.bpf.h): read it on every timeout too. */
 		if (n == 0)
 			err = drain(cfg, &l);
 		for (int i = 0; i < n && !err && !stop; i++) {

@@ -1,13 +1,14 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* The event loop every tool runs: epoll over the "events" ring buffer, a
  * signalfd for SIGINT/SIGTERM, timerfds for --duration and interval ticks,
  * and the reader of stdout going away. Lost events (the "lost_events"
  * per-CPU counter the BPF side bumps) are reported on stderr. */
-#ifndef SONDE_EVLOOP_H
-#define SONDE_EVLOOP_H
+#ifndef SONDE_LIB_EVLOOP_H
+#define SONDE_LIB_EVLOOP_H
 
 #include <stdint.h>
 #include <bpf/libbpf.h>
-#include "out.h"
+#include "lib/out.h"
 
 struct evloop_cfg {
 	struct bpf_object *obj;
@@ -20,7 +21,7 @@ struct evloop_cfg {
 	struct out *out;
 	uint32_t duration_s; /* 0: until a signal */
 	uint32_t interval_ms;
-	uint32_t count;	     /* ticks before stopping; 0: unlimited */
+	uint32_t count; /* ticks before stopping; 0: unlimited */
 };
 
 /* Blocks SIGINT/SIGTERM (they are read from a signalfd) and ignores SIGPIPE

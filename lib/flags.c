@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include "flags.h"
+#include "lib/flags.h"
 
 void flag_names_add(struct flag_names *n, const char *prefix, const char *name)
 {

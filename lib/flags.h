@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Bit flags by name: a call's flags argument rendered as the names of its
  * bits, for text ("O_WRONLY|O_CREAT|O_TRUNC") and JSON (["O_WRONLY",
  * "O_CREAT", "O_TRUNC"]); bits without a name as one hex number.
@@ -8,12 +9,12 @@
  *	flag_names_of(&n, e->flags, fl, ARRAY_SIZE(fl), "");
  *	out_flag_names(o, C_FLAGS_TEXT, C_FLAGS_NAMES, &n);
  */
-#ifndef SONDE_FLAGS_H
-#define SONDE_FLAGS_H
+#ifndef SONDE_LIB_FLAGS_H
+#define SONDE_LIB_FLAGS_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "out.h"
+#include "lib/out.h"
 
 /* A name applies when the bits under `mask` equal `value`: one bit (mask ==
  * value), several bits named together (O_SYNC), or one value of a field
@@ -24,8 +25,14 @@ struct flag_name {
 	const char *name;
 };
 
-#define FLAG_BITS(bits, name) { (bits), (bits), (name) }
-#define FLAG_FIELD(mask, value, name) { (mask), (value), (name) }
+#define FLAG_BITS(bits, name)                                                                      \
+	{                                                                                          \
+		(bits), (bits), (name)                                                             \
+	}
+#define FLAG_FIELD(mask, value, name)                                                              \
+	{                                                                                          \
+		(mask), (value), (name)                                                            \
+	}
 
 /* Names, NUL-separated (as out_strv() takes them), in the order added. */
 struct flag_names {

@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include "evloop.h"
-#include "interval.h"
-#include "loader.h"
-#include "log.h"
+#include "lib/evloop.h"
+#include "lib/interval.h"
+#include "lib/loader.h"
+#include "lib/log.h"
 
 /* Entries read per batch call. */
 #define DBUF_CHUNK 256

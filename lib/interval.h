@@ -1,22 +1,23 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Interval tools (syscount, cgsyscount): counters kept by the kernel in
  * per-CPU maps, read and cleared by user space once per interval, and the
  * loop that prints one block per interval.
  *
  * Double buffering: the BPF programs count into the map that a one-slot
- * ARRAY_OF_MAPS points to (bpf/lib/syscount.bpf.h). dbuf_drain() points the
+ * ARRAY_OF_MAPS points to (bpf/lib/count.bpf.h). dbuf_drain() points the
  * slot at the other map -- the kernel returns from that update only after an
  * RCU grace period, when no program can still hold the old map -- then reads
  * the old map and clears it. So no call is lost between the read and the
  * clear, none is counted in two intervals, and the BPF side needs no atomics.
  */
-#ifndef SONDE_INTERVAL_H
-#define SONDE_INTERVAL_H
+#ifndef SONDE_LIB_INTERVAL_H
+#define SONDE_LIB_INTERVAL_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
-#include "opts.h"
-#include "out_rows.h"
+#include "lib/opts.h"
+#include "lib/out_rows.h"
 
 struct dbuf {
 	int outer_fd;

@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include "defs.h"
-#include "log.h"
-#include "loader.h"
-#include "probe.h"
+#include "common/defs.h"
+#include "lib/log.h"
+#include "lib/loader.h"
+#include "lib/probe.h"
 
 /* Links closed at once by sonde_detach(). */
 #define SONDE_DETACH_THREADS 32
@@ -30,7 +31,7 @@ int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, 
 	if (id < 0)
 		return -ENOENT;
 	sec = btf__type_by_id(btf, id);
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map (map, obj) {
 		const char *mname = bpf_map__name(map);
 		size_t n = strlen(mname);
 
@@ -62,7 +63,7 @@ int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes)
 
 	if (!map)
 		return -ENOENT;
-	/* Where the reader is woken early (bpf/lib/events.bpf.h). */
+	/* Where the reader is woken early (bpf/lib/stream.bpf.h). */
 	sonde_rodata_set(obj, "sonde_wakeup_bytes", &wakeup, sizeof(wakeup));
 	return bpf_map__set_max_entries(map, bytes);
 }

@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Loading and attaching a tool's BPF skeleton, with one clear line (and the
  * right exit code) when the kernel or the privileges are not enough. */
-#ifndef SONDE_LOADER_H
-#define SONDE_LOADER_H
+#ifndef SONDE_LIB_LOADER_H
+#define SONDE_LIB_LOADER_H
 
 #include <stddef.h>
 #include <bpf/libbpf.h>
-#include "opts.h"
+#include "lib/opts.h"
 
 /* Writes the common filters (-p, -u, -c) into the object's rodata, loads it
  * (the verifier runs here) and fills the cgroup filter map. */

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdarg.h>
 #include <stdio.h>
 #include <bpf/libbpf.h>
-#include "log.h"
+#include "lib/log.h"
 
 static const char *tool_name = "sonde";
 static bool verbose;

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Diagnostics on stderr, one line each, prefixed with the tool's name. */
-#ifndef SONDE_LOG_H
-#define SONDE_LOG_H
+#ifndef SONDE_LIB_LOG_H
+#define SONDE_LIB_LOG_H
 
 #include <stdbool.h>
 

@@ -1,14 +1,15 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include "log.h"
-#include "net.h"
-#include "parse.h"
-#include "stream.h"
-#include "../common/net.h"
+#include "lib/log.h"
+#include "lib/net.h"
+#include "lib/parse.h"
+#include "lib/stream.h"
+#include "common/net.h"
 
 int net_family_opt(int key, uint16_t *family)
 {
@@ -44,9 +45,10 @@ int net_ports_parse(const char *opt, const char *arg, unsigned min, uint16_t *po
 			return -EINVAL;
 		}
 		if (len == 0 || len >= sizeof(item)) {
-			log_err("invalid value '%s' for %s: expected ports from %u to 65535, separated "
-				"by commas",
-				arg, opt, min);
+			log_err(
+			    "invalid value '%s' for %s: expected ports from %u to 65535, separated "
+			    "by commas",
+			    arg, opt, min);
 			return -EINVAL;
 		}
 		memcpy(item, p, len);
@@ -90,9 +92,9 @@ const char *net_endpoint_text(uint16_t family, const uint8_t *addr, uint16_t por
 const char *tcp_state_name(unsigned state)
 {
 	static const char *const names[] = {
-		[1] = "ESTABLISHED", [2] = "SYN_SENT",	 [3] = "SYN_RECV",   [4] = "FIN_WAIT1",
-		[5] = "FIN_WAIT2",   [6] = "TIME_WAIT",	 [7] = "CLOSE",	     [8] = "CLOSE_WAIT",
-		[9] = "LAST_ACK",    [10] = "LISTEN",	 [11] = "CLOSING",   [12] = "NEW_SYN_RECV",
+		[1] = "ESTABLISHED",	 [2] = "SYN_SENT",  [3] = "SYN_RECV", [4] = "FIN_WAIT1",
+		[5] = "FIN_WAIT2",	 [6] = "TIME_WAIT", [7] = "CLOSE",    [8] = "CLOSE_WAIT",
+		[9] = "LAST_ACK",	 [10] = "LISTEN",   [11] = "CLOSING", [12] = "NEW_SYN_RECV",
 		[13] = "BOUND_INACTIVE",
 	};
 
@@ -107,8 +109,7 @@ void out_addr(struct out *o, unsigned col, uint16_t family, const uint8_t *addr)
 	out_str(o, col, buf, sizeof(buf));
 }
 
-void out_endpoint(struct out *o, unsigned col, uint16_t family, const uint8_t *addr,
-		  uint16_t port)
+void out_endpoint(struct out *o, unsigned col, uint16_t family, const uint8_t *addr, uint16_t port)
 {
 	char buf[NET_ENDPOINT_LEN];
 

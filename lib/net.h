@@ -1,16 +1,17 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* The user side of the network tools: addresses in their text forms, the
  * columns they fill, the -4/-6 and port-list options, TCP state names and
- * the owner of a socket (common/net.h; BPF side: bpf/lib/sock.bpf.h and
- * bpf/lib/sock_owner.bpf.h), and the --count tables. */
-#ifndef SONDE_NET_H
-#define SONDE_NET_H
+ * the owner of a socket (common/net.h; BPF side: bpf/lib/net.bpf.h and
+ * bpf/lib/net_owner.bpf.h), and the --count tables. */
+#ifndef SONDE_LIB_NET_H
+#define SONDE_LIB_NET_H
 
 #include <argp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
-#include "opts.h"
-#include "out.h"
+#include "lib/opts.h"
+#include "lib/out.h"
 
 struct net_owner;
 
@@ -19,7 +20,10 @@ struct net_owner;
 
 /* -4 and -6, for a tool's argp options. */
 #define NET_FAMILY_OPTIONS                                                                         \
-	{ "ipv4", '4', NULL, 0, "Only IPv4", 0 }, { "ipv6", '6', NULL, 0, "Only IPv6", 0 }
+	{ "ipv4", '4', NULL, 0, "Only IPv4", 0 },                                                  \
+	{                                                                                          \
+		"ipv6", '6', NULL, 0, "Only IPv6", 0                                               \
+	}
 
 /* Handles -4 and -6 (key '4' or '6') into *family (2 or 10): the two
  * together are a usage error. ARGP_ERR_UNKNOWN for any other key. */
@@ -43,8 +47,7 @@ const char *tcp_state_name(unsigned state);
 /* Column writers: an address (a string), an address with its port (text
  * columns that show them together), the IP version (a number). */
 void out_addr(struct out *o, unsigned col, uint16_t family, const uint8_t *addr);
-void out_endpoint(struct out *o, unsigned col, uint16_t family, const uint8_t *addr,
-		  uint16_t port);
+void out_endpoint(struct out *o, unsigned col, uint16_t family, const uint8_t *addr, uint16_t port);
 void out_ip_version(struct out *o, unsigned col, uint16_t family);
 /* One end in three columns: col, "addr:port" (a text column), then col + 1
  * and col + 2, the address and the port (JSON keys), declared together:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -5,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cgroup.h"
-#include "evloop.h"
-#include "log.h"
-#include "opts.h"
-#include "parse.h"
+#include "lib/cgroup.h"
+#include "lib/evloop.h"
+#include "lib/log.h"
+#include "lib/opts.h"
+#include "lib/parse.h"
 
 #ifndef SONDE_VERSION
 #define SONDE_VERSION "0.0.0"
@@ -22,7 +23,8 @@ static const struct argp_option common_options[] = {
 	{ "pid", 'p', "PID", 0, "Only this process (thread group ID)", 100 },
 	{ "cgroup", 'c', "CG", 0,
 	  "Only this cgroup v2 subtree: a path (absolute or relative to the cgroup2 mount), a "
-	  "cgroup ID, or a container ID (12+ hex digits)", 100 },
+	  "cgroup ID, or a container ID (12+ hex digits)",
+	  100 },
 	{ "show-cgroup", 'C', NULL, 0, "Show each event's cgroup path", 100 },
 	{ "json", 'j', NULL, 0, "Print NDJSON: one object per line", 100 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 100 },
@@ -86,8 +88,9 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp common_argp = { common_options, parse_common, NULL, NULL, NULL, NULL,
-					 NULL };
+static const struct argp common_argp = {
+	common_options, parse_common, NULL, NULL, NULL, NULL, NULL
+};
 
 static const struct argp_option time_options[] = {
 	{ "timestamp", 'T', NULL, 0, "Show the wall-clock time (HH:MM:SS)", 90 },
@@ -224,7 +227,8 @@ int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
 		struct sonde_opts *common, unsigned groups)
 {
 	struct argp tool_child = *tool;
-	struct argp_child children[5] = { { &tool_child, 0, NULL, 0 }, { &common_argp, 0, NULL, 0 } };
+	struct argp_child children[5] = { { &tool_child, 0, NULL, 0 },
+					  { &common_argp, 0, NULL, 0 } };
 	struct argp root = { NULL, parse_root, tool->args_doc, tool->doc, children, NULL, NULL };
 	struct parse_inputs in = { tool_opts, common, 2 };
 	int err;

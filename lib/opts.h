@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* The command line every tool shares.
  *
  * sonde_parse() runs argp over the tool's own options plus the common ones
  * (-p -c -j -d -v -C -h -V) and, on request, the shared groups for time
  * stamps (-T/-t) and users (-u/-U). It then sets up logging and resolves -c,
  * so an unknown cgroup fails before anything is loaded. */
-#ifndef SONDE_OPTS_H
-#define SONDE_OPTS_H
+#ifndef SONDE_LIB_OPTS_H
+#define SONDE_LIB_OPTS_H
 
 #include <argp.h>
 #include <stdbool.h>
@@ -20,19 +21,19 @@ enum sonde_time_mode {
 /* Option groups a tool may ask for on top of the common ones. */
 enum sonde_opt_groups {
 	SONDE_OPT_TIME = 1 << 0, /* -T, -t */
-	SONDE_OPT_UID = 1 << 1,  /* -u UID (in-kernel filter), -U (UID column) */
+	SONDE_OPT_UID = 1 << 1,	 /* -u UID (in-kernel filter), -U (UID column) */
 };
 
 struct sonde_opts {
-	uint32_t pid;         /* -p: 0 = every process */
-	uint32_t uid;         /* -u: SONDE_UID_ANY = every user */
-	const char *cgroup;   /* -c as typed */
-	uint32_t duration_s;  /* -d: 0 = until interrupted */
-	uint32_t buffer_kib;  /* --buffer: ring buffer size; 0 = the object's own */
-	bool json;            /* -j */
-	bool verbose;         /* -v */
-	bool show_cgroup;     /* -C */
-	bool show_uid;        /* -U */
+	uint32_t pid;	     /* -p: 0 = every process */
+	uint32_t uid;	     /* -u: SONDE_UID_ANY = every user */
+	const char *cgroup;  /* -c as typed */
+	uint32_t duration_s; /* -d: 0 = until interrupted */
+	uint32_t buffer_kib; /* --buffer: ring buffer size; 0 = the object's own */
+	bool json;	     /* -j */
+	bool verbose;	     /* -v */
+	bool show_cgroup;    /* -C */
+	bool show_uid;	     /* -U */
 	enum sonde_time_mode time_mode;
 	/* Filled by sonde_parse() when -c is given. */
 	int cgroup_fd;
@@ -40,7 +41,10 @@ struct sonde_opts {
 	char *cgroup_path;
 };
 
-#define SONDE_OPTS_DEFAULTS { .uid = (uint32_t)-1, .cgroup_fd = -1 }
+#define SONDE_OPTS_DEFAULTS                                                                        \
+	{                                                                                          \
+		.uid = (uint32_t)-1, .cgroup_fd = -1                                               \
+	}
 
 /* tool_opts is handed to the tool's argp parser as state->input. Returns 0
  * or -errno (-EINVAL for bad usage, -ENOENT for an unknown cgroup). */

@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "cgroup.h"
-#include "escape.h"
-#include "log.h"
-#include "out.h"
+#include "lib/cgroup.h"
+#include "lib/escape.h"
+#include "lib/log.h"
+#include "lib/out.h"
 
 #define NSEC_PER_SEC 1000000000LL
 
@@ -282,7 +283,8 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 		/* RFC 3339, UTC, microseconds; the date part is cached per second. */
 		if (sec != o->cached_sec) {
 			gmtime_r(&t, &tm);
-			strftime(o->cached_prefix, sizeof(o->cached_prefix), "%Y-%m-%dT%H:%M:%S", &tm);
+			strftime(o->cached_prefix, sizeof(o->cached_prefix), "%Y-%m-%dT%H:%M:%S",
+				 &tm);
 			o->cached_sec = sec;
 		}
 		n = snprintf(buf, sizeof(buf), "\"%s.%06lldZ\"", o->cached_prefix,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* The output layer. A tool declares its columns once; each event is written
  * as a row of typed values in column order, and the layer renders text
  * (header, fixed widths, escaped strings) or NDJSON (one object a line).
@@ -12,13 +13,13 @@
  *	out_row_begin(o); out_time(o, C_TIME, e->ts_ns); out_uint(o, C_PID, e->pid);
  *	out_str(o, C_COMM, e->comm, sizeof(e->comm)); out_row_end(o);
  */
-#ifndef SONDE_OUT_H
-#define SONDE_OUT_H
+#ifndef SONDE_LIB_OUT_H
+#define SONDE_LIB_OUT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "opts.h"
+#include "lib/opts.h"
 
 enum out_col_flags {
 	OUT_RIGHT = 1 << 0,	  /* right-aligned in text */
@@ -36,10 +37,16 @@ struct out_col {
 };
 
 /* Wall-clock time: text "TIME" (-T) or "TIME(s)" (-t), JSON "time" always. */
-#define OUT_COL_TIME { "TIME", "time", 8, OUT_WITH_TIME }
+#define OUT_COL_TIME                                                                               \
+	{                                                                                          \
+		"TIME", "time", 8, OUT_WITH_TIME                                                   \
+	}
 /* The event's cgroup: JSON "cgroup_id" always (and "cgroup" with -C), text
  * CGROUP with -C. */
-#define OUT_COL_CGROUP { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP }
+#define OUT_COL_CGROUP                                                                             \
+	{                                                                                          \
+		"CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP                                         \
+	}
 
 #define OUT_MAX_COLS 64
 

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "out_rows.h"
+#include "lib/out_rows.h"
 
 static int membuf_open(struct out_membuf *m)
 {

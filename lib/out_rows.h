@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Tables for interval tools, written with out.h's typed writers: one block
  * per interval, made of rows, and rows that may hold rows of their own.
  *
@@ -18,12 +19,12 @@
  *
  * A JSON row is written to a memory stream first and copied into the array
  * without the newline out_row_end() ends it with. */
-#ifndef SONDE_OUT_ROWS_H
-#define SONDE_OUT_ROWS_H
+#ifndef SONDE_LIB_OUT_ROWS_H
+#define SONDE_LIB_OUT_ROWS_H
 
 #include <stdint.h>
 #include <stdio.h>
-#include "out.h"
+#include "lib/out.h"
 
 struct out_membuf {
 	FILE *f;

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "log.h"
-#include "parse.h"
+#include "lib/log.h"
+#include "lib/parse.h"
 
 static int bad_value(const char *opt, const char *arg, const char *why)
 {
@@ -126,6 +127,7 @@ int parse_uid(const char *opt, const char *arg, uint32_t *out)
 		return 0;
 	}
 	if (!*arg || passwd_lookup("/etc/passwd", arg, out))
-		return bad_value(opt, arg, "expected a numeric UID or a user name from /etc/passwd");
+		return bad_value(opt, arg,
+				 "expected a numeric UID or a user name from /etc/passwd");
 	return 0;
 }

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Strict parsing of option values. Each returns 0, or prints one line naming
  * the option and the value and returns -EINVAL (exit code 2). `opt` is the
  * option as the user sees it, e.g. "-p/--pid". */
-#ifndef SONDE_PARSE_H
-#define SONDE_PARSE_H
+#ifndef SONDE_LIB_PARSE_H
+#define SONDE_LIB_PARSE_H
 
 #include <stdint.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,8 +8,8 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <bpf/libbpf.h>
-#include "log.h"
-#include "probe.h"
+#include "lib/log.h"
+#include "lib/probe.h"
 
 #ifndef CAP_BPF
 #define CAP_BPF 39
@@ -92,7 +93,7 @@ int probe_drop_missing_tracepoints(struct bpf_object *obj)
 	struct bpf_program *prog;
 	int left = 0;
 
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program (prog, obj) {
 		if (!bpf_program__autoload(prog))
 			continue;
 		/* Unprivileged, tracefs may be out of reach: the load says why. */

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* What this kernel offers, asked at run time. */
-#ifndef SONDE_PROBE_H
-#define SONDE_PROBE_H
+#ifndef SONDE_LIB_PROBE_H
+#define SONDE_LIB_PROBE_H
 
 #include <stdbool.h>
 

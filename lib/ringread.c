@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <sys/mman.h>
-#include "ringread.h"
+#include "lib/ringread.h"
 
 /* Records read before the consumer position is stored, within a batch: the
  * space they held goes back to the producers this often. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* A reader of a BPF ring buffer map that hands records to a callback and
  * tells the kernel they are read every RINGREAD_RELEASE_EVERY records and
  * at the end of a batch, not after each one.
@@ -8,8 +9,8 @@
  * bpf_ringbuf_query() or bpf_ringbuf_reserve(): opensnoop's program took
  * 424 ns per open with libbpf's reader, 303 ns with this one (medians of 5,
  * the reader busy on the other CPU). */
-#ifndef SONDE_RINGREAD_H
-#define SONDE_RINGREAD_H
+#ifndef SONDE_LIB_RINGREAD_H
+#define SONDE_LIB_RINGREAD_H
 
 #include <stddef.h>
 #include <bpf/libbpf.h>

@@ -1,19 +1,19 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Everything a tool's main() needs from libsonde. */
-#ifndef SONDE_H
-#define SONDE_H
+#ifndef SONDE_LIB_SONDE_H
+#define SONDE_LIB_SONDE_H
 
-#include "cgroup.h"
-#include "err.h"
-#include "evloop.h"
-#include "hist.h"
-#include "loader.h"
-#include "log.h"
-#include "names.h"
-#include "opts.h"
-#include "out.h"
-#include "parse.h"
-#include "probe.h"
-#include "stream.h"
+#include "lib/cgroup.h"
+#include "lib/err.h"
+#include "lib/evloop.h"
+#include "lib/loader.h"
+#include "lib/log.h"
+#include "lib/names.h"
+#include "lib/opts.h"
+#include "lib/out.h"
+#include "lib/parse.h"
+#include "lib/probe.h"
+#include "lib/stream.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <string.h>
-#include "err.h"
-#include "evloop.h"
-#include "loader.h"
-#include "log.h"
-#include "stream.h"
+#include "lib/err.h"
+#include "lib/evloop.h"
+#include "lib/loader.h"
+#include "lib/log.h"
+#include "lib/stream.h"
 
 int sonde_open_failed(void)
 {

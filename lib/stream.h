@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* The second half of main() in a tool that streams events: load the opened
  * skeleton (common filters into rodata), attach it, print the header and
  * run the event loop until a signal, --duration or the reader going away.
@@ -11,12 +12,12 @@
  *	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
  *	foo_bpf__destroy(skel);
  */
-#ifndef SONDE_STREAM_H
-#define SONDE_STREAM_H
+#ifndef SONDE_LIB_STREAM_H
+#define SONDE_LIB_STREAM_H
 
 #include <bpf/libbpf.h>
-#include "opts.h"
-#include "out.h"
+#include "lib/opts.h"
+#include "lib/out.h"
 
 struct sonde_stream {
 	const struct out_col *cols;

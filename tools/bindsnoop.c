@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* bindsnoop: trace bind() calls on IPv4 and IPv6 sockets. */
 #include <errno.h>
 #include <string.h>
-#include "sonde.h"
-#include "net.h"
-#include "bindsnoop.h"
-#include "bindsnoop.skel.h"
+#include "lib/sonde.h"
+#include "lib/net.h"
+#include "common/bindsnoop.h"
+#include "skel/bindsnoop.skel.h"
 
 struct bindsnoop_opts {
 	struct sonde_opts common;
@@ -45,16 +46,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->failed = true;
 		return 0;
 	case 'P':
-		return net_ports_parse("-P/--port", arg, 0, o->ports, NET_MAX_PORTS, &o->nports) ?
-			       EINVAL :
-			       0;
+		return net_ports_parse("-P/--port", arg, 0, o->ports, NET_MAX_PORTS, &o->nports)
+			   ? EINVAL
+			   : 0;
 	default:
 		return net_family_opt(key, &o->family);
 	}
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace bind() calls on IPv4 and IPv6 sockets: who binds which address and port.\v"
 	"EXAMPLES:\n"
 	"  bindsnoop                 # every bind, until Ctrl-C\n"
@@ -62,7 +65,9 @@ static const struct argp argp = {
 	"  bindsnoop -P 80,443 -T    # binds to ports 80 and 443, with a clock column\n"
 	"  bindsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
 	"  bindsnoop -j | jq -c 'select(.ret < 0) | {comm, sport, error}'",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 static const char *proto_name(unsigned proto, char *buf, size_t len)

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* capable: trace capability checks: who needed which capability, and got it or not. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include "sonde.h"
-#include "capable.h"
-#include "capable.skel.h"
+#include "lib/sonde.h"
+#include "common/capable.h"
+#include "skel/capable.skel.h"
 
 /* The hooks, in the order they are tried. */
 enum capable_hook { HOOK_AUTO, HOOK_TRACEPOINT, HOOK_FENTRY, HOOK_KPROBE, HOOK_COUNT };
@@ -28,20 +29,62 @@ struct capable_ctx {
 
 /* include/uapi/linux/capability.h */
 static const char *const cap_names[] = {
-	"CAP_CHOWN",	       "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID",	       "CAP_KILL",	     "CAP_SETGID",	    "CAP_SETUID",
-	"CAP_SETPCAP",	       "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",       "CAP_NET_RAW",	     "CAP_IPC_LOCK",	    "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE",      "CAP_SYS_RAWIO",	     "CAP_SYS_CHROOT",	    "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT",       "CAP_SYS_ADMIN",	     "CAP_SYS_BOOT",	    "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",    "CAP_SYS_TIME",	     "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-	"CAP_LEASE",	       "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",	     "CAP_SYSLOG",	    "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",     "CAP_PERFMON",	    "CAP_BPF",
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH",
+	"CAP_FOWNER",
+	"CAP_FSETID",
+	"CAP_KILL",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",
+	"CAP_NET_RAW",
+	"CAP_IPC_LOCK",
+	"CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO",
+	"CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",
+	"CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT",
+	"CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",
+	"CAP_SYS_TIME",
+	"CAP_SYS_TTY_CONFIG",
+	"CAP_MKNOD",
+	"CAP_LEASE",
+	"CAP_AUDIT_WRITE",
+	"CAP_AUDIT_CONTROL",
+	"CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN",
+	"CAP_SYSLOG",
+	"CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",
+	"CAP_AUDIT_READ",
+	"CAP_PERFMON",
+	"CAP_BPF",
 	"CAP_CHECKPOINT_RESTORE",
 };
 
-enum { C_TIME, C_UID, C_PID, C_TID, C_COMM, C_CAP, C_NAME, C_AUDIT, C_VERDICT, C_INSETID, C_CGROUP };
+enum {
+	C_TIME,
+	C_UID,
+	C_PID,
+	C_TID,
+	C_COMM,
+	C_CAP,
+	C_NAME,
+	C_AUDIT,
+	C_VERDICT,
+	C_INSETID,
+	C_CGROUP
+};
 
 static const struct out_col cols[] = {
 	[C_TIME] = OUT_COL_TIME,
@@ -99,7 +142,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace capability checks: which process needed which capability, and whether it was "
 	"allowed or denied.\v"
 	"EXAMPLES:\n"
@@ -108,7 +153,9 @@ static const struct argp argp = {
 	"  capable --unique -c 3f2a9c1b7d4e   # what a container needs\n"
 	"  capable -p 1234 -u www-data        # one process, one user\n"
 	"  capable -j | jq -c 'select(.verdict == \"deny\") | {comm, cap_name}'",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 static void select_hook(struct capable_bpf *skel, enum capable_hook h)

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* execsnoop: trace execve()/execveat(), successful and (with -x) failed. */
 #include <errno.h>
 #include <string.h>
-#include "sonde.h"
-#include "execsnoop.h"
-#include "execsnoop.skel.h"
+#include "lib/sonde.h"
+#include "common/execsnoop.h"
+#include "skel/execsnoop.skel.h"
 
 struct execsnoop_opts {
 	struct sonde_opts common;
@@ -73,7 +74,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace exec() system calls: every new program, with its arguments.\v"
 	"EXAMPLES:\n"
 	"  execsnoop                 # every exec, until Ctrl-C\n"
@@ -82,7 +85,9 @@ static const struct argp argp = {
 	"  execsnoop -c 3f2a9c1b7d4e # only inside this container\n"
 	"  execsnoop -n curl -l example.org          # curl runs naming example.org\n"
 	"  execsnoop -x -j | jq -r 'select(.ret < 0) | .args | join(\" \")'",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 /* -l: does any argument contain the line? */
@@ -108,8 +113,8 @@ static int handle_event(void *vctx, void *data, size_t size)
 	args_len = e->args_size;
 	if (args_len > size - offsetof(struct execsnoop_event, args))
 		args_len = size - offsetof(struct execsnoop_event, args);
-	if (opts->name && !memmem(e->comm, strnlen(e->comm, sizeof(e->comm)), opts->name,
-				  strlen(opts->name)))
+	if (opts->name &&
+	    !memmem(e->comm, strnlen(e->comm, sizeof(e->comm)), opts->name, strlen(opts->name)))
 		return 0;
 	if (opts->line && !args_contain(e->args, args_len, opts->line))
 		return 0;

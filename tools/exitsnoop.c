@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* exitsnoop: trace process exits (or every thread's) with their age and status. */
 #include <stdio.h>
 #include <string.h>
-#include "sonde.h"
-#include "exitsnoop.h"
-#include "exitsnoop.skel.h"
+#include "lib/sonde.h"
+#include "common/exitsnoop.h"
+#include "skel/exitsnoop.skel.h"
 
 struct exitsnoop_opts {
 	struct sonde_opts common;

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* killsnoop: trace signals: who sent which signal to whom, and how it went. */
 #include <stdio.h>
 #include <string.h>
-#include "sonde.h"
-#include "killsnoop.h"
-#include "killsnoop.skel.h"
+#include "lib/sonde.h"
+#include "common/killsnoop.h"
+#include "skel/killsnoop.skel.h"
 
 struct killsnoop_opts {
 	struct sonde_opts common;

@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* mountsnoop: trace mount(2), umount2(2) and the new mount API. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "flags.h"
-#include "sonde.h"
-#include "mountsnoop.h"
-#include "mountsnoop.skel.h"
+#include "lib/flags.h"
+#include "lib/sonde.h"
+#include "common/mountsnoop.h"
+#include "skel/mountsnoop.skel.h"
 
 struct mountsnoop_opts {
 	struct sonde_opts common;
@@ -86,7 +87,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace mount system calls: mount, umount2, fsopen, fsconfig, fsmount, move_mount, "
 	"open_tree, mount_setattr and open_tree_attr.\v"
 	"EXAMPLES:\n"
@@ -94,25 +97,27 @@ static const struct argp argp = {
 	"  mountsnoop -x -T          # only failed calls, with a clock column\n"
 	"  mountsnoop -c 3f2a9c1b7d4e   # mounts made inside this container\n"
 	"  mountsnoop -j | jq -c 'select(.call == \"mount\") | {target, fs, data}'",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 /* ------------------------------------------------------------- flags --- */
 
 /* include/uapi/linux/mount.h; bits 22-31 are the kernel's own (MS_KERNMOUNT...). */
 static const struct flag_name ms_flags[] = {
-	FLAG_BITS(1 << 0, "MS_RDONLY"),        FLAG_BITS(1 << 1, "MS_NOSUID"),
-	FLAG_BITS(1 << 2, "MS_NODEV"),         FLAG_BITS(1 << 3, "MS_NOEXEC"),
-	FLAG_BITS(1 << 4, "MS_SYNCHRONOUS"),   FLAG_BITS(1 << 5, "MS_REMOUNT"),
-	FLAG_BITS(1 << 6, "MS_MANDLOCK"),      FLAG_BITS(1 << 7, "MS_DIRSYNC"),
-	FLAG_BITS(1 << 8, "MS_NOSYMFOLLOW"),   FLAG_BITS(1 << 10, "MS_NOATIME"),
-	FLAG_BITS(1 << 11, "MS_NODIRATIME"),   FLAG_BITS(1 << 12, "MS_BIND"),
-	FLAG_BITS(1 << 13, "MS_MOVE"),         FLAG_BITS(1 << 14, "MS_REC"),
-	FLAG_BITS(1 << 15, "MS_SILENT"),       FLAG_BITS(1 << 16, "MS_POSIXACL"),
-	FLAG_BITS(1 << 17, "MS_UNBINDABLE"),   FLAG_BITS(1 << 18, "MS_PRIVATE"),
-	FLAG_BITS(1 << 19, "MS_SLAVE"),        FLAG_BITS(1 << 20, "MS_SHARED"),
-	FLAG_BITS(1 << 21, "MS_RELATIME"),     FLAG_BITS(1 << 23, "MS_I_VERSION"),
-	FLAG_BITS(1 << 24, "MS_STRICTATIME"),  FLAG_BITS(1 << 25, "MS_LAZYTIME"),
+	FLAG_BITS(1 << 0, "MS_RDONLY"),	      FLAG_BITS(1 << 1, "MS_NOSUID"),
+	FLAG_BITS(1 << 2, "MS_NODEV"),	      FLAG_BITS(1 << 3, "MS_NOEXEC"),
+	FLAG_BITS(1 << 4, "MS_SYNCHRONOUS"),  FLAG_BITS(1 << 5, "MS_REMOUNT"),
+	FLAG_BITS(1 << 6, "MS_MANDLOCK"),     FLAG_BITS(1 << 7, "MS_DIRSYNC"),
+	FLAG_BITS(1 << 8, "MS_NOSYMFOLLOW"),  FLAG_BITS(1 << 10, "MS_NOATIME"),
+	FLAG_BITS(1 << 11, "MS_NODIRATIME"),  FLAG_BITS(1 << 12, "MS_BIND"),
+	FLAG_BITS(1 << 13, "MS_MOVE"),	      FLAG_BITS(1 << 14, "MS_REC"),
+	FLAG_BITS(1 << 15, "MS_SILENT"),      FLAG_BITS(1 << 16, "MS_POSIXACL"),
+	FLAG_BITS(1 << 17, "MS_UNBINDABLE"),  FLAG_BITS(1 << 18, "MS_PRIVATE"),
+	FLAG_BITS(1 << 19, "MS_SLAVE"),	      FLAG_BITS(1 << 20, "MS_SHARED"),
+	FLAG_BITS(1 << 21, "MS_RELATIME"),    FLAG_BITS(1 << 23, "MS_I_VERSION"),
+	FLAG_BITS(1 << 24, "MS_STRICTATIME"), FLAG_BITS(1 << 25, "MS_LAZYTIME"),
 };
 
 /* The magic old programs put in the high 16 bits; the kernel drops it. */
@@ -120,8 +125,10 @@ static const struct flag_name ms_flags[] = {
 #define MS_MGC_MSK 0xffff0000u
 
 static const struct flag_name umount_flags[] = {
-	FLAG_BITS(1, "MNT_FORCE"),        FLAG_BITS(2, "MNT_DETACH"),
-	FLAG_BITS(4, "MNT_EXPIRE"),       FLAG_BITS(8, "UMOUNT_NOFOLLOW"),
+	FLAG_BITS(1, "MNT_FORCE"),
+	FLAG_BITS(2, "MNT_DETACH"),
+	FLAG_BITS(4, "MNT_EXPIRE"),
+	FLAG_BITS(8, "UMOUNT_NOFOLLOW"),
 };
 
 static const struct flag_name fsopen_flags[] = { FLAG_BITS(1, "FSOPEN_CLOEXEC") };
@@ -129,34 +136,40 @@ static const struct flag_name fsmount_flags[] = { FLAG_BITS(1, "FSMOUNT_CLOEXEC"
 
 /* MOUNT_ATTR__ATIME first: cleared as a whole to change the atime mode. */
 static const struct flag_name attr_flags[] = {
-	FLAG_BITS(0x70, "MOUNT_ATTR__ATIME"),           FLAG_BITS(0x01, "MOUNT_ATTR_RDONLY"),
-	FLAG_BITS(0x02, "MOUNT_ATTR_NOSUID"),           FLAG_BITS(0x04, "MOUNT_ATTR_NODEV"),
-	FLAG_BITS(0x08, "MOUNT_ATTR_NOEXEC"),           FLAG_BITS(0x10, "MOUNT_ATTR_NOATIME"),
-	FLAG_BITS(0x20, "MOUNT_ATTR_STRICTATIME"),      FLAG_BITS(0x80, "MOUNT_ATTR_NODIRATIME"),
-	FLAG_BITS(0x100000, "MOUNT_ATTR_IDMAP"),        FLAG_BITS(0x200000, "MOUNT_ATTR_NOSYMFOLLOW"),
+	FLAG_BITS(0x70, "MOUNT_ATTR__ATIME"),	   FLAG_BITS(0x01, "MOUNT_ATTR_RDONLY"),
+	FLAG_BITS(0x02, "MOUNT_ATTR_NOSUID"),	   FLAG_BITS(0x04, "MOUNT_ATTR_NODEV"),
+	FLAG_BITS(0x08, "MOUNT_ATTR_NOEXEC"),	   FLAG_BITS(0x10, "MOUNT_ATTR_NOATIME"),
+	FLAG_BITS(0x20, "MOUNT_ATTR_STRICTATIME"), FLAG_BITS(0x80, "MOUNT_ATTR_NODIRATIME"),
+	FLAG_BITS(0x100000, "MOUNT_ATTR_IDMAP"),   FLAG_BITS(0x200000, "MOUNT_ATTR_NOSYMFOLLOW"),
 };
 
 static const struct flag_name move_mount_flags[] = {
-	FLAG_BITS(0x001, "MOVE_MOUNT_F_SYMLINKS"),    FLAG_BITS(0x002, "MOVE_MOUNT_F_AUTOMOUNTS"),
-	FLAG_BITS(0x004, "MOVE_MOUNT_F_EMPTY_PATH"),  FLAG_BITS(0x010, "MOVE_MOUNT_T_SYMLINKS"),
-	FLAG_BITS(0x020, "MOVE_MOUNT_T_AUTOMOUNTS"),  FLAG_BITS(0x040, "MOVE_MOUNT_T_EMPTY_PATH"),
-	FLAG_BITS(0x100, "MOVE_MOUNT_SET_GROUP"),     FLAG_BITS(0x200, "MOVE_MOUNT_BENEATH"),
+	FLAG_BITS(0x001, "MOVE_MOUNT_F_SYMLINKS"),   FLAG_BITS(0x002, "MOVE_MOUNT_F_AUTOMOUNTS"),
+	FLAG_BITS(0x004, "MOVE_MOUNT_F_EMPTY_PATH"), FLAG_BITS(0x010, "MOVE_MOUNT_T_SYMLINKS"),
+	FLAG_BITS(0x020, "MOVE_MOUNT_T_AUTOMOUNTS"), FLAG_BITS(0x040, "MOVE_MOUNT_T_EMPTY_PATH"),
+	FLAG_BITS(0x100, "MOVE_MOUNT_SET_GROUP"),    FLAG_BITS(0x200, "MOVE_MOUNT_BENEATH"),
 };
 
 /* open_tree(), mount_setattr(): AT_* flags, and open_tree()'s own. */
 static const struct flag_name tree_flags[] = {
-	FLAG_BITS(1, "OPEN_TREE_CLONE"),           FLAG_BITS(02000000, "OPEN_TREE_CLOEXEC"),
-	FLAG_BITS(0x100, "AT_SYMLINK_NOFOLLOW"),   FLAG_BITS(0x800, "AT_NO_AUTOMOUNT"),
-	FLAG_BITS(0x1000, "AT_EMPTY_PATH"),        FLAG_BITS(0x8000, "AT_RECURSIVE"),
+	FLAG_BITS(1, "OPEN_TREE_CLONE"),	 FLAG_BITS(02000000, "OPEN_TREE_CLOEXEC"),
+	FLAG_BITS(0x100, "AT_SYMLINK_NOFOLLOW"), FLAG_BITS(0x800, "AT_NO_AUTOMOUNT"),
+	FLAG_BITS(0x1000, "AT_EMPTY_PATH"),	 FLAG_BITS(0x8000, "AT_RECURSIVE"),
 };
 
 static const char *const fsconfig_cmds[] = {
-	"FSCONFIG_SET_FLAG",	   "FSCONFIG_SET_STRING", "FSCONFIG_SET_BINARY",
-	"FSCONFIG_SET_PATH",	   "FSCONFIG_SET_PATH_EMPTY", "FSCONFIG_SET_FD",
-	"FSCONFIG_CMD_CREATE",	   "FSCONFIG_CMD_RECONFIGURE", "FSCONFIG_CMD_CREATE_EXCL",
+	"FSCONFIG_SET_FLAG",   "FSCONFIG_SET_STRING",	   "FSCONFIG_SET_BINARY",
+	"FSCONFIG_SET_PATH",   "FSCONFIG_SET_PATH_EMPTY",  "FSCONFIG_SET_FD",
+	"FSCONFIG_CMD_CREATE", "FSCONFIG_CMD_RECONFIGURE", "FSCONFIG_CMD_CREATE_EXCL",
 };
-enum { FSCONFIG_SET_FLAG, FSCONFIG_SET_STRING, FSCONFIG_SET_BINARY, FSCONFIG_SET_PATH,
-       FSCONFIG_SET_PATH_EMPTY, FSCONFIG_SET_FD };
+enum {
+	FSCONFIG_SET_FLAG,
+	FSCONFIG_SET_STRING,
+	FSCONFIG_SET_BINARY,
+	FSCONFIG_SET_PATH,
+	FSCONFIG_SET_PATH_EMPTY,
+	FSCONFIG_SET_FD
+};
 
 /* mount_setattr(), open_tree_attr(): attributes set (+), cleared (-), and
  * the propagation type (one MS_* value). */
@@ -230,7 +243,8 @@ static void value_raw(struct value *v, const struct mountsnoop_event *e, int i)
 	v->cut = e->truncated & (1u << i);
 }
 
-static void value_printf(struct value *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void value_printf(struct value *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void value_printf(struct value *v, const char *fmt, ...)
 {
@@ -279,7 +293,8 @@ static void value_fsconfig(struct value *v, const struct mountsnoop_event *e)
 		break;
 	}
 	if (val.s)
-		value_printf(v, "%.*s=%.*s", (int)strnlen(key, MOUNTSNOOP_STR_LEN), key, (int)val.len, val.s);
+		value_printf(v, "%.*s=%.*s", (int)strnlen(key, MOUNTSNOOP_STR_LEN), key,
+			     (int)val.len, val.s);
 	else
 		value_printf(v, "%.*s", (int)strnlen(key, MOUNTSNOOP_STR_LEN), key);
 	v->cut = val.cut || (e->truncated & (1u << MOUNTSNOOP_SOURCE));

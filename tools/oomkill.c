@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* oomkill: trace OOM kills: the victim, its cgroup and memory, and the trigger. */
-#include "sonde.h"
-#include "oomkill.h"
-#include "oomkill.skel.h"
+#include "lib/sonde.h"
+#include "common/oomkill.h"
+#include "skel/oomkill.skel.h"
 
 struct oomkill_opts {
 	struct sonde_opts common;

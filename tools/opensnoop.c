@@ -1,32 +1,33 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* opensnoop: trace open(), openat(), openat2() and creat(): which process
  * opened which path, and how it went. */
 #include <errno.h>
 #include <string.h>
-#include "sonde.h"
-#include "pathsnoop.h"
-#include "opensnoop.h"
-#include "opensnoop.skel.h"
+#include "lib/sonde.h"
+#include "lib/pathcall.h"
+#include "common/opensnoop.h"
+#include "skel/opensnoop.skel.h"
 
 struct opensnoop_opts {
-	struct pathsnoop_opts p;
+	struct pathcall_opts p;
 	uint32_t want_flags[OPENSNOOP_MAX_FLAGS]; /* -f: all bits of one of these */
 	uint8_t want_nflags;
 	uint8_t want_accmodes; /* -f: or one of these access modes (1 << mode) */
 };
 
-static const struct out_col cols[PATHSNOOP_NCOLS] = {
-	PATHSNOOP_COLS_COMMON,
-	[PATHSNOOP_FD] = { "FD", "fd", 3, OUT_RIGHT },
-	[PATHSNOOP_ERR] = { "ERR", "err", 3, OUT_RIGHT },
-	[PATHSNOOP_FLAGS] = { NULL, "flags", 0, 0 },
-	[PATHSNOOP_FLAGS_TEXT] = { "FLAGS", NULL, 24, OUT_HIDDEN },
-	[PATHSNOOP_FLAGS_NAMES] = { NULL, "flags_names", 0, 0 },
-	[PATHSNOOP_MODE_TEXT] = { "MODE", NULL, 4, OUT_HIDDEN },
-	[PATHSNOOP_MODE] = { NULL, "mode", 0, 0 },
+static const struct out_col cols[PATHCALL_NCOLS] = {
+	PATHCALL_COLS_COMMON,
+	[PATHCALL_FD] = { "FD", "fd", 3, OUT_RIGHT },
+	[PATHCALL_ERR] = { "ERR", "err", 3, OUT_RIGHT },
+	[PATHCALL_FLAGS] = { NULL, "flags", 0, 0 },
+	[PATHCALL_FLAGS_TEXT] = { "FLAGS", NULL, 24, OUT_HIDDEN },
+	[PATHCALL_FLAGS_NAMES] = { NULL, "flags_names", 0, 0 },
+	[PATHCALL_MODE_TEXT] = { "MODE", NULL, 4, OUT_HIDDEN },
+	[PATHCALL_MODE] = { NULL, "mode", 0, 0 },
 };
 
 static const struct argp_option options[] = {
-	PATHSNOOP_OPTIONS("opens"),
+	PATHCALL_OPTIONS("opens"),
 	{ "extended-fields", 'e', NULL, 0, "Show the FLAGS and MODE columns", 0 },
 	{ "flag", 'f', "FLAG", 0,
 	  "Only opens with this flag (O_WRONLY, O_CREAT, ...); repeat it, or separate "
@@ -76,12 +77,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'f':
 		return parse_flags(o, arg) ? EINVAL : 0;
 	default:
-		return pathsnoop_parse_opt(key, arg, &o->p);
+		return pathcall_parse_opt(key, arg, &o->p);
 	}
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace open(), openat(), openat2() and creat(): which process opened which path.\v"
 	"EXAMPLES:\n"
 	"  opensnoop                 # every open, until Ctrl-C\n"
@@ -91,7 +94,9 @@ static const struct argp argp = {
 	"  opensnoop -f O_WRONLY,O_RDWR             # opens for writing\n"
 	"  opensnoop -c 3f2a9c1b7d4e # opens inside this container\n"
 	"  opensnoop -x -j | jq -r 'select(.err == 2) | .path'",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 int main(int argc, char **argv)
@@ -111,7 +116,7 @@ int main(int argc, char **argv)
 	skel->rodata->want_nflags = opts.want_nflags;
 	skel->rodata->want_accmodes = opts.want_accmodes;
 
-	err = pathsnoop_run(skel->skeleton, &opts.p, cols);
+	err = pathcall_run(skel->skeleton, &opts.p, cols);
 	opensnoop_bpf__destroy(skel);
 	sonde_opts_free(&opts.p.common);
 	return sonde_exit(err);

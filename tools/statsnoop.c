@@ -1,27 +1,30 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* statsnoop: trace the stat family of syscalls: which process looked up
  * which path, and whether it was there. */
-#include "sonde.h"
-#include "pathsnoop.h"
-#include "statsnoop.h"
-#include "statsnoop.skel.h"
+#include "lib/sonde.h"
+#include "lib/pathcall.h"
+#include "common/statsnoop.h"
+#include "skel/statsnoop.skel.h"
 
-static const struct out_col cols[PATHSNOOP_NCOLS] = {
-	PATHSNOOP_COLS_COMMON,
-	[PATHSNOOP_RET] = { "RET", "ret", 4, OUT_RIGHT },
+static const struct out_col cols[PATHCALL_NCOLS] = {
+	PATHCALL_COLS_COMMON,
+	[PATHCALL_RET] = { "RET", "ret", 4, OUT_RIGHT },
 };
 
 static const struct argp_option options[] = {
-	PATHSNOOP_OPTIONS("stats"),
+	PATHCALL_OPTIONS("stats"),
 	{ 0 },
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	return pathsnoop_parse_opt(key, arg, state->input);
+	return pathcall_parse_opt(key, arg, state->input);
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace stat(), lstat(), newfstatat(), statx() and statfs(): which process looked up "
 	"which path.\v"
 	"EXAMPLES:\n"
@@ -30,12 +33,14 @@ static const struct argp argp = {
 	"  statsnoop -p 1216 -U      # stats by PID 1216, with the UID\n"
 	"  statsnoop -c 3f2a9c1b7d4e -F # a container's stats, absolute paths\n"
 	"  statsnoop -x -j | jq -r 'select(.ret == -2) | .path' | sort | uniq -c",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 int main(int argc, char **argv)
 {
-	struct pathsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
+	struct pathcall_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct statsnoop_bpf *skel;
 	int err;
 
@@ -47,7 +52,7 @@ int main(int argc, char **argv)
 	if (!skel)
 		return sonde_open_failed();
 
-	err = pathsnoop_run(skel->skeleton, &opts, cols);
+	err = pathcall_run(skel->skeleton, &opts, cols);
 	statsnoop_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
 	return sonde_exit(err);

@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* syscount: system calls counted by syscall or, with -P, by process, with
  * errors and (-L) the time spent; one block per interval. */
 #include <errno.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include "sonde.h"
-#include "count.h"
-#include "interval.h"
-#include "syscount.h"
-#include "syscount.skel.h"
+#include "lib/sonde.h"
+#include "lib/count.h"
+#include "lib/interval.h"
+#include "common/syscount.h"
+#include "skel/syscount.skel.h"
 
 struct syscount_opts {
 	struct sonde_opts common;
@@ -69,7 +70,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options, parse_opt, COUNT_ARGS_DOC,
+	options,
+	parse_opt,
+	COUNT_ARGS_DOC,
 	"Count system calls, by syscall or by process, with errors and latency.\v"
 	"EXAMPLES:\n"
 	"  syscount                  # count until Ctrl-C, then print the top 10\n"
@@ -79,7 +82,9 @@ static const struct argp argp = {
 	"  syscount -x -e ENOENT     # only calls that failed with ENOENT\n"
 	"  syscount -c 3f2a9c1b7d4e  # only inside this container\n"
 	"  syscount -j 1 | jq -c '.syscalls[:3] | map({syscall, count})'",
-	count_argp_children, NULL, NULL
+	count_argp_children,
+	NULL,
+	NULL
 };
 
 /* -l: the syscall table. */

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* tcpaccept: trace accepted TCP connections with the process that accepted them. */
 #include <errno.h>
 #include <string.h>
-#include "sonde.h"
-#include "net.h"
-#include "tcpaccept.h"
-#include "tcpaccept.skel.h"
+#include "lib/sonde.h"
+#include "lib/net.h"
+#include "common/tcpaccept.h"
+#include "skel/tcpaccept.skel.h"
 
 struct tcpaccept_opts {
 	struct sonde_opts common;
@@ -36,14 +37,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct tcpaccept_opts *o = state->input;
 
 	if (key == 'P')
-		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports) ?
-			       EINVAL :
-			       0;
+		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports)
+			   ? EINVAL
+			   : 0;
 	return net_family_opt(key, &o->family);
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace accepted TCP connections, with the process that accepted them.\v"
 	"EXAMPLES:\n"
 	"  tcpaccept                 # every accepted connection, until Ctrl-C\n"
@@ -51,7 +54,9 @@ static const struct argp argp = {
 	"  tcpaccept -P 80,443       # only on local ports 80 and 443\n"
 	"  tcpaccept -c system.slice/nginx.service   # only accepts inside this cgroup\n"
 	"  tcpaccept -j | jq -r '.daddr' | sort | uniq -c   # clients by address",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 static int handle_event(void *ctx, void *data, size_t size)

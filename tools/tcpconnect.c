@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* tcpconnect: trace active TCP connects, their latency and outcome (-L), or
  * count them by process and destination (--count). */
 #include <errno.h>
 #include <string.h>
-#include "sonde.h"
-#include "net.h"
-#include "tcpconnect.h"
-#include "tcpconnect.skel.h"
+#include "lib/sonde.h"
+#include "lib/net.h"
+#include "common/tcpconnect.h"
+#include "skel/tcpconnect.skel.h"
 
 struct tcpconnect_opts {
 	struct sonde_opts common;
@@ -17,8 +18,19 @@ struct tcpconnect_opts {
 	unsigned nports;
 };
 
-enum { C_IP = NET_COL_IP, C_SADDR, C_DADDR, C_SPORT, C_DPORT, C_LAT, C_LAT_US,
-       C_RESULT, C_ERROR, C_RET, C_CGROUP };
+enum {
+	C_IP = NET_COL_IP,
+	C_SADDR,
+	C_DADDR,
+	C_SPORT,
+	C_DPORT,
+	C_LAT,
+	C_LAT_US,
+	C_RESULT,
+	C_ERROR,
+	C_RET,
+	C_CGROUP
+};
 
 /* Not const: -s and -L turn hidden columns on before the header. */
 static struct out_col cols[] = {
@@ -68,9 +80,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->sport = true;
 		return 0;
 	case 'P':
-		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports) ?
-			       EINVAL :
-			       0;
+		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports)
+			   ? EINVAL
+			   : 0;
 	case 'L':
 		o->latency = true;
 		return 0;
@@ -89,7 +101,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace active TCP connects: who connects where, from the connect() call.\v"
 	"EXAMPLES:\n"
 	"  tcpconnect                # every connect, until Ctrl-C\n"
@@ -99,7 +113,9 @@ static const struct argp argp = {
 	"  tcpconnect -L             # latency and outcome: established, refused, ...\n"
 	"  tcpconnect --count -d 10  # connects per process and destination, for 10 s\n"
 	"  tcpconnect -j | jq -r 'select(.dport == 443) | .daddr'",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 /* -L: the outcome in a word; the socket's error for a failed connect. */
@@ -195,9 +211,14 @@ int main(int argc, char **argv)
 	bpf_program__set_autoload(skel->progs.handle_exit_connect, !opts.count && !opts.latency);
 	if (opts.count) {
 		struct net_count_table t = {
-			count_cols, ARRAY_SIZE(count_cols), skel->maps.counts,
-			sizeof(struct tcpconnect_key), sizeof(struct tcpconnect_count),
-			offsetof(struct tcpconnect_count, connects), count_row, NULL,
+			count_cols,
+			ARRAY_SIZE(count_cols),
+			skel->maps.counts,
+			sizeof(struct tcpconnect_key),
+			sizeof(struct tcpconnect_count),
+			offsetof(struct tcpconnect_count, connects),
+			count_row,
+			NULL,
 		};
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);

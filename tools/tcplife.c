@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* tcplife: trace TCP sessions when they close: both ends, bytes and duration. */
 #include <errno.h>
 #include <string.h>
-#include "sonde.h"
-#include "net.h"
-#include "tcplife.h"
-#include "tcplife.skel.h"
+#include "lib/sonde.h"
+#include "lib/net.h"
+#include "common/tcplife.h"
+#include "skel/tcplife.skel.h"
 
 struct tcplife_opts {
 	struct sonde_opts common;
@@ -15,8 +16,20 @@ struct tcplife_opts {
 	unsigned nlports, nrports;
 };
 
-enum { C_IP = NET_COL_IP, C_LADDR, C_LPORT, C_RADDR, C_RPORT, C_TX_KB, C_RX_KB,
-       C_TX, C_RX, C_MS, C_DUR_US, C_CGROUP };
+enum {
+	C_IP = NET_COL_IP,
+	C_LADDR,
+	C_LPORT,
+	C_RADDR,
+	C_RPORT,
+	C_TX_KB,
+	C_RX_KB,
+	C_TX,
+	C_RX,
+	C_MS,
+	C_DUR_US,
+	C_CGROUP
+};
 
 /* Not const: -w widens the addresses and shows IP before the header. */
 static struct out_col cols[] = {
@@ -53,14 +66,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'L':
 		return net_ports_parse("-L/--localport", arg, 1, o->lports, NET_MAX_PORTS,
-				       &o->nlports) ?
-			       EINVAL :
-			       0;
+				       &o->nlports)
+			   ? EINVAL
+			   : 0;
 	case 'D':
 		return net_ports_parse("-D/--remoteport", arg, 1, o->rports, NET_MAX_PORTS,
-				       &o->nrports) ?
-			       EINVAL :
-			       0;
+				       &o->nrports)
+			   ? EINVAL
+			   : 0;
 	case 'w':
 		o->wide = true;
 		return 0;
@@ -70,7 +83,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace TCP sessions as they close: both ends, bytes sent and received, duration.\v"
 	"EXAMPLES:\n"
 	"  tcplife                   # every session that closes, until Ctrl-C\n"
@@ -79,7 +94,9 @@ static const struct argp argp = {
 	"  tcplife -D 5432           # sessions to remote port 5432 (a client)\n"
 	"  tcplife -c system.slice/nginx.service   # only sessions owned in this cgroup\n"
 	"  tcplife -j | jq -c 'select(.tx_bytes > 1000000) | {comm, daddr, tx_bytes}'",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 static int handle_event(void *ctx, void *data, size_t size)

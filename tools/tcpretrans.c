@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* tcpretrans: trace TCP retransmissions, with the owning process when it is
  * known, or count them per flow (--count). */
 #include <errno.h>
 #include <string.h>
-#include "sonde.h"
-#include "net.h"
-#include "tcpretrans.h"
-#include "tcpretrans.skel.h"
+#include "lib/sonde.h"
+#include "lib/net.h"
+#include "common/tcpretrans.h"
+#include "skel/tcpretrans.skel.h"
 
 struct tcpretrans_opts {
 	struct sonde_opts common;
@@ -13,8 +14,19 @@ struct tcpretrans_opts {
 	uint16_t family;
 };
 
-enum { C_IP = NET_COL_IP, C_LOCAL, C_SADDR, C_SPORT, C_T, C_REMOTE, C_DADDR, C_DPORT, C_STATE,
-       C_TYPE, C_CGROUP };
+enum {
+	C_IP = NET_COL_IP,
+	C_LOCAL,
+	C_SADDR,
+	C_SPORT,
+	C_T,
+	C_REMOTE,
+	C_DADDR,
+	C_DPORT,
+	C_STATE,
+	C_TYPE,
+	C_CGROUP
+};
 
 static const struct out_col cols[] = {
 	NET_COLS_OWNER,
@@ -27,8 +39,17 @@ static const struct out_col cols[] = {
 	[C_CGROUP] = OUT_COL_CGROUP,
 };
 
-enum { K_IP = NET_COL_IP, K_LOCAL, K_SADDR, K_SPORT, K_REMOTE, K_DADDR, K_DPORT, K_RETRANS,
-       K_CGROUP };
+enum {
+	K_IP = NET_COL_IP,
+	K_LOCAL,
+	K_SADDR,
+	K_SPORT,
+	K_REMOTE,
+	K_DADDR,
+	K_DPORT,
+	K_RETRANS,
+	K_CGROUP
+};
 
 static const struct out_col count_cols[] = {
 	NET_COLS_WHO,
@@ -60,7 +81,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Trace TCP retransmissions: the flow, its state, the kind of retransmission and, when "
 	"known, the process that owns the socket.\v"
 	"EXAMPLES:\n"
@@ -70,7 +93,9 @@ static const struct argp argp = {
 	"  tcpretrans -c system.slice/nginx.service   # sockets owned in this cgroup\n"
 	"  tcpretrans --count -d 60  # retransmissions per flow over a minute\n"
 	"  tcpretrans -j | jq -r 'select(.type == \"rto\") | .daddr' | sort | uniq -c",
-	NULL, NULL, NULL
+	NULL,
+	NULL,
+	NULL
 };
 
 static const char *const type_names[] = {
@@ -132,9 +157,14 @@ int main(int argc, char **argv)
 	skel->rodata->net_family = opts.family;
 	if (opts.count) {
 		struct net_count_table t = {
-			count_cols, ARRAY_SIZE(count_cols), skel->maps.counts,
-			sizeof(struct net_tuple), sizeof(struct tcpretrans_count),
-			offsetof(struct tcpretrans_count, retransmits), count_row, NULL,
+			count_cols,
+			ARRAY_SIZE(count_cols),
+			skel->maps.counts,
+			sizeof(struct net_tuple),
+			sizeof(struct tcpretrans_count),
+			offsetof(struct tcpretrans_count, retransmits),
+			count_row,
+			NULL,
 		};
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);

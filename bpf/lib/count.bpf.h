@@ -1,37 +1,170 @@
-/* In-kernel counting (the --count modes): a hash map whose values begin with
- * a 64-bit counter. */
-#ifndef SONDE_COUNT_BPF_H
-#define SONDE_COUNT_BPF_H
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Counting system calls as they return, shared by syscount and cgsyscount.
+ *
+ * Hooks: tp_btf/sys_exit (and tp_btf/sys_enter for -L), the BTF-typed form
+ * of the raw_syscalls tracepoints: the syscall number is a plain load of
+ * regs->orig_ax, with no bpf_probe_read_kernel() call.
+ *
+ * Counters are per-CPU (no atomics, no shared cache lines) and live in one
+ * of two maps behind a one-slot ARRAY_OF_MAPS: user space points the slot at
+ * the other map each interval and reads the quiet one (lib/interval.h).
+ * Everything a run does not use is rodata the verifier prunes, so a plain
+ * count is a filter check, two map lookups and two increments. */
+#ifndef SONDE_BPF_LIB_COUNT_BPF_H
+#define SONDE_BPF_LIB_COUNT_BPF_H
 
-/* A map of counters: key_type -> value_type, whose first member is the
- * __u64 counter. */
-#define SONDE_COUNTS(name, key_type, value_type, max)                                              \
-	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_HASH);                                                   \
+#include "common/count.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+
+/* The counting maps `name`_a and `name`_b, and `name`, the ARRAY_OF_MAPS
+ * whose one slot says which of them the programs count into. The slot is
+ * empty at load, which means `name`_a: filling it is an RCU grace period in
+ * the kernel (12-15 ms here, at every start), so the first one is waited
+ * for at the first interval, not at start. */
+#define COUNT_MAPS(name, map_type, flags, max, key_type)                                           \
+	struct name {                                                                              \
+		__uint(type, map_type);                                                            \
+		__uint(map_flags, flags);                                                          \
 		__uint(max_entries, max);                                                          \
 		__type(key, key_type);                                                             \
-		__type(value, value_type);                                                         \
+		__type(value, struct count_val);                                                   \
+	} name##_a SEC(".maps"), name##_b SEC(".maps");                                            \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                                          \
+		__uint(max_entries, 1);                                                            \
+		__type(key, __u32);                                                                \
+		__array(values, struct name);                                                      \
 	} name SEC(".maps")
 
-/* Adds one to map[key]'s counter. A new entry is *init, whose counter the
- * caller set to 1. Returns false when the map is full (the event is not
- * counted). */
-static __always_inline bool sonde_count(void *map, const void *key, const void *init)
-{
-	__u64 *c = bpf_map_lookup_elem(map, key);
+const volatile __u8 count_failed = 0;	 /* -x: only calls that failed */
+const volatile __u32 count_errno = 0;	 /* -e: only calls that failed with this errno */
+const volatile __u8 measure_latency = 0; /* -L */
 
-	if (c) {
-		__sync_fetch_and_add(c, 1);
-		return true;
-	}
-	if (!bpf_map_update_elem(map, key, init, BPF_NOEXIST))
-		return true;
-	/* Another CPU added it first (or the map is full). */
-	c = bpf_map_lookup_elem(map, key);
-	if (!c)
+/* -L: each thread's syscall entry time. Task storage has no capacity to run
+ * out of (every sleeping thread is inside a syscall) and goes with the task. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} sys_start SEC(".maps");
+
+/* Loaded only with -L. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 *ts;
+
+	if (!sonde_filter_pass())
+		return 0;
+	ts = bpf_task_storage_get(&sys_start, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (ts)
+		*ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline bool count_is_error(long ret)
+{
+	return ret < 0 && ret >= -COUNT_MAX_ERRNO;
+}
+
+/* The return passes -x, -e and the common filter; the cheap tests first. */
+static __always_inline bool count_pass(long ret)
+{
+	if (count_failed && !count_is_error(ret))
 		return false;
-	__sync_fetch_and_add(c, 1);
-	return true;
+	if (count_errno && ret != -(long)count_errno)
+		return false;
+	return sonde_filter_pass();
+}
+
+/* What one call adds: the call, its error, and with -L the time since this
+ * thread entered the syscall (when that entry was seen: not for a call
+ * that began before the tool attached). */
+static __always_inline void count_measure(struct count_val *add, long ret)
+{
+	__u64 *ts;
+
+	add->count = 1;
+	add->errors = count_is_error(ret);
+	add->lat_ns = 0;
+	add->timed = 0;
+	if (!measure_latency)
+		return;
+	ts = bpf_task_storage_get(&sys_start, bpf_get_current_task_btf(), 0, 0);
+	if (!ts || !*ts)
+		return;
+	add->lat_ns = bpf_ktime_get_ns() - *ts;
+	add->timed = 1;
+	*ts = 0;
+}
+
+static __always_inline void count_add(struct count_val *v, const struct count_val *add)
+{
+	v->count += add->count;
+	v->errors += add->errors;
+	v->lat_ns += add->lat_ns;
+	v->timed += add->timed;
+}
+
+/* Counts one call for key in a per-CPU hash. Returns true when the key is
+ * new in this interval; a call that finds the map full is counted as lost. */
+static __always_inline bool count_bump(void *map, const void *key, const struct count_val *add)
+{
+	struct count_val *v = bpf_map_lookup_elem(map, key);
+
+	if (v) {
+		count_add(v, add);
+		return false;
+	}
+	/* Inserting sets this CPU's copy and zeroes the others'. */
+	if (!bpf_map_update_elem(map, key, add, BPF_NOEXIST))
+		return true;
+	/* Another CPU inserted it first, or the map is full. */
+	v = bpf_map_lookup_elem(map, key);
+	if (v)
+		count_add(v, add);
+	else
+		sonde_count_lost();
+	return false;
+}
+
+/* Counts one call for key in map: a per-CPU hash (count_bump()) or,
+ * when !hash, a per-CPU array. */
+static __always_inline bool count_in(void *map, const void *key, const struct count_val *add,
+				     bool hash)
+{
+	struct count_val *v;
+
+	if (hash)
+		return count_bump(map, key, add);
+	/* Out of range (-1 for a call skipped by seccomp or ptrace): not counted. */
+	v = bpf_map_lookup_elem(map, key);
+	if (v)
+		count_add(v, add);
+	return false;
+}
+
+/* Counts one call for key in this interval's map: the one in outer's slot,
+ * or first while the slot is empty. Each case has map calls of its own:
+ * the verifier then sees one map at each call and inlines the lookups,
+ * where calls shared by both maps stay helper calls (35 ns more per run
+ * here). The empty asm keeps the compiler from merging the two back.
+ * Returns true when key is new in this interval (hashes only). */
+static __always_inline bool count_call(void *outer, void *first, const void *key,
+				       const struct count_val *add, bool hash)
+{
+	__u32 zero = 0;
+	void *map = bpf_map_lookup_elem(outer, &zero);
+	bool fresh;
+
+	if (map)
+		return count_in(map, key, add, hash);
+	fresh = count_in(first, key, add, hash);
+	asm volatile("" ::: "memory");
+	return fresh;
 }
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The path of a directory as the current task sees it, from its dentry: no
  * helper gives it to a tracepoint program (bpf_d_path() is for a few
  * functions' fentry only), so the dentries are walked up to the task's root,
@@ -9,8 +10,8 @@
  *	// d->buf[start .. DPATH_END) is "/usr/lib" ("" for the root)
  *
  * Include after vmlinux.h and the bpf_*.h headers. */
-#ifndef SONDE_DPATH_BPF_H
-#define SONDE_DPATH_BPF_H
+#ifndef SONDE_BPF_LIB_DPATH_BPF_H
+#define SONDE_BPF_LIB_DPATH_BPF_H
 
 /* Bytes of path a walk can build (a power of two). */
 #define DPATH_SIZE 4096

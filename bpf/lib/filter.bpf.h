@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The in-kernel filter every sonde program shares: process (tgid), user and
  * cgroup v2 subtree. User space writes the rodata before load (lib/loader.c)
  * and the cgroup into sonde_cgroup_filter after load. */
-#ifndef SONDE_FILTER_BPF_H
-#define SONDE_FILTER_BPF_H
+#ifndef SONDE_BPF_LIB_FILTER_BPF_H
+#define SONDE_BPF_LIB_FILTER_BPF_H
 
-#include "defs.h"
+#include "common/defs.h"
 
 const volatile __u32 sonde_filter_tgid = 0;
 const volatile __u32 sonde_filter_uid = SONDE_UID_ANY;
@@ -22,7 +23,8 @@ static __always_inline bool sonde_filter_pass(void)
 {
 	if (sonde_filter_tgid && (bpf_get_current_pid_tgid() >> 32) != sonde_filter_tgid)
 		return false;
-	if (sonde_filter_uid != SONDE_UID_ANY && (__u32)bpf_get_current_uid_gid() != sonde_filter_uid)
+	if (sonde_filter_uid != SONDE_UID_ANY &&
+	    (__u32)bpf_get_current_uid_gid() != sonde_filter_uid)
 		return false;
 	if (sonde_filter_cgroup && bpf_current_task_under_cgroup(&sonde_cgroup_filter, 0) != 1)
 		return false;

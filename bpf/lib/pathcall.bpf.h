@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Syscalls that name a path (opensnoop, statsnoop), in one shape: each call
  * is seen once, at its exit tracepoint, and reported with the path it named.
  *
@@ -19,15 +20,15 @@
  * hands them to pathcall_report().
  *
  * Include after vmlinux.h and the bpf_*.h headers. */
-#ifndef SONDE_PATHCALL_BPF_H
-#define SONDE_PATHCALL_BPF_H
+#ifndef SONDE_BPF_LIB_PATHCALL_BPF_H
+#define SONDE_BPF_LIB_PATHCALL_BPF_H
 
 #include <bpf/bpf_tracing.h>
-#include "pathcall.h"
-#include "lib/filter.bpf.h"
-#include "lib/events.bpf.h"
-#include "lib/syscall.bpf.h"
-#include "lib/dpath.bpf.h"
+#include "common/pathcall.h"
+#include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
+#include "bpf/lib/dpath.bpf.h"
 
 /* -x: only calls that failed. */
 const volatile __u8 pathcall_failed_only = 0;
@@ -35,7 +36,7 @@ const volatile __u8 pathcall_failed_only = 0;
 const volatile __u32 pathcall_self_tgid = 0;
 
 /* Two programs on tracepoint syscalls/TP: NAME, and NAME_full for -F, of
- * which user space loads one (lib/pathsnoop.c). Their body follows the
+ * which user space loads one (lib/pathcall.c). Their body follows the
  * macro, as a function's does, and sees `full` constant: without -F, the
  * directory walk is not in the program, so its kernel types are not looked
  * up at load (libbpf's search for each type costs about a millisecond). */
@@ -52,7 +53,8 @@ const volatile __u32 pathcall_self_tgid = 0;
 	{                                                                                          \
 		return name##_body(ctx, true);                                                     \
 	}                                                                                          \
-	static __always_inline int name##_body(const struct trace_event_raw_sys_exit *ctx, bool full)
+	static __always_inline int name##_body(const struct trace_event_raw_sys_exit *ctx,         \
+					       bool full)
 
 /* Argument N (1-6) of the syscall, from its saved registers. */
 #define PATHCALL_ARG(regs, n) PT_REGS_PARM##n##_SYSCALL(regs)

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Syscall tracing helpers: what a syscall's entry learns (its arguments) is
  * kept per thread until its exit reports the result, and user strings are
  * read with truncation made visible. */
-#ifndef SONDE_SYSCALL_BPF_H
-#define SONDE_SYSCALL_BPF_H
+#ifndef SONDE_BPF_LIB_SYSCALL_BPF_H
+#define SONDE_BPF_LIB_SYSCALL_BPF_H
 
 /* A per-thread map of values remembered from entry to exit. */
 #define SONDE_STASH(name, value_type)                                                              \
@@ -43,8 +44,7 @@ static __always_inline void stash_drop(void *map)
 
 /* Reads a NUL-terminated user string into buf[size]; returns its length
  * with the NUL, or 0 on a fault. *cut is set when the string did not fit. */
-static __always_inline __u32 sonde_read_user_str(char *buf, __u32 size, const void *src,
-						 __u8 *cut)
+static __always_inline __u32 sonde_read_user_str(char *buf, __u32 size, const void *src, __u8 *cut)
 {
 	long n = bpf_probe_read_user_str(buf, size, src);
 	char last = 0;

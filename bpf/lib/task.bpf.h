@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Facts about the current task that several tools report. */
-#ifndef SONDE_TASK_BPF_H
-#define SONDE_TASK_BPF_H
+#ifndef SONDE_BPF_LIB_TASK_BPF_H
+#define SONDE_BPF_LIB_TASK_BPF_H
 
 static __always_inline __u32 sonde_current_ppid(void)
 {

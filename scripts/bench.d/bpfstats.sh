@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # In-kernel cost per run of every tool's programs against the floor, printed
 # as one markdown section on stdout (scripts/bench appends it to
 # docs/performance.md); progress on stderr. Root.

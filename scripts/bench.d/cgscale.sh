@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # cgsyscount at scale: what counting by cgroup costs per system call, and
 # what each interval's report costs, while 1, 100 and 1000 cgroups make
 # calls; printed as one markdown section on stdout (scripts/bench appends it

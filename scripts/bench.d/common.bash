@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # shellcheck shell=bash
 # Sourced by scripts/bench and its parts (scripts/bench.d/*.sh): where the
 # project and its build are, and the one way every table states a sample.

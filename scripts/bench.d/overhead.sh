@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # What a tool adds to the syscalls it traces, and how many events per second
 # opensnoop delivers without losing one; printed as one markdown section on
 # stdout (scripts/bench appends it to docs/performance.md); progress on
@@ -91,7 +92,7 @@ conf sonde_open_j "sonde opensnoop -j" "err:tracing; Ctrl-C" "$build/bin/opensno
 conf lbt_open "libbpf-tools opensnoop" perf:2 "$lbt/opensnoop"
 conf bt_open "bpftrace opensnoop one-liner" perf:2 "$bpftrace" -e "$bt_open"
 conf floor_count "floor: an empty program on syscount's ${h_count[*]}" out:floor: "$floor" "${h_count[@]}"
-conf sonde_count "sonde syscount" "err:tracing; Ctrl-C" "$build/bin/syscount" -v
+conf net_count "sonde syscount" "err:tracing; Ctrl-C" "$build/bin/syscount" -v
 conf sonde_cg "sonde cgsyscount" "err:tracing; Ctrl-C" "$build/bin/cgsyscount" -v
 conf lbt_count "libbpf-tools syscount" perf:1 "$lbt/syscount"
 conf bt_count "bpftrace count() one-liner" perf:1 "$bpftrace" -e "$bt_count"
@@ -105,7 +106,7 @@ conf bt_exec "bpftrace execsnoop one-liner" perf:1 "$bpftrace" -e "$bt_exec"
 groups=(open count exec)
 declare -A confs=(
 	[open]="bare floor_open sonde_open sonde_open_j lbt_open bt_open"
-	[count]="bare floor_count sonde_count sonde_cg lbt_count bt_count"
+	[count]="bare floor_count net_count sonde_cg lbt_count bt_count"
 	[exec]="bare floor_exec sonde_exec sonde_exec_j lbt_exec bt_exec")
 declare -A floor_of=([open]=floor_open [count]=floor_count [exec]=floor_exec)
 declare -A per_iter=([open]=1 [count]=2 [exec]=1) # events per iteration

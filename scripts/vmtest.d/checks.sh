@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # shellcheck shell=sh
 # Per-tool checks of scripts/vmtest, sourced by run.sh. They run inside the
 # test VM (busybox sh, as /init's child) and, with `scripts/vmtest --host`, on

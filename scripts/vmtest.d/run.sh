@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # shellcheck shell=sh
 # run.sh TOOL...: run check_TOOL (checks.sh) for each TOOL, each in its own
 # shell bounded by VMT_CHECK_SECS; print one line per tool,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Every tool of the build, the same way: bad values, no privileges, SIGKILL,
 # hostile names, a closed pipe, an overrun buffer, a cgroup that goes away,
 # two instances, tracefs unmounted. Each test loops over the tools and

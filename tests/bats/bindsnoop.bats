@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # bindsnoop against the real kernel, as root: socat binds marker ports inside
 # network namespaces the test creates (tests/bats/net_helpers.bash).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # capable against the real kernel, as root. The workloads are capability
 # checks the kernel must make: binding a TCP socket to port 80 as root
 # (CAP_NET_BIND_SERVICE, allowed) and chown of a root-owned file by uid 65534

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # cgsyscount against the real kernel, as root. Each test makes cgroups of its
 # own under one parent and runs sysloop in them from the start (it makes
 # exactly N calls of getppid, or of close(-1), which fails with EBADF);

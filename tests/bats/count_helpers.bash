@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Helpers for the tests of the syscall counting tools (syscount,
 # cgsyscount), loaded after helpers:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # execsnoop against the real kernel, as root: every test makes its own exec
 # workload with a unique marker and checks the text or the JSON (with jq).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # exitsnoop against the real kernel: processes we start and end, seen with the
 # right exit status and age; each filter excludes; bad values are refused.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Shared helpers for sonde's integration tests (bats-core, run as root
 # against the real kernel). Every tests/bats/<tool>.bats loads this file:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # killsnoop against the real kernel: signals this test sends (to a child of
 # its own, to a PID that cannot exist) and the ones the kernel sends (SIGCHLD),
 # in text and JSON; each filter excludes; bad values are refused.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # mountsnoop against the real kernel, as root. Every mount a test makes is
 # made inside a private mount namespace of its own (unshare -m), on a
 # directory in the test's temporary directory: nothing is mounted, even for

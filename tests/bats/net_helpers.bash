@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Network namespaces for the tests of the network tools (tcpconnect,
 # tcpaccept, tcplife, tcpretrans, tcpdrop, bindsnoop), loaded after helpers:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # oomkill against the real kernel. Making an OOM kill needs a cgroup with a
 # memory limit, and cgroup v2 here may have no memory controller: these tests
 # prove that oomkill loads, attaches, prints its header, stops cleanly and

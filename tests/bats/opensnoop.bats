@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # opensnoop against the real kernel, as root: every test opens files named
 # after its own unique marker, in its own directory, and checks the text or
 # the JSON (with jq).

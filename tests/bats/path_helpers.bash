@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Helpers shared by the tests of the tools that trace syscalls naming a path
 # (opensnoop.bats, statsnoop.bats). Load after helpers:
 #

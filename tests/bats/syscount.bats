@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # syscount against the real kernel, as root. The workload is sysloop, which
 # makes exactly N calls of getppid (always succeeds) or close(-1) (always
 # fails with EBADF), run in a cgroup of the test's own or watched by PID, so

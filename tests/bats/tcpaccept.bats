@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # tcpaccept against the real kernel, as root: a server (socat) in one network
 # namespace accepts a client from another, over a veth pair the test creates
 # (tests/bats/net_helpers.bash).

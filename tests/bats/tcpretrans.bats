@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # tcpretrans against the real kernel, as root: a client in one network
 # namespace talks to a server (socat) in another, over a veth pair the test
 # creates (tests/bats/net_helpers.bash), while an nft rule inside a namespace

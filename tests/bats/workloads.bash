@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Workloads for the tests that run every tool the same way (all_tools.bats),
 # loaded after helpers:
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Two network namespaces for the xdpdrop tests, loaded after helpers:
 #
 #	load helpers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # xdpdrop against the real kernel, as root: frames crafted in namespace A
 # (tests/bats/xdpsend.c, exact counts) cross a veth pair to namespace B, where
 # xdpdrop runs on B's end (tests/bats/xdp_helpers.bash). Nothing is attached

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* xdpsend: send an exact number of crafted Ethernet frames out of an
  * interface through a packet socket, for the xdpdrop tests: UDP, TCP SYN or
  * ICMP echo over IPv4 or IPv6 from any source address, with VLAN tags,

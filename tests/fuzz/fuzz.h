@@ -1,19 +1,20 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* What every harness shares: the input as a NUL-terminated string, and a
  * check that aborts (a libFuzzer crash) when a property fails. */
-#ifndef SONDE_FUZZ_H
-#define SONDE_FUZZ_H
+#ifndef SONDE_TESTS_FUZZ_FUZZ_H
+#define SONDE_TESTS_FUZZ_FUZZ_H
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define FUZZ_CHECK(cond)                                                                 \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                                  \
-			abort();                                                         \
-		}                                                                        \
+#define FUZZ_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__,        \
+				#cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* A copy of data with a NUL after it (inner NULs cut it short, as they do

@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* -c values against a small fake cgroup tree (plain directories made in the
- * current directory, which is the build tree under CTest): whatever the string (.., symlinks, IDs, hex), a resolved cgroup
- * is a directory inside the tree, and its ID is that directory's. */
+ * current directory, which is the build tree under CTest): whatever the string (.., symlinks, IDs,
+ * hex), a resolved cgroup is a directory inside the tree, and its ID is that directory's. */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "cgroup.h"
-#include "fuzz.h"
+#include "lib/cgroup.h"
+#include "tests/fuzz/fuzz.h"
 
 static char root[4096];
 

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The escapers, on any bytes: the text form is one line of printable ASCII
  * whose length escape_text_len() predicts; the JSON form parses, as one
  * string, with a real JSON parser. */
 #include <jansson.h>
-#include "escape.h"
-#include "fuzz.h"
+#include "lib/escape.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* mountinfo lines: whatever the file holds, the cgroup2 mount found (if
  * any) is an absolute path that fits the buffer. */
-#include "cgroup.h"
-#include "fuzz.h"
+#include "lib/cgroup.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {

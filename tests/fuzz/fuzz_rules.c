@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* xdpdrop's rule lines and rules files. Properties: a line that parses
  * prints (xdp_rule_text) as words that parse back to the same rule; a
  * prefix that parses has no bits set after its length and prints back to
  * itself; every error is one line; a rules file never reports more rules
  * than it has lines. */
 #include <errno.h>
-#include "fuzz.h"
-#include "xdprule.h"
+#include "tests/fuzz/fuzz.h"
+#include "tools/xdpdrop/rule.h"
 
 static void one_line(const char *err)
 {

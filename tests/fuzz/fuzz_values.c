@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Option values: the first byte picks the parser, the rest is the value.
  * Properties: an accepted value lies in the parser's range, and a refused one
  * leaves the output untouched. */
 #include <stdint.h>
-#include "fuzz.h"
-#include "log.h"
-#include "names.h"
-#include "net.h"
-#include "parse.h"
+#include "tests/fuzz/fuzz.h"
+#include "lib/log.h"
+#include "lib/names.h"
+#include "lib/net.h"
+#include "lib/parse.h"
 
 static void uint_in_range(const char *s, uint64_t min, uint64_t max)
 {

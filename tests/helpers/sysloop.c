@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* sysloop: makes exactly N calls of one system call, the ground truth of the
  * counting tools' tests.
  *

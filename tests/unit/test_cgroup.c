@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/cgroup.h: finding cgroup2, and resolving what -c names (a path, an ID,
  * a container ID) to one cgroup. The tree is faked with plain directories
  * under a temporary directory: cgroup IDs are inode numbers on cgroup2, and
@@ -15,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "cgroup.h"
-#include "cgroup_depth.h"
+#include "lib/cgroup.h"
+#include "tools/cgsyscount/cgroup_depth.h"
 
 /* ---- cgroup2_mount_parse ---- */
 
@@ -521,12 +522,12 @@ static void display_names(void **state)
 	char buf[PATH_MAX];
 
 	(void)state;
-	assert_string_equal(cgroup_display_name("/system.slice/docker-" ID_DOCKER ".scope", buf,
-						sizeof(buf)),
-			    "559aead08264");
-	assert_string_equal(cgroup_display_name("/kubepods/pod1/cri-containerd-" ID_CRI ".scope",
-						buf, sizeof(buf)),
-			    "df7e70e50215");
+	assert_string_equal(
+	    cgroup_display_name("/system.slice/docker-" ID_DOCKER ".scope", buf, sizeof(buf)),
+	    "559aead08264");
+	assert_string_equal(
+	    cgroup_display_name("/kubepods/pod1/cri-containerd-" ID_CRI ".scope", buf, sizeof(buf)),
+	    "df7e70e50215");
 	assert_string_equal(cgroup_display_name("/system.slice/nginx.service", buf, sizeof(buf)),
 			    "/system.slice/nginx.service");
 	assert_string_equal(cgroup_display_name("/", buf, sizeof(buf)), "/");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/count.h and lib/out_rows.h: rows of syscall counters merged and
  * ranked, and the per-interval blocks they are printed in (text, and JSON
  * that parses, nested tables included). */
@@ -10,13 +11,14 @@
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include "count.h"
-#include "out_rows.h"
+#include "lib/count.h"
+#include "lib/out_rows.h"
 
 static void add(struct count_table *t, uint64_t id, uint32_t nr, uint64_t count, uint64_t lat_ns)
 {
-	struct syscount_val v = { .count = count, .errors = count / 2, .lat_ns = lat_ns,
-				  .timed = count };
+	struct count_val v = {
+		.count = count, .errors = count / 2, .lat_ns = lat_ns, .timed = count
+	};
 
 	assert_int_equal(count_table_add(t, id, nr, (const uint64_t *)&v), 0);
 }
@@ -119,8 +121,8 @@ static void sink_close(struct sink *s)
 /* One block: read(0) with two nested rows, an unknown syscall with none. */
 static void write_block(struct sink *s, bool latency)
 {
-	struct syscount_val v = { .count = 1234, .errors = 5, .lat_ns = 2468000, .timed = 1234 };
-	struct syscount_val none = { .count = 3 };
+	struct count_val v = { .count = 1234, .errors = 5, .lat_ns = 2468000, .timed = 1234 };
+	struct count_val none = { .count = 3 };
 	struct out_rows *rows = out_block_begin(&s->b);
 	struct out *o;
 
@@ -235,10 +237,8 @@ static void text_latency_in_ms(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(merge_adds_equal_keys),
-		cmocka_unit_test(rank_by_calls_or_time),
-		cmocka_unit_test(json_block_parses),
-		cmocka_unit_test(text_block_layout),
+		cmocka_unit_test(merge_adds_equal_keys), cmocka_unit_test(rank_by_calls_or_time),
+		cmocka_unit_test(json_block_parses),	 cmocka_unit_test(text_block_layout),
 		cmocka_unit_test(text_latency_in_ms),
 	};
 

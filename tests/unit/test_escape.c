@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/escape.h: whatever bytes the kernel hands us, text output stays one
  * line of printable ASCII and JSON output parses. */
 #include <setjmp.h>
@@ -11,7 +12,7 @@
 #include <strings.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include "escape.h"
+#include "lib/escape.h"
 
 /* Output of one escape call, captured through a memstream. */
 struct esc {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/flags.h: bit flags as names, in text and JSON, and names back to
  * table entries. */
 #include <setjmp.h>
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "flags.h"
+#include "lib/flags.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/net.h (the first columns of a network tool's row, endpoints, port
- * lists) and lib/kbtf.h (names from the running kernel's BTF). */
+ * lists) and tools/tcpdrop/kbtf.h (names from the running kernel's BTF). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "kbtf.h"
-#include "net.h"
-#include "opts.h"
-#include "out.h"
-#include "../common/net.h"
+#include "tools/tcpdrop/kbtf.h"
+#include "lib/net.h"
+#include "lib/opts.h"
+#include "lib/out.h"
+#include "common/net.h"
 
 /* Laid out like a tool's table (tools/tcpretrans.c). */
 enum { C_IP = NET_COL_IP, C_LOCAL, C_SADDR, C_SPORT, C_CGROUP, NCOLS };
@@ -67,8 +68,9 @@ static void json_row_with_owner(void **state)
 	char *s = render(true, &owner, NET_AF_INET, v4);
 
 	(void)state;
-	assert_string_equal(after_time(s), "\"uid\":1000,\"pid\":4242,\"comm\":\"nc\",\"family\":4,"
-			       "\"saddr\":\"192.0.2.1\",\"sport\":8080,\"cgroup_id\":1}\n");
+	assert_string_equal(after_time(s),
+			    "\"uid\":1000,\"pid\":4242,\"comm\":\"nc\",\"family\":4,"
+			    "\"saddr\":\"192.0.2.1\",\"sport\":8080,\"cgroup_id\":1}\n");
 	free(s);
 }
 
@@ -77,8 +79,9 @@ static void json_row_without_owner_has_nulls(void **state)
 	char *s = render(true, &nobody, NET_AF_INET6, v6);
 
 	(void)state;
-	assert_string_equal(after_time(s), "\"uid\":null,\"pid\":null,\"comm\":null,\"family\":6,"
-			       "\"saddr\":\"fd00:5e::1\",\"sport\":8080,\"cgroup_id\":null}\n");
+	assert_string_equal(after_time(s),
+			    "\"uid\":null,\"pid\":null,\"comm\":null,\"family\":6,"
+			    "\"saddr\":\"fd00:5e::1\",\"sport\":8080,\"cgroup_id\":null}\n");
 	free(s);
 }
 
@@ -96,8 +99,8 @@ static void text_row_shows_dashes_and_brackets(void **state)
 
 static void ports_parse_strictly(void **state)
 {
-	static const char *const bad[] = { "", ",", "80,", ",80", "80,,81", "0", "65536", "8o",
-					   " 80", "1,2,3" };
+	static const char *const bad[] = { "",	",",	 "80,", ",80", "80,,81",
+					   "0", "65536", "8o",	" 80", "1,2,3" };
 	uint16_t ports[NET_MAX_PORTS];
 	unsigned n;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/out.h: one column table, rendered as aligned text or as NDJSON that
  * parses, whatever the strings hold. */
 #include <errno.h>
@@ -15,8 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include "cgroup.h"
-#include "out.h"
+#include "lib/cgroup.h"
+#include "lib/out.h"
 
 /* Laid out like a tool's table (tools/execsnoop.c). */
 enum { C_TIME, C_UID, C_COMM, C_PID, C_RET, C_BYTES, C_CGROUP, C_FLAGS, C_ARGS, C_TRUNC, NCOLS };

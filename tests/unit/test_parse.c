@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/parse.h and lib/names.h: option values are taken strictly (a typo is
  * exit 2, never a silently different filter), and the built-in name tables
  * agree with the kernel's numbers. */
@@ -12,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "names.h"
-#include "parse.h"
+#include "lib/names.h"
+#include "lib/parse.h"
 
 static void pid_accepts_valid(void **state)
 {

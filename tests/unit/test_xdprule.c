@@ -1,4 +1,5 @@
-/* lib/xdprule.h and lib/xdpset.h: xdpdrop's rules are parsed strictly (a
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* tools/xdpdrop/rule.h and tools/xdpdrop/set.h: xdpdrop's rules are parsed strictly (a
  * typo in a blocklist is an error naming the value, never a different rule),
  * printed back the same, and compiled into lists in which every address
  * finds each rule whose prefixes cover it. */
@@ -11,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "xdprule.h"
-#include "xdpset.h"
+#include "tools/xdpdrop/rule.h"
+#include "tools/xdpdrop/set.h"
 
 static void prefix_forms(void **state)
 {

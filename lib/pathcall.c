@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "lib/flags.h"
+#include "lib/loader.h"
+#include "lib/log.h"
+#include "lib/names.h"
+#include "lib/pathcall.h"
+#include "lib/probe.h"
+#include "lib/stream.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Open flags with which a call may create a file, and so has a mode. */
+#define O_CREATES (00000100 | 020000000) /* O_CREAT, __O_TMPFILE */
+
+/* -n: a process name has 1 to TASK_COMM_LEN - 1 bytes. */
+static int parse_name(const char *arg, const char **name)
+{
+	if (!*arg || strlen(arg) >= TASK_COMM_LEN) {
+		log_err("invalid value '%s' for -n/--name: expected 1 to %d characters", arg,
+			TASK_COMM_LEN - 1);
+		return -EINVAL;
+	}
+	*name = arg;
+	return 0;
+}
+
+error_t pathcall_parse_opt(int key, char *arg, struct pathcall_opts *o)
+{
+	switch (key) {
+	case 'x':
+		o->failed = true;
+		return 0;
+	case 'n':
+		return parse_name(arg, &o->name) ? EINVAL : 0;
+	case 'F':
+		o->full_path = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* ----------------------------------------------------------- open flags --- */
+
+/* x86_64's values (include/uapi/asm-generic/fcntl.h), not libc's: glibc
+ * defines O_LARGEFILE as 0 on 64-bit, but a caller may pass the kernel's bit.
+ * The access mode comes first, then the flags made of two bits, so that
+ * those are named once. */
+static const struct flag_name open_flags[] = {
+	FLAG_FIELD(3, 0, "O_RDONLY"),	    FLAG_FIELD(3, 1, "O_WRONLY"),
+	FLAG_FIELD(3, 2, "O_RDWR"),	    FLAG_BITS(04010000, "O_SYNC"),
+	FLAG_BITS(020200000, "O_TMPFILE"),  FLAG_BITS(00000100, "O_CREAT"),
+	FLAG_BITS(00000200, "O_EXCL"),	    FLAG_BITS(00000400, "O_NOCTTY"),
+	FLAG_BITS(00001000, "O_TRUNC"),	    FLAG_BITS(00002000, "O_APPEND"),
+	FLAG_BITS(00004000, "O_NONBLOCK"),  FLAG_BITS(00010000, "O_DSYNC"),
+	FLAG_BITS(00020000, "O_ASYNC"),	    FLAG_BITS(00040000, "O_DIRECT"),
+	FLAG_BITS(00100000, "O_LARGEFILE"), FLAG_BITS(00200000, "O_DIRECTORY"),
+	FLAG_BITS(00400000, "O_NOFOLLOW"),  FLAG_BITS(01000000, "O_NOATIME"),
+	FLAG_BITS(02000000, "O_CLOEXEC"),   FLAG_BITS(010000000, "O_PATH"),
+};
+
+int open_flag_parse(const char *name, uint32_t *bits, uint8_t *accmodes)
+{
+	const struct flag_name *f = flag_lookup(name, open_flags, ARRAY_SIZE(open_flags), "O_");
+
+	if (!f)
+		return -EINVAL;
+	if (f->mask == f->value)
+		*bits = f->value;
+	else
+		*accmodes |= 1u << f->value;
+	return 0;
+}
+
+/* ------------------------------------------------------------- probing --- */
+
+/* Each hook has two programs (PATHCALL_PROG in bpf/lib/pathcall.bpf.h):
+ * NAME_full, which joins relative paths to their directory, is the one
+ * loaded with -F, NAME otherwise. */
+static void pick_programs(struct bpf_object *obj, bool full_path)
+{
+	static const char suffix[] = "_full";
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program (prog, obj) {
+		const char *name = bpf_program__name(prog);
+		size_t n = strlen(name);
+		bool full = n >= sizeof(suffix) && !strcmp(name + n - (sizeof(suffix) - 1), suffix);
+
+		if (full != full_path)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
+static int prepare(struct bpf_object *obj, const struct pathcall_opts *o)
+{
+	__u8 failed = o->failed;
+	__u32 self = getpid();
+
+	if (sonde_rodata_set(obj, "pathcall_failed_only", &failed, sizeof(failed)) ||
+	    sonde_rodata_set(obj, "pathcall_self_tgid", &self, sizeof(self))) {
+		log_err("internal error: the BPF object lacks the path tools' settings");
+		return -EIO;
+	}
+	pick_programs(obj, o->full_path);
+	/* open() and creat() exist on x86_64 only; openat2() since 5.6. */
+	if (probe_drop_missing_tracepoints(obj))
+		return 0;
+	log_err("this kernel has none of the syscall tracepoints needed (CONFIG_FTRACE_SYSCALLS)");
+	return -ENOTSUP;
+}
+
+/* ------------------------------------------------------------ rendering --- */
+
+struct pathcall_ctx {
+	const struct pathcall_opts *opts;
+	struct out out;
+	struct out_col cols[PATHCALL_NCOLS];
+	bool open_flags; /* flag names are shown */
+};
+
+static bool comm_contains(const struct pathcall_event *e, const char *name)
+{
+	return memmem(e->comm, strnlen(e->comm, sizeof(e->comm)), name, strlen(name));
+}
+
+/* The flags as a number, and as names for -e and JSON. */
+static void out_open_flags(struct pathcall_ctx *c, const struct pathcall_event *e)
+{
+	struct flag_names names = { .len = 0 };
+
+	out_uint(&c->out, PATHCALL_FLAGS, e->flags);
+	if (!c->open_flags)
+		return;
+	flag_names_of(&names, e->flags, open_flags, ARRAY_SIZE(open_flags), "");
+	out_flag_names(&c->out, PATHCALL_FLAGS_TEXT, PATHCALL_FLAGS_NAMES, &names);
+}
+
+/* The mode, where the call can create a file. */
+static void out_mode(struct out *o, const struct pathcall_event *e)
+{
+	char buf[16];
+
+	if (!(e->flags & O_CREATES)) {
+		out_null(o, PATHCALL_MODE_TEXT, "-");
+		out_null(o, PATHCALL_MODE, "-");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%04o", e->mode);
+	out_str(o, PATHCALL_MODE_TEXT, buf, sizeof(buf));
+	out_uint(o, PATHCALL_MODE, e->mode);
+}
+
+static int handle_event(void *vctx, void *data, size_t size)
+{
+	struct pathcall_ctx *c = vctx;
+	const struct pathcall_opts *opts = c->opts;
+	const struct pathcall_event *e = data;
+	struct out *o = &c->out;
+	const char *call;
+	size_t len;
+
+	if (size < offsetof(struct pathcall_event, path))
+		return 0;
+	if (opts->name && !comm_contains(e, opts->name))
+		return 0;
+	len = size - offsetof(struct pathcall_event, path);
+	len = strnlen(e->path, e->path_len < len ? e->path_len : len);
+	call = syscall_name(e->nr);
+
+	out_row_begin(o);
+	out_time(o, PATHCALL_TIME, e->ts_ns);
+	out_uint(o, PATHCALL_UID, e->uid);
+	out_uint(o, PATHCALL_PID, e->pid);
+	out_uint(o, PATHCALL_TID, e->tid);
+	out_str(o, PATHCALL_COMM, e->comm, sizeof(e->comm));
+	out_str(o, PATHCALL_CALL, call ? call : "unknown", 32);
+	out_int(o, PATHCALL_FD, e->ret >= 0 ? e->ret : -1);
+	out_uint(o, PATHCALL_ERR, e->ret < 0 ? -e->ret : 0);
+	out_int(o, PATHCALL_RET, e->ret);
+	out_open_flags(c, e);
+	out_mode(o, e);
+	out_cgroup(o, PATHCALL_CGROUP, e->cgroup_id);
+	out_str_cut(o, PATHCALL_PATH, e->path, len, e->truncated);
+	out_bool(o, PATHCALL_TRUNC, e->truncated);
+	out_row_end(o);
+	return 0;
+}
+
+int pathcall_run(struct bpf_object_skeleton *s, const struct pathcall_opts *o,
+		 const struct out_col cols[PATHCALL_NCOLS])
+{
+	struct pathcall_ctx ctx = { .opts = o };
+	struct sonde_stream st = { ctx.cols, PATHCALL_NCOLS, handle_event, &ctx, &ctx.out };
+	int err;
+
+	memcpy(ctx.cols, cols, sizeof(ctx.cols));
+	/* Flag names only where they are shown. */
+	ctx.open_flags = o->common.json ? cols[PATHCALL_FLAGS_NAMES].key != NULL
+					: o->extended && cols[PATHCALL_FLAGS_TEXT].head;
+	if (o->extended) {
+		ctx.cols[PATHCALL_FLAGS_TEXT].flags &= ~OUT_HIDDEN;
+		ctx.cols[PATHCALL_MODE_TEXT].flags &= ~OUT_HIDDEN;
+	}
+	err = prepare(*s->obj, o);
+	return err ? err : sonde_stream_run(s, &o->common, &st);
+}

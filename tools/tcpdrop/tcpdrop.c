@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* tcpdrop: trace TCP packets the kernel drops, with the kernel's reason, or
+ * count them by reason (--count). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "lib/sonde.h"
+#include "tools/tcpdrop/kbtf.h"
+#include "tools/tcpdrop/ksyms.h"
+#include "lib/net.h"
+#include "common/tcpdrop.h"
+#include "skel/tcpdrop.skel.h"
+
+struct tcpdrop_opts {
+	struct sonde_opts common;
+	bool count;
+	bool location;
+	bool list_reasons;
+	uint16_t family;
+	const char *reasons; /* -r as typed */
+};
+
+struct tcpdrop_ctx {
+	struct out out;
+	struct kbtf_enum reasons;
+	bool want_location;  /* JSON, or -l */
+	struct ksyms *ksyms; /* loaded at the first event that shows a location */
+	bool ksyms_failed;
+};
+
+enum {
+	C_IP = NET_COL_IP,
+	C_SRC,
+	C_SADDR,
+	C_SPORT,
+	C_GT,
+	C_DST,
+	C_DADDR,
+	C_DPORT,
+	C_STATE,
+	C_FLAGS,
+	C_REASON,
+	C_LOCATION,
+	C_CGROUP
+};
+
+/* Not const: -l shows LOCATION. */
+static struct out_col cols[] = {
+	NET_COLS_OWNER,
+	[C_IP] = { "IP", "family", 2, 0 },
+	NET_COLS_END(C_SRC, "SADDR:SPORT", "saddr", "sport"),
+	[C_GT] = { ">", NULL, 1, 0 },
+	NET_COLS_END(C_DST, "DADDR:DPORT", "daddr", "dport"),
+	[C_STATE] = { "STATE", "state", 11, 0 },
+	[C_FLAGS] = { "FLAGS", "flags", 11, 0 },
+	[C_REASON] = { "REASON", "reason", 22, 0 },
+	[C_LOCATION] = { "LOCATION", "location", 32, OUT_HIDDEN },
+	[C_CGROUP] = OUT_COL_CGROUP,
+};
+
+enum { K_REASON, K_DROPS };
+
+static const struct out_col count_cols[] = {
+	[K_REASON] = { "REASON", "reason", 32, 0 },
+	[K_DROPS] = { "DROPS", "drops", 10, OUT_RIGHT },
+};
+
+enum { OPT_COUNT = 0x100, OPT_LIST_REASONS };
+
+static const struct argp_option options[] = {
+	{ "reason", 'r', "REASONS", 0,
+	  "Only drops for these reasons (comma list of names, e.g. NO_SOCKET,NETFILTER_DROP)", 0 },
+	{ "location", 'l', NULL, 0, "Show where in the kernel the packet was dropped", 0 },
+	{ "count", OPT_COUNT, NULL, 0, "Count drops by reason; print at exit", 0 },
+	{ "list-reasons", OPT_LIST_REASONS, NULL, 0,
+	  "List the drop reasons this kernel has, and exit", 0 },
+	NET_FAMILY_OPTIONS,
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct tcpdrop_opts *o = state->input;
+
+	switch (key) {
+	case 'r':
+		o->reasons = arg;
+		return 0;
+	case 'l':
+		o->location = true;
+		return 0;
+	case OPT_COUNT:
+		o->count = true;
+		return 0;
+	case OPT_LIST_REASONS:
+		o->list_reasons = true;
+		return 0;
+	default:
+		return net_family_opt(key, &o->family);
+	}
+}
+
+static const struct argp argp = {
+	options,
+	parse_opt,
+	NULL,
+	"Trace TCP packets the kernel drops: the packet, its socket's state and owner when "
+	"known, and the kernel's reason.\v"
+	"EXAMPLES:\n"
+	"  tcpdrop                   # every dropped TCP packet, until Ctrl-C\n"
+	"  tcpdrop -T -l             # with a clock column and the kernel function\n"
+	"  tcpdrop -r NO_SOCKET      # packets to ports nothing listens on\n"
+	"  tcpdrop -c system.slice/nginx.service   # sockets owned in this cgroup\n"
+	"  tcpdrop --count -d 60     # drops per reason over a minute\n"
+	"  tcpdrop -j | jq -r '.reason' | sort | uniq -c",
+	NULL,
+	NULL,
+	NULL
+};
+
+/* -r: reason names (as this kernel spells them) into the rodata list. */
+static int parse_reasons(const char *arg, const struct kbtf_enum *names, uint32_t *vals,
+			 uint32_t *n)
+{
+	char item[64];
+
+	for (const char *p = arg;; p += strcspn(p, ",") + 1) {
+		size_t len = strcspn(p, ",");
+		int64_t v;
+
+		if (!len || len >= sizeof(item) || *n == TCPDROP_MAX_REASONS) {
+			log_err("invalid value '%s' for -r/--reason: expected 1 to %d reason names "
+				"separated by commas",
+				arg, TCPDROP_MAX_REASONS);
+			return -EINVAL;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (kbtf_enum_value(names, item, &v)) {
+			log_err(
+			    "invalid value '%s' for -r/--reason: this kernel has no drop reason "
+			    "'%s' (tcpdrop --list-reasons shows them)",
+			    arg, item);
+			return -EINVAL;
+		}
+		vals[(*n)++] = v;
+		if (!p[len])
+			return 0;
+	}
+}
+
+static void out_reason(struct out *o, unsigned col, const struct kbtf_enum *names, uint32_t r)
+{
+	const char *name = kbtf_enum_name(names, r);
+	char buf[24];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "REASON_%u", r);
+		name = buf;
+	}
+	out_str(o, col, name, strlen(name));
+}
+
+/* "SYN|ACK"; "-" for none. */
+static void out_tcp_flags(struct out *o, unsigned col, uint8_t flags)
+{
+	static const char *const names[] = {
+		"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"
+	};
+	char buf[40] = "";
+
+	for (unsigned i = 0; i < 8; i++) {
+		if (!(flags & 1u << i))
+			continue;
+		if (*buf)
+			strcat(buf, "|");
+		strcat(buf, names[i]);
+	}
+	out_str(o, col, *buf ? buf : "-", sizeof(buf));
+}
+
+static void out_location(struct out *o, struct tcpdrop_ctx *ctx, uint64_t addr)
+{
+	char buf[160];
+
+	if (ctx->want_location && !ctx->ksyms && !ctx->ksyms_failed) {
+		ctx->ksyms = ksyms__load();
+		ctx->ksyms_failed = !ctx->ksyms;
+		if (!ctx->ksyms)
+			log_err("cannot read kernel symbols (/proc/kallsyms): %m; no locations");
+	}
+	if (ctx->ksyms && ksyms_name(ctx->ksyms, addr, buf, sizeof(buf)))
+		out_str(o, C_LOCATION, buf, sizeof(buf));
+	else
+		out_null(o, C_LOCATION, "-");
+}
+
+static int handle_event(void *vctx, void *data, size_t size)
+{
+	struct tcpdrop_ctx *ctx = vctx;
+	const struct tcpdrop_event *e = data;
+	struct out *o = &ctx->out;
+
+	if (size < sizeof(*e))
+		return 0;
+	net_row_begin(o, e->ts_ns, &e->o, e->t.family);
+	out_endpoint_cols(o, C_SRC, e->t.family, e->t.saddr, e->t.sport);
+	out_str(o, C_GT, ">", 1);
+	out_endpoint_cols(o, C_DST, e->t.family, e->t.daddr, e->t.dport);
+	if (e->state)
+		out_tcp_state(o, C_STATE, e->state);
+	else
+		out_null(o, C_STATE, "-");
+	out_tcp_flags(o, C_FLAGS, e->flags);
+	out_reason(o, C_REASON, &ctx->reasons, e->reason);
+	out_location(o, ctx, e->location);
+	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_row_end(o);
+	return 0;
+}
+
+static void count_row(struct out *o, const void *key, const void *val, void *vctx)
+{
+	const struct tcpdrop_count_key *k = key;
+	const struct tcpdrop_count *v = val;
+	struct tcpdrop_ctx *ctx = vctx;
+
+	out_row_begin(o);
+	out_reason(o, K_REASON, &ctx->reasons, k->reason);
+	out_uint(o, K_DROPS, v->drops);
+	out_row_end(o);
+}
+
+/* The names of this kernel's drop reasons (enum skb_drop_reason). */
+static int load_reasons(struct kbtf_enum *names)
+{
+	int err = kbtf_enum_load("skb_drop_reason", "SKB_DROP_REASON_", names);
+
+	if (err)
+		log_err("cannot read the drop reasons (enum skb_drop_reason, Linux 5.17+) from the "
+			"kernel's BTF: %s",
+			strerror(-err));
+	return err;
+}
+
+/* --list-reasons: one name a line, in the kernel's order, but for the
+ * values that are no drop, the end marker and the mask of subsystems. */
+static int list_reasons(const struct kbtf_enum *names)
+{
+	static const char *const skip[] = { "SKB_NOT_DROPPED_YET", "SKB_CONSUMED", "MAX",
+					    "SUBSYS_MASK" };
+
+	for (size_t i = 0; i < names->n; i++) {
+		const char *name = names->vals[i].name;
+		size_t k = 0;
+
+		while (k < ARRAY_SIZE(skip) && strcmp(name, skip[k]))
+			k++;
+		if (k == ARRAY_SIZE(skip))
+			printf("%s\n", name);
+	}
+	return 0;
+}
+
+/* -r, the options and what the kernel's tracepoint passes, into rodata. */
+static int configure(struct tcpdrop_bpf *skel, struct tcpdrop_opts *opts, struct tcpdrop_ctx *ctx)
+{
+	int err;
+
+	if (opts->reasons) {
+		err = parse_reasons(opts->reasons, &ctx->reasons, (uint32_t *)skel->rodata->reasons,
+				    (uint32_t *)&skel->rodata->nreasons);
+		if (err)
+			return err;
+	}
+	skel->rodata->has_rx_sk = kbtf_tp_nargs("kfree_skb") >= 4;
+	kbtf_release();
+	log_debug("hook: tp_btf/kfree_skb, %s the receiving socket",
+		  skel->rodata->has_rx_sk ? "with" : "without");
+	skel->rodata->count_mode = opts->count;
+	skel->rodata->net_family = opts->family;
+	if (opts->location)
+		cols[C_LOCATION].flags &= ~OUT_HIDDEN;
+	ctx->want_location = opts->location || opts->common.json;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct tcpdrop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
+	struct tcpdrop_ctx ctx = {};
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct tcpdrop_bpf *skel;
+	int err;
+
+	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	if (!err)
+		err = load_reasons(&ctx.reasons);
+	if (!err && opts.list_reasons)
+		err = list_reasons(&ctx.reasons);
+	if (err || opts.list_reasons) {
+		kbtf_enum_free(&ctx.reasons);
+		sonde_opts_free(&opts.common);
+		return sonde_exit(err);
+	}
+
+	skel = tcpdrop_bpf__open();
+	if (!skel)
+		return sonde_open_failed();
+	err = configure(skel, &opts, &ctx);
+	if (!err && opts.count) {
+		struct net_count_table t = {
+			count_cols,
+			ARRAY_SIZE(count_cols),
+			skel->maps.counts,
+			sizeof(struct tcpdrop_count_key),
+			sizeof(struct tcpdrop_count),
+			offsetof(struct tcpdrop_count, drops),
+			count_row,
+			&ctx,
+		};
+
+		err = net_count_run(skel->skeleton, &opts.common, &t);
+	} else if (!err) {
+		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+	}
+
+	tcpdrop_bpf__destroy(skel);
+	ksyms__free(ctx.ksyms);
+	kbtf_enum_free(&ctx.reasons);
+	sonde_opts_free(&opts.common);
+	return sonde_exit(err);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* An xdpdrop instance: its program attached to an interface with its rules
+ * written, for the run of the process or pinned under
+ * /sys/fs/bpf/sonde/xdpdrop/<iface>/ (--pin); and the operations on a pinned
+ * one: add and delete rules live, detach. */
+#ifndef SONDE_TOOLS_XDPDROP_INST_H
+#define SONDE_TOOLS_XDPDROP_INST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <bpf/libbpf.h>
+#include "tools/xdpdrop/bpffs.h"
+#include "lib/opts.h"
+#include "tools/xdpdrop/link.h"
+#include "tools/xdpdrop/maps.h"
+
+#define XDP_INST_PIN_ROOT SONDE_BPFFS "/sonde/xdpdrop"
+
+enum xdp_inst_action {
+	XDP_INST_ATTACH,
+	XDP_INST_STATUS,
+	XDP_INST_ADD,
+	XDP_INST_DEL,
+	XDP_INST_DETACH,
+};
+
+struct xdp_inst_cfg {
+	const char *iface;
+	enum xdp_mode mode;
+	uint32_t max_rules; /* 0: twice the rules given, at least 1024 */
+	bool allow;
+	bool dry_run;
+	bool force;
+	bool pin;
+};
+
+/* The rules an action was given; --del also takes rule numbers. */
+struct xdp_inst_rules {
+	struct xdp_rule *rules;
+	size_t n;
+	uint32_t *nrs;
+	size_t nnrs;
+};
+
+/* One RULE argument (with numbers: a rule number, when all digits); 0 or
+ * -EINVAL after one line. */
+int xdp_inst_rule_arg(struct xdp_inst_rules *in, const char *arg, bool numbers);
+/* The rules of a file (-f); 0 or -EINVAL after one line. */
+int xdp_inst_rules_file(struct xdp_inst_rules *in, const char *path);
+void xdp_inst_rules_free(struct xdp_inst_rules *in);
+
+struct xdp_inst {
+	struct bpf_object *obj; /* loaded here; NULL for a pinned instance opened */
+	struct xdp_maps maps;
+	struct xdp_nrule *rules; /* by number */
+	size_t nrules;
+	struct xdpdrop_info info;
+	char iface[16];
+	int link_fd;
+	int dir_fd; /* the pin directory, locked (pinned instances) */
+};
+
+/* Loads the opened skeleton s (configured for cfg), writes the rules and
+ * attaches it to cfg->iface, pinning it with cfg->pin. 0 or -errno after
+ * one line. */
+int xdp_inst_attach(const struct xdp_inst_cfg *cfg, const struct sonde_opts *common,
+		    const struct xdp_inst_rules *in, struct bpf_object_skeleton *s,
+		    struct xdp_inst *inst);
+/* Opens the instance pinned for iface, locked until closed, and with read
+ * its maps, settings and rules; -ENOENT after one line when there is none. */
+int xdp_inst_open(const char *iface, struct xdp_inst *inst, bool read);
+/* --add, --del or --detach on the pinned instance of cfg->iface. */
+int xdp_inst_pinned(const struct xdp_inst_cfg *cfg, enum xdp_inst_action a,
+		    const struct xdp_inst_rules *in);
+/* Closes the fds (a link not pinned detaches); the skeleton is the
+ * caller's to destroy. */
+void xdp_inst_close(struct xdp_inst *inst);
+/* The rule numbered nr, or NULL. */
+const struct xdp_rule *xdp_inst_rule(const struct xdp_inst *inst, uint32_t nr);
+
+#endif

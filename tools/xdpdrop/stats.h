@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* xdpdrop's counters on stdout: one row per interval (and the totals at the
+ * end, or a pinned instance's status), with the rules that matched as a
+ * list under it (tools/xdpdrop/outlist.h). */
+#ifndef SONDE_TOOLS_XDPDROP_STATS_H
+#define SONDE_TOOLS_XDPDROP_STATS_H
+
+#include "lib/out.h"
+#include "tools/xdpdrop/inst.h"
+
+struct xdp_stats {
+	const struct xdp_inst *inst;
+	struct out row;
+	struct out rec;
+	unsigned top; /* rules shown per row; 0: all */
+	struct xdpdrop_stats prev;
+	struct xdpdrop_count *hits, *prev_hits;
+	uint32_t *order;
+	uint64_t start_ns, last_ns;
+};
+
+/* Sets up the output on stdout and prints the text header (of a status
+ * row: with the interface, mode and policy). */
+int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const struct sonde_opts *o,
+		   unsigned top, bool status);
+/* An evloop on_tick: the row of the interval that just ended. */
+int xdp_stats_tick(void *st);
+/* The row of the totals since the start. */
+int xdp_stats_total(struct xdp_stats *st);
+void xdp_stats_free(struct xdp_stats *st);
+/* --status: the pinned instance of cfg->iface, its totals and every rule. */
+int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct sonde_opts *o);
+
+#endif
