@@ -19,7 +19,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "lib/opts.h"
+
+/* How the time column is shown in text (JSON always has the wall clock). */
+enum out_time {
+	OUT_TIME_NONE,
+	OUT_TIME_CLOCK,	  /* -T: wall-clock HH:MM:SS */
+	OUT_TIME_ELAPSED, /* -t: seconds since start */
+};
+
+/* The output options of a run, the same for every table it prints. */
+struct out_cfg {
+	bool json;	  /* -j: NDJSON */
+	bool show_cgroup; /* -C: the cgroup's path (text column, JSON "cgroup") */
+	bool show_uid;	  /* -U: the UID column */
+	enum out_time time;
+};
 
 enum out_col_flags {
 	OUT_RIGHT = 1 << 0,	  /* right-aligned in text */
@@ -55,9 +69,7 @@ struct out {
 	const struct out_col *cols;
 	unsigned ncols;
 	uint64_t text_on; /* bit i: column i is shown in text */
-	bool json;
-	bool show_cgroup;
-	enum sonde_time_mode time_mode;
+	struct out_cfg cfg;
 	unsigned fields; /* fields written in the current row */
 	int64_t mono_to_real_ns;
 	uint64_t start_mono_ns;
@@ -66,7 +78,7 @@ struct out {
 };
 
 void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols,
-	      const struct sonde_opts *opts);
+	      const struct out_cfg *cfg);
 /* Turns an OUT_HIDDEN text column on or off (e.g. FLAGS with -e). */
 void out_show(struct out *o, unsigned col, bool on);
 /* The text header line; nothing in JSON. */

@@ -34,10 +34,10 @@ static void membuf_move(struct out_membuf *m, FILE *dst, size_t drop)
 }
 
 int out_rows_init(struct out_rows *r, FILE *f, const struct out_col *cols, unsigned ncols,
-		  const struct sonde_opts *opts)
+		  const struct out_cfg *cfg)
 {
 	memset(r, 0, sizeof(*r));
-	out_init(&r->out, f, cols, ncols, opts);
+	out_init(&r->out, f, cols, ncols, cfg);
 	r->dst = f;
 	if (membuf_open(&r->row) || membuf_open(&r->nested)) {
 		out_rows_free(r);
@@ -56,13 +56,13 @@ static void rows_begin(struct out_rows *r, FILE *dst)
 {
 	r->dst = dst;
 	r->n = 0;
-	if (r->out.json)
+	if (r->out.cfg.json)
 		putc_unlocked('[', dst);
 }
 
 struct out *out_rows_row(struct out_rows *r)
 {
-	r->out.f = r->out.json ? r->row.f : r->dst;
+	r->out.f = r->out.cfg.json ? r->row.f : r->dst;
 	out_row_begin(&r->out);
 	return &r->out;
 }
@@ -70,7 +70,7 @@ struct out *out_rows_row(struct out_rows *r)
 void out_rows_row_end(struct out_rows *r)
 {
 	out_row_end(&r->out);
-	if (r->out.json) {
+	if (r->out.cfg.json) {
 		if (r->n)
 			putc_unlocked(',', r->dst);
 		membuf_move(&r->row, r->dst, 1); /* without the '\n' */
@@ -82,7 +82,7 @@ void out_rows_row_end(struct out_rows *r)
 
 void out_rows_nest(struct out_rows *child, struct out_rows *parent, unsigned col)
 {
-	if (parent->out.json && out_key(&parent->out, col))
+	if (parent->out.cfg.json && out_key(&parent->out, col))
 		rows_begin(child, parent->out.f);
 	else
 		rows_begin(child, parent->nested.f);
@@ -90,22 +90,22 @@ void out_rows_nest(struct out_rows *child, struct out_rows *parent, unsigned col
 
 void out_rows_end(struct out_rows *r)
 {
-	if (r->out.json)
+	if (r->out.cfg.json)
 		putc_unlocked(']', r->dst);
 }
 
 enum { B_TIME, B_INTERVAL, B_ROWS };
 
 int out_block_init(struct out_block *b, FILE *f, const char *key, const struct out_col *cols,
-		   unsigned ncols, const struct sonde_opts *opts)
+		   unsigned ncols, const struct out_cfg *cfg)
 {
 	memset(b, 0, sizeof(*b));
 	b->head_cols[B_TIME] = (struct out_col){ NULL, "time", 0, 0 };
 	b->head_cols[B_INTERVAL] = (struct out_col){ NULL, "interval_ms", 0, 0 };
 	b->head_cols[B_ROWS] = (struct out_col){ NULL, key, 0, 0 };
-	out_init(&b->head, f, b->head_cols, 3, opts);
+	out_init(&b->head, f, b->head_cols, 3, cfg);
 	b->last_ns = b->head.start_mono_ns;
-	return out_rows_init(&b->rows, f, cols, ncols, opts);
+	return out_rows_init(&b->rows, f, cols, ncols, cfg);
 }
 
 void out_block_free(struct out_block *b)
@@ -125,7 +125,7 @@ struct out_rows *out_block_begin(struct out_block *b)
 	time_t t;
 	struct tm tm;
 
-	if (b->head.json) {
+	if (b->head.cfg.json) {
 		out_row_begin(&b->head);
 		out_time(&b->head, B_TIME, now);
 		out_uint(&b->head, B_INTERVAL, (now - b->last_ns + 500000) / 1000000);

@@ -201,8 +201,8 @@ int pathcall_run(struct bpf_object_skeleton *s, const struct pathcall_opts *o,
 
 	memcpy(ctx.cols, cols, sizeof(ctx.cols));
 	/* Flag names only where they are shown. */
-	ctx.open_flags = o->common.json ? cols[PATHCALL_FLAGS_NAMES].key != NULL
-					: o->extended && cols[PATHCALL_FLAGS_TEXT].head;
+	ctx.open_flags = o->common.out.json ? cols[PATHCALL_FLAGS_NAMES].key != NULL
+					    : o->extended && cols[PATHCALL_FLAGS_TEXT].head;
 	if (o->extended) {
 		ctx.cols[PATHCALL_FLAGS_TEXT].flags &= ~OUT_HIDDEN;
 		ctx.cols[PATHCALL_MODE_TEXT].flags &= ~OUT_HIDDEN;

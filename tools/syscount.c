@@ -88,11 +88,11 @@ static const struct argp argp = {
 };
 
 /* -l: the syscall table. */
-static int list_syscalls(const struct sonde_opts *common)
+static int list_syscalls(const struct out_cfg *cfg)
 {
 	struct out o;
 
-	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), common);
+	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), cfg);
 	out_header(&o);
 	for (int nr = 0; nr < syscall_count(); nr++) {
 		const char *name = syscall_name(nr);
@@ -190,7 +190,7 @@ int main(int argc, char **argv)
 
 	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, 0);
 	if (err || opts.list)
-		return sonde_exit(err ?: list_syscalls(&opts.common));
+		return sonde_exit(err ?: list_syscalls(&opts.common.out));
 
 	skel = syscount_bpf__open();
 	if (!skel)
@@ -206,7 +206,7 @@ int main(int argc, char **argv)
 	err = count_bpf_setup(skel->obj, &opts.count);
 	if (!err)
 		err = out_block_init(&ctx.block, stdout, opts.by_process ? "processes" : "syscalls",
-				     cols, ARRAY_SIZE(cols), &opts.common);
+				     cols, ARRAY_SIZE(cols), &opts.common.out);
 	if (!err) {
 		show_columns(&ctx.block.rows.out, &opts);
 		err = interval_run(skel->skeleton, &opts.common, &cfg);

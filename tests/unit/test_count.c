@@ -99,13 +99,12 @@ struct sink {
 
 static void sink_open(struct sink *s, bool json, bool latency, bool ms)
 {
-	struct sonde_opts opts = SONDE_OPTS_DEFAULTS;
+	const struct out_cfg cfg = { .json = json };
 
-	opts.json = json;
 	s->f = open_memstream(&s->buf, &s->len);
 	assert_non_null(s->f);
-	assert_int_equal(out_block_init(&s->b, s->f, "syscalls", cols, 9, &opts), 0);
-	assert_int_equal(out_rows_init(&s->kids, s->f, kid_cols, 8, &opts), 0);
+	assert_int_equal(out_block_init(&s->b, s->f, "syscalls", cols, 9, &cfg), 0);
+	assert_int_equal(out_rows_init(&s->kids, s->f, kid_cols, 8, &cfg), 0);
 	count_cols_show(&s->b.rows.out, C_COUNT, latency, ms);
 	count_cols_show(&s->kids.out, K_COUNT, latency, ms);
 	out_block_start(&s->b);

@@ -320,10 +320,11 @@ static int setup_output(struct cgsyscount_ctx *ctx)
 	const struct cgsyscount_opts *opts = ctx->opts;
 	int err;
 
-	err = out_block_init(&ctx->block, stdout, "cgroups", cols, ARRAY_SIZE(cols), &opts->common);
+	err = out_block_init(&ctx->block, stdout, "cgroups", cols, ARRAY_SIZE(cols),
+			     &opts->common.out);
 	if (!err)
 		err = out_rows_init(&ctx->syscalls, stdout, syscall_cols, ARRAY_SIZE(syscall_cols),
-				    &opts->common);
+				    &opts->common.out);
 	if (err)
 		return err;
 	count_cols_show(&ctx->block.rows.out, C_COUNT, opts->count.latency, opts->count.ms);

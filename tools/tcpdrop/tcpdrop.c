@@ -281,7 +281,7 @@ static int configure(struct tcpdrop_bpf *skel, struct tcpdrop_opts *opts, struct
 	skel->rodata->net_family = opts->family;
 	if (opts->location)
 		cols[C_LOCATION].flags &= ~OUT_HIDDEN;
-	ctx->want_location = opts->location || opts->common.json;
+	ctx->want_location = opts->location || opts->common.out.json;
 	return 0;
 }
 

@@ -10,8 +10,8 @@ void out_list_begin(struct out *row, unsigned col, struct out_list *l, struct ou
 	l->rec = rec;
 	l->items = 0;
 	/* JSON: the column's key; text: lines of their own, whatever the column. */
-	l->on = row->json ? out_key(row, col) : true;
-	if (l->on && row->json)
+	l->on = row->cfg.json ? out_key(row, col) : true;
+	if (l->on && row->cfg.json)
 		putc_unlocked('[', row->f);
 }
 
@@ -21,7 +21,7 @@ void out_list_item(struct out_list *l)
 
 	if (!l->on)
 		return;
-	if (rec->json) {
+	if (rec->cfg.json) {
 		/* Closes the previous record. */
 		fputs_unlocked(l->items ? "},{" : "{", rec->f);
 	} else {
@@ -38,7 +38,7 @@ void out_list_item(struct out_list *l)
 
 void out_list_end(struct out_list *l)
 {
-	if (!l->on || !l->row->json)
+	if (!l->on || !l->row->cfg.json)
 		return;
 	if (l->items)
 		putc_unlocked('}', l->row->f);

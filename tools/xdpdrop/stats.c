@@ -159,7 +159,7 @@ static void row(struct xdp_stats *st, const struct span *s)
 	out_row_end(o);
 }
 
-int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const struct sonde_opts *o,
+int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const struct out_cfg *cfg,
 		   unsigned top, bool status)
 {
 	uint32_t max = inst->maps.max_rules;
@@ -172,8 +172,8 @@ int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const stru
 	st->order = calloc(max, sizeof(*st->order));
 	if (!st->hits || !st->prev_hits || !st->order)
 		return -ENOMEM;
-	out_init(&st->row, stdout, cols, sizeof(cols) / sizeof(cols[0]), o);
-	out_init(&st->rec, stdout, rule_cols, sizeof(rule_cols) / sizeof(rule_cols[0]), o);
+	out_init(&st->row, stdout, cols, sizeof(cols) / sizeof(cols[0]), cfg);
+	out_init(&st->rec, stdout, rule_cols, sizeof(rule_cols) / sizeof(rule_cols[0]), cfg);
 	st->start_ns = st->last_ns = mono_now_ns();
 	/* A status row says which instance it is. */
 	out_show(&st->row, C_IFACE, status);
@@ -234,7 +234,7 @@ void xdp_stats_free(struct xdp_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct sonde_opts *o)
+int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct out_cfg *out)
 {
 	struct xdpdrop_stats cur, zero = {};
 	struct xdp_stats st = {};
@@ -244,7 +244,7 @@ int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct sonde_opts *o)
 
 	err = xdp_inst_open(cfg->iface, &inst, true);
 	if (!err)
-		err = xdp_stats_init(&st, &inst, o, 0, true);
+		err = xdp_stats_init(&st, &inst, out, 0, true);
 	if (!err)
 		err = read_now(&st, &cur);
 	if (!err) {

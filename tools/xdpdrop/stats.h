@@ -21,7 +21,7 @@ struct xdp_stats {
 
 /* Sets up the output on stdout and prints the text header (of a status
  * row: with the interface, mode and policy). */
-int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const struct sonde_opts *o,
+int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const struct out_cfg *cfg,
 		   unsigned top, bool status);
 /* An evloop on_tick: the row of the interval that just ended. */
 int xdp_stats_tick(void *st);
@@ -29,6 +29,6 @@ int xdp_stats_tick(void *st);
 int xdp_stats_total(struct xdp_stats *st);
 void xdp_stats_free(struct xdp_stats *st);
 /* --status: the pinned instance of cfg->iface, its totals and every rule. */
-int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct sonde_opts *o);
+int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct out_cfg *out);
 
 #endif
