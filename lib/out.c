@@ -19,9 +19,9 @@ uint64_t mono_now_ns(void)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-static bool text_column_on(const struct out_col *c, const struct out_cfg *cfg)
+static bool text_column_on(const struct out_col *c, bool shown, const struct out_cfg *cfg)
 {
-	if (!c->head || (c->flags & OUT_HIDDEN))
+	if (!c->head || ((c->flags & OUT_HIDDEN) && !shown))
 		return false;
 	if ((c->flags & OUT_WITH_UID) && !cfg->show_uid)
 		return false;
@@ -44,7 +44,7 @@ static void stdout_buffer(void)
 	done = true;
 }
 
-void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols,
+void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols, uint64_t show,
 	      const struct out_cfg *cfg)
 {
 	struct timespec real;
@@ -58,21 +58,11 @@ void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols
 	o->cfg = *cfg;
 	o->cached_sec = -1;
 	for (unsigned i = 0; i < o->ncols; i++)
-		if (text_column_on(&cols[i], cfg))
+		if (text_column_on(&cols[i], show & (1ULL << i), cfg))
 			o->text_on |= 1ULL << i;
 	clock_gettime(CLOCK_REALTIME, &real);
 	o->start_mono_ns = mono_now_ns();
 	o->mono_to_real_ns = real.tv_sec * NSEC_PER_SEC + real.tv_nsec - (int64_t)o->start_mono_ns;
-}
-
-void out_show(struct out *o, unsigned col, bool on)
-{
-	if (col >= o->ncols || !o->cols[col].head)
-		return;
-	if (on)
-		o->text_on |= 1ULL << col;
-	else
-		o->text_on &= ~(1ULL << col);
 }
 
 static bool text_on(const struct out *o, unsigned col)

@@ -10,8 +10,14 @@
  *		[C_PID] = { "PID", "pid", 7, 0 },
  *		[C_COMM] = { "COMM", "comm", 0, 0 },
  *	};
+ *	out_init(o, stdout, cols, ARRAY_SIZE(cols), OUT_SHOW(C_COMM, opts.comm), &cfg);
  *	out_row_begin(o); out_time(o, C_TIME, e->ts_ns); out_uint(o, C_PID, e->pid);
  *	out_str(o, C_COMM, e->comm, sizeof(e->comm)); out_row_end(o);
+ *
+ * Column tables are const: the text columns of a run are settled by
+ * out_init(), from the out_cfg (-U, -C, -T/-t) and from `show`, the mask of
+ * OUT_HIDDEN columns the tool's options turn on. One table can serve two
+ * outs at once, and a header always matches the rows under it.
  */
 #ifndef SONDE_LIB_OUT_H
 #define SONDE_LIB_OUT_H
@@ -37,7 +43,7 @@ struct out_cfg {
 
 enum out_col_flags {
 	OUT_RIGHT = 1 << 0,	  /* right-aligned in text */
-	OUT_HIDDEN = 1 << 1,	  /* no text column unless out_show() turns it on */
+	OUT_HIDDEN = 1 << 1,	  /* no text column unless `show` has its bit */
 	OUT_WITH_UID = 1 << 2,	  /* text column only with -U */
 	OUT_WITH_CGROUP = 1 << 3, /* text column only with -C */
 	OUT_WITH_TIME = 1 << 4,	  /* text column only with -T or -t */
@@ -77,10 +83,13 @@ struct out {
 	char cached_prefix[32];
 };
 
-void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols,
+/* The bit of column col in out_init()'s `show`, set when `on`. */
+#define OUT_SHOW(col, on) ((uint64_t) !!(on) << (col))
+
+/* show: OUT_SHOW() of each OUT_HIDDEN column this run shows in text (FLAGS
+ * with -e); the column's other conditions (OUT_WITH_*) still apply. */
+void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols, uint64_t show,
 	      const struct out_cfg *cfg);
-/* Turns an OUT_HIDDEN text column on or off (e.g. FLAGS with -e). */
-void out_show(struct out *o, unsigned col, bool on);
 /* The text header line; nothing in JSON. */
 void out_header(struct out *o);
 

@@ -34,10 +34,10 @@ static void membuf_move(struct out_membuf *m, FILE *dst, size_t drop)
 }
 
 int out_rows_init(struct out_rows *r, FILE *f, const struct out_col *cols, unsigned ncols,
-		  const struct out_cfg *cfg)
+		  uint64_t show, const struct out_cfg *cfg)
 {
 	memset(r, 0, sizeof(*r));
-	out_init(&r->out, f, cols, ncols, cfg);
+	out_init(&r->out, f, cols, ncols, show, cfg);
 	r->dst = f;
 	if (membuf_open(&r->row) || membuf_open(&r->nested)) {
 		out_rows_free(r);
@@ -97,15 +97,15 @@ void out_rows_end(struct out_rows *r)
 enum { B_TIME, B_INTERVAL, B_ROWS };
 
 int out_block_init(struct out_block *b, FILE *f, const char *key, const struct out_col *cols,
-		   unsigned ncols, const struct out_cfg *cfg)
+		   unsigned ncols, uint64_t show, const struct out_cfg *cfg)
 {
 	memset(b, 0, sizeof(*b));
 	b->head_cols[B_TIME] = (struct out_col){ NULL, "time", 0, 0 };
 	b->head_cols[B_INTERVAL] = (struct out_col){ NULL, "interval_ms", 0, 0 };
 	b->head_cols[B_ROWS] = (struct out_col){ NULL, key, 0, 0 };
-	out_init(&b->head, f, b->head_cols, 3, cfg);
+	out_init(&b->head, f, b->head_cols, 3, 0, cfg);
 	b->last_ns = b->head.start_mono_ns;
-	return out_rows_init(&b->rows, f, cols, ncols, cfg);
+	return out_rows_init(&b->rows, f, cols, ncols, show, cfg);
 }
 
 void out_block_free(struct out_block *b)

@@ -7,7 +7,8 @@
  * JSON: one object per block on one line, {"time":...,"interval_ms":...,
  * "<key>":[{row},...]}, a nested table being an array-valued key of its row.
  *
- *	out_block_init(&b, stdout, "syscalls", cols, ARRAY_SIZE(cols), &opts.common.out);
+ *	out_block_init(&b, stdout, "syscalls", cols, ARRAY_SIZE(cols), 0,
+ *		       &opts.common.out);
  *	out_block_start(&b);			// when counting starts
  *	rows = out_block_begin(&b);		// at the end of each interval
  *	for (...) {
@@ -42,7 +43,7 @@ struct out_rows {
 
 /* Rows written to f (stdout), columns as out_init() takes them. 0 or -ENOMEM. */
 int out_rows_init(struct out_rows *r, FILE *f, const struct out_col *cols, unsigned ncols,
-		  const struct out_cfg *cfg);
+		  uint64_t show, const struct out_cfg *cfg);
 void out_rows_free(struct out_rows *r);
 /* Starts a row and returns the out to write its fields with. */
 struct out *out_rows_row(struct out_rows *r);
@@ -63,7 +64,7 @@ struct out_block {
 /* Blocks written to f (stdout); key: the JSON key of the rows' array
  * ("syscalls"). 0 or -ENOMEM. */
 int out_block_init(struct out_block *b, FILE *f, const char *key, const struct out_col *cols,
-		   unsigned ncols, const struct out_cfg *cfg);
+		   unsigned ncols, uint64_t show, const struct out_cfg *cfg);
 void out_block_free(struct out_block *b);
 /* The first interval starts now. */
 void out_block_start(struct out_block *b);

@@ -103,10 +103,12 @@ static void sink_open(struct sink *s, bool json, bool latency, bool ms)
 
 	s->f = open_memstream(&s->buf, &s->len);
 	assert_non_null(s->f);
-	assert_int_equal(out_block_init(&s->b, s->f, "syscalls", cols, 9, &cfg), 0);
-	assert_int_equal(out_rows_init(&s->kids, s->f, kid_cols, 8, &cfg), 0);
-	count_cols_show(&s->b.rows.out, C_COUNT, latency, ms);
-	count_cols_show(&s->kids.out, K_COUNT, latency, ms);
+	assert_int_equal(out_block_init(&s->b, s->f, "syscalls", cols, 9,
+					count_cols_shown(C_COUNT, latency, ms), &cfg),
+			 0);
+	assert_int_equal(out_rows_init(&s->kids, s->f, kid_cols, 8,
+				       count_cols_shown(K_COUNT, latency, ms), &cfg),
+			 0);
 	out_block_start(&s->b);
 }
 

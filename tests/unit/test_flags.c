@@ -88,7 +88,7 @@ static char *render(bool json, const struct flag_names *n)
 	FILE *f = open_memstream(&buf, &len);
 	struct out o;
 
-	out_init(&o, f, cols, ARRAY_SIZE(cols), &cfg);
+	out_init(&o, f, cols, ARRAY_SIZE(cols), 0, &cfg);
 	out_row_begin(&o);
 	out_flag_names(&o, 0, 1, n);
 	out_row_end(&o);

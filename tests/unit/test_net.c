@@ -42,7 +42,7 @@ static char *render(bool json, const struct net_owner *ow, uint16_t family, cons
 	struct out o;
 
 	assert_non_null(f);
-	out_init(&o, f, cols, NCOLS, &cfg);
+	out_init(&o, f, cols, NCOLS, 0, &cfg);
 	net_row_begin(&o, 0, ow, family);
 	out_endpoint_cols(&o, C_LOCAL, family, addr, 8080);
 	out_owner_cgroup(&o, C_CGROUP, ow);

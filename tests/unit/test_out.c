@@ -75,14 +75,20 @@ struct sink {
 	struct out o;
 };
 
-static void sink_open(struct sink *s, const struct out_col *c, unsigned n,
-		      const struct out_cfg *cfg)
+static void sink_open_shown(struct sink *s, const struct out_col *c, unsigned n, uint64_t show,
+			    const struct out_cfg *cfg)
 {
 	s->buf = NULL;
 	s->len = 0;
 	s->f = open_memstream(&s->buf, &s->len);
 	assert_non_null(s->f);
-	out_init(&s->o, s->f, c, n, cfg);
+	out_init(&s->o, s->f, c, n, show, cfg);
+}
+
+static void sink_open(struct sink *s, const struct out_col *c, unsigned n,
+		      const struct out_cfg *cfg)
+{
+	sink_open_shown(s, c, n, 0, cfg);
 }
 
 /* Ends the output; s->buf then holds it, NUL-terminated. */
@@ -435,27 +441,52 @@ static void text_cgroup_path_column(void **state)
 	free(buf);
 }
 
-static void text_out_show_toggles_hidden(void **state)
+/* Two outs of one const table at once (a tool with two runs' worth of
+ * columns, a test beside a tool): each shows what its own init asked for. */
+static void text_show_mask_per_out(void **state)
 {
 	const struct out_cfg cfg = { 0 };
-	struct sink s;
+	struct sink shown, plain;
 
 	(void)state;
-	sink_open(&s, cols, NCOLS, &cfg);
-	out_show(&s.o, C_FLAGS, true);
-	/* A JSON-only column has no text form to show. */
-	out_show(&s.o, C_TRUNC, true);
-	out_header(&s.o);
-	write_event(&s.o, &cat_event);
-	out_show(&s.o, C_FLAGS, false);
-	out_header(&s.o);
-	write_event(&s.o, &cat_event);
-	sink_close(&s);
-	assert_line(s.buf, 0, "PCOMM            PID     RET     BYTES FLAGS ARGS");
-	assert_line(s.buf, 1, "cat              4242    -2     123456 32768 cat /etc/passwd");
-	assert_line(s.buf, 2, "PCOMM            PID     RET     BYTES ARGS");
-	assert_line(s.buf, 3, "cat              4242    -2     123456 cat /etc/passwd");
-	sink_free(&s);
+	/* A JSON-only column has no text form to show; -U still rules UID. */
+	sink_open_shown(&shown, cols, NCOLS,
+			OUT_SHOW(C_FLAGS, true) | OUT_SHOW(C_TRUNC, true) | OUT_SHOW(C_UID, true) |
+			    OUT_SHOW(C_PID, false),
+			&cfg);
+	sink_open(&plain, cols, NCOLS, &cfg);
+	out_header(&shown.o);
+	out_header(&plain.o);
+	write_event(&shown.o, &cat_event);
+	write_event(&plain.o, &cat_event);
+	sink_close(&shown);
+	sink_close(&plain);
+	assert_string_equal(shown.buf,
+			    "PCOMM            PID     RET     BYTES FLAGS ARGS\n"
+			    "cat              4242    -2     123456 32768 cat /etc/passwd\n");
+	assert_string_equal(plain.buf, "PCOMM            PID     RET     BYTES ARGS\n"
+				       "cat              4242    -2     123456 cat /etc/passwd\n");
+	sink_free(&shown);
+	sink_free(&plain);
+}
+
+static void json_show_mask_changes_no_key(void **state)
+{
+	const struct out_cfg cfg = { .json = true };
+	struct sink shown, plain;
+
+	(void)state;
+	sink_open_shown(&shown, cols, NCOLS, ~0ULL, &cfg);
+	sink_open(&plain, cols, NCOLS, &cfg);
+	/* One clock for both, so that "time" is the same to the microsecond. */
+	shown.o.mono_to_real_ns = plain.o.mono_to_real_ns;
+	write_event(&shown.o, &cat_event);
+	write_event(&plain.o, &cat_event);
+	sink_close(&shown);
+	sink_close(&plain);
+	assert_string_equal(shown.buf, plain.buf);
+	sink_free(&shown);
+	sink_free(&plain);
 }
 
 /* Renders a header and one row of a (pid, comm) table whose columns are in the given order. */
@@ -660,7 +691,7 @@ static void flush_reports_epipe(void **state)
 	assert_int_equal(pipe(fds), 0);
 	f = fdopen(fds[1], "w");
 	assert_non_null(f);
-	out_init(&o, f, cols, NCOLS, &cfg);
+	out_init(&o, f, cols, NCOLS, 0, &cfg);
 	write_event(&o, &cat_event);
 	/* The reader goes away (`| head`); nothing has reached the pipe yet. */
 	close(fds[0]);
@@ -680,7 +711,7 @@ static void flush_reports_epipe_after_full_buffer(void **state)
 	f = fdopen(fds[1], "w");
 	assert_non_null(f);
 	close(fds[0]);
-	out_init(&o, f, cols, NCOLS, &cfg);
+	out_init(&o, f, cols, NCOLS, 0, &cfg);
 	/* Far more than stdio buffers: the failed write happens inside a row. */
 	for (int i = 0; i < 2000; i++)
 		write_event(&o, &cat_event);
@@ -702,7 +733,8 @@ int main(void)
 		cmocka_unit_test(text_optional_columns),
 		cmocka_unit_test(text_clock_time_column),
 		cmocka_unit_test(text_cgroup_path_column),
-		cmocka_unit_test(text_out_show_toggles_hidden),
+		cmocka_unit_test(text_show_mask_per_out),
+		cmocka_unit_test(json_show_mask_changes_no_key),
 		cmocka_unit_test(text_no_trailing_blanks),
 		cmocka_unit_test(strv_max_items_cuts),
 		cmocka_unit_test(strv_return_value),

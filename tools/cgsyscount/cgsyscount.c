@@ -318,18 +318,15 @@ static int report(void *vctx, bool skip_empty)
 static int setup_output(struct cgsyscount_ctx *ctx)
 {
 	const struct cgsyscount_opts *opts = ctx->opts;
+	bool lat = opts->count.latency, ms = opts->count.ms;
 	int err;
 
 	err = out_block_init(&ctx->block, stdout, "cgroups", cols, ARRAY_SIZE(cols),
-			     &opts->common.out);
+			     count_cols_shown(C_COUNT, lat, ms), &opts->common.out);
 	if (!err)
 		err = out_rows_init(&ctx->syscalls, stdout, syscall_cols, ARRAY_SIZE(syscall_cols),
-				    &opts->common.out);
-	if (err)
-		return err;
-	count_cols_show(&ctx->block.rows.out, C_COUNT, opts->count.latency, opts->count.ms);
-	count_cols_show(&ctx->syscalls.out, S_COUNT, opts->count.latency, opts->count.ms);
-	return 0;
+				    count_cols_shown(S_COUNT, lat, ms), &opts->common.out);
+	return err;
 }
 
 /* --by-syscall counts (cgroup, syscall) pairs: room for more keys. (The

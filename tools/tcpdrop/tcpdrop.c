@@ -44,8 +44,8 @@ enum {
 	C_CGROUP
 };
 
-/* Not const: -l shows LOCATION. */
-static struct out_col cols[] = {
+/* -l shows LOCATION. */
+static const struct out_col cols[] = {
 	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
 	NET_COLS_END(C_SRC, "SADDR:SPORT", "saddr", "sport"),
@@ -279,8 +279,6 @@ static int configure(struct tcpdrop_bpf *skel, struct tcpdrop_opts *opts, struct
 		  skel->rodata->has_rx_sk ? "with" : "without");
 	skel->rodata->count_mode = opts->count;
 	skel->rodata->net_family = opts->family;
-	if (opts->location)
-		cols[C_LOCATION].flags &= ~OUT_HIDDEN;
 	ctx->want_location = opts->location || opts->common.out.json;
 	return 0;
 }
@@ -289,7 +287,7 @@ int main(int argc, char **argv)
 {
 	struct tcpdrop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct tcpdrop_ctx ctx = {};
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
 	struct tcpdrop_bpf *skel;
 	int err;
 
@@ -307,6 +305,7 @@ int main(int argc, char **argv)
 	skel = tcpdrop_bpf__open();
 	if (!skel)
 		return sonde_open_failed();
+	st.show = OUT_SHOW(C_LOCATION, opts.location);
 	err = configure(skel, &opts, &ctx);
 	if (!err && opts.count) {
 		struct net_count_table t = {

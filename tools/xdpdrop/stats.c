@@ -172,13 +172,12 @@ int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const stru
 	st->order = calloc(max, sizeof(*st->order));
 	if (!st->hits || !st->prev_hits || !st->order)
 		return -ENOMEM;
-	out_init(&st->row, stdout, cols, sizeof(cols) / sizeof(cols[0]), cfg);
-	out_init(&st->rec, stdout, rule_cols, sizeof(rule_cols) / sizeof(rule_cols[0]), cfg);
-	st->start_ns = st->last_ns = mono_now_ns();
 	/* A status row says which instance it is. */
-	out_show(&st->row, C_IFACE, status);
-	out_show(&st->row, C_MODE, status);
-	out_show(&st->row, C_POLICY, status);
+	out_init(&st->row, stdout, cols, sizeof(cols) / sizeof(cols[0]),
+		 OUT_SHOW(C_IFACE, status) | OUT_SHOW(C_MODE, status) | OUT_SHOW(C_POLICY, status),
+		 cfg);
+	out_init(&st->rec, stdout, rule_cols, sizeof(rule_cols) / sizeof(rule_cols[0]), 0, cfg);
+	st->start_ns = st->last_ns = mono_now_ns();
 	out_header(&st->row);
 	return 0;
 }
