@@ -70,6 +70,13 @@ static bool text_on(const struct out *o, unsigned col)
 	return col < o->ncols && (o->text_on & (1ULL << col));
 }
 
+bool out_wanted(const struct out *o, unsigned col)
+{
+	if (col >= o->ncols)
+		return false;
+	return o->cfg.json ? o->cols[col].key != NULL : text_on(o, col);
+}
+
 static void pad(struct out *o, int n)
 {
 	while (n-- > 0)
@@ -135,17 +142,11 @@ static void json_key(struct out *o, const char *key)
 /* Starts a field; false when the column is not part of this format. */
 static bool field(struct out *o, unsigned col)
 {
-	if (col >= o->ncols)
+	if (!out_wanted(o, col))
 		return false;
-	if (o->cfg.json) {
-		if (!o->cols[col].key)
-			return false;
+	if (o->cfg.json)
 		json_key(o, o->cols[col].key);
-		return true;
-	}
-	if (!text_on(o, col))
-		return false;
-	if (o->fields++)
+	else if (o->fields++)
 		putc_unlocked(' ', o->f);
 	return true;
 }

@@ -90,6 +90,10 @@ struct out {
  * with -e); the column's other conditions (OUT_WITH_*) still apply. */
 void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols, uint64_t show,
 	      const struct out_cfg *cfg);
+/* Whether column col is written in this format and run: it has a JSON key,
+ * or it is a text column shown. For a tool that would compute a value only
+ * to have it dropped (kernel symbols for a LOCATION no one sees). */
+bool out_wanted(const struct out *o, unsigned col);
 /* The text header line; nothing in JSON. */
 void out_header(struct out *o);
 

@@ -120,7 +120,6 @@ static int prepare(struct bpf_object *obj, const struct pathcall_opts *o)
 struct pathcall_ctx {
 	const struct pathcall_opts *opts;
 	struct out out;
-	bool open_flags; /* flag names are shown */
 };
 
 static bool comm_contains(const struct pathcall_event *e, const char *name)
@@ -134,7 +133,7 @@ static void out_open_flags(struct pathcall_ctx *c, const struct pathcall_event *
 	struct flag_names names = { .len = 0 };
 
 	out_uint(&c->out, PATHCALL_FLAGS, e->flags);
-	if (!c->open_flags)
+	if (!out_wanted(&c->out, PATHCALL_FLAGS_TEXT) && !out_wanted(&c->out, PATHCALL_FLAGS_NAMES))
 		return;
 	flag_names_of(&names, e->flags, open_flags, ARRAY_SIZE(open_flags), "");
 	out_flag_names(&c->out, PATHCALL_FLAGS_TEXT, PATHCALL_FLAGS_NAMES, &names);
@@ -200,9 +199,6 @@ int pathcall_run(struct bpf_object_skeleton *s, const struct pathcall_opts *o,
 	struct sonde_stream st = { cols, PATHCALL_NCOLS, show, handle_event, &ctx, &ctx.out };
 	int err;
 
-	/* Flag names only where they are shown. */
-	ctx.open_flags = o->common.out.json ? cols[PATHCALL_FLAGS_NAMES].key != NULL
-					    : o->extended && cols[PATHCALL_FLAGS_TEXT].head;
 	err = prepare(*s->obj, o);
 	return err ? err : sonde_stream_run(s, &o->common, &st);
 }

@@ -489,6 +489,33 @@ static void json_show_mask_changes_no_key(void **state)
 	sink_free(&plain);
 }
 
+static void wanted_follows_format_and_mode(void **state)
+{
+	const struct out_cfg text = { 0 }, text_u = { .show_uid = true }, json = { .json = true };
+	FILE *f = fopen("/dev/null", "w");
+	struct out o;
+
+	(void)state;
+	assert_non_null(f);
+	out_init(&o, f, cols, NCOLS, 0, &text);
+	assert_true(out_wanted(&o, C_PID));
+	assert_false(out_wanted(&o, C_FLAGS)); /* hidden */
+	assert_false(out_wanted(&o, C_TRUNC)); /* JSON only */
+	assert_false(out_wanted(&o, C_UID));   /* without -U */
+	assert_false(out_wanted(&o, C_TIME));  /* without -T/-t */
+	assert_false(out_wanted(&o, NCOLS));
+	out_init(&o, f, cols, NCOLS, OUT_SHOW(C_FLAGS, true), &text_u);
+	assert_true(out_wanted(&o, C_FLAGS));
+	assert_true(out_wanted(&o, C_UID));
+	/* JSON: every column with a key, whatever the text options. */
+	out_init(&o, f, cols, NCOLS, 0, &json);
+	for (unsigned i = 0; i < NCOLS; i++)
+		assert_true(out_wanted(&o, i) == (cols[i].key != NULL));
+	assert_true(out_wanted(&o, C_FLAGS));
+	assert_true(out_wanted(&o, C_TRUNC));
+	fclose(f);
+}
+
 /* Renders a header and one row of a (pid, comm) table whose columns are in the given order. */
 static char *render_pid_comm(const struct out_col *c, unsigned pid_col)
 {
@@ -735,6 +762,7 @@ int main(void)
 		cmocka_unit_test(text_cgroup_path_column),
 		cmocka_unit_test(text_show_mask_per_out),
 		cmocka_unit_test(json_show_mask_changes_no_key),
+		cmocka_unit_test(wanted_follows_format_and_mode),
 		cmocka_unit_test(text_no_trailing_blanks),
 		cmocka_unit_test(strv_max_items_cuts),
 		cmocka_unit_test(strv_return_value),

@@ -23,7 +23,6 @@ struct tcpdrop_opts {
 struct tcpdrop_ctx {
 	struct out out;
 	struct kbtf_enum reasons;
-	bool want_location;  /* JSON, or -l */
 	struct ksyms *ksyms; /* loaded at the first event that shows a location */
 	bool ksyms_failed;
 };
@@ -183,7 +182,9 @@ static void out_location(struct out *o, struct tcpdrop_ctx *ctx, uint64_t addr)
 {
 	char buf[160];
 
-	if (ctx->want_location && !ctx->ksyms && !ctx->ksyms_failed) {
+	if (!out_wanted(o, C_LOCATION))
+		return;
+	if (!ctx->ksyms && !ctx->ksyms_failed) {
 		ctx->ksyms = ksyms__load();
 		ctx->ksyms_failed = !ctx->ksyms;
 		if (!ctx->ksyms)
@@ -279,7 +280,6 @@ static int configure(struct tcpdrop_bpf *skel, struct tcpdrop_opts *opts, struct
 		  skel->rodata->has_rx_sk ? "with" : "without");
 	skel->rodata->count_mode = opts->count;
 	skel->rodata->net_family = opts->family;
-	ctx->want_location = opts->location || opts->common.out.json;
 	return 0;
 }
 
