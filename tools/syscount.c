@@ -203,13 +203,12 @@ int main(int argc, char **argv)
 	cfg.b = opts.by_process ? skel->maps.pid_counts_b : skel->maps.nr_counts_b;
 
 	err = count_bpf_setup(skel->obj, &opts.count);
-	if (!err)
-		err = out_block_init(&ctx.block, stdout, opts.by_process ? "processes" : "syscalls",
-				     cols, ARRAY_SIZE(cols), shown_cols(&opts), &opts.common.out);
-	if (!err)
+	if (!err) {
+		out_block_init(&ctx.block, stdout, opts.by_process ? "processes" : "syscalls", cols,
+			       ARRAY_SIZE(cols), shown_cols(&opts), &opts.common.out);
 		err = interval_run(skel->skeleton, &opts.common, &cfg);
+	}
 
-	out_block_free(&ctx.block);
 	count_table_free(&ctx.table);
 	syscount_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);

@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* xdpdrop's counters on stdout: one row per interval (and the totals at the
  * end, or a pinned instance's status), with the rules that matched as a
- * list under it (tools/xdpdrop/outlist.h). */
+ * table nested in it (lib/out_rows.h). */
 #ifndef SONDE_TOOLS_XDPDROP_STATS_H
 #define SONDE_TOOLS_XDPDROP_STATS_H
 
 #include "lib/out.h"
+#include "lib/out_rows.h"
 #include "tools/xdpdrop/inst.h"
 
 struct xdp_stats {
 	const struct xdp_inst *inst;
 	struct out row;
-	struct out rec;
+	struct out_rows rules;
 	unsigned top; /* rules shown per row; 0: all */
 	struct xdpdrop_stats prev;
 	struct xdpdrop_count *hits, *prev_hits;
