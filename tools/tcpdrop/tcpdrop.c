@@ -64,6 +64,13 @@ static const struct out_col count_cols[] = {
 	[K_DROPS] = { "DROPS", "drops", 10, OUT_RIGHT },
 };
 
+enum { L_REASON, L_VALUE };
+
+static const struct out_col list_cols[] = {
+	[L_REASON] = { "REASON", "reason", 0, 0 },
+	[L_VALUE] = { NULL, "value", 0, 0 },
+};
+
 enum { OPT_COUNT = 0x100, OPT_LIST_REASONS };
 
 static const struct argp_option options[] = {
@@ -244,23 +251,30 @@ static int load_reasons(struct kbtf_enum *names)
 	return err;
 }
 
-/* --list-reasons: one name a line, in the kernel's order, but for the
+/* --list-reasons: one reason a row, in the kernel's order, but for the
  * values that are no drop, the end marker and the mask of subsystems. */
-static int list_reasons(const struct kbtf_enum *names)
+static int list_reasons(const struct kbtf_enum *names, const struct out_cfg *cfg)
 {
 	static const char *const skip[] = { "SKB_NOT_DROPPED_YET", "SKB_CONSUMED", "MAX",
 					    "SUBSYS_MASK" };
+	struct out o;
 
+	/* No header: the text is the names -r takes, and nothing else. */
+	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), 0, cfg);
 	for (size_t i = 0; i < names->n; i++) {
 		const char *name = names->vals[i].name;
 		size_t k = 0;
 
 		while (k < ARRAY_SIZE(skip) && strcmp(name, skip[k]))
 			k++;
-		if (k == ARRAY_SIZE(skip))
-			printf("%s\n", name);
+		if (k < ARRAY_SIZE(skip))
+			continue;
+		out_row_begin(&o);
+		out_str(&o, L_REASON, name, strlen(name));
+		out_int(&o, L_VALUE, names->vals[i].value);
+		out_row_end(&o);
 	}
-	return 0;
+	return out_flush(&o);
 }
 
 /* -r, the options and what the kernel's tracepoint passes, into rodata. */
@@ -295,7 +309,7 @@ int main(int argc, char **argv)
 	if (!err)
 		err = load_reasons(&ctx.reasons);
 	if (!err && opts.list_reasons)
-		err = list_reasons(&ctx.reasons);
+		err = list_reasons(&ctx.reasons, &opts.common.out);
 	if (err || opts.list_reasons) {
 		kbtf_enum_free(&ctx.reasons);
 		sonde_opts_free(&opts.common);
