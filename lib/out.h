@@ -4,15 +4,17 @@
  * (header, fixed widths, escaped strings) or NDJSON (one object a line).
  * Tools never branch on the output format themselves.
  *
- *	enum { C_TIME, C_PID, C_COMM };
+ *	enum { C_TIME, C_PID, C_PPID, C_COMM };
  *	static const struct out_col cols[] = {
  *		[C_TIME] = OUT_COL_TIME,
  *		[C_PID] = { "PID", "pid", 7, 0 },
+ *		[C_PPID] = { "PPID", "ppid", 7, OUT_HIDDEN },	// text with -P
  *		[C_COMM] = { "COMM", "comm", 0, 0 },
  *	};
- *	out_init(o, stdout, cols, ARRAY_SIZE(cols), OUT_SHOW(C_COMM, opts.comm), &cfg);
+ *	out_init(o, stdout, cols, ARRAY_SIZE(cols), OUT_SHOW(C_PPID, opts.ppid), &cfg);
  *	out_row_begin(o); out_time(o, C_TIME, e->ts_ns); out_uint(o, C_PID, e->pid);
- *	out_str(o, C_COMM, e->comm, sizeof(e->comm)); out_row_end(o);
+ *	out_uint(o, C_PPID, e->ppid); out_str(o, C_COMM, e->comm, sizeof(e->comm));
+ *	out_row_end(o);
  *
  * Column tables are const: the text columns of a run are settled by
  * out_init(), from the out_cfg (-U, -C, -T/-t) and from `show`, the mask of
