@@ -176,12 +176,10 @@ void count_rows_rank(struct count_row *rows, size_t n, bool time)
 		qsort(rows, n, sizeof(*rows), time ? by_time : by_calls);
 }
 
-void count_cols_show(struct out *o, unsigned first, bool latency, bool ms)
+uint64_t count_cols_shown(unsigned first, bool latency, bool ms)
 {
-	out_show(o, first + 2, latency && !ms);
-	out_show(o, first + 3, latency && ms);
-	out_show(o, first + 4, latency && !ms);
-	out_show(o, first + 5, latency && ms);
+	return OUT_SHOW(first + 2, latency && !ms) | OUT_SHOW(first + 3, latency && ms) |
+	       OUT_SHOW(first + 4, latency && !ms) | OUT_SHOW(first + 5, latency && ms);
 }
 
 void out_count(struct out *o, unsigned first, const struct count_val *v, bool latency)

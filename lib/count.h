@@ -65,7 +65,7 @@ int count_row_cmp(const struct count_row *x, const struct count_row *y, bool by_
 /* The columns of a count, consecutive from index `first`: the calls (text
  * `head`, JSON `key`), the errors and, with -L, the time spent and its
  * average in microseconds (JSON total_us, avg_us; in text TIME(us) and
- * AVG(us), or TIME(ms) and AVG(ms) with -m: see count_cols_show). */
+ * AVG(us), or TIME(ms) and AVG(ms) with -m: see count_cols_shown). */
 #define COUNT_COLS(first, head, key)                                                               \
 	[(first)] = { head, key, 10, OUT_RIGHT },                                                  \
 	[(first) + 1] = { "ERRORS", "errors", 8, OUT_RIGHT },                                      \
@@ -75,8 +75,9 @@ int count_row_cmp(const struct count_row *x, const struct count_row *y, bool by_
 	[(first) + 5] = { "AVG(ms)", NULL, 8, OUT_RIGHT | OUT_HIDDEN }
 #define COUNT_NCOLS 6
 
-/* Turns on the text columns of the time spent (latency) in ms or in us. */
-void count_cols_show(struct out *o, unsigned first, bool latency, bool ms);
+/* The text columns of the time spent (latency), in ms or in us, as a mask
+ * for out_init()'s `show`. */
+uint64_t count_cols_shown(unsigned first, bool latency, bool ms);
 /* Writes the columns; the time ones only with latency. */
 void out_count(struct out *o, unsigned first, const struct count_val *v, bool latency);
 

@@ -237,7 +237,7 @@ int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
 		  const struct net_count_table *t)
 {
 	struct out out;
-	struct sonde_stream st = { t->cols, t->ncols, NULL, NULL, &out };
+	struct sonde_stream st = { t->cols, t->ncols, 0, NULL, NULL, &out };
 	struct counts c;
 	int err;
 

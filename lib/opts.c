@@ -62,10 +62,10 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 		o->cgroup = arg;
 		return 0;
 	case 'C':
-		o->show_cgroup = true;
+		o->out.show_cgroup = true;
 		return 0;
 	case 'j':
-		o->json = true;
+		o->out.json = true;
 		return 0;
 	case 'd':
 		return parse_seconds("-d/--duration", arg, &o->duration_s) ? EINVAL : 0;
@@ -105,10 +105,10 @@ static error_t parse_time(int key, char *arg, struct argp_state *state)
 	(void)arg;
 	switch (key) {
 	case 'T':
-		o->time_mode = SONDE_TIME_CLOCK;
+		o->out.time = OUT_TIME_CLOCK;
 		return 0;
 	case 't':
-		o->time_mode = SONDE_TIME_ELAPSED;
+		o->out.time = OUT_TIME_ELAPSED;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -131,7 +131,7 @@ static error_t parse_uid_group(int key, char *arg, struct argp_state *state)
 	case 'u':
 		return parse_uid("-u/--uid", arg, &o->uid) ? EINVAL : 0;
 	case 'U':
-		o->show_uid = true;
+		o->out.show_uid = true;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -11,12 +11,7 @@
 #include <argp.h>
 #include <stdbool.h>
 #include <stdint.h>
-
-enum sonde_time_mode {
-	SONDE_TIME_NONE,
-	SONDE_TIME_CLOCK,   /* -T: wall-clock HH:MM:SS */
-	SONDE_TIME_ELAPSED, /* -t: seconds since start */
-};
+#include "lib/out.h"
 
 /* Option groups a tool may ask for on top of the common ones. */
 enum sonde_opt_groups {
@@ -30,11 +25,8 @@ struct sonde_opts {
 	const char *cgroup;  /* -c as typed */
 	uint32_t duration_s; /* -d: 0 = until interrupted */
 	uint32_t buffer_kib; /* --buffer: ring buffer size; 0 = the object's own */
-	bool json;	     /* -j */
 	bool verbose;	     /* -v */
-	bool show_cgroup;    /* -C */
-	bool show_uid;	     /* -U */
-	enum sonde_time_mode time_mode;
+	struct out_cfg out;  /* -j, -C, -U, -T, -t */
 	/* Filled by sonde_parse() when -c is given. */
 	int cgroup_fd;
 	uint64_t cgroup_id;

@@ -19,15 +19,15 @@ uint64_t mono_now_ns(void)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-static bool text_column_on(const struct out_col *c, const struct sonde_opts *opts)
+static bool text_column_on(const struct out_col *c, bool shown, const struct out_cfg *cfg)
 {
-	if (!c->head || (c->flags & OUT_HIDDEN))
+	if (!c->head || ((c->flags & OUT_HIDDEN) && !shown))
 		return false;
-	if ((c->flags & OUT_WITH_UID) && !opts->show_uid)
+	if ((c->flags & OUT_WITH_UID) && !cfg->show_uid)
 		return false;
-	if ((c->flags & OUT_WITH_CGROUP) && !opts->show_cgroup)
+	if ((c->flags & OUT_WITH_CGROUP) && !cfg->show_cgroup)
 		return false;
-	if ((c->flags & OUT_WITH_TIME) && opts->time_mode == SONDE_TIME_NONE)
+	if ((c->flags & OUT_WITH_TIME) && cfg->time == OUT_TIME_NONE)
 		return false;
 	return true;
 }
@@ -44,8 +44,8 @@ static void stdout_buffer(void)
 	done = true;
 }
 
-void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols,
-	      const struct sonde_opts *opts)
+void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols, uint64_t show,
+	      const struct out_cfg *cfg)
 {
 	struct timespec real;
 
@@ -55,31 +55,26 @@ void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols
 	o->f = f;
 	o->cols = cols;
 	o->ncols = ncols < OUT_MAX_COLS ? ncols : OUT_MAX_COLS;
-	o->json = opts->json;
-	o->show_cgroup = opts->show_cgroup;
-	o->time_mode = opts->time_mode;
+	o->cfg = *cfg;
 	o->cached_sec = -1;
 	for (unsigned i = 0; i < o->ncols; i++)
-		if (text_column_on(&cols[i], opts))
+		if (text_column_on(&cols[i], show & (1ULL << i), cfg))
 			o->text_on |= 1ULL << i;
 	clock_gettime(CLOCK_REALTIME, &real);
 	o->start_mono_ns = mono_now_ns();
 	o->mono_to_real_ns = real.tv_sec * NSEC_PER_SEC + real.tv_nsec - (int64_t)o->start_mono_ns;
 }
 
-void out_show(struct out *o, unsigned col, bool on)
-{
-	if (col >= o->ncols || !o->cols[col].head)
-		return;
-	if (on)
-		o->text_on |= 1ULL << col;
-	else
-		o->text_on &= ~(1ULL << col);
-}
-
 static bool text_on(const struct out *o, unsigned col)
 {
 	return col < o->ncols && (o->text_on & (1ULL << col));
+}
+
+bool out_wanted(const struct out *o, unsigned col)
+{
+	if (col >= o->ncols)
+		return false;
+	return o->cfg.json ? o->cols[col].key != NULL : text_on(o, col);
 }
 
 static void pad(struct out *o, int n)
@@ -97,7 +92,7 @@ void out_header(struct out *o)
 {
 	bool first = true;
 
-	if (o->json)
+	if (o->cfg.json)
 		return;
 	for (unsigned i = 0; i < o->ncols; i++) {
 		const struct out_col *c = &o->cols[i];
@@ -106,7 +101,7 @@ void out_header(struct out *o)
 
 		if (!text_on(o, i))
 			continue;
-		if ((c->flags & OUT_WITH_TIME) && o->time_mode == SONDE_TIME_ELAPSED)
+		if ((c->flags & OUT_WITH_TIME) && o->cfg.time == OUT_TIME_ELAPSED)
 			head = "TIME(s)";
 		if (!first)
 			putc_unlocked(' ', o->f);
@@ -124,13 +119,13 @@ void out_header(struct out *o)
 void out_row_begin(struct out *o)
 {
 	o->fields = 0;
-	if (o->json)
+	if (o->cfg.json)
 		putc_unlocked('{', o->f);
 }
 
 void out_row_end(struct out *o)
 {
-	if (o->json)
+	if (o->cfg.json)
 		putc_unlocked('}', o->f);
 	putc_unlocked('\n', o->f);
 }
@@ -147,17 +142,11 @@ static void json_key(struct out *o, const char *key)
 /* Starts a field; false when the column is not part of this format. */
 static bool field(struct out *o, unsigned col)
 {
-	if (col >= o->ncols)
+	if (!out_wanted(o, col))
 		return false;
-	if (o->json) {
-		if (!o->cols[col].key)
-			return false;
+	if (o->cfg.json)
 		json_key(o, o->cols[col].key);
-		return true;
-	}
-	if (!text_on(o, col))
-		return false;
-	if (o->fields++)
+	else if (o->fields++)
 		putc_unlocked(' ', o->f);
 	return true;
 }
@@ -196,7 +185,7 @@ static size_t fmt_u64(char *buf, uint64_t v)
 
 static void number(struct out *o, unsigned col, const char *s, size_t n)
 {
-	if (o->json)
+	if (o->cfg.json)
 		fwrite_unlocked(s, 1, n, o->f);
 	else
 		text_value(o, col, s, n);
@@ -227,7 +216,7 @@ void out_bool(struct out *o, unsigned col, bool v)
 {
 	if (!field(o, col))
 		return;
-	if (o->json)
+	if (o->cfg.json)
 		fputs_unlocked(v ? "true" : "false", o->f);
 	else
 		text_value(o, col, v ? "yes" : "no", v ? 3 : 2);
@@ -241,7 +230,7 @@ void out_double(struct out *o, unsigned col, double v, int decimals)
 	if (!field(o, col))
 		return;
 	/* "nan" and "inf" are not JSON: jq would reject the whole line. */
-	if (o->json && !isfinite(v)) {
+	if (o->cfg.json && !isfinite(v)) {
 		fputs_unlocked("null", o->f);
 		return;
 	}
@@ -256,7 +245,7 @@ void out_str(struct out *o, unsigned col, const char *s, size_t maxlen)
 
 	if (!field(o, col))
 		return;
-	if (o->json) {
+	if (o->cfg.json) {
 		escape_json(o->f, s, maxlen);
 		return;
 	}
@@ -279,7 +268,7 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 
 	if (!field(o, col))
 		return;
-	if (o->json) {
+	if (o->cfg.json) {
 		/* RFC 3339, UTC, microseconds; the date part is cached per second. */
 		if (sec != o->cached_sec) {
 			gmtime_r(&t, &tm);
@@ -292,7 +281,7 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 		fwrite_unlocked(buf, 1, n, o->f);
 		return;
 	}
-	if (o->time_mode == SONDE_TIME_ELAPSED) {
+	if (o->cfg.time == OUT_TIME_ELAPSED) {
 		n = snprintf(buf, sizeof(buf), "%.3f",
 			     (double)((int64_t)mono_ns - (int64_t)o->start_mono_ns) / NSEC_PER_SEC);
 	} else {
@@ -304,14 +293,14 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 
 void out_cgroup(struct out *o, unsigned col, uint64_t id)
 {
-	const char *path = o->show_cgroup ? cgroup_path_of(id) : NULL;
+	const char *path = o->cfg.show_cgroup ? cgroup_path_of(id) : NULL;
 	char buf[32];
 
 	if (!field(o, col))
 		return;
-	if (o->json) {
+	if (o->cfg.json) {
 		fwrite_unlocked(buf, 1, fmt_u64(buf, id), o->f);
-		if (o->show_cgroup) {
+		if (o->cfg.show_cgroup) {
 			json_key(o, "cgroup");
 			if (path)
 				escape_json(o->f, path, strlen(path));
@@ -366,7 +355,7 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 			off += strnlen(buf + off, len - off) + 1;
 		return cut || items > max_items;
 	}
-	if (o->json)
+	if (o->cfg.json)
 		putc_unlocked('[', o->f);
 	while (off < len) {
 		size_t n = strnlen(buf + off, len - off);
@@ -376,14 +365,14 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 			break;
 		}
 		if (items++)
-			putc_unlocked(o->json ? ',' : ' ', o->f);
-		if (o->json)
+			putc_unlocked(o->cfg.json ? ',' : ' ', o->f);
+		if (o->cfg.json)
 			escape_json(o->f, buf + off, n);
 		else
 			text_strv_item(o, buf + off, n, quote);
 		off += n + 1;
 	}
-	if (o->json)
+	if (o->cfg.json)
 		putc_unlocked(']', o->f);
 	else if (cut)
 		fputs_unlocked(" ...", o->f);
@@ -392,7 +381,7 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 
 void out_null(struct out *o, unsigned col, const char *text)
 {
-	if (!o->json) {
+	if (!o->cfg.json) {
 		out_str(o, col, text, strlen(text));
 		return;
 	}
@@ -405,7 +394,7 @@ void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool
 	char buf[OUT_CUT_MAX + 3];
 	size_t n = strnlen(s, maxlen);
 
-	if (!cut || o->json || n > OUT_CUT_MAX) {
+	if (!cut || o->cfg.json || n > OUT_CUT_MAX) {
 		out_str(o, col, s, maxlen);
 		return;
 	}

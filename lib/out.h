@@ -4,14 +4,22 @@
  * (header, fixed widths, escaped strings) or NDJSON (one object a line).
  * Tools never branch on the output format themselves.
  *
- *	enum { C_TIME, C_PID, C_COMM };
+ *	enum { C_TIME, C_PID, C_PPID, C_COMM };
  *	static const struct out_col cols[] = {
  *		[C_TIME] = OUT_COL_TIME,
  *		[C_PID] = { "PID", "pid", 7, 0 },
+ *		[C_PPID] = { "PPID", "ppid", 7, OUT_HIDDEN },	// text with -P
  *		[C_COMM] = { "COMM", "comm", 0, 0 },
  *	};
+ *	out_init(o, stdout, cols, ARRAY_SIZE(cols), OUT_SHOW(C_PPID, opts.ppid), &cfg);
  *	out_row_begin(o); out_time(o, C_TIME, e->ts_ns); out_uint(o, C_PID, e->pid);
- *	out_str(o, C_COMM, e->comm, sizeof(e->comm)); out_row_end(o);
+ *	out_uint(o, C_PPID, e->ppid); out_str(o, C_COMM, e->comm, sizeof(e->comm));
+ *	out_row_end(o);
+ *
+ * Column tables are const: the text columns of a run are settled by
+ * out_init(), from the out_cfg (-U, -C, -T/-t) and from `show`, the mask of
+ * OUT_HIDDEN columns the tool's options turn on. One table can serve two
+ * outs at once, and a header always matches the rows under it.
  */
 #ifndef SONDE_LIB_OUT_H
 #define SONDE_LIB_OUT_H
@@ -19,11 +27,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "lib/opts.h"
+
+/* How the time column is shown in text (JSON always has the wall clock). */
+enum out_time {
+	OUT_TIME_NONE,
+	OUT_TIME_CLOCK,	  /* -T: wall-clock HH:MM:SS */
+	OUT_TIME_ELAPSED, /* -t: seconds since start */
+};
+
+/* The output options of a run, the same for every table it prints. */
+struct out_cfg {
+	bool json;	  /* -j: NDJSON */
+	bool show_cgroup; /* -C: the cgroup's path (text column, JSON "cgroup") */
+	bool show_uid;	  /* -U: the UID column */
+	enum out_time time;
+};
 
 enum out_col_flags {
 	OUT_RIGHT = 1 << 0,	  /* right-aligned in text */
-	OUT_HIDDEN = 1 << 1,	  /* no text column unless out_show() turns it on */
+	OUT_HIDDEN = 1 << 1,	  /* no text column unless `show` has its bit */
 	OUT_WITH_UID = 1 << 2,	  /* text column only with -U */
 	OUT_WITH_CGROUP = 1 << 3, /* text column only with -C */
 	OUT_WITH_TIME = 1 << 4,	  /* text column only with -T or -t */
@@ -55,9 +77,7 @@ struct out {
 	const struct out_col *cols;
 	unsigned ncols;
 	uint64_t text_on; /* bit i: column i is shown in text */
-	bool json;
-	bool show_cgroup;
-	enum sonde_time_mode time_mode;
+	struct out_cfg cfg;
 	unsigned fields; /* fields written in the current row */
 	int64_t mono_to_real_ns;
 	uint64_t start_mono_ns;
@@ -65,10 +85,17 @@ struct out {
 	char cached_prefix[32];
 };
 
-void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols,
-	      const struct sonde_opts *opts);
-/* Turns an OUT_HIDDEN text column on or off (e.g. FLAGS with -e). */
-void out_show(struct out *o, unsigned col, bool on);
+/* The bit of column col in out_init()'s `show`, set when `on`. */
+#define OUT_SHOW(col, on) ((uint64_t) !!(on) << (col))
+
+/* show: OUT_SHOW() of each OUT_HIDDEN column this run shows in text (FLAGS
+ * with -e); the column's other conditions (OUT_WITH_*) still apply. */
+void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols, uint64_t show,
+	      const struct out_cfg *cfg);
+/* Whether column col is written in this format and run: it has a JSON key,
+ * or it is a text column shown. For a tool that would compute a value only
+ * to have it dropped (kernel symbols for a LOCATION no one sees). */
+bool out_wanted(const struct out *o, unsigned col);
 /* The text header line; nothing in JSON. */
 void out_header(struct out *o);
 

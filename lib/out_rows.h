@@ -1,56 +1,68 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Tables for interval tools, written with out.h's typed writers: one block
- * per interval, made of rows, and rows that may hold rows of their own.
+/* Rows inside other output, written with out.h's typed writers: the block
+ * an interval tool prints per interval, and a table that is the value of a
+ * row's last column (cgsyscount's top syscalls of a cgroup, xdpdrop's rules
+ * of a row).
  *
- * Text: a "[HH:MM:SS]" line, the column header, one line per row (the lines
- * of nested rows right after their parent's), then an empty line.
- * JSON: one object per block on one line, {"time":...,"interval_ms":...,
- * "<key>":[{row},...]}, a nested table being an array-valued key of its row.
+ * Text: a block is a "[HH:MM:SS]" line, the column header, one line per
+ * row, then an empty line. A nested table's rows are lines right under
+ * their parent's, each after `indent` blanks, the first after a header line
+ * of its own when `header` is set; no row, no header.
+ * JSON: a block is one object a line, {"time":...,"interval_ms":...,
+ * "<key>":[{row},...]}; a nested table is an array of objects, the value of
+ * its column's key (an empty one is []).
  *
- *	out_block_init(&b, stdout, "syscalls", cols, ARRAY_SIZE(cols), &opts);
+ *	out_block_init(&b, stdout, "cgroups", cols, ARRAY_SIZE(cols), 0, &cfg);
+ *	out_rows_init(&kids, stdout, kid_cols, ARRAY_SIZE(kid_cols), 0, &cfg);
  *	out_block_start(&b);			// when counting starts
  *	rows = out_block_begin(&b);		// at the end of each interval
  *	for (...) {
  *		o = out_rows_row(rows);
  *		out_str(o, C_NAME, ...); out_uint(o, C_COUNT, ...);
+ *		out_rows_nest(&kids, o, C_KIDS);	// the row's last value
+ *		for (...) {
+ *			k = out_rows_row(&kids);
+ *			out_uint(k, K_COUNT, ...);
+ *			out_rows_row_end(&kids);
+ *		}
+ *		out_rows_end(&kids);
  *		out_rows_row_end(rows);
  *	}
  *	out_block_end(&b);
  *
- * A JSON row is written to a memory stream first and copied into the array
- * without the newline out_row_end() ends it with. */
+ * A nested table's parent may be any out's row (xdpdrop's are NDJSON lines
+ * of a plain out). Everything goes straight to the parent's stream, so the
+ * nested table is the last thing its parent's row writes. */
 #ifndef SONDE_LIB_OUT_ROWS_H
 #define SONDE_LIB_OUT_ROWS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "lib/out.h"
 
-struct out_membuf {
-	FILE *f;
-	char *buf;
-	size_t size;
-};
-
 struct out_rows {
-	struct out out;		  /* the current row: use out.h's writers on it */
-	FILE *dst;		  /* where finished rows go */
-	struct out_membuf row;	  /* JSON: the row being written */
-	struct out_membuf nested; /* text: lines of nested rows, after the row's own */
-	unsigned n;		  /* rows in the current array */
+	struct out out; /* the current row: use out.h's writers on it */
+	/* Text layout of a nested table; set after out_rows_init() (0: none). */
+	unsigned indent; /* blanks before each line */
+	bool header;	 /* a header line above the first row */
+	bool nested;	 /* under a parent's row, not a block's rows */
+	bool on;	 /* written: JSON has the parent column's key */
+	unsigned n;	 /* rows written since the table began */
+	unsigned ncols;	 /* out.ncols while on (0 while off: nothing written) */
 };
 
-/* Rows written to f (stdout), columns as out_init() takes them. 0 or -ENOMEM. */
-int out_rows_init(struct out_rows *r, FILE *f, const struct out_col *cols, unsigned ncols,
-		  const struct sonde_opts *opts);
-void out_rows_free(struct out_rows *r);
+/* Rows written to f (stdout), columns as out_init() takes them. */
+void out_rows_init(struct out_rows *r, FILE *f, const struct out_col *cols, unsigned ncols,
+		   uint64_t show, const struct out_cfg *cfg);
 /* Starts a row and returns the out to write its fields with. */
 struct out *out_rows_row(struct out_rows *r);
 void out_rows_row_end(struct out_rows *r);
-/* Starts `child` as the value of column `col` (which has a JSON key) of
- * parent's current row: a JSON array there, or text lines after the
- * parent's. Ended by out_rows_end(child), before the parent's row ends. */
-void out_rows_nest(struct out_rows *child, struct out_rows *parent, unsigned col);
+/* Starts r as the value of column `col` of parent's current row, after the
+ * row's other values: a JSON array under the column's key, or text lines
+ * under the parent's (whatever the column: it needs no text form). Ended by
+ * out_rows_end(r), before the parent's row ends. */
+void out_rows_nest(struct out_rows *r, struct out *parent, unsigned col);
 void out_rows_end(struct out_rows *r);
 
 struct out_block {
@@ -61,10 +73,9 @@ struct out_block {
 };
 
 /* Blocks written to f (stdout); key: the JSON key of the rows' array
- * ("syscalls"). 0 or -ENOMEM. */
-int out_block_init(struct out_block *b, FILE *f, const char *key, const struct out_col *cols,
-		   unsigned ncols, const struct sonde_opts *opts);
-void out_block_free(struct out_block *b);
+ * ("syscalls"); the rows' columns as out_init() takes them. */
+void out_block_init(struct out_block *b, FILE *f, const char *key, const struct out_col *cols,
+		    unsigned ncols, uint64_t show, const struct out_cfg *cfg);
 /* The first interval starts now. */
 void out_block_start(struct out_block *b);
 /* Starts the block of the interval ending now; returns its rows. */

@@ -120,8 +120,6 @@ static int prepare(struct bpf_object *obj, const struct pathcall_opts *o)
 struct pathcall_ctx {
 	const struct pathcall_opts *opts;
 	struct out out;
-	struct out_col cols[PATHCALL_NCOLS];
-	bool open_flags; /* flag names are shown */
 };
 
 static bool comm_contains(const struct pathcall_event *e, const char *name)
@@ -135,7 +133,7 @@ static void out_open_flags(struct pathcall_ctx *c, const struct pathcall_event *
 	struct flag_names names = { .len = 0 };
 
 	out_uint(&c->out, PATHCALL_FLAGS, e->flags);
-	if (!c->open_flags)
+	if (!out_wanted(&c->out, PATHCALL_FLAGS_TEXT) && !out_wanted(&c->out, PATHCALL_FLAGS_NAMES))
 		return;
 	flag_names_of(&names, e->flags, open_flags, ARRAY_SIZE(open_flags), "");
 	out_flag_names(&c->out, PATHCALL_FLAGS_TEXT, PATHCALL_FLAGS_NAMES, &names);
@@ -196,17 +194,11 @@ int pathcall_run(struct bpf_object_skeleton *s, const struct pathcall_opts *o,
 		 const struct out_col cols[PATHCALL_NCOLS])
 {
 	struct pathcall_ctx ctx = { .opts = o };
-	struct sonde_stream st = { ctx.cols, PATHCALL_NCOLS, handle_event, &ctx, &ctx.out };
+	uint64_t show =
+	    OUT_SHOW(PATHCALL_FLAGS_TEXT, o->extended) | OUT_SHOW(PATHCALL_MODE_TEXT, o->extended);
+	struct sonde_stream st = { cols, PATHCALL_NCOLS, show, handle_event, &ctx, &ctx.out };
 	int err;
 
-	memcpy(ctx.cols, cols, sizeof(ctx.cols));
-	/* Flag names only where they are shown. */
-	ctx.open_flags = o->common.json ? cols[PATHCALL_FLAGS_NAMES].key != NULL
-					: o->extended && cols[PATHCALL_FLAGS_TEXT].head;
-	if (o->extended) {
-		ctx.cols[PATHCALL_FLAGS_TEXT].flags &= ~OUT_HIDDEN;
-		ctx.cols[PATHCALL_MODE_TEXT].flags &= ~OUT_HIDDEN;
-	}
 	err = prepare(*s->obj, o);
 	return err ? err : sonde_stream_run(s, &o->common, &st);
 }

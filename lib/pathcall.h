@@ -4,7 +4,7 @@
  * (-x, -n, -F), one column set and one event renderer, the probing of the
  * syscall tracepoints this kernel has, and open(2) flag names.
  *
- * A tool declares its columns as `struct out_col cols[PATHCALL_NCOLS]`,
+ * A tool declares its columns as `static const struct out_col cols[PATHCALL_NCOLS]`,
  * starting with PATHCALL_COLS_COMMON and leaving out (all zero) those it
  * does not have, and hands them with its opened skeleton to pathcall_run(). */
 #ifndef SONDE_LIB_PATHCALL_H

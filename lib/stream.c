@@ -32,7 +32,7 @@ int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		err = sonde_attach(s);
 	if (err)
 		return err;
-	out_init(st->out, stdout, st->cols, st->ncols, o);
+	out_init(st->out, stdout, st->cols, st->ncols, st->show, &o->out);
 	out_header(st->out);
 	err = evloop_run(&loop);
 	sonde_detach(s);

@@ -3,7 +3,9 @@
  * skeleton (common filters into rodata), attach it, print the header and
  * run the event loop until a signal, --duration or the reader going away.
  *
- *	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+ *	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+ *	...
+ *	st.show = OUT_SHOW(C_FLAGS, opts.extended);	// a column an option turns on
  *
  *	skel = foo_bpf__open();
  *	if (!skel)
@@ -22,6 +24,7 @@
 struct sonde_stream {
 	const struct out_col *cols;
 	unsigned ncols;
+	uint64_t show;			/* out_init()'s: the hidden columns the options turn on */
 	ring_buffer_sample_fn on_event; /* gets ctx */
 	void *ctx;
 	struct out *out; /* initialised here, for stdout */

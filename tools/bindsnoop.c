@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 {
 	struct bindsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct out out;
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
 	struct bindsnoop_bpf *skel;
 	int err;
 

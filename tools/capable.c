@@ -249,7 +249,7 @@ int main(int argc, char **argv)
 {
 	struct capable_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct capable_ctx ctx = { 0 };
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
 	struct capable_bpf *skel;
 	int err;
 

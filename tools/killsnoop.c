@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 {
 	struct killsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct killsnoop_ctx ctx = { .opts = &opts };
-	struct sonde_stream stream = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct sonde_stream stream = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
 	struct killsnoop_bpf *skel;
 	int err;
 

@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 {
 	struct oomkill_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct oomkill_ctx ctx = { 0 };
-	struct sonde_stream stream = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct sonde_stream stream = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
 	struct oomkill_bpf *skel;
 	int err;
 

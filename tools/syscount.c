@@ -26,14 +26,14 @@ struct syscount_ctx {
 
 enum { C_PID, C_COMM, C_SYSCALL, C_NR, C_COUNT, C_CGROUP = C_COUNT + COUNT_NCOLS };
 
-/* -P shows the process columns instead of the syscall's. */
+/* -P shows the process columns instead of the syscall's (see shown_cols). */
 static const struct out_col cols[] = {
 	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN },
 	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN },
-	[C_SYSCALL] = { "SYSCALL", "syscall", 22, 0 },
+	[C_SYSCALL] = { "SYSCALL", "syscall", 22, OUT_HIDDEN },
 	[C_NR] = { NULL, "nr", 0, 0 },
 	COUNT_COLS(C_COUNT, "COUNT", "count"),
-	[C_CGROUP] = OUT_COL_CGROUP,
+	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN },
 };
 
 enum { L_NR, L_SYSCALL };
@@ -88,11 +88,11 @@ static const struct argp argp = {
 };
 
 /* -l: the syscall table. */
-static int list_syscalls(const struct sonde_opts *common)
+static int list_syscalls(const struct out_cfg *cfg)
 {
 	struct out o;
 
-	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), common);
+	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), 0, cfg);
 	out_header(&o);
 	for (int nr = 0; nr < syscall_count(); nr++) {
 		const char *name = syscall_name(nr);
@@ -167,15 +167,14 @@ static int report(void *vctx, bool skip_empty)
 	return 0;
 }
 
-static void show_columns(struct out *o, const struct syscount_opts *opts)
+static uint64_t shown_cols(const struct syscount_opts *opts)
 {
-	out_show(o, C_PID, opts->by_process);
-	out_show(o, C_COMM, opts->by_process);
-	out_show(o, C_SYSCALL, !opts->by_process);
-	/* Only a process has a cgroup. */
-	if (!opts->by_process)
-		out_show(o, C_CGROUP, false);
-	count_cols_show(o, C_COUNT, opts->count.latency, opts->count.ms);
+	bool p = opts->by_process;
+
+	/* Only a process has a cgroup (shown with -C). */
+	return OUT_SHOW(C_PID, p) | OUT_SHOW(C_COMM, p) | OUT_SHOW(C_CGROUP, p) |
+	       OUT_SHOW(C_SYSCALL, !p) |
+	       count_cols_shown(C_COUNT, opts->count.latency, opts->count.ms);
 }
 
 int main(int argc, char **argv)
@@ -190,7 +189,7 @@ int main(int argc, char **argv)
 
 	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, 0);
 	if (err || opts.list)
-		return sonde_exit(err ?: list_syscalls(&opts.common));
+		return sonde_exit(err ?: list_syscalls(&opts.common.out));
 
 	skel = syscount_bpf__open();
 	if (!skel)
@@ -204,15 +203,12 @@ int main(int argc, char **argv)
 	cfg.b = opts.by_process ? skel->maps.pid_counts_b : skel->maps.nr_counts_b;
 
 	err = count_bpf_setup(skel->obj, &opts.count);
-	if (!err)
-		err = out_block_init(&ctx.block, stdout, opts.by_process ? "processes" : "syscalls",
-				     cols, ARRAY_SIZE(cols), &opts.common);
 	if (!err) {
-		show_columns(&ctx.block.rows.out, &opts);
+		out_block_init(&ctx.block, stdout, opts.by_process ? "processes" : "syscalls", cols,
+			       ARRAY_SIZE(cols), shown_cols(&opts), &opts.common.out);
 		err = interval_run(skel->skeleton, &opts.common, &cfg);
 	}
 
-	out_block_free(&ctx.block);
 	count_table_free(&ctx.table);
 	syscount_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);

@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 {
 	struct tcpaccept_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct out out;
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
 	struct tcpaccept_bpf *skel;
 	int err;
 

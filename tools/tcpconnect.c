@@ -32,8 +32,8 @@ enum {
 	C_CGROUP
 };
 
-/* Not const: -s and -L turn hidden columns on before the header. */
-static struct out_col cols[] = {
+/* -s shows SPORT, -L LAT(ms) and RESULT. */
+static const struct out_col cols[] = {
 	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
 	[C_SADDR] = { "SADDR", "saddr", 16, 0 },
@@ -191,7 +191,7 @@ int main(int argc, char **argv)
 {
 	struct tcpconnect_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct out out;
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
 	struct tcpconnect_bpf *skel;
 	int err;
 
@@ -223,12 +223,8 @@ int main(int argc, char **argv)
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);
 	} else {
-		if (opts.sport)
-			cols[C_SPORT].flags &= ~OUT_HIDDEN;
-		if (opts.latency) {
-			cols[C_LAT].flags &= ~OUT_HIDDEN;
-			cols[C_RESULT].flags &= ~OUT_HIDDEN;
-		}
+		st.show = OUT_SHOW(C_SPORT, opts.sport) | OUT_SHOW(C_LAT, opts.latency) |
+			  OUT_SHOW(C_RESULT, opts.latency);
 		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
 	}
 

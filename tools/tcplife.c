@@ -31,25 +31,19 @@ enum {
 	C_CGROUP
 };
 
-/* Not const: -w widens the addresses and shows IP before the header. */
-static struct out_col cols[] = {
-	NET_COLS_OWNER,
-	[C_IP] = { "IP", "family", 2, OUT_HIDDEN },
-	[C_LADDR] = { "LADDR", "saddr", 15, 0 },
-	[C_LPORT] = { "LPORT", "sport", 5, 0 },
-	[C_RADDR] = { "RADDR", "daddr", 15, 0 },
-	[C_RPORT] = { "RPORT", "dport", 5, 0 },
-	[C_TX_KB] = { "TX_KB", NULL, 6, OUT_RIGHT },
-	[C_RX_KB] = { "RX_KB", NULL, 6, OUT_RIGHT },
-	[C_TX] = { NULL, "tx_bytes", 0, 0 },
-	[C_RX] = { NULL, "rx_bytes", 0, 0 },
-	[C_MS] = { "MS", NULL, 9, OUT_RIGHT },
-	[C_DUR_US] = { NULL, "dur_us", 0, 0 },
-	[C_CGROUP] = OUT_COL_CGROUP,
-};
+/* The table, with addresses `addr` wide; -w also shows IP. */
+#define TCPLIFE_COLS(addr)                                                                         \
+	NET_COLS_OWNER,                                                                            \
+	    [C_IP] = { "IP", "family", 2, OUT_HIDDEN }, [C_LADDR] = { "LADDR", "saddr", addr, 0 }, \
+	    [C_LPORT] = { "LPORT", "sport", 5, 0 }, [C_RADDR] = { "RADDR", "daddr", addr, 0 },     \
+	    [C_RPORT] = { "RPORT", "dport", 5, 0 }, [C_TX_KB] = { "TX_KB", NULL, 6, OUT_RIGHT },   \
+	    [C_RX_KB] = { "RX_KB", NULL, 6, OUT_RIGHT }, [C_TX] = { NULL, "tx_bytes", 0, 0 },      \
+	    [C_RX] = { NULL, "rx_bytes", 0, 0 }, [C_MS] = { "MS", NULL, 9, OUT_RIGHT },            \
+	    [C_DUR_US] = { NULL, "dur_us", 0, 0 }, [C_CGROUP] = OUT_COL_CGROUP
 
-/* Wide enough for any IPv6 address. */
-#define WIDE_ADDR 39
+static const struct out_col cols[] = { TCPLIFE_COLS(15) };
+/* -w: wide enough for any IPv6 address. */
+static const struct out_col wide_cols[] = { TCPLIFE_COLS(39) };
 
 static const struct argp_option options[] = {
 	{ "localport", 'L', "PORTS", 0, "Only sessions with these local ports (comma list)", 0 },
@@ -126,7 +120,7 @@ int main(int argc, char **argv)
 {
 	struct tcplife_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct out out;
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
 	struct tcplife_bpf *skel;
 	int err;
 
@@ -134,9 +128,8 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 	if (opts.wide) {
-		cols[C_IP].flags &= ~OUT_HIDDEN;
-		cols[C_LADDR].width = WIDE_ADDR;
-		cols[C_RADDR].width = WIDE_ADDR;
+		st.cols = wide_cols;
+		st.show = OUT_SHOW(C_IP, true);
 	}
 
 	skel = tcplife_bpf__open();

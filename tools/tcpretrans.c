@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 {
 	struct tcpretrans_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct out out;
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &out, &out };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
 	struct tcpretrans_bpf *skel;
 	int err;
 

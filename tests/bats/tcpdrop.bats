@@ -183,6 +183,18 @@ drop_data() {
 	assert_eq "$status $stderr" "0 " "exit status and stderr with 16 listed reasons"
 }
 
+@test "--list-reasons -j: one object per reason, the reasons of the text" {
+	tool_run_bounded 10 tcpdrop --list-reasons
+	assert_eq "$status" 0 "exit status"
+	local text=$output
+	tool_run_bounded 10 tcpdrop --list-reasons -j
+	assert_eq "$status $stderr" "0 " "exit status and stderr with -j"
+	assert_json_lines "$BATS_TEST_TMPDIR/run.out"
+	assert_eq "$(jq -r '.reason' <<<"$output")" "$text" "the reasons, in order"
+	assert_jq "$(jq -s . <<<"$output")" 'all(keys_unsorted == ["reason","value"] and
+		(.value | type) == "number") and (map(.value) | length == (unique | length))'
+}
+
 @test "bad values exit 2 with one line naming the option" {
 	local v
 	for v in NOPE "" NO_SOCKET, ,NO_SOCKET "NO_SOCKET NOPE" 2; do

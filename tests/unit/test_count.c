@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/count.h and lib/out_rows.h: rows of syscall counters merged and
- * ranked, and the per-interval blocks they are printed in (text, and JSON
- * that parses, nested tables included). */
+ * ranked, the per-interval blocks they are printed in, and tables nested in
+ * a block's rows or in a plain row (text, and JSON that parses). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,22 +99,18 @@ struct sink {
 
 static void sink_open(struct sink *s, bool json, bool latency, bool ms)
 {
-	struct sonde_opts opts = SONDE_OPTS_DEFAULTS;
+	const struct out_cfg cfg = { .json = json };
 
-	opts.json = json;
 	s->f = open_memstream(&s->buf, &s->len);
 	assert_non_null(s->f);
-	assert_int_equal(out_block_init(&s->b, s->f, "syscalls", cols, 9, &opts), 0);
-	assert_int_equal(out_rows_init(&s->kids, s->f, kid_cols, 8, &opts), 0);
-	count_cols_show(&s->b.rows.out, C_COUNT, latency, ms);
-	count_cols_show(&s->kids.out, K_COUNT, latency, ms);
+	out_block_init(&s->b, s->f, "syscalls", cols, 9, count_cols_shown(C_COUNT, latency, ms),
+		       &cfg);
+	out_rows_init(&s->kids, s->f, kid_cols, 8, count_cols_shown(K_COUNT, latency, ms), &cfg);
 	out_block_start(&s->b);
 }
 
 static void sink_close(struct sink *s)
 {
-	out_rows_free(&s->kids);
-	out_block_free(&s->b);
 	fclose(s->f);
 }
 
@@ -129,7 +125,7 @@ static void write_block(struct sink *s, bool latency)
 	o = out_rows_row(rows);
 	out_syscall(o, C_NAME, C_NR, 0);
 	out_count(o, C_COUNT, &v, latency);
-	out_rows_nest(&s->kids, rows, C_KIDS);
+	out_rows_nest(&s->kids, o, C_KIDS);
 	for (int i = 0; i < 2; i++) {
 		o = out_rows_row(&s->kids);
 		out_count(o, K_COUNT, &v, latency);
@@ -234,12 +230,133 @@ static void text_latency_in_ms(void **state)
 	free(s.buf);
 }
 
+/* ---- a table nested in a plain row (xdpdrop's rules in its NDJSON rows) ---- */
+
+enum { P_NAME, P_N, P_ITEMS, P_NO_KEY };
+
+static const struct out_col parent_cols[] = {
+	[P_NAME] = { "NAME", "name", 6, 0 },
+	[P_N] = { "N", "n", 3, OUT_RIGHT },
+	[P_ITEMS] = { NULL, "items", 0, 0 },
+	[P_NO_KEY] = { NULL, NULL, 0, 0 },
+};
+
+enum { I_ID, I_WHAT };
+
+static const struct out_col item_cols[] = {
+	[I_ID] = { "ID", "id", 4, OUT_RIGHT },
+	[I_WHAT] = { "WHAT", "what", 0, 0 },
+};
+
+/* Three rows of a plain out, with 2, 0 and 1 items nested in column col. */
+static char *render_nested(bool json, unsigned col)
+{
+	static const char *const names[] = { "a", "b", "c" };
+	static const unsigned nitems[] = { 2, 0, 1 }, ids[] = { 1, 22, 3 };
+	static const char *const what[] = { "x", "y\n", "z" };
+	const struct out_cfg cfg = { .json = json };
+	struct out_rows items;
+	struct out row;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	unsigned k = 0;
+
+	assert_non_null(f);
+	out_init(&row, f, parent_cols, 4, 0, &cfg);
+	out_rows_init(&items, f, item_cols, 2, 0, &cfg);
+	items.indent = 2;
+	items.header = true;
+	out_header(&row);
+	for (unsigned i = 0; i < 3; i++) {
+		out_row_begin(&row);
+		out_str(&row, P_NAME, names[i], 2);
+		out_uint(&row, P_N, nitems[i]);
+		out_rows_nest(&items, &row, col);
+		for (unsigned j = 0; j < nitems[i]; j++, k++) {
+			struct out *o = out_rows_row(&items);
+
+			out_uint(o, I_ID, ids[k]);
+			out_str(o, I_WHAT, what[k], 4);
+			out_rows_row_end(&items);
+		}
+		out_rows_end(&items);
+		out_row_end(&row);
+	}
+	fclose(f);
+	return buf;
+}
+
+static void text_nested_under_row(void **state)
+{
+	char *buf = render_nested(false, P_ITEMS), *nokey = render_nested(false, P_NO_KEY);
+
+	(void)state;
+	/* A header above each non-empty table, every line indented; none for
+	 * an empty one. */
+	assert_string_equal(buf, "NAME     N\n"
+				 "a        2\n"
+				 "    ID WHAT\n"
+				 "     1 x\n"
+				 "    22 y\\x0a\n"
+				 "b        0\n"
+				 "c        1\n"
+				 "    ID WHAT\n"
+				 "     3 z\n");
+	/* Text needs nothing from the column. */
+	assert_string_equal(nokey, buf);
+	free(buf);
+	free(nokey);
+}
+
+static void json_nested_under_row(void **state)
+{
+	char *buf = render_nested(true, P_ITEMS), *line = buf;
+	json_error_t jerr;
+	json_t *j, *items;
+
+	(void)state;
+	assert_int_equal(count_lines(buf), 3);
+	for (unsigned i = 0; i < 3; i++, line = strchr(line, '\n') + 1) {
+		j = json_loadb(line, strchr(line, '\n') - line, JSON_REJECT_DUPLICATES, &jerr);
+		if (!j)
+			fail_msg("%s: %s", jerr.text, line);
+		items = json_object_get(j, "items");
+		assert_int_equal(json_array_size(items),
+				 json_integer_value(json_object_get(j, "n")));
+		if (i == 0) {
+			assert_int_equal(
+			    json_integer_value(json_object_get(json_array_get(items, 1), "id")),
+			    22);
+			assert_string_equal(
+			    json_string_value(json_object_get(json_array_get(items, 1), "what")),
+			    "y\n");
+		}
+		json_decref(j);
+	}
+	free(buf);
+}
+
+/* JSON: a column without a key takes the table with it, and the line still
+ * parses. */
+static void json_nested_without_key(void **state)
+{
+	char *buf = render_nested(true, P_NO_KEY);
+
+	(void)state;
+	assert_string_equal(buf, "{\"name\":\"a\",\"n\":2}\n"
+				 "{\"name\":\"b\",\"n\":0}\n"
+				 "{\"name\":\"c\",\"n\":1}\n");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(merge_adds_equal_keys), cmocka_unit_test(rank_by_calls_or_time),
 		cmocka_unit_test(json_block_parses),	 cmocka_unit_test(text_block_layout),
-		cmocka_unit_test(text_latency_in_ms),
+		cmocka_unit_test(text_latency_in_ms),	 cmocka_unit_test(text_nested_under_row),
+		cmocka_unit_test(json_nested_under_row), cmocka_unit_test(json_nested_without_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

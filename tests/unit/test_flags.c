@@ -82,13 +82,13 @@ static char *render(bool json, const struct flag_names *n)
 		{ "FLAGS", NULL, 0, 0 },
 		{ NULL, "flags_names", 0, 0 },
 	};
-	struct sonde_opts opts = { .json = json };
+	const struct out_cfg cfg = { .json = json };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	struct out o;
 
-	out_init(&o, f, cols, ARRAY_SIZE(cols), &opts);
+	out_init(&o, f, cols, ARRAY_SIZE(cols), 0, &cfg);
 	out_row_begin(&o);
 	out_flag_names(&o, 0, 1, n);
 	out_row_end(&o);

@@ -13,7 +13,6 @@
 #include <cmocka.h>
 #include "tools/tcpdrop/kbtf.h"
 #include "lib/net.h"
-#include "lib/opts.h"
 #include "lib/out.h"
 #include "common/net.h"
 
@@ -36,15 +35,14 @@ static const uint8_t v6[16] = { 0xfd, 0, 0, 0x5e, [15] = 1 };
 /* One row: the owner, the family and one end. */
 static char *render(bool json, const struct net_owner *ow, uint16_t family, const uint8_t *addr)
 {
-	struct sonde_opts opts = SONDE_OPTS_DEFAULTS;
+	const struct out_cfg cfg = { .json = json };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	struct out o;
 
 	assert_non_null(f);
-	opts.json = json;
-	out_init(&o, f, cols, NCOLS, &opts);
+	out_init(&o, f, cols, NCOLS, 0, &cfg);
 	net_row_begin(&o, 0, ow, family);
 	out_endpoint_cols(&o, C_LOCAL, family, addr, 8080);
 	out_owner_cgroup(&o, C_CGROUP, ow);

@@ -75,14 +75,20 @@ struct sink {
 	struct out o;
 };
 
-static void sink_open(struct sink *s, const struct out_col *c, unsigned n,
-		      const struct sonde_opts *opts)
+static void sink_open_shown(struct sink *s, const struct out_col *c, unsigned n, uint64_t show,
+			    const struct out_cfg *cfg)
 {
 	s->buf = NULL;
 	s->len = 0;
 	s->f = open_memstream(&s->buf, &s->len);
 	assert_non_null(s->f);
-	out_init(&s->o, s->f, c, n, opts);
+	out_init(&s->o, s->f, c, n, show, cfg);
+}
+
+static void sink_open(struct sink *s, const struct out_col *c, unsigned n,
+		      const struct out_cfg *cfg)
+{
+	sink_open_shown(s, c, n, 0, cfg);
 }
 
 /* Ends the output; s->buf then holds it, NUL-terminated. */
@@ -119,11 +125,11 @@ static bool write_event(struct out *o, const struct event *e)
 }
 
 /* Renders the header and the events; the caller frees the result. */
-static char *render(const struct sonde_opts *opts, const struct event *ev, unsigned n)
+static char *render(const struct out_cfg *cfg, const struct event *ev, unsigned n)
 {
 	struct sink s;
 
-	sink_open(&s, cols, NCOLS, opts);
+	sink_open(&s, cols, NCOLS, cfg);
 	out_header(&s.o);
 	for (unsigned i = 0; i < n; i++) {
 		struct event e = ev[i];
@@ -223,8 +229,8 @@ static int64_t rfc3339_us(const char *s)
 
 static void json_row_has_typed_keys(void **state)
 {
-	const struct sonde_opts opts = { .json = true };
-	char *buf = render(&opts, &cat_event, 1);
+	const struct out_cfg cfg = { .json = true };
+	char *buf = render(&cfg, &cat_event, 1);
 	json_t *j = json_line(buf, 0), *args;
 	int64_t now_us = (int64_t)time(NULL) * 1000000;
 
@@ -253,10 +259,8 @@ static void json_row_has_typed_keys(void **state)
 /* Keys are the contract for jq users: text options must not change them. */
 static void json_keys_ignore_text_options(void **state)
 {
-	const struct sonde_opts plain = { .json = true };
-	const struct sonde_opts all = { .json = true,
-					.show_uid = true,
-					.time_mode = SONDE_TIME_ELAPSED };
+	const struct out_cfg plain = { .json = true };
+	const struct out_cfg all = { .json = true, .show_uid = true, .time = OUT_TIME_ELAPSED };
 	char *a = render(&plain, &cat_event, 1), *b = render(&all, &cat_event, 1);
 	json_t *ja = json_line(a, 0), *jb = json_line(b, 0);
 
@@ -274,13 +278,13 @@ static void json_keys_ignore_text_options(void **state)
 
 static void json_time_keeps_microseconds(void **state)
 {
-	const struct sonde_opts opts = { .json = true };
+	const struct out_cfg cfg = { .json = true };
 	struct sink s;
 	uint64_t t0;
 	json_t *a, *b;
 
 	(void)state;
-	sink_open(&s, cols, NCOLS, &opts);
+	sink_open(&s, cols, NCOLS, &cfg);
 	t0 = s.o.start_mono_ns;
 	/* The second event is in another second: the cached date must move. */
 	for (int i = 0; i < 2; i++) {
@@ -300,7 +304,7 @@ static void json_time_keeps_microseconds(void **state)
 
 static void json_show_cgroup_adds_path(void **state)
 {
-	const struct sonde_opts opts = { .json = true, .show_cgroup = true };
+	const struct out_cfg cfg = { .json = true, .show_cgroup = true };
 	const char *mnt = cgroup2_mount();
 	struct event ev[2] = { cat_event, cat_event };
 	char *buf;
@@ -310,7 +314,7 @@ static void json_show_cgroup_adds_path(void **state)
 	/* The root of the real cgroup2 mount is "/" (when there is one). */
 	if (mnt)
 		assert_int_equal(cgroup_id_of(mnt, &ev[1].cgroup_id), 0);
-	buf = render(&opts, ev, 2);
+	buf = render(&cfg, ev, 2);
 	j = json_line(buf, 0);
 	assert_int_equal(json_int_of(j, "cgroup_id"), NO_SUCH_CGROUP);
 	assert_true(json_is_null(json_object_get(j, "cgroup")));
@@ -334,8 +338,8 @@ static void json_hostile_strings_parse(void **state)
 {
 	static const char *const want[] = { "a\nb", "\x1b]0;title\x07", "say \"hi\"",
 					    "\xc3\xbf\xc3\xbe", "back\\slash" };
-	const struct sonde_opts opts = { .json = true };
-	char *buf = render(&opts, &hostile_event, 1);
+	const struct out_cfg cfg = { .json = true };
+	char *buf = render(&cfg, &hostile_event, 1);
 	json_t *j = json_line(buf, 0), *args;
 
 	(void)state;
@@ -352,8 +356,8 @@ static void json_hostile_strings_parse(void **state)
 
 static void text_hostile_strings_one_line(void **state)
 {
-	const struct sonde_opts opts = { 0 };
-	char *buf = render(&opts, &hostile_event, 1);
+	const struct out_cfg cfg = { 0 };
+	char *buf = render(&cfg, &hostile_event, 1);
 
 	(void)state;
 	assert_int_equal(count_lines(buf), 2);
@@ -368,8 +372,8 @@ static void text_hostile_strings_one_line(void **state)
 
 static void text_default_columns(void **state)
 {
-	const struct sonde_opts opts = { 0 };
-	char *buf = render(&opts, &cat_event, 1);
+	const struct out_cfg cfg = { 0 };
+	char *buf = render(&cfg, &cat_event, 1);
 
 	(void)state;
 	/* No TIME, UID, CGROUP (not asked for), FLAGS (hidden) or truncated (JSON only). */
@@ -381,14 +385,14 @@ static void text_default_columns(void **state)
 
 static void text_optional_columns(void **state)
 {
-	const struct sonde_opts opts = { .show_uid = true,
-					 .show_cgroup = true,
-					 .time_mode = SONDE_TIME_ELAPSED };
+	const struct out_cfg cfg = { .show_uid = true,
+				     .show_cgroup = true,
+				     .time = OUT_TIME_ELAPSED };
 	struct event e = cat_event;
 	struct sink s;
 
 	(void)state;
-	sink_open(&s, cols, NCOLS, &opts);
+	sink_open(&s, cols, NCOLS, &cfg);
 	out_header(&s.o);
 	e.ts_ns = s.o.start_mono_ns + 1500000000ULL;
 	write_event(&s.o, &e);
@@ -405,8 +409,8 @@ static void text_optional_columns(void **state)
 
 static void text_clock_time_column(void **state)
 {
-	const struct sonde_opts opts = { .time_mode = SONDE_TIME_CLOCK };
-	char *buf = render(&opts, &cat_event, 1), *row;
+	const struct out_cfg cfg = { .time = OUT_TIME_CLOCK };
+	char *buf = render(&cfg, &cat_event, 1), *row;
 	regex_t re;
 
 	(void)state;
@@ -421,7 +425,7 @@ static void text_clock_time_column(void **state)
 
 static void text_cgroup_path_column(void **state)
 {
-	const struct sonde_opts opts = { .show_cgroup = true };
+	const struct out_cfg cfg = { .show_cgroup = true };
 	const char *mnt = cgroup2_mount();
 	struct event e = cat_event;
 	char *buf;
@@ -430,43 +434,95 @@ static void text_cgroup_path_column(void **state)
 	if (!mnt)
 		skip();
 	assert_int_equal(cgroup_id_of(mnt, &e.cgroup_id), 0);
-	buf = render(&opts, &e, 1);
+	buf = render(&cfg, &e, 1);
 	assert_line(buf, 1,
 		    "cat              4242    -2     123456 /                        "
 		    "cat /etc/passwd");
 	free(buf);
 }
 
-static void text_out_show_toggles_hidden(void **state)
+/* Two outs of one const table at once (a tool with two runs' worth of
+ * columns, a test beside a tool): each shows what its own init asked for. */
+static void text_show_mask_per_out(void **state)
 {
-	const struct sonde_opts opts = { 0 };
-	struct sink s;
+	const struct out_cfg cfg = { 0 };
+	struct sink shown, plain;
 
 	(void)state;
-	sink_open(&s, cols, NCOLS, &opts);
-	out_show(&s.o, C_FLAGS, true);
-	/* A JSON-only column has no text form to show. */
-	out_show(&s.o, C_TRUNC, true);
-	out_header(&s.o);
-	write_event(&s.o, &cat_event);
-	out_show(&s.o, C_FLAGS, false);
-	out_header(&s.o);
-	write_event(&s.o, &cat_event);
-	sink_close(&s);
-	assert_line(s.buf, 0, "PCOMM            PID     RET     BYTES FLAGS ARGS");
-	assert_line(s.buf, 1, "cat              4242    -2     123456 32768 cat /etc/passwd");
-	assert_line(s.buf, 2, "PCOMM            PID     RET     BYTES ARGS");
-	assert_line(s.buf, 3, "cat              4242    -2     123456 cat /etc/passwd");
-	sink_free(&s);
+	/* A JSON-only column has no text form to show; -U still rules UID. */
+	sink_open_shown(&shown, cols, NCOLS,
+			OUT_SHOW(C_FLAGS, true) | OUT_SHOW(C_TRUNC, true) | OUT_SHOW(C_UID, true) |
+			    OUT_SHOW(C_PID, false),
+			&cfg);
+	sink_open(&plain, cols, NCOLS, &cfg);
+	out_header(&shown.o);
+	out_header(&plain.o);
+	write_event(&shown.o, &cat_event);
+	write_event(&plain.o, &cat_event);
+	sink_close(&shown);
+	sink_close(&plain);
+	assert_string_equal(shown.buf,
+			    "PCOMM            PID     RET     BYTES FLAGS ARGS\n"
+			    "cat              4242    -2     123456 32768 cat /etc/passwd\n");
+	assert_string_equal(plain.buf, "PCOMM            PID     RET     BYTES ARGS\n"
+				       "cat              4242    -2     123456 cat /etc/passwd\n");
+	sink_free(&shown);
+	sink_free(&plain);
+}
+
+static void json_show_mask_changes_no_key(void **state)
+{
+	const struct out_cfg cfg = { .json = true };
+	struct sink shown, plain;
+
+	(void)state;
+	sink_open_shown(&shown, cols, NCOLS, ~0ULL, &cfg);
+	sink_open(&plain, cols, NCOLS, &cfg);
+	/* One clock for both, so that "time" is the same to the microsecond. */
+	shown.o.mono_to_real_ns = plain.o.mono_to_real_ns;
+	write_event(&shown.o, &cat_event);
+	write_event(&plain.o, &cat_event);
+	sink_close(&shown);
+	sink_close(&plain);
+	assert_string_equal(shown.buf, plain.buf);
+	sink_free(&shown);
+	sink_free(&plain);
+}
+
+static void wanted_follows_format_and_mode(void **state)
+{
+	const struct out_cfg text = { 0 }, text_u = { .show_uid = true }, json = { .json = true };
+	FILE *f = fopen("/dev/null", "w");
+	struct out o;
+
+	(void)state;
+	assert_non_null(f);
+	out_init(&o, f, cols, NCOLS, 0, &text);
+	assert_true(out_wanted(&o, C_PID));
+	assert_false(out_wanted(&o, C_FLAGS)); /* hidden */
+	assert_false(out_wanted(&o, C_TRUNC)); /* JSON only */
+	assert_false(out_wanted(&o, C_UID));   /* without -U */
+	assert_false(out_wanted(&o, C_TIME));  /* without -T/-t */
+	assert_false(out_wanted(&o, NCOLS));
+	out_init(&o, f, cols, NCOLS, OUT_SHOW(C_FLAGS, true), &text_u);
+	assert_true(out_wanted(&o, C_FLAGS));
+	assert_true(out_wanted(&o, C_UID));
+	/* JSON: every column with a key, whatever the text options. */
+	out_init(&o, f, cols, NCOLS, 0, &json);
+	for (unsigned i = 0; i < NCOLS; i++)
+		assert_true(out_wanted(&o, i) == (cols[i].key != NULL));
+	assert_true(out_wanted(&o, C_FLAGS));
+	assert_true(out_wanted(&o, C_TRUNC));
+	fclose(f);
 }
 
 /* Renders a header and one row of a (pid, comm) table whose columns are in the given order. */
 static char *render_pid_comm(const struct out_col *c, unsigned pid_col)
 {
-	const struct sonde_opts opts = { 0 };
+	const struct out_cfg cfg = { 0 };
 	struct sink s;
 
-	sink_open(&s, c, 2, &opts);
+	sink_open(&s, c, 2, &cfg);
 	out_header(&s.o);
 	out_row_begin(&s.o);
 	for (unsigned i = 0; i < 2; i++) {
@@ -506,7 +562,7 @@ static const struct event five_args = {
 
 static void strv_max_items_cuts(void **state)
 {
-	const struct sonde_opts text = { 0 }, json = { .json = true };
+	const struct out_cfg text = { 0 }, json = { .json = true };
 	struct event e = five_args;
 	char *t, *jbuf;
 	json_t *j, *args;
@@ -528,11 +584,11 @@ static void strv_max_items_cuts(void **state)
 
 static void strv_return_value(void **state)
 {
-	const struct sonde_opts opts = { 0 };
+	const struct out_cfg cfg = { 0 };
 	struct sink s;
 
 	(void)state;
-	sink_open(&s, cols, NCOLS, &opts);
+	sink_open(&s, cols, NCOLS, &cfg);
 	out_row_begin(&s.o);
 	assert_false(out_strv(&s.o, C_ARGS, five_args.args, five_args.args_len, 5, false, false));
 	out_row_end(&s.o);
@@ -556,11 +612,11 @@ static void strv_return_value(void **state)
 static void strv_hidden_column_reports_cut(void **state)
 {
 	static const struct out_col hidden[] = { { "ARGS", "args", 0, OUT_HIDDEN } };
-	const struct sonde_opts opts = { 0 };
+	const struct out_cfg cfg = { 0 };
 	struct sink s;
 
 	(void)state;
-	sink_open(&s, hidden, 1, &opts);
+	sink_open(&s, hidden, 1, &cfg);
 	assert_false(out_strv(&s.o, 0, five_args.args, five_args.args_len, 5, false, false));
 	assert_true(out_strv(&s.o, 0, five_args.args, five_args.args_len, 4, false, false));
 	assert_true(out_strv(&s.o, 0, five_args.args, five_args.args_len, 5, false, true));
@@ -573,11 +629,11 @@ static void strv_quote_mode(void **state)
 {
 	static const struct out_col c[] = { { "ARGS", "args", 0, 0 } };
 	const char args[] = "a\"b\0c d\0x\\y\0\0new\nline\0";
-	const struct sonde_opts opts = { 0 };
+	const struct out_cfg cfg = { 0 };
 	struct sink s;
 
 	(void)state;
-	sink_open(&s, c, 1, &opts);
+	sink_open(&s, c, 1, &cfg);
 	out_row_begin(&s.o);
 	out_strv(&s.o, 0, args, sizeof(args) - 1, 20, true, false);
 	out_row_end(&s.o);
@@ -598,7 +654,7 @@ static void int_negative_numbers(void **state)
 {
 	static const struct out_col c[] = { { "N", "n", 20, OUT_RIGHT } };
 	static const int64_t values[] = { INT64_MIN, -1, 0, 1, INT64_MAX, -4095 };
-	const struct sonde_opts text = { 0 }, json = { .json = true };
+	const struct out_cfg text = { 0 }, json = { .json = true };
 	struct sink st, sj;
 
 	(void)state;
@@ -627,7 +683,7 @@ static void double_is_a_json_number(void **state)
 {
 	static const struct out_col c[] = { { "LAT(ms)", "lat_ms", 8, OUT_RIGHT } };
 	static const double values[] = { 1.5, -0.25, 0, NAN, INFINITY, -INFINITY };
-	const struct sonde_opts json = { .json = true };
+	const struct out_cfg json = { .json = true };
 	struct sink s;
 
 	(void)state;
@@ -653,7 +709,7 @@ static void double_is_a_json_number(void **state)
 
 static void flush_reports_epipe(void **state)
 {
-	const struct sonde_opts opts = { .json = true };
+	const struct out_cfg cfg = { .json = true };
 	struct out o;
 	int fds[2];
 	FILE *f;
@@ -662,7 +718,7 @@ static void flush_reports_epipe(void **state)
 	assert_int_equal(pipe(fds), 0);
 	f = fdopen(fds[1], "w");
 	assert_non_null(f);
-	out_init(&o, f, cols, NCOLS, &opts);
+	out_init(&o, f, cols, NCOLS, 0, &cfg);
 	write_event(&o, &cat_event);
 	/* The reader goes away (`| head`); nothing has reached the pipe yet. */
 	close(fds[0]);
@@ -672,7 +728,7 @@ static void flush_reports_epipe(void **state)
 
 static void flush_reports_epipe_after_full_buffer(void **state)
 {
-	const struct sonde_opts opts = { .json = true };
+	const struct out_cfg cfg = { .json = true };
 	struct out o;
 	int fds[2];
 	FILE *f;
@@ -682,7 +738,7 @@ static void flush_reports_epipe_after_full_buffer(void **state)
 	f = fdopen(fds[1], "w");
 	assert_non_null(f);
 	close(fds[0]);
-	out_init(&o, f, cols, NCOLS, &opts);
+	out_init(&o, f, cols, NCOLS, 0, &cfg);
 	/* Far more than stdio buffers: the failed write happens inside a row. */
 	for (int i = 0; i < 2000; i++)
 		write_event(&o, &cat_event);
@@ -704,7 +760,9 @@ int main(void)
 		cmocka_unit_test(text_optional_columns),
 		cmocka_unit_test(text_clock_time_column),
 		cmocka_unit_test(text_cgroup_path_column),
-		cmocka_unit_test(text_out_show_toggles_hidden),
+		cmocka_unit_test(text_show_mask_per_out),
+		cmocka_unit_test(json_show_mask_changes_no_key),
+		cmocka_unit_test(wanted_follows_format_and_mode),
 		cmocka_unit_test(text_no_trailing_blanks),
 		cmocka_unit_test(strv_max_items_cuts),
 		cmocka_unit_test(strv_return_value),

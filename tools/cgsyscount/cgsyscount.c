@@ -259,8 +259,7 @@ static void write_cgroup(struct out *o, uint64_t id)
 }
 
 /* --by-syscall: the group's top syscalls, nested in its row. */
-static void write_syscalls(struct cgsyscount_ctx *ctx, struct out_rows *parent,
-			   const struct cg_group *g)
+static void write_syscalls(struct cgsyscount_ctx *ctx, struct out *parent, const struct cg_group *g)
 {
 	struct count_row *rows = &ctx->table.rows[g->first];
 	bool latency = ctx->opts->count.latency;
@@ -308,27 +307,22 @@ static int report(void *vctx, bool skip_empty)
 		out_count(o, C_COUNT, &g->total.v, latency);
 		write_cgroup(o, g->total.id);
 		if (opts->by_syscall)
-			write_syscalls(ctx, rows, g);
+			write_syscalls(ctx, o, g);
 		out_rows_row_end(rows);
 	}
 	out_block_end(&ctx->block);
 	return 0;
 }
 
-static int setup_output(struct cgsyscount_ctx *ctx)
+static void setup_output(struct cgsyscount_ctx *ctx)
 {
 	const struct cgsyscount_opts *opts = ctx->opts;
-	int err;
+	bool lat = opts->count.latency, ms = opts->count.ms;
 
-	err = out_block_init(&ctx->block, stdout, "cgroups", cols, ARRAY_SIZE(cols), &opts->common);
-	if (!err)
-		err = out_rows_init(&ctx->syscalls, stdout, syscall_cols, ARRAY_SIZE(syscall_cols),
-				    &opts->common);
-	if (err)
-		return err;
-	count_cols_show(&ctx->block.rows.out, C_COUNT, opts->count.latency, opts->count.ms);
-	count_cols_show(&ctx->syscalls.out, S_COUNT, opts->count.latency, opts->count.ms);
-	return 0;
+	out_block_init(&ctx->block, stdout, "cgroups", cols, ARRAY_SIZE(cols),
+		       count_cols_shown(C_COUNT, lat, ms), &opts->common.out);
+	out_rows_init(&ctx->syscalls, stdout, syscall_cols, ARRAY_SIZE(syscall_cols),
+		      count_cols_shown(S_COUNT, lat, ms), &opts->common.out);
 }
 
 /* --by-syscall counts (cgroup, syscall) pairs: room for more keys. (The
@@ -377,13 +371,11 @@ int main(int argc, char **argv)
 		err = slots_init(&ctx.slots, skel);
 		cfg.active_mirror = &skel->bss->slot_half;
 	}
-	if (!err)
-		err = setup_output(&ctx);
-	if (!err)
+	if (!err) {
+		setup_output(&ctx);
 		err = interval_run(skel->skeleton, &opts.common, &cfg);
+	}
 
-	out_rows_free(&ctx.syscalls);
-	out_block_free(&ctx.block);
 	count_table_free(&ctx.table);
 	slots_free(&ctx.slots);
 	free(ctx.groups);

@@ -23,7 +23,6 @@ struct tcpdrop_opts {
 struct tcpdrop_ctx {
 	struct out out;
 	struct kbtf_enum reasons;
-	bool want_location;  /* JSON, or -l */
 	struct ksyms *ksyms; /* loaded at the first event that shows a location */
 	bool ksyms_failed;
 };
@@ -44,8 +43,8 @@ enum {
 	C_CGROUP
 };
 
-/* Not const: -l shows LOCATION. */
-static struct out_col cols[] = {
+/* -l shows LOCATION. */
+static const struct out_col cols[] = {
 	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
 	NET_COLS_END(C_SRC, "SADDR:SPORT", "saddr", "sport"),
@@ -63,6 +62,13 @@ enum { K_REASON, K_DROPS };
 static const struct out_col count_cols[] = {
 	[K_REASON] = { "REASON", "reason", 32, 0 },
 	[K_DROPS] = { "DROPS", "drops", 10, OUT_RIGHT },
+};
+
+enum { L_REASON, L_VALUE };
+
+static const struct out_col list_cols[] = {
+	[L_REASON] = { "REASON", "reason", 0, 0 },
+	[L_VALUE] = { NULL, "value", 0, 0 },
 };
 
 enum { OPT_COUNT = 0x100, OPT_LIST_REASONS };
@@ -183,7 +189,9 @@ static void out_location(struct out *o, struct tcpdrop_ctx *ctx, uint64_t addr)
 {
 	char buf[160];
 
-	if (ctx->want_location && !ctx->ksyms && !ctx->ksyms_failed) {
+	if (!out_wanted(o, C_LOCATION))
+		return;
+	if (!ctx->ksyms && !ctx->ksyms_failed) {
 		ctx->ksyms = ksyms__load();
 		ctx->ksyms_failed = !ctx->ksyms;
 		if (!ctx->ksyms)
@@ -243,23 +251,30 @@ static int load_reasons(struct kbtf_enum *names)
 	return err;
 }
 
-/* --list-reasons: one name a line, in the kernel's order, but for the
+/* --list-reasons: one reason a row, in the kernel's order, but for the
  * values that are no drop, the end marker and the mask of subsystems. */
-static int list_reasons(const struct kbtf_enum *names)
+static int list_reasons(const struct kbtf_enum *names, const struct out_cfg *cfg)
 {
 	static const char *const skip[] = { "SKB_NOT_DROPPED_YET", "SKB_CONSUMED", "MAX",
 					    "SUBSYS_MASK" };
+	struct out o;
 
+	/* No header: the text is the names -r takes, and nothing else. */
+	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), 0, cfg);
 	for (size_t i = 0; i < names->n; i++) {
 		const char *name = names->vals[i].name;
 		size_t k = 0;
 
 		while (k < ARRAY_SIZE(skip) && strcmp(name, skip[k]))
 			k++;
-		if (k == ARRAY_SIZE(skip))
-			printf("%s\n", name);
+		if (k < ARRAY_SIZE(skip))
+			continue;
+		out_row_begin(&o);
+		out_str(&o, L_REASON, name, strlen(name));
+		out_int(&o, L_VALUE, names->vals[i].value);
+		out_row_end(&o);
 	}
-	return 0;
+	return out_flush(&o);
 }
 
 /* -r, the options and what the kernel's tracepoint passes, into rodata. */
@@ -279,9 +294,6 @@ static int configure(struct tcpdrop_bpf *skel, struct tcpdrop_opts *opts, struct
 		  skel->rodata->has_rx_sk ? "with" : "without");
 	skel->rodata->count_mode = opts->count;
 	skel->rodata->net_family = opts->family;
-	if (opts->location)
-		cols[C_LOCATION].flags &= ~OUT_HIDDEN;
-	ctx->want_location = opts->location || opts->common.json;
 	return 0;
 }
 
@@ -289,7 +301,7 @@ int main(int argc, char **argv)
 {
 	struct tcpdrop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct tcpdrop_ctx ctx = {};
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), handle_event, &ctx, &ctx.out };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
 	struct tcpdrop_bpf *skel;
 	int err;
 
@@ -297,7 +309,7 @@ int main(int argc, char **argv)
 	if (!err)
 		err = load_reasons(&ctx.reasons);
 	if (!err && opts.list_reasons)
-		err = list_reasons(&ctx.reasons);
+		err = list_reasons(&ctx.reasons, &opts.common.out);
 	if (err || opts.list_reasons) {
 		kbtf_enum_free(&ctx.reasons);
 		sonde_opts_free(&opts.common);
@@ -307,6 +319,7 @@ int main(int argc, char **argv)
 	skel = tcpdrop_bpf__open();
 	if (!skel)
 		return sonde_open_failed();
+	st.show = OUT_SHOW(C_LOCATION, opts.location);
 	err = configure(skel, &opts, &ctx);
 	if (!err && opts.count) {
 		struct net_count_table t = {

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "tools/xdpdrop/outlist.h"
 #include "tools/xdpdrop/stats.h"
 
 enum {
@@ -102,7 +101,6 @@ static void rule_list(struct xdp_stats *st, const struct span *s)
 {
 	const struct xdp_inst *inst = st->inst;
 	char match[1024];
-	struct out_list l;
 	size_t n = 0;
 
 	for (size_t i = 0; i < inst->nrules; i++) {
@@ -116,19 +114,20 @@ static void rule_list(struct xdp_stats *st, const struct span *s)
 		if (st->top && n > st->top)
 			n = st->top;
 	}
-	out_list_begin(&st->row, C_RULES, &l, &st->rec);
+	out_rows_nest(&st->rules, &st->row, C_RULES);
 	for (size_t i = 0; i < n; i++) {
 		struct xdpdrop_count d = rule_delta(s, st->order[i]);
+		struct out *o = out_rows_row(&st->rules);
 
 		xdp_rule_text(xdp_inst_rule(inst, st->order[i]), MATCH_PREFIXES, match,
 			      sizeof(match));
-		out_list_item(&l);
-		out_uint(&st->rec, R_RULE, st->order[i]);
-		out_uint(&st->rec, R_PACKETS, d.packets);
-		out_uint(&st->rec, R_BYTES, d.bytes);
-		out_str(&st->rec, R_MATCH, match, sizeof(match));
+		out_uint(o, R_RULE, st->order[i]);
+		out_uint(o, R_PACKETS, d.packets);
+		out_uint(o, R_BYTES, d.bytes);
+		out_str(o, R_MATCH, match, sizeof(match));
+		out_rows_row_end(&st->rules);
 	}
-	out_list_end(&l);
+	out_rows_end(&st->rules);
 }
 
 static void row(struct xdp_stats *st, const struct span *s)
@@ -159,7 +158,7 @@ static void row(struct xdp_stats *st, const struct span *s)
 	out_row_end(o);
 }
 
-int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const struct sonde_opts *o,
+int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const struct out_cfg *cfg,
 		   unsigned top, bool status)
 {
 	uint32_t max = inst->maps.max_rules;
@@ -172,13 +171,16 @@ int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const stru
 	st->order = calloc(max, sizeof(*st->order));
 	if (!st->hits || !st->prev_hits || !st->order)
 		return -ENOMEM;
-	out_init(&st->row, stdout, cols, sizeof(cols) / sizeof(cols[0]), o);
-	out_init(&st->rec, stdout, rule_cols, sizeof(rule_cols) / sizeof(rule_cols[0]), o);
-	st->start_ns = st->last_ns = mono_now_ns();
 	/* A status row says which instance it is. */
-	out_show(&st->row, C_IFACE, status);
-	out_show(&st->row, C_MODE, status);
-	out_show(&st->row, C_POLICY, status);
+	out_init(&st->row, stdout, cols, sizeof(cols) / sizeof(cols[0]),
+		 OUT_SHOW(C_IFACE, status) | OUT_SHOW(C_MODE, status) | OUT_SHOW(C_POLICY, status),
+		 cfg);
+	out_rows_init(&st->rules, stdout, rule_cols, sizeof(rule_cols) / sizeof(rule_cols[0]), 0,
+		      cfg);
+	/* Text: the rules under their row, indented, below a header of their own. */
+	st->rules.indent = 4;
+	st->rules.header = true;
+	st->start_ns = st->last_ns = mono_now_ns();
 	out_header(&st->row);
 	return 0;
 }
@@ -234,7 +236,7 @@ void xdp_stats_free(struct xdp_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct sonde_opts *o)
+int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct out_cfg *out)
 {
 	struct xdpdrop_stats cur, zero = {};
 	struct xdp_stats st = {};
@@ -244,7 +246,7 @@ int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct sonde_opts *o)
 
 	err = xdp_inst_open(cfg->iface, &inst, true);
 	if (!err)
-		err = xdp_stats_init(&st, &inst, o, 0, true);
+		err = xdp_stats_init(&st, &inst, out, 0, true);
 	if (!err)
 		err = read_now(&st, &cur);
 	if (!err) {

@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* xdpdrop's counters on stdout: one row per interval (and the totals at the
  * end, or a pinned instance's status), with the rules that matched as a
- * list under it (tools/xdpdrop/outlist.h). */
+ * table nested in it (lib/out_rows.h). */
 #ifndef SONDE_TOOLS_XDPDROP_STATS_H
 #define SONDE_TOOLS_XDPDROP_STATS_H
 
 #include "lib/out.h"
+#include "lib/out_rows.h"
 #include "tools/xdpdrop/inst.h"
 
 struct xdp_stats {
 	const struct xdp_inst *inst;
 	struct out row;
-	struct out rec;
+	struct out_rows rules;
 	unsigned top; /* rules shown per row; 0: all */
 	struct xdpdrop_stats prev;
 	struct xdpdrop_count *hits, *prev_hits;
@@ -21,7 +22,7 @@ struct xdp_stats {
 
 /* Sets up the output on stdout and prints the text header (of a status
  * row: with the interface, mode and policy). */
-int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const struct sonde_opts *o,
+int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const struct out_cfg *cfg,
 		   unsigned top, bool status);
 /* An evloop on_tick: the row of the interval that just ended. */
 int xdp_stats_tick(void *st);
@@ -29,6 +30,6 @@ int xdp_stats_tick(void *st);
 int xdp_stats_total(struct xdp_stats *st);
 void xdp_stats_free(struct xdp_stats *st);
 /* --status: the pinned instance of cfg->iface, its totals and every rule. */
-int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct sonde_opts *o);
+int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct out_cfg *out);
 
 #endif

@@ -180,7 +180,7 @@ static int refuse_common(const struct sonde_opts *c)
 {
 	const char *opt = c->pid ? "-p/--pid" : c->cgroup ? "-c/--cgroup" : "-C/--show-cgroup";
 
-	if (!c->pid && !c->cgroup && !c->show_cgroup)
+	if (!c->pid && !c->cgroup && !c->out.show_cgroup)
 		return 0;
 	log_err("%s does not apply to xdpdrop: packets belong to no process", opt);
 	return -EINVAL;
@@ -254,7 +254,7 @@ static int run_attached(struct xdpdrop_opts *o, const struct xdp_inst_rules *in,
 		xdp_inst_close(&inst);
 		return err;
 	}
-	err = xdp_stats_init(&st, &inst, &o->common, o->top, false);
+	err = xdp_stats_init(&st, &inst, &o->common.out, o->top, false);
 	if (!err) {
 		struct evloop_cfg loop = {
 			.obj = skel->obj,
@@ -300,7 +300,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case XDP_INST_STATUS:
-			err = xdp_stats_status(&opts.cfg, &opts.common);
+			err = xdp_stats_status(&opts.cfg, &opts.common.out);
 			break;
 		default:
 			err = xdp_inst_pinned(&opts.cfg, opts.action, &in);
