@@ -11,6 +11,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <unistd.h>
+#include "lib/array_size.h"
 #include "lib/cgroup.h"
 
 #define WALK_MAX_DEPTH 64
@@ -115,7 +116,7 @@ const char *cgroup_container_id(const char *name, size_t *n)
 
 	if (len > 6 && !strcmp(name + len - 6, ".scope"))
 		len -= 6;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
 		size_t p = strlen(prefixes[i]);
 
 		if (strncmp(name, prefixes[i], p) || len < p + 12)

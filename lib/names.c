@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "lib/array_size.h"
 #include "lib/names.h"
 
 static const char *const syscalls[] = {
@@ -159,7 +160,6 @@ static const char *const signals[] = {
 	[SIGSYS] = "SIGSYS",
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* The kernel's highest signal number. */
 #define SIG_MAX 64
 

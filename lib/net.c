@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include "lib/array_size.h"
 #include "lib/log.h"
 #include "lib/net.h"
 #include "lib/parse.h"
@@ -98,7 +99,7 @@ const char *tcp_state_name(unsigned state)
 		[13] = "BOUND_INACTIVE",
 	};
 
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : NULL;
+	return state < ARRAY_SIZE(names) ? names[state] : NULL;
 }
 
 void out_addr(struct out *o, unsigned col, uint16_t family, const uint8_t *addr)

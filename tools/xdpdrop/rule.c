@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "lib/array_size.h"
 #include "tools/xdpdrop/rule.h"
 
 #define PROTO_ICMP 1
@@ -175,7 +176,7 @@ int xdp_proto_parse(const char *opt, const char *s, uint8_t *proto, char *err, s
 {
 	unsigned v;
 
-	for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(proto_names); i++) {
 		if (!strcasecmp(s, proto_names[i].name)) {
 			*proto = proto_names[i].proto;
 			return 0;
@@ -552,7 +553,7 @@ size_t xdp_rule_text(const struct xdp_rule *r, size_t max_prefixes, char *buf, s
 	add_set(&t, "--src", r->src, r->nsrc, max_prefixes);
 	add_set(&t, "--dst", r->dst, r->ndst, max_prefixes);
 	if (r->has & XDP_HAS_PROTO) {
-		for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(proto_names); i++)
 			if (proto_names[i].proto == r->proto)
 				name = proto_names[i].name;
 		if (name)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/array_size.h"
 #include "tools/xdpdrop/outlist.h"
 #include "tools/xdpdrop/stats.h"
 
@@ -172,8 +173,8 @@ int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const stru
 	st->order = calloc(max, sizeof(*st->order));
 	if (!st->hits || !st->prev_hits || !st->order)
 		return -ENOMEM;
-	out_init(&st->row, stdout, cols, sizeof(cols) / sizeof(cols[0]), o);
-	out_init(&st->rec, stdout, rule_cols, sizeof(rule_cols) / sizeof(rule_cols[0]), o);
+	out_init(&st->row, stdout, cols, ARRAY_SIZE(cols), o);
+	out_init(&st->rec, stdout, rule_cols, ARRAY_SIZE(rule_cols), o);
 	st->start_ns = st->last_ns = mono_now_ns();
 	/* A status row says which instance it is. */
 	out_show(&st->row, C_IFACE, status);
