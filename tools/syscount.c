@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include "lib/sonde.h"
 #include "lib/count.h"
+#include "lib/dbuf.h"
 #include "lib/interval.h"
 #include "common/syscount.h"
 #include "skel/syscount.skel.h"
