@@ -8,6 +8,7 @@
 #include "tools/tcpdrop/kbtf.h"
 #include "tools/tcpdrop/ksyms.h"
 #include "lib/net.h"
+#include "lib/net_count.h"
 #include "common/tcpdrop.h"
 #include "skel/tcpdrop.skel.h"
 
