@@ -7,18 +7,7 @@
 #include "lib/net_count.h"
 #include "lib/stream.h"
 
-/* The entries of a BPF hash map of counters, each record a key then its
- * value, sorted by the 64-bit count at a given offset of the value, highest
- * first. */
-struct counts {
-	uint8_t *recs;
-	size_t n, key_size, rec_size;
-};
-
-#define COUNT_KEY(c, i) ((const void *)((c)->recs + (i) * (c)->rec_size))
-#define COUNT_VAL(c, i) ((const void *)((c)->recs + (i) * (c)->rec_size + (c)->key_size))
-
-static void counts_free(struct counts *c)
+void net_counts_free(struct net_counts *c)
 {
 	free(c->recs);
 	c->recs = NULL;
@@ -35,42 +24,54 @@ static int count_cmp(const void *a, const void *b, void *arg)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static int counts_read(int map_fd, size_t key_size, size_t val_size, size_t cnt_off,
-		       struct counts *c)
+/* Room for one more record: the block doubles when full. 0 or -ENOMEM. */
+static int counts_grow(struct net_counts *c, size_t *cap)
 {
-	size_t rec = key_size + val_size, cap = 0, off = key_size + cnt_off;
-	uint8_t *prev = NULL, *next;
+	size_t more = *cap ? *cap * 2 : 64;
+	uint8_t *p;
+
+	if (c->n < *cap)
+		return 0;
+	p = realloc(c->recs, more * c->rec_size);
+	if (!p)
+		return -ENOMEM;
+	c->recs = p;
+	*cap = more;
+	return 0;
+}
+
+int net_counts_read(const struct net_counts_src *src, size_t key_size, size_t val_size,
+		    size_t cnt_off, struct net_counts *c)
+{
+	size_t cap = 0, off = key_size + cnt_off;
+	uint8_t *prev, *next;
+	int err;
 
 	memset(c, 0, sizeof(*c));
 	c->key_size = key_size;
+	c->rec_size = key_size + val_size;
 	for (;;) {
-		if (c->n == cap) {
-			uint8_t *p = realloc(c->recs, (cap = cap ? cap * 2 : 64) * rec);
-
-			if (!p) {
-				counts_free(c);
-				return -ENOMEM;
-			}
-			c->recs = p;
-		}
-		next = c->recs + c->n * rec;
-		if (bpf_map_get_next_key(map_fd, prev, next))
+		err = counts_grow(c, &cap);
+		if (err)
 			break;
+		/* The walk goes on from the last key kept, found where it is
+		 * now: counts_grow() may have moved the records. */
+		next = c->recs + c->n * c->rec_size;
+		prev = c->n ? next - c->rec_size : NULL;
+		if (src->next_key(src->fd, prev, next)) {
+			err = errno == ENOENT ? 0 : -errno;
+			break;
+		}
 		/* An entry deleted meanwhile is skipped, not an error. */
-		if (bpf_map_lookup_elem(map_fd, next, next + key_size))
-			continue;
-		prev = next;
-		c->n++;
+		if (!src->lookup(src->fd, next, next + key_size))
+			c->n++;
 	}
-	if (errno != ENOENT) {
-		int err = -errno;
-
-		counts_free(c);
+	if (err) {
+		net_counts_free(c);
 		return err;
 	}
 	if (c->n > 1)
-		qsort_r(c->recs, c->n, rec, count_cmp, &off);
-	c->rec_size = rec;
+		qsort_r(c->recs, c->n, c->rec_size, count_cmp, &off);
 	return 0;
 }
 
@@ -79,19 +80,22 @@ int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
 {
 	struct out out;
 	struct sonde_stream st = { t->cols, t->ncols, NULL, NULL, &out };
-	struct counts c;
+	struct net_counts_src src = { -1, bpf_map_get_next_key, bpf_map_lookup_elem };
+	struct net_counts c;
 	int err;
 
 	err = sonde_stream_run(s, opts, &st);
 	if (err)
 		return err;
-	err = counts_read(bpf_map__fd(t->map), t->key_size, t->val_size, t->cnt_off, &c);
+	/* The map has its fd once loaded, by sonde_stream_run(). */
+	src.fd = bpf_map__fd(t->map);
+	err = net_counts_read(&src, t->key_size, t->val_size, t->cnt_off, &c);
 	if (err) {
 		log_err("cannot read the counts: %s", strerror(-err));
 		return err;
 	}
 	for (size_t i = 0; i < c.n; i++)
-		t->row(&out, COUNT_KEY(&c, i), COUNT_VAL(&c, i), t->ctx);
-	counts_free(&c);
+		t->row(&out, net_counts_key(&c, i), net_counts_val(&c, i), t->ctx);
+	net_counts_free(&c);
 	return out_flush(&out);
 }
