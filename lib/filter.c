@@ -1,10 +1,56 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 #include "common/filter.h"
+#include "lib/cgroup.h"
 #include "lib/filter.h"
 #include "lib/loader.h"
 #include "lib/log.h"
+
+int filter_resolve(struct sonde_opts *o)
+{
+	const char *mnt;
+	char path[PATH_MAX];
+	int err;
+
+	if (!o->cgroup)
+		return 0;
+	mnt = cgroup2_mount();
+	if (!mnt) {
+		log_err("cgroup '%s': cgroup v2 is not mounted (see /proc/self/mountinfo)",
+			o->cgroup);
+		return -ENOENT;
+	}
+	err = cgroup_resolve(mnt, o->cgroup, path, sizeof(path), &o->cgroup_id);
+	if (err == -EINVAL) {
+		log_err("invalid value '%s' for -c/--cgroup: the container ID matches more than "
+			"one cgroup under %s; give more digits",
+			o->cgroup, mnt);
+		return err;
+	}
+	if (err) {
+		log_err("cgroup '%s' not found under %s", o->cgroup, mnt);
+		return -ENOENT;
+	}
+	o->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->cgroup_fd < 0) {
+		err = -errno;
+		log_err("cannot open cgroup %s: %s", path, strerror(-err));
+		return err;
+	}
+	log_debug("cgroup filter: %s (id %llu)", path, (unsigned long long)o->cgroup_id);
+	return 0;
+}
+
+void filter_close(struct sonde_opts *o)
+{
+	if (o->cgroup_fd >= 0)
+		close(o->cgroup_fd);
+	o->cgroup_fd = -1;
+}
 
 int filter_rodata_write(struct bpf_object *obj, const struct sonde_opts *o)
 {
