@@ -5,6 +5,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include "lib/evloop.h"
 #include "lib/filter.h"
 #include "lib/log.h"
 #include "lib/loader.h"
@@ -87,6 +88,11 @@ int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 {
 	int err;
 
+	/* Here, where every run that loads begins, not at parse time: from here
+	 * on the run makes programs, links and pins, and a Ctrl-C must not cut
+	 * an attach or a pin in half. SIGINT and SIGTERM wait for the event
+	 * loop's signalfd, which ends the run through its teardown. */
+	evloop_signals_init();
 	if (!probe_btf()) {
 		log_err("kernel BTF not found at %s: a kernel built with CONFIG_DEBUG_INFO_BTF "
 			"is needed",

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lib/evloop.h"
 #include "lib/filter.h"
 #include "lib/log.h"
 #include "lib/opts.h"
@@ -211,7 +210,6 @@ int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
 	if (err)
 		return -EINVAL;
 	log_init(program_invocation_short_name, common->verbose);
-	evloop_signals_init();
 	/* -c is resolved here, not by the run: an unknown cgroup must fail
 	 * (one line, exit 3) before a tool's own checks (xdpdrop refuses -c),
 	 * its probes (capable loads some) and its rodata (oomkill's holds -c's

@@ -93,6 +93,8 @@ static int list_syscalls(const struct sonde_opts *common)
 {
 	struct out o;
 
+	/* A closed stdout ends it quietly (EPIPE), as it ends a trace. */
+	evloop_signals_init();
 	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), common);
 	out_header(&o);
 	for (int nr = 0; nr < syscall_count(); nr++) {

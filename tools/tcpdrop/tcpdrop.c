@@ -251,6 +251,8 @@ static int list_reasons(const struct kbtf_enum *names)
 	static const char *const skip[] = { "SKB_NOT_DROPPED_YET", "SKB_CONSUMED", "MAX",
 					    "SUBSYS_MASK" };
 
+	/* A closed stdout ends it quietly (EPIPE), as it ends a trace. */
+	evloop_signals_init();
 	for (size_t i = 0; i < names->n; i++) {
 		const char *name = names->vals[i].name;
 		size_t k = 0;
