@@ -19,7 +19,7 @@ COUNT_MAPS(counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, CGSYSCOUNT_MAX_K
 
 /* Two halves of CGSYSCOUNT_SLOTS slots; the programs count into the half
  * slot_half names, which user space sets to the hashes' new index just
- * before it switches them (lib/interval.h: the switch's RCU grace period
+ * before it switches them (lib/dbuf.h: the switch's RCU grace period
  * quiets the old half too), then reads and clears the old half. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -113,7 +113,7 @@ static __always_inline void read_victim(struct task_struct *t, struct victim *v)
 	/* The tracepoint's own figures are exact: read the mm only without them. */
 	if (!bpf_core_field_exists(struct trace_event_raw_mark_victim, total_vm))
 		read_mm(BPF_CORE_READ(t, mm), v);
-	v->in_cgroup = sonde_filter_cgroup && task_under_filter_cgroup(t);
+	v->in_cgroup = FILTER_CGROUP && task_under_filter_cgroup(t);
 }
 
 SEC("tp_btf/signal_generate")
@@ -132,9 +132,9 @@ int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_st
 /* -p and -c pass when either the trigger or the victim matches. */
 static __always_inline bool victim_pass(const struct victim *v)
 {
-	if (sonde_filter_tgid && v->tgid != sonde_filter_tgid)
+	if (FILTER_TGID && v->tgid != FILTER_TGID)
 		return false;
-	return !sonde_filter_cgroup || v->in_cgroup;
+	return !FILTER_CGROUP || v->in_cgroup;
 }
 
 static __always_inline void fill_victim(struct oomkill_event *e, const struct victim *v)

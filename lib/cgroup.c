@@ -11,7 +11,9 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <unistd.h>
+#include "lib/array_size.h"
 #include "lib/cgroup.h"
+#include "lib/parse.h"
 
 #define WALK_MAX_DEPTH 64
 /* The file handle type kernfs (cgroup2) uses: the 64-bit cgroup ID. */
@@ -115,7 +117,7 @@ const char *cgroup_container_id(const char *name, size_t *n)
 
 	if (len > 6 && !strcmp(name + len - 6, ".scope"))
 		len -= 6;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
 		size_t p = strlen(prefixes[i]);
 
 		if (strncmp(name, prefixes[i], p) || len < p + 12)
@@ -201,14 +203,6 @@ static void walk_tree(struct walk *w, const char *mnt)
 		walk_dir(w, path, sizeof(path), 0);
 }
 
-static bool all_digits(const char *s)
-{
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 /* `path` is a directory under `mnt` once ".." and symlinks are resolved. */
 static int dir_under(const char *mnt, const char *path, char *out, size_t len)
 {
@@ -245,8 +239,8 @@ int cgroup_resolve(const char *mnt, const char *arg, char *path, size_t len, uin
 
 	if (!*arg)
 		return -ENOENT;
-	if (all_digits(arg) && n < 20) {
-		w.id = strtoull(arg, NULL, 10);
+	/* No cgroup has ID 0; twenty digits or more are a container ID. */
+	if (n < 20 && !parse_decimal(arg, 1, UINT64_MAX, &w.id)) {
 		walk_tree(&w, mnt);
 		if (w.matches) {
 			snprintf(path, len, "%s", w.found);

@@ -25,7 +25,9 @@ struct evloop_cfg {
 };
 
 /* Blocks SIGINT/SIGTERM (they are read from a signalfd) and ignores SIGPIPE
- * (a closed stdout shows as EPIPE). Called once, early, by sonde_parse(). */
+ * (a closed stdout shows as EPIPE). Called at the start of a run, before it
+ * loads or changes anything: by sonde_load(), and by a run that loads
+ * nothing but writes or changes pins (xdpdrop --add, syscount -l). */
 void evloop_signals_init(void);
 /* 0 when stopped by a signal, --duration or count; -EPIPE when stdout's
  * reader went away; otherwise -errno. */

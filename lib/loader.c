@@ -5,7 +5,8 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include "common/defs.h"
+#include "lib/evloop.h"
+#include "lib/filter.h"
 #include "lib/log.h"
 #include "lib/loader.h"
 #include "lib/probe.h"
@@ -68,22 +69,6 @@ int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes)
 	return bpf_map__set_max_entries(map, bytes);
 }
 
-static int set_filters(struct bpf_object *obj, const struct sonde_opts *o)
-{
-	__u8 cg = o->cgroup_fd >= 0;
-	int err = 0;
-
-	if (o->pid)
-		err = sonde_rodata_set(obj, "sonde_filter_tgid", &o->pid, sizeof(o->pid));
-	if (!err && o->uid != SONDE_UID_ANY)
-		err = sonde_rodata_set(obj, "sonde_filter_uid", &o->uid, sizeof(o->uid));
-	if (!err && cg)
-		err = sonde_rodata_set(obj, "sonde_filter_cgroup", &cg, sizeof(cg));
-	if (err)
-		log_err("internal error: the BPF object has no common filter (%s)", strerror(-err));
-	return err ? -EIO : 0;
-}
-
 static int load_failed(int err)
 {
 	if (err == -EPERM || (err == -EACCES && !probe_privileged())) {
@@ -101,17 +86,20 @@ static int load_failed(int err)
 
 int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 {
-	struct bpf_map *filter;
-	__u32 key = 0;
 	int err;
 
+	/* Here, where every run that loads begins, not at parse time: from here
+	 * on the run makes programs, links and pins, and a Ctrl-C must not cut
+	 * an attach or a pin in half. SIGINT and SIGTERM wait for the event
+	 * loop's signalfd, which ends the run through its teardown. */
+	evloop_signals_init();
 	if (!probe_btf()) {
 		log_err("kernel BTF not found at %s: a kernel built with CONFIG_DEBUG_INFO_BTF "
 			"is needed",
 			SONDE_BTF_PATH);
 		return -ENOTSUP;
 	}
-	err = set_filters(*s->obj, o);
+	err = filter_rodata_write(*s->obj, o);
 	if (err)
 		return err;
 	/* Tools without an event buffer (interval tools) have nothing to size. */
@@ -120,16 +108,7 @@ int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 	err = bpf_object__load_skeleton(s);
 	if (err)
 		return load_failed(err);
-	if (o->cgroup_fd < 0)
-		return 0;
-	filter = bpf_object__find_map_by_name(*s->obj, "sonde_cgroup_filter");
-	if (!filter || bpf_map__update_elem(filter, &key, sizeof(key), &o->cgroup_fd,
-					    sizeof(o->cgroup_fd), BPF_ANY)) {
-		err = filter ? -errno : -ENOENT;
-		log_err("cannot set the cgroup filter: %s", strerror(-err));
-		return err;
-	}
-	return 0;
+	return filter_map_fill(*s->obj, o);
 }
 
 static bool needs_tracefs(struct bpf_program *prog)

@@ -8,8 +8,10 @@
 #include <bpf/libbpf.h>
 #include "lib/opts.h"
 
-/* Writes the common filters (-p, -u, -c) into the object's rodata, loads it
- * (the verifier runs here) and fills the cgroup filter map. */
+/* Blocks SIGINT and SIGTERM for the event loop and ignores SIGPIPE
+ * (evloop_signals_init()), writes the common filters (-p, -u, -c) into the
+ * object's rodata, loads it (the verifier runs here) and fills the cgroup
+ * filter map (lib/filter.h). */
 int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o);
 /* Attaches every loaded program; links live in the skeleton and go away
  * with its __destroy(). Mounts tracefs first when a tracepoint needs it. */

@@ -3,10 +3,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "lib/array_size.h"
 #include "lib/names.h"
+#include "lib/parse.h"
 
 static const char *const syscalls[] = {
 #include "syscalls_x86_64.inc"
@@ -159,7 +160,6 @@ static const char *const signals[] = {
 	[SIGSYS] = "SIGSYS",
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* The kernel's highest signal number. */
 #define SIG_MAX 64
 
@@ -193,16 +193,9 @@ const char *errno_name(int err)
 /* A positive decimal number no larger than max, or -1. */
 static int small_number(const char *s, int max)
 {
-	long v;
-	char *end;
+	uint64_t v;
 
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < 1 || v > max)
-		return -1;
-	return v;
+	return parse_decimal(s, 1, max, &v) ? -1 : (int)v;
 }
 
 int errno_parse(const char *s)

@@ -2,15 +2,13 @@
 /* The user side of the network tools: addresses in their text forms, the
  * columns they fill, the -4/-6 and port-list options, TCP state names and
  * the owner of a socket (common/net.h; BPF side: bpf/lib/net.bpf.h and
- * bpf/lib/net_owner.bpf.h), and the --count tables. */
+ * bpf/lib/net_owner.bpf.h). The --count tables are lib/net_count.h. */
 #ifndef SONDE_LIB_NET_H
 #define SONDE_LIB_NET_H
 
 #include <argp.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <bpf/libbpf.h>
-#include "lib/opts.h"
 #include "lib/out.h"
 
 struct net_owner;
@@ -85,24 +83,5 @@ enum { NET_COL_TIME, NET_COL_UID, NET_COL_PID, NET_COL_COMM, NET_COL_IP };
 void net_row_begin(struct out *o, uint64_t ts_ns, const struct net_owner *ow, uint16_t family);
 /* The owner's cgroup (OUT_COL_CGROUP), or "-" / null when not known. */
 void out_owner_cgroup(struct out *o, unsigned col, const struct net_owner *ow);
-
-/* A --count mode: the table's header is printed once tracing (the sign that
- * it runs), its rows when it stops (a signal, -d): one per entry of map,
- * most counted first, each written by row() between out_row_begin() (or
- * net_row_begin()) and out_row_end(). */
-struct net_count_table {
-	const struct out_col *cols;
-	unsigned ncols;
-	struct bpf_map *map;
-	size_t key_size, val_size;
-	size_t cnt_off; /* where the 64-bit count is in the value */
-	void (*row)(struct out *o, const void *key, const void *val, void *ctx);
-	void *ctx;
-};
-
-/* Loads and attaches the opened skeleton, then counts until the end; 0 or
- * -errno, as sonde_stream_run(). */
-int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
-		  const struct net_count_table *t);
 
 #endif

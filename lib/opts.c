@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "lib/cgroup.h"
-#include "lib/evloop.h"
+#include "lib/filter.h"
 #include "lib/log.h"
 #include "lib/opts.h"
 #include "lib/parse.h"
@@ -190,39 +186,6 @@ static error_t parse_root(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int resolve_cgroup(struct sonde_opts *o)
-{
-	const char *mnt = cgroup2_mount();
-	char path[PATH_MAX];
-	int err;
-
-	if (!mnt) {
-		log_err("cgroup '%s': cgroup v2 is not mounted (see /proc/self/mountinfo)",
-			o->cgroup);
-		return -ENOENT;
-	}
-	err = cgroup_resolve(mnt, o->cgroup, path, sizeof(path), &o->cgroup_id);
-	if (err == -EINVAL) {
-		log_err("invalid value '%s' for -c/--cgroup: the container ID matches more than "
-			"one cgroup under %s; give more digits",
-			o->cgroup, mnt);
-		return err;
-	}
-	if (err) {
-		log_err("cgroup '%s' not found under %s", o->cgroup, mnt);
-		return -ENOENT;
-	}
-	o->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (o->cgroup_fd < 0) {
-		err = -errno;
-		log_err("cannot open cgroup %s: %s", path, strerror(-err));
-		return err;
-	}
-	o->cgroup_path = strdup(path);
-	log_debug("cgroup filter: %s (id %llu)", path, (unsigned long long)o->cgroup_id);
-	return 0;
-}
-
 int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
 		struct sonde_opts *common, unsigned groups)
 {
@@ -247,17 +210,14 @@ int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
 	if (err)
 		return -EINVAL;
 	log_init(program_invocation_short_name, common->verbose);
-	evloop_signals_init();
-	if (common->cgroup)
-		return resolve_cgroup(common);
-	return 0;
+	/* -c is resolved here, not by the run: an unknown cgroup must fail
+	 * (one line, exit 3) before a tool's own checks (xdpdrop refuses -c),
+	 * its probes (capable loads some) and its rodata (oomkill's holds -c's
+	 * ID), as a bad value does. */
+	return filter_resolve(common);
 }
 
 void sonde_opts_free(struct sonde_opts *o)
 {
-	if (o->cgroup_fd >= 0)
-		close(o->cgroup_fd);
-	o->cgroup_fd = -1;
-	free(o->cgroup_path);
-	o->cgroup_path = NULL;
+	filter_close(o);
 }

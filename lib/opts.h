@@ -3,8 +3,9 @@
  *
  * sonde_parse() runs argp over the tool's own options plus the common ones
  * (-p -c -j -d -v -C -h -V) and, on request, the shared groups for time
- * stamps (-T/-t) and users (-u/-U). It then sets up logging and resolves -c,
- * so an unknown cgroup fails before anything is loaded. */
+ * stamps (-T/-t) and users (-u/-U). It then sets up logging and has -c
+ * resolved (lib/filter.h), so an unknown cgroup fails before the tool does
+ * anything else. */
 #ifndef SONDE_LIB_OPTS_H
 #define SONDE_LIB_OPTS_H
 
@@ -27,10 +28,10 @@ struct sonde_opts {
 	uint32_t buffer_kib; /* --buffer: ring buffer size; 0 = the object's own */
 	bool verbose;	     /* -v */
 	struct out_cfg out;  /* -j, -C, -U, -T, -t */
-	/* Filled by sonde_parse() when -c is given. */
+	/* -c resolved by filter_resolve(): the cgroup's ID, and its directory
+	 * open for the filter map (-1 without -c). */
 	int cgroup_fd;
 	uint64_t cgroup_id;
-	char *cgroup_path;
 };
 
 #define SONDE_OPTS_DEFAULTS                                                                        \
@@ -42,6 +43,7 @@ struct sonde_opts {
  * or -errno (-EINVAL for bad usage, -ENOENT for an unknown cgroup). */
 int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
 		struct sonde_opts *common, unsigned groups);
+/* Closes what sonde_parse() opened (-c's cgroup). */
 void sonde_opts_free(struct sonde_opts *common);
 
 #endif

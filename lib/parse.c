@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -13,32 +12,44 @@ static int bad_value(const char *opt, const char *arg, const char *why)
 	return -EINVAL;
 }
 
-static bool all_digits(const char *s)
+int parse_decimal(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
+	bool over = false;
+	uint64_t v = 0;
+
 	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
+		return -EINVAL;
+	/* Not strtoull(): it takes blanks, signs and "-1" as UINT64_MAX. */
+	for (; *s; s++) {
+		unsigned d = (unsigned char)*s - '0';
+
+		if (d > 9)
+			return -EINVAL;
+		if (v > (UINT64_MAX - d) / 10)
+			over = true;
+		else
+			v = v * 10 + d;
+	}
+	if (over || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+static int bad_integer(const char *opt, const char *arg, uint64_t min, uint64_t max)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "expected an integer from %llu to %llu", (unsigned long long)min,
+		 (unsigned long long)max);
+	return bad_value(opt, arg, why);
 }
 
 int parse_uint(const char *opt, const char *arg, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char why[96];
-	unsigned long long v;
-	char *end;
-
-	snprintf(why, sizeof(why), "expected an integer from %llu to %llu", (unsigned long long)min,
-		 (unsigned long long)max);
-	if (!all_digits(arg))
-		return bad_value(opt, arg, why);
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return bad_value(opt, arg, why);
-	*out = v;
-	return 0;
+	if (!parse_decimal(arg, min, max, out))
+		return 0;
+	return bad_integer(opt, arg, min, max);
 }
 
 int parse_pid(const char *opt, const char *arg, uint32_t *out)
@@ -91,8 +102,8 @@ int passwd_lookup(const char *passwd_path, const char *name, uint32_t *uid)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-		char *p, *end;
+		uint64_t v;
+		char *p;
 
 		/* name:password:uid:... */
 		if (strncmp(line, name, n) || line[n] != ':')
@@ -100,12 +111,11 @@ int passwd_lookup(const char *passwd_path, const char *name, uint32_t *uid)
 		p = strchr(line + n + 1, ':');
 		if (!p)
 			continue;
+		p++;
+		p[strcspn(p, ":\n")] = '\0';
 		/* A damaged UID field must not become 0 (root) or (uid_t)-1 (anyone). */
-		errno = 0;
-		v = strtoull(p + 1, &end, 10);
 		err = -EINVAL;
-		if (isdigit((unsigned char)p[1]) && !errno && v < UINT32_MAX &&
-		    (*end == ':' || *end == '\n' || !*end)) {
+		if (!parse_decimal(p, 0, UINT32_MAX - 1, &v)) {
 			*uid = v;
 			err = 0;
 		}
@@ -117,12 +127,15 @@ int passwd_lookup(const char *passwd_path, const char *name, uint32_t *uid)
 
 int parse_uid(const char *opt, const char *arg, uint32_t *out)
 {
+	/* (uid_t)-1 means "no uid" to the kernel: never a real user. */
+	const uint64_t max = UINT32_MAX - 1;
 	uint64_t v;
+	int err = parse_decimal(arg, 0, max, &v);
 
-	if (all_digits(arg)) {
-		/* (uid_t)-1 means "no uid" to the kernel: never a real user. */
-		if (parse_uint(opt, arg, 0, UINT32_MAX - 1, &v))
-			return -EINVAL;
+	/* Digits are a UID, in range or not; anything else is a user name. */
+	if (err == -ERANGE)
+		return bad_integer(opt, arg, 0, max);
+	if (!err) {
 		*out = v;
 		return 0;
 	}

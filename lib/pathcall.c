@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "lib/array_size.h"
 #include "lib/flags.h"
 #include "lib/loader.h"
 #include "lib/log.h"
@@ -11,8 +12,6 @@
 #include "lib/pathcall.h"
 #include "lib/probe.h"
 #include "lib/stream.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Open flags with which a call may create a file, and so has a mode. */
 #define O_CREATES (00000100 | 020000000) /* O_CREAT, __O_TMPFILE */

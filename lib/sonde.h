@@ -3,6 +3,7 @@
 #ifndef SONDE_LIB_SONDE_H
 #define SONDE_LIB_SONDE_H
 
+#include "lib/array_size.h"
 #include "lib/cgroup.h"
 #include "lib/err.h"
 #include "lib/evloop.h"
@@ -14,7 +15,5 @@
 #include "lib/parse.h"
 #include "lib/probe.h"
 #include "lib/stream.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

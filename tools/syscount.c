@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include "lib/sonde.h"
 #include "lib/count.h"
+#include "lib/dbuf.h"
 #include "lib/interval.h"
 #include "common/syscount.h"
 #include "skel/syscount.skel.h"
@@ -92,6 +93,8 @@ static int list_syscalls(const struct out_cfg *cfg)
 {
 	struct out o;
 
+	/* A closed stdout ends it quietly (EPIPE), as it ends a trace. */
+	evloop_signals_init();
 	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), 0, cfg);
 	out_header(&o);
 	for (int nr = 0; nr < syscall_count(); nr++) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "lib/sonde.h"
 #include "lib/net.h"
+#include "lib/net_count.h"
 #include "common/tcpconnect.h"
 #include "skel/tcpconnect.skel.h"
 

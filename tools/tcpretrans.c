@@ -5,6 +5,7 @@
 #include <string.h>
 #include "lib/sonde.h"
 #include "lib/net.h"
+#include "lib/net_count.h"
 #include "common/tcpretrans.h"
 #include "skel/tcpretrans.skel.h"
 

@@ -7,7 +7,7 @@
  *
  * Counters are per-CPU (no atomics, no shared cache lines) and live in one
  * of two maps behind a one-slot ARRAY_OF_MAPS: user space points the slot at
- * the other map each interval and reads the quiet one (lib/interval.h).
+ * the other map each interval and reads the quiet one (lib/dbuf.h).
  * Everything a run does not use is rodata the verifier prunes, so a plain
  * count is a filter check, two map lookups and two increments. */
 #ifndef SONDE_BPF_LIB_COUNT_BPF_H

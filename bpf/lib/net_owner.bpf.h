@@ -36,7 +36,7 @@ struct {
 /* -p, -u or -c was given. */
 static __always_inline bool sonde_filter_active(void)
 {
-	return sonde_filter_tgid || sonde_filter_uid != SONDE_UID_ANY || sonde_filter_cgroup;
+	return FILTER_TGID || FILTER_UID != SONDE_UID_ANY || FILTER_CGROUP;
 }
 
 /* Remembers the current task as sk's owner, if it passes -p/-u/-c. */

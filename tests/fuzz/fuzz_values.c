@@ -11,12 +11,16 @@
 
 static void uint_in_range(const char *s, uint64_t min, uint64_t max)
 {
-	uint64_t v = 7;
+	uint64_t v = 7, d = 7;
+	int r = parse_decimal(s, min, max, &d);
 
-	if (!parse_uint("-x", s, min, max, &v))
+	FUZZ_CHECK(r == 0 || r == -EINVAL || r == -ERANGE);
+	if (!parse_uint("-x", s, min, max, &v)) {
 		FUZZ_CHECK(v >= min && v <= max);
-	else
-		FUZZ_CHECK(v == 7);
+		FUZZ_CHECK(r == 0 && d == v);
+	} else {
+		FUZZ_CHECK(v == 7 && r != 0 && d == 7);
+	}
 }
 
 static void ports(const char *s)

@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "lib/array_size.h"
 #include "lib/flags.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Shaped like open(2)'s flags: a field, a two-bit name before its one-bit
  * part, single bits. */

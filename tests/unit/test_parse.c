@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "lib/array_size.h"
 #include "lib/names.h"
 #include "lib/parse.h"
 
@@ -111,6 +112,88 @@ static void uint_bounds(void **state)
 	/* One past UINT64_MAX overflows strtoull: still refused, not clamped. */
 	assert_int_equal(parse_uint("-n", "18446744073709551616", 0, UINT64_MAX, &v), -EINVAL);
 	assert_true(v == UINT64_MAX);
+}
+
+/* parse_decimal(): -EINVAL for what is not a number at all, -ERANGE for a
+ * number out of bounds (callers tell the two apart: xdpdrop's RULE numbers,
+ * -u's UID or user name), the output untouched by either. */
+static void decimal_not_a_number(void **state)
+{
+	static const char *const bad[] = {
+		"",	"+5",  "-5",  "-0",  " 5", "5 ", "\t5", "5\n",
+		"0x10", "1e3", "1.0", "1,0", "x",  "+",	 "-",	"5\x80"
+	};
+	uint64_t v = 77;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (parse_decimal(bad[i], 0, UINT64_MAX, &v) != -EINVAL)
+			fail_msg("parse_decimal('%s') did not say -EINVAL", bad[i]);
+		assert_int_equal(v, 77);
+	}
+}
+
+static void decimal_bounds(void **state)
+{
+	uint64_t v = 77;
+
+	(void)state;
+	assert_int_equal(parse_decimal("1", 1, 128, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(parse_decimal("128", 1, 128, &v), 0);
+	assert_int_equal(v, 128);
+	v = 77;
+	assert_int_equal(parse_decimal("0", 1, 128, &v), -ERANGE);
+	assert_int_equal(parse_decimal("129", 1, 128, &v), -ERANGE);
+	assert_int_equal(v, 77);
+	assert_int_equal(parse_decimal("0", 0, 0, &v), 0);
+	assert_int_equal(v, 0);
+	/* Leading zeros are taken, however many, as parse_uint() always did. */
+	assert_int_equal(parse_decimal("00042", 0, 100, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_decimal("0000000000000000000000000007", 0, 100, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_decimal("000", 0, 100, &v), 0);
+	assert_int_equal(v, 0);
+}
+
+static void decimal_overflow(void **state)
+{
+	uint64_t v = 77;
+
+	(void)state;
+	assert_int_equal(parse_decimal("18446744073709551615", 0, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	v = 77;
+	/* One past UINT64_MAX, and far past it: out of range, never wrapped. */
+	assert_int_equal(parse_decimal("18446744073709551616", 0, UINT64_MAX, &v), -ERANGE);
+	assert_int_equal(parse_decimal("18446744073709551620", 0, UINT64_MAX, &v), -ERANGE);
+	assert_int_equal(parse_decimal("99999999999999999999999999", 0, UINT64_MAX, &v), -ERANGE);
+	/* 2^64 + 1 wraps to 1, which lies in [0, 10]. */
+	assert_int_equal(parse_decimal("18446744073709551617", 0, 10, &v), -ERANGE);
+	assert_int_equal(v, 77);
+	/* A bad byte after the overflow still makes it no number. */
+	assert_int_equal(parse_decimal("99999999999999999999x", 0, UINT64_MAX, &v), -EINVAL);
+}
+
+/* parse_decimal() is for callers with messages of their own: it prints none. */
+static void decimal_is_silent(void **state)
+{
+	FILE *saved = stderr;
+	char *msg = NULL;
+	size_t len = 0;
+	uint64_t v;
+
+	(void)state;
+	stderr = open_memstream(&msg, &len);
+	assert_non_null(stderr);
+	assert_int_equal(parse_decimal("12x", 0, 100, &v), -EINVAL);
+	assert_int_equal(parse_decimal("101", 0, 100, &v), -ERANGE);
+	assert_int_equal(parse_decimal("", 0, 100, &v), -EINVAL);
+	fclose(stderr);
+	stderr = saved;
+	assert_int_equal(len, 0);
+	free(msg);
 }
 
 /* A passwd file in a temporary directory, removed by the teardown. */
@@ -347,6 +430,10 @@ int main(void)
 		cmocka_unit_test(refusal_names_option_and_value),
 		cmocka_unit_test(seconds_bounds),
 		cmocka_unit_test(uint_bounds),
+		cmocka_unit_test(decimal_not_a_number),
+		cmocka_unit_test(decimal_bounds),
+		cmocka_unit_test(decimal_overflow),
+		cmocka_unit_test(decimal_is_silent),
 		cmocka_unit_test(interval_args),
 		cmocka_unit_test_setup_teardown(passwd_lookup_finds_users, passwd_setup,
 						passwd_teardown),

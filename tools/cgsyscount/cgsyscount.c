@@ -10,6 +10,7 @@
 #include "lib/sonde.h"
 #include "tools/cgsyscount/cgroup_depth.h"
 #include "lib/count.h"
+#include "lib/dbuf.h"
 #include "lib/interval.h"
 #include "common/cgsyscount.h"
 #include "skel/cgsyscount.skel.h"

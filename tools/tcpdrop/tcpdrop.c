@@ -8,6 +8,7 @@
 #include "tools/tcpdrop/kbtf.h"
 #include "tools/tcpdrop/ksyms.h"
 #include "lib/net.h"
+#include "lib/net_count.h"
 #include "common/tcpdrop.h"
 #include "skel/tcpdrop.skel.h"
 
@@ -259,6 +260,8 @@ static int list_reasons(const struct kbtf_enum *names, const struct out_cfg *cfg
 					    "SUBSYS_MASK" };
 	struct out o;
 
+	/* A closed stdout ends it quietly (EPIPE), as it ends a trace. */
+	evloop_signals_init();
 	/* No header: the text is the names -r takes, and nothing else. */
 	out_init(&o, stdout, list_cols, ARRAY_SIZE(list_cols), 0, cfg);
 	for (size_t i = 0; i < names->n; i++) {

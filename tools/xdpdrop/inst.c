@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include "lib/loader.h"
 #include "lib/log.h"
+#include "lib/parse.h"
 #include "tools/xdpdrop/inst.h"
 
 #define MIN_RULE_ROOM 1024
@@ -20,36 +21,34 @@ static const char *const pin_extra[] = { "link", "prog" };
 
 /* ---------------------------------------------------------------- rules --- */
 
-static bool all_digits(const char *s)
+/* --del's RULE given as a number: err is parse_decimal()'s for 1 to
+ * XDPDROP_RULES_MAX - 1, which has 7 digits; more are refused too. */
+static int rule_number(struct xdp_inst_rules *in, const char *arg, int err, uint64_t v)
 {
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
+	uint32_t *a = realloc(in->nrs, (in->nnrs + 1) * sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	in->nrs = a;
+	if (err || strlen(arg) > 7) {
+		log_err("invalid value '%s' for RULE: no rule has that number", arg);
+		return -EINVAL;
+	}
+	in->nrs[in->nnrs++] = v;
+	return 0;
 }
 
 int xdp_inst_rule_arg(struct xdp_inst_rules *in, const char *arg, bool numbers)
 {
 	char err[XDP_ERR_LEN];
 	struct xdp_rule r;
+	uint64_t nr = 0;
 	int e;
 
-	if (numbers && all_digits(arg)) {
-		uint32_t *a = realloc(in->nrs, (in->nnrs + 1) * sizeof(*a));
-		unsigned long v = strtoul(arg, NULL, 10);
-
-		if (!a)
-			return -ENOMEM;
-		in->nrs = a;
-		if (strlen(arg) > 7 || v == 0 || v >= XDPDROP_RULES_MAX) {
-			log_err("invalid value '%s' for RULE: no rule has that number", arg);
-			return -EINVAL;
-		}
-		in->nrs[in->nnrs++] = v;
-		return 0;
-	}
+	/* Digits alone are a number, in range or not; anything else a rule. */
+	e = numbers ? parse_decimal(arg, 1, XDPDROP_RULES_MAX - 1, &nr) : -EINVAL;
+	if (e != -EINVAL)
+		return rule_number(in, arg, e, nr);
 	e = xdp_rule_parse(arg, &r, err, sizeof(err));
 	if (e == 1) {
 		log_err("invalid value '%s' for RULE: it holds no condition", arg);

@@ -6,6 +6,7 @@
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "lib/array_size.h"
 #include "lib/log.h"
 #include "tools/xdpdrop/link.h"
 
@@ -98,7 +99,7 @@ int xdp_detach_any(int ifindex)
 		close(fd);
 		return err;
 	}
-	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(modes); i++) {
 		err = bpf_xdp_detach(ifindex, modes[i], NULL);
 		if (err && err != -EINVAL && err != -EOPNOTSUPP && err != -ENOENT)
 			return err;

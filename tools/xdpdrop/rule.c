@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "lib/array_size.h"
+#include "lib/parse.h"
 #include "tools/xdpdrop/rule.h"
 
 #define PROTO_ICMP 1
@@ -62,27 +64,21 @@ __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, 
 	return -EINVAL;
 }
 
-static bool all_digits(const char *s, size_t n)
-{
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-/* A decimal number of at most 5 digits (no sign, blank or leading '+'). */
+/* A decimal number of at most 5 digits (no sign, blank or leading '+'):
+ * the n bytes at s, a port or a part of a rule's word. */
 static bool small_number(const char *s, size_t n, unsigned max, unsigned *v)
 {
-	unsigned x = 0;
+	char num[6];
+	uint64_t x;
 
-	if (!all_digits(s, n) || n > 5)
+	if (n >= sizeof(num))
 		return false;
-	for (size_t i = 0; i < n; i++)
-		x = x * 10 + (s[i] - '0');
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (parse_decimal(num, 0, max, &x))
+		return false;
 	*v = x;
-	return x <= max;
+	return true;
 }
 
 static bool host_bits_zero(const struct xdp_prefix *p)
@@ -175,7 +171,7 @@ int xdp_proto_parse(const char *opt, const char *s, uint8_t *proto, char *err, s
 {
 	unsigned v;
 
-	for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(proto_names); i++) {
 		if (!strcasecmp(s, proto_names[i].name)) {
 			*proto = proto_names[i].proto;
 			return 0;
@@ -552,7 +548,7 @@ size_t xdp_rule_text(const struct xdp_rule *r, size_t max_prefixes, char *buf, s
 	add_set(&t, "--src", r->src, r->nsrc, max_prefixes);
 	add_set(&t, "--dst", r->dst, r->ndst, max_prefixes);
 	if (r->has & XDP_HAS_PROTO) {
-		for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(proto_names); i++)
 			if (proto_names[i].proto == r->proto)
 				name = proto_names[i].name;
 		if (name)

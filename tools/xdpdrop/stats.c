@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/array_size.h"
 #include "tools/xdpdrop/stats.h"
 
 enum {
@@ -172,11 +173,10 @@ int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const stru
 	if (!st->hits || !st->prev_hits || !st->order)
 		return -ENOMEM;
 	/* A status row says which instance it is. */
-	out_init(&st->row, stdout, cols, sizeof(cols) / sizeof(cols[0]),
+	out_init(&st->row, stdout, cols, ARRAY_SIZE(cols),
 		 OUT_SHOW(C_IFACE, status) | OUT_SHOW(C_MODE, status) | OUT_SHOW(C_POLICY, status),
 		 cfg);
-	out_rows_init(&st->rules, stdout, rule_cols, sizeof(rule_cols) / sizeof(rule_cols[0]), 0,
-		      cfg);
+	out_rows_init(&st->rules, stdout, rule_cols, ARRAY_SIZE(rule_cols), 0, cfg);
 	/* Text: the rules under their row, indented, below a header of their own. */
 	st->rules.indent = 4;
 	st->rules.header = true;

@@ -288,6 +288,10 @@ int main(int argc, char **argv)
 		err = collect_rules(&opts, &in);
 	if (!err)
 		err = check_opts(&opts, &in);
+	/* Every action changes pins or the interface, or prints: Ctrl-C must
+	 * not cut --add or --pin in half, and a closed stdout is EPIPE. */
+	if (!err)
+		evloop_signals_init();
 	if (!err) {
 		switch (opts.action) {
 		case XDP_INST_ATTACH: {

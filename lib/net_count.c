@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "lib/log.h"
+#include "lib/net_count.h"
+#include "lib/stream.h"
+
+void net_counts_free(struct net_counts *c)
+{
+	free(c->recs);
+	c->recs = NULL;
+	c->n = 0;
+}
+
+static int count_cmp(const void *a, const void *b, void *arg)
+{
+	size_t off = *(const size_t *)arg;
+	uint64_t x, y;
+
+	memcpy(&x, (const uint8_t *)a + off, sizeof(x));
+	memcpy(&y, (const uint8_t *)b + off, sizeof(y));
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Room for one more record: the block doubles when full. 0 or -ENOMEM. */
+static int counts_grow(struct net_counts *c, size_t *cap)
+{
+	size_t more = *cap ? *cap * 2 : 64;
+	uint8_t *p;
+
+	if (c->n < *cap)
+		return 0;
+	p = realloc(c->recs, more * c->rec_size);
+	if (!p)
+		return -ENOMEM;
+	c->recs = p;
+	*cap = more;
+	return 0;
+}
+
+int net_counts_read(const struct net_counts_src *src, size_t key_size, size_t val_size,
+		    size_t cnt_off, struct net_counts *c)
+{
+	size_t cap = 0, off = key_size + cnt_off;
+	uint8_t *prev, *next;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->key_size = key_size;
+	c->rec_size = key_size + val_size;
+	for (;;) {
+		err = counts_grow(c, &cap);
+		if (err)
+			break;
+		/* The walk goes on from the last key kept, found where it is
+		 * now: counts_grow() may have moved the records. */
+		next = c->recs + c->n * c->rec_size;
+		prev = c->n ? next - c->rec_size : NULL;
+		if (src->next_key(src->fd, prev, next)) {
+			err = errno == ENOENT ? 0 : -errno;
+			break;
+		}
+		/* An entry deleted meanwhile is skipped, not an error. */
+		if (!src->lookup(src->fd, next, next + key_size))
+			c->n++;
+	}
+	if (err) {
+		net_counts_free(c);
+		return err;
+	}
+	if (c->n > 1)
+		qsort_r(c->recs, c->n, c->rec_size, count_cmp, &off);
+	return 0;
+}
+
+int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
+		  const struct net_count_table *t)
+{
+	struct out out;
+	struct sonde_stream st = { t->cols, t->ncols, 0, NULL, NULL, &out };
+	struct net_counts_src src = { -1, bpf_map_get_next_key, bpf_map_lookup_elem };
+	struct net_counts c;
+	int err;
+
+	err = sonde_stream_run(s, opts, &st);
+	if (err)
+		return err;
+	/* The map has its fd once loaded, by sonde_stream_run(). */
+	src.fd = bpf_map__fd(t->map);
+	err = net_counts_read(&src, t->key_size, t->val_size, t->cnt_off, &c);
+	if (err) {
+		log_err("cannot read the counts: %s", strerror(-err));
+		return err;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		t->row(&out, net_counts_key(&c, i), net_counts_val(&c, i), t->ctx);
+	net_counts_free(&c);
+	return out_flush(&out);
+}
