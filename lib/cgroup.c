@@ -66,7 +66,7 @@ int cgroup2_mount_parse(FILE *mountinfo, char *buf, size_t len)
 		unescape_octal(mnt);
 		if (strlen(mnt) >= len)
 			continue;
-		strcpy(buf, mnt);
+		snprintf(buf, len, "%s", mnt);
 		err = 0;
 		break;
 	}
@@ -170,12 +170,12 @@ static void walk_dir(struct walk *w, char *path, size_t len, int depth)
 		if (base + 1 + strlen(d->d_name) >= len)
 			continue;
 		path[base] = '/';
-		strcpy(path + base + 1, d->d_name);
+		snprintf(path + base + 1, len - base - 1, "%s", d->d_name);
 		if (!lstat(path, &st)) {
 			if (w->visit)
 				w->visit(st.st_ino, path, w->ctx);
 			if (walk_matches(w, d->d_name, st.st_ino) && !w->matches++)
-				strcpy(w->found, path);
+				snprintf(w->found, sizeof(w->found), "%s", path);
 		}
 		/* An ID is unique: stop once found. */
 		if (!(w->id && w->matches))
@@ -197,7 +197,7 @@ static void walk_tree(struct walk *w, const char *mnt)
 		if (w->visit)
 			w->visit(st.st_ino, path, w->ctx);
 		if (w->id && st.st_ino == w->id && !w->matches++)
-			strcpy(w->found, path);
+			snprintf(w->found, sizeof(w->found), "%s", path);
 	}
 	if (!(w->id && w->matches))
 		walk_dir(w, path, sizeof(path), 0);
@@ -216,7 +216,7 @@ static int dir_under(const char *mnt, const char *path, char *out, size_t len)
 		return -ENOENT;
 	if (strlen(real) >= len)
 		return -ENAMETOOLONG;
-	strcpy(out, real);
+	snprintf(out, len, "%s", real);
 	return 0;
 }
 

@@ -126,8 +126,7 @@ static int attach_failed(struct bpf_program *prog, int err)
 		log_err("not permitted to attach to %s: %s", hook, PRIV_HINT);
 		return -EPERM;
 	}
-	if (err == -ENOENT || err == -EOPNOTSUPP || err == -ENOTSUP || err == -ENODEV ||
-	    err == -EINVAL) {
+	if (err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV || err == -EINVAL) {
 		log_err("this kernel has no usable hook %s: %s", hook, strerror(-err));
 		return -ENOTSUP;
 	}

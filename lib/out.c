@@ -391,7 +391,7 @@ void out_null(struct out *o, unsigned col, const char *text)
 
 void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool cut)
 {
-	char buf[OUT_CUT_MAX + 3];
+	char buf[OUT_CUT_MAX + 4];
 	size_t n = strnlen(s, maxlen);
 
 	if (!cut || o->cfg.json || n > OUT_CUT_MAX) {
@@ -399,8 +399,7 @@ void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool
 		return;
 	}
 	/* "..." is printable ASCII: escaping leaves it as it is. */
-	memcpy(buf, s, n);
-	memcpy(buf + n, "...", 3);
+	snprintf(buf, sizeof(buf), "%.*s...", (int)n, s);
 	out_str(o, col, buf, n + 3);
 }
 

@@ -65,7 +65,7 @@ int parse_pid(const char *opt, const char *arg, uint32_t *out)
 int parse_seconds(const char *opt, const char *arg, uint32_t *out)
 {
 	uint64_t v;
-	int err = parse_uint(opt, arg, 1, 365 * 24 * 3600, &v);
+	int err = parse_uint(opt, arg, 1, 365ULL * 24 * 3600, &v);
 
 	if (!err)
 		*out = v;

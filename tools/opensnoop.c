@@ -44,7 +44,7 @@ static int parse_flags(struct opensnoop_opts *o, const char *arg)
 
 	if (strlen(arg) >= sizeof(buf))
 		goto bad;
-	strcpy(buf, arg);
+	snprintf(buf, sizeof(buf), "%s", arg);
 	while ((name = strsep(&rest, ","))) {
 		bits = 0;
 		if (open_flag_parse(name, &bits, &o->want_accmodes))

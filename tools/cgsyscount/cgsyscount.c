@@ -245,7 +245,7 @@ static void write_cgroup(struct out *o, uint64_t id)
 		snprintf(name, sizeof(name), "#%llu", (unsigned long long)id);
 	}
 	if (gone)
-		strcat(name, " (gone)");
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), " (gone)");
 	out_str(o, C_NAME, name, sizeof(name));
 	if (path)
 		out_str(o, C_PATH, path, strlen(path));

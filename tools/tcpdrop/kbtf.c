@@ -133,7 +133,7 @@ int kbtf_enum_value(const struct kbtf_enum *e, const char *name, int64_t *v)
 
 void kbtf_enum_free(struct kbtf_enum *e)
 {
-	for (size_t i = 0; i < e->n; i++)
+	for (size_t i = 0; e->vals && i < e->n; i++)
 		free(e->vals[i].name);
 	free(e->vals);
 	free(e->prefix);

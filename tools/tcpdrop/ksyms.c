@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	size_t n = *cap ? *cap : 4096;
 	void *q;
 
-	if (need <= *cap)
+	if (need <= *cap && *p)
 		return 0;
 	while (n < need)
 		n *= 2;
@@ -55,11 +56,28 @@ static int by_addr(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/* One line of /proc/kallsyms, "ffffffff81000000 T _stext\t[module]": a
+ * text symbol (weak ones included) with an address; *name is cut out of
+ * line. */
+static bool text_symbol(char *line, uint64_t *addr, char **name)
+{
+	char *end;
+
+	errno = 0;
+	*addr = strtoull(line, &end, 16);
+	if (errno || end == line || !*addr || end[0] != ' ' || !end[1] || end[2] != ' ' ||
+	    !strchr("tTwW", end[1]))
+		return false;
+	*name = end + 3;
+	(*name)[strcspn(*name, " \t\n")] = '\0';
+	return **name != '\0';
+}
+
 struct ksyms *ksyms__load(void)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
 	struct ksyms *ks = calloc(1, sizeof(*ks));
-	char line[512], name[256], type;
+	char line[512], *name;
 	uint64_t addr;
 	int err = 0;
 
@@ -68,11 +86,8 @@ struct ksyms *ksyms__load(void)
 		goto out;
 	}
 	while (!err && fgets(line, sizeof(line), f)) {
-		/* Only code: text symbols, weak ones included. */
-		if (sscanf(line, "%" SCNx64 " %c %255s", &addr, &type, name) != 3 || !addr ||
-		    !strchr("tTwW", type))
-			continue;
-		err = add(ks, addr, name);
+		if (text_symbol(line, &addr, &name))
+			err = add(ks, addr, name);
 	}
 	if (!err && !ks->n)
 		err = -EPERM; /* every address hidden */

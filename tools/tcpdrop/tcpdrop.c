@@ -175,15 +175,12 @@ static void out_tcp_flags(struct out *o, unsigned col, uint8_t flags)
 		"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"
 	};
 	char buf[40] = "";
+	size_t n = 0;
 
-	for (unsigned i = 0; i < 8; i++) {
-		if (!(flags & 1u << i))
-			continue;
-		if (*buf)
-			strcat(buf, "|");
-		strcat(buf, names[i]);
-	}
-	out_str(o, col, *buf ? buf : "-", sizeof(buf));
+	for (unsigned i = 0; i < 8; i++)
+		if (flags & 1u << i)
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "|" : "", names[i]);
+	out_str(o, col, n ? buf : "-", sizeof(buf));
 }
 
 static void out_location(struct out *o, struct tcpdrop_ctx *ctx, uint64_t addr)

@@ -377,7 +377,7 @@ static int read_array(int fd, uint32_t first, uint32_t n, size_t value_size, voi
 		if (!count)
 			break;
 	}
-	if (err && (errno == EINVAL || errno == ENOTSUP || errno == EOPNOTSUPP)) {
+	if (err && (errno == EINVAL || errno == EOPNOTSUPP)) {
 		/* No batch lookups for arrays here: one by one. */
 		err = 0;
 		for (uint32_t k = 0; k < n && !err; k++) {

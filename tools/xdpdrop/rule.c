@@ -269,9 +269,12 @@ static unsigned versions(const struct xdp_prefix *set, size_t n)
 {
 	unsigned v = 0;
 
+	/* An empty set may have no array at all. */
+	if (!set || !n)
+		return 3;
 	for (size_t i = 0; i < n; i++)
 		v |= set[i].v6 ? 2 : 1;
-	return n ? v : 3;
+	return v;
 }
 
 static bool proto_has_ports(uint8_t proto)
