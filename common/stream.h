@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* What every event tool shares between its BPF programs (bpf/lib/stream.bpf.h)
- * and user space (lib/evloop.c, lib/loader.c): the names of the ring buffer's
- * maps and settings. */
+ * and user space (lib/stream.h, lib/evloop.c, lib/loader.c): the header each
+ * event starts with, and the names of the ring buffer's maps and settings. */
 #ifndef SONDE_COMMON_STREAM_H
 #define SONDE_COMMON_STREAM_H
 
@@ -15,5 +15,19 @@
 
 #define STREAM_NAME(id) STREAM_NAME_(id)
 #define STREAM_NAME_(id) #id
+
+/* Who an event is about and when: the start of every event. A tool that
+ * reports no UID leaves uid 0 rather than read it. */
+struct stream_hdr {
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
+	__u64 cgroup_id;
+	__u32 pid; /* thread group ID */
+	__u32 tid;
+	__u32 uid;
+	__u32 pad;
+	char comm[TASK_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct stream_hdr) == 48, "stream_hdr layout");
 
 #endif

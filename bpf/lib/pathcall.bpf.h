@@ -139,7 +139,6 @@ static __always_inline __u32 pathcall_read_full(struct pathcall_scratch *s, __u6
 static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit *ctx, bool full,
 					   __u64 path, __s32 dirfd, __u32 flags, __u16 mode)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct pathcall_scratch *s;
 	struct pathcall_event *e;
 	__u32 zero = 0, n = 0;
@@ -149,19 +148,14 @@ static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit
 	if (!s)
 		return 0;
 	e = &s->e;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->uid = (__u32)bpf_get_current_uid_gid();
+	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e->ret = ctx->ret;
 	e->flags = flags;
 	e->dirfd = dirfd;
 	e->mode = mode;
 	e->nr = ctx->id;
 	e->truncated = 0;
-	e->pad = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	if (full)
 		n = pathcall_read_full(s, path, dirfd);
 	if (!n)

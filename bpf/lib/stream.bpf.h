@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The "events" ring buffer and the per-CPU "lost_events" counter that user
  * space (lib/evloop.c) reads; every failed reserve or output is counted. Their
- * names are common/stream.h's.
+ * names are common/stream.h's, as is the header every event starts with.
  *
  * Events are sent without waking the reader, which reads the buffer every
  * EVLOOP_POLL_MS anyway, until a quarter of the buffer waits unread: a
@@ -63,6 +63,24 @@ static __always_inline void sonde_output(void *data, __u64 size)
 {
 	if (bpf_ringbuf_output(&STREAM_EVENTS, data, size, sonde_wakeup()))
 		sonde_count_lost();
+}
+
+/* Whether stream_hdr_current() reads the task's UID: only tools that report
+ * one pay for the call. */
+enum stream_uid { STREAM_NO_UID, STREAM_UID };
+
+/* The header of an event about the current task. pid_tgid is
+ * bpf_get_current_pid_tgid(), which most callers have already read. */
+static __always_inline void stream_hdr_current(struct stream_hdr *h, __u64 pid_tgid,
+					       const enum stream_uid uid)
+{
+	h->ts_ns = bpf_ktime_get_ns();
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->uid = uid == STREAM_UID ? (__u32)bpf_get_current_uid_gid() : 0;
+	h->pad = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
 #endif
