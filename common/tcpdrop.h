@@ -42,5 +42,6 @@ struct tcpdrop_count {
 };
 
 _Static_assert(sizeof(struct tcpdrop_count_key) == 8, "tcpdrop_count_key layout");
+_Static_assert(sizeof(struct tcpdrop_count) == 8, "tcpdrop_count layout");
 
 #endif
