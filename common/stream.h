@@ -16,7 +16,10 @@
 #define STREAM_NAME(id) STREAM_NAME_(id)
 #define STREAM_NAME_(id) #id
 
-/* Who an event is about and when: the start of every event. A tool that
+/* Who an event is about and when: the start of every event. Most tools fill
+ * it from the current task (stream_hdr_current()), the network tools from a
+ * socket's remembered owner (net_owner_hdr(): tid 0, pid 0 when not known),
+ * exitsnoop from the exiting task and oomkill from its victim. A tool that
  * reports no UID leaves uid 0 rather than read it. */
 struct stream_hdr {
 	__u64 ts_ns; /* CLOCK_MONOTONIC */
