@@ -139,6 +139,7 @@ static __always_inline __u32 pathcall_read_full(struct pathcall_scratch *s, __u6
 static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit *ctx, bool full,
 					   __u64 path, __s32 dirfd, __u32 flags, __u16 mode)
 {
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct pathcall_scratch *s;
 	struct pathcall_event *e;
 	__u32 zero = 0, n = 0;
@@ -148,7 +149,7 @@ static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit
 	if (!s)
 		return 0;
 	e = &s->e;
-	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_UID);
+	stream_hdr_current(&e->h, pid_tgid, STREAM_UID);
 	e->ret = ctx->ret;
 	e->flags = flags;
 	e->dirfd = dirfd;
