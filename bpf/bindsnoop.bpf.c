@@ -123,8 +123,7 @@ int handle_exit_bind(struct trace_event_raw_sys_exit *ctx)
 	read_sockaddr(&e, a.uaddr);
 	if (!net_port_pass(ports, nports, e.port))
 		return 0;
-	e.ts_ns = bpf_ktime_get_ns();
-	net_owner_current(&e.o);
+	stream_hdr_current(&e.h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e.protocol = BPF_CORE_READ(sk, sk_protocol);
 	e.opts = inet_opts(sk);
 	e.ifindex = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);

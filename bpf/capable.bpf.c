@@ -81,17 +81,11 @@ static __always_inline int report(int cap, int ret, __u32 opts, __u32 flags)
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
 		return 0;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->uid = (__u32)bpf_get_current_uid_gid();
+	stream_hdr_current(&e->h, pid_tgid, STREAM_UID);
 	e->cap = cap;
 	e->ret = ret;
 	e->opts = opts;
 	e->flags = flags;
-	e->pad = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	sonde_submit(e);
 	return 0;
 }

@@ -122,16 +122,11 @@ static __always_inline int report_exec(long ret)
 	if (!e)
 		return 0;
 
-	e->ts_ns = bpf_ktime_get_ns();
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->pid = pid_tgid >> 32;
-	e->tid = tid;
+	stream_hdr_current(&e->h, pid_tgid, STREAM_UID);
 	e->ppid = sonde_current_ppid();
-	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->ret = ret;
 	e->flags = 0;
 	e->args_size = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (ret >= 0)
 		read_new_args(e);
 	else

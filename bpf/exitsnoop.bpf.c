@@ -86,14 +86,17 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
 		return 0;
-	e->ts_ns = bpf_ktime_get_ns();
+	/* Not stream_hdr_current(): the name is the leader's, unless --threads. */
+	e->h.ts_ns = bpf_ktime_get_ns();
+	e->h.cgroup_id = bpf_get_current_cgroup_id();
+	e->h.pid = BPF_CORE_READ(task, tgid);
+	e->h.tid = BPF_CORE_READ(task, pid);
+	e->h.uid = 0;
+	e->h.pad = 0;
+	BPF_CORE_READ_STR_INTO(&e->h.comm, who, comm);
 	e->start_ns = BPF_CORE_READ(who, start_time);
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->pid = BPF_CORE_READ(task, tgid);
-	e->tid = BPF_CORE_READ(task, pid);
 	e->ppid = sonde_current_ppid();
 	e->status = status;
-	BPF_CORE_READ_STR_INTO(&e->comm, who, comm);
 	sonde_submit(e);
 	return 0;
 }

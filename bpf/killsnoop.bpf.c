@@ -38,15 +38,12 @@ static __always_inline void report(__s32 tpid, __s32 sig, __s32 result, __u8 sou
 
 	if (!e)
 		return;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->pid = bpf_get_current_pid_tgid() >> 32;
+	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_NO_UID);
 	e->tpid = tpid;
 	e->sig = sig;
 	e->result = result;
 	e->source = source;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	sonde_submit(e);
 }
 

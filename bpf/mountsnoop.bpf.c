@@ -138,7 +138,6 @@ static __always_inline void fill_args(struct mountsnoop_event *e, const struct m
 
 static __always_inline int leave(const struct trace_event_raw_sys_exit *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct mount_call *stashed, c;
 	struct mountsnoop_event *e;
 	long ret = ctx->ret;
@@ -153,18 +152,14 @@ static __always_inline int leave(const struct trace_event_raw_sys_exit *ctx)
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
 		return 0;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->cgroup_id = bpf_get_current_cgroup_id();
+	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_NO_UID);
 	e->flags = 0;
 	e->attr[0] = e->attr[1] = e->attr[2] = 0;
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
 	e->ret = ret;
 	e->fd[0] = e->fd[1] = MOUNTSNOOP_AT_FDCWD;
 	e->call = c.call;
 	e->present = 0;
 	e->truncated = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	for (int i = 0; i < MOUNTSNOOP_NSTRS; i++)
 		e->str[i][0] = '\0';
 	fill_args(e, &c);

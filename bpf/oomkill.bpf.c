@@ -139,12 +139,12 @@ static __always_inline bool victim_pass(const struct victim *v)
 
 static __always_inline void fill_victim(struct oomkill_event *e, const struct victim *v)
 {
-	e->pid = v->tgid;
-	e->cgroup_id = v->cgroup_id;
-	e->uid = v->uid;
+	e->h.pid = v->tgid;
+	e->h.cgroup_id = v->cgroup_id;
+	e->h.uid = v->uid;
 	e->oom_score_adj = v->oom_score_adj;
 	e->flags |= OOMKILL_F_VICTIM | OOMKILL_F_COMM | OOMKILL_F_CRED;
-	__builtin_memcpy(e->comm, v->comm, sizeof(e->comm));
+	__builtin_memcpy(e->h.comm, v->comm, sizeof(e->h.comm));
 	if (!v->has_mem)
 		return;
 	e->total_vm_kb = v->mem_kb[0];
@@ -163,7 +163,7 @@ static __always_inline void fill_from_tracepoint(struct oomkill_event *e,
 		/* __data_loc: the string's offset in the record, in the low 16 bits. */
 		__u32 loc = ctx->__data_loc_comm;
 
-		if (bpf_probe_read_kernel_str(e->comm, sizeof(e->comm),
+		if (bpf_probe_read_kernel_str(e->h.comm, sizeof(e->h.comm),
 					      (void *)ctx + (loc & 0xffff)) > 0)
 			e->flags |= OOMKILL_F_COMM;
 	}
@@ -174,7 +174,7 @@ static __always_inline void fill_from_tracepoint(struct oomkill_event *e,
 	e->file_rss_kb = ctx->file_rss;
 	e->shmem_rss_kb = ctx->shmem_rss;
 	e->pgtables_kb = ctx->pgtables;
-	e->uid = ctx->uid;
+	e->h.uid = ctx->uid;
 	e->oom_score_adj = ctx->oom_score_adj;
 	e->flags |= OOMKILL_F_MEM | OOMKILL_F_CRED;
 }
@@ -199,13 +199,15 @@ int handle_mark_victim(struct trace_event_raw_mark_victim *ctx)
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
 		goto out;
+	/* The header is the victim's, known only in part (e->flags): filled
+	 * from what was seen of it, not from the current task (the trigger). */
 	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_ns();
+	e->h.ts_ns = bpf_ktime_get_ns();
+	e->h.pid = vtid;
+	e->h.tid = vtid;
 	e->trigger_cgroup_id = bpf_get_current_cgroup_id();
 	e->trigger_pid = pid_tgid >> 32;
 	e->trigger_tid = tid;
-	e->pid = vtid;
-	e->tid = vtid;
 	bpf_get_current_comm(e->trigger_comm, sizeof(e->trigger_comm));
 	if (v)
 		fill_victim(e, v);

@@ -38,9 +38,8 @@ static __always_inline int report_accept(long fd)
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
 		return 0;
+	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e->t = t;
-	e->ts_ns = bpf_ktime_get_ns();
-	net_owner_current(&e->o);
 	sonde_submit(e);
 	return 0;
 }

@@ -81,9 +81,8 @@ static __always_inline int on_outcome(const struct sock *sk, int newstate)
 		return 0;
 	e = sonde_reserve(sizeof(*e));
 	if (e) {
-		e->ts_ns = bpf_ktime_get_ns();
-		e->lat_ns = e->ts_ns - so->since_ns;
-		e->o = so->o;
+		net_owner_hdr(&e->h, &so->o);
+		e->lat_ns = e->h.ts_ns - so->since_ns;
 		sock_read_tuple(sk, &e->t);
 		if (newstate == TCP_ESTABLISHED) {
 			e->result = TCPCONNECT_ESTABLISHED;
@@ -126,11 +125,10 @@ int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 		stash_drop(&connecting);
 		return 0;
 	}
-	e->ts_ns = bpf_ktime_get_ns();
+	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e->lat_ns = 0;
 	e->ret = ctx->ret;
 	e->result = TCPCONNECT_CALLED;
-	net_owner_current(&e->o);
 	e->t = c->t;
 	sk = (struct sock *)c->sk;
 	stash_drop(&connecting);

@@ -122,6 +122,7 @@ int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, enum skb_dro
 {
 	struct tcpdrop_event e = { .reason = reason, .location = (__u64)location };
 	const struct sock *sk = NULL;
+	struct net_owner o;
 
 	if (!reason_pass(reason) || !skb_read_tcp(skb, &e.t, &e.flags) ||
 	    !net_family_pass(e.t.family))
@@ -130,13 +131,13 @@ int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, enum skb_dro
 		sk = (const struct sock *)ctx[3];
 	if (!sk)
 		sk = BPF_CORE_READ(skb, sk);
-	if (!sock_owner_get(owner_sock(sk, &e.state), &e.o))
+	if (!sock_owner_get(owner_sock(sk, &e.state), &o))
 		return 0;
 	if (count_mode) {
 		count_drop(reason);
 		return 0;
 	}
-	e.ts_ns = bpf_ktime_get_ns();
+	net_owner_hdr(&e.h, &o);
 	sonde_output(&e, sizeof(e));
 	return 0;
 }

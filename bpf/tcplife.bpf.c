@@ -50,10 +50,9 @@ static __always_inline void report_close(const struct sock *sk, __u64 born)
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
 		return;
+	net_owner_hdr(&e->h, &o);
 	e->t = t;
-	e->o = o;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->dur_ns = e->ts_ns - born;
+	e->dur_ns = e->h.ts_ns - born;
 	e->tx_bytes = BPF_CORE_READ(tp, bytes_acked);
 	e->rx_bytes = BPF_CORE_READ(tp, bytes_received);
 	sonde_submit(e);

@@ -65,9 +65,8 @@ static __always_inline void report(const struct sock_common *skc, const void *ow
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
 		return;
+	net_owner_hdr(&e->h, &init.o);
 	e->t = t;
-	e->o = init.o;
-	e->ts_ns = bpf_ktime_get_ns();
 	e->state = state;
 	e->type = type;
 	sonde_submit(e);

@@ -13,18 +13,17 @@
 #define BINDSNOOP_OPT_REUSEPORT 0x10		/* r: SO_REUSEPORT */
 
 struct bindsnoop_event {
-	struct net_owner o;
-	__u64 ts_ns;	/* CLOCK_MONOTONIC */
-	__u8 addr[16];	/* the address asked for, network order */
-	__u16 port;	/* the port asked for (0: any), host order */
-	__u16 family;	/* NET_AF_INET or NET_AF_INET6 */
-	__u16 protocol; /* IPPROTO_TCP, IPPROTO_UDP, ... */
-	__u8 opts;	/* BINDSNOOP_OPT_* */
+	struct stream_hdr h; /* the caller */
+	__u8 addr[16];	     /* the address asked for, network order */
+	__u16 port;	     /* the port asked for (0: any), host order */
+	__u16 family;	     /* NET_AF_INET or NET_AF_INET6 */
+	__u16 protocol;	     /* IPPROTO_TCP, IPPROTO_UDP, ... */
+	__u8 opts;	     /* BINDSNOOP_OPT_* */
 	__u8 pad;
 	__s32 ret;     /* bind()'s return */
 	__s32 ifindex; /* SO_BINDTODEVICE's interface, 0 for none */
 };
 
-_Static_assert(sizeof(struct bindsnoop_event) == 72, "bindsnoop_event layout");
+_Static_assert(sizeof(struct bindsnoop_event) == 80, "bindsnoop_event layout");
 
 #endif

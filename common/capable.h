@@ -3,7 +3,7 @@
 #ifndef SONDE_COMMON_CAPABLE_H
 #define SONDE_COMMON_CAPABLE_H
 
-#include "common/defs.h"
+#include "common/stream.h"
 
 /* include/linux/security.h: the opts argument of cap_capable() (since 5.1). */
 #define CAPABLE_OPT_NOAUDIT (1u << 1)
@@ -14,17 +14,11 @@
 #define CAPABLE_F_OPTS 0x1
 
 struct capable_event {
-	__u64 ts_ns; /* CLOCK_MONOTONIC */
-	__u64 cgroup_id;
-	__u32 pid;
-	__u32 tid;
-	__u32 uid;
+	struct stream_hdr h;
 	__s32 cap;
 	__s32 ret;   /* 0: allowed; -EPERM: denied */
 	__u32 opts;  /* CAPABLE_OPT_*, when flags has CAPABLE_F_OPTS */
 	__u32 flags; /* CAPABLE_F_* */
-	__u32 pad;
-	char comm[TASK_COMM_LEN];
 };
 
 _Static_assert(sizeof(struct capable_event) == 64, "capable_event layout");

@@ -3,7 +3,7 @@
 #ifndef SONDE_COMMON_EXECSNOOP_H
 #define SONDE_COMMON_EXECSNOOP_H
 
-#include "common/defs.h"
+#include "common/stream.h"
 
 /* Bytes of NUL-separated arguments carried by one event (a power of two). */
 #define EXECSNOOP_ARGS_SIZE 4096
@@ -17,17 +17,11 @@
 #define EXECSNOOP_F_TRUNCATED 0x1
 
 struct execsnoop_event {
-	__u64 ts_ns; /* CLOCK_MONOTONIC */
-	__u64 cgroup_id;
-	__u32 pid;
-	__u32 tid;
+	struct stream_hdr h;
 	__u32 ppid;
-	__u32 uid;
 	__s32 ret;
 	__u32 args_size; /* bytes used in args[] */
 	__u32 flags;	 /* EXECSNOOP_F_* */
-	__u32 pad;
-	char comm[TASK_COMM_LEN];
 	char args[EXECSNOOP_ARGS_SIZE];
 };
 

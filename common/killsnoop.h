@@ -3,7 +3,7 @@
 #ifndef SONDE_COMMON_KILLSNOOP_H
 #define SONDE_COMMON_KILLSNOOP_H
 
-#include "common/defs.h"
+#include "common/stream.h"
 
 /* Where the event comes from. */
 enum killsnoop_source {
@@ -21,17 +21,14 @@ enum killsnoop_delivery {
 };
 
 struct killsnoop_event {
-	__u64 ts_ns; /* CLOCK_MONOTONIC */
-	__u64 cgroup_id;
-	__u32 pid;  /* sender's thread group ID */
-	__s32 tpid; /* target: a thread ID, or kill(2)'s pid argument */
+	struct stream_hdr h; /* the sender; no uid */
+	__s32 tpid;	     /* target: a thread ID, or kill(2)'s pid argument */
 	__s32 sig;
 	__s32 result; /* syscall: 0 or -errno; signal_generate: enum killsnoop_delivery */
 	__u8 source;  /* enum killsnoop_source */
-	__u8 pad[7];
-	char comm[TASK_COMM_LEN]; /* sender's */
+	__u8 pad[3];
 };
 
-_Static_assert(sizeof(struct killsnoop_event) == 56, "killsnoop_event layout");
+_Static_assert(sizeof(struct killsnoop_event) == 64, "killsnoop_event layout");
 
 #endif

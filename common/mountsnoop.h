@@ -3,7 +3,7 @@
 #ifndef SONDE_COMMON_MOUNTSNOOP_H
 #define SONDE_COMMON_MOUNTSNOOP_H
 
-#include "common/defs.h"
+#include "common/stream.h"
 
 enum mountsnoop_call {
 	MOUNTSNOOP_MOUNT,
@@ -35,23 +35,19 @@ enum mountsnoop_str {
 #define MOUNTSNOOP_AT_FDCWD (-100)
 
 struct mountsnoop_event {
-	__u64 ts_ns; /* CLOCK_MONOTONIC */
-	__u64 cgroup_id;
-	__u64 flags;   /* the call's flags argument; fsconfig: its command */
-	__u64 attr[3]; /* fsmount: attr_flags; mount_setattr, open_tree_attr: attr_set,
-			* attr_clr, propagation */
-	__u32 pid;
-	__u32 tid;
+	struct stream_hdr h; /* no uid */
+	__u64 flags;	     /* the call's flags argument; fsconfig: its command */
+	__u64 attr[3];	     /* fsmount: attr_flags; mount_setattr, open_tree_attr: attr_set,
+			      * attr_clr, propagation */
 	__s32 ret;
 	__s32 fd[2];	/* the dirfd (or fd) of SOURCE and of TARGET; fsconfig: fd, aux */
 	__u16 call;	/* enum mountsnoop_call */
 	__u8 present;	/* bit i: str[i] was given and could be read */
 	__u8 truncated; /* bit i: str[i] was cut */
-	char comm[TASK_COMM_LEN];
 	char str[MOUNTSNOOP_NSTRS][MOUNTSNOOP_STR_LEN];
 };
 
-_Static_assert(sizeof(struct mountsnoop_event) == 88 + MOUNTSNOOP_NSTRS * MOUNTSNOOP_STR_LEN,
+_Static_assert(sizeof(struct mountsnoop_event) == 96 + MOUNTSNOOP_NSTRS * MOUNTSNOOP_STR_LEN,
 	       "mountsnoop_event layout");
 
 #endif

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* What the network tools (tcpconnect, tcpaccept, tcplife, tcpretrans,
  * tcpdrop, bindsnoop) share between their BPF programs and user space: a
- * connection's addresses and the process that owns a socket. */
+ * connection's addresses and the process that owns a socket. Their events
+ * start with a struct stream_hdr. */
 #ifndef SONDE_COMMON_NET_H
 #define SONDE_COMMON_NET_H
 
-#include "common/defs.h"
+#include "common/stream.h"
 
 /* Address families as the kernel numbers them (vmlinux.h has no macros). */
 #define NET_AF_INET 2
@@ -29,7 +30,9 @@ struct net_tuple {
 _Static_assert(sizeof(struct net_tuple) == 40, "net_tuple layout");
 
 /* The process a socket belongs to, remembered when it connected, accepted or
- * listened (bpf/lib/net_owner.bpf.h). pid 0: not known. */
+ * listened (bpf/lib/net_owner.bpf.h). pid 0: not known. An event about the
+ * socket carries it in its struct stream_hdr (tid 0: the thread is not
+ * remembered). */
 struct net_owner {
 	__u64 cgroup_id;
 	__u32 pid; /* thread group ID */

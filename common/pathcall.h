@@ -4,7 +4,7 @@
 #ifndef SONDE_COMMON_PATHCALL_H
 #define SONDE_COMMON_PATHCALL_H
 
-#include "common/defs.h"
+#include "common/stream.h"
 
 /* Bytes of path an event can carry, with its NUL: PATH_MAX, the longest path
  * the kernel takes. A longer one (which the call fails with ENAMETOOLONG) is
@@ -18,11 +18,7 @@
 /* An event is this header followed by path_len bytes of path: only the
  * bytes used travel through the ring buffer. */
 struct pathcall_event {
-	__u64 ts_ns; /* CLOCK_MONOTONIC */
-	__u64 cgroup_id;
-	__u32 pid;
-	__u32 tid;
-	__u32 uid;
+	struct stream_hdr h;
 	__s32 ret;	/* the syscall's return: >= 0, or -errno */
 	__u32 flags;	/* opensnoop: O_* flags; statsnoop: AT_* flags */
 	__s32 dirfd;	/* what a relative path is relative to */
@@ -30,11 +26,10 @@ struct pathcall_event {
 	__u16 nr;	/* the syscall's number */
 	__u16 path_len; /* bytes of path[] used, with the NUL; 0: unreadable */
 	__u8 truncated; /* the path was longer than PATHCALL_PATH_MAX - 1 bytes */
-	__u8 pad;
-	char comm[TASK_COMM_LEN];
+	__u8 pad[5];
 	char path[PATHCALL_PATH_MAX];
 };
 
-_Static_assert(sizeof(struct pathcall_event) == 64 + PATHCALL_PATH_MAX, "pathcall_event layout");
+_Static_assert(sizeof(struct pathcall_event) == 72 + PATHCALL_PATH_MAX, "pathcall_event layout");
 
 #endif

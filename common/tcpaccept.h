@@ -6,11 +6,10 @@
 #include "common/net.h"
 
 struct tcpaccept_event {
-	struct net_tuple t; /* s: local end, d: remote end */
-	struct net_owner o; /* the accepting process */
-	__u64 ts_ns;	    /* CLOCK_MONOTONIC */
+	struct stream_hdr h; /* the accepting process */
+	struct net_tuple t;  /* s: local end, d: remote end */
 };
 
-_Static_assert(sizeof(struct tcpaccept_event) == 80, "tcpaccept_event layout");
+_Static_assert(sizeof(struct tcpaccept_event) == 88, "tcpaccept_event layout");
 
 #endif

@@ -14,15 +14,14 @@ enum tcpconnect_result {
 };
 
 struct tcpconnect_event {
+	struct stream_hdr h; /* the caller; with -L, the socket's owner */
 	struct net_tuple t;
-	struct net_owner o;
-	__u64 ts_ns;  /* CLOCK_MONOTONIC */
 	__u64 lat_ns; /* -L: from SYN_SENT to the outcome */
 	__s32 ret;    /* connect()'s return; with -L, the socket error (errno) */
 	__u32 result; /* enum tcpconnect_result */
 };
 
-_Static_assert(sizeof(struct tcpconnect_event) == 96, "tcpconnect_event layout");
+_Static_assert(sizeof(struct tcpconnect_event) == 104, "tcpconnect_event layout");
 
 /* --count: connects by process and destination. */
 struct tcpconnect_key {

@@ -20,17 +20,16 @@
 #define TCPDROP_CWR 0x80
 
 struct tcpdrop_event {
-	struct net_tuple t; /* the packet: s is its source, d its destination */
-	struct net_owner o; /* the socket's owner; pid 0: not known */
-	__u64 ts_ns;	    /* CLOCK_MONOTONIC */
-	__u64 location;	    /* kernel address that dropped it */
-	__u32 reason;	    /* this kernel's enum skb_drop_reason */
-	__u8 state;	    /* TCP state of the packet's socket; 0: no socket */
-	__u8 flags;	    /* TCPDROP_* */
+	struct stream_hdr h; /* the socket's owner; pid 0: not known */
+	struct net_tuple t;  /* the packet: s is its source, d its destination */
+	__u64 location;	     /* kernel address that dropped it */
+	__u32 reason;	     /* this kernel's enum skb_drop_reason */
+	__u8 state;	     /* TCP state of the packet's socket; 0: no socket */
+	__u8 flags;	     /* TCPDROP_* */
 	__u16 pad;
 };
 
-_Static_assert(sizeof(struct tcpdrop_event) == 96, "tcpdrop_event layout");
+_Static_assert(sizeof(struct tcpdrop_event) == 104, "tcpdrop_event layout");
 
 /* --count: drops by reason. */
 struct tcpdrop_count_key {
@@ -43,5 +42,6 @@ struct tcpdrop_count {
 };
 
 _Static_assert(sizeof(struct tcpdrop_count_key) == 8, "tcpdrop_count_key layout");
+_Static_assert(sizeof(struct tcpdrop_count) == 8, "tcpdrop_count layout");
 
 #endif

@@ -6,14 +6,13 @@
 #include "common/net.h"
 
 struct tcplife_event {
-	struct net_tuple t; /* s: local end, d: remote end */
-	struct net_owner o; /* pid 0: not known */
-	__u64 ts_ns;	    /* CLOCK_MONOTONIC, at close */
-	__u64 dur_ns;	    /* from SYN_SENT or SYN_RECV to CLOSE */
-	__u64 tx_bytes;	    /* tcp_sock bytes_acked (SYN and FIN count one) */
-	__u64 rx_bytes;	    /* tcp_sock bytes_received (the same) */
+	struct stream_hdr h; /* at close; the socket's owner, pid 0: not known */
+	struct net_tuple t;  /* s: local end, d: remote end */
+	__u64 dur_ns;	     /* from SYN_SENT or SYN_RECV to CLOSE */
+	__u64 tx_bytes;	     /* tcp_sock bytes_acked (SYN and FIN count one) */
+	__u64 rx_bytes;	     /* tcp_sock bytes_received (the same) */
 };
 
-_Static_assert(sizeof(struct tcplife_event) == 104, "tcplife_event layout");
+_Static_assert(sizeof(struct tcplife_event) == 112, "tcplife_event layout");
 
 #endif

@@ -17,15 +17,14 @@ enum tcpretrans_type {
 };
 
 struct tcpretrans_event {
-	struct net_tuple t; /* s: local end, d: remote end */
-	struct net_owner o; /* pid 0: not known */
-	__u64 ts_ns;	    /* CLOCK_MONOTONIC */
-	__u8 state;	    /* TCP state of the socket */
-	__u8 type;	    /* enum tcpretrans_type */
+	struct stream_hdr h; /* the socket's owner; pid 0: not known */
+	struct net_tuple t;  /* s: local end, d: remote end */
+	__u8 state;	     /* TCP state of the socket */
+	__u8 type;	     /* enum tcpretrans_type */
 	__u8 pad[6];
 };
 
-_Static_assert(sizeof(struct tcpretrans_event) == 88, "tcpretrans_event layout");
+_Static_assert(sizeof(struct tcpretrans_event) == 96, "tcpretrans_event layout");
 
 /* --count: retransmissions by flow (the key is the flow's struct net_tuple). */
 struct tcpretrans_count {

@@ -108,6 +108,8 @@ struct xdpdrop_present {
 	__u32 bits;
 };
 
+_Static_assert(sizeof(struct xdpdrop_present) == 4, "xdpdrop_present layout");
+
 /* The value of a src/dst table entry: rule numbers in ascending order; bit i
  * of own says rule[i] names this very prefix (the others are inherited from
  * shorter prefixes that cover it). */
@@ -149,6 +151,10 @@ enum xdpdrop_stat {
 struct xdpdrop_stats {
 	struct xdpdrop_count c[XDPDROP_ST_NR];
 };
+
+_Static_assert(sizeof(struct xdpdrop_count) == 16 &&
+		   sizeof(struct xdpdrop_stats) == 16 * XDPDROP_ST_NR,
+	       "xdpdrop counter layout");
 
 /* How an instance was set up ("info", one entry): for --status of a pinned
  * instance; the program does not read it. */

@@ -12,6 +12,7 @@
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/ringread.h"
+#include "common/stream.h"
 
 enum { EV_RING, EV_SIGNAL, EV_DURATION, EV_TICK, EV_STDOUT };
 
@@ -35,7 +36,7 @@ void evloop_signals_init(void)
 
 uint64_t evloop_lost(struct bpf_object *obj)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, "lost_events");
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, STREAM_NAME(STREAM_LOST_EVENTS));
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t sum = 0, *vals;
 	__u32 key = 0;
@@ -130,7 +131,7 @@ static int setup(const struct evloop_cfg *cfg, struct loop *l)
 		return -errno;
 	err = add_fd(l->ep, l->sig, EPOLLIN, EV_SIGNAL);
 	if (!err && cfg->on_event) {
-		events = bpf_object__find_map_by_name(cfg->obj, "events");
+		events = bpf_object__find_map_by_name(cfg->obj, STREAM_NAME(STREAM_EVENTS));
 		if (!events)
 			return -ENOENT;
 		err = ringread_open(&l->rb, events);

@@ -4,6 +4,7 @@
 #include "lib/interval.h"
 #include "lib/loader.h"
 #include "lib/log.h"
+#include "common/stream.h"
 
 struct interval_loop {
 	const struct interval_cfg *cfg;
@@ -31,7 +32,7 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		.interval_ms = cfg->interval_s * 1000,
 		.count = cfg->count,
 	};
-	struct bpf_map *events = bpf_object__find_map_by_name(*s->obj, "events");
+	struct bpf_map *events = bpf_object__find_map_by_name(*s->obj, STREAM_NAME(STREAM_EVENTS));
 	int err;
 
 	/* Counting tools send no events: only the lost-events counter is used. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include "common/stream.h"
 #include "lib/evloop.h"
 #include "lib/filter.h"
 #include "lib/log.h"
@@ -59,13 +60,13 @@ int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, 
 
 int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, "events");
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, STREAM_NAME(STREAM_EVENTS));
 	__u64 wakeup = bytes / 4;
 
 	if (!map)
 		return -ENOENT;
 	/* Where the reader is woken early (bpf/lib/stream.bpf.h). */
-	sonde_rodata_set(obj, "sonde_wakeup_bytes", &wakeup, sizeof(wakeup));
+	sonde_rodata_set(obj, STREAM_NAME(STREAM_WAKEUP_BYTES), &wakeup, sizeof(wakeup));
 	return bpf_map__set_max_entries(map, bytes);
 }
 

@@ -140,26 +140,38 @@ void out_tcp_state(struct out *o, unsigned col, unsigned state)
 	out_str(o, col, name, strlen(name));
 }
 
-void net_row_begin(struct out *o, uint64_t ts_ns, const struct net_owner *ow, uint16_t family)
+static void out_owner(struct out *o, uint32_t pid, uint32_t uid, const char comm[TASK_COMM_LEN])
 {
-	out_row_begin(o);
-	out_time(o, NET_COL_TIME, ts_ns);
-	if (ow->pid) {
-		out_uint(o, NET_COL_UID, ow->uid);
-		out_uint(o, NET_COL_PID, ow->pid);
-		out_str(o, NET_COL_COMM, ow->comm, sizeof(ow->comm));
+	if (pid) {
+		out_uint(o, NET_COL_UID, uid);
+		out_uint(o, NET_COL_PID, pid);
+		out_str(o, NET_COL_COMM, comm, TASK_COMM_LEN);
 	} else {
 		out_null(o, NET_COL_UID, "-");
 		out_null(o, NET_COL_PID, "-");
 		out_null(o, NET_COL_COMM, "-");
 	}
+}
+
+void net_row_begin(struct out *o, const struct stream_hdr *h, uint16_t family)
+{
+	out_row_begin(o);
+	out_time(o, NET_COL_TIME, h->ts_ns);
+	out_owner(o, h->pid, h->uid, h->comm);
 	out_ip_version(o, NET_COL_IP, family);
 }
 
-void out_owner_cgroup(struct out *o, unsigned col, const struct net_owner *ow)
+void net_count_row_begin(struct out *o, const struct net_owner *ow, uint16_t family)
 {
-	if (ow->pid)
-		out_cgroup(o, col, ow->cgroup_id);
+	out_row_begin(o);
+	out_owner(o, ow->pid, ow->uid, ow->comm);
+	out_ip_version(o, NET_COL_IP, family);
+}
+
+void out_owner_cgroup(struct out *o, unsigned col, uint32_t pid, uint64_t cgroup_id)
+{
+	if (pid)
+		out_cgroup(o, col, cgroup_id);
 	else
 		out_null(o, col, "-");
 }

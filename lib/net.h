@@ -12,6 +12,7 @@
 #include "lib/out.h"
 
 struct net_owner;
+struct stream_hdr;
 
 /* Room for "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535". */
 #define NET_ENDPOINT_LEN 56
@@ -77,11 +78,13 @@ enum { NET_COL_TIME, NET_COL_UID, NET_COL_PID, NET_COL_COMM, NET_COL_IP };
 	[NET_COL_COMM] = { "COMM", "comm", 16, 0 }
 #define NET_COLS_OWNER [NET_COL_TIME] = OUT_COL_TIME, NET_COLS_WHO
 
-/* Begins a row with its first five columns: the time (CLOCK_MONOTONIC ns),
- * the owner (UID, PID and COMM; "-" in text and null in JSON when it is not
- * known: pid 0) and the IP version. */
-void net_row_begin(struct out *o, uint64_t ts_ns, const struct net_owner *ow, uint16_t family);
-/* The owner's cgroup (OUT_COL_CGROUP), or "-" / null when not known. */
-void out_owner_cgroup(struct out *o, unsigned col, const struct net_owner *ow);
+/* Begins an event's row with its first five columns, from its header: the
+ * time, the owner (UID, PID and COMM; "-" in text and null in JSON when it
+ * is not known: pid 0) and the IP version. */
+void net_row_begin(struct out *o, const struct stream_hdr *h, uint16_t family);
+/* The same for a row of counts, which has no time. */
+void net_count_row_begin(struct out *o, const struct net_owner *ow, uint16_t family);
+/* The owner's cgroup (OUT_COL_CGROUP), or "-" / null when not known (pid 0). */
+void out_owner_cgroup(struct out *o, unsigned col, uint32_t pid, uint64_t cgroup_id);
 
 #endif

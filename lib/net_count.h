@@ -14,7 +14,7 @@
 /* A --count mode: the table's header is printed once tracing (the sign that
  * it runs), its rows when it stops (a signal, -d): one per entry of map,
  * most counted first, each written by row() between out_row_begin() (or
- * net_row_begin()) and out_row_end(). */
+ * net_count_row_begin()) and out_row_end(). */
 struct net_count_table {
 	const struct out_col *cols;
 	unsigned ncols;

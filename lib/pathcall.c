@@ -123,7 +123,7 @@ struct pathcall_ctx {
 
 static bool comm_contains(const struct pathcall_event *e, const char *name)
 {
-	return memmem(e->comm, strnlen(e->comm, sizeof(e->comm)), name, strlen(name));
+	return memmem(e->h.comm, strnlen(e->h.comm, sizeof(e->h.comm)), name, strlen(name));
 }
 
 /* The flags as a number, and as names for -e and JSON. */
@@ -170,19 +170,14 @@ static int handle_event(void *vctx, void *data, size_t size)
 	len = strnlen(e->path, e->path_len < len ? e->path_len : len);
 	call = syscall_name(e->nr);
 
-	out_row_begin(o);
-	out_time(o, PATHCALL_TIME, e->ts_ns);
-	out_uint(o, PATHCALL_UID, e->uid);
-	out_uint(o, PATHCALL_PID, e->pid);
-	out_uint(o, PATHCALL_TID, e->tid);
-	out_str(o, PATHCALL_COMM, e->comm, sizeof(e->comm));
+	stream_row_begin(o, &e->h);
 	out_str(o, PATHCALL_CALL, call ? call : "unknown", 32);
 	out_int(o, PATHCALL_FD, e->ret >= 0 ? e->ret : -1);
 	out_uint(o, PATHCALL_ERR, e->ret < 0 ? -e->ret : 0);
 	out_int(o, PATHCALL_RET, e->ret);
 	out_open_flags(c, e);
 	out_mode(o, e);
-	out_cgroup(o, PATHCALL_CGROUP, e->cgroup_id);
+	out_cgroup(o, PATHCALL_CGROUP, e->h.cgroup_id);
 	out_str_cut(o, PATHCALL_PATH, e->path, len, e->truncated);
 	out_bool(o, PATHCALL_TRUNC, e->truncated);
 	out_row_end(o);

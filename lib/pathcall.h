@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include "lib/opts.h"
 #include "lib/out.h"
+#include "lib/stream.h"
 #include "common/pathcall.h"
 
 struct pathcall_opts {
@@ -37,14 +38,10 @@ struct pathcall_opts {
 /* Parses -x, -n and -F; ARGP_ERR_UNKNOWN for any other key. */
 error_t pathcall_parse_opt(int key, char *arg, struct pathcall_opts *o);
 
-/* In the order of the text columns and of the JSON keys. */
+/* In the order of the text columns and of the JSON keys, after the header's
+ * (lib/stream.h: time, UID, PID, TID, COMM). */
 enum pathcall_col {
-	PATHCALL_TIME,
-	PATHCALL_UID,
-	PATHCALL_PID,
-	PATHCALL_TID,
-	PATHCALL_COMM,
-	PATHCALL_CALL,
+	PATHCALL_CALL = STREAM_COL_NEXT,
 	PATHCALL_FD,	      /* the fd, or -1 on failure */
 	PATHCALL_ERR,	      /* errno, or 0 */
 	PATHCALL_RET,	      /* the return: 0, or -errno */
@@ -61,9 +58,9 @@ enum pathcall_col {
 
 /* The columns both tools have. */
 #define PATHCALL_COLS_COMMON                                                                       \
-	[PATHCALL_TIME] = OUT_COL_TIME, [PATHCALL_UID] = { "UID", "uid", 6, OUT_WITH_UID },        \
-	[PATHCALL_PID] = { "PID", "pid", 7, 0 }, [PATHCALL_TID] = { NULL, "tid", 0, 0 },           \
-	[PATHCALL_COMM] = { "COMM", "comm", 16, 0 }, [PATHCALL_CALL] = { NULL, "call", 0, 0 },     \
+	[STREAM_COL_TIME] = OUT_COL_TIME, [STREAM_COL_UID] = { "UID", "uid", 6, OUT_WITH_UID },    \
+	[STREAM_COL_PID] = { "PID", "pid", 7, 0 }, [STREAM_COL_TID] = { NULL, "tid", 0, 0 },       \
+	[STREAM_COL_COMM] = { "COMM", "comm", 16, 0 }, [PATHCALL_CALL] = { NULL, "call", 0, 0 },   \
 	[PATHCALL_CGROUP] = OUT_COL_CGROUP, [PATHCALL_PATH] = { "PATH", "path", 0, 0 },            \
 	[PATHCALL_TRUNC] = { NULL, "truncated", 0, 0 }
 

@@ -15,6 +15,16 @@ int sonde_open_failed(void)
 	return sonde_exit(err);
 }
 
+void stream_row_begin(struct out *o, const struct stream_hdr *h)
+{
+	out_row_begin(o);
+	out_time(o, STREAM_COL_TIME, h->ts_ns);
+	out_uint(o, STREAM_COL_UID, h->uid);
+	out_uint(o, STREAM_COL_PID, h->pid);
+	out_uint(o, STREAM_COL_TID, h->tid);
+	out_str(o, STREAM_COL_COMM, h->comm, sizeof(h->comm));
+}
+
 int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		     const struct sonde_stream *st)
 {

@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 #include "lib/opts.h"
 #include "lib/out.h"
+#include "common/stream.h"
 
 struct sonde_stream {
 	const struct out_col *cols;
@@ -33,6 +34,33 @@ struct sonde_stream {
 /* 0 or -errno, as evloop_run() (load and attach failures already reported). */
 int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		     const struct sonde_stream *st);
+
+/* The columns a row begins with, from the event's struct stream_hdr, in this
+ * order. A tool leaves out (all zero) those it does not show and numbers its
+ * own from STREAM_COL_NEXT:
+ *
+ *	enum { C_CALL = STREAM_COL_NEXT, C_CGROUP };
+ *	static const struct out_col cols[] = {
+ *		[STREAM_COL_TIME] = OUT_COL_TIME,
+ *		[STREAM_COL_PID] = { "PID", "pid", 7, 0 },
+ *		[STREAM_COL_COMM] = { "COMM", "comm", 16, 0 },
+ *		[C_CALL] = { "CALL", "call", 14, 0 },
+ *		...
+ *
+ *	stream_row_begin(o, &e->h);
+ *	out_str(o, C_CALL, ...);
+ */
+enum stream_col {
+	STREAM_COL_TIME,
+	STREAM_COL_UID,
+	STREAM_COL_PID,
+	STREAM_COL_TID,
+	STREAM_COL_COMM,
+	STREAM_COL_NEXT
+};
+
+/* Begins a row with those columns. */
+void stream_row_begin(struct out *o, const struct stream_hdr *h);
 
 /* After a skeleton's __open() returned NULL: one line saying why, and the
  * exit code to return from main(). */

@@ -110,7 +110,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
-	net_row_begin(o, e->ts_ns, &e->o, e->family);
+	net_row_begin(o, &e->h, e->family);
 	s = proto_name(e->protocol, buf, sizeof(buf));
 	out_str(o, C_PROT, s, strlen(s));
 	out_addr(o, C_ADDR, e->family, e->addr);
@@ -123,7 +123,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		out_str(o, C_ERROR, s, strlen(s));
 	else
 		out_null(o, C_ERROR, "-");
-	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
 	out_row_end(o);
 	return 0;
 }

@@ -72,26 +72,14 @@ static const char *const cap_names[] = {
 	"CAP_CHECKPOINT_RESTORE",
 };
 
-enum {
-	C_TIME,
-	C_UID,
-	C_PID,
-	C_TID,
-	C_COMM,
-	C_CAP,
-	C_NAME,
-	C_AUDIT,
-	C_VERDICT,
-	C_INSETID,
-	C_CGROUP
-};
+enum { C_CAP = STREAM_COL_NEXT, C_NAME, C_AUDIT, C_VERDICT, C_INSETID, C_CGROUP };
 
 static const struct out_col cols[] = {
-	[C_TIME] = OUT_COL_TIME,
-	[C_UID] = { "UID", "uid", 6, 0 },
-	[C_PID] = { "PID", "pid", 7, 0 },
-	[C_TID] = { NULL, "tid", 0, 0 },
-	[C_COMM] = { "COMM", "comm", 16, 0 },
+	[STREAM_COL_TIME] = OUT_COL_TIME,
+	[STREAM_COL_UID] = { "UID", "uid", 6, 0 },
+	[STREAM_COL_PID] = { "PID", "pid", 7, 0 },
+	[STREAM_COL_TID] = { NULL, "tid", 0, 0 },
+	[STREAM_COL_COMM] = { "COMM", "comm", 16, 0 },
 	[C_CAP] = { "CAP", "cap", 3, OUT_RIGHT },
 	[C_NAME] = { "NAME", "cap_name", 22, 0 },
 	[C_AUDIT] = { "AUDIT", "audit", 5, OUT_RIGHT },
@@ -226,12 +214,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
-	out_row_begin(o);
-	out_time(o, C_TIME, e->ts_ns);
-	out_uint(o, C_UID, e->uid);
-	out_uint(o, C_PID, e->pid);
-	out_uint(o, C_TID, e->tid);
-	out_str(o, C_COMM, e->comm, sizeof(e->comm));
+	stream_row_begin(o, &e->h);
 	out_int(o, C_CAP, e->cap);
 	if (e->cap >= 0 && (size_t)e->cap < ARRAY_SIZE(cap_names))
 		out_str(o, C_NAME, cap_names[e->cap], 32);
@@ -240,7 +223,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_opt_bit(o, C_AUDIT, e, !(e->opts & CAPABLE_OPT_NOAUDIT));
 	out_str(o, C_VERDICT, e->ret == 0 ? "allow" : "deny", 8);
 	out_opt_bit(o, C_INSETID, e, e->opts & CAPABLE_OPT_INSETID);
-	out_cgroup(o, C_CGROUP, e->cgroup_id);
+	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
 	out_row_end(o);
 	return 0;
 }

@@ -113,20 +113,20 @@ static int handle_event(void *vctx, void *data, size_t size)
 	args_len = e->args_size;
 	if (args_len > size - offsetof(struct execsnoop_event, args))
 		args_len = size - offsetof(struct execsnoop_event, args);
-	if (opts->name &&
-	    !memmem(e->comm, strnlen(e->comm, sizeof(e->comm)), opts->name, strlen(opts->name)))
+	if (opts->name && !memmem(e->h.comm, strnlen(e->h.comm, sizeof(e->h.comm)), opts->name,
+				  strlen(opts->name)))
 		return 0;
 	if (opts->line && !args_contain(e->args, args_len, opts->line))
 		return 0;
 
 	out_row_begin(o);
-	out_time(o, C_TIME, e->ts_ns);
-	out_uint(o, C_UID, e->uid);
-	out_str(o, C_COMM, e->comm, sizeof(e->comm));
-	out_uint(o, C_PID, e->pid);
+	out_time(o, C_TIME, e->h.ts_ns);
+	out_uint(o, C_UID, e->h.uid);
+	out_str(o, C_COMM, e->h.comm, sizeof(e->h.comm));
+	out_uint(o, C_PID, e->h.pid);
 	out_uint(o, C_PPID, e->ppid);
 	out_int(o, C_RET, e->ret);
-	out_cgroup(o, C_CGROUP, e->cgroup_id);
+	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
 	cut = out_strv(o, C_ARGS, e->args, args_len, opts->max_args, opts->quote,
 		       e->flags & EXECSNOOP_F_TRUNCATED);
 	out_bool(o, C_TRUNC, cut);

@@ -117,15 +117,15 @@ static int handle_event(void *vctx, void *data, size_t size)
 	if (size < sizeof(*e))
 		return 0;
 	/* A task started after the exit was stamped cannot be: clamp. */
-	age_ns = e->ts_ns > e->start_ns ? e->ts_ns - e->start_ns : 0;
+	age_ns = e->h.ts_ns > e->start_ns ? e->h.ts_ns - e->start_ns : 0;
 	format_exit(e->status, exit, sizeof(exit));
 
 	out_row_begin(o);
-	out_time(o, C_TIME, e->ts_ns);
-	out_str(o, C_COMM, e->comm, sizeof(e->comm));
-	out_uint(o, C_PID, e->pid);
+	out_time(o, C_TIME, e->h.ts_ns);
+	out_str(o, C_COMM, e->h.comm, sizeof(e->h.comm));
+	out_uint(o, C_PID, e->h.pid);
 	out_uint(o, C_PPID, e->ppid);
-	out_uint(o, C_TID, e->tid);
+	out_uint(o, C_TID, e->h.tid);
 	out_double(o, C_AGE, age_ns / 1e9, 2);
 	out_uint(o, C_AGE_MS, age_ns / 1000000);
 	out_str(o, C_EXIT, exit, sizeof(exit));
@@ -137,7 +137,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 		out_null(o, C_SIGNAL, "");
 	}
 	out_bool(o, C_CORE, e->status & EXITSNOOP_CORE_DUMPED);
-	out_cgroup(o, C_CGROUP, e->cgroup_id);
+	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
 	out_row_end(o);
 	return 0;
 }

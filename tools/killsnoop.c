@@ -19,11 +19,9 @@ struct killsnoop_ctx {
 	struct out out;
 };
 
+/* No UID or TID column. */
 enum {
-	C_TIME,
-	C_PID,
-	C_COMM,
-	C_SIG,
+	C_SIG = STREAM_COL_NEXT,
 	C_SIGNAL,
 	C_TPID,
 	C_RESULT,
@@ -34,9 +32,9 @@ enum {
 };
 
 static const struct out_col cols[] = {
-	[C_TIME] = OUT_COL_TIME,
-	[C_PID] = { "PID", "pid", 7, 0 },
-	[C_COMM] = { "COMM", "comm", 16, 0 },
+	[STREAM_COL_TIME] = OUT_COL_TIME,
+	[STREAM_COL_PID] = { "PID", "pid", 7, 0 },
+	[STREAM_COL_COMM] = { "COMM", "comm", 16, 0 },
 	[C_SIG] = { NULL, "sig", 0, 0 },
 	[C_SIGNAL] = { "SIG", "signal", 9, 0 },
 	[C_TPID] = { "TPID", "tpid", 7, 0 },
@@ -131,15 +129,12 @@ static int handle_event(void *vctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
-	if (ctx->opts->name && !memmem(e->comm, strnlen(e->comm, sizeof(e->comm)), ctx->opts->name,
-				       strlen(ctx->opts->name)))
+	if (ctx->opts->name && !memmem(e->h.comm, strnlen(e->h.comm, sizeof(e->h.comm)),
+				       ctx->opts->name, strlen(ctx->opts->name)))
 		return 0;
 	rname = result_name(e->result, rbuf, sizeof(rbuf));
 
-	out_row_begin(o);
-	out_time(o, C_TIME, e->ts_ns);
-	out_uint(o, C_PID, e->pid);
-	out_str(o, C_COMM, e->comm, sizeof(e->comm));
+	stream_row_begin(o, &e->h);
 	out_int(o, C_SIG, e->sig);
 	if (e->sig)
 		out_str(o, C_SIGNAL, signal_name(e->sig, sig, sizeof(sig)), sizeof(sig));
@@ -150,7 +145,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_str(o, C_RESULT_TEXT, e->result ? rname : "0", 16);
 	out_str(o, C_RESULT_NAME, rname, 16);
 	out_str(o, C_SOURCE, e->source == KILLSNOOP_SYSCALL ? "syscall" : "kernel", 8);
-	out_cgroup(o, C_CGROUP, e->cgroup_id);
+	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
 	out_row_end(o);
 	return 0;
 }

@@ -31,12 +31,9 @@ static const struct {
 	[MOUNTSNOOP_OPEN_TREE_ATTR] = { "open_tree_attr", "open_tree_attr" },
 };
 
+/* No UID column. */
 enum {
-	C_TIME,
-	C_PID,
-	C_TID,
-	C_COMM,
-	C_CALL,
+	C_CALL = STREAM_COL_NEXT,
 	C_SOURCE,
 	C_TARGET,
 	C_FS,
@@ -50,10 +47,10 @@ enum {
 };
 
 static const struct out_col cols[] = {
-	[C_TIME] = OUT_COL_TIME,
-	[C_PID] = { "PID", "pid", 7, 0 },
-	[C_TID] = { NULL, "tid", 0, 0 },
-	[C_COMM] = { "COMM", "comm", 16, 0 },
+	[STREAM_COL_TIME] = OUT_COL_TIME,
+	[STREAM_COL_PID] = { "PID", "pid", 7, 0 },
+	[STREAM_COL_TID] = { NULL, "tid", 0, 0 },
+	[STREAM_COL_COMM] = { "COMM", "comm", 16, 0 },
 	[C_CALL] = { "CALL", "call", 14, 0 },
 	[C_SOURCE] = { "SOURCE", "source", 16, 0 },
 	[C_TARGET] = { "TARGET", "target", 24, 0 },
@@ -348,11 +345,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	for (int i = 0; i < MOUNTSNOOP_NSTRS; i++)
 		cut |= v[i].cut;
 
-	out_row_begin(o);
-	out_time(o, C_TIME, e->ts_ns);
-	out_uint(o, C_PID, e->pid);
-	out_uint(o, C_TID, e->tid);
-	out_str(o, C_COMM, e->comm, sizeof(e->comm));
+	stream_row_begin(o, &e->h);
 	out_str(o, C_CALL, calls[e->call].name, 32);
 	out_value(o, C_SOURCE, &v[MOUNTSNOOP_SOURCE]);
 	out_value(o, C_TARGET, &v[MOUNTSNOOP_TARGET]);
@@ -360,7 +353,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_uint(o, C_FLAGS, e->flags);
 	out_flag_names(o, C_FLAGS_TEXT, C_FLAGS_NAMES, &n);
 	out_int(o, C_RET, e->ret);
-	out_cgroup(o, C_CGROUP, e->cgroup_id);
+	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
 	out_value(o, C_DATA, &v[MOUNTSNOOP_DATA]);
 	out_bool(o, C_TRUNC, cut);
 	out_row_end(o);

@@ -88,21 +88,21 @@ static int handle_event(void *vctx, void *data, size_t size)
 	if (size < sizeof(*e))
 		return 0;
 	out_row_begin(o);
-	out_time(o, C_TIME, e->ts_ns);
+	out_time(o, C_TIME, e->h.ts_ns);
 	out_uint(o, C_TRIG_PID, e->trigger_pid);
 	out_uint(o, C_TRIG_TID, e->trigger_tid);
 	out_str(o, C_TRIG_COMM, e->trigger_comm, sizeof(e->trigger_comm));
 	out_uint(o, C_TRIG_CGROUP, e->trigger_cgroup_id);
-	out_uint(o, C_PID, e->pid);
-	out_uint(o, C_TID, e->tid);
+	out_uint(o, C_PID, e->h.pid);
+	out_uint(o, C_TID, e->h.tid);
 	if (e->flags & OOMKILL_F_COMM)
-		out_str(o, C_COMM, e->comm, sizeof(e->comm));
+		out_str(o, C_COMM, e->h.comm, sizeof(e->h.comm));
 	else
 		out_null(o, C_COMM, "-");
-	out_known(o, C_UID, cred, e->uid);
+	out_known(o, C_UID, cred, e->h.uid);
 	out_known(o, C_SCORE, cred, e->oom_score_adj);
 	if (e->flags & OOMKILL_F_VICTIM)
-		out_cgroup(o, C_CGROUP, e->cgroup_id);
+		out_cgroup(o, C_CGROUP, e->h.cgroup_id);
 	else
 		out_null(o, C_CGROUP, "-");
 	out_known(o, C_RSS, mem, e->anon_rss_kb + e->file_rss_kb + e->shmem_rss_kb);

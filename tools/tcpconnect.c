@@ -159,7 +159,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
-	net_row_begin(o, e->ts_ns, &e->o, e->t.family);
+	net_row_begin(o, &e->h, e->t.family);
 	out_addr(o, C_SADDR, e->t.family, e->t.saddr);
 	out_addr(o, C_DADDR, e->t.family, e->t.daddr);
 	out_uint(o, C_SPORT, e->t.sport);
@@ -168,7 +168,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		out_int(o, C_RET, e->ret);
 	else
 		write_outcome(o, e);
-	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
 	out_row_end(o);
 	return 0;
 }
@@ -180,11 +180,11 @@ static void count_row(struct out *o, const void *key, const void *val, void *ctx
 	const struct tcpconnect_count *v = val;
 
 	(void)ctx;
-	net_row_begin(o, 0, &v->o, k->family);
+	net_count_row_begin(o, &v->o, k->family);
 	out_addr(o, K_DADDR, k->family, k->daddr);
 	out_uint(o, K_DPORT, k->dport);
 	out_uint(o, K_CONNECTS, v->connects);
-	out_owner_cgroup(o, K_CGROUP, &v->o);
+	out_owner_cgroup(o, K_CGROUP, v->o.pid, v->o.cgroup_id);
 	out_row_end(o);
 }
 

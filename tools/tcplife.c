@@ -100,7 +100,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
-	net_row_begin(o, e->ts_ns, &e->o, e->t.family);
+	net_row_begin(o, &e->h, e->t.family);
 	out_addr(o, C_LADDR, e->t.family, e->t.saddr);
 	out_uint(o, C_LPORT, e->t.sport);
 	out_addr(o, C_RADDR, e->t.family, e->t.daddr);
@@ -111,7 +111,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	out_uint(o, C_RX, e->rx_bytes);
 	out_double(o, C_MS, e->dur_ns / 1e6, 2);
 	out_uint(o, C_DUR_US, e->dur_ns / 1000);
-	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
 	out_row_end(o);
 	return 0;
 }

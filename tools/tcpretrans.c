@@ -113,14 +113,14 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e))
 		return 0;
 	type = e->type < ARRAY_SIZE(type_names) ? type_names[e->type] : "other";
-	net_row_begin(o, e->ts_ns, &e->o, e->t.family);
+	net_row_begin(o, &e->h, e->t.family);
 	out_endpoint_cols(o, C_LOCAL, e->t.family, e->t.saddr, e->t.sport);
 	/* "L>" for a loss probe, "R>" for the others, as BCC's tcpretrans. */
 	out_str(o, C_T, e->type == TCPRETRANS_TLP ? "L>" : "R>", 2);
 	out_endpoint_cols(o, C_REMOTE, e->t.family, e->t.daddr, e->t.dport);
 	out_tcp_state(o, C_STATE, e->state);
 	out_str(o, C_TYPE, type, strlen(type));
-	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
 	out_row_end(o);
 	return 0;
 }
@@ -131,11 +131,11 @@ static void count_row(struct out *o, const void *key, const void *val, void *ctx
 	const struct tcpretrans_count *v = val;
 
 	(void)ctx;
-	net_row_begin(o, 0, &v->o, t->family);
+	net_count_row_begin(o, &v->o, t->family);
 	out_endpoint_cols(o, K_LOCAL, t->family, t->saddr, t->sport);
 	out_endpoint_cols(o, K_REMOTE, t->family, t->daddr, t->dport);
 	out_uint(o, K_RETRANS, v->retransmits);
-	out_owner_cgroup(o, K_CGROUP, &v->o);
+	out_owner_cgroup(o, K_CGROUP, v->o.pid, v->o.cgroup_id);
 	out_row_end(o);
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Sockets for the network tools: a struct sock's addresses, ports and state
  * read with CO-RE, the socket behind a file descriptor, the -4/-6 and port
- * filters, and the current task as a socket's owner (the owner of a socket
- * seen in softirq context is in bpf/lib/net_owner.bpf.h).
+ * filters, the current task as a socket's owner (the owner of a socket seen
+ * in softirq context is in bpf/lib/net_owner.bpf.h), and an owner as the
+ * header of an event.
  *
  * Include after vmlinux.h and the bpf_*.h headers. */
 #ifndef SONDE_BPF_LIB_NET_BPF_H
@@ -100,6 +101,19 @@ static __always_inline void net_owner_current(struct net_owner *o)
 	o->pid = bpf_get_current_pid_tgid() >> 32;
 	o->uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+/* The header of an event about a socket whose owner is o (pid 0: not known),
+ * at the time of the call; the owner's thread is not remembered (tid 0). */
+static __always_inline void net_owner_hdr(struct stream_hdr *h, const struct net_owner *o)
+{
+	h->ts_ns = bpf_ktime_get_ns();
+	h->cgroup_id = o->cgroup_id;
+	h->pid = o->pid;
+	h->tid = 0;
+	h->uid = o->uid;
+	h->pad = 0;
+	__builtin_memcpy(h->comm, o->comm, sizeof(h->comm));
 }
 
 #endif

@@ -149,19 +149,14 @@ static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit
 	if (!s)
 		return 0;
 	e = &s->e;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->uid = (__u32)bpf_get_current_uid_gid();
+	stream_hdr_current(&e->h, pid_tgid, STREAM_UID);
 	e->ret = ctx->ret;
 	e->flags = flags;
 	e->dirfd = dirfd;
 	e->mode = mode;
 	e->nr = ctx->id;
 	e->truncated = 0;
-	e->pad = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	if (full)
 		n = pathcall_read_full(s, path, dirfd);
 	if (!n)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The "events" ring buffer and the per-CPU "lost_events" counter that user
- * space (lib/evloop.c) reads; every failed reserve or output is counted.
+ * space (lib/evloop.c) reads; every failed reserve or output is counted. Their
+ * names are common/stream.h's, as is the header every event starts with.
  *
  * Events are sent without waking the reader, which reads the buffer every
  * EVLOOP_POLL_MS anyway, until a quarter of the buffer waits unread: a
@@ -9,27 +10,27 @@
 #ifndef SONDE_BPF_LIB_STREAM_BPF_H
 #define SONDE_BPF_LIB_STREAM_BPF_H
 
-#include "common/defs.h"
+#include "common/stream.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, SONDE_RINGBUF_DEFAULT);
-} events SEC(".maps");
+} STREAM_EVENTS SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
-} lost_events SEC(".maps");
+} STREAM_LOST_EVENTS SEC(".maps");
 
 /* Unread bytes from which every event wakes the reader (a quarter of the
  * buffer; lib/loader.c sets it with --buffer). */
-const volatile __u64 sonde_wakeup_bytes = SONDE_RINGBUF_DEFAULT / 4;
+const volatile __u64 STREAM_WAKEUP_BYTES = SONDE_RINGBUF_DEFAULT / 4;
 
 static __always_inline __u64 sonde_wakeup(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= sonde_wakeup_bytes
+	return bpf_ringbuf_query(&STREAM_EVENTS, BPF_RB_AVAIL_DATA) >= STREAM_WAKEUP_BYTES
 		   ? BPF_RB_FORCE_WAKEUP
 		   : BPF_RB_NO_WAKEUP;
 }
@@ -37,7 +38,7 @@ static __always_inline __u64 sonde_wakeup(void)
 static __always_inline void sonde_count_lost(void)
 {
 	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&lost_events, &zero);
+	__u64 *n = bpf_map_lookup_elem(&STREAM_LOST_EVENTS, &zero);
 
 	if (n)
 		*n += 1;
@@ -45,7 +46,7 @@ static __always_inline void sonde_count_lost(void)
 
 static __always_inline void *sonde_reserve(__u64 size)
 {
-	void *e = bpf_ringbuf_reserve(&events, size, 0);
+	void *e = bpf_ringbuf_reserve(&STREAM_EVENTS, size, 0);
 
 	if (!e)
 		sonde_count_lost();
@@ -60,8 +61,26 @@ static __always_inline void sonde_submit(void *e)
 
 static __always_inline void sonde_output(void *data, __u64 size)
 {
-	if (bpf_ringbuf_output(&events, data, size, sonde_wakeup()))
+	if (bpf_ringbuf_output(&STREAM_EVENTS, data, size, sonde_wakeup()))
 		sonde_count_lost();
+}
+
+/* Whether stream_hdr_current() reads the task's UID: only tools that report
+ * one pay for the call. */
+enum stream_uid { STREAM_NO_UID, STREAM_UID };
+
+/* The header of an event about the current task. pid_tgid is
+ * bpf_get_current_pid_tgid(), which most callers have already read. */
+static __always_inline void stream_hdr_current(struct stream_hdr *h, __u64 pid_tgid,
+					       const enum stream_uid uid)
+{
+	h->ts_ns = bpf_ktime_get_ns();
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->uid = uid == STREAM_UID ? (__u32)bpf_get_current_uid_gid() : 0;
+	h->pad = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
 #endif

@@ -26,14 +26,23 @@ static const struct out_col cols[] = {
 	[C_CGROUP] = OUT_COL_CGROUP,
 };
 
-static const struct net_owner owner = { .cgroup_id = 1, .pid = 4242, .uid = 1000, .comm = "nc" };
-static const struct net_owner nobody;
+/* A --count table's (tools/tcpconnect.c): the owner, no time. */
+enum { K_IP = NET_COL_IP, K_CGROUP, KCOLS };
+
+static const struct out_col count_cols[] = {
+	NET_COLS_WHO,
+	[K_IP] = { "IP", "family", 2, 0 },
+	[K_CGROUP] = OUT_COL_CGROUP,
+};
+
+static const struct stream_hdr owner = { .cgroup_id = 1, .pid = 4242, .uid = 1000, .comm = "nc" };
+static const struct stream_hdr nobody;
 
 static const uint8_t v4[16] = { 192, 0, 2, 1 };
 static const uint8_t v6[16] = { 0xfd, 0, 0, 0x5e, [15] = 1 };
 
 /* One row: the owner, the family and one end. */
-static char *render(bool json, const struct net_owner *ow, uint16_t family, const uint8_t *addr)
+static char *render(bool json, const struct stream_hdr *h, uint16_t family, const uint8_t *addr)
 {
 	const struct out_cfg cfg = { .json = json };
 	char *buf = NULL;
@@ -43,9 +52,9 @@ static char *render(bool json, const struct net_owner *ow, uint16_t family, cons
 
 	assert_non_null(f);
 	out_init(&o, f, cols, NCOLS, 0, &cfg);
-	net_row_begin(&o, 0, ow, family);
+	net_row_begin(&o, h, family);
 	out_endpoint_cols(&o, C_LOCAL, family, addr, 8080);
-	out_owner_cgroup(&o, C_CGROUP, ow);
+	out_owner_cgroup(&o, C_CGROUP, h->pid, h->cgroup_id);
 	out_row_end(&o);
 	fclose(f);
 	return buf;
@@ -93,6 +102,27 @@ static void text_row_shows_dashes_and_brackets(void **state)
 	s = render(false, &owner, NET_AF_INET, v4);
 	assert_string_equal(s, "4242    nc               4  192.0.2.1:8080\n");
 	free(s);
+}
+
+static void json_count_row_has_owner_without_time(void **state)
+{
+	static const struct net_owner ow = { .cgroup_id = 1, .pid = 4242, .uid = 0, .comm = "nc" };
+	const struct out_cfg cfg = { .json = true };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct out o;
+
+	(void)state;
+	assert_non_null(f);
+	out_init(&o, f, count_cols, KCOLS, 0, &cfg);
+	net_count_row_begin(&o, &ow, NET_AF_INET);
+	out_owner_cgroup(&o, K_CGROUP, ow.pid, ow.cgroup_id);
+	out_row_end(&o);
+	fclose(f);
+	assert_string_equal(
+	    buf, "{\"uid\":0,\"pid\":4242,\"comm\":\"nc\",\"family\":4,\"cgroup_id\":1}\n");
+	free(buf);
 }
 
 static void ports_parse_strictly(void **state)
@@ -157,6 +187,7 @@ int main(void)
 		cmocka_unit_test(json_row_with_owner),
 		cmocka_unit_test(json_row_without_owner_has_nulls),
 		cmocka_unit_test(text_row_shows_dashes_and_brackets),
+		cmocka_unit_test(json_count_row_has_owner_without_time),
 		cmocka_unit_test(ports_parse_strictly),
 		cmocka_unit_test(kbtf_names_drop_reasons),
 		cmocka_unit_test(kbtf_counts_tracepoint_args),

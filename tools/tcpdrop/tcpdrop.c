@@ -209,7 +209,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
-	net_row_begin(o, e->ts_ns, &e->o, e->t.family);
+	net_row_begin(o, &e->h, e->t.family);
 	out_endpoint_cols(o, C_SRC, e->t.family, e->t.saddr, e->t.sport);
 	out_str(o, C_GT, ">", 1);
 	out_endpoint_cols(o, C_DST, e->t.family, e->t.daddr, e->t.dport);
@@ -220,7 +220,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_tcp_flags(o, C_FLAGS, e->flags);
 	out_reason(o, C_REASON, &ctx->reasons, e->reason);
 	out_location(o, ctx, e->location);
-	out_owner_cgroup(o, C_CGROUP, &e->o);
+	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
 	out_row_end(o);
 	return 0;
 }

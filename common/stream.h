@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* What every event tool shares between its BPF programs (bpf/lib/stream.bpf.h)
+ * and user space (lib/stream.h, lib/evloop.c, lib/loader.c): the header each
+ * event starts with, and the names of the ring buffer's maps and settings. */
+#ifndef SONDE_COMMON_STREAM_H
+#define SONDE_COMMON_STREAM_H
+
+#include "common/defs.h"
+
+/* The BPF side declares them with these identifiers and user space looks
+ * them up by STREAM_NAME() of the same: a rename cannot reach one side only. */
+#define STREAM_EVENTS events		       /* the ring buffer */
+#define STREAM_LOST_EVENTS lost_events	       /* per-CPU count of events not sent */
+#define STREAM_WAKEUP_BYTES sonde_wakeup_bytes /* rodata: unread bytes that wake the reader */
+
+#define STREAM_NAME(id) STREAM_NAME_(id)
+#define STREAM_NAME_(id) #id
+
+/* Who an event is about and when: the start of every event. Most tools fill
+ * it from the current task (stream_hdr_current()), the network tools from a
+ * socket's remembered owner (net_owner_hdr(): tid 0, pid 0 when not known),
+ * exitsnoop from the exiting task and oomkill from its victim. A tool that
+ * reports no UID leaves uid 0 rather than read it. */
+struct stream_hdr {
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
+	__u64 cgroup_id;
+	__u32 pid; /* thread group ID */
+	__u32 tid;
+	__u32 uid;
+	__u32 pad;
+	char comm[TASK_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct stream_hdr) == 48, "stream_hdr layout");
+
+#endif
