@@ -69,7 +69,8 @@ static error_t count_parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp count_argp = {
-	count_options, count_parse_opt, NULL, NULL, NULL, NULL, NULL
+	.options = count_options,
+	.parser = count_parse_opt,
 };
 
 const struct argp_child count_argp_children[] = { { &count_argp, 0, NULL, 0 }, { 0 } };

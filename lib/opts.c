@@ -85,7 +85,8 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp common_argp = {
-	common_options, parse_common, NULL, NULL, NULL, NULL, NULL
+	.options = common_options,
+	.parser = parse_common,
 };
 
 static const struct argp_option time_options[] = {
@@ -111,7 +112,10 @@ static error_t parse_time(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp time_argp = { time_options, parse_time, NULL, NULL, NULL, NULL, NULL };
+static const struct argp time_argp = {
+	.options = time_options,
+	.parser = parse_time,
+};
 
 static const struct argp_option uid_options[] = {
 	{ "uid", 'u', "UID", 0, "Only this user (UID or user name)", 90 },
@@ -134,7 +138,10 @@ static error_t parse_uid_group(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp uid_argp = { uid_options, parse_uid_group, NULL, NULL, NULL, NULL, NULL };
+static const struct argp uid_argp = {
+	.options = uid_options,
+	.parser = parse_uid_group,
+};
 
 struct parse_inputs {
 	void *tool;

@@ -55,19 +55,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace bind() calls on IPv4 and IPv6 sockets: who binds which address and port.\v"
-	"EXAMPLES:\n"
-	"  bindsnoop                 # every bind, until Ctrl-C\n"
-	"  bindsnoop -x              # only failed binds (EADDRINUSE, EACCES, ...)\n"
-	"  bindsnoop -P 80,443 -T    # binds to ports 80 and 443, with a clock column\n"
-	"  bindsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
-	"  bindsnoop -j | jq -c 'select(.ret < 0) | {comm, sport, error}'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace bind() calls on IPv4 and IPv6 sockets: who binds which address and port.\v"
+	       "EXAMPLES:\n"
+	       "  bindsnoop                 # every bind, until Ctrl-C\n"
+	       "  bindsnoop -x              # only failed binds (EADDRINUSE, EACCES, ...)\n"
+	       "  bindsnoop -P 80,443 -T    # binds to ports 80 and 443, with a clock column\n"
+	       "  bindsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
+	       "  bindsnoop -j | jq -c 'select(.ret < 0) | {comm, sport, error}'",
 };
 
 static const char *proto_name(unsigned proto, char *buf, size_t len)

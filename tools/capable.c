@@ -130,20 +130,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace capability checks: which process needed which capability, and whether it was "
-	"allowed or denied.\v"
-	"EXAMPLES:\n"
-	"  capable                   # every capability check, until Ctrl-C\n"
-	"  capable -x -T             # only denied checks, with a clock column\n"
-	"  capable --unique -c 3f2a9c1b7d4e   # what a container needs\n"
-	"  capable -p 1234 -u www-data        # one process, one user\n"
-	"  capable -j | jq -c 'select(.verdict == \"deny\") | {comm, cap_name}'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace capability checks: which process needed which capability, and whether it was "
+	       "allowed or denied.\v"
+	       "EXAMPLES:\n"
+	       "  capable                   # every capability check, until Ctrl-C\n"
+	       "  capable -x -T             # only denied checks, with a clock column\n"
+	       "  capable --unique -c 3f2a9c1b7d4e   # what a container needs\n"
+	       "  capable -p 1234 -u www-data        # one process, one user\n"
+	       "  capable -j | jq -c 'select(.verdict == \"deny\") | {comm, cap_name}'",
 };
 
 static void select_hook(struct capable_bpf *skel, enum capable_hook h)

@@ -74,20 +74,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace exec() system calls: every new program, with its arguments.\v"
-	"EXAMPLES:\n"
-	"  execsnoop                 # every exec, until Ctrl-C\n"
-	"  execsnoop -x -T           # include failed execs, with a clock column\n"
-	"  execsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
-	"  execsnoop -c 3f2a9c1b7d4e # only inside this container\n"
-	"  execsnoop -n curl -l example.org          # curl runs naming example.org\n"
-	"  execsnoop -x -j | jq -r 'select(.ret < 0) | .args | join(\" \")'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace exec() system calls: every new program, with its arguments.\v"
+	       "EXAMPLES:\n"
+	       "  execsnoop                 # every exec, until Ctrl-C\n"
+	       "  execsnoop -x -T           # include failed execs, with a clock column\n"
+	       "  execsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
+	       "  execsnoop -c 3f2a9c1b7d4e # only inside this container\n"
+	       "  execsnoop -n curl -l example.org          # curl runs naming example.org\n"
+	       "  execsnoop -x -j | jq -r 'select(.ret < 0) | .args | join(\" \")'",
 };
 
 /* -l: does any argument contain the line? */

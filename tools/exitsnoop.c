@@ -73,19 +73,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace process exits: who exited, how old it was, and its exit code or signal.\v"
-	"EXAMPLES:\n"
-	"  exitsnoop                 # every process exit, until Ctrl-C\n"
-	"  exitsnoop -x -T           # failures only (a code or a signal), with time\n"
-	"  exitsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
-	"  exitsnoop --threads -p 1234               # every thread of process 1234\n"
-	"  exitsnoop -j | jq -c 'select(.signal != null) | {comm, pid, signal}'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace process exits: who exited, how old it was, and its exit code or signal.\v"
+	       "EXAMPLES:\n"
+	       "  exitsnoop                 # every process exit, until Ctrl-C\n"
+	       "  exitsnoop -x -T           # failures only (a code or a signal), with time\n"
+	       "  exitsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
+	       "  exitsnoop --threads -p 1234               # every thread of process 1234\n"
+	       "  exitsnoop -j | jq -c 'select(.signal != null) | {comm, pid, signal}'",
 };
 
 /* The EXIT column: "0", "code 7", "SIGKILL", "SIGSEGV (core dumped)". */

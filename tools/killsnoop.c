@@ -81,20 +81,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace signals: who sent which signal to whom, and whether it was delivered.\v"
-	"EXAMPLES:\n"
-	"  killsnoop                 # every signal, until Ctrl-C\n"
-	"  killsnoop -x              # only failed sends (ESRCH, EPERM, queue full)\n"
-	"  killsnoop -s SIGKILL -T   # only SIGKILL, with the time\n"
-	"  killsnoop -k -n systemd   # kill() calls made by systemd\n"
-	"  killsnoop -c 3f2a9c1b7d4e # signals sent from inside this container\n"
-	"  killsnoop -j | jq -c 'select(.source == \"syscall\") | {comm, signal, tpid}'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace signals: who sent which signal to whom, and whether it was delivered.\v"
+	       "EXAMPLES:\n"
+	       "  killsnoop                 # every signal, until Ctrl-C\n"
+	       "  killsnoop -x              # only failed sends (ESRCH, EPERM, queue full)\n"
+	       "  killsnoop -s SIGKILL -T   # only SIGKILL, with the time\n"
+	       "  killsnoop -k -n systemd   # kill() calls made by systemd\n"
+	       "  killsnoop -c 3f2a9c1b7d4e # signals sent from inside this container\n"
+	       "  killsnoop -j | jq -c 'select(.source == \"syscall\") | {comm, signal, tpid}'",
 };
 
 /* JSON result_name: "ok", an errno name, or the kernel's delivery result. */

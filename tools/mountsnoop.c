@@ -84,19 +84,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace mount system calls: mount, umount2, fsopen, fsconfig, fsmount, move_mount, "
-	"open_tree, mount_setattr and open_tree_attr.\v"
-	"EXAMPLES:\n"
-	"  mountsnoop                # every mount call, until Ctrl-C\n"
-	"  mountsnoop -x -T          # only failed calls, with a clock column\n"
-	"  mountsnoop -c 3f2a9c1b7d4e   # mounts made inside this container\n"
-	"  mountsnoop -j | jq -c 'select(.call == \"mount\") | {target, fs, data}'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace mount system calls: mount, umount2, fsopen, fsconfig, fsmount, move_mount, "
+	       "open_tree, mount_setattr and open_tree_attr.\v"
+	       "EXAMPLES:\n"
+	       "  mountsnoop                # every mount call, until Ctrl-C\n"
+	       "  mountsnoop -x -T          # only failed calls, with a clock column\n"
+	       "  mountsnoop -c 3f2a9c1b7d4e   # mounts made inside this container\n"
+	       "  mountsnoop -j | jq -c 'select(.call == \"mount\") | {target, fs, data}'",
 };
 
 /* ------------------------------------------------------------- flags --- */

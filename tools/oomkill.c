@@ -54,19 +54,13 @@ static const struct out_col cols[] = {
 
 /* No options of its own: only the common ones and -T/-t. */
 static const struct argp argp = {
-	NULL,
-	NULL,
-	NULL,
-	"Trace OOM kills: the process killed, its cgroup and memory, and the task that ran "
-	"the OOM killer.\v"
-	"EXAMPLES:\n"
-	"  oomkill                   # every OOM kill, until Ctrl-C\n"
-	"  oomkill -T -C             # with the time and the victim's cgroup\n"
-	"  oomkill -c 3f2a9c1b7d4e   # kills in (or triggered from) this container\n"
-	"  oomkill -j | jq -c '{comm, pid, rss_kb, cgroup_id}'",
-	NULL,
-	NULL,
-	NULL
+	.doc = "Trace OOM kills: the process killed, its cgroup and memory, and the task that ran "
+	       "the OOM killer.\v"
+	       "EXAMPLES:\n"
+	       "  oomkill                   # every OOM kill, until Ctrl-C\n"
+	       "  oomkill -T -C             # with the time and the victim's cgroup\n"
+	       "  oomkill -c 3f2a9c1b7d4e   # kills in (or triggered from) this container\n"
+	       "  oomkill -j | jq -c '{comm, pid, rss_kb, cgroup_id}'",
 };
 
 /* A number the event may lack (an older kernel, a victim not seen). */

@@ -82,21 +82,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace open(), openat(), openat2() and creat(): which process opened which path.\v"
-	"EXAMPLES:\n"
-	"  opensnoop                 # every open, until Ctrl-C\n"
-	"  opensnoop -x -T           # only failed opens, with the time\n"
-	"  opensnoop -p 181 -e       # opens by PID 181, with their flags\n"
-	"  opensnoop -n nginx -F     # nginx's opens, with absolute paths\n"
-	"  opensnoop -f O_WRONLY,O_RDWR             # opens for writing\n"
-	"  opensnoop -c 3f2a9c1b7d4e # opens inside this container\n"
-	"  opensnoop -x -j | jq -r 'select(.err == 2) | .path'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace open(), openat(), openat2() and creat(): which process opened which path.\v"
+	       "EXAMPLES:\n"
+	       "  opensnoop                 # every open, until Ctrl-C\n"
+	       "  opensnoop -x -T           # only failed opens, with the time\n"
+	       "  opensnoop -p 181 -e       # opens by PID 181, with their flags\n"
+	       "  opensnoop -n nginx -F     # nginx's opens, with absolute paths\n"
+	       "  opensnoop -f O_WRONLY,O_RDWR             # opens for writing\n"
+	       "  opensnoop -c 3f2a9c1b7d4e # opens inside this container\n"
+	       "  opensnoop -x -j | jq -r 'select(.err == 2) | .path'",
 };
 
 int main(int argc, char **argv)

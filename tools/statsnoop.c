@@ -22,20 +22,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace stat(), lstat(), newfstatat(), statx() and statfs(): which process looked up "
-	"which path.\v"
-	"EXAMPLES:\n"
-	"  statsnoop                 # every stat, until Ctrl-C\n"
-	"  statsnoop -x -t           # only failed stats, with seconds since start\n"
-	"  statsnoop -p 1216 -U      # stats by PID 1216, with the UID\n"
-	"  statsnoop -c 3f2a9c1b7d4e -F # a container's stats, absolute paths\n"
-	"  statsnoop -x -j | jq -r 'select(.ret == -2) | .path' | sort | uniq -c",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace stat(), lstat(), newfstatat(), statx() and statfs(): which process looked up "
+	       "which path.\v"
+	       "EXAMPLES:\n"
+	       "  statsnoop                 # every stat, until Ctrl-C\n"
+	       "  statsnoop -x -t           # only failed stats, with seconds since start\n"
+	       "  statsnoop -p 1216 -U      # stats by PID 1216, with the UID\n"
+	       "  statsnoop -c 3f2a9c1b7d4e -F # a container's stats, absolute paths\n"
+	       "  statsnoop -x -j | jq -r 'select(.ret == -2) | .path' | sort | uniq -c",
 };
 
 int main(int argc, char **argv)

@@ -71,21 +71,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	COUNT_ARGS_DOC,
-	"Count system calls, by syscall or by process, with errors and latency.\v"
-	"EXAMPLES:\n"
-	"  syscount                  # count until Ctrl-C, then print the top 10\n"
-	"  syscount 1 5              # five 1-second summaries\n"
-	"  syscount -P -i 5          # by process, every 5 seconds\n"
-	"  syscount -L -m -p 1234    # with the time spent (ms), one process only\n"
-	"  syscount -x -e ENOENT     # only calls that failed with ENOENT\n"
-	"  syscount -c 3f2a9c1b7d4e  # only inside this container\n"
-	"  syscount -j 1 | jq -c '.syscalls[:3] | map({syscall, count})'",
-	count_argp_children,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.args_doc = COUNT_ARGS_DOC,
+	.doc = "Count system calls, by syscall or by process, with errors and latency.\v"
+	       "EXAMPLES:\n"
+	       "  syscount                  # count until Ctrl-C, then print the top 10\n"
+	       "  syscount 1 5              # five 1-second summaries\n"
+	       "  syscount -P -i 5          # by process, every 5 seconds\n"
+	       "  syscount -L -m -p 1234    # with the time spent (ms), one process only\n"
+	       "  syscount -x -e ENOENT     # only calls that failed with ENOENT\n"
+	       "  syscount -c 3f2a9c1b7d4e  # only inside this container\n"
+	       "  syscount -j 1 | jq -c '.syscalls[:3] | map({syscall, count})'",
+	.children = count_argp_children,
 };
 
 /* -l: the syscall table. */

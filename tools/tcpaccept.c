@@ -44,19 +44,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace accepted TCP connections, with the process that accepted them.\v"
-	"EXAMPLES:\n"
-	"  tcpaccept                 # every accepted connection, until Ctrl-C\n"
-	"  tcpaccept -T              # with a clock column\n"
-	"  tcpaccept -P 80,443       # only on local ports 80 and 443\n"
-	"  tcpaccept -c system.slice/nginx.service   # only accepts inside this cgroup\n"
-	"  tcpaccept -j | jq -r '.daddr' | sort | uniq -c   # clients by address",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace accepted TCP connections, with the process that accepted them.\v"
+	       "EXAMPLES:\n"
+	       "  tcpaccept                 # every accepted connection, until Ctrl-C\n"
+	       "  tcpaccept -T              # with a clock column\n"
+	       "  tcpaccept -P 80,443       # only on local ports 80 and 443\n"
+	       "  tcpaccept -c system.slice/nginx.service   # only accepts inside this cgroup\n"
+	       "  tcpaccept -j | jq -r '.daddr' | sort | uniq -c   # clients by address",
 };
 
 static int handle_event(void *ctx, void *data, size_t size)

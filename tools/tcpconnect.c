@@ -102,21 +102,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace active TCP connects: who connects where, from the connect() call.\v"
-	"EXAMPLES:\n"
-	"  tcpconnect                # every connect, until Ctrl-C\n"
-	"  tcpconnect -t -s          # with seconds since start and the source port\n"
-	"  tcpconnect -P 80,443      # only connects to ports 80 and 443\n"
-	"  tcpconnect -c system.slice/nginx.service   # only inside this cgroup\n"
-	"  tcpconnect -L             # latency and outcome: established, refused, ...\n"
-	"  tcpconnect --count -d 10  # connects per process and destination, for 10 s\n"
-	"  tcpconnect -j | jq -r 'select(.dport == 443) | .daddr'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace active TCP connects: who connects where, from the connect() call.\v"
+	       "EXAMPLES:\n"
+	       "  tcpconnect                # every connect, until Ctrl-C\n"
+	       "  tcpconnect -t -s          # with seconds since start and the source port\n"
+	       "  tcpconnect -P 80,443      # only connects to ports 80 and 443\n"
+	       "  tcpconnect -c system.slice/nginx.service   # only inside this cgroup\n"
+	       "  tcpconnect -L             # latency and outcome: established, refused, ...\n"
+	       "  tcpconnect --count -d 10  # connects per process and destination, for 10 s\n"
+	       "  tcpconnect -j | jq -r 'select(.dport == 443) | .daddr'",
 };
 
 /* -L: the outcome in a word; the socket's error for a failed connect. */

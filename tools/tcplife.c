@@ -77,20 +77,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace TCP sessions as they close: both ends, bytes sent and received, duration.\v"
-	"EXAMPLES:\n"
-	"  tcplife                   # every session that closes, until Ctrl-C\n"
-	"  tcplife -T -w             # with a clock column, wide addresses\n"
-	"  tcplife -L 80,443         # sessions of local ports 80 and 443 (a server)\n"
-	"  tcplife -D 5432           # sessions to remote port 5432 (a client)\n"
-	"  tcplife -c system.slice/nginx.service   # only sessions owned in this cgroup\n"
-	"  tcplife -j | jq -c 'select(.tx_bytes > 1000000) | {comm, daddr, tx_bytes}'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace TCP sessions as they close: both ends, bytes sent and received, duration.\v"
+	       "EXAMPLES:\n"
+	       "  tcplife                   # every session that closes, until Ctrl-C\n"
+	       "  tcplife -T -w             # with a clock column, wide addresses\n"
+	       "  tcplife -L 80,443         # sessions of local ports 80 and 443 (a server)\n"
+	       "  tcplife -D 5432           # sessions to remote port 5432 (a client)\n"
+	       "  tcplife -c system.slice/nginx.service   # only sessions owned in this cgroup\n"
+	       "  tcplife -j | jq -c 'select(.tx_bytes > 1000000) | {comm, daddr, tx_bytes}'",
 };
 
 static int handle_event(void *ctx, void *data, size_t size)

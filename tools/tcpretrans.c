@@ -82,21 +82,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace TCP retransmissions: the flow, its state, the kind of retransmission and, when "
-	"known, the process that owns the socket.\v"
-	"EXAMPLES:\n"
-	"  tcpretrans                # every retransmission, until Ctrl-C\n"
-	"  tcpretrans -T             # with a clock column\n"
-	"  tcpretrans -6             # only IPv6 flows\n"
-	"  tcpretrans -c system.slice/nginx.service   # sockets owned in this cgroup\n"
-	"  tcpretrans --count -d 60  # retransmissions per flow over a minute\n"
-	"  tcpretrans -j | jq -r 'select(.type == \"rto\") | .daddr' | sort | uniq -c",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc =
+	    "Trace TCP retransmissions: the flow, its state, the kind of retransmission and, when "
+	    "known, the process that owns the socket.\v"
+	    "EXAMPLES:\n"
+	    "  tcpretrans                # every retransmission, until Ctrl-C\n"
+	    "  tcpretrans -T             # with a clock column\n"
+	    "  tcpretrans -6             # only IPv6 flows\n"
+	    "  tcpretrans -c system.slice/nginx.service   # sockets owned in this cgroup\n"
+	    "  tcpretrans --count -d 60  # retransmissions per flow over a minute\n"
+	    "  tcpretrans -j | jq -r 'select(.type == \"rto\") | .daddr' | sort | uniq -c",
 };
 
 static const char *const type_names[] = {

@@ -77,7 +77,7 @@ workload() {
 		(exec 3<>"/dev/tcp/127.0.0.1/$port" && read -r -t 2 _ <&3) 2>/dev/null || true
 	done
 	wait "$tick" 2>/dev/null || true
-	kill "$srv" 2>/dev/null
+	kill "$srv" 2>/dev/null || true # it may have ended already (set -e)
 	wait "$srv" 2>/dev/null || true
 }
 
@@ -103,7 +103,7 @@ for t in "${tools[@]}"; do
 	workload
 	read -r truns tns < <(cost "${ids[@]}")
 	read -r _ fns < <(cost "$ftp" "$fraw")
-	kill -INT "$tpid" "$fpid" 2>/dev/null
+	kill -INT "$tpid" "$fpid" 2>/dev/null || true
 	wait "$tpid" "$fpid" 2>/dev/null || true
 	ratio=$(awk -v a="$tns" -v b="$fns" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else printf "n/a" }')
 	row[$t]="| $t | ${hooks[*]} | $truns | $tns | $fns | $ratio |"

@@ -105,7 +105,7 @@ for t in "${tools[@]}"; do
 		why[$t]+=" rss: $(tail -n1 "$work/r.err")"
 	fi
 done
-kill "$tick_pid" 2>/dev/null
+kill "$tick_pid" 2>/dev/null || true
 wait "$tick_pid" 2>/dev/null || true
 tick_pid=
 

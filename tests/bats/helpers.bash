@@ -641,3 +641,18 @@ sonde_teardown() {
 		_SONDE_NAP_FD=
 	fi
 }
+
+# netns_del NS...: delete network namespaces the test made, and first stop
+# whatever still runs in them: it was started by the test (the children a
+# forking server such as `socat ...,fork` made for its connections outlive
+# the server's PID, and would wait forever in a namespace without a name).
+netns_del() {
+	local ns pids
+	for ns in "$@"; do
+		mapfile -t pids < <(ip netns pids "$ns" 2>/dev/null)
+		if ((${#pids[@]})); then
+			kill -KILL "${pids[@]}" 2>/dev/null || true
+		fi
+		ip netns del "$ns" 2>/dev/null || true
+	done
+}

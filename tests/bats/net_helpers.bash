@@ -62,12 +62,9 @@ _netns_up() {
 }
 
 # netns_teardown: delete the namespaces this test made (after sonde_teardown
-# has stopped the processes in them).
+# has stopped the processes it tracks).
 netns_teardown() {
-	local ns
-	for ns in "${SONDE_NETNS[@]}"; do
-		ip netns del "$ns" 2>/dev/null || true
-	done
+	netns_del "${SONDE_NETNS[@]}"
 	SONDE_NETNS=()
 }
 

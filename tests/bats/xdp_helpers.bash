@@ -72,14 +72,11 @@ _xdp_wrapper() {
 
 # xdp_teardown: remove the namespaces and this test's pins.
 xdp_teardown() {
-	local ns
 	if [[ -n $XDP_IF && -d $XDP_PIN_ROOT/$XDP_IF ]]; then
 		nsenter --net=/run/netns/"$NS_B" "$XDP_REAL_BIN/xdpdrop" --detach -i "$XDP_IF" \
 			2>/dev/null || rm -rf -- "${XDP_PIN_ROOT:?}/$XDP_IF"
 	fi
-	for ns in "${XDP_NS[@]}"; do
-		ip netns del "$ns" 2>/dev/null || true
-	done
+	netns_del "${XDP_NS[@]}"
 	XDP_NS=()
 }
 

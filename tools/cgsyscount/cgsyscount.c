@@ -106,20 +106,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	COUNT_ARGS_DOC,
-	"Count system calls by cgroup v2: which container, service or pod makes the most.\v"
-	"EXAMPLES:\n"
-	"  cgsyscount                # until Ctrl-C, then the top 10 cgroups\n"
-	"  cgsyscount 5              # every 5 seconds\n"
-	"  cgsyscount --depth 1 1 3  # system.slice, user.slice, ... three times\n"
-	"  cgsyscount --by-syscall -T 3 -c kubepods.slice  # 3 pods, 3 syscalls each\n"
-	"  cgsyscount -x -L          # failed calls only, with the time they took\n"
-	"  cgsyscount -j 1 | jq -c '.cgroups[] | {cgroup, syscalls}'",
-	count_argp_children,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.args_doc = COUNT_ARGS_DOC,
+	.doc = "Count system calls by cgroup v2: which container, service or pod makes the most.\v"
+	       "EXAMPLES:\n"
+	       "  cgsyscount                # until Ctrl-C, then the top 10 cgroups\n"
+	       "  cgsyscount 5              # every 5 seconds\n"
+	       "  cgsyscount --depth 1 1 3  # system.slice, user.slice, ... three times\n"
+	       "  cgsyscount --by-syscall -T 3 -c kubepods.slice  # 3 pods, 3 syscalls each\n"
+	       "  cgsyscount -x -L          # failed calls only, with the time they took\n"
+	       "  cgsyscount -j 1 | jq -c '.cgroups[] | {cgroup, syscalls}'",
+	.children = count_argp_children,
 };
 
 static int collect(const void *key, const uint64_t *sum, void *vctx)

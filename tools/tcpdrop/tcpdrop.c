@@ -108,21 +108,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Trace TCP packets the kernel drops: the packet, its socket's state and owner when "
-	"known, and the kernel's reason.\v"
-	"EXAMPLES:\n"
-	"  tcpdrop                   # every dropped TCP packet, until Ctrl-C\n"
-	"  tcpdrop -T -l             # with a clock column and the kernel function\n"
-	"  tcpdrop -r NO_SOCKET      # packets to ports nothing listens on\n"
-	"  tcpdrop -c system.slice/nginx.service   # sockets owned in this cgroup\n"
-	"  tcpdrop --count -d 60     # drops per reason over a minute\n"
-	"  tcpdrop -j | jq -r '.reason' | sort | uniq -c",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.doc = "Trace TCP packets the kernel drops: the packet, its socket's state and owner when "
+	       "known, and the kernel's reason.\v"
+	       "EXAMPLES:\n"
+	       "  tcpdrop                   # every dropped TCP packet, until Ctrl-C\n"
+	       "  tcpdrop -T -l             # with a clock column and the kernel function\n"
+	       "  tcpdrop -r NO_SOCKET      # packets to ports nothing listens on\n"
+	       "  tcpdrop -c system.slice/nginx.service   # sockets owned in this cgroup\n"
+	       "  tcpdrop --count -d 60     # drops per reason over a minute\n"
+	       "  tcpdrop -j | jq -r '.reason' | sort | uniq -c",
 };
 
 /* -r: reason names (as this kernel spells them) into the rodata list. */

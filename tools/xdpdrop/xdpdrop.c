@@ -155,24 +155,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-	options,
-	parse_opt,
-	"[RULE...]",
-	"Drop packets at the XDP hook of an interface: those the rules match (or, with --allow, "
-	"the IP packets they do not), and count what was seen, passed and dropped, per rule. A "
-	"RULE is one argument of words as in a rules file: 'src 192.0.2.0/24 proto udp dport "
-	"53'.\v"
-	"EXAMPLES:\n"
-	"  xdpdrop -i eth0 --src 192.0.2.0/24         # drop a network, show counts\n"
-	"  xdpdrop -i eth0 --proto udp --dport 11211  # drop memcached over UDP\n"
-	"  xdpdrop -i eth0 -f blocklist --dry-run     # count what the list would drop\n"
-	"  xdpdrop -i eth0 --allow --src 10.0.0.0/8   # only 10.0.0.0/8 gets in\n"
-	"  xdpdrop -i eth0 --pin -f blocklist         # stay attached after exit\n"
-	"  xdpdrop -i eth0 --add 'src 198.51.100.7'   # one more rule, live\n"
-	"  xdpdrop -i eth0 --status -j | jq '.rules[] | select(.packets > 0)'",
-	NULL,
-	NULL,
-	NULL
+	.options = options,
+	.parser = parse_opt,
+	.args_doc = "[RULE...]",
+	.doc =
+	    "Drop packets at the XDP hook of an interface: those the rules match (or, with --allow, "
+	    "the IP packets they do not), and count what was seen, passed and dropped, per rule. A "
+	    "RULE is one argument of words as in a rules file: 'src 192.0.2.0/24 proto udp dport "
+	    "53'.\v"
+	    "EXAMPLES:\n"
+	    "  xdpdrop -i eth0 --src 192.0.2.0/24         # drop a network, show counts\n"
+	    "  xdpdrop -i eth0 --proto udp --dport 11211  # drop memcached over UDP\n"
+	    "  xdpdrop -i eth0 -f blocklist --dry-run     # count what the list would drop\n"
+	    "  xdpdrop -i eth0 --allow --src 10.0.0.0/8   # only 10.0.0.0/8 gets in\n"
+	    "  xdpdrop -i eth0 --pin -f blocklist         # stay attached after exit\n"
+	    "  xdpdrop -i eth0 --add 'src 198.51.100.7'   # one more rule, live\n"
+	    "  xdpdrop -i eth0 --status -j | jq '.rules[] | select(.packets > 0)'",
 };
 
 /* -p, -c and -C are about processes; packets have none. */
