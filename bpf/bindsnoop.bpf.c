@@ -80,7 +80,7 @@ int handle_enter_bind(struct trace_event_raw_sys_enter *ctx)
 
 	if (sonde_filter_pass())
 		stash_put(&binds, &a);
-	return 0;
+	return SONDE_TP_KEEP;
 }
 
 /* The address and port asked for, from the caller's sockaddr, read as the
@@ -99,8 +99,7 @@ static __always_inline void read_sockaddr(struct bindsnoop_event *e, __u64 uaddr
 		bpf_probe_read_user(e->addr, 16, (void *)(uaddr + 8));
 }
 
-SEC("tracepoint/syscalls/sys_exit_bind")
-int handle_exit_bind(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void exit_bind(struct trace_event_raw_sys_exit *ctx)
 {
 	struct bindsnoop_event e = { .ret = ctx->ret };
 	struct bind_args *stashed, a;
@@ -108,25 +107,31 @@ int handle_exit_bind(struct trace_event_raw_sys_exit *ctx)
 
 	stashed = stash_get(&binds);
 	if (!stashed)
-		return 0;
+		return;
 	a = *stashed;
 	stash_drop(&binds);
 	if (failed_only && ctx->ret >= 0)
-		return 0;
+		return;
 	sk = sock_from_fd(a.fd);
 	if (!sk)
-		return 0;
+		return;
 	/* Unix, netlink and packet sockets bind too: not ours. */
 	e.family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (!net_family_pass(e.family))
-		return 0;
+		return;
 	read_sockaddr(&e, a.uaddr);
 	if (!net_port_pass(ports, nports, e.port))
-		return 0;
+		return;
 	stream_hdr_current(&e.h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e.protocol = BPF_CORE_READ(sk, sk_protocol);
 	e.opts = inet_opts(sk);
 	e.ifindex = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
 	sonde_output(&e, sizeof(e));
-	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int handle_exit_bind(struct trace_event_raw_sys_exit *ctx)
+{
+	exit_bind(ctx);
+	return SONDE_TP_KEEP;
 }

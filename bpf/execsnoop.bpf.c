@@ -36,26 +36,27 @@ struct {
 	__type(value, struct execsnoop_event);
 } scratch SEC(".maps");
 
-static __always_inline int remember_argv(__u64 argv)
+static __always_inline void remember_argv(__u64 argv)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
 	if (!sonde_filter_pass())
-		return 0;
+		return;
 	bpf_map_update_elem(&argv_by_tid, &tid, &argv, BPF_ANY);
-	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_execve")
 int handle_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember_argv(ctx->args[1]);
+	remember_argv(ctx->args[1]);
+	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_enter_execveat")
 int handle_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember_argv(ctx->args[2]);
+	remember_argv(ctx->args[2]);
+	return SONDE_TP_KEEP;
 }
 
 /* The new program's arguments, as the kernel laid them out. */
@@ -101,7 +102,7 @@ static __always_inline void read_old_args(struct execsnoop_event *e, __u64 argv)
 	e->args_size = off;
 }
 
-static __always_inline int report_exec(long ret)
+static __always_inline void report_exec(long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, zero = 0;
@@ -115,12 +116,12 @@ static __always_inline int report_exec(long ret)
 			bpf_map_delete_elem(&argv_by_tid, &tid);
 	}
 	if (ret < 0 && !argv)
-		return 0;
+		return;
 	if (ret >= 0 && !sonde_filter_pass())
-		return 0;
+		return;
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
-		return 0;
+		return;
 
 	stream_hdr_current(&e->h, pid_tgid, STREAM_UID);
 	e->ppid = sonde_current_ppid();
@@ -137,17 +138,18 @@ static __always_inline int report_exec(long ret)
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	sonde_output(e, size);
-	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
 int handle_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
-	return report_exec(ctx->ret);
+	report_exec(ctx->ret);
+	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int handle_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 {
-	return report_exec(ctx->ret);
+	report_exec(ctx->ret);
+	return SONDE_TP_KEEP;
 }

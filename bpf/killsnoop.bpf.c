@@ -47,74 +47,77 @@ static __always_inline void report(__s32 tpid, __s32 sig, __s32 result, __u8 sou
 	sonde_submit(e);
 }
 
-static __always_inline int enter_kill(__s32 tpid, __s32 sig)
+static __always_inline void enter_kill(__s32 tpid, __s32 sig)
 {
 	struct kill_call call = { .tpid = tpid, .sig = sig };
 
 	if (!sonde_filter_pass() || (target_sig && sig != target_sig))
-		return 0;
+		return;
 	stash_put(&calls, &call);
-	return 0;
 }
 
-static __always_inline int exit_kill(long ret)
+static __always_inline void exit_kill(long ret)
 {
 	struct kill_call *c = stash_get(&calls);
 	struct kill_call call;
 
 	if (!c)
-		return 0;
+		return;
 	call = *c;
 	stash_drop(&calls);
 	/* Its signals were reported as they were generated. */
 	if (call.generated)
-		return 0;
+		return;
 	if (failed_only && ret >= 0)
-		return 0;
+		return;
 	report(call.tpid, call.sig, ret, KILLSNOOP_SYSCALL);
-	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_kill")
 int handle_enter_kill(struct trace_event_raw_sys_enter *ctx)
 {
-	return enter_kill(ctx->args[0], ctx->args[1]);
+	enter_kill(ctx->args[0], ctx->args[1]);
+	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_enter_tkill")
 int handle_enter_tkill(struct trace_event_raw_sys_enter *ctx)
 {
-	return enter_kill(ctx->args[0], ctx->args[1]);
+	enter_kill(ctx->args[0], ctx->args[1]);
+	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_enter_tgkill")
 int handle_enter_tgkill(struct trace_event_raw_sys_enter *ctx)
 {
-	return enter_kill(ctx->args[1], ctx->args[2]);
+	enter_kill(ctx->args[1], ctx->args[2]);
+	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_kill")
 int handle_exit_kill(struct trace_event_raw_sys_exit *ctx)
 {
-	return exit_kill(ctx->ret);
+	exit_kill(ctx->ret);
+	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_tkill")
 int handle_exit_tkill(struct trace_event_raw_sys_exit *ctx)
 {
-	return exit_kill(ctx->ret);
+	exit_kill(ctx->ret);
+	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_tgkill")
 int handle_exit_tgkill(struct trace_event_raw_sys_exit *ctx)
 {
-	return exit_kill(ctx->ret);
+	exit_kill(ctx->ret);
+	return SONDE_TP_KEEP;
 }
 
 /* Not loaded with -k. The current task is the sender; for a signal raised
  * in interrupt context (a timer), it is whichever task was interrupted. */
-SEC("tracepoint/signal/signal_generate")
-int handle_generate(struct trace_event_raw_signal_generate *ctx)
+static __always_inline void generate(struct trace_event_raw_signal_generate *ctx)
 {
 	struct kill_call *c = stash_get(&calls);
 	__u8 source = KILLSNOOP_KERNEL;
@@ -126,12 +129,18 @@ int handle_generate(struct trace_event_raw_signal_generate *ctx)
 		c->generated = 1;
 		source = KILLSNOOP_SYSCALL;
 	} else if (!sonde_filter_pass()) {
-		return 0;
+		return;
 	}
 	if (target_sig && sig != target_sig)
-		return 0;
+		return;
 	if (failed_only && ctx->result != KILLSNOOP_OVERFLOW_FAIL)
-		return 0;
+		return;
 	report(ctx->pid, sig, ctx->result, source);
-	return 0;
+}
+
+SEC("tracepoint/signal/signal_generate")
+int handle_generate(struct trace_event_raw_signal_generate *ctx)
+{
+	generate(ctx);
+	return SONDE_TP_KEEP;
 }

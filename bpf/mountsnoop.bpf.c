@@ -38,13 +38,13 @@ SONDE_STASH(calls, struct mount_call);
 
 /* Only the call's own nargs arguments may be read: the kernel refuses to
  * attach a program that reads past the end of the tracepoint's record. */
-static __always_inline int enter(const struct trace_event_raw_sys_enter *ctx, __u32 call,
-				 const int nargs)
+static __always_inline void enter(const struct trace_event_raw_sys_enter *ctx, __u32 call,
+				  const int nargs)
 {
 	struct mount_call c = { .call = call };
 
 	if (!sonde_filter_pass())
-		return 0;
+		return;
 	/* One by one: the verifier refuses a loop's moving pointer into ctx. */
 	c.args[0] = ctx->args[0];
 	c.args[1] = ctx->args[1];
@@ -55,7 +55,6 @@ static __always_inline int enter(const struct trace_event_raw_sys_enter *ctx, __
 	if (nargs > 4)
 		c.args[4] = ctx->args[4];
 	stash_put(&calls, &c);
-	return 0;
 }
 
 static __always_inline void read_str(struct mountsnoop_event *e, const int i, __u64 ptr)
@@ -136,7 +135,7 @@ static __always_inline void fill_args(struct mountsnoop_event *e, const struct m
 	}
 }
 
-static __always_inline int leave(const struct trace_event_raw_sys_exit *ctx)
+static __always_inline void leave(const struct trace_event_raw_sys_exit *ctx)
 {
 	struct mount_call *stashed, c;
 	struct mountsnoop_event *e;
@@ -144,14 +143,14 @@ static __always_inline int leave(const struct trace_event_raw_sys_exit *ctx)
 
 	stashed = stash_get(&calls);
 	if (!stashed)
-		return 0;
+		return;
 	c = *stashed;
 	stash_drop(&calls);
 	if (failed_only && ret >= 0)
-		return 0;
+		return;
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
-		return 0;
+		return;
 	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_NO_UID);
 	e->flags = 0;
 	e->attr[0] = e->attr[1] = e->attr[2] = 0;
@@ -164,7 +163,6 @@ static __always_inline int leave(const struct trace_event_raw_sys_exit *ctx)
 		e->str[i][0] = '\0';
 	fill_args(e, &c);
 	sonde_submit(e);
-	return 0;
 }
 
 /* The entry and exit programs of the syscall NAME (NARGS arguments), call CALL. */
@@ -172,12 +170,14 @@ static __always_inline int leave(const struct trace_event_raw_sys_exit *ctx)
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                                \
 	int handle_enter_##name(struct trace_event_raw_sys_enter *ctx)                             \
 	{                                                                                          \
-		return enter(ctx, call, nargs);                                                    \
+		enter(ctx, call, nargs);                                                           \
+		return SONDE_TP_KEEP;                                                              \
 	}                                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
 	int handle_exit_##name(struct trace_event_raw_sys_exit *ctx)                               \
 	{                                                                                          \
-		return leave(ctx);                                                                 \
+		leave(ctx);                                                                        \
+		return SONDE_TP_KEEP;                                                              \
 	}
 
 MOUNTSNOOP_HANDLERS(mount, 5, MOUNTSNOOP_MOUNT)

@@ -179,8 +179,7 @@ static __always_inline void fill_from_tracepoint(struct oomkill_event *e,
 	e->flags |= OOMKILL_F_MEM | OOMKILL_F_CRED;
 }
 
-SEC("tracepoint/oom/mark_victim")
-int handle_mark_victim(struct trace_event_raw_mark_victim *ctx)
+static __always_inline void mark_victim(struct trace_event_raw_mark_victim *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, vtid = ctx->pid;
@@ -215,5 +214,11 @@ int handle_mark_victim(struct trace_event_raw_mark_victim *ctx)
 	sonde_submit(e);
 out:
 	bpf_map_delete_elem(&victims, &tid);
-	return 0;
+}
+
+SEC("tracepoint/oom/mark_victim")
+int handle_mark_victim(struct trace_event_raw_mark_victim *ctx)
+{
+	mark_victim(ctx);
+	return SONDE_TP_KEEP;
 }

@@ -29,12 +29,12 @@ static __always_inline bool flags_wanted(__u32 flags)
 	return false;
 }
 
-static __always_inline int report_open(const struct trace_event_raw_sys_exit *ctx, bool full,
-				       __u64 path, __s32 dirfd, __u32 flags, __u16 mode)
+static __always_inline void report_open(const struct trace_event_raw_sys_exit *ctx, bool full,
+					__u64 path, __s32 dirfd, __u32 flags, __u16 mode)
 {
 	if (!flags_wanted(flags))
-		return 0;
-	return pathcall_report(ctx, full, path, dirfd, flags, mode);
+		return;
+	pathcall_report(ctx, full, path, dirfd, flags, mode);
 }
 
 PATHCALL_PROG(sys_exit_open, handle_exit_open)
@@ -42,9 +42,9 @@ PATHCALL_PROG(sys_exit_open, handle_exit_open)
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
-		return 0;
-	return report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD,
-			   PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 3));
+		return;
+	report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, PATHCALL_ARG(regs, 2),
+		    PATHCALL_ARG(regs, 3));
 }
 
 PATHCALL_PROG(sys_exit_openat, handle_exit_openat)
@@ -52,9 +52,9 @@ PATHCALL_PROG(sys_exit_openat, handle_exit_openat)
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
-		return 0;
-	return report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1),
-			   PATHCALL_ARG(regs, 3), PATHCALL_ARG(regs, 4));
+		return;
+	report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 3),
+		    PATHCALL_ARG(regs, 4));
 }
 
 PATHCALL_PROG(sys_exit_openat2, handle_exit_openat2)
@@ -63,13 +63,12 @@ PATHCALL_PROG(sys_exit_openat2, handle_exit_openat2)
 	struct open_how how = {};
 
 	if (!regs)
-		return 0;
+		return;
 	/* The flags are in user memory; when it cannot be read, the call
 	 * failed (EFAULT) and is reported with flags 0. */
 	bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode),
 			    (void *)PATHCALL_ARG(regs, 3));
-	return report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), how.flags,
-			   how.mode);
+	report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), how.flags, how.mode);
 }
 
 PATHCALL_PROG(sys_exit_creat, handle_exit_creat)
@@ -77,9 +76,9 @@ PATHCALL_PROG(sys_exit_creat, handle_exit_creat)
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
-		return 0;
+		return;
 	/* creat() is open() with these flags. */
-	return report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD,
-			   OPENSNOOP_O_CREAT | OPENSNOOP_O_WRONLY | OPENSNOOP_O_TRUNC,
-			   PATHCALL_ARG(regs, 2));
+	report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD,
+		    OPENSNOOP_O_CREAT | OPENSNOOP_O_WRONLY | OPENSNOOP_O_TRUNC,
+		    PATHCALL_ARG(regs, 2));
 }

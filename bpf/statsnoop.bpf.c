@@ -14,40 +14,40 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* A call on a path: stat(), lstat(), statfs(). */
-static __always_inline int report_path(const struct trace_event_raw_sys_exit *ctx, bool full)
+static __always_inline void report_path(const struct trace_event_raw_sys_exit *ctx, bool full)
 {
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
-		return 0;
-	return pathcall_report(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, 0, 0);
+		return;
+	pathcall_report(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, 0, 0);
 }
 
 /* A call on dirfd and a path, unless it is an fstat() in disguise. */
-static __always_inline int report_at(const struct trace_event_raw_sys_exit *ctx, bool full,
-				     __s32 dirfd, __u64 path, __u32 flags)
+static __always_inline void report_at(const struct trace_event_raw_sys_exit *ctx, bool full,
+				      __s32 dirfd, __u64 path, __u32 flags)
 {
 	char c = 0;
 
 	if ((flags & STATSNOOP_AT_EMPTY_PATH) &&
 	    (!path || bpf_probe_read_user(&c, 1, (void *)path) || !c))
-		return 0;
-	return pathcall_report(ctx, full, path, dirfd, flags, 0);
+		return;
+	pathcall_report(ctx, full, path, dirfd, flags, 0);
 }
 
 PATHCALL_PROG(sys_exit_newstat, handle_exit_newstat)
 {
-	return report_path(ctx, full);
+	report_path(ctx, full);
 }
 
 PATHCALL_PROG(sys_exit_newlstat, handle_exit_newlstat)
 {
-	return report_path(ctx, full);
+	report_path(ctx, full);
 }
 
 PATHCALL_PROG(sys_exit_statfs, handle_exit_statfs)
 {
-	return report_path(ctx, full);
+	report_path(ctx, full);
 }
 
 PATHCALL_PROG(sys_exit_newfstatat, handle_exit_newfstatat)
@@ -55,9 +55,8 @@ PATHCALL_PROG(sys_exit_newfstatat, handle_exit_newfstatat)
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
-		return 0;
-	return report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2),
-			 PATHCALL_ARG(regs, 4));
+		return;
+	report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 4));
 }
 
 PATHCALL_PROG(sys_exit_statx, handle_exit_statx)
@@ -65,7 +64,6 @@ PATHCALL_PROG(sys_exit_statx, handle_exit_statx)
 	struct pt_regs *regs = pathcall_begin(ctx);
 
 	if (!regs)
-		return 0;
-	return report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2),
-			 PATHCALL_ARG(regs, 3));
+		return;
+	report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 3));
 }

@@ -21,37 +21,38 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u16 lports[NET_MAX_PORTS] = {};
 const volatile __u32 nlports = 0;
 
-static __always_inline int report_accept(long fd)
+static __always_inline void report_accept(long fd)
 {
 	struct tcpaccept_event *e;
 	struct net_tuple t;
 	struct sock *sk;
 
 	if (fd < 0 || !sonde_filter_pass())
-		return 0;
+		return;
 	sk = sock_from_fd(fd);
 	if (!sk || !sock_is_tcp(sk))
-		return 0;
+		return;
 	sock_read_tuple(sk, &t);
 	if (!net_family_pass(t.family) || !net_port_pass(lports, nlports, t.sport))
-		return 0;
+		return;
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
-		return 0;
+		return;
 	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e->t = t;
 	sonde_submit(e);
-	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept4")
 int handle_exit_accept4(struct trace_event_raw_sys_exit *ctx)
 {
-	return report_accept(ctx->ret);
+	report_accept(ctx->ret);
+	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept")
 int handle_exit_accept(struct trace_event_raw_sys_exit *ctx)
 {
-	return report_accept(ctx->ret);
+	report_accept(ctx->ret);
+	return SONDE_TP_KEEP;
 }

@@ -110,8 +110,7 @@ int BPF_PROG(handle_set_state, const struct sock *sk, int oldstate, int newstate
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_connect")
-int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
 	struct tcpconnect_event *e;
 	struct connecting *c;
@@ -119,11 +118,11 @@ int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 
 	c = stash_get(&connecting);
 	if (!c)
-		return 0;
+		return;
 	e = sonde_reserve(sizeof(*e));
 	if (!e) {
 		stash_drop(&connecting);
-		return 0;
+		return;
 	}
 	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e->lat_ns = 0;
@@ -134,5 +133,11 @@ int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	stash_drop(&connecting);
 	e->t.sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
 	sonde_submit(e);
-	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	exit_connect(ctx);
+	return SONDE_TP_KEEP;
 }

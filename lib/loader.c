@@ -135,6 +135,18 @@ static int attach_failed(struct bpf_program *prog, int err)
 	return err;
 }
 
+/* The kernel's ID of a loaded program: tests and scripts match it with what
+ * bpftool and /proc/PID/fdinfo show. 0 when it cannot be read. */
+static uint32_t prog_id_of(const struct bpf_program *prog)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		return 0;
+	return info.id;
+}
+
 int sonde_attach(struct bpf_object_skeleton *s)
 {
 	int err, n = 0;
@@ -159,7 +171,8 @@ int sonde_attach(struct bpf_object_skeleton *s)
 		if (!link)
 			return attach_failed(prog, -errno);
 		*s->progs[i].link = link;
-		log_debug("attached %s", bpf_program__section_name(prog));
+		log_debug("attached %s (program %u)", bpf_program__section_name(prog),
+			  prog_id_of(prog));
 		n++;
 	}
 	log_debug("attached %d programs", n);

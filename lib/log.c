@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <bpf/libbpf.h>
+#include "lib/escape.h"
 #include "lib/log.h"
 
 static const char *tool_name = "sonde";
@@ -33,12 +35,20 @@ bool log_verbose(void)
 	return verbose;
 }
 
+/* The message is escaped as text output is (lib/escape.h): whatever value
+ * from input it quotes, it cannot put a control byte on a terminal or split
+ * into two lines. */
 static void log_line(const char *fmt, va_list ap)
 {
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	fprintf(stderr, "%s: %s\n", tool_name, msg);
+	flockfile(stderr);
+	escape_text(stderr, tool_name, strlen(tool_name));
+	fputs_unlocked(": ", stderr);
+	escape_text(stderr, msg, sizeof(msg));
+	putc_unlocked('\n', stderr);
+	funlockfile(stderr);
 }
 
 void log_err(const char *fmt, ...)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/filter.h"
+#include "lib/escape.h"
 #include "lib/log.h"
 #include "lib/opts.h"
 #include "lib/parse.h"
@@ -149,6 +150,10 @@ struct parse_inputs {
 	unsigned nchildren;
 };
 
+/* The standard error stream of the process, while argp runs with stderr
+ * pointed at argp_err_stream(). */
+static FILE *real_stderr;
+
 /* argp follows each usage error with "Try `tool --help' or ..."; errors are
  * one line here, so argp's error stream is stderr without those lines. */
 static ssize_t write_no_try(void *cookie, const char *buf, size_t size)
@@ -159,8 +164,11 @@ static ssize_t write_no_try(void *cookie, const char *buf, size_t size)
 	for (size_t i = 0; i < size; i++) {
 		if (at_line_start)
 			dropping = !strncmp(buf + i, "Try `", size - i < 5 ? size - i : 5);
-		if (!dropping)
-			fputc(buf[i], stderr);
+		/* Its messages quote what was typed: escaped as the tool's own are. */
+		if (!dropping && buf[i] != '\n')
+			escape_text(real_stderr, buf + i, 1);
+		else if (!dropping)
+			fputc('\n', real_stderr);
 		at_line_start = buf[i] == '\n';
 	}
 	return size;
@@ -175,7 +183,7 @@ static FILE *argp_err_stream(void)
 		if (f)
 			setvbuf(f, NULL, _IOLBF, 0);
 	}
-	return f ? f : stderr;
+	return f ? f : real_stderr;
 }
 
 static error_t parse_root(int key, char *arg, struct argp_state *state)
@@ -213,7 +221,14 @@ int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
 	argp_err_exit_status = 2;
 	/* getopt names the program by argv[0] in its messages: use the short name. */
 	argv[0] = program_invocation_short_name;
+	/* getopt prints its own messages ("unrecognized option '--x'") to
+	 * stderr, not to argp's stream; glibc lets stderr be set, so while argp
+	 * runs both go through the stream that escapes what was typed. */
+	real_stderr = stderr;
+	stderr = argp_err_stream();
 	err = argp_parse(&root, argc, argv, ARGP_NO_HELP, NULL, &in);
+	fflush(stderr);
+	stderr = real_stderr;
 	if (err)
 		return -EINVAL;
 	log_init(program_invocation_short_name, common->verbose);

@@ -19,6 +19,13 @@ struct {
 	__type(value, __u32);
 } FILTER_CGROUP_MAP SEC(".maps");
 
+/* What every `tracepoint` program returns. The kernel hands a tracepoint's
+ * samples to its perf users (perf stat, perf record, another tracer) only
+ * when every BPF program attached there returns non-zero: returning 0 would
+ * blind them all, whatever this program filtered for itself. (raw_tp and
+ * tp_btf programs' returns are ignored; sonde's kprobes are private events.) */
+#define SONDE_TP_KEEP 1
+
 /* True when the current task passes -p, -u and -c. */
 static __always_inline bool sonde_filter_pass(void)
 {

@@ -121,13 +121,13 @@ static __always_inline void sock_owner_on_accept(long fd)
 	int handle_owner_accept4(struct trace_event_raw_sys_exit *ctx)                             \
 	{                                                                                          \
 		sock_owner_on_accept(ctx->ret);                                                    \
-		return 0;                                                                          \
+		return SONDE_TP_KEEP;                                                              \
 	}                                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_accept")                                                 \
 	int handle_owner_accept(struct trace_event_raw_sys_exit *ctx)                              \
 	{                                                                                          \
 		sock_owner_on_accept(ctx->ret);                                                    \
-		return 0;                                                                          \
+		return SONDE_TP_KEEP;                                                              \
 	}
 
 #endif

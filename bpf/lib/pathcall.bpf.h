@@ -41,20 +41,22 @@ const volatile __u32 pathcall_self_tgid = 0;
  * directory walk is not in the program, so its kernel types are not looked
  * up at load (libbpf's search for each type costs about a millisecond). */
 #define PATHCALL_PROG(tp, name)                                                                    \
-	static __always_inline int name##_body(const struct trace_event_raw_sys_exit *ctx,         \
-					       bool full);                                         \
+	static __always_inline void name##_body(const struct trace_event_raw_sys_exit *ctx,        \
+						bool full);                                        \
 	SEC("tracepoint/syscalls/" #tp)                                                            \
 	int name(struct trace_event_raw_sys_exit *ctx)                                             \
 	{                                                                                          \
-		return name##_body(ctx, false);                                                    \
+		name##_body(ctx, false);                                                           \
+		return SONDE_TP_KEEP;                                                              \
 	}                                                                                          \
 	SEC("tracepoint/syscalls/" #tp)                                                            \
 	int name##_full(struct trace_event_raw_sys_exit *ctx)                                      \
 	{                                                                                          \
-		return name##_body(ctx, true);                                                     \
+		name##_body(ctx, true);                                                            \
+		return SONDE_TP_KEEP;                                                              \
 	}                                                                                          \
-	static __always_inline int name##_body(const struct trace_event_raw_sys_exit *ctx,         \
-					       bool full)
+	static __always_inline void name##_body(const struct trace_event_raw_sys_exit *ctx,        \
+						bool full)
 
 /* Argument N (1-6) of the syscall, from its saved registers. */
 #define PATHCALL_ARG(regs, n) PT_REGS_PARM##n##_SYSCALL(regs)
@@ -136,8 +138,8 @@ static __always_inline __u32 pathcall_read_full(struct pathcall_scratch *s, __u6
 }
 
 /* full: -F (PATHCALL_PROG's). */
-static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit *ctx, bool full,
-					   __u64 path, __s32 dirfd, __u32 flags, __u16 mode)
+static __always_inline void pathcall_report(const struct trace_event_raw_sys_exit *ctx, bool full,
+					    __u64 path, __s32 dirfd, __u32 flags, __u16 mode)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct pathcall_scratch *s;
@@ -147,7 +149,7 @@ static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit
 
 	s = bpf_map_lookup_elem(&pathcall_scratch, &zero);
 	if (!s)
-		return 0;
+		return;
 	e = &s->e;
 	stream_hdr_current(&e->h, pid_tgid, STREAM_UID);
 	e->ret = ctx->ret;
@@ -169,7 +171,6 @@ static __always_inline int pathcall_report(const struct trace_event_raw_sys_exit
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	sonde_output(e, size);
-	return 0;
 }
 
 #endif

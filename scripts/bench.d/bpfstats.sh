@@ -93,7 +93,7 @@ for t in "${tools[@]}"; do
 		row[$t]="| $t | did not start: $(tail -n1 "$work/$t.err") | | | | |"
 		continue
 	fi
-	mapfile -t hooks < <(sed -n "s/^$t: attached \([a-z_]*\/.*\)/\1/p" "$work/$t.err")
+	mapfile -t hooks < <(sed -n "s/^$t: attached \([a-z_]*\/[^ ]*\).*/\1/p" "$work/$t.err")
 	"$floor" "${hooks[@]}" >"$work/floor.out" 2>"$work/floor.err" &
 	fpid=$!
 	pids+=("$fpid")

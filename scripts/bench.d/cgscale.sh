@@ -116,7 +116,7 @@ stats_on=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo "?")
 log "cgsyscount's hooks"
 timeout -s INT 30 "$cgs" -v 1 1 >/dev/null 2>"$work/hooks.err" ||
 	die "cgsyscount -v 1 1 failed: $(tail -n1 "$work/hooks.err")"
-mapfile -t hooks < <(sed -n 's/^cgsyscount: attached \([a-z_]*\/.*\)/\1/p' "$work/hooks.err")
+mapfile -t hooks < <(sed -n 's/^cgsyscount: attached \([a-z_]*\/[^ ]*\).*/\1/p' "$work/hooks.err")
 ((${#hooks[@]})) || die "cgsyscount named no hooks"
 
 # tool_run N KEY ARGS...: cgsyscount ARGS during one cgbusy run; sets

@@ -67,7 +67,7 @@ wait_perf() {
 hooks() {
 	local out=$work/hooks.err
 	timeout -s INT 10 "$build/bin/$1" -v -d 1 >/dev/null 2>"$out" || true
-	sed -n "s/^$1: attached \([a-z_]*\/.*\)/\1/p" "$out"
+	sed -n "s/^$1: attached \([a-z_]*\/[^ ]*\).*/\1/p" "$out"
 }
 
 declare -A cmd=() ready=() label=()

@@ -44,7 +44,7 @@ for tool in "$@"; do
 		echo "VMTEST PASS $tool"
 	fi
 	# The hooks the tool attached in its -v runs ("attached SECTION" lines).
-	_hooks=$(cat "$VMT_DIR"/*.err 2>/dev/null | sed -n "s/^$tool: attached \([a-z_]*\/.*\)/\1/p" |
+	_hooks=$(cat "$VMT_DIR"/*.err 2>/dev/null | sed -n "s/^$tool: attached \([a-z_]*\/[^ ]*\).*/\1/p" |
 		sort -u | tr '\n' ' ')
 	echo "VMTEST HOOKS $tool: ${_hooks:-none seen (no -v run)}"
 	cs=$((end - start))

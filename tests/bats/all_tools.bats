@@ -255,3 +255,101 @@ wait_out_contains() {
 	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
 	no_failures
 }
+
+# tp_runs ID...: the run counts of these BPF programs (kernel.bpf_stats_enabled),
+# one a line.
+tp_runs() {
+	local id
+	for id; do
+		bpftool prog show id "$id" -j 2>/dev/null | jq -r '.run_cnt // 0'
+	done
+}
+
+# perf_window TOOL EVENTS IDS: runs TOOL's workload while `perf stat -a`
+# counts EVENTS (comma-separated); PERF_COUNT[event] is perf's count and
+# RUN_DELTA[id] how often each BPF program of IDS (space-separated) ran
+# within perf's window. 1 when perf did not run.
+perf_window() {
+	local t=$1 evs=$2 ids=$3 d=$BATS_TEST_TMPDIR/perf id i pp ev n
+	local -a before after
+	mkdir -p "$d"
+	rm -f "$d/go" "$d/end" "$d/out"
+	mkfifo "$d/go" "$d/end"
+	PERF_COUNT=() RUN_DELTA=()
+	perf stat -x, -o "$d/out" -a -e "$evs" -- sh -c "echo >'$d/go'; read _ <'$d/end'" \
+		2>"$d/err" 3>&- &
+	pp=$!
+	sonde_track_pid "$pp"
+	# perf counts from the moment its command runs.
+	if ! read -r -t "$SONDE_WAIT_S" _ <>"$d/go"; then
+		kill "$pp" 2>/dev/null
+		PERF_ERR=$(<"$d/err")
+		return 1
+	fi
+	# shellcheck disable=SC2086 # a list of IDs
+	mapfile -t before < <(tp_runs $ids)
+	"workload_$t" "pf$RANDOM" >/dev/null 2>&1 || true
+	# shellcheck disable=SC2086
+	mapfile -t after < <(tp_runs $ids)
+	echo >"$d/end"
+	wait "$pp" || { PERF_ERR=$(<"$d/err"); return 1; }
+	i=0
+	for id in $ids; do
+		RUN_DELTA[$id]=$((after[i] - before[i]))
+		i=$((i + 1))
+	done
+	while IFS=, read -r n _ ev _; do
+		[[ $n =~ ^[0-9]+$ ]] && PERF_COUNT[$ev]=$n
+	done <"$d/out"
+	return 0
+}
+
+# A `tracepoint` BPF program that returns 0 suppresses the samples of every
+# perf user of that tracepoint. The oracle is perf itself: over a window in
+# which one of the tool's tracepoint programs ran N times (the kernel's own
+# run count), perf counts that tracepoint at least N times. A tracepoint perf
+# counts nothing on without the tool either (execve's, on some kernels)
+# cannot be judged; a tool whose tracepoints are all such is named in a note.
+@test "every event tool: perf still counts each tracepoint the tool runs on" {
+	local t old tp id evs judged
+	local -A PERF_COUNT RUN_DELTA progs control
+	require_cmd perf mkfifo
+	old=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	for t in $(tools_of event interval); do
+		# shellcheck disable=SC2086 # the options are words
+		tool_start "$t" -v ${TOOL_WORKLOAD_OPTS[$t]:-} || { bad "$t" "did not start"; continue; }
+		progs=()
+		while read -r tp id; do
+			progs[$id]=${tp/\//:}
+		done < <(sed -n "s/^$t: attached tracepoint\/\([^ ]*\) (program \([0-9]*\))$/\1 \2/p" "$TOOL_ERR")
+		if ((${#progs[@]} == 0)); then
+			tool_stop # BTF-typed or raw tracepoints only: nothing to blind
+			continue
+		fi
+		evs=$(printf '%s\n' "${progs[@]}" | sort -u | paste -sd,)
+		if ! perf_window "$t" "$evs" "${!progs[*]}"; then
+			bad "$t" "perf failed: $PERF_ERR"
+			tool_stop
+			continue
+		fi
+		local -A with=() delta=()
+		for tp in "${!PERF_COUNT[@]}"; do with[$tp]=${PERF_COUNT[$tp]}; done
+		for id in "${!RUN_DELTA[@]}"; do delta[$id]=${RUN_DELTA[$id]}; done
+		tool_stop
+		perf_window "$t" "$evs" "" || { bad "$t" "perf failed: $PERF_ERR"; continue; }
+		control=()
+		for tp in "${!PERF_COUNT[@]}"; do control[$tp]=${PERF_COUNT[$tp]}; done
+		judged=0
+		for id in "${!progs[@]}"; do
+			tp=${progs[$id]}
+			((${control[$tp]:-0} > 0 && ${delta[$id]:-0} > 0)) || continue
+			judged=$((judged + 1))
+			((${with[$tp]:-0} >= ${delta[$id]})) ||
+				bad "$t" "perf counted $tp ${with[$tp]:-0} times while the tool's program ran ${delta[$id]} times there"
+		done
+		((judged)) || echo "# $t: perf counts none of its tracepoints here ($evs); not judged" >&3
+	done
+	sysctl -qw "kernel.bpf_stats_enabled=$old"
+	no_failures
+}
