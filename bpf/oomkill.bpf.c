@@ -52,28 +52,22 @@ struct {
 	__type(value, struct victim);
 } victims SEC(".maps");
 
-/* Linux before 6.2: the RSS counters were atomics in struct mm_rss_stat
- * (since then, percpu_counters, as in vmlinux.h). */
-struct mm_rss_stat___pre62 {
-	atomic_long_t count[4];
-} __attribute__((preserve_access_index));
-
-struct mm_struct___pre62 {
-	struct mm_rss_stat___pre62 rss_stat;
-} __attribute__((preserve_access_index));
-
-/* get_mm_counter(mm, idx) in kB; the percpu sum is approximate, as in /proc. */
+/* get_mm_counter(mm, idx) in kB; the percpu sum is approximate, as in /proc.
+ * Before Linux 6.2 the counters were NR_MM_COUNTERS (4) atomic longs in a
+ * struct mm_rss_stat, since then percpu_counters (as in vmlinux.h). The
+ * old layout is told by the field's size, not by a flavour of the old
+ * struct: a type missing from vmlinux makes libbpf search the modules' BTF,
+ * which takes CAP_SYS_ADMIN that CAP_BPF + CAP_PERFMON users do not have. */
 static __always_inline __u64 mm_counter_kb(struct mm_struct *mm, const int idx)
 {
-	__s64 n;
+	__s64 n = 0;
 
-	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
-		struct mm_struct___pre62 *old = (void *)mm;
-
-		n = BPF_CORE_READ(old, rss_stat.count[idx].counter);
-	} else {
+	if (bpf_core_field_size(mm->rss_stat) == 4 * sizeof(long))
+		bpf_probe_read_kernel(&n, sizeof(n),
+				      (void *)mm + bpf_core_field_offset(mm->rss_stat) +
+					  idx * sizeof(long));
+	else
 		n = BPF_CORE_READ(mm, rss_stat[idx].count);
-	}
 	return n > 0 ? PAGES_TO_KB(n) : 0;
 }
 

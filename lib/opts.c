@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "lib/filter.h"
 #include "lib/escape.h"
 #include "lib/log.h"
@@ -201,6 +202,14 @@ static error_t parse_root(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* Installed setuid or setgid, a tool would let any user trace everything
+ * and read root's files through its options (xdpdrop -f): it runs only with
+ * the IDs it was started with. */
+static bool started_setid(void)
+{
+	return getuid() != geteuid() || getgid() != getegid();
+}
+
 int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
 		struct sonde_opts *common, unsigned groups)
 {
@@ -218,6 +227,11 @@ int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
 	tool_child.doc = NULL;
 	tool_child.args_doc = NULL;
 	log_init(program_invocation_short_name, false);
+	if (started_setid()) {
+		log_err("refusing to run setuid or setgid (real and effective IDs differ): "
+			"run it as root, or with CAP_BPF and CAP_PERFMON");
+		return -EPERM;
+	}
 	argp_err_exit_status = 2;
 	/* getopt names the program by argv[0] in its messages: use the short name. */
 	argv[0] = program_invocation_short_name;

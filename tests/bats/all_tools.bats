@@ -110,6 +110,47 @@ wait_out_contains() {
 	no_failures
 }
 
+# A user with CAP_BPF and CAP_PERFMON but not CAP_SYS_ADMIN (no module BTF
+# walk, no tracefs mount) traces, given a tracefs its group may read: in a
+# mount namespace of the test's own, so the machine's tracefs is untouched.
+@test "every tool but xdpdrop: with only CAP_BPF and CAP_PERFMON it traces" {
+	local t out rc
+	require_cmd setpriv unshare
+	sonde_tmpdir_public
+	for t in $(tools_of event interval none); do
+		cp "$SONDE_BIN/$t" "$SONDE_PUBLIC_DIR/$t"
+		rc=0
+		out=$(unshare -m bash -c '
+			mount --make-rprivate / &&
+			{ umount -l /sys/kernel/tracing 2>/dev/null; true; } &&
+			mount -t tracefs -o gid=65534,mode=0750 tracefs /sys/kernel/tracing &&
+			cd / && exec timeout -s KILL 15 setpriv --reuid=65534 --regid=65534 \
+				--clear-groups --inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon \
+				"$1" -v -d 1' _ "$SONDE_PUBLIC_DIR/$t" 2>&1 >/dev/null) || rc=$?
+		[[ $rc == 0 ]] || bad "$t" "exited $rc: $(grep -v '^libbpf' <<<"$out" | tail -n 2)"
+		[[ $out == *"tracing; Ctrl-C to stop"* ]] || bad "$t" "never said 'tracing'"
+	done
+	no_failures
+}
+
+@test "every tool: installed setuid root, run by another user, it refuses with exit 3" {
+	local t err rc
+	require_cmd setpriv
+	sonde_tmpdir_public
+	for t in "${TOOLS[@]}"; do
+		cp "$SONDE_BIN/$t" "$SONDE_PUBLIC_DIR/$t"
+		chown root:root "$SONDE_PUBLIC_DIR/$t"
+		chmod 4755 "$SONDE_PUBLIC_DIR/$t"
+		rc=0
+		err=$(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$SONDE_PUBLIC_DIR/$t" -f /etc/shadow -d 1 2>&1 >/dev/null) || rc=$?
+		[[ $rc == 3 ]] || bad "$t" "exited $rc, not 3"
+		[[ $(wc -l <<<"$err") == 1 && $err == *"refusing to run setuid"* ]] || bad "$t" "stderr: $err"
+		[[ $err != *root:* ]] || bad "$t" "stderr shows /etc/shadow: $err"
+	done
+	no_failures
+}
+
 @test "every tool: SIGKILL mid-run leaves nothing of it attached" {
 	local t id start
 	for t in "${TOOLS[@]}"; do
