@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* syscount: every system call counted as it returns, by syscall number (a
  * per-CPU array indexed by the number: no hashing) or, with -P, by process
- * (a per-CPU hash keyed by tgid). See lib/syscount.bpf.h. */
+ * (a per-CPU hash keyed by tgid). See bpf/lib/count.bpf.h. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -24,9 +24,22 @@ struct {
 	__type(value, struct syscount_proc);
 } procs SEC(".maps");
 
+/* Calls numbered past the array, by number, for the whole run: this hash is
+ * not switched each interval; user space reports what each entry grew by. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, SYSCOUNT_MAX_FAR);
+	__type(key, __u32);
+	__type(value, struct count_val);
+} far_nrs SEC(".maps");
+
 static __always_inline void count_syscall(__u32 nr, const struct count_val *add)
 {
-	count_call(&nr_counts, &nr_counts_a, &nr, add, false);
+	if (nr < COUNT_MAX_NR)
+		count_call(&nr_counts, &nr_counts_a, &nr, add, false);
+	else
+		count_bump(&far_nrs, &nr, add);
 }
 
 static __always_inline bool is_exec(__u32 nr, long ret)

@@ -7,6 +7,10 @@
 
 /* Processes counted in one interval (-P). */
 #define SYSCOUNT_MAX_PIDS 10240
+/* Distinct syscall numbers at or above COUNT_MAX_NR counted in a run (x32's,
+ * numbers no syscall has, -1 for a call seccomp or ptrace skipped); calls of
+ * more numbers than this are counted as lost. */
+#define SYSCOUNT_MAX_FAR 256
 
 /* x86_64's exec calls: -P notes a process's new name when one succeeds. */
 #define SYSCOUNT_NR_EXECVE 59

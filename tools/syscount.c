@@ -2,6 +2,7 @@
 /* syscount: system calls counted by syscall or, with -P, by process, with
  * errors and (-L) the time spent; one block per interval. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include "lib/sonde.h"
@@ -17,12 +18,23 @@ struct syscount_opts {
 	bool by_process, list;
 };
 
+/* The calls numbered past the per-syscall array, which the kernel counts
+ * for the whole run (far_nrs): each number's total, as last reported. */
+struct far_seen {
+	uint32_t nr[SYSCOUNT_MAX_FAR];
+	struct count_val total[SYSCOUNT_MAX_FAR];
+	size_t n;
+};
+
 struct syscount_ctx {
 	const struct syscount_opts *opts;
 	struct syscount_bpf *skel;
 	struct dbuf dbuf;
 	struct count_table table;
 	struct out_block block;
+	struct far_seen far;
+	struct count_val *cpu_vals; /* one far_nrs value per possible CPU */
+	int ncpu;
 };
 
 enum { C_PID, C_COMM, C_SYSCALL, C_NR, C_COUNT, C_CGROUP = C_COUNT + COUNT_NCOLS };
@@ -116,6 +128,56 @@ static int collect(const void *key, const uint64_t *sum, void *vctx)
 	return count_table_add(&ctx->table, k, k, sum);
 }
 
+/* The last total reported for far number nr (a new one starts at zero). */
+static struct count_val *far_total(struct far_seen *far, uint32_t nr)
+{
+	for (size_t i = 0; i < far->n; i++)
+		if (far->nr[i] == nr)
+			return &far->total[i];
+	if (far->n == SYSCOUNT_MAX_FAR)
+		return NULL;
+	far->nr[far->n] = nr;
+	memset(&far->total[far->n], 0, sizeof(far->total[0]));
+	return &far->total[far->n++];
+}
+
+/* One far number: what it counted since the last report becomes a row. */
+static int far_collect_one(struct syscount_ctx *ctx, int fd, uint32_t nr)
+{
+	const size_t words = sizeof(struct count_val) / sizeof(uint64_t);
+	uint64_t now[sizeof(struct count_val) / sizeof(uint64_t)] = { 0 }, delta[words];
+	struct count_val *last = far_total(&ctx->far, nr);
+	uint64_t *prev = (uint64_t *)last;
+	bool any = false;
+
+	if (!last || bpf_map_lookup_elem(fd, &nr, ctx->cpu_vals))
+		return 0;
+	for (int cpu = 0; cpu < ctx->ncpu; cpu++)
+		for (size_t w = 0; w < words; w++)
+			now[w] += ((const uint64_t *)&ctx->cpu_vals[cpu])[w];
+	for (size_t w = 0; w < words; w++) {
+		delta[w] = now[w] - prev[w];
+		any |= delta[w] != 0;
+		prev[w] = now[w];
+	}
+	return any ? count_table_add(&ctx->table, nr, nr, delta) : 0;
+}
+
+/* Syscall numbers past the array (x32's, unknown ones, -1): their rows. */
+static int far_collect(struct syscount_ctx *ctx)
+{
+	int fd = bpf_map__fd(ctx->skel->maps.far_nrs), err = 0;
+	uint32_t key, next;
+	bool first = true;
+
+	while (!err && !bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		first = false;
+		key = next;
+		err = far_collect_one(ctx, fd, key);
+	}
+	return err;
+}
+
 /* -P: the process's name and cgroup, as the kernel noted them; false when
  * newer processes pushed it out of the LRU map. */
 static bool process_of(struct syscount_ctx *ctx, uint32_t pid, struct syscount_proc *p)
@@ -155,6 +217,8 @@ static int report(void *vctx, bool skip_empty)
 
 	ctx->table.n = 0;
 	err = dbuf_drain(&ctx->dbuf, collect, ctx);
+	if (!err && !opts->by_process)
+		err = far_collect(ctx);
 	if (err || (skip_empty && !ctx->table.n))
 		return err;
 	count_rows_rank(ctx->table.rows, ctx->table.n, opts->count.latency);
@@ -196,6 +260,8 @@ int main(int argc, char **argv)
 	if (!skel)
 		return sonde_open_failed();
 	ctx.skel = skel;
+	ctx.ncpu = libbpf_num_possible_cpus();
+	ctx.cpu_vals = ctx.ncpu > 0 ? calloc(ctx.ncpu, sizeof(*ctx.cpu_vals)) : NULL;
 	skel->rodata->by_process = opts.by_process;
 	cfg.interval_s = opts.count.interval_s;
 	cfg.count = opts.count.count;
@@ -203,7 +269,7 @@ int main(int argc, char **argv)
 	cfg.a = opts.by_process ? skel->maps.pid_counts_a : skel->maps.nr_counts_a;
 	cfg.b = opts.by_process ? skel->maps.pid_counts_b : skel->maps.nr_counts_b;
 
-	err = count_bpf_setup(skel->obj, &opts.count);
+	err = ctx.cpu_vals ? count_bpf_setup(skel->obj, &opts.count) : -ENOMEM;
 	if (!err) {
 		out_block_init(&ctx.block, stdout, opts.by_process ? "processes" : "syscalls", cols,
 			       ARRAY_SIZE(cols), shown_cols(&opts), &opts.common.out);
@@ -211,6 +277,7 @@ int main(int argc, char **argv)
 	}
 
 	count_table_free(&ctx.table);
+	free(ctx.cpu_vals);
 	syscount_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
 	return sonde_exit(err);

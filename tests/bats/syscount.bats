@@ -47,6 +47,23 @@ syscall_count() {
 	assert_jq "$(<"$TOOL_OUT")" '.time | test("^[0-9-]{10}T[0-9:]{8}\\.[0-9]{6}Z$")'
 }
 
+@test "calls of a number past the table (syscall 1000) are counted by number, as perf counts them" {
+	local perf n
+	cgroup_create
+	tool_start syscount -j -v -T 0 -c "$CGROUP_DIR"
+	run_in_cgroup "$CGROUP_DIR" perf stat -x, -e raw_syscalls:sys_exit --filter 'id == 1000' \
+		-o "$BATS_TEST_TMPDIR/perf" -- "$SYSLOOP" 1000 100
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	perf=$(awk -F, '$3 == "raw_syscalls:sys_exit" { print $1 }' "$BATS_TEST_TMPDIR/perf")
+	assert_eq "$perf" 100 "perf's count of syscall 1000"
+	n=$(block_count '.syscalls[] | select(.nr == 1000) | .count')
+	assert_eq "$n" "$perf" "syscall 1000 against perf's count"
+	assert_eq "$(block_count '.syscalls[] | select(.nr == 1000) | .errors')" 100 "ENOSYS errors"
+	assert_jq "$(<"$TOOL_OUT")" '.syscalls[] | select(.nr == 1000) | .syscall == null'
+	[[ $(<"$TOOL_ERR") != *"lost"* ]] || sonde_fail "events lost: $(<"$TOOL_ERR")"
+}
+
 @test "text, -p: a block with the time, the header and the process's exact count" {
 	local go=$BATS_TEST_TMPDIR/go pid
 	mkfifo "$go"

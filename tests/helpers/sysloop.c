@@ -2,9 +2,11 @@
 /* sysloop: makes exactly N calls of one system call, the ground truth of the
  * counting tools' tests.
  *
- *	sysloop [-w] getppid|close N
+ *	sysloop [-w] getppid|close|NR N
  *
- * getppid always succeeds; close(-1) always fails with EBADF. With -w it
+ * getppid always succeeds; close(-1) always fails with EBADF; a number NR
+ * calls syscall NR with no arguments (1000, which no syscall has, fails
+ * with ENOSYS). With -w it
  * first waits for a line on stdin, so that a test can start a tool on its
  * PID before the calls begin. Calls go through syscall(2): no libc cache or
  * wrapper stands between the loop and the kernel. */
@@ -35,6 +37,8 @@ int main(int argc, char **argv)
 		nr = SYS_close;
 		arg = -1;
 	}
+	if (argv[i][0] >= '0' && argv[i][0] <= '9')
+		nr = strtol(argv[i], &end, 10) < 0 || *end ? -1 : strtol(argv[i], NULL, 10);
 	n = strtoul(argv[i + 1], &end, 10);
 	if (nr < 0 || *end || end == argv[i + 1])
 		goto usage;
@@ -42,6 +46,6 @@ int main(int argc, char **argv)
 		syscall(nr, arg);
 	return 0;
 usage:
-	fprintf(stderr, "usage: sysloop [-w] getppid|close N\n");
+	fprintf(stderr, "usage: sysloop [-w] getppid|close|NR N\n");
 	return 2;
 }
