@@ -14,14 +14,54 @@ void net_counts_free(struct net_counts *c)
 	c->n = 0;
 }
 
+/* Where a record's key ends and its count is. */
+struct counts_order {
+	size_t key_size, cnt_off;
+};
+
+static uint64_t rec_count(const void *rec, const struct counts_order *o)
+{
+	uint64_t v;
+
+	memcpy(&v, (const uint8_t *)rec + o->key_size + o->cnt_off, sizeof(v));
+	return v;
+}
+
+/* Highest count first. */
 static int count_cmp(const void *a, const void *b, void *arg)
 {
-	size_t off = *(const size_t *)arg;
-	uint64_t x, y;
+	uint64_t x = rec_count(a, arg), y = rec_count(b, arg);
 
-	memcpy(&x, (const uint8_t *)a + off, sizeof(x));
-	memcpy(&y, (const uint8_t *)b + off, sizeof(y));
 	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The same key together, its highest count first. */
+static int key_cmp(const void *a, const void *b, void *arg)
+{
+	const struct counts_order *o = arg;
+	int d = memcmp(a, b, o->key_size);
+
+	return d ? d : count_cmp(a, b, arg);
+}
+
+/* A walk whose last key is deleted before the next call starts again from
+ * the first key (the kernel's hash map does), and reads entries twice: each
+ * is kept once, with its highest count, the one read last. */
+static void counts_dedup(struct net_counts *c, struct counts_order *o)
+{
+	size_t n = 0;
+
+	qsort_r(c->recs, c->n, c->rec_size, key_cmp, o);
+	for (size_t i = 0; i < c->n; i++) {
+		const uint8_t *rec = c->recs + i * c->rec_size;
+
+		if (n && !memcmp(rec, c->recs + (n - 1) * c->rec_size, c->key_size))
+			continue;
+		if (n != i)
+			memcpy(c->recs + n * c->rec_size, rec, c->rec_size);
+		n++;
+	}
+	c->n = n;
 }
 
 /* Room for one more record: the block doubles when full. 0 or -ENOMEM. */
@@ -43,7 +83,8 @@ static int counts_grow(struct net_counts *c, size_t *cap)
 int net_counts_read(const struct net_counts_src *src, size_t key_size, size_t val_size,
 		    size_t cnt_off, struct net_counts *c)
 {
-	size_t cap = 0, off = key_size + cnt_off;
+	struct counts_order order = { key_size, cnt_off };
+	size_t cap = 0;
 	uint8_t *prev, *next;
 	int err;
 
@@ -70,8 +111,10 @@ int net_counts_read(const struct net_counts_src *src, size_t key_size, size_t va
 		net_counts_free(c);
 		return err;
 	}
-	if (c->n > 1)
-		qsort_r(c->recs, c->n, c->rec_size, count_cmp, &off);
+	if (c->n > 1) {
+		counts_dedup(c, &order);
+		qsort_r(c->recs, c->n, c->rec_size, count_cmp, &order);
+	}
 	return 0;
 }
 

@@ -47,7 +47,7 @@ struct net_counts_src {
 	int (*lookup)(int fd, const void *key, void *value);
 };
 
-/* Every entry of src, its count at cnt_off in the value. 0 or -errno;
+/* Every entry of src once, its count at cnt_off in the value. 0 or -errno;
  * net_counts_free() frees what it read. */
 int net_counts_read(const struct net_counts_src *src, size_t key_size, size_t val_size,
 		    size_t cnt_off, struct net_counts *c);

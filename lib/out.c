@@ -56,7 +56,8 @@ void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols
 	o->cols = cols;
 	o->ncols = ncols < OUT_MAX_COLS ? ncols : OUT_MAX_COLS;
 	o->cfg = *cfg;
-	o->cached_sec = -1;
+	/* No second: -1 is one (1969-12-31T23:59:59Z), which out_time() can show. */
+	o->cached_sec = INT64_MIN;
 	for (unsigned i = 0; i < o->ncols; i++)
 		if (text_column_on(&cols[i], show & (1ULL << i), cfg))
 			o->text_on |= 1ULL << i;
@@ -259,15 +260,24 @@ void out_str(struct out *o, unsigned col, const char *s, size_t maxlen)
 
 void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 {
-	int64_t real = (int64_t)mono_ns + o->mono_to_real_ns;
-	int64_t sec = real / NSEC_PER_SEC;
+	/* Whatever 64 bits an event holds, its time has the one width: the
+	 * sum wraps (as unsigned numbers do, not into undefined behaviour),
+	 * and a time before 1970 is rounded down to its second, so that its
+	 * microseconds are not negative. */
+	int64_t real = (int64_t)(mono_ns + (uint64_t)o->mono_to_real_ns);
+	int64_t sec = real / NSEC_PER_SEC, ns = real % NSEC_PER_SEC;
 	char buf[48];
 	struct tm tm;
-	time_t t = sec;
+	time_t t;
 	int n;
 
 	if (!field(o, col))
 		return;
+	if (ns < 0) {
+		sec--;
+		ns += NSEC_PER_SEC;
+	}
+	t = sec;
 	if (o->cfg.json) {
 		/* RFC 3339, UTC, microseconds; the date part is cached per second. */
 		if (sec != o->cached_sec) {
@@ -277,13 +287,13 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 			o->cached_sec = sec;
 		}
 		n = snprintf(buf, sizeof(buf), "\"%s.%06lldZ\"", o->cached_prefix,
-			     (long long)(real % NSEC_PER_SEC) / 1000);
+			     (long long)ns / 1000);
 		fwrite_unlocked(buf, 1, n, o->f);
 		return;
 	}
 	if (o->cfg.time == OUT_TIME_ELAPSED) {
 		n = snprintf(buf, sizeof(buf), "%.3f",
-			     (double)((int64_t)mono_ns - (int64_t)o->start_mono_ns) / NSEC_PER_SEC);
+			     (double)(int64_t)(mono_ns - o->start_mono_ns) / NSEC_PER_SEC);
 	} else {
 		localtime_r(&t, &tm);
 		n = strftime(buf, sizeof(buf), "%H:%M:%S", &tm);

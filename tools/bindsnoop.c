@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* bindsnoop: trace bind() calls on IPv4 and IPv6 sockets. */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include "lib/sonde.h"
 #include "lib/net.h"
@@ -114,7 +115,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	out_opts(o, C_OPTS, e->opts);
 	out_int(o, C_IF, e->ifindex);
 	out_int(o, C_RET, e->ret);
-	s = e->ret < 0 ? errno_name(-e->ret) : NULL;
+	/* -INT_MIN is no int (and no errno). */
+	s = e->ret < 0 && e->ret != INT_MIN ? errno_name(-e->ret) : NULL;
 	if (s)
 		out_str(o, C_ERROR, s, strlen(s));
 	else

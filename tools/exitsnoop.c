@@ -106,12 +106,13 @@ static int handle_event(void *vctx, void *data, size_t size)
 	struct exitsnoop_ctx *ctx = vctx;
 	const struct exitsnoop_event *e = data;
 	struct out *o = &ctx->out;
-	int sig = e->status & EXITSNOOP_SIG_MASK;
 	uint64_t age_ns;
 	char exit[64], name[32];
+	int sig;
 
 	if (size < sizeof(*e))
 		return 0;
+	sig = e->status & EXITSNOOP_SIG_MASK;
 	/* A task started after the exit was stamped cannot be: clamp. */
 	age_ns = e->h.ts_ns > e->start_ns ? e->h.ts_ns - e->start_ns : 0;
 	format_exit(e->status, exit, sizeof(exit));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* killsnoop: trace signals: who sent which signal to whom, and how it went. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/sonde.h"
@@ -107,7 +108,8 @@ static const char *result_name(int result, char *buf, size_t len)
 
 	if (result >= 0 && (size_t)result < ARRAY_SIZE(delivery))
 		return delivery[result];
-	name = result < 0 ? errno_name(-result) : NULL;
+	/* -INT_MIN is no int (and no errno). */
+	name = result < 0 && result != INT_MIN ? errno_name(-result) : NULL;
 	if (!name) {
 		snprintf(buf, len, "%d", result);
 		return buf;

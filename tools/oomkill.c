@@ -77,10 +77,12 @@ static int handle_event(void *vctx, void *data, size_t size)
 	struct oomkill_ctx *ctx = vctx;
 	const struct oomkill_event *e = data;
 	struct out *o = &ctx->out;
-	bool mem = e->flags & OOMKILL_F_MEM, cred = e->flags & OOMKILL_F_CRED;
+	bool mem, cred;
 
 	if (size < sizeof(*e))
 		return 0;
+	mem = e->flags & OOMKILL_F_MEM;
+	cred = e->flags & OOMKILL_F_CRED;
 	out_row_begin(o);
 	out_time(o, C_TIME, e->h.ts_ns);
 	out_uint(o, C_TRIG_PID, e->trigger_pid);

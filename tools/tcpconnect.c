@@ -9,6 +9,11 @@
 #include "common/tcpconnect.h"
 #include "skel/tcpconnect.skel.h"
 
+struct tcpconnect_ctx {
+	struct out out;
+	bool latency; /* -L */
+};
+
 struct tcpconnect_opts {
 	struct sonde_opts common;
 	bool sport;
@@ -148,10 +153,11 @@ static void write_outcome(struct out *o, const struct tcpconnect_event *e)
 		out_null(o, C_ERROR, "-");
 }
 
-static int handle_event(void *ctx, void *data, size_t size)
+static int handle_event(void *vctx, void *data, size_t size)
 {
+	struct tcpconnect_ctx *ctx = vctx;
 	const struct tcpconnect_event *e = data;
-	struct out *o = ctx;
+	struct out *o = &ctx->out;
 
 	if (size < sizeof(*e))
 		return 0;
@@ -160,10 +166,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 	out_addr(o, C_DADDR, e->t.family, e->t.daddr);
 	out_uint(o, C_SPORT, e->t.sport);
 	out_uint(o, C_DPORT, e->t.dport);
-	if (e->result == TCPCONNECT_CALLED)
-		out_int(o, C_RET, e->ret);
-	else
+	/* The options choose the keys, not the record: -L's, or ret. */
+	if (ctx->latency)
 		write_outcome(o, e);
+	else
+		out_int(o, C_RET, e->ret);
 	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
 	out_row_end(o);
 	return 0;
@@ -187,8 +194,8 @@ static void count_row(struct out *o, const void *key, const void *val, void *ctx
 int main(int argc, char **argv)
 {
 	struct tcpconnect_opts opts = { .common = SONDE_OPTS_DEFAULTS };
-	struct out out;
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
+	struct tcpconnect_ctx ctx = { 0 };
+	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
 	struct tcpconnect_bpf *skel;
 	int err;
 
@@ -220,6 +227,7 @@ int main(int argc, char **argv)
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);
 	} else {
+		ctx.latency = opts.latency;
 		st.show = OUT_SHOW(C_SPORT, opts.sport) | OUT_SHOW(C_LAT, opts.latency) |
 			  OUT_SHOW(C_RESULT, opts.latency);
 		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
