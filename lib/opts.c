@@ -144,6 +144,7 @@ static const struct argp uid_argp = {
 };
 
 struct parse_inputs {
+	const struct sonde_cli *cli;
 	void *tool;
 	struct sonde_opts *common;
 	unsigned nchildren;
@@ -178,6 +179,35 @@ static FILE *argp_err_stream(void)
 	return f ? f : stderr;
 }
 
+/* Sets the field of a stored option; false for a key that has no store. */
+static bool store(const struct sonde_store *stores, int key, char *arg, void *opts)
+{
+	for (const struct sonde_store *s = stores; s && s->key; s++) {
+		if (s->key != key)
+			continue;
+		if (s->arg)
+			*(const char **)((char *)opts + s->offset) = arg;
+		else
+			*(bool *)((char *)opts + s->offset) = true;
+		return true;
+	}
+	return false;
+}
+
+/* The tool's options: those it declared as stores are set here, the others
+ * go to its own parser, which sees its options struct as state->input. */
+static error_t parse_tool(int key, char *arg, struct argp_state *state)
+{
+	const struct parse_inputs *in = state->input;
+
+	if (store(in->cli->stores, key, arg, in->tool))
+		return 0;
+	if (!in->cli->argp->parser)
+		return ARGP_ERR_UNKNOWN;
+	state->input = in->tool;
+	return in->cli->argp->parser(key, arg, state);
+}
+
 static error_t parse_root(int key, char *arg, struct argp_state *state)
 {
 	struct parse_inputs *in = state->input;
@@ -186,27 +216,29 @@ static error_t parse_root(int key, char *arg, struct argp_state *state)
 	if (key != ARGP_KEY_INIT)
 		return ARGP_ERR_UNKNOWN;
 	state->err_stream = argp_err_stream();
-	/* Child 0 is the tool; the others are sonde's groups. */
-	state->child_inputs[0] = in->tool;
+	/* Child 0 is the tool (parse_tool); the others are sonde's groups. */
+	state->child_inputs[0] = in;
 	for (unsigned i = 1; i < in->nchildren; i++)
 		state->child_inputs[i] = in->common;
 	return 0;
 }
 
-int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
-		struct sonde_opts *common, unsigned groups)
+int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_opts,
+		struct sonde_opts *common)
 {
+	const struct argp *tool = cli->argp;
 	struct argp tool_child = *tool;
 	struct argp_child children[5] = { { &tool_child, 0, NULL, 0 },
 					  { &common_argp, 0, NULL, 0 } };
 	struct argp root = { NULL, parse_root, tool->args_doc, tool->doc, children, NULL, NULL };
-	struct parse_inputs in = { tool_opts, common, 2 };
+	struct parse_inputs in = { cli, tool_opts, common, 2 };
 	int err;
 
-	if (groups & SONDE_OPT_TIME)
+	if (cli->groups & SONDE_OPT_TIME)
 		children[in.nchildren++].argp = &time_argp;
-	if (groups & SONDE_OPT_UID)
+	if (cli->groups & SONDE_OPT_UID)
 		children[in.nchildren++].argp = &uid_argp;
+	tool_child.parser = parse_tool;
 	tool_child.doc = NULL;
 	tool_child.args_doc = NULL;
 	log_init(program_invocation_short_name, false);

@@ -5,12 +5,18 @@
  * (-p -c -j -d -v -C -h -V) and, on request, the shared groups for time
  * stamps (-T/-t) and users (-u/-U). It then sets up logging and has -c
  * resolved (lib/filter.h), so an unknown cgroup fails before the tool does
- * anything else. */
+ * anything else.
+ *
+ * A tool declares its command line as a struct sonde_cli. Its options that
+ * only store what they were given (a flag, a string kept as typed) are
+ * declared in a table of struct sonde_store, which sonde_parse() handles;
+ * the tool's own parser sees only the others, or there is none. */
 #ifndef SONDE_LIB_OPTS_H
 #define SONDE_LIB_OPTS_H
 
 #include <argp.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "lib/out.h"
 
@@ -39,10 +45,39 @@ struct sonde_opts {
 		.uid = (uint32_t)-1, .cgroup_fd = -1                                               \
 	}
 
-/* tool_opts is handed to the tool's argp parser as state->input. Returns 0
- * or -errno (-EINVAL for bad usage, -ENOENT for an unknown cgroup). */
-int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
-		struct sonde_opts *common, unsigned groups);
+/* An option of the tool that stores what it was given in a field of the
+ * tool's options struct: a flag sets a bool field to true, an option with an
+ * argument sets a const char * field to the argument as typed. */
+struct sonde_store {
+	int key;       /* the option's key in the tool's argp options */
+	bool arg;      /* stores the argument (a const char * field), not true */
+	size_t offset; /* of the field in the tool's options struct */
+};
+
+/* The store of option `key` into `field` of struct `type`; which of the two
+ * follows from the field's type, and any other type does not compile. */
+#define SONDE_STORE(key_, type, field)                                                             \
+	{                                                                                          \
+		.key = (key_), .arg = SONDE_STORES_ARG(((type *)0)->field),                        \
+		.offset = offsetof(type, field)                                                    \
+	}
+#define SONDE_STORES_ARG(field) _Generic((field), bool : false, const char * : true)
+
+/* A tool's own command line: its argp (options with their help, the parser
+ * of those `stores` does not cover or none, args_doc, doc: the description,
+ * "\v", then the EXAMPLES), its stored options, and sonde's option groups it
+ * adds (enum sonde_opt_groups). */
+struct sonde_cli {
+	const struct argp *argp;
+	const struct sonde_store *stores; /* ends with { 0 }; NULL for none */
+	unsigned groups;
+};
+
+/* tool_opts is where `stores` write, and is handed to the tool's argp parser
+ * as state->input. Returns 0 or -errno (-EINVAL for bad usage, -ENOENT for
+ * an unknown cgroup). */
+int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_opts,
+		struct sonde_opts *common);
 /* Closes what sonde_parse() opened (-c's cgroup). */
 void sonde_opts_free(struct sonde_opts *common);
 

@@ -37,21 +37,20 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE('x', struct bindsnoop_opts, failed),
+	{ 0 },
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct bindsnoop_opts *o = state->input;
 
-	switch (key) {
-	case 'x':
-		o->failed = true;
-		return 0;
-	case 'P':
+	if (key == 'P')
 		return net_ports_parse("-P/--port", arg, 0, o->ports, NET_MAX_PORTS, &o->nports)
 			   ? EINVAL
 			   : 0;
-	default:
-		return net_family_opt(key, &o->family);
-	}
+	return net_family_opt(key, &o->family);
 }
 
 static const struct argp argp = {
@@ -65,6 +64,8 @@ static const struct argp argp = {
 	       "  bindsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
 	       "  bindsnoop -j | jq -c 'select(.ret < 0) | {comm, sport, error}'",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
 
 static const char *proto_name(unsigned proto, char *buf, size_t len)
 {
@@ -132,7 +133,7 @@ int main(int argc, char **argv)
 	struct bindsnoop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

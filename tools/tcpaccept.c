@@ -55,6 +55,8 @@ static const struct argp argp = {
 	       "  tcpaccept -j | jq -r '.daddr' | sort | uniq -c   # clients by address",
 };
 
+static const struct sonde_cli cli = { &argp, NULL, SONDE_OPT_TIME | SONDE_OPT_UID };
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	const struct tcpaccept_event *e = data;
@@ -80,7 +82,7 @@ int main(int argc, char **argv)
 	struct tcpaccept_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

@@ -72,24 +72,22 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE('s', struct tcpconnect_opts, sport),
+	SONDE_STORE('L', struct tcpconnect_opts, latency),
+	SONDE_STORE(OPT_COUNT, struct tcpconnect_opts, count),
+	{ 0 },
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tcpconnect_opts *o = state->input;
 
 	switch (key) {
-	case 's':
-		o->sport = true;
-		return 0;
 	case 'P':
 		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports)
 			   ? EINVAL
 			   : 0;
-	case 'L':
-		o->latency = true;
-		return 0;
-	case OPT_COUNT:
-		o->count = true;
-		return 0;
 	case ARGP_KEY_END:
 		if (o->count && o->latency) {
 			log_err("--count and -L/--latency exclude each other");
@@ -114,6 +112,8 @@ static const struct argp argp = {
 	       "  tcpconnect --count -d 10  # connects per process and destination, for 10 s\n"
 	       "  tcpconnect -j | jq -r 'select(.dport == 443) | .daddr'",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
 
 /* -L: the outcome in a word; the socket's error for a failed connect. */
 static const char *result_name(const struct tcpconnect_event *e)
@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 	struct tcpconnect_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

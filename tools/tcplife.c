@@ -53,6 +53,11 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE('w', struct tcplife_opts, wide),
+	{ 0 },
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tcplife_opts *o = state->input;
@@ -68,9 +73,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				       &o->nrports)
 			   ? EINVAL
 			   : 0;
-	case 'w':
-		o->wide = true;
-		return 0;
 	default:
 		return net_family_opt(key, &o->family);
 	}
@@ -88,6 +90,8 @@ static const struct argp argp = {
 	       "  tcplife -c system.slice/nginx.service   # only sessions owned in this cgroup\n"
 	       "  tcplife -j | jq -c 'select(.tx_bytes > 1000000) | {comm, daddr, tx_bytes}'",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
@@ -120,7 +124,7 @@ int main(int argc, char **argv)
 	struct tcplife_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 	if (opts.wide) {

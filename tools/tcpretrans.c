@@ -69,15 +69,16 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE(OPT_COUNT, struct tcpretrans_opts, count),
+	{ 0 },
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tcpretrans_opts *o = state->input;
 
 	(void)arg;
-	if (key == OPT_COUNT) {
-		o->count = true;
-		return 0;
-	}
 	return net_family_opt(key, &o->family);
 }
 
@@ -95,6 +96,8 @@ static const struct argp argp = {
 	    "  tcpretrans --count -d 60  # retransmissions per flow over a minute\n"
 	    "  tcpretrans -j | jq -r 'select(.type == \"rto\") | .daddr' | sort | uniq -c",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
 
 static const char *const type_names[] = {
 	[TCPRETRANS_RTO] = "rto",	[TCPRETRANS_FAST] = "fast",   [TCPRETRANS_TLP] = "tlp",
@@ -144,7 +147,7 @@ int main(int argc, char **argv)
 	struct tcpretrans_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

@@ -85,26 +85,20 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE('r', struct tcpdrop_opts, reasons),
+	SONDE_STORE('l', struct tcpdrop_opts, location),
+	SONDE_STORE(OPT_COUNT, struct tcpdrop_opts, count),
+	SONDE_STORE(OPT_LIST_REASONS, struct tcpdrop_opts, list_reasons),
+	{ 0 },
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tcpdrop_opts *o = state->input;
 
-	switch (key) {
-	case 'r':
-		o->reasons = arg;
-		return 0;
-	case 'l':
-		o->location = true;
-		return 0;
-	case OPT_COUNT:
-		o->count = true;
-		return 0;
-	case OPT_LIST_REASONS:
-		o->list_reasons = true;
-		return 0;
-	default:
-		return net_family_opt(key, &o->family);
-	}
+	(void)arg;
+	return net_family_opt(key, &o->family);
 }
 
 static const struct argp argp = {
@@ -120,6 +114,8 @@ static const struct argp argp = {
 	       "  tcpdrop --count -d 60     # drops per reason over a minute\n"
 	       "  tcpdrop -j | jq -r '.reason' | sort | uniq -c",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
 
 /* -r: reason names (as this kernel spells them) into the rodata list. */
 static int parse_reasons(const char *arg, const struct kbtf_enum *names, uint32_t *vals,
@@ -301,7 +297,7 @@ int main(int argc, char **argv)
 	struct tcpdrop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (!err)
 		err = load_reasons(&ctx.reasons);
 	if (!err && opts.list_reasons)
