@@ -7,6 +7,7 @@
 #include "lib/log.h"
 #include "lib/opts.h"
 #include "lib/parse.h"
+#include "common/net.h"
 
 #ifndef SONDE_VERSION
 #define SONDE_VERSION "0.0.0"
@@ -143,6 +144,38 @@ static const struct argp uid_argp = {
 	.parser = parse_uid_group,
 };
 
+static const struct argp_option family_options[] = {
+	{ "ipv4", '4', NULL, 0, "Only IPv4", 0 },
+	{ "ipv6", '6', NULL, 0, "Only IPv6", 0 },
+	{ 0 },
+};
+
+/* -4 and -6 together are a usage error. */
+static error_t parse_family(int key, char *arg, struct argp_state *state)
+{
+	struct sonde_opts *o = state->input;
+	uint16_t want;
+
+	(void)arg;
+	if (key == '4')
+		want = NET_AF_INET;
+	else if (key == '6')
+		want = NET_AF_INET6;
+	else
+		return ARGP_ERR_UNKNOWN;
+	if (o->family && o->family != want) {
+		log_err("-4/--ipv4 and -6/--ipv6 exclude each other: give one or neither");
+		return EINVAL;
+	}
+	o->family = want;
+	return 0;
+}
+
+static const struct argp family_argp = {
+	.options = family_options,
+	.parser = parse_family,
+};
+
 struct parse_inputs {
 	const struct sonde_cli *cli;
 	void *tool;
@@ -228,7 +261,7 @@ int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_o
 {
 	const struct argp *tool = cli->argp;
 	struct argp tool_child = *tool;
-	struct argp_child children[5] = { { &tool_child, 0, NULL, 0 },
+	struct argp_child children[6] = { { &tool_child, 0, NULL, 0 },
 					  { &common_argp, 0, NULL, 0 } };
 	struct argp root = { NULL, parse_root, tool->args_doc, tool->doc, children, NULL, NULL };
 	struct parse_inputs in = { cli, tool_opts, common, 2 };
@@ -238,6 +271,8 @@ int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_o
 		children[in.nchildren++].argp = &time_argp;
 	if (cli->groups & SONDE_OPT_UID)
 		children[in.nchildren++].argp = &uid_argp;
+	if (cli->groups & SONDE_OPT_FAMILY)
+		children[in.nchildren++].argp = &family_argp;
 	tool_child.parser = parse_tool;
 	tool_child.doc = NULL;
 	tool_child.args_doc = NULL;

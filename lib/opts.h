@@ -3,9 +3,9 @@
  *
  * sonde_parse() runs argp over the tool's own options plus the common ones
  * (-p -c -j -d -v -C -h -V) and, on request, the shared groups for time
- * stamps (-T/-t) and users (-u/-U). It then sets up logging and has -c
- * resolved (lib/filter.h), so an unknown cgroup fails before the tool does
- * anything else.
+ * stamps (-T/-t), users (-u/-U) and address families (-4/-6). It then sets
+ * up logging and has -c resolved (lib/filter.h), so an unknown cgroup fails
+ * before the tool does anything else.
  *
  * A tool declares its command line as a struct sonde_cli. Its options that
  * only store what they were given (a flag, a string kept as typed) are
@@ -22,8 +22,9 @@
 
 /* Option groups a tool may ask for on top of the common ones. */
 enum sonde_opt_groups {
-	SONDE_OPT_TIME = 1 << 0, /* -T, -t */
-	SONDE_OPT_UID = 1 << 1,	 /* -u UID (in-kernel filter), -U (UID column) */
+	SONDE_OPT_TIME = 1 << 0,   /* -T, -t */
+	SONDE_OPT_UID = 1 << 1,	   /* -u UID (in-kernel filter), -U (UID column) */
+	SONDE_OPT_FAMILY = 1 << 2, /* -4, -6: one address family (network tools) */
 };
 
 struct sonde_opts {
@@ -32,6 +33,7 @@ struct sonde_opts {
 	const char *cgroup;  /* -c as typed */
 	uint32_t duration_s; /* -d: 0 = until interrupted */
 	uint32_t buffer_kib; /* --buffer: ring buffer size; 0 = the object's own */
+	uint16_t family;     /* -4/-6: NET_AF_INET or NET_AF_INET6; 0 = both */
 	bool verbose;	     /* -v */
 	struct out_cfg out;  /* -j, -C, -U, -T, -t */
 	/* -c resolved by filter_resolve(): the cgroup's ID, and its directory

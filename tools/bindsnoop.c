@@ -10,7 +10,6 @@
 struct bindsnoop_opts {
 	struct sonde_opts common;
 	bool failed;
-	uint16_t family;
 	uint16_t ports[NET_MAX_PORTS];
 	unsigned nports;
 };
@@ -33,7 +32,6 @@ static const struct out_col cols[] = {
 static const struct argp_option options[] = {
 	{ "failed", 'x', NULL, 0, "Only failed binds", 0 },
 	{ "port", 'P', "PORTS", 0, "Only binds to these ports (comma list; 0 = any port)", 0 },
-	NET_FAMILY_OPTIONS,
 	{ 0 },
 };
 
@@ -46,11 +44,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct bindsnoop_opts *o = state->input;
 
-	if (key == 'P')
-		return net_ports_parse("-P/--port", arg, 0, o->ports, NET_MAX_PORTS, &o->nports)
-			   ? EINVAL
-			   : 0;
-	return net_family_opt(key, &o->family);
+	if (key != 'P')
+		return ARGP_ERR_UNKNOWN;
+	if (net_ports_parse("-P/--port", arg, 0, o->ports, NET_MAX_PORTS, &o->nports))
+		return EINVAL;
+	return 0;
 }
 
 static const struct argp argp = {
@@ -65,7 +63,8 @@ static const struct argp argp = {
 	       "  bindsnoop -j | jq -c 'select(.ret < 0) | {comm, sport, error}'",
 };
 
-static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
+static const struct sonde_cli cli = { &argp, stores,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 static const char *proto_name(unsigned proto, char *buf, size_t len)
 {
@@ -141,7 +140,7 @@ int main(int argc, char **argv)
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->failed_only = opts.failed;
-	skel->rodata->net_family = opts.family;
+	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->ports, opts.ports, sizeof(opts.ports));
 	skel->rodata->nports = opts.nports;
 

@@ -9,7 +9,6 @@
 
 struct tcpaccept_opts {
 	struct sonde_opts common;
-	uint16_t family;
 	uint16_t ports[NET_MAX_PORTS];
 	unsigned nports;
 };
@@ -28,7 +27,6 @@ static const struct out_col cols[] = {
 
 static const struct argp_option options[] = {
 	{ "port", 'P', "PORTS", 0, "Only these local ports (comma list, e.g. 80,443)", 0 },
-	NET_FAMILY_OPTIONS,
 	{ 0 },
 };
 
@@ -36,11 +34,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tcpaccept_opts *o = state->input;
 
-	if (key == 'P')
-		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports)
-			   ? EINVAL
-			   : 0;
-	return net_family_opt(key, &o->family);
+	if (key != 'P')
+		return ARGP_ERR_UNKNOWN;
+	if (net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports))
+		return EINVAL;
+	return 0;
 }
 
 static const struct argp argp = {
@@ -55,7 +53,8 @@ static const struct argp argp = {
 	       "  tcpaccept -j | jq -r '.daddr' | sort | uniq -c   # clients by address",
 };
 
-static const struct sonde_cli cli = { &argp, NULL, SONDE_OPT_TIME | SONDE_OPT_UID };
+static const struct sonde_cli cli = { &argp, NULL,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
@@ -89,7 +88,7 @@ int main(int argc, char **argv)
 	skel = tcpaccept_bpf__open();
 	if (!skel)
 		return sonde_open_failed();
-	skel->rodata->net_family = opts.family;
+	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->lports, opts.ports, sizeof(opts.ports));
 	skel->rodata->nlports = opts.nports;
 

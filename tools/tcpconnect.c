@@ -14,7 +14,6 @@ struct tcpconnect_opts {
 	bool sport;
 	bool count;
 	bool latency;
-	uint16_t family;
 	uint16_t ports[NET_MAX_PORTS];
 	unsigned nports;
 };
@@ -68,7 +67,6 @@ static const struct argp_option options[] = {
 	{ "latency", 'L', NULL, 0, "Report each connect's latency and outcome", 0 },
 	{ "count", OPT_COUNT, NULL, 0, "Count connects by process and destination; print at exit",
 	  0 },
-	NET_FAMILY_OPTIONS,
 	{ 0 },
 };
 
@@ -95,7 +93,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	default:
-		return net_family_opt(key, &o->family);
+		return ARGP_ERR_UNKNOWN;
 	}
 }
 
@@ -113,7 +111,8 @@ static const struct argp argp = {
 	       "  tcpconnect -j | jq -r 'select(.dport == 443) | .daddr'",
 };
 
-static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
+static const struct sonde_cli cli = { &argp, stores,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 /* -L: the outcome in a word; the socket's error for a failed connect. */
 static const char *result_name(const struct tcpconnect_event *e)
@@ -201,7 +200,7 @@ int main(int argc, char **argv)
 		return sonde_open_failed();
 	skel->rodata->count_mode = opts.count;
 	skel->rodata->latency_mode = opts.latency;
-	skel->rodata->net_family = opts.family;
+	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->dports, opts.ports, sizeof(opts.ports));
 	skel->rodata->ndports = opts.nports;
 	/* Only the plain mode reports at connect()'s return. */

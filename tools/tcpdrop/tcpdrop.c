@@ -17,7 +17,6 @@ struct tcpdrop_opts {
 	bool count;
 	bool location;
 	bool list_reasons;
-	uint16_t family;
 	const char *reasons; /* -r as typed */
 };
 
@@ -81,7 +80,6 @@ static const struct argp_option options[] = {
 	{ "count", OPT_COUNT, NULL, 0, "Count drops by reason; print at exit", 0 },
 	{ "list-reasons", OPT_LIST_REASONS, NULL, 0,
 	  "List the drop reasons this kernel has, and exit", 0 },
-	NET_FAMILY_OPTIONS,
 	{ 0 },
 };
 
@@ -93,17 +91,8 @@ static const struct sonde_store stores[] = {
 	{ 0 },
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct tcpdrop_opts *o = state->input;
-
-	(void)arg;
-	return net_family_opt(key, &o->family);
-}
-
 static const struct argp argp = {
 	.options = options,
-	.parser = parse_opt,
 	.doc = "Trace TCP packets the kernel drops: the packet, its socket's state and owner when "
 	       "known, and the kernel's reason.\v"
 	       "EXAMPLES:\n"
@@ -115,7 +104,8 @@ static const struct argp argp = {
 	       "  tcpdrop -j | jq -r '.reason' | sort | uniq -c",
 };
 
-static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
+static const struct sonde_cli cli = { &argp, stores,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 /* -r: reason names (as this kernel spells them) into the rodata list. */
 static int parse_reasons(const char *arg, const struct kbtf_enum *names, uint32_t *vals,
@@ -285,7 +275,7 @@ static int configure(struct tcpdrop_bpf *skel, struct tcpdrop_opts *opts, struct
 	log_debug("hook: tp_btf/kfree_skb, %s the receiving socket",
 		  skel->rodata->has_rx_sk ? "with" : "without");
 	skel->rodata->count_mode = opts->count;
-	skel->rodata->net_family = opts->family;
+	skel->rodata->net_family = opts->common.family;
 	return 0;
 }
 
