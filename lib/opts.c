@@ -34,6 +34,48 @@ static const struct argp_option common_options[] = {
 	{ 0 },
 };
 
+static const struct argp_option time_options[] = {
+	{ "timestamp", 'T', NULL, 0, "Show the wall-clock time (HH:MM:SS)", 90 },
+	{ "time", 't', NULL, 0, "Show seconds since the tool started", 90 },
+	{ 0 },
+};
+
+static const struct argp_option uid_options[] = {
+	{ "uid", 'u', "UID", 0, "Only this user (UID or user name)", 90 },
+	{ "print-uid", 'U', NULL, 0, "Show the UID column", 90 },
+	{ 0 },
+};
+
+static const struct argp_option family_options[] = {
+	{ "ipv4", '4', NULL, 0, "Only IPv4", 0 },
+	{ "ipv6", '6', NULL, 0, "Only IPv6", 0 },
+	{ 0 },
+};
+
+/* Sets the field of a stored option; false for a key that has no store. */
+static bool store(const struct sonde_store *stores, int key, char *arg, void *opts)
+{
+	for (const struct sonde_store *s = stores; s && s->key; s++) {
+		if (s->key != key)
+			continue;
+		if (s->arg)
+			*(const char **)((char *)opts + s->offset) = arg;
+		else
+			*(bool *)((char *)opts + s->offset) = true;
+		return true;
+	}
+	return false;
+}
+
+static const struct sonde_store sonde_stores[] = {
+	SONDE_STORE('c', struct sonde_opts, cgroup),
+	SONDE_STORE('C', struct sonde_opts, out.show_cgroup),
+	SONDE_STORE('j', struct sonde_opts, out.json),
+	SONDE_STORE('v', struct sonde_opts, verbose),
+	SONDE_STORE('U', struct sonde_opts, out.show_uid),
+	{ 0 },
+};
+
 static int parse_buffer_kib(const char *arg, uint32_t *kib)
 {
 	uint64_t v;
@@ -48,28 +90,44 @@ static int parse_buffer_kib(const char *arg, uint32_t *kib)
 	return 0;
 }
 
-static error_t parse_common(int key, char *arg, struct argp_state *state)
+/* -4 and -6 together are a usage error. */
+static int parse_family(int key, uint16_t *family)
+{
+	uint16_t want = key == '4' ? NET_AF_INET : NET_AF_INET6;
+
+	if (*family && *family != want) {
+		log_err("-4/--ipv4 and -6/--ipv6 exclude each other: give one or neither");
+		return -EINVAL;
+	}
+	*family = want;
+	return 0;
+}
+
+/* The options of sonde's groups (common, time, uid, family), all of them
+ * into struct sonde_opts: argp hands each group's parser that group's. */
+static error_t parse_sonde(int key, char *arg, struct argp_state *state)
 {
 	struct sonde_opts *o = state->input;
 
+	if (store(sonde_stores, key, arg, o))
+		return 0;
 	switch (key) {
 	case 'p':
 		return parse_pid("-p/--pid", arg, &o->pid) ? EINVAL : 0;
-	case 'c':
-		o->cgroup = arg;
-		return 0;
-	case 'C':
-		o->out.show_cgroup = true;
-		return 0;
-	case 'j':
-		o->out.json = true;
-		return 0;
 	case 'd':
 		return parse_seconds("-d/--duration", arg, &o->duration_s) ? EINVAL : 0;
 	case OPT_BUFFER:
 		return parse_buffer_kib(arg, &o->buffer_kib) ? EINVAL : 0;
-	case 'v':
-		o->verbose = true;
+	case 'u':
+		return parse_uid("-u/--uid", arg, &o->uid) ? EINVAL : 0;
+	case '4':
+	case '6':
+		return parse_family(key, &o->family) ? EINVAL : 0;
+	case 'T':
+		o->out.time = OUT_TIME_CLOCK;
+		return 0;
+	case 't':
+		o->out.time = OUT_TIME_ELAPSED;
 		return 0;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
@@ -85,96 +143,10 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp common_argp = {
-	.options = common_options,
-	.parser = parse_common,
-};
-
-static const struct argp_option time_options[] = {
-	{ "timestamp", 'T', NULL, 0, "Show the wall-clock time (HH:MM:SS)", 90 },
-	{ "time", 't', NULL, 0, "Show seconds since the tool started", 90 },
-	{ 0 },
-};
-
-static error_t parse_time(int key, char *arg, struct argp_state *state)
-{
-	struct sonde_opts *o = state->input;
-
-	(void)arg;
-	switch (key) {
-	case 'T':
-		o->out.time = OUT_TIME_CLOCK;
-		return 0;
-	case 't':
-		o->out.time = OUT_TIME_ELAPSED;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp time_argp = {
-	.options = time_options,
-	.parser = parse_time,
-};
-
-static const struct argp_option uid_options[] = {
-	{ "uid", 'u', "UID", 0, "Only this user (UID or user name)", 90 },
-	{ "print-uid", 'U', NULL, 0, "Show the UID column", 90 },
-	{ 0 },
-};
-
-static error_t parse_uid_group(int key, char *arg, struct argp_state *state)
-{
-	struct sonde_opts *o = state->input;
-
-	switch (key) {
-	case 'u':
-		return parse_uid("-u/--uid", arg, &o->uid) ? EINVAL : 0;
-	case 'U':
-		o->out.show_uid = true;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp uid_argp = {
-	.options = uid_options,
-	.parser = parse_uid_group,
-};
-
-static const struct argp_option family_options[] = {
-	{ "ipv4", '4', NULL, 0, "Only IPv4", 0 },
-	{ "ipv6", '6', NULL, 0, "Only IPv6", 0 },
-	{ 0 },
-};
-
-/* -4 and -6 together are a usage error. */
-static error_t parse_family(int key, char *arg, struct argp_state *state)
-{
-	struct sonde_opts *o = state->input;
-	uint16_t want;
-
-	(void)arg;
-	if (key == '4')
-		want = NET_AF_INET;
-	else if (key == '6')
-		want = NET_AF_INET6;
-	else
-		return ARGP_ERR_UNKNOWN;
-	if (o->family && o->family != want) {
-		log_err("-4/--ipv4 and -6/--ipv6 exclude each other: give one or neither");
-		return EINVAL;
-	}
-	o->family = want;
-	return 0;
-}
-
-static const struct argp family_argp = {
-	.options = family_options,
-	.parser = parse_family,
-};
+static const struct argp common_argp = { .options = common_options, .parser = parse_sonde };
+static const struct argp time_argp = { .options = time_options, .parser = parse_sonde };
+static const struct argp uid_argp = { .options = uid_options, .parser = parse_sonde };
+static const struct argp family_argp = { .options = family_options, .parser = parse_sonde };
 
 struct parse_inputs {
 	const struct sonde_cli *cli;
@@ -210,21 +182,6 @@ static FILE *argp_err_stream(void)
 			setvbuf(f, NULL, _IOLBF, 0);
 	}
 	return f ? f : stderr;
-}
-
-/* Sets the field of a stored option; false for a key that has no store. */
-static bool store(const struct sonde_store *stores, int key, char *arg, void *opts)
-{
-	for (const struct sonde_store *s = stores; s && s->key; s++) {
-		if (s->key != key)
-			continue;
-		if (s->arg)
-			*(const char **)((char *)opts + s->offset) = arg;
-		else
-			*(bool *)((char *)opts + s->offset) = true;
-		return true;
-	}
-	return false;
 }
 
 /* The tool's options: those it declared as stores are set here, the others
