@@ -52,19 +52,34 @@ static const struct argp_option family_options[] = {
 	{ 0 },
 };
 
-/* Sets the field of a stored option; false for a key that has no store. */
-static bool store(const struct sonde_store *stores, int key, char *arg, void *opts)
+/* Sets the field of a stored option: 0, EINVAL for a bad value (after one
+ * line naming the option and the value), ARGP_ERR_UNKNOWN for a key that
+ * has no store. */
+static error_t store(const struct sonde_store *stores, int key, char *arg, void *opts)
 {
-	for (const struct sonde_store *s = stores; s && s->key; s++) {
-		if (s->key != key)
-			continue;
-		if (s->arg)
-			*(const char **)((char *)opts + s->offset) = arg;
-		else
-			*(bool *)((char *)opts + s->offset) = true;
-		return true;
+	const struct sonde_store *s = stores;
+	char *field;
+	uint64_t v;
+
+	while (s && s->key && s->key != key)
+		s++;
+	if (!s || !s->key)
+		return ARGP_ERR_UNKNOWN;
+	field = (char *)opts + s->offset;
+	switch (s->kind) {
+	case SONDE_STORE_TRUE:
+		*(bool *)field = true;
+		return 0;
+	case SONDE_STORE_ARG:
+		*(const char **)field = arg;
+		return 0;
+	case SONDE_STORE_UINT32:
+		if (parse_uint(s->name, arg, s->min, s->max, &v))
+			return EINVAL;
+		*(uint32_t *)field = v;
+		return 0;
 	}
-	return false;
+	return ARGP_ERR_UNKNOWN;
 }
 
 static const struct sonde_store sonde_stores[] = {
@@ -108,9 +123,10 @@ static int parse_family(int key, uint16_t *family)
 static error_t parse_sonde(int key, char *arg, struct argp_state *state)
 {
 	struct sonde_opts *o = state->input;
+	error_t err = store(sonde_stores, key, arg, o);
 
-	if (store(sonde_stores, key, arg, o))
-		return 0;
+	if (err != ARGP_ERR_UNKNOWN)
+		return err;
 	switch (key) {
 	case 'p':
 		return parse_pid("-p/--pid", arg, &o->pid) ? EINVAL : 0;
@@ -189,11 +205,10 @@ static FILE *argp_err_stream(void)
 static error_t parse_tool(int key, char *arg, struct argp_state *state)
 {
 	const struct parse_inputs *in = state->input;
+	error_t err = store(in->cli->stores, key, arg, in->tool);
 
-	if (store(in->cli->stores, key, arg, in->tool))
-		return 0;
-	if (!in->cli->argp->parser)
-		return ARGP_ERR_UNKNOWN;
+	if (err != ARGP_ERR_UNKNOWN || !in->cli->argp->parser)
+		return err;
 	state->input = in->tool;
 	return in->cli->argp->parser(key, arg, state);
 }

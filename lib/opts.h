@@ -8,9 +8,10 @@
  * before the tool does anything else.
  *
  * A tool declares its command line as a struct sonde_cli. Its options that
- * only store what they were given (a flag, a string kept as typed) are
- * declared in a table of struct sonde_store, which sonde_parse() handles;
- * the tool's own parser sees only the others, or there is none. */
+ * only store what they were given (a flag, a string kept as typed, a number
+ * in a range) are declared in a table of struct sonde_store, which
+ * sonde_parse() handles; the tool's own parser sees only the others, or
+ * there is none. */
 #ifndef SONDE_LIB_OPTS_H
 #define SONDE_LIB_OPTS_H
 
@@ -47,23 +48,43 @@ struct sonde_opts {
 		.uid = (uint32_t)-1, .cgroup_fd = -1                                               \
 	}
 
-/* An option of the tool that stores what it was given in a field of the
- * tool's options struct: a flag sets a bool field to true, an option with an
- * argument sets a const char * field to the argument as typed. */
-struct sonde_store {
-	int key;       /* the option's key in the tool's argp options */
-	bool arg;      /* stores the argument (a const char * field), not true */
-	size_t offset; /* of the field in the tool's options struct */
+/* What a stored option writes into its field. */
+enum sonde_store_kind {
+	SONDE_STORE_TRUE,   /* a flag: true, into a bool */
+	SONDE_STORE_ARG,    /* the argument as typed, into a const char * */
+	SONDE_STORE_UINT32, /* the argument, an integer from min to max, into a uint32_t */
 };
 
-/* The store of option `key` into `field` of struct `type`; which of the two
- * follows from the field's type, and any other type does not compile. */
+/* An option of the tool that stores what it was given in a field of the
+ * tool's options struct: `kind` says what. */
+struct sonde_store {
+	int key;		    /* the option's key in the tool's argp options */
+	enum sonde_store_kind kind; /* follows from the field's type */
+	size_t offset;		    /* of the field in the tool's options struct */
+	const char *name;	    /* SONDE_STORE_UINT32: the option, as messages name it */
+	uint64_t min, max;	    /* SONDE_STORE_UINT32: the values allowed */
+};
+
+/* The store of option `key` into `field` of struct `type`: a flag for a bool
+ * field, the argument for a const char * one; any other type does not
+ * compile. */
 #define SONDE_STORE(key_, type, field)                                                             \
 	{                                                                                          \
-		.key = (key_), .arg = SONDE_STORES_ARG(((type *)0)->field),                        \
+		.key = (key_), .kind = SONDE_STORE_KIND(((type *)0)->field),                       \
 		.offset = offsetof(type, field)                                                    \
 	}
-#define SONDE_STORES_ARG(field) _Generic((field), bool : false, const char * : true)
+#define SONDE_STORE_KIND(field)                                                                    \
+	_Generic((field), bool : SONDE_STORE_TRUE, const char * : SONDE_STORE_ARG)
+
+/* The store of option `key`, named `name` in messages ("--depth"), into the
+ * uint32_t `field` of struct `type`: an integer from min to max, else a usage
+ * error naming the option and the value. Another type does not compile. */
+#define SONDE_STORE_RANGE(key_, name_, type, field, min_, max_)                                    \
+	{                                                                                          \
+		.key = (key_), .kind = SONDE_STORE_KIND_UINT32(((type *)0)->field),                \
+		.offset = offsetof(type, field), .name = (name_), .min = (min_), .max = (max_)     \
+	}
+#define SONDE_STORE_KIND_UINT32(field) _Generic((field), uint32_t : SONDE_STORE_UINT32)
 
 /* A tool's own command line: its argp (options with their help, the parser
  * of those `stores` does not cover or none, args_doc, doc: the description,

@@ -50,25 +50,13 @@ static const struct sonde_store stores[] = {
 	SONDE_STORE('q', struct execsnoop_opts, quote),
 	SONDE_STORE('n', struct execsnoop_opts, name),
 	SONDE_STORE('l', struct execsnoop_opts, line),
+	SONDE_STORE_RANGE(OPT_MAX_ARGS, "--max-args", struct execsnoop_opts, max_args, 1,
+			  EXECSNOOP_MAX_ARGS),
 	{ 0 },
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct execsnoop_opts *o = state->input;
-	uint64_t v;
-
-	if (key != OPT_MAX_ARGS)
-		return ARGP_ERR_UNKNOWN;
-	if (parse_uint("--max-args", arg, 1, EXECSNOOP_MAX_ARGS, &v))
-		return EINVAL;
-	o->max_args = v;
-	return 0;
-}
-
 static const struct argp argp = {
 	.options = options,
-	.parser = parse_opt,
 	.doc = "Trace exec() system calls: every new program, with its arguments.\v"
 	       "EXAMPLES:\n"
 	       "  execsnoop                 # every exec, until Ctrl-C\n"

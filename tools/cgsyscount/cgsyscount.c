@@ -85,26 +85,19 @@ static const struct argp_option options[] = {
 
 static const struct sonde_store stores[] = {
 	SONDE_STORE(OPT_BY_SYSCALL, struct cgsyscount_opts, by_syscall),
+	SONDE_STORE_RANGE(OPT_DEPTH, "--depth", struct cgsyscount_opts, depth, 0, DEPTH_MAX),
 	{ 0 },
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct cgsyscount_opts *o = state->input;
-	uint64_t v;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &o->count;
-		return 0;
-	case OPT_DEPTH:
-		if (parse_uint("--depth", arg, 0, DEPTH_MAX, &v))
-			return EINVAL;
-		o->depth = v;
-		return 0;
-	default:
+	(void)arg;
+	if (key != ARGP_KEY_INIT)
 		return ARGP_ERR_UNKNOWN;
-	}
+	state->child_inputs[0] = &o->count;
+	return 0;
 }
 
 static const struct argp argp = {

@@ -77,6 +77,9 @@ static const struct sonde_store stores[] = {
 	SONDE_STORE(OPT_DRY_RUN, struct xdpdrop_opts, cfg.dry_run),
 	SONDE_STORE(OPT_FORCE, struct xdpdrop_opts, cfg.force),
 	SONDE_STORE(OPT_PIN, struct xdpdrop_opts, cfg.pin),
+	SONDE_STORE_RANGE(OPT_MAX_RULES, "--max-rules", struct xdpdrop_opts, cfg.max_rules, 1,
+			  XDPDROP_RULES_MAX - 1),
+	SONDE_STORE_RANGE(OPT_TOP, "--top", struct xdpdrop_opts, top, 0, XDPDROP_RULES_MAX),
 	{ 0 },
 };
 
@@ -103,7 +106,6 @@ static error_t rule_opt(struct xdpdrop_opts *o, const char *key, const char *arg
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct xdpdrop_opts *o = state->input;
-	uint64_t v;
 
 	switch (key) {
 	case 'i':
@@ -122,16 +124,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 		return rule_opt(o, keys[key - OPT_SRC], arg);
 	}
-	case OPT_MAX_RULES:
-		if (parse_uint("--max-rules", arg, 1, XDPDROP_RULES_MAX - 1, &v))
-			return EINVAL;
-		o->cfg.max_rules = v;
-		return 0;
-	case OPT_TOP:
-		if (parse_uint("--top", arg, 0, XDPDROP_RULES_MAX, &v))
-			return EINVAL;
-		o->top = v;
-		return 0;
 	case OPT_STATUS:
 		return set_action(o, XDP_INST_STATUS);
 	case OPT_ADD:
