@@ -193,36 +193,24 @@ json_of() {
 # --- 4. filters ---------------------------------------------------------------
 
 @test "-p PID shows only that process's checks" {
-	local fifo=$BATS_TEST_TMPDIR/go cmd
-	mkfifo "$fifo"
-	exec {cmd}<>"$fifo"
-	# A shell of ours that waits for a line, then becomes python3 (an exec
-	# keeps the PID) and binds.
-	(
-		read -r _ <"$fifo"
-		exec python3 -c '
+	# The target becomes python3 and binds.
+	target_start python3 -c '
 import socket
 try:
     socket.socket().bind(("127.0.0.1", 80))
 except OSError:
     pass
 '
-	) 3>&- &
-	local target=$!
-	sonde_track_pid "$target"
-
-	tool_start capable -p "$target"
+	tool_start capable -p "$TARGET"
 	bind_port80
 	local other=$BIND_PID
-	echo go >&"$cmd"
-	wait "$target"
-	wait_for_match "^0 +$target +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
+	target_go
+	wait_for_match "^0 +$TARGET +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
 	tool_stop
-	exec {cmd}>&-
 	assert_eq "$TOOL_RC" 0 "exit status"
 
 	assert_eq "$(lines_of "$other" 10)" "" "lines of the other process"
-	assert_eq "$(awk -v p="$target" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "lines of other processes"
+	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "lines of other processes"
 }
 
 @test "-c CG shows only checks made in that cgroup" {
@@ -297,92 +285,32 @@ except OSError:
 # --- 6. a closed pipe -----------------------------------------------------------
 
 @test "capable -j | head -n1 exits 0 with nothing on stderr" {
-	require_bpf capable
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid i
-	(
-		(
-			echo "$BASHPID" >"$pidf"
-			exec timeout 20 "$SONDE_BIN/capable" -j 2>"$err"
-		) | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
-	# Capability checks until the pipeline has ended; at most 200 rounds.
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $st ]] && break
-		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
-		bind_port80
-		sonde_nap 0.05
-	done
-	[[ -s $st ]] || sonde_fail "the pipeline did not end after $i rounds" "--- stderr:" "$(<"$err")"
-
-	local tool_rc head_rc
-	read -r tool_rc head_rc <"$st"
-	assert_eq "$tool_rc" 0 "capable's exit status"
-	assert_eq "$head_rc" 0 "head's exit status"
-	assert_eq "$(<"$err")" "" "capable's stderr"
-	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
-	assert_json_lines "$out"
+	# Capability checks until the pipeline has ended.
+	assert_head_ends capable -- bind_port80
 }
 
 # --- 7. bad values and environment ------------------------------------------------
 
-# assert_bad_value OPTION VALUE ARGS...: capable ARGS exits 2, prints nothing
-# on stdout and one line on stderr naming OPTION and 'VALUE'.
-assert_bad_value() {
-	local opt=$1 val=$2
-	shift 2
-	tool_run_bounded 10 capable "$@"
-	assert_eq "$status" 2 "exit status of capable $*"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	assert_match "$stderr" "^capable: " "stderr"
-	[[ $stderr == *"$opt"* ]] || sonde_fail "stderr does not name $opt: $stderr"
-	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
-}
-
 @test "bad values exit 2 naming the option and the value: -p, -u, -d, --hook" {
-	assert_bad_value -p abc -p abc
-	assert_bad_value -p 0 -p 0
-	assert_bad_value -u -5 -u -5
-	assert_bad_value -d 0 -d 0
-	assert_bad_value --hook bogus --hook bogus
-	assert_bad_value --hook fentry2 --hook=fentry2
+	assert_bad_value capable -p abc -p abc
+	assert_bad_value capable -p 0 -p 0
+	assert_bad_value capable -u -5 -u -5
+	assert_bad_value capable -d 0 -d 0
+	assert_bad_value capable --hook bogus --hook bogus
+	assert_bad_value capable --hook fentry2 --hook=fentry2
 }
 
 @test "an unknown option or an extra argument exits 2" {
-	tool_run_bounded 10 capable --bogus
-	assert_eq "$status" 2 "exit status"
-	[[ $stderr == *--bogus* ]] || sonde_fail "stderr does not name --bogus: $stderr"
-	tool_run_bounded 10 capable extra-argument
-	assert_eq "$status" 2 "exit status"
-	assert_eq "$output" "" "stdout"
+	assert_usage_error capable --bogus --bogus
+	assert_usage_error capable "" extra-argument
 }
 
 @test "-c /no-such-cgroup-sonde exits 3 naming the cgroup" {
-	tool_run_bounded 10 capable -c /no-such-cgroup-sonde
-	assert_eq "$status" 3 "exit status"
-	assert_one_line "$stderr" "stderr"
-	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_cgroup_not_found capable /no-such-cgroup-sonde
 }
 
 @test "an unprivileged run exits 3 with one line about root / CAP_BPF" {
-	require_bpf capable
-	sonde_tmpdir_public
-	cp "$SONDE_BIN/capable" "$SONDE_PUBLIC_DIR/capable"
-	chmod 755 "$SONDE_PUBLIC_DIR/capable"
-	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
-	status=0
-	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/capable" -d 1) \
-		>"$out" 2>"$err" 3>&- || status=$?
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$(<"$out")" "" "stdout"
-	local msg
-	msg=$(<"$err")
-	assert_one_line "$msg" "stderr"
-	assert_match "$msg" '^capable: .*root.*CAP_BPF' "stderr"
+	assert_unprivileged_exit capable
 }
 
 # --- 8. ending ----------------------------------------------------------------------
@@ -414,17 +342,5 @@ assert_bad_value() {
 # --- 9. help --------------------------------------------------------------------------
 
 @test "--help lists the options and ends with the EXAMPLES; -V prints the version" {
-	tool_run_bounded 10 capable --help
-	assert_eq "$status" 0 "exit status"
-	assert_match "$output" '^Usage: capable ' "stdout"
-	[[ $output == *--unique* && $output == *--denied* && $output == *--hook* ]] ||
-		sonde_fail "help lacks options:" "$output"
-	local after
-	after=$(sed -n '/^EXAMPLES:$/,$p' <<<"$output" | tail -n +2)
-	[[ -n $after ]] || sonde_fail "no EXAMPLES section at the end of --help:" "$output"
-	assert_eq "$(grep -v '^  capable' <<<"$after")" "" "lines after EXAMPLES: that are not examples"
-
-	tool_run_bounded 10 capable -V
-	assert_eq "$status" 0 "exit status"
-	assert_match "$output" '^capable \(sonde\) [0-9]+\.[0-9]+' "stdout"
+	assert_help capable --unique --denied --hook
 }

@@ -198,7 +198,7 @@ row_of() {
 }
 
 @test "cgsyscount -j 1 | head -n1 exits 0 with nothing on stderr" {
-	assert_head_ends cgsyscount -j 1
+	assert_head_ends cgsyscount 1 --
 }
 
 @test "bad values exit 2 naming the option and the value" {

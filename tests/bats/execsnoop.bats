@@ -27,10 +27,6 @@ teardown() {
 	sonde_teardown
 }
 
-as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-}
-
 # The columns of a text line without -T/-t/-U/-C.
 read_event() {
 	read -r EV_COMM EV_PID EV_PPID EV_RET EV_ARGS <<<"$1"
@@ -308,37 +304,24 @@ check_cgroup_filter() {
 # --- 7. -p --------------------------------------------------------------------
 
 @test "-p PID shows only that process's execs" {
-	local fifo=$BATS_TEST_TMPDIR/go cmd
-	mkfifo "$fifo"
-	# Read-write: opening never blocks, and the line waits in the pipe.
-	exec {cmd}<>"$fifo"
-	# A shell of ours that waits for a line, then becomes the marker (an
-	# exec keeps the PID).
-	(
-		read -r _ <"$fifo"
-		exec /bin/true "$MARK-target"
-	) 3>&- &
-	local target=$!
-	sonde_track_pid "$target"
-
-	tool_start execsnoop -p "$target"
+	# The target becomes the marker (an exec keeps the PID).
+	target_start /bin/true "$MARK-target"
+	tool_start execsnoop -p "$TARGET"
 	/bin/true "$MARK-other"
-	echo go >&"$cmd"
-	wait "$target"
+	target_go
 	/bin/true "$MARK-other-after"
 	wait_for_text " /bin/true $MARK-target"
 	tool_stop
-	exec {cmd}>&-
 	assert_eq "$TOOL_RC" 0 "exit status"
 
 	local line
 	line=$(lines_ending " /bin/true $MARK-target")
 	assert_one_line "$line" "target marker lines"
 	read_event "$line"
-	assert_eq "$EV_PID" "$target" "PID"
+	assert_eq "$EV_PID" "$TARGET" "PID"
 	assert_eq "$EV_COMM" true "PCOMM"
 	assert_absent "$MARK-other"
-	assert_eq "$(awk -v p="$target" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "events of other processes"
+	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "events of other processes"
 }
 
 # --- 8. hostile arguments -----------------------------------------------------
@@ -435,136 +418,67 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 # --- 10. a closed pipe --------------------------------------------------------
 
 @test "execsnoop -j | head -n1 exits 0 with nothing on stderr" {
-	require_bpf execsnoop
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid i
-	(
-		(
-			echo "$BASHPID" >"$pidf"
-			exec timeout 20 "$SONDE_BIN/execsnoop" -j 2>"$err"
-		) | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
 	# Exec until the pipeline has ended (head got its line, execsnoop
-	# noticed the closed pipe); at most 200 runs, 50 ms apart.
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $st ]] && break
-		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
-		/bin/true "$MARK-$i"
-		sonde_nap 0.05
-	done
-	[[ -s $st ]] || sonde_fail "the pipeline did not end after $i execs" "--- stderr:" "$(<"$err")"
-
-	local tool_rc head_rc
-	read -r tool_rc head_rc <"$st"
-	assert_eq "$tool_rc" 0 "execsnoop's exit status"
-	assert_eq "$head_rc" 0 "head's exit status"
-	assert_eq "$(<"$err")" "" "execsnoop's stderr"
-	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
-	assert_json_lines "$out"
+	# noticed the closed pipe).
+	assert_head_ends execsnoop -- /bin/true "$MARK"
 }
 
 # --- 11. bad values -----------------------------------------------------------
 
-# assert_bad_value OPTION VALUE ARGS...: execsnoop ARGS exits 2, prints nothing
-# on stdout and one line on stderr naming OPTION and 'VALUE'.
-assert_bad_value() {
-	local opt=$1 val=$2
-	shift 2
-	tool_run_bounded 10 execsnoop "$@"
-	assert_eq "$status" 2 "exit status of execsnoop $*"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	assert_match "$stderr" "^execsnoop: " "stderr"
-	[[ $stderr == *"$opt"* ]] || sonde_fail "stderr does not name $opt: $stderr"
-	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
-}
-
 @test "-p abc exits 2 naming the option and the value" {
-	assert_bad_value -p abc -p abc
+	assert_bad_value execsnoop -p abc -p abc
 }
 
 @test "-p 0 exits 2 naming the option and the value" {
-	assert_bad_value -p 0 -p 0
+	assert_bad_value execsnoop -p 0 -p 0
 }
 
 @test "-p 99999999999 exits 2 naming the option and the value" {
-	assert_bad_value -p 99999999999 -p 99999999999
+	assert_bad_value execsnoop -p 99999999999 -p 99999999999
 }
 
 @test "-d -1 exits 2 naming the option and the value" {
-	assert_bad_value -d -1 -d -1
+	assert_bad_value execsnoop -d -1 -d -1
 }
 
 @test "-d 0 exits 2 naming the option and the value" {
-	assert_bad_value -d 0 -d 0
+	assert_bad_value execsnoop -d 0 -d 0
 }
 
 @test "--max-args 0 exits 2 naming the option and the value" {
-	assert_bad_value --max-args 0 --max-args 0
+	assert_bad_value execsnoop --max-args 0 --max-args 0
 }
 
 @test "--max-args 1000 exits 2 naming the option and the value" {
-	assert_bad_value --max-args 1000 --max-args 1000
+	assert_bad_value execsnoop --max-args 1000 --max-args 1000
 }
 
 @test "-u -5 exits 2 naming the option and the value" {
-	assert_bad_value -u -5 -u -5
+	assert_bad_value execsnoop -u -5 -u -5
 }
 
 @test "an unknown option --bogus exits 2 naming it" {
-	tool_run_bounded 10 execsnoop --bogus
-	assert_eq "$status" 2 "exit status"
-	assert_eq "$output" "" "stdout"
-	[[ $stderr == *--bogus* ]] || sonde_fail "stderr does not name --bogus: $stderr"
+	assert_usage_error execsnoop --bogus --bogus
 }
 
 @test "an extra positional argument exits 2" {
-	tool_run_bounded 10 execsnoop extra-argument
-	assert_eq "$status" 2 "exit status"
-	assert_eq "$output" "" "stdout"
-	[[ -n $stderr ]] || sonde_fail "nothing on stderr"
+	assert_usage_error execsnoop "" extra-argument
 }
 
 # --- 12. unknown cgroup -------------------------------------------------------
 
 @test "-c /no-such-cgroup-sonde exits 3 naming the cgroup" {
-	tool_run_bounded 10 execsnoop -c /no-such-cgroup-sonde
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_cgroup_not_found execsnoop /no-such-cgroup-sonde
 }
 
 @test "-c 999999999 (no such cgroup ID) exits 3 naming it" {
-	tool_run_bounded 10 execsnoop -c 999999999
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	[[ $stderr == *"'999999999'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_cgroup_not_found execsnoop 999999999
 }
 
 # --- 13. unprivileged ---------------------------------------------------------
 
 @test "an unprivileged run exits 3 with one line about root / CAP_BPF" {
-	require_bpf execsnoop
-	sonde_tmpdir_public
-	cp "$SONDE_BIN/execsnoop" "$SONDE_PUBLIC_DIR/execsnoop"
-	chmod 755 "$SONDE_PUBLIC_DIR/execsnoop"
-	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
-	status=0
-	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/execsnoop" -d 1) \
-		>"$out" 2>"$err" 3>&- || status=$?
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$(<"$out")" "" "stdout"
-	local msg
-	msg=$(<"$err")
-	assert_one_line "$msg" "stderr"
-	assert_match "$msg" '^execsnoop: ' "stderr"
-	assert_match "$msg" 'root' "stderr"
-	assert_match "$msg" 'CAP_BPF' "stderr"
+	assert_unprivileged_exit execsnoop
 }
 
 # --- 14. ending -------------------------------------------------------------

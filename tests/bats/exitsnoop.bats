@@ -190,16 +190,10 @@ os._exit(3)'
 }
 
 @test "bad values exit 2 and name the option" {
-	tool_run_bounded 10 exitsnoop -p abc
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"invalid value 'abc' for -p/--pid"* ]]
-	tool_run_bounded 10 exitsnoop -d 0
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"invalid value '0' for -d/--duration"* ]]
-	tool_run_bounded 10 exitsnoop --threads=2
-	[ "$status" -eq 2 ]
-	tool_run_bounded 10 exitsnoop -z
-	[ "$status" -eq 2 ]
+	assert_usage_error exitsnoop "invalid value 'abc' for -p/--pid" -p abc
+	assert_usage_error exitsnoop "invalid value '0' for -d/--duration" -d 0
+	assert_usage_error exitsnoop "'--threads'" --threads=2
+	assert_usage_error exitsnoop "'z'" -z
 }
 
 @test "-d ends it with status 0; nothing is left attached after SIGINT" {
@@ -213,11 +207,5 @@ os._exit(3)'
 }
 
 @test "exitsnoop -j | head -n1 exits 0 with nothing on stderr" {
-	local err=$BATS_TEST_TMPDIR/head.err
-	(while :; do /bin/true; done) &
-	sonde_track_pid $!
-	run bash -c "timeout -s KILL 10 '$SONDE_BIN/exitsnoop' -j 2>'$err' | head -n1; exit \${PIPESTATUS[0]}"
-	[ "$status" -eq 0 ]
-	[ -z "$(cat "$err")" ]
-	jq -e . <<<"$output" >/dev/null
+	assert_head_ends_storm exitsnoop bash -c 'while :; do /bin/true; done'
 }

@@ -219,30 +219,19 @@ read_event() {
 # --- 4. filters ---------------------------------------------------------------------
 
 @test "-p PID shows only that process's calls" {
-	local fifo=$BATS_TEST_TMPDIR/go cmd
-	mkfifo "$fifo"
-	exec {cmd}<>"$fifo"
-	# A shell of ours that waits for a line, then becomes unshare, which
-	# becomes mount(8) (each exec keeps the PID).
-	(
-		read -r _ <"$fifo"
-		exec unshare -m --propagation private mount -t tmpfs "$MARK-target" "$DIR"
-	) 3>&- &
-	local target=$!
-	sonde_track_pid "$target"
-
-	tool_start mountsnoop -p "$target"
+	# The target becomes unshare, which becomes mount(8) (each exec keeps
+	# the PID).
+	target_start unshare -m --propagation private mount -t tmpfs "$MARK-target" "$DIR"
+	tool_start mountsnoop -p "$TARGET"
 	mount_umount "$MARK-other"
-	echo go >&"$cmd"
-	wait "$target"
+	target_go
 	mount_umount "$MARK-other-after"
 	wait_for_text " $MARK-target "
 	tool_stop
-	exec {cmd}>&-
 	assert_eq "$TOOL_RC" 0 "exit status"
 
 	assert_absent "$MARK-other"
-	assert_eq "$(awk -v p="$target" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
+	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
 }
 
 @test "-c CG shows only calls made in that cgroup" {
@@ -347,93 +336,32 @@ read_event() {
 # --- 7. a closed pipe ---------------------------------------------------------------------
 
 @test "mountsnoop -j | head -n1 exits 0 with nothing on stderr" {
-	require_bpf mountsnoop
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid i
-	(
-		(
-			echo "$BASHPID" >"$pidf"
-			exec timeout 20 "$SONDE_BIN/mountsnoop" -j 2>"$err"
-		) | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
-	# Mounts until the pipeline has ended; at most 200 rounds.
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $st ]] && break
-		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
-		mount_umount "$MARK-$i"
-		sonde_nap 0.05
-	done
-	[[ -s $st ]] || sonde_fail "the pipeline did not end after $i rounds" "--- stderr:" "$(<"$err")"
-
-	local tool_rc head_rc
-	read -r tool_rc head_rc <"$st"
-	assert_eq "$tool_rc" 0 "mountsnoop's exit status"
-	assert_eq "$head_rc" 0 "head's exit status"
-	assert_eq "$(<"$err")" "" "mountsnoop's stderr"
-	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
-	assert_json_lines "$out"
+	# Mounts until the pipeline has ended.
+	assert_head_ends mountsnoop -- mount_umount "$MARK"
 }
 
 # --- 8. bad values and environment ---------------------------------------------------------
 
-# assert_bad_value OPTION VALUE ARGS...: mountsnoop ARGS exits 2, prints
-# nothing on stdout and one line on stderr naming OPTION and 'VALUE'.
-assert_bad_value() {
-	local opt=$1 val=$2
-	shift 2
-	tool_run_bounded 10 mountsnoop "$@"
-	assert_eq "$status" 2 "exit status of mountsnoop $*"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	assert_match "$stderr" "^mountsnoop: " "stderr"
-	[[ $stderr == *"$opt"* ]] || sonde_fail "stderr does not name $opt: $stderr"
-	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
-}
-
 @test "bad values exit 2 naming the option and the value: -p, -d" {
-	assert_bad_value -p abc -p abc
-	assert_bad_value -p 0 -p 0
-	assert_bad_value -p 99999999999 -p 99999999999
-	assert_bad_value -d -1 -d -1
-	assert_bad_value -d 0 -d 0
+	assert_bad_value mountsnoop -p abc -p abc
+	assert_bad_value mountsnoop -p 0 -p 0
+	assert_bad_value mountsnoop -p 99999999999 -p 99999999999
+	assert_bad_value mountsnoop -d -1 -d -1
+	assert_bad_value mountsnoop -d 0 -d 0
 }
 
 @test "an unknown option (-u is not one) or an extra argument exits 2" {
-	tool_run_bounded 10 mountsnoop --bogus
-	assert_eq "$status" 2 "exit status"
-	[[ $stderr == *--bogus* ]] || sonde_fail "stderr does not name --bogus: $stderr"
-	tool_run_bounded 10 mountsnoop -u 0
-	assert_eq "$status" 2 "exit status of -u"
-	tool_run_bounded 10 mountsnoop extra-argument
-	assert_eq "$status" 2 "exit status"
-	assert_eq "$output" "" "stdout"
+	assert_usage_error mountsnoop --bogus --bogus
+	assert_usage_error mountsnoop "'u'" -u 0
+	assert_usage_error mountsnoop "" extra-argument
 }
 
 @test "-c /no-such-cgroup-sonde exits 3 naming the cgroup" {
-	tool_run_bounded 10 mountsnoop -c /no-such-cgroup-sonde
-	assert_eq "$status" 3 "exit status"
-	assert_one_line "$stderr" "stderr"
-	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_cgroup_not_found mountsnoop /no-such-cgroup-sonde
 }
 
 @test "an unprivileged run exits 3 with one line about root / CAP_BPF" {
-	require_bpf mountsnoop
-	sonde_tmpdir_public
-	cp "$SONDE_BIN/mountsnoop" "$SONDE_PUBLIC_DIR/mountsnoop"
-	chmod 755 "$SONDE_PUBLIC_DIR/mountsnoop"
-	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
-	status=0
-	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/mountsnoop" -d 1) \
-		>"$out" 2>"$err" 3>&- || status=$?
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$(<"$out")" "" "stdout"
-	local msg
-	msg=$(<"$err")
-	assert_one_line "$msg" "stderr"
-	assert_match "$msg" '^mountsnoop: .*root.*CAP_BPF' "stderr"
+	assert_unprivileged_exit mountsnoop
 }
 
 # --- 9. ending -------------------------------------------------------------------------------
@@ -465,16 +393,5 @@ assert_bad_value() {
 # --- 10. help ---------------------------------------------------------------------------------
 
 @test "--help lists the options and ends with the EXAMPLES; -V prints the version" {
-	tool_run_bounded 10 mountsnoop --help
-	assert_eq "$status" 0 "exit status"
-	assert_match "$output" '^Usage: mountsnoop ' "stdout"
-	[[ $output == *--failed* && $output == *--cgroup* ]] || sonde_fail "help lacks options:" "$output"
-	local after
-	after=$(sed -n '/^EXAMPLES:$/,$p' <<<"$output" | tail -n +2)
-	[[ -n $after ]] || sonde_fail "no EXAMPLES section at the end of --help:" "$output"
-	assert_eq "$(grep -v '^  mountsnoop' <<<"$after")" "" "lines after EXAMPLES: that are not examples"
-
-	tool_run_bounded 10 mountsnoop -V
-	assert_eq "$status" 0 "exit status"
-	assert_match "$output" '^mountsnoop \(sonde\) [0-9]+\.[0-9]+' "stdout"
+	assert_help mountsnoop --failed --cgroup
 }

@@ -51,17 +51,9 @@ teardown() {
 }
 
 @test "bad values exit 2 and name the option; an unknown cgroup exits 3" {
-	tool_run_bounded 10 oomkill -p abc
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"invalid value 'abc' for -p/--pid"* ]]
-	tool_run_bounded 10 oomkill -d 0
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"invalid value '0' for -d/--duration"* ]]
-	tool_run_bounded 10 oomkill -x
-	[ "$status" -eq 2 ]
-	tool_run_bounded 10 oomkill extra
-	[ "$status" -eq 2 ]
-	tool_run_bounded 10 oomkill -c /sonde-no-such-cgroup
-	[ "$status" -eq 3 ]
-	[[ $stderr == *"cgroup '/sonde-no-such-cgroup' not found"* ]]
+	assert_usage_error oomkill "invalid value 'abc' for -p/--pid" -p abc
+	assert_usage_error oomkill "invalid value '0' for -d/--duration" -d 0
+	assert_usage_error oomkill "'x'" -x
+	assert_usage_error oomkill "" extra
+	assert_cgroup_not_found oomkill /sonde-no-such-cgroup
 }

@@ -165,7 +165,7 @@ syscall_count() {
 }
 
 @test "syscount -j 1 | head -n1 exits 0 with nothing on stderr" {
-	assert_head_ends syscount -j 1
+	assert_head_ends syscount 1 --
 }
 
 @test "bad values exit 2 naming the option and the value" {
