@@ -76,10 +76,9 @@ json_of() {
 	tool_start capable
 	bind_port80
 	wait_for_match "^0 +$BIND_PID +python3[^ ]* +10 CAP_NET_BIND_SERVICE +[-01] allow$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PID +COMM +CAP NAME +AUDIT VERDICT$' "header"
+	assert_header '^UID +PID +COMM +CAP NAME +AUDIT VERDICT$'
 	local line uid pid comm cap name audit verdict
 	line=$(lines_of "$BIND_PID" 10)
 	assert_one_line "$line" "CAP_NET_BIND_SERVICE lines of the bind"
@@ -96,8 +95,7 @@ json_of() {
 	local pid
 	pid=$(<"$BATS_TEST_TMPDIR/pid")
 	wait_for_match "\"pid\":$pid,.*\"cap\":10,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -122,8 +120,7 @@ json_of() {
 	tool_start capable -u 65534
 	chown_as_nobody
 	wait_for_match "^65534 +$CHOWN_PID +chown +0 CAP_CHOWN +[-01] deny$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_one_line "$(lines_of "$CHOWN_PID" 0)" "CAP_CHOWN lines of the chown"
 }
 
@@ -134,8 +131,7 @@ json_of() {
 	local bind=$BIND_PID
 	chown_as_nobody
 	wait_for_match "^65534 +$CHOWN_PID +chown +0 CAP_CHOWN +[-01] deny$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_eq "$(lines_of "$bind" 10)" "" "lines of the allowed bind"
 	assert_eq "$(awk 'NR > 1 && $NF != "deny"' "$TOOL_OUT")" "" "lines that are not denials"
@@ -146,8 +142,7 @@ json_of() {
 	tool_start capable -x -j -v
 	chown_as_nobody
 	wait_for_match "\"pid\":$CHOWN_PID,.*\"cap\":0,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -166,8 +161,7 @@ json_of() {
 	local pid
 	pid=$(<"$BATS_TEST_TMPDIR/pid")
 	wait_for_match "^0 +$pid +python3"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(lines_of "$pid" 10 | wc -l)" 3 "CAP_NET_BIND_SERVICE lines of the process"
 }
 
@@ -181,8 +175,7 @@ json_of() {
 	pid1=$(<"$BATS_TEST_TMPDIR/pid1")
 	pid2=$(<"$BATS_TEST_TMPDIR/pid2")
 	wait_for_match "^0 +$pid2 +python3[^ ]* +10 "
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_one_line "$(lines_of "$pid1" 10)" "CAP_NET_BIND_SERVICE lines of the first process"
 	assert_one_line "$(lines_of "$pid2" 10)" "CAP_NET_BIND_SERVICE lines of the second process"
@@ -206,8 +199,7 @@ except OSError:
 	local other=$BIND_PID
 	target_go
 	wait_for_match "^0 +$TARGET +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_eq "$(lines_of "$other" 10)" "" "lines of the other process"
 	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "lines of other processes"
@@ -223,8 +215,7 @@ except OSError:
 	local after=$BIND_PID inside
 	inside=$(<"$BATS_TEST_TMPDIR/pid")
 	wait_for_match "^0 +$inside +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(lines_of "$before" 10)$(lines_of "$after" 10)" "" "lines of binds outside the cgroup"
 }
 
@@ -235,8 +226,7 @@ except OSError:
 	local bind=$BIND_PID
 	chown_as_nobody
 	wait_for_match "^65534 +$CHOWN_PID +chown +0 CAP_CHOWN"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(lines_of "$bind" 10)" "" "lines of root's bind"
 	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
 }
@@ -245,8 +235,7 @@ except OSError:
 	tool_start capable -j -v
 	bind_port80
 	wait_for_match "\"pid\":$BIND_PID,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(jq -c --argjson p "$TOOL_PID" 'select(.pid == $p)' "$TOOL_OUT")" "" "events of capable itself"
 }
 
@@ -259,10 +248,9 @@ except OSError:
 	local pid
 	pid=$(<"$BATS_TEST_TMPDIR/pid")
 	wait_for_match " $pid +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +UID +PID +COMM +CAP NAME +AUDIT VERDICT +CGROUP$' "header"
+	assert_header '^TIME +UID +PID +COMM +CAP NAME +AUDIT VERDICT +CGROUP$'
 	local t uid p comm cap name audit verdict cg
 	read -r t uid p comm cap name audit verdict cg < <(awk -v p="$pid" '$3 == p && $5 == 10' "$TOOL_OUT")
 	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
@@ -274,9 +262,8 @@ except OSError:
 	tool_start capable -t -U
 	bind_port80
 	wait_for_match " $BIND_PID +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME\(s\) +UID +PID +COMM +CAP NAME +AUDIT VERDICT$' "header"
+	stop_ok
+	assert_header '^TIME\(s\) +UID +PID +COMM +CAP NAME +AUDIT VERDICT$'
 	local t rest
 	read -r t rest < <(awk -v p="$BIND_PID" '$3 == p && $5 == 10' "$TOOL_OUT")
 	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
@@ -317,15 +304,13 @@ except OSError:
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start capable -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${CAPABLE_PROGS[@]}"
 }
 
 @test "SIGTERM with --unique -x ends with exit 0 and nothing left attached" {
 	tool_start capable --unique -x
-	tool_stop TERM
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok TERM
 	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
 	assert_detached "${CAPABLE_PROGS[@]}"
 }

@@ -55,14 +55,12 @@ cgroup_id_of_pid() {
 	tool_start execsnoop -x
 	/bin/true "$MARK-text"
 	wait_for_text " /bin/true $MARK-text"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	tool_start execsnoop -x -j -v
 	/bin/true "$MARK-json"
 	wait_for_text "\"$MARK-json\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 }
 
 # --- 1. events in text and JSON ---------------------------------------------
@@ -73,14 +71,11 @@ cgroup_id_of_pid() {
 	local pid=$!
 	wait "$pid"
 	wait_for_text " /bin/true $MARK arg2"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PCOMM +PID +PPID +RET ARGS$' "header"
-	local line
-	line=$(lines_ending " /bin/true $MARK arg2")
-	assert_one_line "$line" "marker lines"
-	read_event "$line"
+	assert_header '^PCOMM +PID +PPID +RET ARGS$'
+	one_line_ending " /bin/true $MARK arg2" "marker lines"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" true "PCOMM"
 	assert_eq "$EV_PID" "$pid" "PID"
 	assert_eq "$EV_PPID" "$BASHPID" "PPID"
@@ -94,8 +89,7 @@ cgroup_id_of_pid() {
 	local pid=$!
 	wait "$pid"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -124,13 +118,10 @@ cgroup_id_of_pid() {
 	tool_start execsnoop -x
 	sh -c "$path 2>/dev/null" || true
 	wait_for_match " -2 $path\$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_ending " $path")
-	assert_one_line "$line" "failed exec lines"
-	read_event "$line"
+	one_line_ending " $path" "failed exec lines"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" sh "PCOMM"
 	assert_eq "$EV_RET" -2 "RET"
 	assert_eq "$EV_ARGS" "$path" "ARGS"
@@ -142,8 +133,7 @@ cgroup_id_of_pid() {
 	sh -c "$path 2>/dev/null" || true
 	/bin/true "$MARK-after"
 	wait_for_text " /bin/true $MARK-after"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	# The shell's own (successful) exec names the path inside its -c
 	# argument; no event is the failed exec of the path itself.
@@ -163,13 +153,10 @@ check_cgroup_filter() {
 	run_in_cgroup "$run_dir" /bin/true "$MARK-inside"
 	/bin/true "$MARK-outside-after"
 	wait_for_text " /bin/true $MARK-inside"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_ending " /bin/true $MARK-inside")
-	assert_one_line "$line" "inside marker lines"
-	read_event "$line"
+	one_line_ending " /bin/true $MARK-inside" "inside marker lines"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" true "PCOMM"
 	assert_eq "$EV_RET" 0 "RET"
 	# The exec after the inside one ended before the tool was stopped, and
@@ -215,14 +202,12 @@ check_cgroup_filter() {
 	tool_start execsnoop -C
 	run_in_cgroup "$CGROUP_DIR" /bin/true "$MARK"
 	wait_for_text " /bin/true $MARK"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PCOMM +PID +PPID +RET +CGROUP +ARGS$' "header"
-	local line comm pid ppid ret cg args
-	line=$(lines_ending " /bin/true $MARK")
-	assert_one_line "$line" "marker lines"
-	read -r comm pid ppid ret cg args <<<"$line"
+	assert_header '^PCOMM +PID +PPID +RET +CGROUP +ARGS$'
+	local comm pid ppid ret cg args
+	one_line_ending " /bin/true $MARK" "marker lines"
+	read -r comm pid ppid ret cg args <<<"$LINE"
 	assert_eq "$comm" true "PCOMM"
 	assert_eq "$cg" "$CGROUP_REL" "CGROUP"
 	assert_eq "$args" "/bin/true $MARK" "ARGS"
@@ -233,8 +218,7 @@ check_cgroup_filter() {
 	tool_start execsnoop -C -j -v
 	run_in_cgroup "$CGROUP_DIR" /bin/true "$MARK"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -251,16 +235,14 @@ check_cgroup_filter() {
 	/bin/true "$MARK-root"
 	as_nobody /bin/true "$MARK-nobody"
 	wait_for_text " /bin/true $MARK-nobody"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PCOMM +PID +PPID +RET ARGS$' "header"
-	local line uid comm pid ppid ret args
+	assert_header '^UID +PCOMM +PID +PPID +RET ARGS$'
+	local uid comm pid ppid ret args
 	# setpriv's own exec (as root) names the marker too: it must be filtered.
 	assert_eq "$(count_lines_with "$MARK-nobody")" 1 "lines with the uid 65534 marker"
-	line=$(lines_ending " /bin/true $MARK-nobody")
-	assert_one_line "$line" "uid 65534 marker lines"
-	read -r uid comm pid ppid ret args <<<"$line"
+	one_line_ending " /bin/true $MARK-nobody" "uid 65534 marker lines"
+	read -r uid comm pid ppid ret args <<<"$LINE"
 	assert_eq "$uid" 65534 "UID"
 	assert_eq "$comm" true "PCOMM"
 	assert_absent "$MARK-root"
@@ -274,10 +256,9 @@ check_cgroup_filter() {
 	/bin/echo "$MARK-echo" >/dev/null
 	/bin/true "$MARK-true"
 	wait_for_text " /bin/true $MARK-true"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_one_line "$(lines_ending " /bin/true $MARK-true")" "true marker lines"
+	one_line_ending " /bin/true $MARK-true" "true marker lines"
 	assert_absent "$MARK-echo"
 	assert_eq "$(awk 'NR > 1 && index($1, "rue") == 0' "$TOOL_OUT")" "" "events of other names"
 }
@@ -288,8 +269,7 @@ check_cgroup_filter() {
 	/bin/true "$MARK-other"
 	/bin/echo "before-$line-after" >/dev/null
 	wait_for_text " /bin/echo before-$line-after"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	local ev
 	ev=$(lines_ending " /bin/echo before-$line-after")
@@ -311,13 +291,10 @@ check_cgroup_filter() {
 	target_go
 	/bin/true "$MARK-other-after"
 	wait_for_text " /bin/true $MARK-target"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_ending " /bin/true $MARK-target")
-	assert_one_line "$line" "target marker lines"
-	read_event "$line"
+	one_line_ending " /bin/true $MARK-target" "target marker lines"
+	read_event "$LINE"
 	assert_eq "$EV_PID" "$TARGET" "PID"
 	assert_eq "$EV_COMM" true "PCOMM"
 	assert_absent "$MARK-other"
@@ -335,11 +312,10 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop
 	/bin/true "$MARK" "${HOSTILE[@]}"
 	wait_for_text " /bin/true $MARK nl"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
-	assert_one_line "$(lines_ending " /bin/true $MARK $HOSTILE_TEXT")" "escaped marker lines"
+	one_line_ending " /bin/true $MARK $HOSTILE_TEXT" "escaped marker lines"
 	# Whatever the events, stdout is printable ASCII only.
 	assert_eq "$(LC_ALL=C grep -n '[^ -~]' "$TOOL_OUT")" "" "lines with raw control or 8-bit bytes"
 }
@@ -348,8 +324,7 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop -j -v
 	/bin/true "$MARK" "${HOSTILE[@]}"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
@@ -370,9 +345,8 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop --max-args 2
 	/bin/true "$MARK" a b c
 	wait_for_text " /bin/true $MARK"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	assert_one_line "$(lines_ending " /bin/true $MARK ...")" "cut marker lines"
+	stop_ok
+	one_line_ending " /bin/true $MARK ..." "cut marker lines"
 	assert_absent "$MARK a"
 }
 
@@ -380,8 +354,7 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop --max-args 2 -j -v
 	/bin/true "$MARK" a b c
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -402,8 +375,7 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop --max-args 128 -j -v
 	/bin/true "$MARK" "${long[@]}"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -485,16 +457,14 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 
 @test "SIGTERM ends with exit 0 and nothing left attached" {
 	tool_start execsnoop -x
-	tool_stop TERM
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok TERM
 	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
 	assert_detached "${EXECSNOOP_PROGS[@]}"
 }
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start execsnoop -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${EXECSNOOP_PROGS[@]}"
 }
 
@@ -547,11 +517,10 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	now=$(date +%H:%M:%S)
 	assert_eq "$TOOL_RC" 0 "exit status"
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +PCOMM +PID +PPID +RET ARGS$' "header"
-	local line t comm rest
-	line=$(lines_ending " /bin/true $MARK")
-	assert_one_line "$line" "marker lines"
-	read -r t comm rest <<<"$line"
+	assert_header '^TIME +PCOMM +PID +PPID +RET ARGS$'
+	local t comm rest
+	one_line_ending " /bin/true $MARK" "marker lines"
+	read -r t comm rest <<<"$LINE"
 	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
 	assert_eq "$comm" true "PCOMM"
 	# Local time, as `date` shows it, a few seconds ago at most.
@@ -568,14 +537,12 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop -t
 	/bin/true "$MARK"
 	wait_for_text " /bin/true $MARK"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME\(s\) +PCOMM +PID +PPID +RET ARGS$' "header"
-	local line t comm rest
-	line=$(lines_ending " /bin/true $MARK")
-	assert_one_line "$line" "marker lines"
-	read -r t comm rest <<<"$line"
+	assert_header '^TIME\(s\) +PCOMM +PID +PPID +RET ARGS$'
+	local t comm rest
+	one_line_ending " /bin/true $MARK" "marker lines"
+	read -r t comm rest <<<"$LINE"
 	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
 	assert_eq "$comm" true "PCOMM"
 	# Not more than the time since we started it.

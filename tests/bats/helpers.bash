@@ -364,6 +364,25 @@ lines_ending() {
 	return 0
 }
 
+# one_line_ending SUFFIX WHAT / one_line_with TEXT WHAT: the one line of the
+# tool's stdout that ends with SUFFIX (contains TEXT), in LINE; fails unless
+# there is exactly one (WHAT names such lines). Use once the tool has stopped.
+one_line_ending() {
+	LINE=$(lines_ending "$1")
+	assert_one_line "$LINE" "$2"
+}
+
+one_line_with() {
+	LINE=$(lines_with "$1")
+	assert_one_line "$LINE" "$2"
+}
+
+# assert_header REGEX: the tool's first line on stdout, its header, matches
+# the extended regular expression REGEX.
+assert_header() {
+	assert_match "$(head -n 1 "$TOOL_OUT")" "$1" "header"
+}
+
 # assert_absent TEXT [FILE]: no line contains TEXT.
 assert_absent() {
 	local file=${2:-$TOOL_OUT} hits

@@ -94,14 +94,11 @@ read_event() {
 	tool_start mountsnoop
 	mount_umount "$MARK"
 	wait_for_match " umount2 +- +$DIR "
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +CALL +SOURCE +TARGET +FS +FLAGS +RET DATA$' "header"
-	local line
-	line=$(lines_with " $MARK ")
-	assert_one_line "$line" "lines with the marker"
-	read_event "$line"
+	assert_header '^PID +COMM +CALL +SOURCE +TARGET +FS +FLAGS +RET DATA$'
+	one_line_with " $MARK " "lines with the marker"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" mount "COMM"
 	assert_eq "$EV_CALL" mount "CALL"
 	assert_eq "$EV_SOURCE" "$MARK" "SOURCE"
@@ -110,6 +107,7 @@ read_event() {
 	assert_eq "$EV_RET" 0 "RET"
 	assert_eq "$EV_DATA" size=1m "DATA"
 
+	local line
 	line=$(lines_with " umount2 ")
 	line=$(grep -F " $DIR " <<<"$line")
 	assert_one_line "$line" "umount2 lines of the directory"
@@ -124,8 +122,7 @@ read_event() {
 	tool_start mountsnoop -j -v
 	mount_umount "$MARK"
 	wait_for_match "\"call\":\"umount2\",\"source\":null,\"target\":\"$DIR\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -149,8 +146,7 @@ read_event() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	in_mountns sh -c 'mount -t tmpfs "$1" "$2" && mount -o remount,ro,nosuid "$2"' sh "$MARK" "$DIR"
 	wait_for_match "\"target\":\"$DIR\",.*MS_REMOUNT"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	local ev
 	ev=$(jq -c --arg d "$DIR" 'select(.target == $d and (.flags_names | index("MS_REMOUNT")))' "$TOOL_OUT")
@@ -169,13 +165,10 @@ read_event() {
 	mount_umount "$MARK-ok"
 	in_mountns python3 "$SYSCALLS_PY" mount "$MARK-bad" "$DIR" sonde-nofs
 	wait_for_text " $MARK-bad "
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_with " $MARK-bad ")
-	assert_one_line "$line" "lines of the failed mount"
-	read_event "$line"
+	one_line_with " $MARK-bad " "lines of the failed mount"
+	read_event "$LINE"
 	assert_eq "$EV_PID" "$NS_PID" "PID"
 	assert_eq "$EV_CALL" mount "CALL"
 	assert_eq "$EV_TARGET" "$DIR" "TARGET"
@@ -192,8 +185,7 @@ read_event() {
 	tool_start mountsnoop -j -v
 	in_mountns python3 "$SYSCALLS_PY" newapi "$MARK" "$DIR" >"$BATS_TEST_TMPDIR/fds"
 	wait_for_match "\"pid\":$NS_PID,.*\"call\":\"umount2\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	local fd mfd ev
 	read -r fd mfd <"$BATS_TEST_TMPDIR/fds"
@@ -227,8 +219,7 @@ read_event() {
 	target_go
 	mount_umount "$MARK-other-after"
 	wait_for_text " $MARK-target "
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_absent "$MARK-other"
 	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
@@ -243,9 +234,8 @@ read_event() {
 		sh -c 'mount -t tmpfs "$1" "$2" && umount "$2"' sh "$MARK-inside" "$DIR"
 	mount_umount "$MARK-outside-after"
 	wait_for_text " $MARK-inside "
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	assert_one_line "$(lines_with " $MARK-inside ")" "lines of the mount inside"
+	stop_ok
+	one_line_with " $MARK-inside " "lines of the mount inside"
 	assert_absent "$MARK-outside"
 }
 
@@ -256,8 +246,7 @@ read_event() {
 	run_in_cgroup "$CGROUP_DIR" unshare -m --propagation private \
 		sh -c 'mount -t tmpfs "$1" "$2"' sh "$MARK" "$DIR"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	local ev
 	ev=$(jq -c --arg m "$MARK" 'select(.source == $m)' "$TOOL_OUT")
 	assert_one_line "$ev" "events with the marker"
@@ -273,8 +262,7 @@ read_event() {
 	tool_start mountsnoop
 	mount_umount "$long"
 	wait_for_text " $MARK-"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	read_event "$(lines_with " $MARK-")"
 	assert_eq "$EV_SOURCE" "${long:0:255}..." "SOURCE"
 
@@ -294,8 +282,7 @@ read_event() {
 	tool_start mountsnoop -x
 	in_mountns python3 "$SYSCALLS_PY" mount "$src" "$DIR" sonde-nofs
 	wait_for_text " $MARK-nl"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
 	read_event "$(lines_with "$MARK")"
 	assert_eq "$EV_SOURCE" "$MARK-nl\\x0ax-\\x1b[31mred-\\xff" "SOURCE"
@@ -319,7 +306,7 @@ read_event() {
 	mount_umount "$MARK"
 	wait_for_text " $MARK "
 	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +PID +COMM +CALL ' "header"
+	assert_header '^TIME +PID +COMM +CALL '
 	local t rest
 	read -r t rest <<<"$(lines_with " $MARK ")"
 	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
@@ -328,7 +315,7 @@ read_event() {
 	mount_umount "$MARK"
 	wait_for_text " $MARK "
 	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME\(s\) +PID +COMM +CALL ' "header"
+	assert_header '^TIME\(s\) +PID +COMM +CALL '
 	read -r t rest <<<"$(lines_with " $MARK ")"
 	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
 }
@@ -368,15 +355,13 @@ read_event() {
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start mountsnoop -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${MOUNTSNOOP_PROGS[@]}"
 }
 
 @test "SIGTERM with -x ends with exit 0 and nothing left attached" {
 	tool_start mountsnoop -x
-	tool_stop TERM
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok TERM
 	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
 	assert_detached "${MOUNTSNOOP_PROGS[@]}"
 }

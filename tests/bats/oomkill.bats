@@ -18,21 +18,18 @@ teardown() {
 
 @test "attaches, prints its header, exits 0 on SIGINT and leaves nothing attached" {
 	tool_start oomkill
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
-	[ "$(head -n1 "$TOOL_OUT")" = "TRIGGER_PID TRIGGER_COMM     VICTIM_PID VICTIM_COMM          RSS_KB" ]
+	stop_ok
+	assert_header '^TRIGGER_PID TRIGGER_COMM     VICTIM_PID VICTIM_COMM          RSS_KB$'
 	assert_detached handle_mark_vic handle_signal
 }
 
 @test "-T, -t and -C add their columns" {
 	tool_start oomkill -T -C
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
-	[[ $(head -n1 "$TOOL_OUT") =~ ^TIME\ +TRIGGER_PID\ TRIGGER_COMM\ +VICTIM_PID\ VICTIM_COMM\ +CGROUP\ +RSS_KB$ ]]
+	stop_ok
+	assert_header '^TIME +TRIGGER_PID TRIGGER_COMM +VICTIM_PID VICTIM_COMM +CGROUP +RSS_KB$'
 	tool_start oomkill -t
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
-	[[ $(head -n1 "$TOOL_OUT") =~ ^TIME\(s\)\ +TRIGGER_PID ]]
+	stop_ok
+	assert_header '^TIME\(s\) +TRIGGER_PID'
 }
 
 @test "-d ends it with status 0; -j prints no header; filters load" {

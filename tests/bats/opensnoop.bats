@@ -38,14 +38,11 @@ json_events_path() {
 	local pid=$!
 	wait "$pid"
 	wait_for_text " $MFILE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +FD +ERR +PATH$' "header"
-	local line
-	line=$(lines_ending " $MFILE")
-	assert_one_line "$line" "marker lines"
-	read_event "$line"
+	assert_header '^PID +COMM +FD +ERR +PATH$'
+	one_line_ending " $MFILE" "marker lines"
+	read_event "$LINE"
 	assert_eq "$EV_PID" "$pid" "PID"
 	assert_eq "$EV_COMM" cat "COMM"
 	assert_match "$EV_FD" '^[0-9]+$' "FD"
@@ -58,8 +55,7 @@ json_events_path() {
 	tool_start opensnoop -j -v
 	cat "$MFILE"
 	wait_for_text "\"path\":\"$MFILE\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -80,13 +76,10 @@ json_events_path() {
 	cat "$MFILE"
 	cat "$MFILE-missing" 2>/dev/null || true
 	wait_for_text " $MFILE-missing"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_ending " $MFILE-missing")
-	assert_one_line "$line" "lines of the failed open"
-	read_event "$line"
+	one_line_ending " $MFILE-missing" "lines of the failed open"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" cat "COMM"
 	assert_eq "$EV_FD" -1 "FD"
 	assert_eq "$EV_ERR" 2 "ERR (ENOENT)"
@@ -114,8 +107,7 @@ json_events_path() {
 	head -c 0 "$MFILE-head" 2>/dev/null || true
 	cat "$MFILE-cat" 2>/dev/null || true
 	wait_for_text " $MFILE-cat"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_absent "$MFILE-head"
 	assert_eq "$(awk 'NR > 1 && index($2, "at") == 0' "$TOOL_OUT")" "" "lines of other names"
 }
@@ -127,8 +119,7 @@ json_events_path() {
 	target_go || true
 	cat "$MFILE-other-after" 2>/dev/null || true
 	wait_for_text " $MFILE-target"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	read_event "$(lines_ending " $MFILE-target")"
 	assert_eq "$EV_COMM" cat "COMM"
 	assert_absent "$MFILE-other"
@@ -141,10 +132,9 @@ json_events_path() {
 	# The test's directory is root's only: the open fails with EACCES.
 	as_nobody cat "$MFILE-nobody" 2>/dev/null || true
 	wait_for_text " $MFILE-nobody"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PID +COMM +FD +ERR +PATH$' "header"
+	assert_header '^UID +PID +COMM +FD +ERR +PATH$'
 	local uid pid comm fd err path
 	read -r uid pid comm fd err path <<<"$(lines_ending " $MFILE-nobody")"
 	assert_eq "$uid" 65534 "UID"
@@ -161,8 +151,7 @@ json_events_path() {
 	run_in_cgroup "$CGROUP_DIR" cat "$MFILE"
 	cat "$MFILE-outside-after" 2>/dev/null || true
 	wait_for_text "\"path\":\"$MFILE\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	local ev
 	ev=$(json_events_path "$MFILE")
 	assert_one_line "$ev" "marker events"
@@ -181,10 +170,9 @@ json_events_path() {
 	cat "$MFILE"
 	wait_for_text " $MFILE"
 	wait_for_text " $MFILE-new"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +FD +ERR +FLAGS +MODE +PATH$' "header"
+	assert_header '^PID +COMM +FD +ERR +FLAGS +MODE +PATH$'
 	local pid comm fd err flags mode path
 	read -r pid comm fd err flags mode path <<<"$(lines_ending " $MFILE-new")"
 	assert_eq "$comm" sh "COMM"
@@ -232,8 +220,7 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	(cd / && exec cat "${MFILE#/}")
 	wait_for_match "\"comm\":\"python3\",.*\"path\":\"$MFILE\""
 	wait_for_text "\"path\":\"$MFILE\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_one_line "$(jq -c --arg p "$DIR/./$MARK" 'select(.path == $p and .comm == "cat")' "$TOOL_OUT")" \
 		"cat's open from the directory"
 	assert_one_line "$(jq -c --arg p "$MFILE" 'select(.path == $p and .comm == "python3")' "$TOOL_OUT")" \
@@ -245,7 +232,7 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	(cd "$DIR" && exec cat "./$MARK")
 	wait_for_text " ./$MARK"
 	tool_stop
-	assert_one_line "$(lines_ending " ./$MARK")" "relative path without -F"
+	one_line_ending " ./$MARK" "relative path without -F"
 }
 
 # --- 6. strings --------------------------------------------------------------------
@@ -259,10 +246,8 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	cat "$long" 2>/dev/null || true
 	wait_for_text " $DIR/$MARK-long"
 	tool_stop
-	local line
-	line=$(lines_with " $DIR/$MARK-long")
-	assert_one_line "$line" "lines of the long path"
-	read_event "$line"
+	one_line_with " $DIR/$MARK-long" "lines of the long path"
+	read_event "$LINE"
 	assert_eq "$EV_ERR" 36 "ERR (ENAMETOOLONG)"
 	assert_eq "$EV_PATH" "${long:0:4095}..." "PATH"
 
@@ -338,7 +323,7 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	cat "$MFILE"
 	wait_for_text " $MFILE"
 	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +PID +COMM +FD +ERR +PATH$' "header"
+	assert_header '^TIME +PID +COMM +FD +ERR +PATH$'
 	local t rest
 	read -r t rest <<<"$(lines_ending " $MFILE")"
 	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
@@ -348,7 +333,6 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start opensnoop -x -F -e -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${OPENSNOOP_PROGS[@]}"
 }

@@ -60,10 +60,9 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	local pid=$!
 	wait "$pid"
 	wait_for_text " $MFILE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +RET +PATH$' "header"
+	assert_header '^PID +COMM +RET +PATH$'
 	local line
 	line=$(lines_ending " $MFILE")
 	[[ -n $line ]] || sonde_fail "no line ends with the marker"
@@ -80,8 +79,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	stat_calls "$MFILE" "$pidf"
 	pid=$(<"$pidf")
 	wait_for_match "\"pid\":$pid,.*\"call\":\"statfs\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -102,8 +100,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	stat "$MFILE" >/dev/null
 	stat "$MFILE-missing" 2>/dev/null || true
 	wait_for_text " $MFILE-missing"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	local line
 	line=$(lines_ending " $MFILE-missing")
@@ -142,7 +139,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	as_nobody stat "$MFILE-nobody" 2>/dev/null || true
 	wait_for_text " $MFILE-nobody"
 	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PID +COMM +RET +PATH$' "header"
+	assert_header '^UID +PID +COMM +RET +PATH$'
 	local uid rest
 	read -r uid rest <<<"$(lines_ending " $MFILE-nobody" | head -n 1)"
 	assert_eq "$uid" 65534 "UID"
@@ -166,8 +163,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	tool_start statsnoop -F -n stat
 	(cd "$DIR" && exec stat "$MARK" >/dev/null)
 	wait_for_text " $MFILE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_absent " $MARK"
 }
 
@@ -244,7 +240,6 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start statsnoop -x -F -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${STATSNOOP_PROGS[@]}"
 }
