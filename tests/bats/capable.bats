@@ -44,6 +44,14 @@ for _ in range(int(sys.argv[1])):
 	wait "$BIND_PID"
 }
 
+# bind_in_cgroup [N]: bind_port80 N inside the test's cgroup (CGROUP_DIR); the
+# python3 process's PID goes to $BIND_PID.
+bind_in_cgroup() {
+	run_in_cgroup "$CGROUP_DIR" bash -c \
+		"$(declare -f bind_port80); bind_port80 ${1:-1}; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
+	BIND_PID=$(<"$BATS_TEST_TMPDIR/pid")
+}
+
 # A file owned by root that others can reach: chown 0 of it by uid 65534
 # needs CAP_CHOWN, which that user lacks. Sets ROOT_FILE.
 make_root_file() {
@@ -65,9 +73,10 @@ lines_of() {
 	awk -v p="$1" -v c="$2" 'NR > 1 && $2 == p && $4 == c' "$TOOL_OUT"
 }
 
-# The JSON events of process $1 checking capability number $2.
-json_of() {
-	jq -c --argjson p "$1" --argjson c "$2" 'select(.pid == $p and .cap == $c)' "$TOOL_OUT"
+# cap_event PID CAP WHAT: the one JSON event of process PID checking
+# capability number CAP, in EV (WHAT names such events).
+cap_event() {
+	one_event '.pid == $p and .cap == $c' "$3" --argjson p "$1" --argjson c "$2"
 }
 
 # --- 1. events in text and JSON ---------------------------------------------
@@ -91,24 +100,20 @@ json_of() {
 @test "JSON: the bind has the documented keys and values, and every line parses" {
 	cgroup_create
 	tool_start capable -j -v -c "$CGROUP_DIR"
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
-	local pid
-	pid=$(<"$BATS_TEST_TMPDIR/pid")
-	wait_for_match "\"pid\":$pid,.*\"cap\":10,"
+	bind_in_cgroup
+	wait_for_match "\"pid\":$BIND_PID,.*\"cap\":10,"
 	stop_ok
 
 	assert_json_lines
-	local ev
-	ev=$(json_of "$pid" 10)
-	assert_one_line "$ev" "CAP_NET_BIND_SERVICE events of the bind"
-	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","tid","comm","cap","cap_name","audit","verdict","insetid","cgroup_id"]'
-	assert_jq "$ev" '.uid == 0 and .tid == .pid and (.comm | startswith("python3"))'
-	assert_jq "$ev" '.cap_name == "CAP_NET_BIND_SERVICE" and .verdict == "allow"'
+	cap_event "$BIND_PID" 10 "CAP_NET_BIND_SERVICE events of the bind"
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","tid","comm","cap","cap_name","audit","verdict","insetid","cgroup_id"]'
+	assert_jq "$EV" '.uid == 0 and .tid == .pid and (.comm | startswith("python3"))'
+	assert_jq "$EV" '.cap_name == "CAP_NET_BIND_SERVICE" and .verdict == "allow"'
 	# The tracepoint (6.13+) does not tell audit and insetid; fentry and kprobe do.
-	assert_jq "$ev" '(.audit == null or .audit == 0 or .audit == 1) and (.insetid == null or .insetid == 0 or .insetid == 1)'
-	assert_jq "$ev" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
-	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
-	assert_jq "$ev" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
+	assert_jq "$EV" '(.audit == null or .audit == 0 or .audit == 1) and (.insetid == null or .insetid == 0 or .insetid == 1)'
+	assert_jq "$EV" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	assert_jq "$EV" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	assert_jq "$EV" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
 	# Nothing from outside the cgroup.
 	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" "events of other cgroups"
 }
@@ -145,10 +150,8 @@ json_of() {
 	stop_ok
 
 	assert_json_lines
-	local ev
-	ev=$(json_of "$CHOWN_PID" 0)
-	assert_one_line "$ev" "CAP_CHOWN events of the chown"
-	assert_jq "$ev" '.uid == 65534 and .comm == "chown" and .cap_name == "CAP_CHOWN" and .verdict == "deny"'
+	cap_event "$CHOWN_PID" 0 "CAP_CHOWN events of the chown"
+	assert_jq "$EV" '.uid == 65534 and .comm == "chown" and .cap_name == "CAP_CHOWN" and .verdict == "deny"'
 	assert_eq "$(jq -c 'select(.verdict != "deny")' "$TOOL_OUT")" "" "events that are not denials"
 }
 
@@ -157,23 +160,19 @@ json_of() {
 @test "without --unique three binds by one process give three lines" {
 	cgroup_create
 	tool_start capable -c "$CGROUP_DIR"
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80 3; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
-	local pid
-	pid=$(<"$BATS_TEST_TMPDIR/pid")
-	wait_for_match "^0 +$pid +python3"
+	bind_in_cgroup 3
+	wait_for_match "^0 +$BIND_PID +python3"
 	stop_ok
-	assert_eq "$(lines_of "$pid" 10 | wc -l)" 3 "CAP_NET_BIND_SERVICE lines of the process"
+	assert_eq "$(lines_of "$BIND_PID" 10 | wc -l)" 3 "CAP_NET_BIND_SERVICE lines of the process"
 }
 
 @test "--unique: three binds by one process give one line; a second process gets its own" {
 	cgroup_create
 	tool_start capable --unique -c "$CGROUP_DIR"
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80)
-		bind_port80 3; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid1
-		bind_port80 3; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid2"
-	local pid1 pid2
-	pid1=$(<"$BATS_TEST_TMPDIR/pid1")
-	pid2=$(<"$BATS_TEST_TMPDIR/pid2")
+	bind_in_cgroup 3
+	local pid1=$BIND_PID
+	bind_in_cgroup 3
+	local pid2=$BIND_PID
 	wait_for_match "^0 +$pid2 +python3[^ ]* +10 "
 	stop_ok
 
@@ -210,10 +209,10 @@ except OSError:
 	tool_start capable -c "$CGROUP_DIR"
 	bind_port80
 	local before=$BIND_PID
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
+	bind_in_cgroup
+	local inside=$BIND_PID
 	bind_port80
-	local after=$BIND_PID inside
-	inside=$(<"$BATS_TEST_TMPDIR/pid")
+	local after=$BIND_PID
 	wait_for_match "^0 +$inside +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
 	stop_ok
 	assert_eq "$(lines_of "$before" 10)$(lines_of "$after" 10)" "" "lines of binds outside the cgroup"
@@ -244,9 +243,8 @@ except OSError:
 @test "-T -C: a clock column first and the CGROUP column after VERDICT" {
 	cgroup_create leaf
 	tool_start capable -T -C -c "$CGROUP_DIR"
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
-	local pid
-	pid=$(<"$BATS_TEST_TMPDIR/pid")
+	bind_in_cgroup
+	local pid=$BIND_PID
 	wait_for_match " $pid +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
 	stop_ok
 

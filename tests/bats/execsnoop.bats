@@ -32,9 +32,12 @@ read_event() {
 	read -r EV_COMM EV_PID EV_PPID EV_RET EV_ARGS <<<"$1"
 }
 
-# The JSON events whose second argument is $1.
-json_events_arg1() {
-	jq -c --arg m "$1" 'select(.args[1] == $m)' "$TOOL_OUT"
+# marker_event: every line the stopped tool printed is one JSON object, and
+# exactly one event has $MARK as its second argument: that one goes to EV.
+marker_event() {
+	assert_json_lines
+	EV=$(jq -c --arg m "$MARK" 'select(.args[1] == $m)' "$TOOL_OUT")
+	assert_one_line "$EV" "marker events"
 }
 
 # The cgroup v2 ID of process $1 (the inode of its cgroup directory).
@@ -91,24 +94,21 @@ cgroup_id_of_pid() {
 	wait_for_text "\"$MARK\""
 	stop_ok
 
-	assert_json_lines
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.comm == "true"'
-	assert_jq "$ev" '.args == ["/bin/true", $m, "arg2"]' --arg m "$MARK"
-	assert_jq "$ev" '.ret == 0'
-	assert_jq "$ev" '(.pid | type) == "number" and .pid > 0 and .pid == $p' --argjson p "$pid"
-	assert_jq "$ev" '(.ppid | type) == "number" and .ppid == $p' --argjson p "$BASHPID"
-	assert_jq "$ev" '.uid == 0'
-	assert_jq "$ev" '(.cgroup_id | type) == "number" and .cgroup_id == $id' \
+	marker_event
+	assert_jq "$EV" '.comm == "true"'
+	assert_jq "$EV" '.args == ["/bin/true", $m, "arg2"]' --arg m "$MARK"
+	assert_jq "$EV" '.ret == 0'
+	assert_jq "$EV" '(.pid | type) == "number" and .pid > 0 and .pid == $p' --argjson p "$pid"
+	assert_jq "$EV" '(.ppid | type) == "number" and .ppid == $p' --argjson p "$BASHPID"
+	assert_jq "$EV" '.uid == 0'
+	assert_jq "$EV" '(.cgroup_id | type) == "number" and .cgroup_id == $id' \
 		--argjson id "$(cgroup_id_of_pid "$BASHPID")"
-	assert_jq "$ev" '.truncated == false'
-	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	assert_jq "$EV" '.truncated == false'
+	assert_jq "$EV" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
 	# The time is now (UTC), not some other clock.
-	assert_jq "$ev" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
+	assert_jq "$EV" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
 	# No -C: no cgroup path key.
-	assert_jq "$ev" 'has("cgroup") | not'
+	assert_jq "$EV" 'has("cgroup") | not'
 }
 
 # --- 2. failed execs ----------------------------------------------------------
@@ -220,12 +220,9 @@ check_cgroup_filter() {
 	wait_for_text "\"$MARK\""
 	stop_ok
 
-	assert_json_lines
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.cgroup == $p' --arg p "$CGROUP_REL"
-	assert_jq "$ev" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	marker_event
+	assert_jq "$EV" '.cgroup == $p' --arg p "$CGROUP_REL"
+	assert_jq "$EV" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
 }
 
 # --- 5. -u / -U ---------------------------------------------------------------
@@ -326,16 +323,13 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	wait_for_text "\"$MARK\""
 	stop_ok
 
-	assert_json_lines
 	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.args | length == 10'
+	marker_event
+	assert_jq "$EV" '.args | length == 10'
 	# Valid UTF-8 comes back as it was (jq decodes \u001b, \n, \" ...).
-	assert_jq "$ev" '.args[2:9] == $ARGS.positional' --args "${HOSTILE[@]:0:7}"
+	assert_jq "$EV" '.args[2:9] == $ARGS.positional' --args "${HOSTILE[@]:0:7}"
 	# Invalid UTF-8: each raw byte as \u00XX.
-	assert_jq "$ev" '.args[9] == "\u00ff\u00fe"'
+	assert_jq "$EV" '.args[9] == "\u00ff\u00fe"'
 	assert_eq "$(LC_ALL=C grep -n '[[:cntrl:]]' "$TOOL_OUT")" "" "lines with raw control bytes"
 }
 
@@ -356,12 +350,9 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	wait_for_text "\"$MARK\""
 	stop_ok
 
-	assert_json_lines
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.args == ["/bin/true", $m]' --arg m "$MARK"
-	assert_jq "$ev" '.truncated == true'
+	marker_event
+	assert_jq "$EV" '.args == ["/bin/true", $m]' --arg m "$MARK"
+	assert_jq "$EV" '.truncated == true'
 }
 
 @test "more than 4096 bytes of arguments are cut and marked truncated" {
@@ -377,14 +368,11 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	wait_for_text "\"$MARK\""
 	stop_ok
 
-	assert_json_lines
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.truncated == true'
-	assert_jq "$ev" '.args | length < 42 and length > 10'
-	assert_jq "$ev" '[.args[] | utf8bytelength + 1] | add <= 4097'
-	assert_jq "$ev" '.args[2] == $a' --arg a "${long[0]}"
+	marker_event
+	assert_jq "$EV" '.truncated == true'
+	assert_jq "$EV" '.args | length < 42 and length > 10'
+	assert_jq "$EV" '[.args[] | utf8bytelength + 1] | add <= 4097'
+	assert_jq "$EV" '.args[2] == $a' --arg a "${long[0]}"
 }
 
 # --- 10. a closed pipe --------------------------------------------------------

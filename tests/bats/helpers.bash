@@ -456,6 +456,16 @@ assert_json_lines() {
 	}
 }
 
+# one_event FILTER WHAT [JQ-ARGS...]: the one JSON event of the tool's stdout
+# for which the jq FILTER is true, in EV; fails unless there is exactly one
+# (WHAT names such events). The JQ-ARGS (--arg, --argjson) come after FILTER.
+one_event() {
+	local filter=$1 what=$2
+	shift 2
+	EV=$(jq -c "select($filter)" "$@" "$TOOL_OUT")
+	assert_one_line "$EV" "$what"
+}
+
 # ------------------------------------------ checks many tools' tests make ---
 
 # assert_usage_error TOOL TEXT [ARGS...]: TOOL ARGS is a usage error: exit 2,

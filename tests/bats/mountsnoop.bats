@@ -125,20 +125,17 @@ read_event() {
 	stop_ok
 
 	assert_json_lines
-	local ev
-	ev=$(jq -c --arg m "$MARK" 'select(.source == $m)' "$TOOL_OUT")
-	assert_one_line "$ev" "events with the marker"
-	assert_jq "$ev" 'keys_unsorted == ["time","pid","tid","comm","call","source","target","fs","flags","flags_names","ret","cgroup_id","data","truncated"]'
-	assert_jq "$ev" '.call == "mount" and .comm == "mount" and .target == $d and .fs == "tmpfs"' --arg d "$DIR"
-	assert_jq "$ev" '.ret == 0 and .data == "size=1m" and .truncated == false'
-	assert_jq "$ev" '(.flags | type) == "number" and (.flags_names | type) == "array"'
-	assert_jq "$ev" '.pid > 0 and .tid == .pid and (.cgroup_id | type) == "number"'
-	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	one_event '.source == $m' "events with the marker" --arg m "$MARK"
+	assert_jq "$EV" 'keys_unsorted == ["time","pid","tid","comm","call","source","target","fs","flags","flags_names","ret","cgroup_id","data","truncated"]'
+	assert_jq "$EV" '.call == "mount" and .comm == "mount" and .target == $d and .fs == "tmpfs"' --arg d "$DIR"
+	assert_jq "$EV" '.ret == 0 and .data == "size=1m" and .truncated == false'
+	assert_jq "$EV" '(.flags | type) == "number" and (.flags_names | type) == "array"'
+	assert_jq "$EV" '.pid > 0 and .tid == .pid and (.cgroup_id | type) == "number"'
+	assert_jq "$EV" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
 
-	ev=$(jq -c --arg d "$DIR" 'select(.call == "umount2" and .target == $d)' "$TOOL_OUT")
-	assert_one_line "$ev" "umount2 events of the directory"
-	assert_jq "$ev" '.comm == "umount" and .ret == 0 and .source == null and .fs == null and .data == null'
-	assert_jq "$ev" '.flags == 0 and .flags_names == []'
+	one_event '.call == "umount2" and .target == $d' "umount2 events of the directory" --arg d "$DIR"
+	assert_jq "$EV" '.comm == "umount" and .ret == 0 and .source == null and .fs == null and .data == null'
+	assert_jq "$EV" '.flags == 0 and .flags_names == []'
 }
 
 @test "JSON: MS_* flags are decoded (a remount read-only, nosuid)" {
@@ -148,13 +145,11 @@ read_event() {
 	wait_for_match "\"target\":\"$DIR\",.*MS_REMOUNT"
 	stop_ok
 
-	local ev
-	ev=$(jq -c --arg d "$DIR" 'select(.target == $d and (.flags_names | index("MS_REMOUNT")))' "$TOOL_OUT")
-	assert_one_line "$ev" "remount events"
-	assert_jq "$ev" '.flags_names | index("MS_RDONLY") and index("MS_NOSUID")'
+	one_event '.target == $d and (.flags_names | index("MS_REMOUNT"))' "remount events" --arg d "$DIR"
+	assert_jq "$EV" '.flags_names | index("MS_RDONLY") and index("MS_NOSUID")'
 	# The numeric flags have the bits of MS_RDONLY (1), MS_NOSUID (2), MS_REMOUNT (32).
-	assert_jq "$ev" '[1, 2, 32] | all(. as $b | $ev.flags / $b | floor % 2 == 1)' --argjson ev "$ev"
-	assert_jq "$ev" '.ret == 0'
+	assert_jq "$EV" '[1, 2, 32] | all(. as $b | $ev.flags / $b | floor % 2 == 1)' --argjson ev "$EV"
+	assert_jq "$EV" '.ret == 0'
 }
 
 # --- 2. failed calls and -x -------------------------------------------------------
@@ -247,10 +242,8 @@ read_event() {
 		sh -c 'mount -t tmpfs "$1" "$2"' sh "$MARK" "$DIR"
 	wait_for_text "\"$MARK\""
 	stop_ok
-	local ev
-	ev=$(jq -c --arg m "$MARK" 'select(.source == $m)' "$TOOL_OUT")
-	assert_one_line "$ev" "events with the marker"
-	assert_jq "$ev" '.cgroup == $p and .cgroup_id == $id' --arg p "$CGROUP_REL" --argjson id "$CGROUP_ID"
+	one_event '.source == $m' "events with the marker" --arg m "$MARK"
+	assert_jq "$EV" '.cgroup == $p and .cgroup_id == $id' --arg p "$CGROUP_REL" --argjson id "$CGROUP_ID"
 }
 
 # --- 5. strings ----------------------------------------------------------------------
@@ -270,10 +263,8 @@ read_event() {
 	mount_umount "$long"
 	wait_for_text "\"$MARK-"
 	tool_stop
-	local ev
-	ev=$(jq -c 'select(.call == "mount" and .truncated)' "$TOOL_OUT")
-	assert_one_line "$ev" "truncated events"
-	assert_jq "$ev" '.source == $s' --arg s "${long:0:255}"
+	one_event '.call == "mount" and .truncated' "truncated events"
+	assert_jq "$EV" '.source == $s' --arg s "${long:0:255}"
 }
 
 @test "a hostile source stays on one line in text and parses in JSON" {
@@ -293,10 +284,8 @@ read_event() {
 	wait_for_text "$MARK-nl"
 	tool_stop
 	assert_json_lines
-	local ev
-	ev=$(jq -c --arg m "$MARK" 'select(.source | startswith($m))' "$TOOL_OUT")
-	assert_one_line "$ev" "events with the marker"
-	assert_jq "$ev" '.source == $m + "-nl\nx-\u001b[31mred-\u00ff"' --arg m "$MARK"
+	one_event '.source | startswith($m)' "events with the marker" --arg m "$MARK"
+	assert_jq "$EV" '.source == $m + "-nl\nx-\u001b[31mred-\u00ff"' --arg m "$MARK"
 }
 
 # --- 6. columns -------------------------------------------------------------------------

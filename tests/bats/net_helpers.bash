@@ -154,8 +154,7 @@ json_dport() {
 # json_one sport|dport PORT WHAT: the tool's one JSON event whose sport (or
 # dport) is PORT, in EV; fails unless there is exactly one (WHAT names them).
 json_one() {
-	EV=$(jq -c --argjson p "$2" "select(.$1 == \$p)" "$TOOL_OUT")
-	assert_one_line "$EV" "$3"
+	one_event ".$1 == \$p" "$3" --argjson p "$2"
 }
 
 # json_first sport|dport PORT FILTER [JQ-ARGS...]: the first JSON event whose

@@ -25,11 +25,6 @@ read_event() {
 	read -r EV_PID EV_COMM EV_FD EV_ERR EV_PATH <<<"$1"
 }
 
-# The JSON events whose path is $1.
-json_events_path() {
-	jq -c --arg p "$1" 'select(.path == $p)' "$TOOL_OUT"
-}
-
 # --- 1. events in text and JSON ----------------------------------------------
 
 @test "text: cat opening the marker shows its PID, COMM cat, the fd, ERR 0 and the path" {
@@ -58,15 +53,13 @@ json_events_path() {
 	stop_ok
 
 	assert_json_lines
-	local ev
-	ev=$(json_events_path "$MFILE")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","tid","comm","call","fd","err","flags","flags_names","mode","cgroup_id","path","truncated"]'
-	assert_jq "$ev" '.comm == "cat" and .call == "openat" and .fd >= 3 and .err == 0'
-	assert_jq "$ev" '.uid == 0 and .tid == .pid and (.cgroup_id | type) == "number"'
-	assert_jq "$ev" '.flags_names[0] == "O_RDONLY" and .flags % 4 == 0 and .mode == null'
-	assert_jq "$ev" '.truncated == false'
-	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	path_event "$MFILE" "marker events"
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","tid","comm","call","fd","err","flags","flags_names","mode","cgroup_id","path","truncated"]'
+	assert_jq "$EV" '.comm == "cat" and .call == "openat" and .fd >= 3 and .err == 0'
+	assert_jq "$EV" '.uid == 0 and .tid == .pid and (.cgroup_id | type) == "number"'
+	assert_jq "$EV" '.flags_names[0] == "O_RDONLY" and .flags % 4 == 0 and .mode == null'
+	assert_jq "$EV" '.truncated == false'
+	assert_jq "$EV" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
 }
 
 # --- 2. -x ------------------------------------------------------------------
@@ -93,55 +86,30 @@ json_events_path() {
 	wait_for_text "\"path\":\"$MFILE-missing\""
 	tool_stop
 	assert_json_lines
-	local ev
-	ev=$(json_events_path "$MFILE-missing")
-	assert_one_line "$ev" "events of the failed open"
-	assert_jq "$ev" '.fd == -1 and .err == 2 and .comm == "cat"'
+	path_event "$MFILE-missing" "events of the failed open"
+	assert_jq "$EV" '.fd == -1 and .err == 2 and .comm == "cat"'
 	assert_eq "$(jq -c 'select(.fd != -1 or .err == 0)' "$TOOL_OUT")" "" "events of opens that worked"
 }
 
 # --- 3. filters ----------------------------------------------------------------
 
 @test "-n NAME shows only processes whose name contains NAME" {
-	tool_start opensnoop -n at
-	head -c 0 "$MFILE-head" 2>/dev/null || true
-	cat "$MFILE-cat" 2>/dev/null || true
-	wait_for_text " $MFILE-cat"
-	stop_ok
-	assert_absent "$MFILE-head"
-	assert_eq "$(awk 'NR > 1 && index($2, "at") == 0' "$TOOL_OUT")" "" "lines of other names"
+	check_name_filter opensnoop at cat head
 }
 
 @test "-p PID shows only that process's opens" {
-	target_start cat "$MFILE-target"
-	tool_start opensnoop -p "$TARGET"
-	cat "$MFILE-other" 2>/dev/null || true
-	target_go || true
-	cat "$MFILE-other-after" 2>/dev/null || true
-	wait_for_text " $MFILE-target"
-	stop_ok
+	check_pid_filter opensnoop cat
 	read_event "$(lines_ending " $MFILE-target")"
 	assert_eq "$EV_COMM" cat "COMM"
-	assert_absent "$MFILE-other"
-	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
 }
 
 @test "-u 65534 -U shows only that user's opens, with the UID column" {
-	tool_start opensnoop -u 65534 -U
-	cat "$MFILE-root" 2>/dev/null || true
-	# The test's directory is root's only: the open fails with EACCES.
-	as_nobody cat "$MFILE-nobody" 2>/dev/null || true
-	wait_for_text " $MFILE-nobody"
-	stop_ok
-
-	assert_header '^UID +PID +COMM +FD +ERR +PATH$'
+	check_uid_filter opensnoop cat '^UID +PID +COMM +FD +ERR +PATH$'
 	local uid pid comm fd err path
-	read -r uid pid comm fd err path <<<"$(lines_ending " $MFILE-nobody")"
+	read -r uid pid comm fd err path <<<"$LINE"
 	assert_eq "$uid" 65534 "UID"
 	assert_eq "$comm" cat "COMM"
 	assert_eq "$err" 13 "ERR (EACCES)"
-	assert_absent "$MFILE-root"
-	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
 }
 
 @test "-c CG -C -j shows only opens made in that cgroup, with its ID and path" {
@@ -152,10 +120,8 @@ json_events_path() {
 	cat "$MFILE-outside-after" 2>/dev/null || true
 	wait_for_text "\"path\":\"$MFILE\""
 	stop_ok
-	local ev
-	ev=$(json_events_path "$MFILE")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.cgroup_id == $id and .cgroup == $p' --argjson id "$CGROUP_ID" --arg p "$CGROUP_REL"
+	path_event "$MFILE" "marker events"
+	assert_jq "$EV" '.cgroup_id == $id and .cgroup == $p' --argjson id "$CGROUP_ID" --arg p "$CGROUP_REL"
 	assert_absent "$MFILE-outside"
 	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" \
 		"events of other cgroups"
@@ -190,10 +156,8 @@ json_events_path() {
 	sh -c 'echo x >"$1"' sh "$MFILE-new"
 	wait_for_text "\"path\":\"$MFILE-new\""
 	tool_stop
-	local ev
-	ev=$(json_events_path "$MFILE-new")
-	assert_one_line "$ev" "events of the created file"
-	assert_jq "$ev" '.flags_names == ["O_WRONLY","O_CREAT","O_TRUNC"] and .mode == 438'
+	path_event "$MFILE-new" "events of the created file"
+	assert_jq "$EV" '.flags_names == ["O_WRONLY","O_CREAT","O_TRUNC"] and .mode == 438'
 	assert_absent "\"$MFILE\""
 	assert_eq "$(jq -c 'select(.flags_names | index("O_CREAT") | not)' "$TOOL_OUT")" "" \
 		"events without O_CREAT"
@@ -204,7 +168,7 @@ json_events_path() {
 	cat "$MFILE"
 	wait_for_text "\"path\":\"$MFILE\""
 	tool_stop
-	assert_one_line "$(json_events_path "$MFILE")" "events of the read"
+	path_event "$MFILE" "events of the read"
 	assert_absent "$MFILE-new2"
 }
 
@@ -257,13 +221,10 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	wait_for_text "\"path\":\"$whole\""
 	tool_stop
 	assert_json_lines
-	local ev
-	ev=$(json_events_path "${long:0:4095}")
-	assert_one_line "$ev" "events of the long path"
-	assert_jq "$ev" '.truncated == true and .err == 36'
-	ev=$(json_events_path "$whole")
-	assert_one_line "$ev" "events of the 4095-byte path"
-	assert_jq "$ev" '.truncated == false and .err == 2'
+	path_event "${long:0:4095}" "events of the long path"
+	assert_jq "$EV" '.truncated == true and .err == 36'
+	path_event "$whole" "events of the 4095-byte path"
+	assert_jq "$EV" '.truncated == false and .err == 2'
 }
 
 @test "hostile file names stay on one line in text and parse in JSON" {
@@ -283,7 +244,7 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	wait_for_text "\"path\":\"$MFILE-nl"
 	tool_stop
 	assert_json_lines
-	assert_one_line "$(json_events_path "$MFILE$HOSTILE_JSON")" "events of the hostile name"
+	path_event "$MFILE$HOSTILE_JSON" "events of the hostile name"
 	assert_eq "$(LC_ALL=C grep -n '[[:cntrl:]]' "$TOOL_OUT")" "" "lines with raw control bytes"
 }
 

@@ -25,11 +25,6 @@ read_event() {
 	read -r EV_PID EV_COMM EV_RET EV_PATH <<<"$1"
 }
 
-# The JSON events whose path is $1.
-json_events_path() {
-	jq -c --arg p "$1" 'select(.path == $p)' "$TOOL_OUT"
-}
-
 # stat_calls PATH PIDFILE: each traced call once on PATH, through libc's
 # syscall() (x86_64 numbers), then fstat() in its three spellings, which
 # name no path and are not traced; the process's PID goes to PIDFILE.
@@ -115,36 +110,15 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 # --- 3. filters ----------------------------------------------------------------
 
 @test "-n NAME and -p PID show only those processes' lookups" {
-	tool_start statsnoop -n stat
-	ls "$MFILE-ls" 2>/dev/null || true
-	stat "$MFILE-stat" 2>/dev/null || true
-	wait_for_text " $MFILE-stat"
-	tool_stop
-	assert_absent "$MFILE-ls"
-	assert_eq "$(awk 'NR > 1 && index($2, "stat") == 0' "$TOOL_OUT")" "" "lines of other names"
-
-	target_start stat "$MFILE-target"
-	tool_start statsnoop -p "$TARGET"
-	stat "$MFILE-other" 2>/dev/null || true
-	target_go || true
-	wait_for_text " $MFILE-target"
-	tool_stop
-	assert_absent "$MFILE-other"
-	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
+	check_name_filter statsnoop stat stat ls
+	check_pid_filter statsnoop stat
 }
 
 @test "-u 65534 -U and -c CG show only that user's and that cgroup's lookups" {
-	tool_start statsnoop -u 65534 -U
-	stat "$MFILE-root" 2>/dev/null || true
-	as_nobody stat "$MFILE-nobody" 2>/dev/null || true
-	wait_for_text " $MFILE-nobody"
-	tool_stop
-	assert_header '^UID +PID +COMM +RET +PATH$'
+	check_uid_filter statsnoop stat '^UID +PID +COMM +RET +PATH$'
 	local uid rest
-	read -r uid rest <<<"$(lines_ending " $MFILE-nobody" | head -n 1)"
+	read -r uid rest <<<"$LINE"
 	assert_eq "$uid" 65534 "UID"
-	assert_absent "$MFILE-root"
-	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
 
 	cgroup_create
 	tool_start statsnoop -c "$CGROUP_DIR" -j -v
