@@ -9,24 +9,6 @@
 #include "lib/parse.h"
 #include "common/net.h"
 
-int net_family_opt(int key, uint16_t *family)
-{
-	uint16_t want;
-
-	if (key == '4')
-		want = NET_AF_INET;
-	else if (key == '6')
-		want = NET_AF_INET6;
-	else
-		return ARGP_ERR_UNKNOWN;
-	if (*family && *family != want) {
-		log_err("-4/--ipv4 and -6/--ipv6 exclude each other: give one or neither");
-		return EINVAL;
-	}
-	*family = want;
-	return 0;
-}
-
 int net_ports_parse(const char *opt, const char *arg, unsigned min, uint16_t *ports, unsigned max,
 		    unsigned *n)
 {

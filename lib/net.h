@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* The user side of the network tools: addresses in their text forms, the
- * columns they fill, the -4/-6 and port-list options, TCP state names and
- * the owner of a socket (common/net.h; BPF side: bpf/lib/net.bpf.h and
- * bpf/lib/net_owner.bpf.h). The --count tables are lib/net_count.h. */
+ * columns they fill, the port-list options, TCP state names and the owner of
+ * a socket (common/net.h; BPF side: bpf/lib/net.bpf.h and
+ * bpf/lib/net_owner.bpf.h). The --count tables are lib/net_count.h; -4/-6
+ * are sonde's option group SONDE_OPT_FAMILY (lib/opts.h). */
 #ifndef SONDE_LIB_NET_H
 #define SONDE_LIB_NET_H
 
-#include <argp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/out.h"
@@ -16,17 +16,6 @@ struct stream_hdr;
 
 /* Room for "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535". */
 #define NET_ENDPOINT_LEN 56
-
-/* -4 and -6, for a tool's argp options. */
-#define NET_FAMILY_OPTIONS                                                                         \
-	{ "ipv4", '4', NULL, 0, "Only IPv4", 0 },                                                  \
-	{                                                                                          \
-		"ipv6", '6', NULL, 0, "Only IPv6", 0                                               \
-	}
-
-/* Handles -4 and -6 (key '4' or '6') into *family (2 or 10): the two
- * together are a usage error. ARGP_ERR_UNKNOWN for any other key. */
-int net_family_opt(int key, uint16_t *family);
 
 /* A comma list of ports ("80,443"), each from min to 65535, at most max of
  * them, no blanks or empty items; 0 or -EINVAL after one line naming opt. */

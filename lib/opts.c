@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/opts.h"
 #include "lib/parse.h"
+#include "common/net.h"
 
 #ifndef SONDE_VERSION
 #define SONDE_VERSION "0.0.0"
@@ -35,6 +36,63 @@ static const struct argp_option common_options[] = {
 	{ 0 },
 };
 
+static const struct argp_option time_options[] = {
+	{ "timestamp", 'T', NULL, 0, "Show the wall-clock time (HH:MM:SS)", 90 },
+	{ "time", 't', NULL, 0, "Show seconds since the tool started", 90 },
+	{ 0 },
+};
+
+static const struct argp_option uid_options[] = {
+	{ "uid", 'u', "UID", 0, "Only this user (UID or user name)", 90 },
+	{ "print-uid", 'U', NULL, 0, "Show the UID column", 90 },
+	{ 0 },
+};
+
+static const struct argp_option family_options[] = {
+	{ "ipv4", '4', NULL, 0, "Only IPv4", 0 },
+	{ "ipv6", '6', NULL, 0, "Only IPv6", 0 },
+	{ 0 },
+};
+
+/* Sets the field of a stored option: 0, EINVAL for a bad value (after one
+ * line naming the option and the value), ARGP_ERR_UNKNOWN for a key that
+ * has no store. */
+static error_t store(const struct sonde_store *stores, int key, char *arg, void *opts)
+{
+	const struct sonde_store *s = stores;
+	char *field;
+	uint64_t v;
+
+	while (s && s->key && s->key != key)
+		s++;
+	if (!s || !s->key)
+		return ARGP_ERR_UNKNOWN;
+	field = (char *)opts + s->offset;
+	switch (s->kind) {
+	case SONDE_STORE_TRUE:
+		*(bool *)field = true;
+		return 0;
+	case SONDE_STORE_ARG:
+		*(const char **)field = arg;
+		return 0;
+	case SONDE_STORE_UINT32:
+		if (parse_uint(s->name, arg, s->min, s->max, &v))
+			return EINVAL;
+		*(uint32_t *)field = v;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct sonde_store sonde_stores[] = {
+	SONDE_STORE('c', struct sonde_opts, cgroup),
+	SONDE_STORE('C', struct sonde_opts, out.show_cgroup),
+	SONDE_STORE('j', struct sonde_opts, out.json),
+	SONDE_STORE('v', struct sonde_opts, verbose),
+	SONDE_STORE('U', struct sonde_opts, out.show_uid),
+	{ 0 },
+};
+
 static int parse_buffer_kib(const char *arg, uint32_t *kib)
 {
 	uint64_t v;
@@ -49,28 +107,45 @@ static int parse_buffer_kib(const char *arg, uint32_t *kib)
 	return 0;
 }
 
-static error_t parse_common(int key, char *arg, struct argp_state *state)
+/* -4 and -6 together are a usage error. */
+static int parse_family(int key, uint16_t *family)
+{
+	uint16_t want = key == '4' ? NET_AF_INET : NET_AF_INET6;
+
+	if (*family && *family != want) {
+		log_err("-4/--ipv4 and -6/--ipv6 exclude each other: give one or neither");
+		return -EINVAL;
+	}
+	*family = want;
+	return 0;
+}
+
+/* The options of sonde's groups (common, time, uid, family), all of them
+ * into struct sonde_opts: argp hands each group's parser that group's. */
+static error_t parse_sonde(int key, char *arg, struct argp_state *state)
 {
 	struct sonde_opts *o = state->input;
+	error_t err = store(sonde_stores, key, arg, o);
 
+	if (err != ARGP_ERR_UNKNOWN)
+		return err;
 	switch (key) {
 	case 'p':
 		return parse_pid("-p/--pid", arg, &o->pid) ? EINVAL : 0;
-	case 'c':
-		o->cgroup = arg;
-		return 0;
-	case 'C':
-		o->out.show_cgroup = true;
-		return 0;
-	case 'j':
-		o->out.json = true;
-		return 0;
 	case 'd':
 		return parse_seconds("-d/--duration", arg, &o->duration_s) ? EINVAL : 0;
 	case OPT_BUFFER:
 		return parse_buffer_kib(arg, &o->buffer_kib) ? EINVAL : 0;
-	case 'v':
-		o->verbose = true;
+	case 'u':
+		return parse_uid("-u/--uid", arg, &o->uid) ? EINVAL : 0;
+	case '4':
+	case '6':
+		return parse_family(key, &o->family) ? EINVAL : 0;
+	case 'T':
+		o->out.time = OUT_TIME_CLOCK;
+		return 0;
+	case 't':
+		o->out.time = OUT_TIME_ELAPSED;
 		return 0;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
@@ -86,66 +161,13 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp common_argp = {
-	.options = common_options,
-	.parser = parse_common,
-};
-
-static const struct argp_option time_options[] = {
-	{ "timestamp", 'T', NULL, 0, "Show the wall-clock time (HH:MM:SS)", 90 },
-	{ "time", 't', NULL, 0, "Show seconds since the tool started", 90 },
-	{ 0 },
-};
-
-static error_t parse_time(int key, char *arg, struct argp_state *state)
-{
-	struct sonde_opts *o = state->input;
-
-	(void)arg;
-	switch (key) {
-	case 'T':
-		o->out.time = OUT_TIME_CLOCK;
-		return 0;
-	case 't':
-		o->out.time = OUT_TIME_ELAPSED;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp time_argp = {
-	.options = time_options,
-	.parser = parse_time,
-};
-
-static const struct argp_option uid_options[] = {
-	{ "uid", 'u', "UID", 0, "Only this user (UID or user name)", 90 },
-	{ "print-uid", 'U', NULL, 0, "Show the UID column", 90 },
-	{ 0 },
-};
-
-static error_t parse_uid_group(int key, char *arg, struct argp_state *state)
-{
-	struct sonde_opts *o = state->input;
-
-	switch (key) {
-	case 'u':
-		return parse_uid("-u/--uid", arg, &o->uid) ? EINVAL : 0;
-	case 'U':
-		o->out.show_uid = true;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp uid_argp = {
-	.options = uid_options,
-	.parser = parse_uid_group,
-};
+static const struct argp common_argp = { .options = common_options, .parser = parse_sonde };
+static const struct argp time_argp = { .options = time_options, .parser = parse_sonde };
+static const struct argp uid_argp = { .options = uid_options, .parser = parse_sonde };
+static const struct argp family_argp = { .options = family_options, .parser = parse_sonde };
 
 struct parse_inputs {
+	const struct sonde_cli *cli;
 	void *tool;
 	struct sonde_opts *common;
 	unsigned nchildren;
@@ -187,6 +209,19 @@ static FILE *argp_err_stream(void)
 	return f ? f : real_stderr;
 }
 
+/* The tool's options: those it declared as stores are set here, the others
+ * go to its own parser, which sees its options struct as state->input. */
+static error_t parse_tool(int key, char *arg, struct argp_state *state)
+{
+	const struct parse_inputs *in = state->input;
+	error_t err = store(in->cli->stores, key, arg, in->tool);
+
+	if (err != ARGP_ERR_UNKNOWN || !in->cli->argp->parser)
+		return err;
+	state->input = in->tool;
+	return in->cli->argp->parser(key, arg, state);
+}
+
 static error_t parse_root(int key, char *arg, struct argp_state *state)
 {
 	struct parse_inputs *in = state->input;
@@ -195,8 +230,8 @@ static error_t parse_root(int key, char *arg, struct argp_state *state)
 	if (key != ARGP_KEY_INIT)
 		return ARGP_ERR_UNKNOWN;
 	state->err_stream = argp_err_stream();
-	/* Child 0 is the tool; the others are sonde's groups. */
-	state->child_inputs[0] = in->tool;
+	/* Child 0 is the tool (parse_tool); the others are sonde's groups. */
+	state->child_inputs[0] = in;
 	for (unsigned i = 1; i < in->nchildren; i++)
 		state->child_inputs[i] = in->common;
 	return 0;
@@ -210,20 +245,24 @@ static bool started_setid(void)
 	return getuid() != geteuid() || getgid() != getegid();
 }
 
-int sonde_parse(int argc, char **argv, const struct argp *tool, void *tool_opts,
-		struct sonde_opts *common, unsigned groups)
+int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_opts,
+		struct sonde_opts *common)
 {
+	const struct argp *tool = cli->argp;
 	struct argp tool_child = *tool;
-	struct argp_child children[5] = { { &tool_child, 0, NULL, 0 },
+	struct argp_child children[6] = { { &tool_child, 0, NULL, 0 },
 					  { &common_argp, 0, NULL, 0 } };
 	struct argp root = { NULL, parse_root, tool->args_doc, tool->doc, children, NULL, NULL };
-	struct parse_inputs in = { tool_opts, common, 2 };
+	struct parse_inputs in = { cli, tool_opts, common, 2 };
 	int err;
 
-	if (groups & SONDE_OPT_TIME)
+	if (cli->groups & SONDE_OPT_TIME)
 		children[in.nchildren++].argp = &time_argp;
-	if (groups & SONDE_OPT_UID)
+	if (cli->groups & SONDE_OPT_UID)
 		children[in.nchildren++].argp = &uid_argp;
+	if (cli->groups & SONDE_OPT_FAMILY)
+		children[in.nchildren++].argp = &family_argp;
+	tool_child.parser = parse_tool;
 	tool_child.doc = NULL;
 	tool_child.args_doc = NULL;
 	log_init(program_invocation_short_name, false);

@@ -11,7 +11,6 @@
 struct bindsnoop_opts {
 	struct sonde_opts common;
 	bool failed;
-	uint16_t family;
 	uint16_t ports[NET_MAX_PORTS];
 	unsigned nports;
 };
@@ -34,7 +33,11 @@ static const struct out_col cols[] = {
 static const struct argp_option options[] = {
 	{ "failed", 'x', NULL, 0, "Only failed binds", 0 },
 	{ "port", 'P', "PORTS", 0, "Only binds to these ports (comma list; 0 = any port)", 0 },
-	NET_FAMILY_OPTIONS,
+	{ 0 },
+};
+
+static const struct sonde_store stores[] = {
+	SONDE_STORE('x', struct bindsnoop_opts, failed),
 	{ 0 },
 };
 
@@ -42,17 +45,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct bindsnoop_opts *o = state->input;
 
-	switch (key) {
-	case 'x':
-		o->failed = true;
-		return 0;
-	case 'P':
-		return net_ports_parse("-P/--port", arg, 0, o->ports, NET_MAX_PORTS, &o->nports)
-			   ? EINVAL
-			   : 0;
-	default:
-		return net_family_opt(key, &o->family);
-	}
+	if (key != 'P')
+		return ARGP_ERR_UNKNOWN;
+	if (net_ports_parse("-P/--port", arg, 0, o->ports, NET_MAX_PORTS, &o->nports))
+		return EINVAL;
+	return 0;
 }
 
 static const struct argp argp = {
@@ -66,6 +63,9 @@ static const struct argp argp = {
 	       "  bindsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
 	       "  bindsnoop -j | jq -c 'select(.ret < 0) | {comm, sport, error}'",
 };
+
+static const struct sonde_cli cli = { &argp, stores,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 static const char *proto_name(unsigned proto, char *buf, size_t len)
 {
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 	struct bindsnoop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 
@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->failed_only = opts.failed;
-	skel->rodata->net_family = opts.family;
+	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->ports, opts.ports, sizeof(opts.ports));
 	skel->rodata->nports = opts.nports;
 

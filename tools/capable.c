@@ -99,6 +99,12 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE('x', struct capable_opts, denied),
+	SONDE_STORE(OPT_UNIQUE, struct capable_opts, unique),
+	{ 0 },
+};
+
 static int parse_hook(const char *arg, enum capable_hook *hook)
 {
 	for (int h = HOOK_TRACEPOINT; h < HOOK_COUNT; h++) {
@@ -115,18 +121,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct capable_opts *o = state->input;
 
-	switch (key) {
-	case 'x':
-		o->denied = true;
-		return 0;
-	case OPT_UNIQUE:
-		o->unique = true;
-		return 0;
-	case OPT_HOOK:
-		return parse_hook(arg, &o->hook) ? EINVAL : 0;
-	default:
+	if (key != OPT_HOOK)
 		return ARGP_ERR_UNKNOWN;
-	}
+	return parse_hook(arg, &o->hook) ? EINVAL : 0;
 }
 
 static const struct argp argp = {
@@ -141,6 +138,8 @@ static const struct argp argp = {
 	       "  capable -p 1234 -u www-data        # one process, one user\n"
 	       "  capable -j | jq -c 'select(.verdict == \"deny\") | {comm, cap_name}'",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
 
 static void select_hook(struct capable_bpf *skel, enum capable_hook h)
 {
@@ -232,7 +231,7 @@ int main(int argc, char **argv)
 	struct capable_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (!err)
 		err = choose_hook(&opts.hook);
 	if (err) {

@@ -45,37 +45,18 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct execsnoop_opts *o = state->input;
-	uint64_t v;
-
-	switch (key) {
-	case 'x':
-		o->fails = true;
-		return 0;
-	case 'q':
-		o->quote = true;
-		return 0;
-	case 'n':
-		o->name = arg;
-		return 0;
-	case 'l':
-		o->line = arg;
-		return 0;
-	case OPT_MAX_ARGS:
-		if (parse_uint("--max-args", arg, 1, EXECSNOOP_MAX_ARGS, &v))
-			return EINVAL;
-		o->max_args = v;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
+static const struct sonde_store stores[] = {
+	SONDE_STORE('x', struct execsnoop_opts, fails),
+	SONDE_STORE('q', struct execsnoop_opts, quote),
+	SONDE_STORE('n', struct execsnoop_opts, name),
+	SONDE_STORE('l', struct execsnoop_opts, line),
+	SONDE_STORE_RANGE(OPT_MAX_ARGS, "--max-args", struct execsnoop_opts, max_args, 1,
+			  EXECSNOOP_MAX_ARGS),
+	{ 0 },
+};
 
 static const struct argp argp = {
 	.options = options,
-	.parser = parse_opt,
 	.doc = "Trace exec() system calls: every new program, with its arguments.\v"
 	       "EXAMPLES:\n"
 	       "  execsnoop                 # every exec, until Ctrl-C\n"
@@ -85,6 +66,8 @@ static const struct argp argp = {
 	       "  execsnoop -n curl -l example.org          # curl runs naming example.org\n"
 	       "  execsnoop -x -j | jq -r 'select(.ret < 0) | .args | join(\" \")'",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
 
 /* -l: does any argument contain the line? */
 static bool args_contain(const char *args, size_t len, const char *line)
@@ -138,7 +121,7 @@ int main(int argc, char **argv)
 	struct execsnoop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

@@ -55,26 +55,14 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct exitsnoop_opts *o = state->input;
-
-	(void)arg;
-	switch (key) {
-	case 'x':
-		o->failed = true;
-		return 0;
-	case OPT_THREADS:
-		o->threads = true;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
+static const struct sonde_store stores[] = {
+	SONDE_STORE('x', struct exitsnoop_opts, failed),
+	SONDE_STORE(OPT_THREADS, struct exitsnoop_opts, threads),
+	{ 0 },
+};
 
 static const struct argp argp = {
 	.options = options,
-	.parser = parse_opt,
 	.doc = "Trace process exits: who exited, how old it was, and its exit code or signal.\v"
 	       "EXAMPLES:\n"
 	       "  exitsnoop                 # every process exit, until Ctrl-C\n"
@@ -83,6 +71,8 @@ static const struct argp argp = {
 	       "  exitsnoop --threads -p 1234               # every thread of process 1234\n"
 	       "  exitsnoop -j | jq -c 'select(.signal != null) | {comm, pid, signal}'",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME };
 
 /* The EXIT column: "0", "code 7", "SIGKILL", "SIGSEGV (core dumped)". */
 static void format_exit(__u32 status, char *buf, size_t len)
@@ -147,7 +137,7 @@ int main(int argc, char **argv)
 	struct exitsnoop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

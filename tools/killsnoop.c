@@ -54,31 +54,26 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE('x', struct killsnoop_opts, failed),
+	SONDE_STORE('k', struct killsnoop_opts, syscalls_only),
+	SONDE_STORE('n', struct killsnoop_opts, name),
+	{ 0 },
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct killsnoop_opts *o = state->input;
 
-	switch (key) {
-	case 'x':
-		o->failed = true;
-		return 0;
-	case 's':
-		o->sig = signal_parse(arg);
-		if (o->sig > 0)
-			return 0;
-		log_err("invalid value '%s' for -s/--signal: expected a signal name (SIGTERM, "
-			"TERM, RTMIN+3) or a number from 1 to 64",
-			arg);
-		return EINVAL;
-	case 'k':
-		o->syscalls_only = true;
-		return 0;
-	case 'n':
-		o->name = arg;
-		return 0;
-	default:
+	if (key != 's')
 		return ARGP_ERR_UNKNOWN;
-	}
+	o->sig = signal_parse(arg);
+	if (o->sig > 0)
+		return 0;
+	log_err("invalid value '%s' for -s/--signal: expected a signal name (SIGTERM, TERM, "
+		"RTMIN+3) or a number from 1 to 64",
+		arg);
+	return EINVAL;
 }
 
 static const struct argp argp = {
@@ -93,6 +88,8 @@ static const struct argp argp = {
 	       "  killsnoop -c 3f2a9c1b7d4e # signals sent from inside this container\n"
 	       "  killsnoop -j | jq -c 'select(.source == \"syscall\") | {comm, signal, tpid}'",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME };
 
 /* JSON result_name: "ok", an errno name, or the kernel's delivery result. */
 static const char *result_name(int result, char *buf, size_t len)
@@ -156,7 +153,7 @@ int main(int argc, char **argv)
 	struct killsnoop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

@@ -69,23 +69,13 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct mountsnoop_opts *o = state->input;
-
-	(void)arg;
-	switch (key) {
-	case 'x':
-		o->failed = true;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
+static const struct sonde_store stores[] = {
+	SONDE_STORE('x', struct mountsnoop_opts, failed),
+	{ 0 },
+};
 
 static const struct argp argp = {
 	.options = options,
-	.parser = parse_opt,
 	.doc = "Trace mount system calls: mount, umount2, fsopen, fsconfig, fsmount, move_mount, "
 	       "open_tree, mount_setattr and open_tree_attr.\v"
 	       "EXAMPLES:\n"
@@ -94,6 +84,8 @@ static const struct argp argp = {
 	       "  mountsnoop -c 3f2a9c1b7d4e   # mounts made inside this container\n"
 	       "  mountsnoop -j | jq -c 'select(.call == \"mount\") | {target, fs, data}'",
 };
+
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME };
 
 /* ------------------------------------------------------------- flags --- */
 
@@ -392,7 +384,7 @@ int main(int argc, char **argv)
 	struct mountsnoop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

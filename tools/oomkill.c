@@ -63,6 +63,8 @@ static const struct argp argp = {
 	       "  oomkill -j | jq -c '{comm, pid, rss_kb, cgroup_id}'",
 };
 
+static const struct sonde_cli cli = { &argp, NULL, SONDE_OPT_TIME };
+
 /* A number the event may lack (an older kernel, a victim not seen). */
 static void out_known(struct out *o, unsigned col, bool known, int64_t v)
 {
@@ -119,7 +121,7 @@ int main(int argc, char **argv)
 	struct oomkill_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

@@ -36,6 +36,11 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE('e', struct opensnoop_opts, p.extended),
+	{ 0 },
+};
+
 /* -f O_WRONLY,O_RDWR: each name adds to the set an open must meet one of. */
 static int parse_flags(struct opensnoop_opts *o, const char *arg)
 {
@@ -70,15 +75,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct opensnoop_opts *o = state->input;
 
-	switch (key) {
-	case 'e':
-		o->p.extended = true;
-		return 0;
-	case 'f':
+	if (key == 'f')
 		return parse_flags(o, arg) ? EINVAL : 0;
-	default:
-		return pathcall_parse_opt(key, arg, &o->p);
-	}
+	return pathcall_parse_opt(key, arg, &o->p);
 }
 
 static const struct argp argp = {
@@ -95,13 +94,15 @@ static const struct argp argp = {
 	       "  opensnoop -x -j | jq -r 'select(.err == 2) | .path'",
 };
 
+static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME | SONDE_OPT_UID };
+
 int main(int argc, char **argv)
 {
 	struct opensnoop_opts opts = { .p.common = SONDE_OPTS_DEFAULTS };
 	struct opensnoop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.p.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.p.common);
 	if (err)
 		return sonde_exit(err);
 

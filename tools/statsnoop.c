@@ -34,13 +34,15 @@ static const struct argp argp = {
 	       "  statsnoop -x -j | jq -r 'select(.ret == -2) | .path' | sort | uniq -c",
 };
 
+static const struct sonde_cli cli = { &argp, NULL, SONDE_OPT_TIME | SONDE_OPT_UID };
+
 int main(int argc, char **argv)
 {
 	struct pathcall_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct statsnoop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

@@ -62,24 +62,21 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE('P', struct syscount_opts, by_process),
+	SONDE_STORE('l', struct syscount_opts, list),
+	{ 0 },
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct syscount_opts *o = state->input;
 
 	(void)arg;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &o->count;
-		return 0;
-	case 'P':
-		o->by_process = true;
-		return 0;
-	case 'l':
-		o->list = true;
-		return 0;
-	default:
+	if (key != ARGP_KEY_INIT)
 		return ARGP_ERR_UNKNOWN;
-	}
+	state->child_inputs[0] = &o->count;
+	return 0;
 }
 
 static const struct argp argp = {
@@ -97,6 +94,8 @@ static const struct argp argp = {
 	       "  syscount -j 1 | jq -c '.syscalls[:3] | map({syscall, count})'",
 	.children = count_argp_children,
 };
+
+static const struct sonde_cli cli = { &argp, stores, 0 };
 
 /* -l: the syscall table. */
 static int list_syscalls(const struct out_cfg *cfg)
@@ -252,7 +251,7 @@ int main(int argc, char **argv)
 	struct syscount_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, 0);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err || opts.list)
 		return sonde_exit(err ?: list_syscalls(&opts.common.out));
 

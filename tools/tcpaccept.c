@@ -9,7 +9,6 @@
 
 struct tcpaccept_opts {
 	struct sonde_opts common;
-	uint16_t family;
 	uint16_t ports[NET_MAX_PORTS];
 	unsigned nports;
 };
@@ -28,7 +27,6 @@ static const struct out_col cols[] = {
 
 static const struct argp_option options[] = {
 	{ "port", 'P', "PORTS", 0, "Only these local ports (comma list, e.g. 80,443)", 0 },
-	NET_FAMILY_OPTIONS,
 	{ 0 },
 };
 
@@ -36,11 +34,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tcpaccept_opts *o = state->input;
 
-	if (key == 'P')
-		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports)
-			   ? EINVAL
-			   : 0;
-	return net_family_opt(key, &o->family);
+	if (key != 'P')
+		return ARGP_ERR_UNKNOWN;
+	if (net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports))
+		return EINVAL;
+	return 0;
 }
 
 static const struct argp argp = {
@@ -54,6 +52,9 @@ static const struct argp argp = {
 	       "  tcpaccept -c system.slice/nginx.service   # only accepts inside this cgroup\n"
 	       "  tcpaccept -j | jq -r '.daddr' | sort | uniq -c   # clients by address",
 };
+
+static const struct sonde_cli cli = { &argp, NULL,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
@@ -80,14 +81,14 @@ int main(int argc, char **argv)
 	struct tcpaccept_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 
 	skel = tcpaccept_bpf__open();
 	if (!skel)
 		return sonde_open_failed();
-	skel->rodata->net_family = opts.family;
+	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->lports, opts.ports, sizeof(opts.ports));
 	skel->rodata->nlports = opts.nports;
 

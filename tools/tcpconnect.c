@@ -19,7 +19,6 @@ struct tcpconnect_opts {
 	bool sport;
 	bool count;
 	bool latency;
-	uint16_t family;
 	uint16_t ports[NET_MAX_PORTS];
 	unsigned nports;
 };
@@ -73,7 +72,13 @@ static const struct argp_option options[] = {
 	{ "latency", 'L', NULL, 0, "Report each connect's latency and outcome", 0 },
 	{ "count", OPT_COUNT, NULL, 0, "Count connects by process and destination; print at exit",
 	  0 },
-	NET_FAMILY_OPTIONS,
+	{ 0 },
+};
+
+static const struct sonde_store stores[] = {
+	SONDE_STORE('s', struct tcpconnect_opts, sport),
+	SONDE_STORE('L', struct tcpconnect_opts, latency),
+	SONDE_STORE(OPT_COUNT, struct tcpconnect_opts, count),
 	{ 0 },
 };
 
@@ -82,19 +87,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct tcpconnect_opts *o = state->input;
 
 	switch (key) {
-	case 's':
-		o->sport = true;
-		return 0;
 	case 'P':
 		return net_ports_parse("-P/--port", arg, 1, o->ports, NET_MAX_PORTS, &o->nports)
 			   ? EINVAL
 			   : 0;
-	case 'L':
-		o->latency = true;
-		return 0;
-	case OPT_COUNT:
-		o->count = true;
-		return 0;
 	case ARGP_KEY_END:
 		if (o->count && o->latency) {
 			log_err("--count and -L/--latency exclude each other");
@@ -102,7 +98,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	default:
-		return net_family_opt(key, &o->family);
+		return ARGP_ERR_UNKNOWN;
 	}
 }
 
@@ -119,6 +115,9 @@ static const struct argp argp = {
 	       "  tcpconnect --count -d 10  # connects per process and destination, for 10 s\n"
 	       "  tcpconnect -j | jq -r 'select(.dport == 443) | .daddr'",
 };
+
+static const struct sonde_cli cli = { &argp, stores,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 /* -L: the outcome in a word; the socket's error for a failed connect. */
 static const char *result_name(const struct tcpconnect_event *e)
@@ -199,7 +198,7 @@ int main(int argc, char **argv)
 	struct tcpconnect_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 
@@ -208,7 +207,7 @@ int main(int argc, char **argv)
 		return sonde_open_failed();
 	skel->rodata->count_mode = opts.count;
 	skel->rodata->latency_mode = opts.latency;
-	skel->rodata->net_family = opts.family;
+	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->dports, opts.ports, sizeof(opts.ports));
 	skel->rodata->ndports = opts.nports;
 	/* Only the plain mode reports at connect()'s return. */

@@ -10,7 +10,6 @@
 struct tcplife_opts {
 	struct sonde_opts common;
 	bool wide;
-	uint16_t family;
 	uint16_t lports[NET_MAX_PORTS];
 	uint16_t rports[NET_MAX_PORTS];
 	unsigned nlports, nrports;
@@ -49,7 +48,11 @@ static const struct argp_option options[] = {
 	{ "localport", 'L', "PORTS", 0, "Only sessions with these local ports (comma list)", 0 },
 	{ "remoteport", 'D', "PORTS", 0, "Only sessions with these remote ports (comma list)", 0 },
 	{ "wide", 'w', NULL, 0, "Wide columns: room for IPv6 addresses, and the IP column", 0 },
-	NET_FAMILY_OPTIONS,
+	{ 0 },
+};
+
+static const struct sonde_store stores[] = {
+	SONDE_STORE('w', struct tcplife_opts, wide),
 	{ 0 },
 };
 
@@ -68,11 +71,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				       &o->nrports)
 			   ? EINVAL
 			   : 0;
-	case 'w':
-		o->wide = true;
-		return 0;
 	default:
-		return net_family_opt(key, &o->family);
+		return ARGP_ERR_UNKNOWN;
 	}
 }
 
@@ -88,6 +88,9 @@ static const struct argp argp = {
 	       "  tcplife -c system.slice/nginx.service   # only sessions owned in this cgroup\n"
 	       "  tcplife -j | jq -c 'select(.tx_bytes > 1000000) | {comm, daddr, tx_bytes}'",
 };
+
+static const struct sonde_cli cli = { &argp, stores,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
@@ -120,7 +123,7 @@ int main(int argc, char **argv)
 	struct tcplife_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 	if (opts.wide) {
@@ -131,7 +134,7 @@ int main(int argc, char **argv)
 	skel = tcplife_bpf__open();
 	if (!skel)
 		return sonde_open_failed();
-	skel->rodata->net_family = opts.family;
+	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->lports, opts.lports, sizeof(opts.lports));
 	skel->rodata->nlports = opts.nlports;
 	memcpy((void *)skel->rodata->rports, opts.rports, sizeof(opts.rports));

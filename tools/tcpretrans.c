@@ -12,7 +12,6 @@
 struct tcpretrans_opts {
 	struct sonde_opts common;
 	bool count;
-	uint16_t family;
 };
 
 enum {
@@ -65,25 +64,16 @@ enum { OPT_COUNT = 0x100 };
 
 static const struct argp_option options[] = {
 	{ "count", OPT_COUNT, NULL, 0, "Count retransmissions per flow; print at exit", 0 },
-	NET_FAMILY_OPTIONS,
 	{ 0 },
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct tcpretrans_opts *o = state->input;
-
-	(void)arg;
-	if (key == OPT_COUNT) {
-		o->count = true;
-		return 0;
-	}
-	return net_family_opt(key, &o->family);
-}
+static const struct sonde_store stores[] = {
+	SONDE_STORE(OPT_COUNT, struct tcpretrans_opts, count),
+	{ 0 },
+};
 
 static const struct argp argp = {
 	.options = options,
-	.parser = parse_opt,
 	.doc =
 	    "Trace TCP retransmissions: the flow, its state, the kind of retransmission and, when "
 	    "known, the process that owns the socket.\v"
@@ -95,6 +85,9 @@ static const struct argp argp = {
 	    "  tcpretrans --count -d 60  # retransmissions per flow over a minute\n"
 	    "  tcpretrans -j | jq -r 'select(.type == \"rto\") | .daddr' | sort | uniq -c",
 };
+
+static const struct sonde_cli cli = { &argp, stores,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 static const char *const type_names[] = {
 	[TCPRETRANS_RTO] = "rto",	[TCPRETRANS_FAST] = "fast",   [TCPRETRANS_TLP] = "tlp",
@@ -144,7 +137,7 @@ int main(int argc, char **argv)
 	struct tcpretrans_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 
@@ -152,7 +145,7 @@ int main(int argc, char **argv)
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->count_mode = opts.count;
-	skel->rodata->net_family = opts.family;
+	skel->rodata->net_family = opts.common.family;
 	if (opts.count) {
 		struct net_count_table t = {
 			count_cols,

@@ -331,11 +331,7 @@ check_tcpaccept() {
 	ip link set lo up || { fail "cannot bring lo up"; return 1; }
 	tool_start tcpaccept -j -v || return 1
 	tool_wait_ready || return 1
-	nc -l -p 45821 >/dev/null &
-	_srv=$!
-	net_wait_listen 45821 || return 1
-	echo sonde-vm-tcpaccept | nc 127.0.0.1 45821
-	wait "$_srv"
+	nc_session 45821 sonde-vm-tcpaccept || return 1
 	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"sport":45821,' || return 1
 	tool_stop_ok
 }
@@ -369,6 +365,23 @@ net_wait_listen() {
 	done
 }
 
+# nc_listen PORT: busybox nc listening on PORT in the background (its PID in
+# _srv); returns once it listens.
+nc_listen() {
+	nc -l -p "$1" >/dev/null &
+	_srv=$!
+	net_wait_listen "$1"
+}
+
+# nc_session PORT TEXT: one loopback TCP session on PORT between busybox nc
+# processes: a server (nc_listen) that accepts it, and a client that sends
+# TEXT and a newline; returns once both have ended.
+nc_session() {
+	nc_listen "$1" || return 1
+	echo "$2" | nc 127.0.0.1 "$1"
+	wait "$_srv" || :
+}
+
 # tcplife: a loopback session between busybox nc processes is reported at
 # close from both ends: the client's with the bytes it sent, the server's
 # (attributed to the nc that accepted it) with the bytes it received.
@@ -376,11 +389,7 @@ check_tcplife() {
 	ip link set lo up || { fail "cannot bring lo up"; return 1; }
 	tool_start tcplife -j -v || return 1
 	tool_wait_ready || return 1
-	nc -l -p 45811 >/dev/null &
-	_srv=$!
-	net_wait_listen 45811 || return 1
-	echo sonde-vm-tcplife | nc 127.0.0.1 45811
-	wait "$_srv"
+	nc_session 45811 sonde-vm-tcplife || return 1
 	tool_wait_out '"comm":"nc"' '"daddr":"127.0.0.1","dport":45811,"tx_bytes":19,' || return 1
 	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"sport":45811,' '"rx_bytes":18,' || return 1
 	tool_stop_ok
@@ -428,9 +437,7 @@ check_bindsnoop() {
 	ip link set lo up || { fail "cannot bring lo up"; return 1; }
 	tool_start bindsnoop -j -v -P 45831 || return 1
 	tool_wait_ready || return 1
-	nc -l -p 45831 >/dev/null &
-	_srv=$!
-	net_wait_listen 45831 || return 1
+	nc_listen 45831 || return 1
 	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"protocol":"TCP",' '"sport":45831,' '"ret":0,' || return 1
 	tool_stop_ok || return 1
 

@@ -39,7 +39,7 @@ udp_bind() {
 	wait_for_match " $PORT +"
 	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +PROT +ADDR +PORT +OPTS +IF +RET$' "header"
+	assert_header '^PID +COMM +PROT +ADDR +PORT +OPTS +IF +RET$'
 	local line
 	line=$(grep -E " $PORT " "$TOOL_OUT")
 	assert_one_line "$line" "bind lines"

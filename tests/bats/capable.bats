@@ -44,6 +44,14 @@ for _ in range(int(sys.argv[1])):
 	wait "$BIND_PID"
 }
 
+# bind_in_cgroup [N]: bind_port80 N inside the test's cgroup (CGROUP_DIR); the
+# python3 process's PID goes to $BIND_PID.
+bind_in_cgroup() {
+	run_in_cgroup "$CGROUP_DIR" bash -c \
+		"$(declare -f bind_port80); bind_port80 ${1:-1}; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
+	BIND_PID=$(<"$BATS_TEST_TMPDIR/pid")
+}
+
 # A file owned by root that others can reach: chown 0 of it by uid 65534
 # needs CAP_CHOWN, which that user lacks. Sets ROOT_FILE.
 make_root_file() {
@@ -65,9 +73,10 @@ lines_of() {
 	awk -v p="$1" -v c="$2" 'NR > 1 && $2 == p && $4 == c' "$TOOL_OUT"
 }
 
-# The JSON events of process $1 checking capability number $2.
-json_of() {
-	jq -c --argjson p "$1" --argjson c "$2" 'select(.pid == $p and .cap == $c)' "$TOOL_OUT"
+# cap_event PID CAP WHAT: the one JSON event of process PID checking
+# capability number CAP, in EV (WHAT names such events).
+cap_event() {
+	one_event '.pid == $p and .cap == $c' "$3" --argjson p "$1" --argjson c "$2"
 }
 
 # --- 1. events in text and JSON ---------------------------------------------
@@ -76,10 +85,9 @@ json_of() {
 	tool_start capable
 	bind_port80
 	wait_for_match "^0 +$BIND_PID +python3[^ ]* +10 CAP_NET_BIND_SERVICE +[-01] allow$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PID +COMM +CAP NAME +AUDIT VERDICT$' "header"
+	assert_header '^UID +PID +COMM +CAP NAME +AUDIT VERDICT$'
 	local line uid pid comm cap name audit verdict
 	line=$(lines_of "$BIND_PID" 10)
 	assert_one_line "$line" "CAP_NET_BIND_SERVICE lines of the bind"
@@ -92,25 +100,20 @@ json_of() {
 @test "JSON: the bind has the documented keys and values, and every line parses" {
 	cgroup_create
 	tool_start capable -j -v -c "$CGROUP_DIR"
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
-	local pid
-	pid=$(<"$BATS_TEST_TMPDIR/pid")
-	wait_for_match "\"pid\":$pid,.*\"cap\":10,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	bind_in_cgroup
+	wait_for_match "\"pid\":$BIND_PID,.*\"cap\":10,"
+	stop_ok
 
 	assert_json_lines
-	local ev
-	ev=$(json_of "$pid" 10)
-	assert_one_line "$ev" "CAP_NET_BIND_SERVICE events of the bind"
-	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","tid","comm","cap","cap_name","audit","verdict","insetid","cgroup_id"]'
-	assert_jq "$ev" '.uid == 0 and .tid == .pid and (.comm | startswith("python3"))'
-	assert_jq "$ev" '.cap_name == "CAP_NET_BIND_SERVICE" and .verdict == "allow"'
+	cap_event "$BIND_PID" 10 "CAP_NET_BIND_SERVICE events of the bind"
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","tid","comm","cap","cap_name","audit","verdict","insetid","cgroup_id"]'
+	assert_jq "$EV" '.uid == 0 and .tid == .pid and (.comm | startswith("python3"))'
+	assert_jq "$EV" '.cap_name == "CAP_NET_BIND_SERVICE" and .verdict == "allow"'
 	# The tracepoint (6.13+) does not tell audit and insetid; fentry and kprobe do.
-	assert_jq "$ev" '(.audit == null or .audit == 0 or .audit == 1) and (.insetid == null or .insetid == 0 or .insetid == 1)'
-	assert_jq "$ev" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
-	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
-	assert_jq "$ev" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
+	assert_jq "$EV" '(.audit == null or .audit == 0 or .audit == 1) and (.insetid == null or .insetid == 0 or .insetid == 1)'
+	assert_jq "$EV" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	assert_jq "$EV" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	assert_jq "$EV" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
 	# Nothing from outside the cgroup.
 	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" "events of other cgroups"
 }
@@ -122,8 +125,7 @@ json_of() {
 	tool_start capable -u 65534
 	chown_as_nobody
 	wait_for_match "^65534 +$CHOWN_PID +chown +0 CAP_CHOWN +[-01] deny$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_one_line "$(lines_of "$CHOWN_PID" 0)" "CAP_CHOWN lines of the chown"
 }
 
@@ -134,8 +136,7 @@ json_of() {
 	local bind=$BIND_PID
 	chown_as_nobody
 	wait_for_match "^65534 +$CHOWN_PID +chown +0 CAP_CHOWN +[-01] deny$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_eq "$(lines_of "$bind" 10)" "" "lines of the allowed bind"
 	assert_eq "$(awk 'NR > 1 && $NF != "deny"' "$TOOL_OUT")" "" "lines that are not denials"
@@ -146,14 +147,11 @@ json_of() {
 	tool_start capable -x -j -v
 	chown_as_nobody
 	wait_for_match "\"pid\":$CHOWN_PID,.*\"cap\":0,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
-	local ev
-	ev=$(json_of "$CHOWN_PID" 0)
-	assert_one_line "$ev" "CAP_CHOWN events of the chown"
-	assert_jq "$ev" '.uid == 65534 and .comm == "chown" and .cap_name == "CAP_CHOWN" and .verdict == "deny"'
+	cap_event "$CHOWN_PID" 0 "CAP_CHOWN events of the chown"
+	assert_jq "$EV" '.uid == 65534 and .comm == "chown" and .cap_name == "CAP_CHOWN" and .verdict == "deny"'
 	assert_eq "$(jq -c 'select(.verdict != "deny")' "$TOOL_OUT")" "" "events that are not denials"
 }
 
@@ -162,27 +160,21 @@ json_of() {
 @test "without --unique three binds by one process give three lines" {
 	cgroup_create
 	tool_start capable -c "$CGROUP_DIR"
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80 3; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
-	local pid
-	pid=$(<"$BATS_TEST_TMPDIR/pid")
-	wait_for_match "^0 +$pid +python3"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	assert_eq "$(lines_of "$pid" 10 | wc -l)" 3 "CAP_NET_BIND_SERVICE lines of the process"
+	bind_in_cgroup 3
+	wait_for_match "^0 +$BIND_PID +python3"
+	stop_ok
+	assert_eq "$(lines_of "$BIND_PID" 10 | wc -l)" 3 "CAP_NET_BIND_SERVICE lines of the process"
 }
 
 @test "--unique: three binds by one process give one line; a second process gets its own" {
 	cgroup_create
 	tool_start capable --unique -c "$CGROUP_DIR"
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80)
-		bind_port80 3; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid1
-		bind_port80 3; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid2"
-	local pid1 pid2
-	pid1=$(<"$BATS_TEST_TMPDIR/pid1")
-	pid2=$(<"$BATS_TEST_TMPDIR/pid2")
+	bind_in_cgroup 3
+	local pid1=$BIND_PID
+	bind_in_cgroup 3
+	local pid2=$BIND_PID
 	wait_for_match "^0 +$pid2 +python3[^ ]* +10 "
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_one_line "$(lines_of "$pid1" 10)" "CAP_NET_BIND_SERVICE lines of the first process"
 	assert_one_line "$(lines_of "$pid2" 10)" "CAP_NET_BIND_SERVICE lines of the second process"
@@ -193,36 +185,23 @@ json_of() {
 # --- 4. filters ---------------------------------------------------------------
 
 @test "-p PID shows only that process's checks" {
-	local fifo=$BATS_TEST_TMPDIR/go cmd
-	mkfifo "$fifo"
-	exec {cmd}<>"$fifo"
-	# A shell of ours that waits for a line, then becomes python3 (an exec
-	# keeps the PID) and binds.
-	(
-		read -r _ <"$fifo"
-		exec python3 -c '
+	# The target becomes python3 and binds.
+	target_start python3 -c '
 import socket
 try:
     socket.socket().bind(("127.0.0.1", 80))
 except OSError:
     pass
 '
-	) 3>&- &
-	local target=$!
-	sonde_track_pid "$target"
-
-	tool_start capable -p "$target"
+	tool_start capable -p "$TARGET"
 	bind_port80
 	local other=$BIND_PID
-	echo go >&"$cmd"
-	wait "$target"
-	wait_for_match "^0 +$target +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
-	tool_stop
-	exec {cmd}>&-
-	assert_eq "$TOOL_RC" 0 "exit status"
+	target_go
+	wait_for_match "^0 +$TARGET +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
+	stop_ok
 
 	assert_eq "$(lines_of "$other" 10)" "" "lines of the other process"
-	assert_eq "$(awk -v p="$target" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "lines of other processes"
+	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "lines of other processes"
 }
 
 @test "-c CG shows only checks made in that cgroup" {
@@ -230,13 +209,12 @@ except OSError:
 	tool_start capable -c "$CGROUP_DIR"
 	bind_port80
 	local before=$BIND_PID
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
+	bind_in_cgroup
+	local inside=$BIND_PID
 	bind_port80
-	local after=$BIND_PID inside
-	inside=$(<"$BATS_TEST_TMPDIR/pid")
+	local after=$BIND_PID
 	wait_for_match "^0 +$inside +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(lines_of "$before" 10)$(lines_of "$after" 10)" "" "lines of binds outside the cgroup"
 }
 
@@ -247,8 +225,7 @@ except OSError:
 	local bind=$BIND_PID
 	chown_as_nobody
 	wait_for_match "^65534 +$CHOWN_PID +chown +0 CAP_CHOWN"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(lines_of "$bind" 10)" "" "lines of root's bind"
 	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
 }
@@ -257,8 +234,7 @@ except OSError:
 	tool_start capable -j -v
 	bind_port80
 	wait_for_match "\"pid\":$BIND_PID,"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(jq -c --argjson p "$TOOL_PID" 'select(.pid == $p)' "$TOOL_OUT")" "" "events of capable itself"
 }
 
@@ -267,14 +243,12 @@ except OSError:
 @test "-T -C: a clock column first and the CGROUP column after VERDICT" {
 	cgroup_create leaf
 	tool_start capable -T -C -c "$CGROUP_DIR"
-	run_in_cgroup "$CGROUP_DIR" bash -c "$(declare -f bind_port80); bind_port80; echo \$BIND_PID >$BATS_TEST_TMPDIR/pid"
-	local pid
-	pid=$(<"$BATS_TEST_TMPDIR/pid")
+	bind_in_cgroup
+	local pid=$BIND_PID
 	wait_for_match " $pid +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +UID +PID +COMM +CAP NAME +AUDIT VERDICT +CGROUP$' "header"
+	assert_header '^TIME +UID +PID +COMM +CAP NAME +AUDIT VERDICT +CGROUP$'
 	local t uid p comm cap name audit verdict cg
 	read -r t uid p comm cap name audit verdict cg < <(awk -v p="$pid" '$3 == p && $5 == 10' "$TOOL_OUT")
 	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
@@ -286,9 +260,8 @@ except OSError:
 	tool_start capable -t -U
 	bind_port80
 	wait_for_match " $BIND_PID +python3[^ ]* +10 CAP_NET_BIND_SERVICE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME\(s\) +UID +PID +COMM +CAP NAME +AUDIT VERDICT$' "header"
+	stop_ok
+	assert_header '^TIME\(s\) +UID +PID +COMM +CAP NAME +AUDIT VERDICT$'
 	local t rest
 	read -r t rest < <(awk -v p="$BIND_PID" '$3 == p && $5 == 10' "$TOOL_OUT")
 	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
@@ -297,107 +270,45 @@ except OSError:
 # --- 6. a closed pipe -----------------------------------------------------------
 
 @test "capable -j | head -n1 exits 0 with nothing on stderr" {
-	require_bpf capable
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid i
-	(
-		(
-			echo "$BASHPID" >"$pidf"
-			exec timeout 20 "$SONDE_BIN/capable" -j 2>"$err"
-		) | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
-	# Capability checks until the pipeline has ended; at most 200 rounds.
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $st ]] && break
-		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
-		bind_port80
-		sonde_nap 0.05
-	done
-	[[ -s $st ]] || sonde_fail "the pipeline did not end after $i rounds" "--- stderr:" "$(<"$err")"
-
-	local tool_rc head_rc
-	read -r tool_rc head_rc <"$st"
-	assert_eq "$tool_rc" 0 "capable's exit status"
-	assert_eq "$head_rc" 0 "head's exit status"
-	assert_eq "$(<"$err")" "" "capable's stderr"
-	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
-	assert_json_lines "$out"
+	# Capability checks until the pipeline has ended.
+	assert_head_ends capable -- bind_port80
 }
 
 # --- 7. bad values and environment ------------------------------------------------
 
-# assert_bad_value OPTION VALUE ARGS...: capable ARGS exits 2, prints nothing
-# on stdout and one line on stderr naming OPTION and 'VALUE'.
-assert_bad_value() {
-	local opt=$1 val=$2
-	shift 2
-	tool_run_bounded 10 capable "$@"
-	assert_eq "$status" 2 "exit status of capable $*"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	assert_match "$stderr" "^capable: " "stderr"
-	[[ $stderr == *"$opt"* ]] || sonde_fail "stderr does not name $opt: $stderr"
-	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
-}
-
 @test "bad values exit 2 naming the option and the value: -p, -u, -d, --hook" {
-	assert_bad_value -p abc -p abc
-	assert_bad_value -p 0 -p 0
-	assert_bad_value -u -5 -u -5
-	assert_bad_value -d 0 -d 0
-	assert_bad_value --hook bogus --hook bogus
-	assert_bad_value --hook fentry2 --hook=fentry2
+	assert_bad_value capable -p abc -p abc
+	assert_bad_value capable -p 0 -p 0
+	assert_bad_value capable -u -5 -u -5
+	assert_bad_value capable -d 0 -d 0
+	assert_bad_value capable --hook bogus --hook bogus
+	assert_bad_value capable --hook fentry2 --hook=fentry2
 }
 
 @test "an unknown option or an extra argument exits 2" {
-	tool_run_bounded 10 capable --bogus
-	assert_eq "$status" 2 "exit status"
-	[[ $stderr == *--bogus* ]] || sonde_fail "stderr does not name --bogus: $stderr"
-	tool_run_bounded 10 capable extra-argument
-	assert_eq "$status" 2 "exit status"
-	assert_eq "$output" "" "stdout"
+	assert_usage_error capable --bogus --bogus
+	assert_usage_error capable "" extra-argument
 }
 
 @test "-c /no-such-cgroup-sonde exits 3 naming the cgroup" {
-	tool_run_bounded 10 capable -c /no-such-cgroup-sonde
-	assert_eq "$status" 3 "exit status"
-	assert_one_line "$stderr" "stderr"
-	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_cgroup_not_found capable /no-such-cgroup-sonde
 }
 
 @test "an unprivileged run exits 3 with one line about root / CAP_BPF" {
-	require_bpf capable
-	sonde_tmpdir_public
-	cp "$SONDE_BIN/capable" "$SONDE_PUBLIC_DIR/capable"
-	chmod 755 "$SONDE_PUBLIC_DIR/capable"
-	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
-	status=0
-	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/capable" -d 1) \
-		>"$out" 2>"$err" 3>&- || status=$?
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$(<"$out")" "" "stdout"
-	local msg
-	msg=$(<"$err")
-	assert_one_line "$msg" "stderr"
-	assert_match "$msg" '^capable: .*root.*CAP_BPF' "stderr"
+	assert_unprivileged_exit capable
 }
 
 # --- 8. ending ----------------------------------------------------------------------
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start capable -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${CAPABLE_PROGS[@]}"
 }
 
 @test "SIGTERM with --unique -x ends with exit 0 and nothing left attached" {
 	tool_start capable --unique -x
-	tool_stop TERM
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok TERM
 	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
 	assert_detached "${CAPABLE_PROGS[@]}"
 }
@@ -414,17 +325,5 @@ assert_bad_value() {
 # --- 9. help --------------------------------------------------------------------------
 
 @test "--help lists the options and ends with the EXAMPLES; -V prints the version" {
-	tool_run_bounded 10 capable --help
-	assert_eq "$status" 0 "exit status"
-	assert_match "$output" '^Usage: capable ' "stdout"
-	[[ $output == *--unique* && $output == *--denied* && $output == *--hook* ]] ||
-		sonde_fail "help lacks options:" "$output"
-	local after
-	after=$(sed -n '/^EXAMPLES:$/,$p' <<<"$output" | tail -n +2)
-	[[ -n $after ]] || sonde_fail "no EXAMPLES section at the end of --help:" "$output"
-	assert_eq "$(grep -v '^  capable' <<<"$after")" "" "lines after EXAMPLES: that are not examples"
-
-	tool_run_bounded 10 capable -V
-	assert_eq "$status" 0 "exit status"
-	assert_match "$output" '^capable \(sonde\) [0-9]+\.[0-9]+' "stdout"
+	assert_help capable --unique --denied --hook
 }

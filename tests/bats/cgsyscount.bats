@@ -73,8 +73,7 @@ row_of() {
 	tool_start cgsyscount -v --by-syscall -T 2 -c "$PARENT"
 	run_in_cgroup "$DIR_busy" "$SYSLOOP" getppid 20000
 	run_in_cgroup "$DIR_calm" "$SYSLOOP" close 5000
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_match "$(sed -n 1p "$TOOL_OUT")" '^\[[0-9]{2}:[0-9]{2}:[0-9]{2}\]$' "block time"
 	assert_match "$(sed -n 2p "$TOOL_OUT")" '^ +SYSCALLS +ERRORS CGROUP$' "header"
@@ -120,8 +119,7 @@ row_of() {
 	tool_start cgsyscount -j -v -c "$PARENT"
 	run_in_cgroup "$DIR_brief" "$SYSLOOP" getppid 7000
 	rmdir "$DIR_brief"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	local row
 	row=$(row_of "$ID_brief")
 	assert_one_line "$row" "rows of the removed cgroup"
@@ -198,7 +196,7 @@ row_of() {
 }
 
 @test "cgsyscount -j 1 | head -n1 exits 0 with nothing on stderr" {
-	assert_head_ends cgsyscount -j 1
+	assert_head_ends cgsyscount 1 --
 }
 
 @test "bad values exit 2 naming the option and the value" {
@@ -211,7 +209,6 @@ row_of() {
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start cgsyscount -v -L --by-syscall 1
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${CGSYSCOUNT_PROGS[@]}"
 }

@@ -31,37 +31,6 @@ perf_sysloop() {
 	assert_match "$(<"$out")" '^[0-9]+$' "perf's count of $sc"
 }
 
-# assert_bad_value TOOL OPTION VALUE ARGS...: TOOL ARGS exits 2, prints
-# nothing on stdout and one line on stderr naming OPTION and 'VALUE'.
-assert_bad_value() {
-	local tool=$1 opt=$2 val=$3
-	shift 3
-	tool_run_bounded 10 "$tool" "$@"
-	assert_eq "$status" 2 "exit status of $tool $*"
-	assert_eq "$output" "" "stdout of $tool $*"
-	assert_one_line "$stderr" "stderr of $tool $*"
-	[[ $stderr == "$tool: "* && $stderr == *"$opt"* && $stderr == *"'$val'"* ]] ||
-		sonde_fail "stderr does not name $opt and '$val': $stderr"
-}
-
-# assert_head_ends TOOL ARGS...: `TOOL ARGS | head -n 1` ends (bounded) with
-# both exit statuses 0, one line through head and nothing on TOOL's stderr.
-assert_head_ends() {
-	local tool=$1 out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/head.err
-	local st=$BATS_TEST_TMPDIR/head.status tool_rc head_rc
-	shift
-	require_bpf "$tool"
-	(
-		timeout -s KILL 20 "$SONDE_BIN/$tool" "$@" 2>"$err" | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&-
-	read -r tool_rc head_rc <"$st"
-	assert_eq "$tool_rc" 0 "$tool's exit status"
-	assert_eq "$head_rc" 0 "head's exit status"
-	assert_eq "$(<"$err")" "" "$tool's stderr"
-	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
-}
-
 # in_cgroup_bg DIR CMD [ARGS...]: like run_in_cgroup, in the background,
 # with CMD's PID in $BG_PID (tracked for teardown).
 in_cgroup_bg() {
@@ -78,8 +47,7 @@ in_cgroup_bg() {
 # stop_read: stop the tool (SIGINT), require exit status 0, and read its
 # stdout into $OUT.
 stop_read() {
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	OUT=$(<"$TOOL_OUT")
 }
 

@@ -27,18 +27,17 @@ teardown() {
 	sonde_teardown
 }
 
-as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-}
-
 # The columns of a text line without -T/-t/-U/-C.
 read_event() {
 	read -r EV_COMM EV_PID EV_PPID EV_RET EV_ARGS <<<"$1"
 }
 
-# The JSON events whose second argument is $1.
-json_events_arg1() {
-	jq -c --arg m "$1" 'select(.args[1] == $m)' "$TOOL_OUT"
+# marker_event: every line the stopped tool printed is one JSON object, and
+# exactly one event has $MARK as its second argument: that one goes to EV.
+marker_event() {
+	assert_json_lines
+	EV=$(jq -c --arg m "$MARK" 'select(.args[1] == $m)' "$TOOL_OUT")
+	assert_one_line "$EV" "marker events"
 }
 
 # The cgroup v2 ID of process $1 (the inode of its cgroup directory).
@@ -59,14 +58,12 @@ cgroup_id_of_pid() {
 	tool_start execsnoop -x
 	/bin/true "$MARK-text"
 	wait_for_text " /bin/true $MARK-text"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	tool_start execsnoop -x -j -v
 	/bin/true "$MARK-json"
 	wait_for_text "\"$MARK-json\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 }
 
 # --- 1. events in text and JSON ---------------------------------------------
@@ -77,14 +74,11 @@ cgroup_id_of_pid() {
 	local pid=$!
 	wait "$pid"
 	wait_for_text " /bin/true $MARK arg2"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PCOMM +PID +PPID +RET ARGS$' "header"
-	local line
-	line=$(lines_ending " /bin/true $MARK arg2")
-	assert_one_line "$line" "marker lines"
-	read_event "$line"
+	assert_header '^PCOMM +PID +PPID +RET ARGS$'
+	one_line_ending " /bin/true $MARK arg2" "marker lines"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" true "PCOMM"
 	assert_eq "$EV_PID" "$pid" "PID"
 	assert_eq "$EV_PPID" "$BASHPID" "PPID"
@@ -98,27 +92,23 @@ cgroup_id_of_pid() {
 	local pid=$!
 	wait "$pid"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_json_lines
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.comm == "true"'
-	assert_jq "$ev" '.args == ["/bin/true", $m, "arg2"]' --arg m "$MARK"
-	assert_jq "$ev" '.ret == 0'
-	assert_jq "$ev" '(.pid | type) == "number" and .pid > 0 and .pid == $p' --argjson p "$pid"
-	assert_jq "$ev" '(.ppid | type) == "number" and .ppid == $p' --argjson p "$BASHPID"
-	assert_jq "$ev" '.uid == 0'
-	assert_jq "$ev" '(.cgroup_id | type) == "number" and .cgroup_id == $id' \
+	marker_event
+	assert_jq "$EV" '.comm == "true"'
+	assert_jq "$EV" '.args == ["/bin/true", $m, "arg2"]' --arg m "$MARK"
+	assert_jq "$EV" '.ret == 0'
+	assert_jq "$EV" '(.pid | type) == "number" and .pid > 0 and .pid == $p' --argjson p "$pid"
+	assert_jq "$EV" '(.ppid | type) == "number" and .ppid == $p' --argjson p "$BASHPID"
+	assert_jq "$EV" '.uid == 0'
+	assert_jq "$EV" '(.cgroup_id | type) == "number" and .cgroup_id == $id' \
 		--argjson id "$(cgroup_id_of_pid "$BASHPID")"
-	assert_jq "$ev" '.truncated == false'
-	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	assert_jq "$EV" '.truncated == false'
+	assert_jq "$EV" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
 	# The time is now (UTC), not some other clock.
-	assert_jq "$ev" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
+	assert_jq "$EV" '(.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 60'
 	# No -C: no cgroup path key.
-	assert_jq "$ev" 'has("cgroup") | not'
+	assert_jq "$EV" 'has("cgroup") | not'
 }
 
 # --- 2. failed execs ----------------------------------------------------------
@@ -128,13 +118,10 @@ cgroup_id_of_pid() {
 	tool_start execsnoop -x
 	sh -c "$path 2>/dev/null" || true
 	wait_for_match " -2 $path\$"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_ending " $path")
-	assert_one_line "$line" "failed exec lines"
-	read_event "$line"
+	one_line_ending " $path" "failed exec lines"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" sh "PCOMM"
 	assert_eq "$EV_RET" -2 "RET"
 	assert_eq "$EV_ARGS" "$path" "ARGS"
@@ -146,8 +133,7 @@ cgroup_id_of_pid() {
 	sh -c "$path 2>/dev/null" || true
 	/bin/true "$MARK-after"
 	wait_for_text " /bin/true $MARK-after"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	# The shell's own (successful) exec names the path inside its -c
 	# argument; no event is the failed exec of the path itself.
@@ -167,13 +153,10 @@ check_cgroup_filter() {
 	run_in_cgroup "$run_dir" /bin/true "$MARK-inside"
 	/bin/true "$MARK-outside-after"
 	wait_for_text " /bin/true $MARK-inside"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_ending " /bin/true $MARK-inside")
-	assert_one_line "$line" "inside marker lines"
-	read_event "$line"
+	one_line_ending " /bin/true $MARK-inside" "inside marker lines"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" true "PCOMM"
 	assert_eq "$EV_RET" 0 "RET"
 	# The exec after the inside one ended before the tool was stopped, and
@@ -219,14 +202,12 @@ check_cgroup_filter() {
 	tool_start execsnoop -C
 	run_in_cgroup "$CGROUP_DIR" /bin/true "$MARK"
 	wait_for_text " /bin/true $MARK"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PCOMM +PID +PPID +RET +CGROUP +ARGS$' "header"
-	local line comm pid ppid ret cg args
-	line=$(lines_ending " /bin/true $MARK")
-	assert_one_line "$line" "marker lines"
-	read -r comm pid ppid ret cg args <<<"$line"
+	assert_header '^PCOMM +PID +PPID +RET +CGROUP +ARGS$'
+	local comm pid ppid ret cg args
+	one_line_ending " /bin/true $MARK" "marker lines"
+	read -r comm pid ppid ret cg args <<<"$LINE"
 	assert_eq "$comm" true "PCOMM"
 	assert_eq "$cg" "$CGROUP_REL" "CGROUP"
 	assert_eq "$args" "/bin/true $MARK" "ARGS"
@@ -237,15 +218,11 @@ check_cgroup_filter() {
 	tool_start execsnoop -C -j -v
 	run_in_cgroup "$CGROUP_DIR" /bin/true "$MARK"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_json_lines
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.cgroup == $p' --arg p "$CGROUP_REL"
-	assert_jq "$ev" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	marker_event
+	assert_jq "$EV" '.cgroup == $p' --arg p "$CGROUP_REL"
+	assert_jq "$EV" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
 }
 
 # --- 5. -u / -U ---------------------------------------------------------------
@@ -255,16 +232,14 @@ check_cgroup_filter() {
 	/bin/true "$MARK-root"
 	as_nobody /bin/true "$MARK-nobody"
 	wait_for_text " /bin/true $MARK-nobody"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PCOMM +PID +PPID +RET ARGS$' "header"
-	local line uid comm pid ppid ret args
+	assert_header '^UID +PCOMM +PID +PPID +RET ARGS$'
+	local uid comm pid ppid ret args
 	# setpriv's own exec (as root) names the marker too: it must be filtered.
 	assert_eq "$(count_lines_with "$MARK-nobody")" 1 "lines with the uid 65534 marker"
-	line=$(lines_ending " /bin/true $MARK-nobody")
-	assert_one_line "$line" "uid 65534 marker lines"
-	read -r uid comm pid ppid ret args <<<"$line"
+	one_line_ending " /bin/true $MARK-nobody" "uid 65534 marker lines"
+	read -r uid comm pid ppid ret args <<<"$LINE"
 	assert_eq "$uid" 65534 "UID"
 	assert_eq "$comm" true "PCOMM"
 	assert_absent "$MARK-root"
@@ -278,10 +253,9 @@ check_cgroup_filter() {
 	/bin/echo "$MARK-echo" >/dev/null
 	/bin/true "$MARK-true"
 	wait_for_text " /bin/true $MARK-true"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_one_line "$(lines_ending " /bin/true $MARK-true")" "true marker lines"
+	one_line_ending " /bin/true $MARK-true" "true marker lines"
 	assert_absent "$MARK-echo"
 	assert_eq "$(awk 'NR > 1 && index($1, "rue") == 0' "$TOOL_OUT")" "" "events of other names"
 }
@@ -292,8 +266,7 @@ check_cgroup_filter() {
 	/bin/true "$MARK-other"
 	/bin/echo "before-$line-after" >/dev/null
 	wait_for_text " /bin/echo before-$line-after"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	local ev
 	ev=$(lines_ending " /bin/echo before-$line-after")
@@ -308,37 +281,21 @@ check_cgroup_filter() {
 # --- 7. -p --------------------------------------------------------------------
 
 @test "-p PID shows only that process's execs" {
-	local fifo=$BATS_TEST_TMPDIR/go cmd
-	mkfifo "$fifo"
-	# Read-write: opening never blocks, and the line waits in the pipe.
-	exec {cmd}<>"$fifo"
-	# A shell of ours that waits for a line, then becomes the marker (an
-	# exec keeps the PID).
-	(
-		read -r _ <"$fifo"
-		exec /bin/true "$MARK-target"
-	) 3>&- &
-	local target=$!
-	sonde_track_pid "$target"
-
-	tool_start execsnoop -p "$target"
+	# The target becomes the marker (an exec keeps the PID).
+	target_start /bin/true "$MARK-target"
+	tool_start execsnoop -p "$TARGET"
 	/bin/true "$MARK-other"
-	echo go >&"$cmd"
-	wait "$target"
+	target_go
 	/bin/true "$MARK-other-after"
 	wait_for_text " /bin/true $MARK-target"
-	tool_stop
-	exec {cmd}>&-
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_ending " /bin/true $MARK-target")
-	assert_one_line "$line" "target marker lines"
-	read_event "$line"
-	assert_eq "$EV_PID" "$target" "PID"
+	one_line_ending " /bin/true $MARK-target" "target marker lines"
+	read_event "$LINE"
+	assert_eq "$EV_PID" "$TARGET" "PID"
 	assert_eq "$EV_COMM" true "PCOMM"
 	assert_absent "$MARK-other"
-	assert_eq "$(awk -v p="$target" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "events of other processes"
+	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $2 != p' "$TOOL_OUT")" "" "events of other processes"
 }
 
 # --- 8. hostile arguments -----------------------------------------------------
@@ -352,11 +309,10 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop
 	/bin/true "$MARK" "${HOSTILE[@]}"
 	wait_for_text " /bin/true $MARK nl"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
-	assert_one_line "$(lines_ending " /bin/true $MARK $HOSTILE_TEXT")" "escaped marker lines"
+	one_line_ending " /bin/true $MARK $HOSTILE_TEXT" "escaped marker lines"
 	# Whatever the events, stdout is printable ASCII only.
 	assert_eq "$(LC_ALL=C grep -n '[^ -~]' "$TOOL_OUT")" "" "lines with raw control or 8-bit bytes"
 }
@@ -365,19 +321,15 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop -j -v
 	/bin/true "$MARK" "${HOSTILE[@]}"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_json_lines
 	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.args | length == 10'
+	marker_event
+	assert_jq "$EV" '.args | length == 10'
 	# Valid UTF-8 comes back as it was (jq decodes \u001b, \n, \" ...).
-	assert_jq "$ev" '.args[2:9] == $ARGS.positional' --args "${HOSTILE[@]:0:7}"
+	assert_jq "$EV" '.args[2:9] == $ARGS.positional' --args "${HOSTILE[@]:0:7}"
 	# Invalid UTF-8: each raw byte as \u00XX.
-	assert_jq "$ev" '.args[9] == "\u00ff\u00fe"'
+	assert_jq "$EV" '.args[9] == "\u00ff\u00fe"'
 	assert_eq "$(LC_ALL=C grep -n '[[:cntrl:]]' "$TOOL_OUT")" "" "lines with raw control bytes"
 }
 
@@ -387,9 +339,8 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop --max-args 2
 	/bin/true "$MARK" a b c
 	wait_for_text " /bin/true $MARK"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	assert_one_line "$(lines_ending " /bin/true $MARK ...")" "cut marker lines"
+	stop_ok
+	one_line_ending " /bin/true $MARK ..." "cut marker lines"
 	assert_absent "$MARK a"
 }
 
@@ -397,15 +348,11 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop --max-args 2 -j -v
 	/bin/true "$MARK" a b c
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_json_lines
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.args == ["/bin/true", $m]' --arg m "$MARK"
-	assert_jq "$ev" '.truncated == true'
+	marker_event
+	assert_jq "$EV" '.args == ["/bin/true", $m]' --arg m "$MARK"
+	assert_jq "$EV" '.truncated == true'
 }
 
 @test "more than 4096 bytes of arguments are cut and marked truncated" {
@@ -419,168 +366,93 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	tool_start execsnoop --max-args 128 -j -v
 	/bin/true "$MARK" "${long[@]}"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_json_lines
-	local ev
-	ev=$(json_events_arg1 "$MARK")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.truncated == true'
-	assert_jq "$ev" '.args | length < 42 and length > 10'
-	assert_jq "$ev" '[.args[] | utf8bytelength + 1] | add <= 4097'
-	assert_jq "$ev" '.args[2] == $a' --arg a "${long[0]}"
+	marker_event
+	assert_jq "$EV" '.truncated == true'
+	assert_jq "$EV" '.args | length < 42 and length > 10'
+	assert_jq "$EV" '[.args[] | utf8bytelength + 1] | add <= 4097'
+	assert_jq "$EV" '.args[2] == $a' --arg a "${long[0]}"
 }
 
 # --- 10. a closed pipe --------------------------------------------------------
 
 @test "execsnoop -j | head -n1 exits 0 with nothing on stderr" {
-	require_bpf execsnoop
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid i
-	(
-		(
-			echo "$BASHPID" >"$pidf"
-			exec timeout 20 "$SONDE_BIN/execsnoop" -j 2>"$err"
-		) | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
 	# Exec until the pipeline has ended (head got its line, execsnoop
-	# noticed the closed pipe); at most 200 runs, 50 ms apart.
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $st ]] && break
-		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
-		/bin/true "$MARK-$i"
-		sonde_nap 0.05
-	done
-	[[ -s $st ]] || sonde_fail "the pipeline did not end after $i execs" "--- stderr:" "$(<"$err")"
-
-	local tool_rc head_rc
-	read -r tool_rc head_rc <"$st"
-	assert_eq "$tool_rc" 0 "execsnoop's exit status"
-	assert_eq "$head_rc" 0 "head's exit status"
-	assert_eq "$(<"$err")" "" "execsnoop's stderr"
-	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
-	assert_json_lines "$out"
+	# noticed the closed pipe).
+	assert_head_ends execsnoop -- /bin/true "$MARK"
 }
 
 # --- 11. bad values -----------------------------------------------------------
 
-# assert_bad_value OPTION VALUE ARGS...: execsnoop ARGS exits 2, prints nothing
-# on stdout and one line on stderr naming OPTION and 'VALUE'.
-assert_bad_value() {
-	local opt=$1 val=$2
-	shift 2
-	tool_run_bounded 10 execsnoop "$@"
-	assert_eq "$status" 2 "exit status of execsnoop $*"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	assert_match "$stderr" "^execsnoop: " "stderr"
-	[[ $stderr == *"$opt"* ]] || sonde_fail "stderr does not name $opt: $stderr"
-	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
-}
-
 @test "-p abc exits 2 naming the option and the value" {
-	assert_bad_value -p abc -p abc
+	assert_bad_value execsnoop -p abc -p abc
 }
 
 @test "-p 0 exits 2 naming the option and the value" {
-	assert_bad_value -p 0 -p 0
+	assert_bad_value execsnoop -p 0 -p 0
 }
 
 @test "-p 99999999999 exits 2 naming the option and the value" {
-	assert_bad_value -p 99999999999 -p 99999999999
+	assert_bad_value execsnoop -p 99999999999 -p 99999999999
 }
 
 @test "-d -1 exits 2 naming the option and the value" {
-	assert_bad_value -d -1 -d -1
+	assert_bad_value execsnoop -d -1 -d -1
 }
 
 @test "-d 0 exits 2 naming the option and the value" {
-	assert_bad_value -d 0 -d 0
+	assert_bad_value execsnoop -d 0 -d 0
 }
 
 @test "--max-args 0 exits 2 naming the option and the value" {
-	assert_bad_value --max-args 0 --max-args 0
+	assert_bad_value execsnoop --max-args 0 --max-args 0
 }
 
 @test "--max-args 1000 exits 2 naming the option and the value" {
-	assert_bad_value --max-args 1000 --max-args 1000
+	assert_bad_value execsnoop --max-args 1000 --max-args 1000
 }
 
 @test "-u -5 exits 2 naming the option and the value" {
-	assert_bad_value -u -5 -u -5
+	assert_bad_value execsnoop -u -5 -u -5
 }
 
 @test "an unknown option --bogus exits 2 naming it" {
-	tool_run_bounded 10 execsnoop --bogus
-	assert_eq "$status" 2 "exit status"
-	assert_eq "$output" "" "stdout"
-	[[ $stderr == *--bogus* ]] || sonde_fail "stderr does not name --bogus: $stderr"
+	assert_usage_error execsnoop --bogus --bogus
 }
 
 @test "an extra positional argument exits 2" {
-	tool_run_bounded 10 execsnoop extra-argument
-	assert_eq "$status" 2 "exit status"
-	assert_eq "$output" "" "stdout"
-	[[ -n $stderr ]] || sonde_fail "nothing on stderr"
+	assert_usage_error execsnoop "" extra-argument
 }
 
 # --- 12. unknown cgroup -------------------------------------------------------
 
 @test "-c /no-such-cgroup-sonde exits 3 naming the cgroup" {
-	tool_run_bounded 10 execsnoop -c /no-such-cgroup-sonde
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_cgroup_not_found execsnoop /no-such-cgroup-sonde
 }
 
 @test "-c 999999999 (no such cgroup ID) exits 3 naming it" {
-	tool_run_bounded 10 execsnoop -c 999999999
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	[[ $stderr == *"'999999999'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_cgroup_not_found execsnoop 999999999
 }
 
 # --- 13. unprivileged ---------------------------------------------------------
 
 @test "an unprivileged run exits 3 with one line about root / CAP_BPF" {
-	require_bpf execsnoop
-	sonde_tmpdir_public
-	cp "$SONDE_BIN/execsnoop" "$SONDE_PUBLIC_DIR/execsnoop"
-	chmod 755 "$SONDE_PUBLIC_DIR/execsnoop"
-	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
-	status=0
-	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/execsnoop" -d 1) \
-		>"$out" 2>"$err" 3>&- || status=$?
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$(<"$out")" "" "stdout"
-	local msg
-	msg=$(<"$err")
-	assert_one_line "$msg" "stderr"
-	assert_match "$msg" '^execsnoop: ' "stderr"
-	assert_match "$msg" 'root' "stderr"
-	assert_match "$msg" 'CAP_BPF' "stderr"
+	assert_unprivileged_exit execsnoop
 }
 
 # --- 14. ending -------------------------------------------------------------
 
 @test "SIGTERM ends with exit 0 and nothing left attached" {
 	tool_start execsnoop -x
-	tool_stop TERM
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok TERM
 	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
 	assert_detached "${EXECSNOOP_PROGS[@]}"
 }
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start execsnoop -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${EXECSNOOP_PROGS[@]}"
 }
 
@@ -633,11 +505,10 @@ assert_bad_value() {
 	now=$(date +%H:%M:%S)
 	assert_eq "$TOOL_RC" 0 "exit status"
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +PCOMM +PID +PPID +RET ARGS$' "header"
-	local line t comm rest
-	line=$(lines_ending " /bin/true $MARK")
-	assert_one_line "$line" "marker lines"
-	read -r t comm rest <<<"$line"
+	assert_header '^TIME +PCOMM +PID +PPID +RET ARGS$'
+	local t comm rest
+	one_line_ending " /bin/true $MARK" "marker lines"
+	read -r t comm rest <<<"$LINE"
 	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
 	assert_eq "$comm" true "PCOMM"
 	# Local time, as `date` shows it, a few seconds ago at most.
@@ -654,14 +525,12 @@ assert_bad_value() {
 	tool_start execsnoop -t
 	/bin/true "$MARK"
 	wait_for_text " /bin/true $MARK"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME\(s\) +PCOMM +PID +PPID +RET ARGS$' "header"
-	local line t comm rest
-	line=$(lines_ending " /bin/true $MARK")
-	assert_one_line "$line" "marker lines"
-	read -r t comm rest <<<"$line"
+	assert_header '^TIME\(s\) +PCOMM +PID +PPID +RET ARGS$'
+	local t comm rest
+	one_line_ending " /bin/true $MARK" "marker lines"
+	read -r t comm rest <<<"$LINE"
 	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
 	assert_eq "$comm" true "PCOMM"
 	# Not more than the time since we started it.

@@ -30,9 +30,8 @@ start_exit() {
 	start_exit killed sh -c 'kill -KILL $$'
 	wait_for_match "^sh +$code +$BASHPID +$code +[0-9]+\.[0-9]{2} code 7$"
 	wait_for_match "^sh +$killed +$BASHPID +$killed +[0-9]+\.[0-9]{2} SIGKILL$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
-	[[ $(head -n1 "$TOOL_OUT") =~ ^PCOMM\ +PID\ +PPID\ +TID\ +AGE\(s\)\ EXIT$ ]]
+	stop_ok
+	assert_header '^PCOMM +PID +PPID +TID +AGE\(s\) EXIT$'
 }
 
 @test "JSON: exit_code, signal, core_dumped, age_ms and cgroup_id" {
@@ -42,8 +41,7 @@ start_exit() {
 	start_exit killed sh -c 'kill -KILL $$'
 	start_exit aged sh -c 'sleep 0.2; exit 0'
 	wait_for_text "\"pid\":$aged,"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_json_lines
 	run jq -e -s --argjson p "$code" --argjson pp "$BASHPID" '
 		[.[] | select(.pid == $p)] | length == 1 and (.[0] |
@@ -69,8 +67,7 @@ start_exit() {
 	start_exit failed sh -c 'exit 3'
 	# The clean exit happened first: had it been reported, it would be read first.
 	wait_for_match "^sh +$failed +[0-9]+ +$failed .* code 3$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_absent " $clean "
 }
 
@@ -84,8 +81,7 @@ start_exit() {
 	kill -TERM "$target"
 	wait "$target" || true
 	wait_for_match "^sleep +$target .* SIGTERM$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_absent " $other "
 }
 
@@ -97,8 +93,7 @@ start_exit() {
 	# In the background, run_in_cgroup's subshell is the parent of sh.
 	start_exit inside run_in_cgroup "$CGROUP_DIR" sh -c 'exit 6'
 	wait_for_match "^sh +[0-9]+ +$inside +[0-9]+ .* code 6 +$CGROUP_REL$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_absent " $outside "
 }
 
@@ -120,15 +115,13 @@ print(os.getpid(), ids[0], flush=True)'
 	[ "$pid" != "$tid" ]
 	wait_for_match "^[^ ]+ +$pid +[0-9]+ +$tid +[0-9]+\.[0-9]{2} 0$"
 	wait_for_match "^[^ ]+ +$pid +[0-9]+ +$pid +[0-9]+\.[0-9]{2} 0$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 
 	tool_start exitsnoop
 	python3 -c "$script" >"$out"
 	read -r pid tid <"$out"
 	wait_for_match "^[^ ]+ +$pid +[0-9]+ +$pid +[0-9]+\.[0-9]{2} 0$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_absent " $tid "
 }
 
@@ -154,8 +147,7 @@ ctypes.CDLL(None).pthread_exit(None)'
 	python3 -c "$script" >"$out" || rc=$?
 	read -r pid tid <"$out"
 	wait_for_text "\"pid\":$pid,"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	[ "$rc" -eq 9 ]
 	run jq -e -s --argjson p "$pid" --argjson t "$tid" '
 		[.[] | select(.pid == $p)] | length == 1 and
@@ -181,8 +173,7 @@ os._exit(3)'
 	done
 	mapfile -t pids <"$out"
 	wait_for_text "\"pid\":${pids[4]},"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	run jq -e -s --argjson ps "[$(IFS=,; echo "${pids[*]}")]" '
 		[.[] | select(.pid as $p | $ps | index($p) != null)] |
 		length == 5 and all(.exit_code == 3) and (map(.pid) | unique | length == 5)' "$TOOL_OUT"
@@ -190,16 +181,10 @@ os._exit(3)'
 }
 
 @test "bad values exit 2 and name the option" {
-	tool_run_bounded 10 exitsnoop -p abc
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"invalid value 'abc' for -p/--pid"* ]]
-	tool_run_bounded 10 exitsnoop -d 0
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"invalid value '0' for -d/--duration"* ]]
-	tool_run_bounded 10 exitsnoop --threads=2
-	[ "$status" -eq 2 ]
-	tool_run_bounded 10 exitsnoop -z
-	[ "$status" -eq 2 ]
+	assert_usage_error exitsnoop "invalid value 'abc' for -p/--pid" -p abc
+	assert_usage_error exitsnoop "invalid value '0' for -d/--duration" -d 0
+	assert_usage_error exitsnoop "'--threads'" --threads=2
+	assert_usage_error exitsnoop "'z'" -z
 }
 
 @test "-d ends it with status 0; nothing is left attached after SIGINT" {
@@ -207,17 +192,10 @@ os._exit(3)'
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	tool_start exitsnoop -x --threads
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_detached handle_exit
 }
 
 @test "exitsnoop -j | head -n1 exits 0 with nothing on stderr" {
-	local err=$BATS_TEST_TMPDIR/head.err
-	(while :; do /bin/true; done) &
-	sonde_track_pid $!
-	run bash -c "timeout -s KILL 10 '$SONDE_BIN/exitsnoop' -j 2>'$err' | head -n1; exit \${PIPESTATUS[0]}"
-	[ "$status" -eq 0 ]
-	[ -z "$(cat "$err")" ]
-	jq -e . <<<"$output" >/dev/null
+	assert_head_ends_storm exitsnoop bash -c 'while :; do /bin/true; done'
 }

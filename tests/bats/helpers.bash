@@ -106,6 +106,36 @@ sonde_tmpdir_public() {
 	chmod 755 "$SONDE_PUBLIC_DIR"
 }
 
+# as_nobody CMD [ARGS...]: run CMD as uid and gid 65534, without groups.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+# target_start CMD [ARGS...]: a shell of ours that waits for target_go, then
+# becomes CMD (an exec keeps the PID); its PID in TARGET, for -p.
+target_start() {
+	local fifo=$BATS_TEST_TMPDIR/go
+	mkfifo "$fifo"
+	# Read-write: opening never blocks, and the line waits in the pipe.
+	exec {TARGET_FD}<>"$fifo"
+	(
+		read -r _ <"$fifo"
+		exec "$@"
+	) >/dev/null 2>&1 3>&- &
+	TARGET=$!
+	sonde_track_pid "$TARGET"
+}
+
+# target_go: let the target run CMD, and wait for it to end; returns CMD's
+# exit status (`target_go || true` where CMD is meant to fail).
+target_go() {
+	local rc=0
+	echo go >&"$TARGET_FD"
+	wait "$TARGET" || rc=$?
+	exec {TARGET_FD}>&-
+	return "$rc"
+}
+
 # -------------------------------------------------------- preconditions ---
 
 # require_tool TOOL: the tool's binary is built. Skips otherwise; under
@@ -233,6 +263,13 @@ tool_stop() {
 	tool_wait_exit "$SONDE_WAIT_S"
 }
 
+# stop_ok [SIGNAL]: stop the tool (tool_stop, SIGINT by default) and require
+# exit status 0.
+stop_ok() {
+	tool_stop "$@"
+	assert_eq "$TOOL_RC" 0 "exit status"
+}
+
 # tool_wait_exit SECONDS: wait (bounded) for the tool to exit by itself (e.g.
 # after --duration); sets $TOOL_RC. Kills it and fails when it does not.
 tool_wait_exit() {
@@ -327,6 +364,25 @@ lines_ending() {
 	return 0
 }
 
+# one_line_ending SUFFIX WHAT / one_line_with TEXT WHAT: the one line of the
+# tool's stdout that ends with SUFFIX (contains TEXT), in LINE; fails unless
+# there is exactly one (WHAT names such lines). Use once the tool has stopped.
+one_line_ending() {
+	LINE=$(lines_ending "$1")
+	assert_one_line "$LINE" "$2"
+}
+
+one_line_with() {
+	LINE=$(lines_with "$1")
+	assert_one_line "$LINE" "$2"
+}
+
+# assert_header REGEX: the tool's first line on stdout, its header, matches
+# the extended regular expression REGEX.
+assert_header() {
+	assert_match "$(head -n 1 "$TOOL_OUT")" "$1" "header"
+}
+
 # assert_absent TEXT [FILE]: no line contains TEXT.
 assert_absent() {
 	local file=${2:-$TOOL_OUT} hits
@@ -398,6 +454,158 @@ assert_json_lines() {
 		sonde_fail "$file: last line is not terminated by a newline"
 		return 1
 	}
+}
+
+# one_event FILTER WHAT [JQ-ARGS...]: the one JSON event of the tool's stdout
+# for which the jq FILTER is true, in EV; fails unless there is exactly one
+# (WHAT names such events). The JQ-ARGS (--arg, --argjson) come after FILTER.
+one_event() {
+	local filter=$1 what=$2
+	shift 2
+	EV=$(jq -c "select($filter)" "$@" "$TOOL_OUT")
+	assert_one_line "$EV" "$what"
+}
+
+# ------------------------------------------ checks many tools' tests make ---
+
+# assert_usage_error TOOL TEXT [ARGS...]: TOOL ARGS is a usage error: exit 2,
+# nothing on stdout, and one line on stderr, "TOOL: ...", that contains TEXT
+# (a fixed string; "" for any).
+assert_usage_error() {
+	local tool=$1 text=$2
+	shift 2
+	tool_run_bounded 10 "$tool" "$@"
+	assert_eq "$status" 2 "exit status of $tool $*"
+	assert_eq "$output" "" "stdout of $tool $*"
+	assert_one_line "$stderr" "stderr of $tool $*"
+	assert_match "$stderr" "^$tool: " "stderr of $tool $*"
+	[[ $stderr == *"$text"* ]] || sonde_fail "stderr of $tool $* does not name $text: $stderr"
+}
+
+# assert_bad_value TOOL OPTION VALUE ARGS...: TOOL ARGS is a usage error
+# (assert_usage_error) whose line names OPTION and 'VALUE'.
+assert_bad_value() {
+	local tool=$1 opt=$2 val=$3
+	shift 3
+	assert_usage_error "$tool" "$opt" "$@"
+	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
+}
+
+# assert_cgroup_not_found TOOL CG: TOOL -c CG exits 3 with nothing on stdout
+# and one line on stderr, "TOOL: cgroup 'CG' not found ...".
+assert_cgroup_not_found() {
+	local tool=$1 cg=$2
+	tool_run_bounded 10 "$tool" -c "$cg"
+	assert_eq "$status" 3 "exit status of $tool -c $cg"
+	assert_eq "$output" "" "stdout of $tool -c $cg"
+	assert_one_line "$stderr" "stderr of $tool -c $cg"
+	[[ $stderr == "$tool: cgroup '$cg' not found"* ]] ||
+		sonde_fail "stderr does not say that cgroup '$cg' is not found: $stderr"
+}
+
+# assert_unprivileged_exit TOOL: run by nobody without capabilities, TOOL
+# exits 3 with one line about root and CAP_BPF.
+assert_unprivileged_exit() {
+	local tool=$1
+	require_bpf "$tool"
+	sonde_tmpdir_public
+	cp "$SONDE_BIN/$tool" "$SONDE_PUBLIC_DIR/$tool"
+	chmod 755 "$SONDE_PUBLIC_DIR/$tool"
+	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
+	status=0
+	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/$tool" -d 1) \
+		>"$out" 2>"$err" 3>&- || status=$?
+	assert_eq "$status" 3 "exit status"
+	assert_eq "$(<"$out")" "" "stdout"
+	local msg
+	msg=$(<"$err")
+	assert_one_line "$msg" "stderr"
+	assert_match "$msg" "^$tool: .*root.*CAP_BPF" "stderr"
+}
+
+# assert_help TOOL OPTION...: --help exits 0, names the options and ends
+# with the EXAMPLES; -V prints the version.
+assert_help() {
+	local tool=$1 o
+	shift
+	tool_run_bounded 10 "$tool" --help
+	assert_eq "$status" 0 "exit status"
+	assert_eq "$stderr" "" "stderr"
+	assert_match "$output" "^Usage: $tool " "stdout"
+	for o; do
+		[[ $output == *"$o"* ]] || sonde_fail "help lacks $o:" "$output"
+	done
+	local after
+	after=$(sed -n '/^EXAMPLES:$/,$p' <<<"$output" | tail -n +2)
+	[[ -n $after ]] || sonde_fail "no EXAMPLES section at the end of --help:" "$output"
+	assert_eq "$(grep -v "^  $tool" <<<"$after")" "" "lines after EXAMPLES: that are not examples"
+
+	tool_run_bounded 10 "$tool" -V
+	assert_eq "$status" 0 "exit status of -V"
+	assert_match "$output" "^$tool \\(sonde\\) [0-9]+\\.[0-9]+" "stdout of -V"
+}
+
+# assert_head_ends TOOL [ARG...] -- [CMD...]: `TOOL -j ARG... | head -n 1`
+# ends (bounded), with exit status 0 for both, nothing on the tool's stderr
+# and one JSON object through head, which is left in HEAD_LINE. CMD, which
+# makes an event, runs every 50 ms until the pipeline has ended, at most 200
+# times; without CMD the tool makes its output by itself (an interval tool,
+# or a storm the test started: assert_head_ends_storm).
+assert_head_ends() {
+	local tool=$1 i
+	local -a args=()
+	shift
+	while (($#)) && [[ $1 != -- ]]; do
+		args+=("$1")
+		shift
+	done
+	(($#)) && shift
+	require_bpf "$tool"
+	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
+	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid
+	(
+		(
+			echo "$BASHPID" >"$pidf"
+			exec timeout 20 "$SONDE_BIN/$tool" -j "${args[@]}" 2>"$err"
+		) | head -n 1 >"$out"
+		echo "${PIPESTATUS[*]}" >"$st"
+	) 3>&- &
+	sonde_track_pid "$!"
+	for ((i = 0; i < 200 && $#; i++)); do
+		[[ -s $st ]] && break
+		"$@" || :
+		sonde_nap 0.05
+	done
+	# The pipeline ends within timeout's 20 s whatever happened.
+	local start=$EPOCHREALTIME
+	until [[ -s $st ]] || _sonde_deadline_passed "$start" 25; do
+		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
+		sonde_nap
+	done
+	[[ -s $st ]] || sonde_fail "the pipeline did not end" "--- stderr:" "$(<"$err")"
+
+	local tool_rc head_rc
+	read -r tool_rc head_rc <"$st"
+	assert_eq "$tool_rc" 0 "$tool's exit status"
+	assert_eq "$head_rc" 0 "head's exit status"
+	assert_eq "$(<"$err")" "" "$tool's stderr"
+	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
+	assert_json_lines "$out"
+	# shellcheck disable=SC2034 # for the caller
+	HEAD_LINE=$(<"$out")
+}
+
+# assert_head_ends_storm TOOL CMD...: assert_head_ends TOOL while CMD (a loop
+# making events, run in the background and stopped afterwards) floods it.
+assert_head_ends_storm() {
+	local tool=$1 storm
+	shift
+	"$@" 3>&- &
+	storm=$!
+	sonde_track_pid "$storm"
+	assert_head_ends "$tool" --
+	kill "$storm" 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------- cgroups ---

@@ -40,9 +40,8 @@ signal_child() {
 	kill -s USR1 "$NOPID" 2>/dev/null || true
 	wait_for_match "^$BASHPID +bash +SIGUSR1 +$child +0$"
 	wait_for_match "^$BASHPID +bash +SIGUSR1 +$NOPID +ESRCH$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
-	[[ $(head -n1 "$TOOL_OUT") =~ ^PID\ +COMM\ +SIG\ +TPID\ +RESULT$ ]]
+	stop_ok
+	assert_header '^PID +COMM +SIG +TPID +RESULT$'
 	# Each signal once, although the kill() reached two hooks.
 	[ "$(count_lines_with " SIGUSR1   $child ")" -eq 1 ]
 }
@@ -56,8 +55,7 @@ signal_child() {
 	wait_for_text "\"tpid\":$NOPID,"
 	# The child's death sends us SIGCHLD, from the kernel, in the child's context.
 	wait_for_match "\"pid\":$child,.*\"signal\":\"SIGCHLD\",\"tpid\":$BASHPID,"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_json_lines
 	run jq -e -s --argjson me "$BASHPID" --argjson t "$child" '
 		[.[] | select(.tpid == $t and .signal == "SIGUSR1")] | length == 1 and (.[0] |
@@ -96,8 +94,7 @@ signal_child() {
 	signal_child USR1 "$child"
 	kill -s USR1 "$NOPID" 2>/dev/null || true
 	wait_for_match "^$BASHPID +bash +SIGUSR1 +$NOPID +ESRCH$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_absent " $child "
 	[ "$(wc -l <"$TOOL_OUT")" -ge 2 ]
 	run grep -v -E ' (RESULT|E[A-Z0-9]+|overflow)$' "$TOOL_OUT"
@@ -113,16 +110,14 @@ signal_child() {
 	signal_child USR1 "$a"
 	signal_child USR2 "$b"
 	wait_for_match " SIGUSR2 +$b +0$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_absent " $a "
 	assert_absent "SIGCHLD"
 
 	tool_start killsnoop -s 12
 	signal_child USR2 "$c"
 	wait_for_match " SIGUSR2 +$c +0$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 }
 
 @test "-k: only kill-family calls, none of the kernel's own signals" {
@@ -133,8 +128,7 @@ signal_child() {
 	signal_child USR1 "$child"
 	kill -s USR1 "$NOPID" 2>/dev/null || true
 	wait_for_match "^$BASHPID +bash +SIGUSR1 +$NOPID +ESRCH$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	[ "$(count_lines_with " SIGUSR1   $child ")" -eq 1 ]
 	# Our children's deaths sent SIGCHLD before the last kill(): not shown.
 	assert_absent "SIGCHLD"
@@ -151,8 +145,7 @@ signal_child() {
 	"$SONDE_PUBLIC_DIR/sonde-killer" -s USR1 "$b"
 	wait "$b" || true
 	wait_for_match "^[0-9]+ +sonde-killer +SIGUSR1 +$b +0$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_absent " $a "
 }
 
@@ -164,8 +157,7 @@ signal_child() {
 	sh -c 'kill -s USR1 "$1"' sh "$a"
 	signal_child USR2 "$b"
 	wait_for_match "^$BASHPID +bash +SIGUSR2 +$b +0$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_absent " $a "
 }
 
@@ -179,48 +171,33 @@ signal_child() {
 	run_in_cgroup "$CGROUP_DIR" sh -c 'kill -s USR1 "$1"' sh "$a"
 	wait "$a" || true
 	wait_for_match "^[0-9]{2}:[0-9]{2}:[0-9]{2} +[0-9]+ +sh +SIGUSR1 +$a +0 +$CGROUP_REL$"
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
-	[[ $(head -n1 "$TOOL_OUT") =~ ^TIME\ +PID\ +COMM\ +SIG\ +TPID\ +RESULT\ +CGROUP$ ]]
+	stop_ok
+	assert_header '^TIME +PID +COMM +SIG +TPID +RESULT +CGROUP$'
 	assert_absent " $b "
 }
 
 @test "bad signal names and values exit 2 and name the option" {
 	local v
 	for v in FOO SIGBOGUS 0 65 -9 '' 'SIG' 'RTMIN+40'; do
-		tool_run_bounded 10 killsnoop -s "$v"
-		[ "$status" -eq 2 ]
-		[[ $stderr == *"invalid value '$v' for -s/--signal"* ]]
+		assert_usage_error killsnoop "invalid value '$v' for -s/--signal" -s "$v"
 	done
-	tool_run_bounded 10 killsnoop -p 0
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"invalid value '0' for -p/--pid"* ]]
-	tool_run_bounded 10 killsnoop -k=1
-	[ "$status" -eq 2 ]
+	assert_usage_error killsnoop "invalid value '0' for -p/--pid" -p 0
+	assert_usage_error killsnoop "" -k=1
 }
 
 @test "nothing is left attached after SIGINT, with and without -k" {
 	tool_start killsnoop
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_detached handle_generate handle_exit_kil
 	tool_start killsnoop -k -x
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
+	stop_ok
 	assert_detached handle_exit_kil
 }
 
 @test "killsnoop -j | head -n1 exits 0 with nothing on stderr" {
-	local err=$BATS_TEST_TMPDIR/head.err
-	local i
 	# A flood of failed sends (bounded: at most 2,000,000 or until the
 	# test ends), so the tool is busy in its ring buffer when head leaves.
-	(for ((i = 0; i < 2000000; i++)); do kill -s USR1 "$NOPID" 2>/dev/null || :; done) &
-	sonde_track_pid $!
-	run bash -c "timeout -s KILL 10 '$SONDE_BIN/killsnoop' -j 2>'$err' | head -n1; exit \${PIPESTATUS[0]}"
-	assert_eq "$status" 0 "killsnoop's exit status"
-	assert_eq "$(wc -l <<<"$output")" 1 "lines head printed"
-
-	[ -z "$(cat "$err")" ]
-	jq -e . <<<"$output" >/dev/null
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	assert_head_ends_storm killsnoop bash -c \
+		'for ((i = 0; i < 2000000; i++)); do kill -s USR1 "$1" 2>/dev/null || :; done' bash "$NOPID"
 }

@@ -94,14 +94,11 @@ read_event() {
 	tool_start mountsnoop
 	mount_umount "$MARK"
 	wait_for_match " umount2 +- +$DIR "
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +CALL +SOURCE +TARGET +FS +FLAGS +RET DATA$' "header"
-	local line
-	line=$(lines_with " $MARK ")
-	assert_one_line "$line" "lines with the marker"
-	read_event "$line"
+	assert_header '^PID +COMM +CALL +SOURCE +TARGET +FS +FLAGS +RET DATA$'
+	one_line_with " $MARK " "lines with the marker"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" mount "COMM"
 	assert_eq "$EV_CALL" mount "CALL"
 	assert_eq "$EV_SOURCE" "$MARK" "SOURCE"
@@ -110,6 +107,7 @@ read_event() {
 	assert_eq "$EV_RET" 0 "RET"
 	assert_eq "$EV_DATA" size=1m "DATA"
 
+	local line
 	line=$(lines_with " umount2 ")
 	line=$(grep -F " $DIR " <<<"$line")
 	assert_one_line "$line" "umount2 lines of the directory"
@@ -124,24 +122,20 @@ read_event() {
 	tool_start mountsnoop -j -v
 	mount_umount "$MARK"
 	wait_for_match "\"call\":\"umount2\",\"source\":null,\"target\":\"$DIR\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
-	local ev
-	ev=$(jq -c --arg m "$MARK" 'select(.source == $m)' "$TOOL_OUT")
-	assert_one_line "$ev" "events with the marker"
-	assert_jq "$ev" 'keys_unsorted == ["time","pid","tid","comm","call","source","target","fs","flags","flags_names","ret","cgroup_id","data","truncated"]'
-	assert_jq "$ev" '.call == "mount" and .comm == "mount" and .target == $d and .fs == "tmpfs"' --arg d "$DIR"
-	assert_jq "$ev" '.ret == 0 and .data == "size=1m" and .truncated == false'
-	assert_jq "$ev" '(.flags | type) == "number" and (.flags_names | type) == "array"'
-	assert_jq "$ev" '.pid > 0 and .tid == .pid and (.cgroup_id | type) == "number"'
-	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	one_event '.source == $m' "events with the marker" --arg m "$MARK"
+	assert_jq "$EV" 'keys_unsorted == ["time","pid","tid","comm","call","source","target","fs","flags","flags_names","ret","cgroup_id","data","truncated"]'
+	assert_jq "$EV" '.call == "mount" and .comm == "mount" and .target == $d and .fs == "tmpfs"' --arg d "$DIR"
+	assert_jq "$EV" '.ret == 0 and .data == "size=1m" and .truncated == false'
+	assert_jq "$EV" '(.flags | type) == "number" and (.flags_names | type) == "array"'
+	assert_jq "$EV" '.pid > 0 and .tid == .pid and (.cgroup_id | type) == "number"'
+	assert_jq "$EV" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
 
-	ev=$(jq -c --arg d "$DIR" 'select(.call == "umount2" and .target == $d)' "$TOOL_OUT")
-	assert_one_line "$ev" "umount2 events of the directory"
-	assert_jq "$ev" '.comm == "umount" and .ret == 0 and .source == null and .fs == null and .data == null'
-	assert_jq "$ev" '.flags == 0 and .flags_names == []'
+	one_event '.call == "umount2" and .target == $d' "umount2 events of the directory" --arg d "$DIR"
+	assert_jq "$EV" '.comm == "umount" and .ret == 0 and .source == null and .fs == null and .data == null'
+	assert_jq "$EV" '.flags == 0 and .flags_names == []'
 }
 
 @test "JSON: MS_* flags are decoded (a remount read-only, nosuid)" {
@@ -149,16 +143,13 @@ read_event() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	in_mountns sh -c 'mount -t tmpfs "$1" "$2" && mount -o remount,ro,nosuid "$2"' sh "$MARK" "$DIR"
 	wait_for_match "\"target\":\"$DIR\",.*MS_REMOUNT"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local ev
-	ev=$(jq -c --arg d "$DIR" 'select(.target == $d and (.flags_names | index("MS_REMOUNT")))' "$TOOL_OUT")
-	assert_one_line "$ev" "remount events"
-	assert_jq "$ev" '.flags_names | index("MS_RDONLY") and index("MS_NOSUID")'
+	one_event '.target == $d and (.flags_names | index("MS_REMOUNT"))' "remount events" --arg d "$DIR"
+	assert_jq "$EV" '.flags_names | index("MS_RDONLY") and index("MS_NOSUID")'
 	# The numeric flags have the bits of MS_RDONLY (1), MS_NOSUID (2), MS_REMOUNT (32).
-	assert_jq "$ev" '[1, 2, 32] | all(. as $b | $ev.flags / $b | floor % 2 == 1)' --argjson ev "$ev"
-	assert_jq "$ev" '.ret == 0'
+	assert_jq "$EV" '[1, 2, 32] | all(. as $b | $ev.flags / $b | floor % 2 == 1)' --argjson ev "$EV"
+	assert_jq "$EV" '.ret == 0'
 }
 
 # --- 2. failed calls and -x -------------------------------------------------------
@@ -169,13 +160,10 @@ read_event() {
 	mount_umount "$MARK-ok"
 	in_mountns python3 "$SYSCALLS_PY" mount "$MARK-bad" "$DIR" sonde-nofs
 	wait_for_text " $MARK-bad "
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_with " $MARK-bad ")
-	assert_one_line "$line" "lines of the failed mount"
-	read_event "$line"
+	one_line_with " $MARK-bad " "lines of the failed mount"
+	read_event "$LINE"
 	assert_eq "$EV_PID" "$NS_PID" "PID"
 	assert_eq "$EV_CALL" mount "CALL"
 	assert_eq "$EV_TARGET" "$DIR" "TARGET"
@@ -192,8 +180,7 @@ read_event() {
 	tool_start mountsnoop -j -v
 	in_mountns python3 "$SYSCALLS_PY" newapi "$MARK" "$DIR" >"$BATS_TEST_TMPDIR/fds"
 	wait_for_match "\"pid\":$NS_PID,.*\"call\":\"umount2\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	local fd mfd ev
 	read -r fd mfd <"$BATS_TEST_TMPDIR/fds"
@@ -219,30 +206,18 @@ read_event() {
 # --- 4. filters ---------------------------------------------------------------------
 
 @test "-p PID shows only that process's calls" {
-	local fifo=$BATS_TEST_TMPDIR/go cmd
-	mkfifo "$fifo"
-	exec {cmd}<>"$fifo"
-	# A shell of ours that waits for a line, then becomes unshare, which
-	# becomes mount(8) (each exec keeps the PID).
-	(
-		read -r _ <"$fifo"
-		exec unshare -m --propagation private mount -t tmpfs "$MARK-target" "$DIR"
-	) 3>&- &
-	local target=$!
-	sonde_track_pid "$target"
-
-	tool_start mountsnoop -p "$target"
+	# The target becomes unshare, which becomes mount(8) (each exec keeps
+	# the PID).
+	target_start unshare -m --propagation private mount -t tmpfs "$MARK-target" "$DIR"
+	tool_start mountsnoop -p "$TARGET"
 	mount_umount "$MARK-other"
-	echo go >&"$cmd"
-	wait "$target"
+	target_go
 	mount_umount "$MARK-other-after"
 	wait_for_text " $MARK-target "
-	tool_stop
-	exec {cmd}>&-
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_absent "$MARK-other"
-	assert_eq "$(awk -v p="$target" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
+	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
 }
 
 @test "-c CG shows only calls made in that cgroup" {
@@ -254,9 +229,8 @@ read_event() {
 		sh -c 'mount -t tmpfs "$1" "$2" && umount "$2"' sh "$MARK-inside" "$DIR"
 	mount_umount "$MARK-outside-after"
 	wait_for_text " $MARK-inside "
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	assert_one_line "$(lines_with " $MARK-inside ")" "lines of the mount inside"
+	stop_ok
+	one_line_with " $MARK-inside " "lines of the mount inside"
 	assert_absent "$MARK-outside"
 }
 
@@ -267,12 +241,9 @@ read_event() {
 	run_in_cgroup "$CGROUP_DIR" unshare -m --propagation private \
 		sh -c 'mount -t tmpfs "$1" "$2"' sh "$MARK" "$DIR"
 	wait_for_text "\"$MARK\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	local ev
-	ev=$(jq -c --arg m "$MARK" 'select(.source == $m)' "$TOOL_OUT")
-	assert_one_line "$ev" "events with the marker"
-	assert_jq "$ev" '.cgroup == $p and .cgroup_id == $id' --arg p "$CGROUP_REL" --argjson id "$CGROUP_ID"
+	stop_ok
+	one_event '.source == $m' "events with the marker" --arg m "$MARK"
+	assert_jq "$EV" '.cgroup == $p and .cgroup_id == $id' --arg p "$CGROUP_REL" --argjson id "$CGROUP_ID"
 }
 
 # --- 5. strings ----------------------------------------------------------------------
@@ -284,8 +255,7 @@ read_event() {
 	tool_start mountsnoop
 	mount_umount "$long"
 	wait_for_text " $MARK-"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	read_event "$(lines_with " $MARK-")"
 	assert_eq "$EV_SOURCE" "${long:0:255}..." "SOURCE"
 
@@ -293,10 +263,8 @@ read_event() {
 	mount_umount "$long"
 	wait_for_text "\"$MARK-"
 	tool_stop
-	local ev
-	ev=$(jq -c 'select(.call == "mount" and .truncated)' "$TOOL_OUT")
-	assert_one_line "$ev" "truncated events"
-	assert_jq "$ev" '.source == $s' --arg s "${long:0:255}"
+	one_event '.call == "mount" and .truncated' "truncated events"
+	assert_jq "$EV" '.source == $s' --arg s "${long:0:255}"
 }
 
 @test "a hostile source stays on one line in text and parses in JSON" {
@@ -305,8 +273,7 @@ read_event() {
 	tool_start mountsnoop -x
 	in_mountns python3 "$SYSCALLS_PY" mount "$src" "$DIR" sonde-nofs
 	wait_for_text " $MARK-nl"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(count_lines_with "$MARK")" 1 "lines with the marker"
 	read_event "$(lines_with "$MARK")"
 	assert_eq "$EV_SOURCE" "$MARK-nl\\x0ax-\\x1b[31mred-\\xff" "SOURCE"
@@ -317,10 +284,8 @@ read_event() {
 	wait_for_text "$MARK-nl"
 	tool_stop
 	assert_json_lines
-	local ev
-	ev=$(jq -c --arg m "$MARK" 'select(.source | startswith($m))' "$TOOL_OUT")
-	assert_one_line "$ev" "events with the marker"
-	assert_jq "$ev" '.source == $m + "-nl\nx-\u001b[31mred-\u00ff"' --arg m "$MARK"
+	one_event '.source | startswith($m)' "events with the marker" --arg m "$MARK"
+	assert_jq "$EV" '.source == $m + "-nl\nx-\u001b[31mred-\u00ff"' --arg m "$MARK"
 }
 
 # --- 6. columns -------------------------------------------------------------------------
@@ -330,7 +295,7 @@ read_event() {
 	mount_umount "$MARK"
 	wait_for_text " $MARK "
 	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +PID +COMM +CALL ' "header"
+	assert_header '^TIME +PID +COMM +CALL '
 	local t rest
 	read -r t rest <<<"$(lines_with " $MARK ")"
 	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
@@ -339,7 +304,7 @@ read_event() {
 	mount_umount "$MARK"
 	wait_for_text " $MARK "
 	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME\(s\) +PID +COMM +CALL ' "header"
+	assert_header '^TIME\(s\) +PID +COMM +CALL '
 	read -r t rest <<<"$(lines_with " $MARK ")"
 	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
 }
@@ -347,108 +312,45 @@ read_event() {
 # --- 7. a closed pipe ---------------------------------------------------------------------
 
 @test "mountsnoop -j | head -n1 exits 0 with nothing on stderr" {
-	require_bpf mountsnoop
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid i
-	(
-		(
-			echo "$BASHPID" >"$pidf"
-			exec timeout 20 "$SONDE_BIN/mountsnoop" -j 2>"$err"
-		) | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
-	# Mounts until the pipeline has ended; at most 200 rounds.
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $st ]] && break
-		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
-		mount_umount "$MARK-$i"
-		sonde_nap 0.05
-	done
-	[[ -s $st ]] || sonde_fail "the pipeline did not end after $i rounds" "--- stderr:" "$(<"$err")"
-
-	local tool_rc head_rc
-	read -r tool_rc head_rc <"$st"
-	assert_eq "$tool_rc" 0 "mountsnoop's exit status"
-	assert_eq "$head_rc" 0 "head's exit status"
-	assert_eq "$(<"$err")" "" "mountsnoop's stderr"
-	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
-	assert_json_lines "$out"
+	# Mounts until the pipeline has ended.
+	assert_head_ends mountsnoop -- mount_umount "$MARK"
 }
 
 # --- 8. bad values and environment ---------------------------------------------------------
 
-# assert_bad_value OPTION VALUE ARGS...: mountsnoop ARGS exits 2, prints
-# nothing on stdout and one line on stderr naming OPTION and 'VALUE'.
-assert_bad_value() {
-	local opt=$1 val=$2
-	shift 2
-	tool_run_bounded 10 mountsnoop "$@"
-	assert_eq "$status" 2 "exit status of mountsnoop $*"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	assert_match "$stderr" "^mountsnoop: " "stderr"
-	[[ $stderr == *"$opt"* ]] || sonde_fail "stderr does not name $opt: $stderr"
-	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
-}
-
 @test "bad values exit 2 naming the option and the value: -p, -d" {
-	assert_bad_value -p abc -p abc
-	assert_bad_value -p 0 -p 0
-	assert_bad_value -p 99999999999 -p 99999999999
-	assert_bad_value -d -1 -d -1
-	assert_bad_value -d 0 -d 0
+	assert_bad_value mountsnoop -p abc -p abc
+	assert_bad_value mountsnoop -p 0 -p 0
+	assert_bad_value mountsnoop -p 99999999999 -p 99999999999
+	assert_bad_value mountsnoop -d -1 -d -1
+	assert_bad_value mountsnoop -d 0 -d 0
 }
 
 @test "an unknown option (-u is not one) or an extra argument exits 2" {
-	tool_run_bounded 10 mountsnoop --bogus
-	assert_eq "$status" 2 "exit status"
-	[[ $stderr == *--bogus* ]] || sonde_fail "stderr does not name --bogus: $stderr"
-	tool_run_bounded 10 mountsnoop -u 0
-	assert_eq "$status" 2 "exit status of -u"
-	tool_run_bounded 10 mountsnoop extra-argument
-	assert_eq "$status" 2 "exit status"
-	assert_eq "$output" "" "stdout"
+	assert_usage_error mountsnoop --bogus --bogus
+	assert_usage_error mountsnoop "'u'" -u 0
+	assert_usage_error mountsnoop "" extra-argument
 }
 
 @test "-c /no-such-cgroup-sonde exits 3 naming the cgroup" {
-	tool_run_bounded 10 mountsnoop -c /no-such-cgroup-sonde
-	assert_eq "$status" 3 "exit status"
-	assert_one_line "$stderr" "stderr"
-	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_cgroup_not_found mountsnoop /no-such-cgroup-sonde
 }
 
 @test "an unprivileged run exits 3 with one line about root / CAP_BPF" {
-	require_bpf mountsnoop
-	sonde_tmpdir_public
-	cp "$SONDE_BIN/mountsnoop" "$SONDE_PUBLIC_DIR/mountsnoop"
-	chmod 755 "$SONDE_PUBLIC_DIR/mountsnoop"
-	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
-	status=0
-	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/mountsnoop" -d 1) \
-		>"$out" 2>"$err" 3>&- || status=$?
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$(<"$out")" "" "stdout"
-	local msg
-	msg=$(<"$err")
-	assert_one_line "$msg" "stderr"
-	assert_match "$msg" '^mountsnoop: .*root.*CAP_BPF' "stderr"
+	assert_unprivileged_exit mountsnoop
 }
 
 # --- 9. ending -------------------------------------------------------------------------------
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start mountsnoop -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${MOUNTSNOOP_PROGS[@]}"
 }
 
 @test "SIGTERM with -x ends with exit 0 and nothing left attached" {
 	tool_start mountsnoop -x
-	tool_stop TERM
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok TERM
 	assert_eq "$(<"$TOOL_ERR")" "" "stderr"
 	assert_detached "${MOUNTSNOOP_PROGS[@]}"
 }
@@ -465,16 +367,5 @@ assert_bad_value() {
 # --- 10. help ---------------------------------------------------------------------------------
 
 @test "--help lists the options and ends with the EXAMPLES; -V prints the version" {
-	tool_run_bounded 10 mountsnoop --help
-	assert_eq "$status" 0 "exit status"
-	assert_match "$output" '^Usage: mountsnoop ' "stdout"
-	[[ $output == *--failed* && $output == *--cgroup* ]] || sonde_fail "help lacks options:" "$output"
-	local after
-	after=$(sed -n '/^EXAMPLES:$/,$p' <<<"$output" | tail -n +2)
-	[[ -n $after ]] || sonde_fail "no EXAMPLES section at the end of --help:" "$output"
-	assert_eq "$(grep -v '^  mountsnoop' <<<"$after")" "" "lines after EXAMPLES: that are not examples"
-
-	tool_run_bounded 10 mountsnoop -V
-	assert_eq "$status" 0 "exit status"
-	assert_match "$output" '^mountsnoop \(sonde\) [0-9]+\.[0-9]+' "stdout"
+	assert_help mountsnoop --failed --cgroup
 }

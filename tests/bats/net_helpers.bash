@@ -115,12 +115,6 @@ cli_connect() {
 	cli_run socat -u OPEN:/dev/null "TCP:$addr:$2,connect-timeout=5"
 }
 
-# stop_ok: stop the tool (SIGINT) and require exit status 0.
-stop_ok() {
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-}
-
 # cli_sender ADDR PORT [CMD-PREFIX...]: in the background, a client in
 # NS_CLI (bash, CLI_PID, run through CMD-PREFIX, e.g. setpriv) that connects
 # to ADDR:PORT, sends 3000 bytes and stays connected for up to 20 s (until
@@ -160,8 +154,7 @@ json_dport() {
 # json_one sport|dport PORT WHAT: the tool's one JSON event whose sport (or
 # dport) is PORT, in EV; fails unless there is exactly one (WHAT names them).
 json_one() {
-	EV=$(jq -c --argjson p "$2" "select(.$1 == \$p)" "$TOOL_OUT")
-	assert_one_line "$EV" "$3"
+	one_event ".$1 == \$p" "$3" --argjson p "$2"
 }
 
 # json_first sport|dport PORT FILTER [JQ-ARGS...]: the first JSON event whose
@@ -205,41 +198,4 @@ wait_nft_drops() {
 
 nft_undrop() {
 	ip netns exec "$1" nft delete table inet sonde_test
-}
-
-# assert_head_ends TOOL [ARG...] -- CMD...: `TOOL -j ARG... | head -n 1` ends
-# with status 0 for both and nothing on stderr once the tool has shown one
-# event; CMD (which makes an event) runs until the pipeline has ended, at
-# most 200 times. The line head printed is in HEAD_LINE.
-assert_head_ends() {
-	local tool=$1 i
-	local -a args=()
-	shift
-	while [[ $1 != -- ]]; do
-		args+=("$1")
-		shift
-	done
-	shift
-	require_bpf "$tool"
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus
-	(
-		timeout 20 "$SONDE_BIN/$tool" -j "${args[@]}" 2>"$err" | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $st ]] && break
-		"$@" || :
-		sonde_nap 0.05
-	done
-	# The pipeline ends within timeout's 20 s whatever happened.
-	local start=$EPOCHREALTIME
-	until [[ -s $st ]] || _sonde_deadline_passed "$start" 25; do
-		sonde_nap 0.1
-	done
-	assert_eq "$(cat "$st" 2>/dev/null)" "0 0" "exit statuses of $tool and head"
-	assert_eq "$(<"$err")" "" "stderr"
-	# shellcheck disable=SC2034 # for the caller
-	HEAD_LINE=$(<"$out")
 }

@@ -18,21 +18,18 @@ teardown() {
 
 @test "attaches, prints its header, exits 0 on SIGINT and leaves nothing attached" {
 	tool_start oomkill
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
-	[ "$(head -n1 "$TOOL_OUT")" = "TRIGGER_PID TRIGGER_COMM     VICTIM_PID VICTIM_COMM          RSS_KB" ]
+	stop_ok
+	assert_header '^TRIGGER_PID TRIGGER_COMM     VICTIM_PID VICTIM_COMM          RSS_KB$'
 	assert_detached handle_mark_vic handle_signal
 }
 
 @test "-T, -t and -C add their columns" {
 	tool_start oomkill -T -C
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
-	[[ $(head -n1 "$TOOL_OUT") =~ ^TIME\ +TRIGGER_PID\ TRIGGER_COMM\ +VICTIM_PID\ VICTIM_COMM\ +CGROUP\ +RSS_KB$ ]]
+	stop_ok
+	assert_header '^TIME +TRIGGER_PID TRIGGER_COMM +VICTIM_PID VICTIM_COMM +CGROUP +RSS_KB$'
 	tool_start oomkill -t
-	tool_stop
-	[ "$TOOL_RC" -eq 0 ]
-	[[ $(head -n1 "$TOOL_OUT") =~ ^TIME\(s\)\ +TRIGGER_PID ]]
+	stop_ok
+	assert_header '^TIME\(s\) +TRIGGER_PID'
 }
 
 @test "-d ends it with status 0; -j prints no header; filters load" {
@@ -51,17 +48,9 @@ teardown() {
 }
 
 @test "bad values exit 2 and name the option; an unknown cgroup exits 3" {
-	tool_run_bounded 10 oomkill -p abc
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"invalid value 'abc' for -p/--pid"* ]]
-	tool_run_bounded 10 oomkill -d 0
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"invalid value '0' for -d/--duration"* ]]
-	tool_run_bounded 10 oomkill -x
-	[ "$status" -eq 2 ]
-	tool_run_bounded 10 oomkill extra
-	[ "$status" -eq 2 ]
-	tool_run_bounded 10 oomkill -c /sonde-no-such-cgroup
-	[ "$status" -eq 3 ]
-	[[ $stderr == *"cgroup '/sonde-no-such-cgroup' not found"* ]]
+	assert_usage_error oomkill "invalid value 'abc' for -p/--pid" -p abc
+	assert_usage_error oomkill "invalid value '0' for -d/--duration" -d 0
+	assert_usage_error oomkill "'x'" -x
+	assert_usage_error oomkill "" extra
+	assert_cgroup_not_found oomkill /sonde-no-such-cgroup
 }

@@ -25,11 +25,6 @@ read_event() {
 	read -r EV_PID EV_COMM EV_FD EV_ERR EV_PATH <<<"$1"
 }
 
-# The JSON events whose path is $1.
-json_events_path() {
-	jq -c --arg p "$1" 'select(.path == $p)' "$TOOL_OUT"
-}
-
 # --- 1. events in text and JSON ----------------------------------------------
 
 @test "text: cat opening the marker shows its PID, COMM cat, the fd, ERR 0 and the path" {
@@ -38,14 +33,11 @@ json_events_path() {
 	local pid=$!
 	wait "$pid"
 	wait_for_text " $MFILE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +FD +ERR +PATH$' "header"
-	local line
-	line=$(lines_ending " $MFILE")
-	assert_one_line "$line" "marker lines"
-	read_event "$line"
+	assert_header '^PID +COMM +FD +ERR +PATH$'
+	one_line_ending " $MFILE" "marker lines"
+	read_event "$LINE"
 	assert_eq "$EV_PID" "$pid" "PID"
 	assert_eq "$EV_COMM" cat "COMM"
 	assert_match "$EV_FD" '^[0-9]+$' "FD"
@@ -58,19 +50,16 @@ json_events_path() {
 	tool_start opensnoop -j -v
 	cat "$MFILE"
 	wait_for_text "\"path\":\"$MFILE\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
-	local ev
-	ev=$(json_events_path "$MFILE")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","tid","comm","call","fd","err","flags","flags_names","mode","cgroup_id","path","truncated"]'
-	assert_jq "$ev" '.comm == "cat" and .call == "openat" and .fd >= 3 and .err == 0'
-	assert_jq "$ev" '.uid == 0 and .tid == .pid and (.cgroup_id | type) == "number"'
-	assert_jq "$ev" '.flags_names[0] == "O_RDONLY" and .flags % 4 == 0 and .mode == null'
-	assert_jq "$ev" '.truncated == false'
-	assert_jq "$ev" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
+	path_event "$MFILE" "marker events"
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","tid","comm","call","fd","err","flags","flags_names","mode","cgroup_id","path","truncated"]'
+	assert_jq "$EV" '.comm == "cat" and .call == "openat" and .fd >= 3 and .err == 0'
+	assert_jq "$EV" '.uid == 0 and .tid == .pid and (.cgroup_id | type) == "number"'
+	assert_jq "$EV" '.flags_names[0] == "O_RDONLY" and .flags % 4 == 0 and .mode == null'
+	assert_jq "$EV" '.truncated == false'
+	assert_jq "$EV" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")'
 }
 
 # --- 2. -x ------------------------------------------------------------------
@@ -80,13 +69,10 @@ json_events_path() {
 	cat "$MFILE"
 	cat "$MFILE-missing" 2>/dev/null || true
 	wait_for_text " $MFILE-missing"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	local line
-	line=$(lines_ending " $MFILE-missing")
-	assert_one_line "$line" "lines of the failed open"
-	read_event "$line"
+	one_line_ending " $MFILE-missing" "lines of the failed open"
+	read_event "$LINE"
 	assert_eq "$EV_COMM" cat "COMM"
 	assert_eq "$EV_FD" -1 "FD"
 	assert_eq "$EV_ERR" 2 "ERR (ENOENT)"
@@ -100,58 +86,30 @@ json_events_path() {
 	wait_for_text "\"path\":\"$MFILE-missing\""
 	tool_stop
 	assert_json_lines
-	local ev
-	ev=$(json_events_path "$MFILE-missing")
-	assert_one_line "$ev" "events of the failed open"
-	assert_jq "$ev" '.fd == -1 and .err == 2 and .comm == "cat"'
+	path_event "$MFILE-missing" "events of the failed open"
+	assert_jq "$EV" '.fd == -1 and .err == 2 and .comm == "cat"'
 	assert_eq "$(jq -c 'select(.fd != -1 or .err == 0)' "$TOOL_OUT")" "" "events of opens that worked"
 }
 
 # --- 3. filters ----------------------------------------------------------------
 
 @test "-n NAME shows only processes whose name contains NAME" {
-	tool_start opensnoop -n at
-	head -c 0 "$MFILE-head" 2>/dev/null || true
-	cat "$MFILE-cat" 2>/dev/null || true
-	wait_for_text " $MFILE-cat"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	assert_absent "$MFILE-head"
-	assert_eq "$(awk 'NR > 1 && index($2, "at") == 0' "$TOOL_OUT")" "" "lines of other names"
+	check_name_filter opensnoop at cat head
 }
 
 @test "-p PID shows only that process's opens" {
-	target_start cat "$MFILE-target"
-	tool_start opensnoop -p "$TARGET"
-	cat "$MFILE-other" 2>/dev/null || true
-	target_go
-	cat "$MFILE-other-after" 2>/dev/null || true
-	wait_for_text " $MFILE-target"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	check_pid_filter opensnoop cat
 	read_event "$(lines_ending " $MFILE-target")"
 	assert_eq "$EV_COMM" cat "COMM"
-	assert_absent "$MFILE-other"
-	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
 }
 
 @test "-u 65534 -U shows only that user's opens, with the UID column" {
-	tool_start opensnoop -u 65534 -U
-	cat "$MFILE-root" 2>/dev/null || true
-	# The test's directory is root's only: the open fails with EACCES.
-	as_nobody cat "$MFILE-nobody" 2>/dev/null || true
-	wait_for_text " $MFILE-nobody"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PID +COMM +FD +ERR +PATH$' "header"
+	check_uid_filter opensnoop cat '^UID +PID +COMM +FD +ERR +PATH$'
 	local uid pid comm fd err path
-	read -r uid pid comm fd err path <<<"$(lines_ending " $MFILE-nobody")"
+	read -r uid pid comm fd err path <<<"$LINE"
 	assert_eq "$uid" 65534 "UID"
 	assert_eq "$comm" cat "COMM"
 	assert_eq "$err" 13 "ERR (EACCES)"
-	assert_absent "$MFILE-root"
-	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
 }
 
 @test "-c CG -C -j shows only opens made in that cgroup, with its ID and path" {
@@ -161,12 +119,9 @@ json_events_path() {
 	run_in_cgroup "$CGROUP_DIR" cat "$MFILE"
 	cat "$MFILE-outside-after" 2>/dev/null || true
 	wait_for_text "\"path\":\"$MFILE\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
-	local ev
-	ev=$(json_events_path "$MFILE")
-	assert_one_line "$ev" "marker events"
-	assert_jq "$ev" '.cgroup_id == $id and .cgroup == $p' --argjson id "$CGROUP_ID" --arg p "$CGROUP_REL"
+	stop_ok
+	path_event "$MFILE" "marker events"
+	assert_jq "$EV" '.cgroup_id == $id and .cgroup == $p' --argjson id "$CGROUP_ID" --arg p "$CGROUP_REL"
 	assert_absent "$MFILE-outside"
 	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" \
 		"events of other cgroups"
@@ -181,10 +136,9 @@ json_events_path() {
 	cat "$MFILE"
 	wait_for_text " $MFILE"
 	wait_for_text " $MFILE-new"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +FD +ERR +FLAGS +MODE +PATH$' "header"
+	assert_header '^PID +COMM +FD +ERR +FLAGS +MODE +PATH$'
 	local pid comm fd err flags mode path
 	read -r pid comm fd err flags mode path <<<"$(lines_ending " $MFILE-new")"
 	assert_eq "$comm" sh "COMM"
@@ -202,10 +156,8 @@ json_events_path() {
 	sh -c 'echo x >"$1"' sh "$MFILE-new"
 	wait_for_text "\"path\":\"$MFILE-new\""
 	tool_stop
-	local ev
-	ev=$(json_events_path "$MFILE-new")
-	assert_one_line "$ev" "events of the created file"
-	assert_jq "$ev" '.flags_names == ["O_WRONLY","O_CREAT","O_TRUNC"] and .mode == 438'
+	path_event "$MFILE-new" "events of the created file"
+	assert_jq "$EV" '.flags_names == ["O_WRONLY","O_CREAT","O_TRUNC"] and .mode == 438'
 	assert_absent "\"$MFILE\""
 	assert_eq "$(jq -c 'select(.flags_names | index("O_CREAT") | not)' "$TOOL_OUT")" "" \
 		"events without O_CREAT"
@@ -216,7 +168,7 @@ json_events_path() {
 	cat "$MFILE"
 	wait_for_text "\"path\":\"$MFILE\""
 	tool_stop
-	assert_one_line "$(json_events_path "$MFILE")" "events of the read"
+	path_event "$MFILE" "events of the read"
 	assert_absent "$MFILE-new2"
 }
 
@@ -232,8 +184,7 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	(cd / && exec cat "${MFILE#/}")
 	wait_for_match "\"comm\":\"python3\",.*\"path\":\"$MFILE\""
 	wait_for_text "\"path\":\"$MFILE\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_one_line "$(jq -c --arg p "$DIR/./$MARK" 'select(.path == $p and .comm == "cat")' "$TOOL_OUT")" \
 		"cat's open from the directory"
 	assert_one_line "$(jq -c --arg p "$MFILE" 'select(.path == $p and .comm == "python3")' "$TOOL_OUT")" \
@@ -245,7 +196,7 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	(cd "$DIR" && exec cat "./$MARK")
 	wait_for_text " ./$MARK"
 	tool_stop
-	assert_one_line "$(lines_ending " ./$MARK")" "relative path without -F"
+	one_line_ending " ./$MARK" "relative path without -F"
 }
 
 # --- 6. strings --------------------------------------------------------------------
@@ -259,10 +210,8 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	cat "$long" 2>/dev/null || true
 	wait_for_text " $DIR/$MARK-long"
 	tool_stop
-	local line
-	line=$(lines_with " $DIR/$MARK-long")
-	assert_one_line "$line" "lines of the long path"
-	read_event "$line"
+	one_line_with " $DIR/$MARK-long" "lines of the long path"
+	read_event "$LINE"
 	assert_eq "$EV_ERR" 36 "ERR (ENAMETOOLONG)"
 	assert_eq "$EV_PATH" "${long:0:4095}..." "PATH"
 
@@ -272,13 +221,10 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	wait_for_text "\"path\":\"$whole\""
 	tool_stop
 	assert_json_lines
-	local ev
-	ev=$(json_events_path "${long:0:4095}")
-	assert_one_line "$ev" "events of the long path"
-	assert_jq "$ev" '.truncated == true and .err == 36'
-	ev=$(json_events_path "$whole")
-	assert_one_line "$ev" "events of the 4095-byte path"
-	assert_jq "$ev" '.truncated == false and .err == 2'
+	path_event "${long:0:4095}" "events of the long path"
+	assert_jq "$EV" '.truncated == true and .err == 36'
+	path_event "$whole" "events of the 4095-byte path"
+	assert_jq "$EV" '.truncated == false and .err == 2'
 }
 
 @test "hostile file names stay on one line in text and parse in JSON" {
@@ -298,7 +244,7 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	wait_for_text "\"path\":\"$MFILE-nl"
 	tool_stop
 	assert_json_lines
-	assert_one_line "$(json_events_path "$MFILE$HOSTILE_JSON")" "events of the hostile name"
+	path_event "$MFILE$HOSTILE_JSON" "events of the hostile name"
 	assert_eq "$(LC_ALL=C grep -n '[[:cntrl:]]' "$TOOL_OUT")" "" "lines with raw control bytes"
 }
 
@@ -306,7 +252,7 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 
 @test "opensnoop -j | head -n1 exits 0 with nothing on stderr, under an open storm" {
 	# shellcheck disable=SC2016 # expanded by the inner bash
-	assert_head_ends opensnoop bash -c 'for ((i = 0; i < 200000; i++)); do : <"$1" || :; done' \
+	assert_head_ends_storm opensnoop bash -c 'for ((i = 0; i < 200000; i++)); do : <"$1" || :; done' \
 		bash "$MFILE"
 }
 
@@ -320,16 +266,12 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	assert_bad_value opensnoop -n 0123456789abcdef -n 0123456789abcdef
 	assert_bad_value opensnoop -f O_BOGUS -f O_BOGUS
 	assert_bad_value opensnoop -f O_RDONLY, -f O_RDONLY,
-	tool_run_bounded 10 opensnoop --bogus
-	assert_eq "$status" 2 "exit status of --bogus"
-	tool_run_bounded 10 opensnoop extra-argument
-	assert_eq "$status" 2 "exit status of an extra argument"
+	assert_usage_error opensnoop --bogus --bogus
+	assert_usage_error opensnoop "" extra-argument
 }
 
 @test "-c /no-such-cgroup-sonde exits 3; an unprivileged run exits 3 about root / CAP_BPF" {
-	tool_run_bounded 10 opensnoop -c /no-such-cgroup-sonde
-	assert_eq "$status" 3 "exit status"
-	[[ $stderr == *"'/no-such-cgroup-sonde'"* ]] || sonde_fail "stderr does not name the cgroup: $stderr"
+	assert_cgroup_not_found opensnoop /no-such-cgroup-sonde
 	assert_unprivileged_exit opensnoop
 }
 
@@ -342,7 +284,7 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 	cat "$MFILE"
 	wait_for_text " $MFILE"
 	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^TIME +PID +COMM +FD +ERR +PATH$' "header"
+	assert_header '^TIME +PID +COMM +FD +ERR +PATH$'
 	local t rest
 	read -r t rest <<<"$(lines_ending " $MFILE")"
 	assert_match "$t" '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$' "TIME"
@@ -352,7 +294,6 @@ os.close(os.open(sys.argv[2], os.O_RDONLY, dir_fd=d))' "$(dirname "$DIR")" "$(ba
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start opensnoop -x -F -e -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${OPENSNOOP_PROGS[@]}"
 }

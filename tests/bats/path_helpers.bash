@@ -23,30 +23,15 @@ path_setup() {
 	: >"$MFILE"
 }
 
-# target_start CMD [ARGS...]: a shell of ours that waits for target_go, then
-# becomes CMD (an exec keeps the PID); its PID in TARGET, for -p.
-target_start() {
-	local fifo=$BATS_TEST_TMPDIR/go
-	mkfifo "$fifo"
-	# Read-write: opening never blocks, and the line waits in the pipe.
-	exec {TARGET_FD}<>"$fifo"
-	(
-		read -r _ <"$fifo"
-		exec "$@"
-	) >/dev/null 2>&1 3>&- &
-	TARGET=$!
-	sonde_track_pid "$TARGET"
+# json_events_path PATH: the tool's JSON events whose path is PATH.
+json_events_path() {
+	jq -c --arg p "$1" 'select(.path == $p)' "$TOOL_OUT"
 }
 
-# target_go: let the target run CMD, and wait for it to end.
-target_go() {
-	echo go >&"$TARGET_FD"
-	wait "$TARGET" || true
-	exec {TARGET_FD}>&-
-}
-
-as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+# path_event PATH WHAT: the one JSON event whose path is PATH, in EV (WHAT
+# names such events); fails unless there is exactly one.
+path_event() {
+	one_event '.path == $p' "$2" --arg p "$1"
 }
 
 # long_path LEN: a path of LEN bytes under DIR, in components of at most 200
@@ -62,97 +47,55 @@ long_path() {
 	printf '%s\n' "$p/${seg// /z}"
 }
 
-# assert_bad_value TOOL OPTION VALUE ARGS...: TOOL ARGS exits 2, prints
-# nothing on stdout and one line on stderr naming OPTION and 'VALUE'.
-assert_bad_value() {
-	local tool=$1 opt=$2 val=$3
-	shift 3
-	tool_run_bounded 10 "$tool" "$@"
-	assert_eq "$status" 2 "exit status of $tool $*"
-	assert_eq "$output" "" "stdout"
-	assert_one_line "$stderr" "stderr"
-	assert_match "$stderr" "^$tool: " "stderr"
-	[[ $stderr == *"$opt"* ]] || sonde_fail "stderr does not name $opt: $stderr"
-	[[ $stderr == *"'$val'"* ]] || sonde_fail "stderr does not name '$val': $stderr"
+# The filters, each run the same way: CMD is the tool's workload, a command
+# (cat, stat) that makes the traced call on the path it is given. Each stops
+# the tool (exit status 0) and checks that no line of another process, name
+# or user is left.
+
+# check_name_filter TOOL NAME CMD OTHER: TOOL -n NAME shows CMD's call on
+# $MFILE-CMD (CMD's name contains NAME) and not OTHER's on $MFILE-OTHER.
+check_name_filter() {
+	local tool=$1 name=$2 cmd=$3 other=$4
+	tool_start "$tool" -n "$name"
+	"$other" "$MFILE-$other" >/dev/null 2>&1 || true
+	"$cmd" "$MFILE-$cmd" >/dev/null 2>&1 || true
+	wait_for_text " $MFILE-$cmd"
+	stop_ok
+	assert_absent "$MFILE-$other"
+	assert_eq "$(awk -v n="$name" 'NR > 1 && index($2, n) == 0' "$TOOL_OUT")" "" \
+		"lines of other names"
 }
 
-# assert_head_ends TOOL CMD...: `TOOL -j | head -n 1` ends, the tool with
-# exit 0 and nothing on stderr, while CMD (a loop making events, run in the
-# background and stopped afterwards) floods it.
-assert_head_ends() {
-	local tool=$1
-	shift
-	require_bpf "$tool"
-	local out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/tool.err
-	local st=$BATS_TEST_TMPDIR/pipestatus pidf=$BATS_TEST_TMPDIR/timeout.pid storm start
-	"$@" 3>&- &
-	storm=$!
-	sonde_track_pid "$storm"
-	(
-		(
-			echo "$BASHPID" >"$pidf"
-			exec timeout 20 "$SONDE_BIN/$tool" -j 2>"$err"
-		) | head -n 1 >"$out"
-		echo "${PIPESTATUS[*]}" >"$st"
-	) 3>&- &
-	sonde_track_pid "$!"
-	start=$EPOCHREALTIME
-	until [[ -s $st ]] || _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; do
-		[[ -s $pidf ]] && sonde_track_pid "$(<"$pidf")"
-		sonde_nap
-	done
-	kill "$storm" 2>/dev/null || true
-	[[ -s $st ]] || sonde_fail "the pipeline did not end within ${SONDE_WAIT_S}s" \
-		"--- stderr:" "$(<"$err")"
-
-	local tool_rc head_rc
-	read -r tool_rc head_rc <"$st"
-	assert_eq "$tool_rc" 0 "$tool's exit status"
-	assert_eq "$head_rc" 0 "head's exit status"
-	assert_eq "$(<"$err")" "" "$tool's stderr"
-	assert_eq "$(wc -l <"$out")" 1 "lines head printed"
-	assert_json_lines "$out"
+# check_pid_filter TOOL CMD: TOOL -p PID shows the call on $MFILE-target of
+# CMD run as the process PID, and not those of CMD run by other processes
+# on $MFILE-other and $MFILE-other-after.
+check_pid_filter() {
+	local tool=$1 cmd=$2
+	target_start "$cmd" "$MFILE-target"
+	tool_start "$tool" -p "$TARGET"
+	"$cmd" "$MFILE-other" >/dev/null 2>&1 || true
+	target_go || true
+	"$cmd" "$MFILE-other-after" >/dev/null 2>&1 || true
+	wait_for_text " $MFILE-target"
+	stop_ok
+	assert_absent "$MFILE-other"
+	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
 }
 
-# assert_help TOOL OPTION...: --help exits 0, names the options and ends
-# with the EXAMPLES; -V prints the version.
-assert_help() {
-	local tool=$1 o
-	shift
-	tool_run_bounded 10 "$tool" --help
-	assert_eq "$status" 0 "exit status"
-	assert_eq "$stderr" "" "stderr"
-	assert_match "$output" "^Usage: $tool " "stdout"
-	for o; do
-		[[ $output == *"$o"* ]] || sonde_fail "help lacks $o:" "$output"
-	done
-	local after
-	after=$(sed -n '/^EXAMPLES:$/,$p' <<<"$output" | tail -n +2)
-	[[ -n $after ]] || sonde_fail "no EXAMPLES section at the end of --help:" "$output"
-	assert_eq "$(grep -v "^  $tool" <<<"$after")" "" "lines after EXAMPLES: that are not examples"
-
-	tool_run_bounded 10 "$tool" -V
-	assert_eq "$status" 0 "exit status of -V"
-	assert_match "$output" "^$tool \\(sonde\\) [0-9]+\\.[0-9]+" "stdout of -V"
-}
-
-# assert_unprivileged_exit TOOL: run by nobody without capabilities, TOOL
-# exits 3 with one line about root and CAP_BPF.
-assert_unprivileged_exit() {
-	local tool=$1
-	require_bpf "$tool"
-	sonde_tmpdir_public
-	cp "$SONDE_BIN/$tool" "$SONDE_PUBLIC_DIR/$tool"
-	chmod 755 "$SONDE_PUBLIC_DIR/$tool"
-	local out=$BATS_TEST_TMPDIR/unpriv.out err=$BATS_TEST_TMPDIR/unpriv.err
-	status=0
-	(cd / && timeout -s KILL 10 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$SONDE_PUBLIC_DIR/$tool" -d 1) \
-		>"$out" 2>"$err" 3>&- || status=$?
-	assert_eq "$status" 3 "exit status"
-	assert_eq "$(<"$out")" "" "stdout"
-	local msg
-	msg=$(<"$err")
-	assert_one_line "$msg" "stderr"
-	assert_match "$msg" "^$tool: .*root.*CAP_BPF" "stderr"
+# check_uid_filter TOOL CMD HEADER: TOOL -u 65534 -U shows CMD's call on
+# $MFILE-nobody run by uid 65534, and not CMD's on $MFILE-root run by root;
+# the header (with the UID column) matches HEADER, and the first line of the
+# call by uid 65534 goes to LINE.
+check_uid_filter() {
+	local tool=$1 cmd=$2 header=$3
+	tool_start "$tool" -u 65534 -U
+	"$cmd" "$MFILE-root" >/dev/null 2>&1 || true
+	# The test's directory is root's only: uid 65534's call fails (EACCES).
+	as_nobody "$cmd" "$MFILE-nobody" >/dev/null 2>&1 || true
+	wait_for_text " $MFILE-nobody"
+	stop_ok
+	assert_header "$header"
+	LINE=$(lines_ending " $MFILE-nobody" | head -n 1)
+	assert_absent "$MFILE-root"
+	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
 }

@@ -25,11 +25,6 @@ read_event() {
 	read -r EV_PID EV_COMM EV_RET EV_PATH <<<"$1"
 }
 
-# The JSON events whose path is $1.
-json_events_path() {
-	jq -c --arg p "$1" 'select(.path == $p)' "$TOOL_OUT"
-}
-
 # stat_calls PATH PIDFILE: each traced call once on PATH, through libc's
 # syscall() (x86_64 numbers), then fstat() in its three spellings, which
 # name no path and are not traced; the process's PID goes to PIDFILE.
@@ -60,10 +55,9 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	local pid=$!
 	wait "$pid"
 	wait_for_text " $MFILE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +RET +PATH$' "header"
+	assert_header '^PID +COMM +RET +PATH$'
 	local line
 	line=$(lines_ending " $MFILE")
 	[[ -n $line ]] || sonde_fail "no line ends with the marker"
@@ -80,8 +74,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	stat_calls "$MFILE" "$pidf"
 	pid=$(<"$pidf")
 	wait_for_match "\"pid\":$pid,.*\"call\":\"statfs\""
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	local ev
@@ -102,8 +95,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	stat "$MFILE" >/dev/null
 	stat "$MFILE-missing" 2>/dev/null || true
 	wait_for_text " $MFILE-missing"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	local line
 	line=$(lines_ending " $MFILE-missing")
@@ -118,36 +110,15 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 # --- 3. filters ----------------------------------------------------------------
 
 @test "-n NAME and -p PID show only those processes' lookups" {
-	tool_start statsnoop -n stat
-	ls "$MFILE-ls" 2>/dev/null || true
-	stat "$MFILE-stat" 2>/dev/null || true
-	wait_for_text " $MFILE-stat"
-	tool_stop
-	assert_absent "$MFILE-ls"
-	assert_eq "$(awk 'NR > 1 && index($2, "stat") == 0' "$TOOL_OUT")" "" "lines of other names"
-
-	target_start stat "$MFILE-target"
-	tool_start statsnoop -p "$TARGET"
-	stat "$MFILE-other" 2>/dev/null || true
-	target_go
-	wait_for_text " $MFILE-target"
-	tool_stop
-	assert_absent "$MFILE-other"
-	assert_eq "$(awk -v p="$TARGET" 'NR > 1 && $1 != p' "$TOOL_OUT")" "" "lines of other processes"
+	check_name_filter statsnoop stat stat ls
+	check_pid_filter statsnoop stat
 }
 
 @test "-u 65534 -U and -c CG show only that user's and that cgroup's lookups" {
-	tool_start statsnoop -u 65534 -U
-	stat "$MFILE-root" 2>/dev/null || true
-	as_nobody stat "$MFILE-nobody" 2>/dev/null || true
-	wait_for_text " $MFILE-nobody"
-	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^UID +PID +COMM +RET +PATH$' "header"
+	check_uid_filter statsnoop stat '^UID +PID +COMM +RET +PATH$'
 	local uid rest
-	read -r uid rest <<<"$(lines_ending " $MFILE-nobody" | head -n 1)"
+	read -r uid rest <<<"$LINE"
 	assert_eq "$uid" 65534 "UID"
-	assert_absent "$MFILE-root"
-	assert_eq "$(awk 'NR > 1 && $1 != 65534' "$TOOL_OUT")" "" "lines of other users"
 
 	cgroup_create
 	tool_start statsnoop -c "$CGROUP_DIR" -j -v
@@ -166,8 +137,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	tool_start statsnoop -F -n stat
 	(cd "$DIR" && exec stat "$MARK" >/dev/null)
 	wait_for_text " $MFILE"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_absent " $MARK"
 }
 
@@ -219,7 +189,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 
 @test "statsnoop -j | head -n1 exits 0 with nothing on stderr, under a stat storm" {
 	# shellcheck disable=SC2016 # expanded by the inner bash
-	assert_head_ends statsnoop bash -c 'for ((i = 0; i < 200000; i++)); do [[ -e $1 ]] || :; done' \
+	assert_head_ends_storm statsnoop bash -c 'for ((i = 0; i < 200000; i++)); do [[ -e $1 ]] || :; done' \
 		bash "$MFILE"
 }
 
@@ -230,10 +200,9 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	assert_bad_value statsnoop -u nosuchuser-sonde -u nosuchuser-sonde
 	assert_bad_value statsnoop -d -1 -d -1
 	assert_bad_value statsnoop -n "" -n ""
-	tool_run_bounded 10 statsnoop -e
-	assert_eq "$status" 2 "exit status of -e (an opensnoop option)"
-	tool_run_bounded 10 statsnoop extra-argument
-	assert_eq "$status" 2 "exit status of an extra argument"
+	# -e is an opensnoop option.
+	assert_usage_error statsnoop "'e'" -e
+	assert_usage_error statsnoop "" extra-argument
 }
 
 @test "an unprivileged run exits 3 about root / CAP_BPF; --help ends with the EXAMPLES" {
@@ -245,7 +214,6 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start statsnoop -x -F -j -v
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${STATSNOOP_PROGS[@]}"
 }

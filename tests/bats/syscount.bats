@@ -32,8 +32,7 @@ syscall_count() {
 	cgroup_create
 	tool_start syscount -j -v -T 0 -c "$CGROUP_DIR"
 	perf_sysloop "$CGROUP_DIR" "$BATS_TEST_TMPDIR/perf" getppid 50000
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_json_lines
 	assert_eq "$(wc -l <"$TOOL_OUT")" 1 "objects (one report, at the end)"
@@ -73,8 +72,7 @@ syscall_count() {
 	tool_start syscount -v -p "$pid"
 	echo go >"$go"
 	wait "$pid"
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 
 	assert_match "$(sed -n 1p "$TOOL_OUT")" '^\[[0-9]{2}:[0-9]{2}:[0-9]{2}\]$' "block time"
 	assert_match "$(sed -n 2p "$TOOL_OUT")" '^SYSCALL +COUNT +ERRORS$' "header"
@@ -182,7 +180,7 @@ syscall_count() {
 }
 
 @test "syscount -j 1 | head -n1 exits 0 with nothing on stderr" {
-	assert_head_ends syscount -j 1
+	assert_head_ends syscount 1 --
 }
 
 @test "bad values exit 2 naming the option and the value" {
@@ -199,8 +197,7 @@ syscall_count() {
 
 @test "SIGINT ends with exit 0 and nothing left attached, -L's entry program included" {
 	tool_start syscount -v -L 1
-	tool_stop INT
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok INT
 	assert_detached "${SYSCOUNT_PROGS[@]}"
 	[[ " ${TOOL_PROG_NAMES[*]} " == *" handle_sys_ente"* ]] ||
 		sonde_fail "-L did not load the entry program: ${TOOL_PROG_NAMES[*]}"

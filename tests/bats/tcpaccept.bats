@@ -24,11 +24,10 @@ teardown() {
 	wait_for_match " $PORT\$"
 	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +RADDR +RPORT +LADDR +LPORT$' "header"
-	local line pid comm ip raddr rport laddr lport
-	line=$(lines_ending " $PORT")
-	assert_one_line "$line" "accept lines"
-	read -r pid comm ip raddr rport laddr lport <<<"$line"
+	assert_header '^PID +COMM +IP +RADDR +RPORT +LADDR +LPORT$'
+	local pid comm ip raddr rport laddr lport
+	one_line_ending " $PORT" "accept lines"
+	read -r pid comm ip raddr rport laddr lport <<<"$LINE"
 	assert_eq "$pid" "$SRV_PID" "PID"
 	assert_eq "$comm" socat "COMM"
 	assert_eq "$ip $raddr $laddr" "4 $CLI4 $SRV4" "IP RADDR LADDR"

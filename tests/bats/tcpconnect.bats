@@ -30,11 +30,10 @@ serve46() {
 	wait_for_match " $PORT\$"
 	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +SADDR +DADDR +SPORT +DPORT$' "header"
-	local line pid comm ip saddr daddr sport dport
-	line=$(lines_ending " $PORT")
-	assert_one_line "$line" "connect lines"
-	read -r pid comm ip saddr daddr sport dport <<<"$line"
+	assert_header '^PID +COMM +IP +SADDR +DADDR +SPORT +DPORT$'
+	local pid comm ip saddr daddr sport dport
+	one_line_ending " $PORT" "connect lines"
+	read -r pid comm ip saddr daddr sport dport <<<"$LINE"
 	assert_eq "$pid" "$CLI_PID" "PID"
 	assert_eq "$comm" socat "COMM"
 	assert_eq "$ip" 4 "IP"
@@ -96,7 +95,7 @@ serve46() {
 	cli_connect "$SRV4" "$PORT"
 	wait_for_match " $PORT\$"
 	stop_ok
-	assert_one_line "$(lines_ending " $PORT")" "lines of the listed port"
+	one_line_ending " $PORT" "lines of the listed port"
 	assert_eq "$(lines_ending " $other")" "" "lines of the other port"
 }
 
@@ -122,10 +121,8 @@ serve46() {
 		socat -u OPEN:/dev/null "TCP:$SRV4:$PORT,connect-timeout=5"
 	wait_for_match " $PORT\$"
 	tool_stop
-	local line
-	line=$(lines_ending " $PORT")
-	assert_one_line "$line" "connect lines"
-	assert_match "$line" "^65534 +$CLI_PID +socat " "UID PID COMM"
+	one_line_ending " $PORT" "connect lines"
+	assert_match "$LINE" "^65534 +$CLI_PID +socat " "UID PID COMM"
 }
 
 @test "--count counts 5 connects of one process to one destination as 5" {
@@ -136,11 +133,9 @@ serve46() {
 		_ "$SRV4" "$PORT"
 	local pid=$CLI_PID
 	stop_ok
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +DADDR +DPORT +CONNECTS$' "header"
-	local line
-	line=$(lines_with " $PORT ")
-	assert_one_line "$line" "count lines"
-	assert_match "$line" "^$pid +bash +4 +$SRV4 +$PORT +5\$" "count line"
+	assert_header '^PID +COMM +IP +DADDR +DPORT +CONNECTS$'
+	one_line_with " $PORT " "count lines"
+	assert_match "$LINE" "^$pid +bash +4 +$SRV4 +$PORT +5\$" "count line"
 }
 
 @test "--count -j: one object per destination with .connects" {
@@ -179,7 +174,7 @@ serve46() {
 	cli_connect "$SRV4" "$PORT" 2>/dev/null || true
 	wait_for_match " refused\$"
 	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +SADDR +DADDR +DPORT +LAT\(ms\) RESULT$' "header"
+	assert_header '^PID +COMM +IP +SADDR +DADDR +DPORT +LAT\(ms\) RESULT$'
 	assert_match "$(lines_ending " refused")" "^$CLI_PID +socat +4 +$CLI4 +$SRV4 +$PORT +[0-9]+\\.[0-9]{3} refused\$" "line"
 }
 

@@ -36,11 +36,9 @@ drop_data() {
 	wait_for_match " > $SRV4:$PORT "
 	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +SADDR:SPORT +> +DADDR:DPORT +STATE +FLAGS +REASON$' "header"
-	local line
-	line=$(lines_with " > $SRV4:$PORT ")
-	assert_one_line "$line" "drop lines"
-	assert_match "$line" "^- +- +4 +$CLI4:[0-9]+ +> $SRV4:$PORT +- +SYN +NO_SOCKET\$" "drop line"
+	assert_header '^PID +COMM +IP +SADDR:SPORT +> +DADDR:DPORT +STATE +FLAGS +REASON$'
+	one_line_with " > $SRV4:$PORT " "drop lines"
+	assert_match "$LINE" "^- +- +4 +$CLI4:[0-9]+ +> $SRV4:$PORT +- +SYN +NO_SOCKET\$" "drop line"
 }
 
 @test "JSON: the documented keys; IPv6; the kernel function with the location" {
@@ -78,7 +76,7 @@ drop_data() {
 	cli_sender "$SRV4" "$PORT"
 	wait_for_match " > $SRV4:$PORT "
 	stop_ok
-	assert_match "$(head -n 1 "$TOOL_OUT")" ' REASON +LOCATION$' "header"
+	assert_header ' REASON +LOCATION$'
 	assert_match "$(lines_with " > $SRV4:$PORT " | head -n 1)" \
 		"^$CLI_PID +bash +4 +$CLI4:[0-9]+ +> $SRV4:$PORT +ESTABLISHED +[A-Z|]+ +NETFILTER_DROP +[a-z_0-9.]+\\+0x[0-9a-f]+\$" \
 		"drop line"
@@ -161,7 +159,7 @@ drop_data() {
 	closed "$SRV6"
 	closed "$SRV4"
 	stop_ok
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^REASON +DROPS$' "header"
+	assert_header '^REASON +DROPS$'
 	assert_match "$(lines_with "NO_SOCKET ")" '^NO_SOCKET +([3-9]|[1-9][0-9]+)$' "NO_SOCKET line"
 }
 

@@ -54,7 +54,7 @@ json_remote() {
 	wait_for_match " $PORT +[0-9]+ +[0-9]+ +[0-9.]+\$"
 	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +LADDR +LPORT +RADDR +RPORT +TX_KB +RX_KB +MS$' "header"
+	assert_header '^PID +COMM +LADDR +LPORT +RADDR +RPORT +TX_KB +RX_KB +MS$'
 	local line pid comm laddr lport raddr rport tx rx ms
 	line=$(grep -E "^$CLI_PID " "$TOOL_OUT")
 	assert_one_line "$line" "client lines"
@@ -101,7 +101,7 @@ json_remote() {
 	wait_for_match "^$SRV_PID "
 	wait_for_match "^$CLI_PID "
 	tool_stop
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +LADDR +LPORT +RADDR +RPORT +TX_KB +RX_KB +MS$' "header"
+	assert_header '^PID +COMM +IP +LADDR +LPORT +RADDR +RPORT +TX_KB +RX_KB +MS$'
 	local pid comm ip laddr lport raddr rport tx rx ms
 	read -r pid comm ip laddr lport raddr rport tx rx ms < <(grep -E "^$CLI_PID " "$TOOL_OUT")
 	assert_eq "$ip $laddr $raddr $rport $tx" "6 $CLI6 $SRV6 $PORT 97" "client IP LADDR RADDR RPORT TX_KB"

@@ -73,7 +73,7 @@ wait_retransmits() {
 	wait_for_match " $SRV4:$PORT +ESTABLISHED +rto\$"
 	stop_ok
 
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +LADDR:LPORT +T> +RADDR:RPORT +STATE +TYPE$' "header"
+	assert_header '^PID +COMM +IP +LADDR:LPORT +T> +RADDR:RPORT +STATE +TYPE$'
 	local line pid comm ip laddr t raddr state type
 	line=$(grep -E " $SRV4:$PORT +ESTABLISHED +rto\$" "$TOOL_OUT" | head -n 1)
 	read -r pid comm ip laddr t raddr state type <<<"$line"
@@ -184,11 +184,9 @@ wait_retransmits() {
 	# tool retransmitted packets, which may carry more than one.
 	wait_retransmits "$PORT" 4
 	stop_ok
-	assert_match "$(head -n 1 "$TOOL_OUT")" '^PID +COMM +IP +LADDR:LPORT +RADDR:RPORT +RETRANSMITS$' "header"
-	local line
-	line=$(lines_with " $SRV4:$PORT ")
-	assert_one_line "$line" "count lines"
-	assert_match "$line" "^$CLI_PID +bash +4 +$CLI4:[0-9]+ +$SRV4:$PORT +([3-9]|[1-9][0-9]+)\$" "count line"
+	assert_header '^PID +COMM +IP +LADDR:LPORT +RADDR:RPORT +RETRANSMITS$'
+	one_line_with " $SRV4:$PORT " "count lines"
+	assert_match "$LINE" "^$CLI_PID +bash +4 +$CLI4:[0-9]+ +$SRV4:$PORT +([3-9]|[1-9][0-9]+)\$" "count line"
 }
 
 @test "--count -j: one object per flow with .retransmits" {

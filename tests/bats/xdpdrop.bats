@@ -44,8 +44,7 @@ rule_hits() {
 	xdp_send --src "$A4" --dst "$B4" --proto tcp --dport 80 -c 2
 	xdp_send --src "$A4" --dst "$B4" --proto udp --dport 54 -c 4
 	wait_received b_ip_received $((before + 7))
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_detached xdpdrop
 	assert_no_xdp
 
@@ -70,8 +69,7 @@ rule_hits() {
 	xdp_send --src 198.51.100.9 --dst "$B4" -c 3
 	xdp_send --src "$A4" --dst "$B4" -c 1
 	wait_received b_ip_received $((before + 1))
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_match "$(head -n 1 "$TOOL_OUT")" \
 		'^TIME +KIND +SECS +PACKETS +PKT/s +PASSED +DROPPED +DROP/s +UNPARSED +NON-IP$' "header"
 	assert_match "$(lines_with ' total ')" \
@@ -90,8 +88,7 @@ rule_hits() {
 	xdp_send --src fd00:66:1::7 --dst "$B6" --proto tcp -c 1
 	xdp_send --src "$A6" --dst "$B6" --proto udp -c 3
 	wait_received b_ip6_received $((before + 4))
-	tool_stop
-	assert_eq "$TOOL_RC" 0 "exit status"
+	stop_ok
 	assert_eq "$(b_ip6_received)" $((before + 4)) "IPv6 packets B received"
 	assert_eq "$(totals)" "packets=10 passed=4 dropped=6 unparsed=0 non_ip=0" "totals"
 	assert_eq "$(rule_hits 1)" 4 "hits of rule 1"

@@ -83,26 +83,21 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE(OPT_BY_SYSCALL, struct cgsyscount_opts, by_syscall),
+	SONDE_STORE_RANGE(OPT_DEPTH, "--depth", struct cgsyscount_opts, depth, 0, DEPTH_MAX),
+	{ 0 },
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct cgsyscount_opts *o = state->input;
-	uint64_t v;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &o->count;
-		return 0;
-	case OPT_BY_SYSCALL:
-		o->by_syscall = true;
-		return 0;
-	case OPT_DEPTH:
-		if (parse_uint("--depth", arg, 0, DEPTH_MAX, &v))
-			return EINVAL;
-		o->depth = v;
-		return 0;
-	default:
+	(void)arg;
+	if (key != ARGP_KEY_INIT)
 		return ARGP_ERR_UNKNOWN;
-	}
+	state->child_inputs[0] = &o->count;
+	return 0;
 }
 
 static const struct argp argp = {
@@ -119,6 +114,8 @@ static const struct argp argp = {
 	       "  cgsyscount -j 1 | jq -c '.cgroups[] | {cgroup, syscalls}'",
 	.children = count_argp_children,
 };
+
+static const struct sonde_cli cli = { &argp, stores, 0 };
 
 static int collect(const void *key, const uint64_t *sum, void *vctx)
 {
@@ -350,7 +347,7 @@ int main(int argc, char **argv)
 	struct cgsyscount_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, 0);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (err)
 		return sonde_exit(err);
 

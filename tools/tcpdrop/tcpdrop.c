@@ -17,7 +17,6 @@ struct tcpdrop_opts {
 	bool count;
 	bool location;
 	bool list_reasons;
-	uint16_t family;
 	const char *reasons; /* -r as typed */
 };
 
@@ -81,35 +80,19 @@ static const struct argp_option options[] = {
 	{ "count", OPT_COUNT, NULL, 0, "Count drops by reason; print at exit", 0 },
 	{ "list-reasons", OPT_LIST_REASONS, NULL, 0,
 	  "List the drop reasons this kernel has, and exit", 0 },
-	NET_FAMILY_OPTIONS,
 	{ 0 },
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct tcpdrop_opts *o = state->input;
-
-	switch (key) {
-	case 'r':
-		o->reasons = arg;
-		return 0;
-	case 'l':
-		o->location = true;
-		return 0;
-	case OPT_COUNT:
-		o->count = true;
-		return 0;
-	case OPT_LIST_REASONS:
-		o->list_reasons = true;
-		return 0;
-	default:
-		return net_family_opt(key, &o->family);
-	}
-}
+static const struct sonde_store stores[] = {
+	SONDE_STORE('r', struct tcpdrop_opts, reasons),
+	SONDE_STORE('l', struct tcpdrop_opts, location),
+	SONDE_STORE(OPT_COUNT, struct tcpdrop_opts, count),
+	SONDE_STORE(OPT_LIST_REASONS, struct tcpdrop_opts, list_reasons),
+	{ 0 },
+};
 
 static const struct argp argp = {
 	.options = options,
-	.parser = parse_opt,
 	.doc = "Trace TCP packets the kernel drops: the packet, its socket's state and owner when "
 	       "known, and the kernel's reason.\v"
 	       "EXAMPLES:\n"
@@ -120,6 +103,9 @@ static const struct argp argp = {
 	       "  tcpdrop --count -d 60     # drops per reason over a minute\n"
 	       "  tcpdrop -j | jq -r '.reason' | sort | uniq -c",
 };
+
+static const struct sonde_cli cli = { &argp, stores,
+				      SONDE_OPT_TIME | SONDE_OPT_UID | SONDE_OPT_FAMILY };
 
 /* -r: reason names (as this kernel spells them) into the rodata list. */
 static int parse_reasons(const char *arg, const struct kbtf_enum *names, uint32_t *vals,
@@ -289,7 +275,7 @@ static int configure(struct tcpdrop_bpf *skel, struct tcpdrop_opts *opts, struct
 	log_debug("hook: tp_btf/kfree_skb, %s the receiving socket",
 		  skel->rodata->has_rx_sk ? "with" : "without");
 	skel->rodata->count_mode = opts->count;
-	skel->rodata->net_family = opts->family;
+	skel->rodata->net_family = opts->common.family;
 	return 0;
 }
 
@@ -301,7 +287,7 @@ int main(int argc, char **argv)
 	struct tcpdrop_bpf *skel;
 	int err;
 
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, SONDE_OPT_TIME | SONDE_OPT_UID);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (!err)
 		err = load_reasons(&ctx.reasons);
 	if (!err && opts.list_reasons)

@@ -71,6 +71,18 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
+static const struct sonde_store stores[] = {
+	SONDE_STORE('f', struct xdpdrop_opts, file),
+	SONDE_STORE(OPT_ALLOW, struct xdpdrop_opts, cfg.allow),
+	SONDE_STORE(OPT_DRY_RUN, struct xdpdrop_opts, cfg.dry_run),
+	SONDE_STORE(OPT_FORCE, struct xdpdrop_opts, cfg.force),
+	SONDE_STORE(OPT_PIN, struct xdpdrop_opts, cfg.pin),
+	SONDE_STORE_RANGE(OPT_MAX_RULES, "--max-rules", struct xdpdrop_opts, cfg.max_rules, 1,
+			  XDPDROP_RULES_MAX - 1),
+	SONDE_STORE_RANGE(OPT_TOP, "--top", struct xdpdrop_opts, top, 0, XDPDROP_RULES_MAX),
+	{ 0 },
+};
+
 static int set_action(struct xdpdrop_opts *o, enum xdp_inst_action a)
 {
 	if (o->action != XDP_INST_ATTACH && o->action != a) {
@@ -94,7 +106,6 @@ static error_t rule_opt(struct xdpdrop_opts *o, const char *key, const char *arg
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct xdpdrop_opts *o = state->input;
-	uint64_t v;
 
 	switch (key) {
 	case 'i':
@@ -104,9 +115,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return parse_seconds("-I/--interval", arg, &o->interval_s) ? EINVAL : 0;
 	case 'm':
 		return xdp_mode_parse("-m/--mode", arg, &o->cfg.mode) ? EINVAL : 0;
-	case 'f':
-		o->file = arg;
-		return 0;
 	case OPT_SRC:
 	case OPT_DST:
 	case OPT_PROTO:
@@ -116,28 +124,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 		return rule_opt(o, keys[key - OPT_SRC], arg);
 	}
-	case OPT_ALLOW:
-		o->cfg.allow = true;
-		return 0;
-	case OPT_DRY_RUN:
-		o->cfg.dry_run = true;
-		return 0;
-	case OPT_FORCE:
-		o->cfg.force = true;
-		return 0;
-	case OPT_PIN:
-		o->cfg.pin = true;
-		return 0;
-	case OPT_MAX_RULES:
-		if (parse_uint("--max-rules", arg, 1, XDPDROP_RULES_MAX - 1, &v))
-			return EINVAL;
-		o->cfg.max_rules = v;
-		return 0;
-	case OPT_TOP:
-		if (parse_uint("--top", arg, 0, XDPDROP_RULES_MAX, &v))
-			return EINVAL;
-		o->top = v;
-		return 0;
 	case OPT_STATUS:
 		return set_action(o, XDP_INST_STATUS);
 	case OPT_ADD:
@@ -172,6 +158,8 @@ static const struct argp argp = {
 	    "  xdpdrop -i eth0 --add 'src 198.51.100.7'   # one more rule, live\n"
 	    "  xdpdrop -i eth0 --status -j | jq '.rules[] | select(.packets > 0)'",
 };
+
+static const struct sonde_cli cli = { &argp, stores, 0 };
 
 /* -p, -c and -C are about processes; packets have none. */
 static int refuse_common(const struct sonde_opts *c)
@@ -281,7 +269,7 @@ int main(int argc, char **argv)
 	opts.args = calloc(argc, sizeof(*opts.args));
 	if (!opts.args)
 		return sonde_exit(-ENOMEM);
-	err = sonde_parse(argc, argv, &argp, &opts, &opts.common, 0);
+	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (!err)
 		err = collect_rules(&opts, &in);
 	if (!err)
