@@ -2,6 +2,7 @@
 /* Option values: the first byte picks the parser, the rest is the value.
  * Properties: an accepted value lies in the parser's range, and a refused one
  * leaves the output untouched. */
+#include <errno.h>
 #include <stdint.h>
 #include "tests/fuzz/fuzz.h"
 #include "lib/log.h"
