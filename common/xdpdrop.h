@@ -30,7 +30,8 @@
 /* Least room of a hash of hosts: its buckets are allocated when it is made,
  * so user space sizes it before load (twice the hosts, at least this). */
 #define XDPDROP_HOSTS_MIN (1u << 16)
-/* IPv6 extension headers skipped before giving up on a packet. */
+/* IPv6 extension headers walked to reach the L4 header; behind more, only
+ * the addresses of a packet are known. */
 #define XDPDROP_V6_EXT_MAX 8
 /* "No rule". */
 #define XDPDROP_NO_RULE 0xffffffffu
@@ -136,15 +137,19 @@ struct xdpdrop_count {
 };
 
 /* The totals ("stats", one per-CPU entry). Every packet is counted in SEEN
- * and in exactly one of PASSED and DROPPED; UNPARSED and NON_IP are passed
- * packets that no rule could apply to. With --dry-run DROPPED counts what
- * would have been dropped (and was passed). */
+ * and in exactly one of PASSED and DROPPED. NON_IP are passed packets that
+ * are not IP. UNPARSED are packets that no rule matched and that were not
+ * parsed to their end (too short, or their L4 header behind more IPv6
+ * extension headers than are walked): they took the unparsed action, and
+ * UNPARSED_DROPPED are those of them it dropped. With --dry-run DROPPED and
+ * UNPARSED_DROPPED count what would have been dropped (and was passed). */
 enum xdpdrop_stat {
 	XDPDROP_ST_SEEN,
 	XDPDROP_ST_PASSED,
 	XDPDROP_ST_DROPPED,
 	XDPDROP_ST_UNPARSED,
 	XDPDROP_ST_NON_IP,
+	XDPDROP_ST_UNPARSED_DROPPED,
 	XDPDROP_ST_NR,
 };
 
@@ -161,11 +166,12 @@ _Static_assert(sizeof(struct xdpdrop_count) == 16 &&
 struct xdpdrop_info {
 	__u64 attached_ns; /* CLOCK_REALTIME */
 	__u32 ifindex;
-	__u32 max_rules; /* rule numbers are below this */
-	__u8 allow;	 /* --allow */
-	__u8 dry_run;	 /* --dry-run */
-	__u8 skb_mode;	 /* attached in generic (skb) mode */
-	__u8 pad[5];
+	__u32 max_rules;    /* rule numbers are below this */
+	__u8 allow;	    /* --allow */
+	__u8 dry_run;	    /* --dry-run */
+	__u8 skb_mode;	    /* attached in generic (skb) mode */
+	__u8 unparsed_drop; /* --unparsed=drop (explicit, or by --allow) */
+	__u8 pad[4];
 };
 
 _Static_assert(sizeof(struct xdpdrop_info) == 24, "xdpdrop_info layout");

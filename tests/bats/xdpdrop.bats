@@ -162,6 +162,65 @@ rule_hits() {
 	assert_eq "$(rule_hits 2)" 1 "hits of the L3 rule"
 }
 
+# The kernel delivers IPv6 packets behind any number of extension headers:
+# their addresses are judged even when their ports lie beyond the headers
+# xdpdrop walks (8), and those no rule decides take the unparsed action.
+@test "IPv6 behind 8 or more extension headers: address rules apply, port rules need their ports" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --dport 53 'src fd00:66::/32'
+	local before
+	before=$(b_ip6_received)
+	xdp_send --src "$A6" --dst "$B6" --dport 53 --ext 8 -c 3
+	xdp_send --src fd00:66:1::7 --dst "$B6" --dport 80 --ext 9 -c 2
+	xdp_send --src fd00:66:1::7 --dst "$B6" --dport 80 --ext 16 -c 1
+	xdp_send --src "$A6" --dst "$B6" --dport 53 --ext 9 -c 2
+	wait_received b_ip6_received $((before + 2))
+	tool_stop
+	assert_eq "$(b_ip6_received)" $((before + 2)) "IPv6 packets B received"
+	assert_eq "$(totals)" "packets=8 passed=2 dropped=6 unparsed=2 non_ip=0" "totals"
+	assert_eq "$(rule_hits 1)" 3 "hits of the port rule (8 headers: the ports are reached)"
+	assert_eq "$(rule_hits 2)" 3 "hits of the address rule (9 and 16 headers)"
+	assert_jq "$(xdp_total)" '.unparsed_dropped == 0 and .unparsed_policy == "pass"'
+}
+
+@test "--allow: a packet whose ports are out of reach does not match a port rule; unparsed is dropped" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --allow --src "$A6" --dport 22
+	local before
+	before=$(b_ip6_received)
+	xdp_send --src "$A6" --dst "$B6" --dport 22 --ext 9 -c 2
+	xdp_send --src "$A6" --dst "$B6" --dport 22 --ext 8 -c 2
+	xdp_send --src "$A6" --dst "$B6" --dport 22 -c 1
+	xdp_send --junk -c 1
+	wait_received b_ip6_received $((before + 3))
+	tool_stop
+	assert_eq "$(b_ip6_received)" $((before + 3)) "IPv6 packets B received"
+	assert_eq "$(totals)" "packets=6 passed=3 dropped=3 unparsed=3 non_ip=0" "totals"
+	assert_eq "$(rule_hits 1)" 3 "hits of the allowing rule"
+	assert_jq "$(xdp_total)" '.unparsed_dropped == 3 and .unparsed_policy == "drop"'
+}
+
+@test "--unparsed=pass and --unparsed=drop say what becomes of what no rule decides" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --allow --unparsed=pass --src "$A6" --dport 22
+	local before
+	before=$(b_ip6_received)
+	xdp_send --src "$A6" --dst "$B6" --dport 22 --ext 9 -c 2
+	xdp_send --src "$A6" --dst "$B6" --dport 80 -c 1
+	wait_received b_ip6_received $((before + 2))
+	tool_stop
+	assert_eq "$(totals)" "packets=3 passed=2 dropped=1 unparsed=2 non_ip=0" "--allow --unparsed=pass"
+	assert_jq "$(xdp_total)" '.unparsed_dropped == 0 and .unparsed_policy == "pass"'
+
+	tool_start xdpdrop -i "$XDP_IF" -j -v --unparsed drop --src 192.0.2.99
+	before=$(b_ip_received)
+	xdp_send --junk -c 2
+	xdp_send --src "$A6" --dst "$B6" --ext 12 -c 1
+	xdp_send --src "$A4" --dst "$B4" -c 1
+	wait_received b_ip_received $((before + 1))
+	tool_stop
+	assert_eq "$(totals)" "packets=4 passed=1 dropped=3 unparsed=3 non_ip=0" "--unparsed drop"
+	assert_jq "$(xdp_total)" '.unparsed_dropped == 3 and .unparsed_policy == "drop" and
+		.policy == "drop"'
+}
+
 @test "frames that cannot be parsed are passed and counted, never dropped" {
 	tool_start xdpdrop -i "$XDP_IF" -j -v --src 0.0.0.0/0
 	local before
@@ -291,6 +350,8 @@ rule_hits() {
 		"--status --detach|exclude each other"
 		"--allow|--allow without rules"
 		"--add --allow --proto udp|are for attaching"
+		"--unparsed maybe --proto udp|'maybe' for --unparsed"
+		"--status --unparsed=drop|are for attaching"
 	)
 	local c args want
 	for c in "${cases[@]}"; do

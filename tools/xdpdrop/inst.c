@@ -183,14 +183,17 @@ static struct xdp_nrule *numbered(const struct xdp_inst_rules *in)
 	return r;
 }
 
-static int configure(const struct xdp_inst_cfg *cfg, struct bpf_object *obj, uint32_t max,
+static int configure(struct bpf_object *obj, const struct xdpdrop_info *info,
 		     const struct xdp_tables *t)
 {
-	__u8 allow = cfg->allow, dry = cfg->dry_run;
+	__u8 allow = info->allow, dry = info->dry_run, unparsed = info->unparsed_drop;
+	uint32_t max = info->max_rules;
 	int err = sonde_rodata_set(obj, "allow_policy", &allow, sizeof(allow));
 
 	if (!err)
 		err = sonde_rodata_set(obj, "dry_run", &dry, sizeof(dry));
+	if (!err)
+		err = sonde_rodata_set(obj, "unparsed_drop", &unparsed, sizeof(unparsed));
 	if (!err)
 		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "rules"), max);
 	if (!err)
@@ -232,14 +235,13 @@ static int check_free(const struct xdp_inst_cfg *cfg, int ifindex, uint32_t *old
 	return 0;
 }
 
-static int load_rules(const struct xdp_inst_cfg *cfg, const struct sonde_opts *common,
-		      struct bpf_object_skeleton *s, struct xdp_inst *inst,
-		      const struct xdp_tables *t)
+static int load_rules(const struct sonde_opts *common, struct bpf_object_skeleton *s,
+		      struct xdp_inst *inst, const struct xdp_tables *t)
 {
 	struct xdp_tables none = {};
 	int err;
 
-	err = configure(cfg, *s->obj, inst->info.max_rules, t);
+	err = configure(*s->obj, &inst->info, t);
 	if (!err)
 		err = sonde_load(s, common);
 	if (err)
@@ -313,6 +315,9 @@ int xdp_inst_attach(const struct xdp_inst_cfg *cfg, const struct sonde_opts *com
 	inst->info.attached_ns = now.tv_sec * 1000000000ULL + now.tv_nsec;
 	inst->info.allow = cfg->allow;
 	inst->info.dry_run = cfg->dry_run;
+	/* An allow list fails closed: what it cannot judge is dropped. */
+	inst->info.unparsed_drop = cfg->unparsed == XDP_UNPARSED_DROP ||
+				   (cfg->unparsed == XDP_UNPARSED_AUTO && cfg->allow);
 	/* The instance keeps copies of the rules for its output. */
 	if (!err && !(inst->rules = calloc(in->n ? in->n : 1, sizeof(*inst->rules))))
 		err = -ENOMEM;
@@ -322,7 +327,7 @@ int xdp_inst_attach(const struct xdp_inst_cfg *cfg, const struct sonde_opts *com
 		inst->nrules += !err;
 	}
 	if (!err)
-		err = load_rules(cfg, common, s, inst, &t);
+		err = load_rules(common, s, inst, &t);
 	if (!err)
 		err = attach_now(cfg, inst, old, bpf_program__fd(prog));
 	xdp_tables_free(&t);

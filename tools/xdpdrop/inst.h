@@ -24,9 +24,18 @@ enum xdp_inst_action {
 	XDP_INST_DETACH,
 };
 
+/* --unparsed: what becomes of a packet that no rule decides and that was
+ * not parsed to its end. */
+enum xdp_unparsed {
+	XDP_UNPARSED_AUTO, /* drop with --allow, else pass */
+	XDP_UNPARSED_PASS,
+	XDP_UNPARSED_DROP,
+};
+
 struct xdp_inst_cfg {
 	const char *iface;
 	enum xdp_mode mode;
+	enum xdp_unparsed unparsed;
 	uint32_t max_rules; /* 0: twice the rules given, at least 1024 */
 	bool allow;
 	bool dry_run;

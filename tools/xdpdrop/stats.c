@@ -12,6 +12,7 @@ enum {
 	C_IFACE,
 	C_MODE,
 	C_POLICY,
+	C_UNPARSED_POLICY,
 	C_DRY_RUN,
 	C_SECS,
 	C_PACKETS,
@@ -23,6 +24,7 @@ enum {
 	C_DROP_PPS,
 	C_DROPPED_BYTES,
 	C_UNPARSED,
+	C_UNPARSED_DROPPED,
 	C_NON_IP,
 	C_RULES,
 };
@@ -33,6 +35,7 @@ static const struct out_col cols[] = {
 	[C_IFACE] = { "IFACE", "iface", 10, OUT_HIDDEN },
 	[C_MODE] = { "MODE", "mode", 6, OUT_HIDDEN },
 	[C_POLICY] = { "POLICY", "policy", 6, OUT_HIDDEN },
+	[C_UNPARSED_POLICY] = { NULL, "unparsed_policy", 0, 0 },
 	[C_DRY_RUN] = { NULL, "dry_run", 0, 0 },
 	[C_SECS] = { "SECS", "secs", 7, OUT_RIGHT },
 	[C_PACKETS] = { "PACKETS", "packets", 10, OUT_RIGHT },
@@ -44,6 +47,7 @@ static const struct out_col cols[] = {
 	[C_DROP_PPS] = { "DROP/s", "drop_pps", 9, OUT_RIGHT },
 	[C_DROPPED_BYTES] = { NULL, "dropped_bytes", 0, 0 },
 	[C_UNPARSED] = { "UNPARSED", "unparsed", 8, OUT_RIGHT },
+	[C_UNPARSED_DROPPED] = { NULL, "unparsed_dropped", 0, 0 },
 	[C_NON_IP] = { "NON-IP", "non_ip", 8, OUT_RIGHT },
 	[C_RULES] = { NULL, "rules", 0, 0 },
 };
@@ -143,6 +147,7 @@ static void row(struct xdp_stats *st, const struct span *s)
 	out_str(o, C_IFACE, st->inst->iface, sizeof(st->inst->iface));
 	out_str(o, C_MODE, info->skb_mode ? "skb" : "native", 8);
 	out_str(o, C_POLICY, info->allow ? "allow" : "drop", 8);
+	out_str(o, C_UNPARSED_POLICY, info->unparsed_drop ? "drop" : "pass", 8);
 	out_bool(o, C_DRY_RUN, info->dry_run);
 	out_double(o, C_SECS, secs, 3);
 	out_uint(o, C_PACKETS, delta(s, XDPDROP_ST_SEEN, false));
@@ -154,6 +159,7 @@ static void row(struct xdp_stats *st, const struct span *s)
 	out_double(o, C_DROP_PPS, secs ? delta(s, XDPDROP_ST_DROPPED, false) / secs : 0, 0);
 	out_uint(o, C_DROPPED_BYTES, delta(s, XDPDROP_ST_DROPPED, true));
 	out_uint(o, C_UNPARSED, delta(s, XDPDROP_ST_UNPARSED, false));
+	out_uint(o, C_UNPARSED_DROPPED, delta(s, XDPDROP_ST_UNPARSED_DROPPED, false));
 	out_uint(o, C_NON_IP, delta(s, XDPDROP_ST_NON_IP, false));
 	rule_list(st, s);
 	out_row_end(o);

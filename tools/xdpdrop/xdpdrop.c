@@ -38,6 +38,7 @@ enum {
 	OPT_DETACH,
 	OPT_TOP,
 	OPT_MAX_RULES,
+	OPT_UNPARSED,
 };
 
 static const struct argp_option options[] = {
@@ -55,6 +56,10 @@ static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Policy and attachment:", 2 },
 	{ "allow", OPT_ALLOW, NULL, 0, "Drop the IP packets that no rule matches instead", 2 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Count what would be dropped, pass everything", 2 },
+	{ "unparsed", OPT_UNPARSED, "ACTION", 0,
+	  "pass or drop what no rule decides and was not parsed to its end (default: drop with "
+	  "--allow, else pass)",
+	  2 },
 	{ "force", OPT_FORCE, NULL, 0, "Replace the XDP program IFACE already runs", 2 },
 	{ "pin", OPT_PIN, NULL, 0,
 	  "Stay attached after exit (pinned under " XDP_INST_PIN_ROOT "/IFACE); exit at once", 2 },
@@ -78,6 +83,19 @@ static int set_action(struct xdpdrop_opts *o, enum xdp_inst_action a)
 		return EINVAL;
 	}
 	o->action = a;
+	return 0;
+}
+
+static int unparsed_parse(const char *arg, enum xdp_unparsed *u)
+{
+	if (!strcmp(arg, "pass"))
+		*u = XDP_UNPARSED_PASS;
+	else if (!strcmp(arg, "drop"))
+		*u = XDP_UNPARSED_DROP;
+	else {
+		log_err("invalid value '%s' for --unparsed: expected pass or drop", arg);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -122,6 +140,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_DRY_RUN:
 		o->cfg.dry_run = true;
 		return 0;
+	case OPT_UNPARSED:
+		return unparsed_parse(arg, &o->cfg.unparsed) ? EINVAL : 0;
 	case OPT_FORCE:
 		o->cfg.force = true;
 		return 0;
@@ -214,9 +234,10 @@ static int check_opts(struct xdpdrop_opts *o, const struct xdp_inst_rules *in)
 	}
 	if (!err && o->action != XDP_INST_ATTACH &&
 	    (o->cfg.pin || o->cfg.allow || o->cfg.dry_run || o->cfg.force || o->cfg.max_rules ||
-	     o->cfg.mode != XDP_MODE_AUTO)) {
-		log_err("--pin, --allow, --dry-run, --force, --max-rules and -m are for attaching: "
-			"not with --status, --add, --del or --detach");
+	     o->cfg.mode != XDP_MODE_AUTO || o->cfg.unparsed != XDP_UNPARSED_AUTO)) {
+		log_err(
+		    "--pin, --allow, --dry-run, --unparsed, --force, --max-rules and -m are for "
+		    "attaching: not with --status, --add, --del or --detach");
 		err = -EINVAL;
 	}
 	if (!err && (o->action == XDP_INST_ADD || o->action == XDP_INST_DEL) && !in->n &&
