@@ -371,6 +371,28 @@ rule_hits() {
 	assert_no_xdp
 }
 
+@test "rules input: a line with a NUL byte is refused; control bytes in messages are escaped" {
+	local rules=$BATS_TEST_TMPDIR/nul.rules
+	printf 'proto tcp\0 dport 22\n' >"$rules"
+	xdpdrop_b -i "$XDP_IF" -d 1 -f "$rules"
+	assert_eq "$status" 2 "exit status with a NUL in the rules file"
+	assert_eq "$stderr" "xdpdrop: $rules:1: a NUL byte in the line (a rules file is text)"
+	assert_no_xdp
+
+	local esc=$'\e'
+	xdpdrop_b -i "$XDP_IF" -d 1 --src "${esc}[2J10.0.0.1"
+	assert_eq "$status" 2 "exit status of --src with an ESC"
+	assert_match "$stderr" "^xdpdrop: invalid value '\\\\x1b\[2J10\.0\.0\.1' for --src: " "message"
+	xdpdrop_b -i "$XDP_IF" -d 1 "src 192.0.2.1 ${esc}[31mred"
+	assert_eq "$status" 2 "exit status of a RULE with an ESC"
+	assert_eq "$stderr" "xdpdrop: RULE 'src 192.0.2.1 \\x1b[31mred': unknown rule word '\\x1b[31mred' (expected --src, --dst, --proto, --sport or --dport)"
+	printf 'src 10.0.0.1\n\e]0;title\a 1\n' >"$rules"
+	xdpdrop_b -i "$XDP_IF" -d 1 -f "$rules"
+	assert_eq "$status" 2 "exit status of a file line with an OSC"
+	assert_eq "$stderr" "xdpdrop: $rules:2: unknown rule word '\\x1b]0;title\\x07' (expected --src, --dst, --proto, --sport or --dport)"
+	assert_no_xdp
+}
+
 @test "an unknown interface, or no pinned instance, exits 3" {
 	xdpdrop_b -i sxdnone$$ --proto udp
 	assert_eq "$status" 3 "exit status"

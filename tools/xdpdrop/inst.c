@@ -63,9 +63,18 @@ int xdp_inst_rule_arg(struct xdp_inst_rules *in, const char *arg, bool numbers)
 	return e;
 }
 
-int xdp_inst_rules_file(struct xdp_inst_rules *in, const char *path)
+int xdp_inst_rules_stream(struct xdp_inst_rules *in, FILE *f, const char *name)
 {
 	char err[XDP_ERR_LEN];
+	int e = xdp_rules_read(f, name, &in->rules, &in->n, err, sizeof(err));
+
+	if (e)
+		log_err("%s", err);
+	return e == -ENOMEM ? e : e ? -EINVAL : 0;
+}
+
+int xdp_inst_rules_file(struct xdp_inst_rules *in, const char *path)
+{
 	FILE *f = fopen(path, "re");
 	int e;
 
@@ -74,11 +83,9 @@ int xdp_inst_rules_file(struct xdp_inst_rules *in, const char *path)
 		log_err("invalid value '%s' for -f/--file: %s", path, strerror(-e));
 		return e == -ENOMEM ? e : -EINVAL;
 	}
-	e = xdp_rules_read(f, path, &in->rules, &in->n, err, sizeof(err));
+	e = xdp_inst_rules_stream(in, f, path);
 	fclose(f);
-	if (e)
-		log_err("%s", err);
-	return e == -ENOMEM ? e : e ? -EINVAL : 0;
+	return e;
 }
 
 void xdp_inst_rules_free(struct xdp_inst_rules *in)

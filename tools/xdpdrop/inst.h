@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <bpf/libbpf.h>
 #include "tools/xdpdrop/bpffs.h"
 #include "lib/opts.h"
@@ -56,6 +57,8 @@ struct xdp_inst_rules {
 int xdp_inst_rule_arg(struct xdp_inst_rules *in, const char *arg, bool numbers);
 /* The rules of a file (-f); 0 or -EINVAL after one line. */
 int xdp_inst_rules_file(struct xdp_inst_rules *in, const char *path);
+/* The same from an open stream, name for the messages. */
+int xdp_inst_rules_stream(struct xdp_inst_rules *in, FILE *f, const char *name);
 void xdp_inst_rules_free(struct xdp_inst_rules *in);
 
 struct xdp_inst {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,17 +20,20 @@
 /* Longest value quoted in a message; the rest is cut. */
 #define QUOTE_MAX 64
 
-/* The value as a message shows it: cut, and control bytes as '?', so that a
- * hostile rules file cannot put escapes on the terminal. */
+/* The value as a message quotes it, cut to QUOTE_MAX bytes. Its bytes stay
+ * as they are: the messages are printed by the logging layer (lib/log.h),
+ * which escapes them as text output is, so that the user sees '\x1b' for
+ * an ESC in a rules file, and no terminal ever receives it. */
 static void quote(const char *s, char *q, size_t len)
 {
-	size_t i;
+	size_t n = strnlen(s, len);
 
-	for (i = 0; s[i] && i + 1 < len; i++)
-		q[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
-	q[i] = '\0';
-	if (s[i] && len > 4)
-		memcpy(q + len - 4, "...", 4);
+	if (n < len) {
+		memcpy(q, s, n + 1);
+		return;
+	}
+	memcpy(q, s, len - 4);
+	memcpy(q + len - 4, "...", 4);
 }
 
 __attribute__((format(printf, 5, 6))) static int bad(char *err, size_t errlen, const char *opt,
@@ -203,6 +205,26 @@ int xdp_rule_add_prefix(struct xdp_rule *r, bool dst, const struct xdp_prefix *p
 	return 0;
 }
 
+static const char *const rule_keys[] = { "src", "dst", "proto", "sport", "dport" };
+
+static bool known_key(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rule_keys); i++)
+		if (!strcmp(key, rule_keys[i]))
+			return true;
+	return false;
+}
+
+static int unknown_key(char *err, size_t errlen, const char *key)
+{
+	char q[QUOTE_MAX + 1];
+
+	quote(key, q, sizeof(q));
+	return fail(err, errlen,
+		    "unknown rule word '%s' (expected --src, --dst, --proto, --sport or --dport)",
+		    q);
+}
+
 static int twice(char *err, size_t errlen, const char *opt)
 {
 	return fail(err, errlen,
@@ -241,10 +263,7 @@ int xdp_rule_add(struct xdp_rule *r, const char *key, const char *value, char *e
 		return xdp_ports_parse(d ? "--dport" : "--sport", value, d ? r->dport : r->sport,
 				       err, errlen);
 	}
-	return fail(err, errlen,
-		    "unknown rule word '%s' (expected --src, --dst, --proto, --sport "
-		    "or --dport)",
-		    key);
+	return unknown_key(err, errlen, key);
 }
 
 static int prefix_qcmp(const void *a, const void *b)
@@ -354,6 +373,12 @@ int xdp_rule_parse(const char *line, struct xdp_rule *r, char *err, size_t errle
 		kn = eq ? (size_t)(eq - w) : n;
 		memcpy(key, w, kn);
 		key[kn] = '\0';
+		/* Known before its value is looked for: the messages below name
+		 * the word as an option, which only a known one is. */
+		if (!known_key(key)) {
+			e = unknown_key(err, errlen, key);
+			goto out;
+		}
 		if (eq) {
 			memcpy(value, eq + 1, n - kn - 1);
 			value[n - kn - 1] = '\0';
@@ -403,19 +428,30 @@ int xdp_rules_push(struct xdp_rule **rules, size_t *n, struct xdp_rule *r)
 	return 0;
 }
 
+/* One line of a rules file: as a rule line, unless it holds a NUL byte,
+ * which would end the line early (and "proto tcp\0 dport 22" is not "proto
+ * tcp"). */
+static int file_line(const char *line, size_t len, struct xdp_rule *r, char *err, size_t errlen)
+{
+	if (memchr(line, '\0', len))
+		return fail(err, errlen, "a NUL byte in the line (a rules file is text)");
+	return xdp_rule_parse(line, r, err, errlen);
+}
+
 int xdp_rules_read(FILE *f, const char *name, struct xdp_rule **rules, size_t *n, char *err,
 		   size_t errlen)
 {
 	char why[XDP_ERR_LEN], q[QUOTE_MAX + 1];
-	struct xdp_rule r;
+	struct xdp_rule r = { 0 };
 	size_t cap = 0, lineno = 0;
 	char *line = NULL;
+	ssize_t len;
 	int e = 0;
 
 	quote(name, q, sizeof(q));
-	while (getline(&line, &cap, f) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
-		e = xdp_rule_parse(line, &r, why, sizeof(why));
+		e = file_line(line, len, &r, why, sizeof(why));
 		if (e == 1) {
 			e = 0;
 			continue;
