@@ -368,6 +368,14 @@ rule_hits() {
 	assert_eq "$stderr" "xdpdrop: RULE 'src 192.0.2.1 dport': --dport needs a value"
 	xdpdrop_b -i "bad/name" --proto udp
 	assert_eq "$status" 2 "exit status of -i bad/name"
+	# More rules than rule numbers, --max-rules not given: the limit is named.
+	awk 'BEGIN { for (i = 0; i < 1048576; i++)
+		printf "--src 10.%d.%d.%d\n", int(i / 65536), int(i / 256) % 256, i % 256 }' >"$rules"
+	xdpdrop_b -i "$XDP_IF" -f "$rules"
+	assert_eq "$status" 2 "exit status with 1,048,576 rules"
+	assert_eq "$stderr" "xdpdrop: 1048576 rules are more than xdpdrop holds (at most 1048575)"
+	xdpdrop_b -i "$XDP_IF" -f "$rules" --max-rules 5
+	assert_eq "$stderr" "xdpdrop: 1048576 rules do not fit in --max-rules 5"
 	assert_no_xdp
 }
 

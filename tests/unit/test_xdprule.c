@@ -363,6 +363,28 @@ static void tables_refuse_overlap(void **state)
 	set_free(s, XDPDROP_CANDS + 1);
 }
 
+/* Room for rule numbers; a message names what limits it. */
+static void rule_room(void **state)
+{
+	char err[XDP_ERR_LEN];
+	uint32_t max;
+
+	(void)state;
+	assert_int_equal(xdp_rule_room(10, 0, &max, err, sizeof(err)), 0);
+	assert_int_equal(max, 1024);
+	assert_int_equal(xdp_rule_room(1000, 0, &max, err, sizeof(err)), 0);
+	assert_int_equal(max, 2001);
+	/* Twice as many as given is more than the most: the most. */
+	assert_int_equal(xdp_rule_room(1000000, 0, &max, err, sizeof(err)), 0);
+	assert_int_equal(max, XDPDROP_RULES_MAX);
+	assert_int_equal(xdp_rule_room(3, 3, &max, err, sizeof(err)), 0);
+	assert_int_equal(max, 4);
+	assert_int_equal(xdp_rule_room(3, 2, &max, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "3 rules do not fit in --max-rules 2");
+	assert_int_equal(xdp_rule_room(XDPDROP_RULES_MAX, 0, &max, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "1048576 rules are more than xdpdrop holds (at most 1048575)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +399,7 @@ int main(void)
 		cmocka_unit_test(values_quoted),
 		cmocka_unit_test(tables_inherit),
 		cmocka_unit_test(tables_refuse_overlap),
+		cmocka_unit_test(rule_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

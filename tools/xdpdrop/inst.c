@@ -14,8 +14,6 @@
 #include "lib/parse.h"
 #include "tools/xdpdrop/inst.h"
 
-#define MIN_RULE_ROOM 1024
-
 /* What a pin directory holds besides the maps. */
 static const char *const pin_extra[] = { "link", "prog" };
 
@@ -215,12 +213,11 @@ static int configure(struct bpf_object *obj, const struct xdpdrop_info *info,
 /* Rule numbers run below max: room for what was given, and for --add. */
 static int rule_room(const struct xdp_inst_cfg *cfg, size_t n, uint32_t *max)
 {
-	*max = cfg->max_rules ? cfg->max_rules + 1 : 2 * n + 1;
-	if (*max < MIN_RULE_ROOM && !cfg->max_rules)
-		*max = MIN_RULE_ROOM;
-	if (n < *max && *max <= XDPDROP_RULES_MAX)
+	char err[XDP_ERR_LEN];
+
+	if (!xdp_rule_room(n, cfg->max_rules, max, err, sizeof(err)))
 		return 0;
-	log_err("%zu rules do not fit in --max-rules %u", n, cfg->max_rules);
+	log_err("%s", err);
 	return -EINVAL;
 }
 
@@ -311,9 +308,9 @@ int xdp_inst_attach(const struct xdp_inst_cfg *cfg, const struct sonde_opts *com
 		return -ENOMEM;
 	}
 	/* Every rule is checked before anything is attached. */
-	err = build(rules, in->n, &t);
+	err = rule_room(cfg, in->n, &inst->info.max_rules);
 	if (!err)
-		err = rule_room(cfg, in->n, &inst->info.max_rules);
+		err = build(rules, in->n, &t);
 	if (!err && (err = xdp_ifindex(cfg->iface)) > 0) {
 		inst->info.ifindex = err;
 		err = check_free(cfg, inst->info.ifindex, &old);

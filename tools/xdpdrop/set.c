@@ -18,6 +18,29 @@ enum xdp_trie xdp_rule_trie(const struct xdp_rule *r, bool v6)
 	return XDP_TRIES;
 }
 
+/* Rule numbers below this by default, with few rules. */
+#define MIN_RULE_ROOM 1024
+
+int xdp_rule_room(size_t n, uint32_t max_rules, uint32_t *max, char *err, size_t errlen)
+{
+	if (max_rules) {
+		*max = max_rules + 1;
+		if (n < *max)
+			return 0;
+		snprintf(err, errlen, "%zu rules do not fit in --max-rules %u", n, max_rules);
+		return -EINVAL;
+	}
+	if (n >= XDPDROP_RULES_MAX) {
+		snprintf(err, errlen, "%zu rules are more than xdpdrop holds (at most %u)", n,
+			 XDPDROP_RULES_MAX - 1);
+		return -EINVAL;
+	}
+	*max = n < XDPDROP_RULES_MAX / 2 ? 2 * n + 1 : XDPDROP_RULES_MAX;
+	if (*max < MIN_RULE_ROOM)
+		*max = MIN_RULE_ROOM;
+	return 0;
+}
+
 void xdp_rule_kernel(const struct xdp_rule *r, struct xdpdrop_rule *k)
 {
 	memset(k, 0, sizeof(*k));

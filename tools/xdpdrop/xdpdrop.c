@@ -64,9 +64,7 @@ static const struct argp_option options[] = {
 	{ "pin", OPT_PIN, NULL, 0,
 	  "Stay attached after exit (pinned under " XDP_INST_PIN_ROOT "/IFACE); exit at once", 2 },
 	{ "max-rules", OPT_MAX_RULES, "N", 0,
-	  "Room for N rules (default: twice the rules, at "
-	  "least 1024)",
-	  2 },
+	  "Room for N rules (default: twice the rules, at least 1024, at most 1048575)", 2 },
 	{ "top", OPT_TOP, "N", 0, "Show the N busiest rules per interval (default 10; 0: all)", 2 },
 	{ NULL, 0, NULL, 0, "A pinned instance (with -i):", 3 },
 	{ "status", OPT_STATUS, NULL, 0, "Show its rules and counters", 3 },
