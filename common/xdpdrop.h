@@ -165,6 +165,7 @@ _Static_assert(sizeof(struct xdpdrop_count) == 16 &&
  * instance; the program does not read it. */
 struct xdpdrop_info {
 	__u64 attached_ns; /* CLOCK_REALTIME */
+	__u64 netns;	   /* the interface's network namespace: its nsfs inode */
 	__u32 ifindex;
 	__u32 max_rules;    /* rule numbers are below this */
 	__u8 allow;	    /* --allow */
@@ -172,8 +173,9 @@ struct xdpdrop_info {
 	__u8 skb_mode;	    /* attached in generic (skb) mode */
 	__u8 unparsed_drop; /* --unparsed=drop (explicit, or by --allow) */
 	__u8 pad[4];
+	char iface[16]; /* the interface's name at attach (IFNAMSIZ), for display */
 };
 
-_Static_assert(sizeof(struct xdpdrop_info) == 24, "xdpdrop_info layout");
+_Static_assert(sizeof(struct xdpdrop_info) == 48, "xdpdrop_info layout");
 
 #endif

@@ -271,7 +271,9 @@ rule_hits() {
 }
 
 @test "--pin survives exit; --status shows counters; --add and --del change it live; --detach removes it all" {
-	local dir=$XDP_PIN_ROOT/$XDP_IF before
+	xdp_bpffs
+	local dir before
+	dir=$(xdp_pin_dir)
 	xdpdrop_b -i "$XDP_IF" --pin --proto udp --dport 53
 	assert_eq "$status" 0 "--pin exit status ($stderr)"
 	[[ -d $dir && -e $dir/link ]] || sonde_fail "no pins in $dir"
@@ -311,6 +313,125 @@ rule_hits() {
 	assert_eq "$orphans" "" "programs left loaded"
 }
 
+# ip netns exec and unshare -m give xdpdrop a mount namespace of its own,
+# where /sys/fs/bpf is not the system's bpffs: pins there go away with the
+# command, and the filter with them. The default pin root is the subject
+# here, so no xdp_bpffs.
+@test "--pin from a private mount namespace is refused with an nsenter hint (exit 3)" {
+	local hint="nsenter --net=/run/netns/$NS_B xdpdrop"
+	local -a runs=(
+		"ip netns exec $NS_B $XDP_REAL_BIN/xdpdrop"
+		"nsenter --net=/run/netns/$NS_B unshare -m sh -c 'umount -l /sys/fs/bpf && exec \$0 \"\$@\"' $XDP_REAL_BIN/xdpdrop"
+		"nsenter --net=/run/netns/$NS_B unshare -m sh -c 'mount -t bpf bpf /sys/fs/bpf && exec \$0 \"\$@\"' $XDP_REAL_BIN/xdpdrop"
+	)
+	local run rc err
+	for run in "${runs[@]}"; do
+		rc=0
+		err=$(eval "timeout 20 $run -i $XDP_IF --pin --proto udp" 2>&1) || rc=$?
+		assert_eq "$rc" 3 "exit status of $run"
+		assert_one_line "$err" "stderr of $run"
+		[[ $err == *"is not the BPF file system the system sees"*"$hint"* ]] ||
+			sonde_fail "$run: no hint '$hint' in: $err"
+		assert_no_xdp
+	done
+	# The hint works: the network namespace alone, the system's bpffs.
+	SONDE_BPFFS='' xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	assert_eq "$status" 0 "exit status with nsenter --net ($stderr)"
+	local before
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" -c 2
+	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 1
+	wait_received b_ip_received $((before + 1))
+	SONDE_BPFFS='' xdpdrop_b -i "$XDP_IF" --detach
+	assert_eq "$status" 0 "--detach exit status ($stderr)"
+	assert_eq "$(b_ip_received)" $((before + 1)) "packets B received while pinned"
+	assert_no_xdp
+}
+
+# Both ends of the veth pair are named $XDP_IF, in namespaces A and B.
+@test "pins are keyed by network namespace and interface index: a name in another namespace is another instance" {
+	xdp_bpffs
+	local before
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	assert_eq "$status" 0 "--pin in B ($stderr)"
+	[[ -e $(xdp_pin_dir)/link ]] || sonde_fail "no link pinned in $(xdp_pin_dir)"
+	local a=(timeout 20 nsenter --net=/run/netns/"$NS_A" "$XDP_REAL_BIN/xdpdrop" -i "$XDP_IF")
+	run "${a[@]}" --status
+	assert_eq "$status" 3 "--status in A, where nothing is pinned"
+	run "${a[@]}" --detach
+	assert_eq "$status" 3 "--detach in A, where nothing is pinned"
+	run "${a[@]}" --pin --proto tcp
+	assert_eq "$status" 0 "--pin in A: $output"
+	[[ -e $(xdp_pin_dir "$NS_A")/link ]] || sonde_fail "no link pinned in $(xdp_pin_dir "$NS_A")"
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" --proto udp -c 3
+	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 1
+	wait_received b_ip_received $((before + 1))
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_jq "$output" '.dropped == 3 and .rules[0].match == "--proto udp"'
+	run "${a[@]}" --detach
+	assert_eq "$status" 0 "--detach in A: $output"
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_eq "$status" 0 "--status in B after A's --detach ($stderr)"
+	[[ $(ip -n "$NS_B" link show dev "$XDP_IF") == *"prog/xdp"* ]] ||
+		sonde_fail "A's --detach detached B's program"
+}
+
+@test "two --pin at once: one attaches and pins, the other is refused, 20 times over" {
+	xdp_bpffs
+	local r rc1 rc2 p1 p2 out=$BATS_TEST_TMPDIR/pin
+	for ((r = 0; r < 20; r++)); do
+		rc1=0 rc2=0
+		"$SONDE_BIN/xdpdrop" -i "$XDP_IF" --pin --proto udp 2>"$out.1" 3>&- &
+		p1=$!
+		"$SONDE_BIN/xdpdrop" -i "$XDP_IF" --pin --proto tcp 2>"$out.2" 3>&- &
+		p2=$!
+		sonde_track_pid "$p1"
+		sonde_track_pid "$p2"
+		wait "$p1" || rc1=$?
+		wait "$p2" || rc2=$?
+		[[ "$rc1 $rc2" == "0 3" || "$rc1 $rc2" == "3 0" ]] ||
+			sonde_fail "round $r: exit statuses $rc1 and $rc2:" "$(cat "$out.1" "$out.2")"
+		xdpdrop_b -i "$XDP_IF" --status -j
+		assert_eq "$status" 0 "round $r: --status ($stderr)"
+		assert_jq "$output" '.rules | length == 1'
+		[[ $(ip -n "$NS_B" link show dev "$XDP_IF") == *"prog/xdp"* ]] ||
+			sonde_fail "round $r: nothing attached"
+		xdpdrop_b -i "$XDP_IF" --detach
+		assert_eq "$status" 0 "round $r: --detach ($stderr)"
+	done
+}
+
+# A bpffs mounted without mode= lets anyone make directories in its root.
+@test "a world-writable pin root: directories and symlinks of another user are refused, not followed" {
+	xdp_bpffs default
+	assert_eq "$(stat -c %a "$XDP_BPFFS")" 1777 "mode of the bpffs root"
+	local ns
+	ns=$(dirname "$(xdp_pin_dir)")
+	setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
+		"mkdir -p $ns && chmod 777 $XDP_BPFFS/sonde $XDP_BPFFS/sonde/xdpdrop $ns && ln -s ifindex-1 $(xdp_pin_dir)" ||
+		sonde_fail "nobody could not prepare the directories"
+	local a
+	for a in "--pin --proto udp" --status --detach; do
+		# shellcheck disable=SC2086 # the action is words
+		xdpdrop_b -i "$XDP_IF" $a
+		assert_eq "$status" 3 "exit status of $a"
+		assert_eq "$stderr" "xdpdrop: $XDP_BPFFS/sonde belongs to uid 65534 with mode 0777: not using it (a directory of uid 0 that no one else may write in is needed; remove it)"
+	done
+	assert_no_xdp
+	# Ours all the way down but for the last step: a symlink is not followed.
+	rm -r "${XDP_BPFFS:?}/sonde"
+	(umask 077 && mkdir -p "$ns")
+	ln -s /tmp "$(xdp_pin_dir)"
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	assert_eq "$status" 3 "exit status with a symlink"
+	assert_eq "$stderr" "xdpdrop: $ns/$(basename "$(xdp_pin_dir)") is not a directory: not using it"
+	rm "$(xdp_pin_dir)"
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	assert_eq "$status" 0 "--pin once the way is clear ($stderr)"
+	assert_eq "$(stat -c '%U %a' "$XDP_BPFFS/sonde" "$XDP_BPFFS/sonde/xdpdrop" "$(xdp_pin_dir)" | sort -u)" "root 700" "owner and mode of the directories"
+}
+
 @test "an interface that runs an XDP program is refused (exit 3) unless --force" {
 	tool_start xdpdrop -i "$XDP_IF" --proto udp
 	xdpdrop_b -i "$XDP_IF" --proto tcp -d 1
@@ -321,6 +442,7 @@ rule_hits() {
 	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 1
 	wait_received b_ip_received $((before + 1))
 
+	xdp_bpffs
 	xdpdrop_b -i "$XDP_IF" --force --pin --proto tcp
 	assert_eq "$status" 0 "--force exit status ($stderr)"
 	before=$(b_ip_received)
@@ -402,6 +524,7 @@ rule_hits() {
 }
 
 @test "an unknown interface, or no pinned instance, exits 3" {
+	xdp_bpffs
 	xdpdrop_b -i sxdnone$$ --proto udp
 	assert_eq "$status" 3 "exit status"
 	assert_eq "$stderr" "xdpdrop: no network interface 'sxdnone$$'" "message"

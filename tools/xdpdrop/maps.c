@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "tools/xdpdrop/bpffs.h"
 #include "tools/xdpdrop/maps.h"
 
 const char *const xdp_map_names[XDP_MAPS] = {
@@ -72,9 +73,8 @@ int xdp_maps_of(struct bpf_object *obj, struct xdp_maps *m)
 	return finish_open(m);
 }
 
-int xdp_maps_open(const char *dir, struct xdp_maps *m)
+int xdp_maps_open(int dir, struct xdp_maps *m)
 {
-	char path[512];
 	int err;
 
 	memset(m, 0, sizeof(*m));
@@ -82,10 +82,9 @@ int xdp_maps_open(const char *dir, struct xdp_maps *m)
 		m->fd[i] = -1;
 	m->owned = true;
 	for (int i = 0; i < XDP_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, xdp_map_names[i]);
-		m->fd[i] = bpf_obj_get(path);
+		m->fd[i] = bpffs_get(dir, xdp_map_names[i]);
 		if (m->fd[i] < 0) {
-			err = -errno;
+			err = m->fd[i];
 			xdp_maps_close(m);
 			return err;
 		}
@@ -106,14 +105,13 @@ void xdp_maps_close(struct xdp_maps *m)
 	m->owned = false;
 }
 
-int xdp_maps_pin(const struct xdp_maps *m, const char *dir)
+int xdp_maps_pin(const struct xdp_maps *m, int dir)
 {
-	char path[512];
-
 	for (int i = 0; i < XDP_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, xdp_map_names[i]);
-		if (bpf_obj_pin(m->fd[i], path))
-			return -errno;
+		int err = bpffs_pin(dir, xdp_map_names[i], m->fd[i]);
+
+		if (err)
+			return err;
 	}
 	return 0;
 }

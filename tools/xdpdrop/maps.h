@@ -45,11 +45,12 @@ struct xdp_maps {
 int xdp_maps_size(struct bpf_object *obj, const struct xdp_tables *t);
 /* The maps of a loaded object (not owned). */
 int xdp_maps_of(struct bpf_object *obj, struct xdp_maps *m);
-/* The maps pinned in dir; -ENOENT when there are none. */
-int xdp_maps_open(const char *dir, struct xdp_maps *m);
+/* The maps pinned in the directory dir (a checked one, bpffs.h); -ENOENT
+ * when there are none. */
+int xdp_maps_open(int dir, struct xdp_maps *m);
 void xdp_maps_close(struct xdp_maps *m);
-/* Pins every map in dir (which exists). */
-int xdp_maps_pin(const struct xdp_maps *m, const char *dir);
+/* Pins every map in the directory dir (a checked one, bpffs.h). */
+int xdp_maps_pin(const struct xdp_maps *m, int dir);
 
 /* Moves the maps from the rules `from` (compiled to tfrom; what the maps
  * hold now) to `to` (tto). Every step leaves each rule either as it was or

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "lib/log.h"
+#include "tools/xdpdrop/pin.h"
+
+/* Walks retried when a directory went away under us (a --detach removing
+ * the last pins of a network namespace), or was replaced while we waited
+ * for its lock. */
+#define PIN_TRIES 16
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void xdp_pin_close(struct xdp_pin *p)
+{
+	close_fd(&p->fd);
+	close_fd(&p->ns);
+	close_fd(&p->base);
+	bpffs_close(&p->fs);
+}
+
+/* p->path: the network namespace's directory, and with p->name the
+ * interface's. */
+static void set_path(struct xdp_pin *p, bool with_name)
+{
+	snprintf(p->path, sizeof(p->path), "%s/%s/netns-%llu%s%s", p->fs.path, XDP_PIN_BASE,
+		 (unsigned long long)p->netns, with_name ? "/" : "", with_name ? p->name : "");
+}
+
+/* sonde/xdpdrop under the root, checked on the way. */
+static int open_base(struct xdp_pin *p, bool create)
+{
+	char path[PATH_MAX + 8];
+	int sonde, err;
+
+	sonde = bpffs_dir(p->fs.fd, p->fs.path, "sonde", create);
+	if (sonde < 0)
+		return sonde;
+	snprintf(path, sizeof(path), "%s/sonde", p->fs.path);
+	p->base = bpffs_dir(sonde, path, "xdpdrop", create);
+	err = p->base < 0 ? p->base : 0;
+	close(sonde);
+	return err;
+}
+
+/* The directory p->name in p->ns, locked; one removed (or replaced) while
+ * we waited for its lock is opened anew. */
+static int lock_dir(struct xdp_pin *p, bool create, int op)
+{
+	char path[PATH_MAX];
+
+	set_path(p, false);
+	snprintf(path, sizeof(path), "%s", p->path);
+	set_path(p, true);
+	for (int i = 0; i < PIN_TRIES; i++) {
+		int fd = bpffs_dir(p->ns, path, p->name, create);
+
+		if (fd < 0)
+			return fd;
+		if (flock(fd, op)) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+		if (bpffs_linked(p->ns, p->name, fd)) {
+			p->fd = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	return -EAGAIN;
+}
+
+static int lock_op(enum xdp_pin_how how)
+{
+	return how == XDP_PIN_READ ? LOCK_SH : LOCK_EX;
+}
+
+/* One walk from sonde/xdpdrop down: the network namespace's directory,
+ * and with p->name the interface's, locked. -ESTALE when the former went
+ * away meanwhile. */
+static int walk(struct xdp_pin *p, enum xdp_pin_how how)
+{
+	char ns[32], path[PATH_MAX + 16];
+	bool create = how == XDP_PIN_CREATE;
+	int err;
+
+	snprintf(ns, sizeof(ns), "netns-%llu", (unsigned long long)p->netns);
+	snprintf(path, sizeof(path), "%s/%s", p->fs.path, XDP_PIN_BASE);
+	close_fd(&p->ns);
+	p->ns = bpffs_dir(p->base, path, ns, create);
+	if (p->ns < 0)
+		return p->ns;
+	if (!p->name[0])
+		return 0;
+	err = lock_dir(p, create, lock_op(how));
+	if (err == -ENOENT && !bpffs_linked(p->base, ns, p->ns))
+		return -ESTALE;
+	return err;
+}
+
+void xdp_pin_init(struct xdp_pin *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->fs.fd = p->base = p->ns = p->fd = -1;
+}
+
+int xdp_pin_netns(uint64_t *ino)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int xdp_pin_open(struct xdp_pin *p, int ifindex, enum xdp_pin_how how)
+{
+	int err;
+
+	xdp_pin_init(p);
+	if (ifindex)
+		snprintf(p->name, sizeof(p->name), "ifindex-%d", ifindex);
+	err = xdp_pin_netns(&p->netns);
+	if (!err)
+		err = bpffs_open(&p->fs, how == XDP_PIN_CREATE);
+	if (!err)
+		err = open_base(p, how == XDP_PIN_CREATE);
+	for (int i = 0; !err && i < PIN_TRIES; i++) {
+		err = walk(p, how);
+		if (err != -ESTALE)
+			break;
+	}
+	set_path(p, p->name[0]);
+	/* bpffs_open() and bpffs_dir() said what was wrong. */
+	if (!err || err == -ENOENT || err == -EPERM || err == -ENXIO || err == -EINVAL)
+		return err;
+	log_err("cannot open the pins in %s: %s", p->path, strerror(-err));
+	return err;
+}
+
+/* The entries of the network namespace's directory that are instances. */
+static bool instance_name(const char *name)
+{
+	return !strncmp(name, "ifindex-", 8) && strlen(name) < sizeof(((struct xdp_pin *)0)->name);
+}
+
+int xdp_pin_each(struct xdp_pin *p, enum xdp_pin_how how, int (*fn)(struct xdp_pin *, void *),
+		 void *ctx)
+{
+	int err = xdp_pin_open(p, 0, how), fd;
+	struct dirent *e;
+	DIR *d;
+
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	fd = dup(p->ns);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	while (!err && (e = readdir(d))) {
+		if (!instance_name(e->d_name))
+			continue;
+		snprintf(p->name, sizeof(p->name), "%s", e->d_name);
+		err = lock_dir(p, false, lock_op(how));
+		if (!err)
+			err = fn(p, ctx);
+		else if (err == -ENOENT)
+			err = 0; /* removed meanwhile */
+		if (err != 1)
+			close_fd(&p->fd);
+	}
+	closedir(d);
+	return err;
+}
+
+int xdp_pin_put(const struct xdp_pin *p, const char *name, int obj)
+{
+	return bpffs_pin(p->fd, name, obj);
+}
+
+int xdp_pin_get(const struct xdp_pin *p, const char *name)
+{
+	return bpffs_get(p->fd, name);
+}
+
+int xdp_pin_clear(const struct xdp_pin *p, const char *const *names)
+{
+	for (; *names; names++)
+		if (unlinkat(p->fd, *names, 0) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+int xdp_pin_remove(struct xdp_pin *p, const char *const *names)
+{
+	char ns[32];
+	int err = xdp_pin_clear(p, names);
+
+	/* Still locked: whoever waits for the lock finds it gone, and walks
+	 * again. */
+	if (!err && unlinkat(p->ns, p->name, AT_REMOVEDIR) && errno != ENOENT)
+		err = -errno;
+	snprintf(ns, sizeof(ns), "netns-%llu", (unsigned long long)p->netns);
+	if (!err && unlinkat(p->base, ns, AT_REMOVEDIR) && errno != ENOTEMPTY && errno != EEXIST &&
+	    errno != ENOENT)
+		err = -errno;
+	return err;
+}
+
+bool xdp_pin_old(const struct xdp_pin *p, const char *iface, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (p->base < 0 || fstatat(p->base, iface, &st, AT_SYMLINK_NOFOLLOW))
+		return false;
+	snprintf(buf, len, "%s/%s/%s", p->fs.path, XDP_PIN_BASE, iface);
+	return true;
+}
