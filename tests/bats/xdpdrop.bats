@@ -432,6 +432,63 @@ rule_hits() {
 	assert_eq "$(stat -c '%U %a' "$XDP_BPFFS/sonde" "$XDP_BPFFS/sonde/xdpdrop" "$(xdp_pin_dir)" | sort -u)" "root 700" "owner and mode of the directories"
 }
 
+# detached_status WHY: --status says the pinned instance is detached, for WHY
+# (exit 1, one line), and --add refuses it.
+detached_status() {
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_eq "$status" 1 "--status exit status"
+	assert_jq "$output" '.kind == "status" and .state == "detached"'
+	assert_one_line "$stderr" "--status stderr"
+	[[ $stderr == "xdpdrop: the pinned xdpdrop of $XDP_IF is detached: $1"*"; --detach removes its pins" ]] ||
+		sonde_fail "--status stderr: $stderr"
+	xdpdrop_b -i "$XDP_IF" --add --proto tcp
+	assert_eq "$status" 1 "--add exit status ($stderr)"
+}
+
+@test "a pinned instance whose program no longer runs is reported detached (exit 1); --add refuses it" {
+	xdp_bpffs
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_eq "$status" 0 "--status exit status while attached ($stderr)"
+	assert_jq "$output" '.state == "attached"'
+	rm "$(xdp_pin_dir)/link"
+	assert_no_xdp
+	detached_status "its link is no longer pinned"
+	xdpdrop_b -i "$XDP_IF" --detach
+	assert_eq "$status" 0 "--detach exit status ($stderr)"
+
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	xdpdrop_b -i "$XDP_IF" --force -d 1 --proto tcp
+	assert_eq "$status" 0 "--force -d 1 exit status ($stderr)"
+	assert_no_xdp
+	detached_status "its link was detached"
+	xdpdrop_b -i "$XDP_IF" --detach
+
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	local dir
+	dir=$(xdp_pin_dir)
+	ip -n "$NS_B" link del "$XDP_IF"
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_eq "$status" 1 "--status exit status, the interface gone"
+	assert_eq "$stderr" "xdpdrop: the pinned xdpdrop of $XDP_IF is detached: its interface has gone; --detach removes its pins"
+	xdpdrop_b -i "$XDP_IF" --detach
+	assert_eq "$status" 0 "--detach exit status, the interface gone ($stderr)"
+	[[ ! -e $dir ]] || sonde_fail "$dir is still there"
+}
+
+@test "a foreground run whose program is detached ends with an error (exit 1) after its totals" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v -I 1 --proto udp
+	tool_record_bpf
+	((${#TOOL_LINK_IDS[@]} == 1)) || sonde_fail "links held: ${TOOL_LINK_IDS[*]}"
+	bpftool link detach id "${TOOL_LINK_IDS[0]}"
+	tool_wait_exit "$SONDE_WAIT_S"
+	assert_eq "$TOOL_RC" 1 "exit status"
+	assert_eq "$(<"$TOOL_ERR")" "xdpdrop: tracing; Ctrl-C to stop
+xdpdrop: the XDP program of $XDP_IF was detached: its link was detached (by --force of another xdpdrop, or by bpftool link detach)"
+	assert_jq "$(xdp_total)" '.state == "detached"'
+	assert_no_xdp
+}
+
 @test "an interface that runs an XDP program is refused (exit 3) unless --force" {
 	tool_start xdpdrop -i "$XDP_IF" --proto udp
 	xdpdrop_b -i "$XDP_IF" --proto tcp -d 1

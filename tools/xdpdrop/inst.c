@@ -336,6 +336,16 @@ void xdp_inst_init(struct xdp_inst *inst, const char *iface)
 	snprintf(inst->iface, sizeof(inst->iface), "%s", iface);
 }
 
+int xdp_inst_attached(const struct xdp_inst *inst, char *why, size_t len)
+{
+	if (inst->link_fd < 0) {
+		snprintf(why, len, "its link is no longer pinned (%s/link was removed)",
+			 inst->pin.path);
+		return -ENOLINK;
+	}
+	return xdp_link_attached(inst->link_fd, inst->info.ifindex, why, len);
+}
+
 int xdp_inst_attach(const struct xdp_inst_cfg *cfg, const struct sonde_opts *common,
 		    const struct xdp_inst_rules *in, struct bpf_object_skeleton *s,
 		    struct xdp_inst *inst)

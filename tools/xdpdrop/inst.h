@@ -91,6 +91,10 @@ int xdp_inst_open(const char *iface, struct xdp_inst *inst, enum xdp_pin_how how
 /* --add, --del or --detach on the pinned instance of cfg->iface. */
 int xdp_inst_pinned(const struct xdp_inst_cfg *cfg, enum xdp_inst_action a,
 		    const struct xdp_inst_rules *in);
+/* The instance's program still runs on its interface (its link, of a
+ * pinned instance the one pinned, is attached there): 0, or -ENOLINK with
+ * the reason in why (len bytes), or another -errno. */
+int xdp_inst_attached(const struct xdp_inst *inst, char *why, size_t len);
 /* Closes the fds (a link not pinned detaches); the skeleton is the
  * caller's to destroy. */
 void xdp_inst_close(struct xdp_inst *inst);

@@ -81,6 +81,11 @@ int xdp_inst_open(const char *iface, struct xdp_inst *inst, enum xdp_pin_how how
 
 	xdp_inst_init(inst, iface);
 	err = find(inst, how);
+	if (!err) {
+		inst->link_fd = xdp_pin_get(&inst->pin, "link");
+		if (inst->link_fd < 0 && inst->link_fd != -ENOENT)
+			err = inst->link_fd;
+	}
 	/* --detach removes what is there, even pins left half made. */
 	if (err || !read)
 		return err;
@@ -108,13 +113,12 @@ void xdp_inst_close(struct xdp_inst *inst)
 
 static int detach_pinned(struct xdp_inst *inst)
 {
-	int fd = xdp_pin_get(&inst->pin, "link"), err;
+	int err;
 
 	/* A link whose interface went away is detached already. */
-	if (fd >= 0 && bpf_link_detach(fd) && errno != ENOLINK && errno != EINVAL)
+	if (inst->link_fd >= 0 && bpf_link_detach(inst->link_fd) && errno != ENOLINK &&
+	    errno != EINVAL)
 		log_err("note: detaching %s/link: %s", inst->pin.path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
 	err = xdp_pin_remove(&inst->pin, xdp_inst_pin_names());
 	if (err)
 		log_err("cannot remove the pins in %s: %s", inst->pin.path, strerror(-err));
@@ -211,12 +215,28 @@ static int change_rules(struct xdp_inst *inst, enum xdp_inst_action a,
 	return err == -E2BIG ? -EINVAL : err;
 }
 
+static int refuse_detached(const struct xdp_inst *inst)
+{
+	char why[256];
+	int err = xdp_inst_attached(inst, why, sizeof(why));
+
+	if (err == -ENOLINK)
+		log_err("the pinned xdpdrop of %s is detached: %s; --detach removes its pins",
+			inst->iface, why);
+	else if (err)
+		log_err("cannot query the link of %s: %s", inst->iface, strerror(-err));
+	return err;
+}
+
 int xdp_inst_pinned(const struct xdp_inst_cfg *cfg, enum xdp_inst_action a,
 		    const struct xdp_inst_rules *in)
 {
 	struct xdp_inst inst;
 	int err = xdp_inst_open(cfg->iface, &inst, XDP_PIN_CHANGE, a != XDP_INST_DETACH);
 
+	/* Rules changed in maps that no program reads would filter nothing. */
+	if (!err && a != XDP_INST_DETACH)
+		err = refuse_detached(&inst);
 	if (!err)
 		err = a == XDP_INST_DETACH ? detach_pinned(&inst) : change_rules(&inst, a, in);
 	xdp_inst_close(&inst);

@@ -284,8 +284,12 @@ static int run_attached(struct xdpdrop_opts *o, const struct xdp_inst_rules *in,
 		};
 
 		err = evloop_run(&loop);
-		if (!err)
-			err = xdp_stats_total(&st);
+		/* A program detached under us still has its totals printed. */
+		if (!err || err == -ENOLINK) {
+			int e = xdp_stats_total(&st);
+
+			err = err ? err : e;
+		}
 	}
 	xdp_stats_free(&st);
 	xdp_inst_close(&inst);
