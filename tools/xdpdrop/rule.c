@@ -350,63 +350,66 @@ static const char *next_word(const char *s, size_t *len)
 
 #define WORD_MAX 128
 
+static int long_word(char *err, size_t errlen)
+{
+	return fail(err, errlen, "a word longer than %d characters", WORD_MAX - 1);
+}
+
+/* The condition at *w (n bytes, its first word): key and value, from
+ * "--src VALUE", "src VALUE" or "--src=VALUE"; *w and *n then end it. */
+static int condition(const char **w, size_t *n, char *key, char *value, char *err, size_t errlen)
+{
+	const char *eq, *v;
+	size_t kn;
+
+	if (*n > 2 && (*w)[0] == '-' && (*w)[1] == '-') {
+		*w += 2;
+		*n -= 2;
+	}
+	eq = memchr(*w, '=', *n);
+	kn = eq ? (size_t)(eq - *w) : *n;
+	memcpy(key, *w, kn);
+	key[kn] = '\0';
+	/* Known before its value is looked for: the messages below name the
+	 * word as an option, which only a known one is. */
+	if (!known_key(key))
+		return unknown_key(err, errlen, key);
+	if (eq) {
+		memcpy(value, eq + 1, *n - kn - 1);
+		value[*n - kn - 1] = '\0';
+		return 0;
+	}
+	v = next_word(*w + *n, n);
+	if (!v)
+		return fail(err, errlen, "--%s needs a value", key);
+	if (*n >= WORD_MAX)
+		return long_word(err, errlen);
+	memcpy(value, v, *n);
+	value[*n] = '\0';
+	*w = v;
+	return 0;
+}
+
 int xdp_rule_parse(const char *line, struct xdp_rule *r, char *err, size_t errlen)
 {
-	char key[WORD_MAX], value[WORD_MAX];
-	const char *w, *eq;
-	size_t n, kn;
+	char key[WORD_MAX] = "", value[WORD_MAX] = "";
+	const char *w;
 	bool any = false;
-	int e;
+	size_t n;
+	int e = 0;
 
 	memset(r, 0, sizeof(*r));
-	for (const char *s = line; (w = next_word(s, &n)); s = w + n) {
-		if (n >= WORD_MAX) {
-			e = fail(err, errlen, "a word longer than %d characters", WORD_MAX - 1);
-			goto out;
-		}
-		/* "--src", "src" and "--src=VALUE". */
-		if (n > 2 && w[0] == '-' && w[1] == '-') {
-			w += 2;
-			n -= 2;
-		}
-		eq = memchr(w, '=', n);
-		kn = eq ? (size_t)(eq - w) : n;
-		memcpy(key, w, kn);
-		key[kn] = '\0';
-		/* Known before its value is looked for: the messages below name
-		 * the word as an option, which only a known one is. */
-		if (!known_key(key)) {
-			e = unknown_key(err, errlen, key);
-			goto out;
-		}
-		if (eq) {
-			memcpy(value, eq + 1, n - kn - 1);
-			value[n - kn - 1] = '\0';
-		} else {
-			const char *v = next_word(w + n, &n);
-
-			if (!v) {
-				e = fail(err, errlen, "--%s needs a value", key);
-				goto out;
-			}
-			if (n >= WORD_MAX) {
-				e = fail(err, errlen, "a word longer than %d characters",
-					 WORD_MAX - 1);
-				goto out;
-			}
-			memcpy(value, v, n);
-			value[n] = '\0';
-			w = v;
-		}
-		e = xdp_rule_add(r, key, value, err, errlen);
-		if (e)
-			goto out;
+	for (const char *s = line; !e && (w = next_word(s, &n)); s = w + n) {
+		e = n >= WORD_MAX ? long_word(err, errlen)
+				  : condition(&w, &n, key, value, err, errlen);
+		if (!e)
+			e = xdp_rule_add(r, key, value, err, errlen);
 		any = true;
 	}
-	if (!any)
+	if (!e && !any)
 		return 1;
-	e = xdp_rule_finish(r, err, errlen);
-out:
+	if (!e)
+		e = xdp_rule_finish(r, err, errlen);
 	if (e)
 		xdp_rule_free(r);
 	return e;

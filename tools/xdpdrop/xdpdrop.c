@@ -158,13 +158,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->top = v;
 		return 0;
 	case OPT_STATUS:
-		return set_action(o, XDP_INST_STATUS);
 	case OPT_ADD:
-		return set_action(o, XDP_INST_ADD);
 	case OPT_DEL:
-		return set_action(o, XDP_INST_DEL);
-	case OPT_DETACH:
-		return set_action(o, XDP_INST_DETACH);
+	case OPT_DETACH: /* in the order of enum xdp_inst_action */
+		return set_action(o, XDP_INST_STATUS + (key - OPT_STATUS));
 	case ARGP_KEY_ARG:
 		o->args[o->nargs++] = arg;
 		return 0;
