@@ -51,7 +51,8 @@ enum xdpdrop_index {
 };
 
 /* A rule as the program checks it ("rules" array, by rule number). The
- * address sets live in the tries. */
+ * address sets live in the tries; nsrc and ndst say how many prefixes
+ * they hold (user space edits a rule by them, tools/xdpdrop/edit.c). */
 struct xdpdrop_rule {
 	__u8 flags; /* XDPDROP_R_* */
 	__u8 proto; /* IPPROTO_* (IPv4 protocol, IPv6 last next header) */
@@ -61,9 +62,11 @@ struct xdpdrop_rule {
 	__u16 sport_hi;
 	__u16 dport_lo;
 	__u16 dport_hi;
+	__u32 nsrc; /* prefixes of --src */
+	__u32 ndst; /* prefixes of --dst */
 };
 
-_Static_assert(sizeof(struct xdpdrop_rule) == 12, "xdpdrop_rule layout");
+_Static_assert(sizeof(struct xdpdrop_rule) == 20, "xdpdrop_rule layout");
 
 /* Keys of the src/dst tries: prefixlen counts bits of addr. */
 struct xdpdrop_key4 {
@@ -77,7 +80,9 @@ struct xdpdrop_key6 {
 };
 
 /* Keys of a rule's own destination set (rdst4/rdst6), for rules listed by
- * their source: prefixlen is 32 (the rule) plus the prefix's bits. */
+ * their source: prefixlen is 32 (the rule) plus the prefix's bits. The
+ * value (__u8) is the prefix's length, which tells an exact match from a
+ * covering one. */
 struct xdpdrop_rkey4 {
 	__u32 prefixlen;
 	__u32 rule;
@@ -113,9 +118,12 @@ _Static_assert(sizeof(struct xdpdrop_present) == 4, "xdpdrop_present layout");
 
 /* The value of a src/dst table entry: rule numbers in ascending order; bit i
  * of own says rule[i] names this very prefix (the others are inherited from
- * shorter prefixes that cover it). */
+ * shorter prefixes that cover it). plen is the entry's prefix length: a
+ * longest-prefix lookup at a prefix tells the entry of that prefix from
+ * one covering it. */
 struct xdpdrop_cands {
-	__u16 n;
+	__u8 n;
+	__u8 plen;
 	__u16 own;
 	__u32 rule[XDPDROP_CANDS];
 };
@@ -172,8 +180,8 @@ struct xdpdrop_info {
 	__u8 dry_run;	    /* --dry-run */
 	__u8 skb_mode;	    /* attached in generic (skb) mode */
 	__u8 unparsed_drop; /* --unparsed=drop (explicit, or by --allow) */
-	__u8 pad[4];
-	char iface[16]; /* the interface's name at attach (IFNAMSIZ), for display */
+	__u32 last_rule;    /* the highest rule number given so far */
+	char iface[16];	    /* the interface's name at attach (IFNAMSIZ), for display */
 };
 
 _Static_assert(sizeof(struct xdpdrop_info) == 48, "xdpdrop_info layout");

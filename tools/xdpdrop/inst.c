@@ -318,6 +318,7 @@ static int inst_setup(const struct xdp_inst_cfg *cfg, const struct xdp_inst_rule
 	inst->info.unparsed_drop = cfg->unparsed == XDP_UNPARSED_DROP ||
 				   (cfg->unparsed == XDP_UNPARSED_AUTO && cfg->allow);
 	snprintf(inst->info.iface, sizeof(inst->info.iface), "%s", cfg->iface);
+	inst->info.last_rule = in->n;
 	if (!err && !(inst->rules = calloc(in->n ? in->n : 1, sizeof(*inst->rules))))
 		err = -ENOMEM;
 	for (size_t i = 0; !err && i < in->n; i++) {

@@ -85,9 +85,15 @@ int xdp_inst_attach(const struct xdp_inst_cfg *cfg, const struct sonde_opts *com
 		    struct xdp_inst *inst);
 /* Opens the instance pinned for iface in our network namespace (by the
  * interface's index, or by the name it had when the interface has gone),
- * locked as how says until closed, and with read its maps, settings and
- * rules; -ENOENT after one line when there is none. */
-int xdp_inst_open(const char *iface, struct xdp_inst *inst, enum xdp_pin_how how, bool read);
+ * locked as how says until closed, and reads what read says; -ENOENT after
+ * one line when there is none. */
+enum xdp_inst_read {
+	XDP_READ_NONE,	/* the pins only (--detach) */
+	XDP_READ_MAPS,	/* and the maps and settings (--add, --del) */
+	XDP_READ_RULES, /* and every rule (--status) */
+};
+int xdp_inst_open(const char *iface, struct xdp_inst *inst, enum xdp_pin_how how,
+		  enum xdp_inst_read read);
 /* --add, --del or --detach on the pinned instance of cfg->iface. */
 int xdp_inst_pinned(const struct xdp_inst_cfg *cfg, enum xdp_inst_action a,
 		    const struct xdp_inst_rules *in);

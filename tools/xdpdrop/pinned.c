@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "lib/log.h"
+#include "tools/xdpdrop/edit.h"
 #include "tools/xdpdrop/inst.h"
 
 /* The settings of the instance in the directory p, if its "info" map is
@@ -75,7 +76,8 @@ static int find(struct xdp_inst *inst, enum xdp_pin_how how)
 	return err ? err : not_found(inst);
 }
 
-int xdp_inst_open(const char *iface, struct xdp_inst *inst, enum xdp_pin_how how, bool read)
+int xdp_inst_open(const char *iface, struct xdp_inst *inst, enum xdp_pin_how how,
+		  enum xdp_inst_read read)
 {
 	int err;
 
@@ -87,12 +89,12 @@ int xdp_inst_open(const char *iface, struct xdp_inst *inst, enum xdp_pin_how how
 			err = inst->link_fd;
 	}
 	/* --detach removes what is there, even pins left half made. */
-	if (err || !read)
+	if (err || read == XDP_READ_NONE)
 		return err;
 	err = xdp_maps_open(inst->pin.fd, &inst->maps);
 	if (!err)
 		err = xdp_maps_info(&inst->maps, &inst->info);
-	if (!err)
+	if (!err && read == XDP_READ_RULES)
 		err = xdp_maps_read_rules(&inst->maps, &inst->rules, &inst->nrules);
 	if (err)
 		log_err("cannot read the pinned xdpdrop in %s: %s", inst->pin.path, strerror(-err));
@@ -125,93 +127,143 @@ static int detach_pinned(struct xdp_inst *inst)
 	return err;
 }
 
-/* The rules after --add: each new one gets the next number. */
-static int rules_added(const struct xdp_inst *inst, const struct xdp_inst_rules *in,
-		       struct xdp_nrule *out, size_t *n)
+/* The rules one --add wrote (numbers, and indexes into its rules),
+ * deleted again when a later one cannot be. */
+struct added {
+	uint32_t *nr;
+	size_t *i;
+	size_t n;
+};
+
+/* One rule of --add, numbered next: noted and skipped when the instance
+ * has it already. */
+static int add_one(struct xdp_inst *inst, const struct xdp_inst_rules *in, size_t i, uint32_t *next,
+		   struct added *ad)
 {
-	uint32_t next = inst->nrules ? inst->rules[inst->nrules - 1].nr + 1 : 1;
-	char text[256];
+	const struct xdp_rule *r = &in->rules[i];
+	char text[256], why[XDP_ERR_LEN];
+	uint32_t nr = 0;
+	int err = xdp_edit_find(&inst->maps, r, &nr);
 
-	for (size_t i = 0; i < inst->nrules; i++)
-		out[(*n)++] = inst->rules[i];
-	for (size_t i = 0; i < in->n; i++) {
-		bool dup = false;
-
-		for (size_t j = 0; j < *n && !dup; j++)
-			dup = xdp_rule_equal(&out[j].rule, &in->rules[i]);
-		xdp_rule_text(&in->rules[i], 4, text, sizeof(text));
-		if (dup) {
-			log_err("note: already a rule: %s", text);
-			continue;
-		}
-		if (next >= inst->info.max_rules) {
-			log_err("no room for rule %u: this instance numbers rules below %u (pin it "
-				"again with a larger --max-rules)",
-				next, inst->info.max_rules);
-			return -E2BIG;
-		}
-		log_debug("rule %u: %s", next, text);
-		out[*n].nr = next++;
-		out[(*n)++].rule = in->rules[i];
+	xdp_rule_text(r, 4, text, sizeof(text));
+	if (!err && nr) {
+		log_err("note: already a rule: %s", text);
+		return 0;
 	}
+	if (!err && *next >= inst->info.max_rules) {
+		log_err("no room for rule %u: this instance numbers rules below %u (pin it again "
+			"with a larger --max-rules)",
+			*next, inst->info.max_rules);
+		return -E2BIG;
+	}
+	if (!err)
+		err = xdp_edit_add(&inst->maps, *next, r, why, sizeof(why));
+	if (err == -EINVAL)
+		log_err("%s", why);
+	else if (err == -ENOSPC)
+		log_err("no room for the prefixes of rule %u: the tables of %s are full (pin it "
+			"again to make room)",
+			*next, inst->iface);
+	/* A rule written half way goes again. */
+	if (err && err != -EINVAL)
+		xdp_edit_del(&inst->maps, *next, r);
+	if (err)
+		return err == -ENOSPC ? -EINVAL : err;
+	log_debug("rule %u: %s", *next, text);
+	ad->nr[ad->n] = *next;
+	ad->i[ad->n++] = i;
+	(*next)++;
 	return 0;
 }
 
-/* The rules after --del: each one given must be there. */
-static int rules_deleted(const struct xdp_inst *inst, const struct xdp_inst_rules *in,
-			 struct xdp_nrule *out, size_t *n)
+/* --add: each new rule numbered after the last; all of them, or none. */
+static int add_rules(struct xdp_inst *inst, const struct xdp_inst_rules *in)
 {
-	bool *gone = calloc(inst->nrules + 1, sizeof(*gone));
-	char text[256];
-	int err = gone ? 0 : -ENOMEM;
+	struct added ad = { calloc(in->n + 1, sizeof(*ad.nr)), calloc(in->n + 1, sizeof(*ad.i)),
+			    0 };
+	uint32_t last = 0, next;
+	int err = ad.nr && ad.i ? 0 : -ENOMEM;
 
-	for (size_t i = 0; !err && i < in->n + in->nnrs; i++) {
-		size_t j;
-
-		for (j = 0; j < inst->nrules; j++)
-			if (i < in->n ? xdp_rule_equal(&inst->rules[j].rule, &in->rules[i])
-				      : inst->rules[j].nr == in->nrs[i - in->n])
-				break;
-		if (j < inst->nrules) {
-			gone[j] = true;
-			continue;
-		}
-		if (i < in->n)
-			xdp_rule_text(&in->rules[i], 4, text, sizeof(text));
-		else
-			snprintf(text, sizeof(text), "%u", in->nrs[i - in->n]);
-		log_err("invalid value '%s' for --del: no such rule on %s", text, inst->iface);
-		err = -EINVAL;
+	if (!err)
+		err = xdp_edit_last(&inst->maps, inst->info.last_rule, &last);
+	next = last + 1;
+	for (size_t i = 0; !err && i < in->n; i++)
+		err = add_one(inst, in, i, &next, &ad);
+	while (err && ad.n--)
+		xdp_edit_del(&inst->maps, ad.nr[ad.n], &in->rules[ad.i[ad.n]]);
+	if (!err && next - 1 > inst->info.last_rule) {
+		inst->info.last_rule = next - 1;
+		err = xdp_maps_set_info(&inst->maps, &inst->info);
 	}
-	for (size_t j = 0; !err && j < inst->nrules; j++)
-		if (!gone[j])
-			out[(*n)++] = inst->rules[j];
-	free(gone);
+	free(ad.nr);
+	free(ad.i);
+	return err;
+}
+
+/* A rule --del names: by its number or by its text. */
+struct target {
+	uint32_t nr;
+	struct xdp_rule rule;
+	bool owned; /* rule was read here (by number) */
+};
+
+static int find_target(const struct xdp_inst *inst, const struct xdp_inst_rules *in, size_t i,
+		       struct target *t)
+{
+	char text[256];
+	int err;
+
+	if (i < in->n) {
+		err = xdp_edit_find(&inst->maps, &in->rules[i], &t->nr);
+		t->rule = in->rules[i];
+	} else {
+		t->nr = in->nrs[i - in->n];
+		err = xdp_edit_rule(&inst->maps, t->nr, &t->rule);
+		t->owned = !err;
+		if (err == -ENOENT)
+			t->nr = err = 0;
+	}
+	if (err || t->nr)
+		return err;
+	if (i < in->n)
+		xdp_rule_text(&in->rules[i], 4, text, sizeof(text));
+	else
+		snprintf(text, sizeof(text), "%u", in->nrs[i - in->n]);
+	log_err("invalid value '%s' for --del: no such rule on %s", text, inst->iface);
+	return -EINVAL;
+}
+
+/* --del: every rule given is found before any is deleted. */
+static int del_rules(const struct xdp_inst *inst, const struct xdp_inst_rules *in)
+{
+	size_t n = in->n + in->nnrs;
+	struct target *t = calloc(n + 1, sizeof(*t));
+	int err = t ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < n; i++)
+		err = find_target(inst, in, i, &t[i]);
+	for (size_t i = 0; !err && i < n; i++) {
+		bool again = false;
+
+		for (size_t j = 0; j < i; j++)
+			again |= t[j].nr == t[i].nr;
+		if (!again)
+			err = xdp_edit_del(&inst->maps, t[i].nr, &t[i].rule);
+	}
+	for (size_t i = 0; t && i < n; i++)
+		if (t[i].owned)
+			xdp_rule_free(&t[i].rule);
+	free(t);
 	return err;
 }
 
 static int change_rules(struct xdp_inst *inst, enum xdp_inst_action a,
 			const struct xdp_inst_rules *in)
 {
-	struct xdp_nrule *to = calloc(inst->nrules + in->n + 1, sizeof(*to));
-	struct xdp_tables from = {}, t = {};
-	size_t n = 0;
-	int err = to ? 0 : -ENOMEM;
+	int err = a == XDP_INST_ADD ? add_rules(inst, in) : del_rules(inst, in);
 
-	if (!err)
-		err = a == XDP_INST_ADD ? rules_added(inst, in, to, &n)
-					: rules_deleted(inst, in, to, &n);
-	if (!err)
-		err = xdp_inst_build(inst->rules, inst->nrules, &from);
-	if (!err)
-		err = xdp_inst_build(to, n, &t);
-	if (!err)
-		err = xdp_maps_apply(&inst->maps, inst->rules, inst->nrules, &from, to, n, &t);
 	if (err && err != -EINVAL && err != -E2BIG)
 		log_err("cannot change the rules of %s: %s", inst->iface, strerror(-err));
-	xdp_tables_free(&from);
-	xdp_tables_free(&t);
-	free(to); /* the rules themselves belong to inst and in */
 	return err == -E2BIG ? -EINVAL : err;
 }
 
@@ -232,7 +284,8 @@ int xdp_inst_pinned(const struct xdp_inst_cfg *cfg, enum xdp_inst_action a,
 		    const struct xdp_inst_rules *in)
 {
 	struct xdp_inst inst;
-	int err = xdp_inst_open(cfg->iface, &inst, XDP_PIN_CHANGE, a != XDP_INST_DETACH);
+	int err = xdp_inst_open(cfg->iface, &inst, XDP_PIN_CHANGE,
+				a == XDP_INST_DETACH ? XDP_READ_NONE : XDP_READ_MAPS);
 
 	/* Rules changed in maps that no program reads would filter nothing. */
 	if (!err && a != XDP_INST_DETACH)

@@ -62,6 +62,8 @@ void xdp_rule_kernel(const struct xdp_rule *r, struct xdpdrop_rule *k)
 		k->dport_lo = r->dport[0];
 		k->dport_hi = r->dport[1];
 	}
+	k->nsrc = r->nsrc;
+	k->ndst = r->ndst;
 }
 
 struct pair {
@@ -147,7 +149,7 @@ static int merge(const struct xdpdrop_cands *up, const struct pair *own, size_t 
 	return 0;
 }
 
-static int too_many(enum xdp_trie t, const struct xdp_prefix *p, char *err, size_t errlen)
+int xdp_too_many(enum xdp_trie t, const struct xdp_prefix *p, char *err, size_t errlen)
 {
 	char text[64];
 
@@ -181,8 +183,9 @@ static int build_trie(const struct pair *p, size_t np, enum xdp_trie t, struct x
 		e[ne].pfx = p[i].pfx;
 		if (merge(up, &p[i], j - i, &e[ne].c)) {
 			free(e);
-			return too_many(t, &p[i].pfx, err, errlen);
+			return xdp_too_many(t, &p[i].pfx, err, errlen);
 		}
+		e[ne].c.plen = p[i].pfx.len;
 		stack[depth++] = ne++;
 		i = j;
 	}
@@ -212,19 +215,23 @@ static int build_rdst(const struct xdp_nrule *rules, size_t n, struct xdp_tables
 	return 0;
 }
 
+int xdp_too_many_any(char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "more than %d rules have neither --src nor --dst: give some of them addresses or "
+		 "merge them",
+		 XDPDROP_ANY_MAX);
+	return -EINVAL;
+}
+
 static int build_any(const struct xdp_nrule *rules, size_t n, struct xdp_tables *t, char *err,
 		     size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (rules[i].rule.nsrc || rules[i].rule.ndst)
 			continue;
-		if (t->any.n == XDPDROP_ANY_MAX) {
-			snprintf(err, errlen,
-				 "more than %d rules have neither --src nor --dst: give some of "
-				 "them addresses or merge them",
-				 XDPDROP_ANY_MAX);
-			return -EINVAL;
-		}
+		if (t->any.n == XDPDROP_ANY_MAX)
+			return xdp_too_many_any(err, errlen);
 		t->any.rule[t->any.n++] = rules[i].nr;
 	}
 	return 0;
@@ -267,6 +274,7 @@ void xdp_tables_free(struct xdp_tables *t)
 bool xdp_trie_entry_equal(const struct xdp_trie_entry *a, const struct xdp_trie_entry *b)
 {
 	return !xdp_prefix_cmp(&a->pfx, &b->pfx) && a->c.n == b->c.n && a->c.own == b->c.own &&
+	       a->c.plen == b->c.plen &&
 	       !memcmp(a->c.rule, b->c.rule, a->c.n * sizeof(a->c.rule[0]));
 }
 

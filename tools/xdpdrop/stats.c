@@ -287,7 +287,7 @@ int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct out_cfg *out)
 	struct timespec now;
 	int err;
 
-	err = xdp_inst_open(cfg->iface, &inst, XDP_PIN_READ, true);
+	err = xdp_inst_open(cfg->iface, &inst, XDP_PIN_READ, XDP_READ_RULES);
 	if (!err)
 		err = xdp_stats_init(&st, &inst, out, 0, true);
 	if (!err)
