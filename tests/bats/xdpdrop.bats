@@ -306,7 +306,7 @@ rule_hits() {
 
 	xdpdrop_b -i "$XDP_IF" --detach
 	assert_eq "$status" 0 "--detach exit status ($stderr)"
-	[[ ! -e $dir ]] || sonde_fail "$dir is still there: $(ls -A "$dir")"
+	[[ ! -e $XDP_BPFFS/sonde ]] || sonde_fail "left under $XDP_BPFFS: $(find "$XDP_BPFFS/sonde")"
 	assert_no_xdp
 	local orphans
 	orphans=$(_bpf_orphans xdpdrop)

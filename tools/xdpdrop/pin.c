@@ -28,6 +28,7 @@ void xdp_pin_close(struct xdp_pin *p)
 	close_fd(&p->fd);
 	close_fd(&p->ns);
 	close_fd(&p->base);
+	close_fd(&p->sonde);
 	bpffs_close(&p->fs);
 }
 
@@ -43,16 +44,15 @@ static void set_path(struct xdp_pin *p, bool with_name)
 static int open_base(struct xdp_pin *p, bool create)
 {
 	char path[PATH_MAX + 8];
-	int sonde, err;
 
-	sonde = bpffs_dir(p->fs.fd, p->fs.path, "sonde", create);
-	if (sonde < 0)
-		return sonde;
+	close_fd(&p->base);
+	close_fd(&p->sonde);
+	p->sonde = bpffs_dir(p->fs.fd, p->fs.path, "sonde", create);
+	if (p->sonde < 0)
+		return p->sonde;
 	snprintf(path, sizeof(path), "%s/sonde", p->fs.path);
-	p->base = bpffs_dir(sonde, path, "xdpdrop", create);
-	err = p->base < 0 ? p->base : 0;
-	close(sonde);
-	return err;
+	p->base = bpffs_dir(p->sonde, path, "xdpdrop", create);
+	return p->base < 0 ? p->base : 0;
 }
 
 /* The directory p->name in p->ns, locked; one removed (or replaced) while
@@ -89,33 +89,29 @@ static int lock_op(enum xdp_pin_how how)
 	return how == XDP_PIN_READ ? LOCK_SH : LOCK_EX;
 }
 
-/* One walk from sonde/xdpdrop down: the network namespace's directory,
- * and with p->name the interface's, locked. -ESTALE when the former went
- * away meanwhile. */
+/* One walk from the root down: sonde/xdpdrop, the network namespace's
+ * directory, and with p->name the interface's, locked. */
 static int walk(struct xdp_pin *p, enum xdp_pin_how how)
 {
 	char ns[32], path[PATH_MAX + 16];
 	bool create = how == XDP_PIN_CREATE;
-	int err;
+	int err = open_base(p, create);
 
+	if (err)
+		return err;
 	snprintf(ns, sizeof(ns), "netns-%llu", (unsigned long long)p->netns);
 	snprintf(path, sizeof(path), "%s/%s", p->fs.path, XDP_PIN_BASE);
 	close_fd(&p->ns);
 	p->ns = bpffs_dir(p->base, path, ns, create);
 	if (p->ns < 0)
 		return p->ns;
-	if (!p->name[0])
-		return 0;
-	err = lock_dir(p, create, lock_op(how));
-	if (err == -ENOENT && !bpffs_linked(p->base, ns, p->ns))
-		return -ESTALE;
-	return err;
+	return p->name[0] ? lock_dir(p, create, lock_op(how)) : 0;
 }
 
 void xdp_pin_init(struct xdp_pin *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->fs.fd = p->base = p->ns = p->fd = -1;
+	p->fs.fd = p->sonde = p->base = p->ns = p->fd = -1;
 }
 
 int xdp_pin_netns(uint64_t *ino)
@@ -138,11 +134,11 @@ int xdp_pin_open(struct xdp_pin *p, int ifindex, enum xdp_pin_how how)
 	err = xdp_pin_netns(&p->netns);
 	if (!err)
 		err = bpffs_open(&p->fs, how == XDP_PIN_CREATE);
-	if (!err)
-		err = open_base(p, how == XDP_PIN_CREATE);
+	/* Made as we go, a directory is missing only when a --detach removed
+	 * it, empty, under us: the walk starts again. */
 	for (int i = 0; !err && i < PIN_TRIES; i++) {
 		err = walk(p, how);
-		if (err != -ESTALE)
+		if (err != -ENOENT || how != XDP_PIN_CREATE)
 			break;
 	}
 	set_path(p, p->name[0]);
@@ -210,6 +206,12 @@ int xdp_pin_clear(const struct xdp_pin *p, const char *const *names)
 	return 0;
 }
 
+/* Removes the directory name in at if it is empty: 0 when it did. */
+static int rmdir_empty(int at, const char *name)
+{
+	return unlinkat(at, name, AT_REMOVEDIR) ? -errno : 0;
+}
+
 int xdp_pin_remove(struct xdp_pin *p, const char *const *names)
 {
 	char ns[32];
@@ -220,9 +222,8 @@ int xdp_pin_remove(struct xdp_pin *p, const char *const *names)
 	if (!err && unlinkat(p->ns, p->name, AT_REMOVEDIR) && errno != ENOENT)
 		err = -errno;
 	snprintf(ns, sizeof(ns), "netns-%llu", (unsigned long long)p->netns);
-	if (!err && unlinkat(p->base, ns, AT_REMOVEDIR) && errno != ENOTEMPTY && errno != EEXIST &&
-	    errno != ENOENT)
-		err = -errno;
+	if (!err && !rmdir_empty(p->base, ns) && !rmdir_empty(p->sonde, "xdpdrop"))
+		rmdir_empty(p->fs.fd, "sonde");
 	return err;
 }
 

@@ -32,7 +32,8 @@ enum xdp_pin_how {
 
 struct xdp_pin {
 	struct bpffs fs;
-	int base;	     /* sonde/xdpdrop, -1 until opened */
+	int sonde;	     /* sonde, -1 until opened */
+	int base;	     /* sonde/xdpdrop */
 	int ns;		     /* netns-<inode> */
 	int fd;		     /* ifindex-<index>, locked */
 	uint64_t netns;	     /* the inode of our network namespace */
@@ -59,8 +60,8 @@ int xdp_pin_put(const struct xdp_pin *p, const char *name, int obj);
 int xdp_pin_get(const struct xdp_pin *p, const char *name);
 /* Unlinks the names (NULL-terminated; absent ones are fine). 0 or -errno. */
 int xdp_pin_clear(const struct xdp_pin *p, const char *const *names);
-/* xdp_pin_clear, then removes the directory, and the network namespace's
- * when it is empty. 0 or -errno. */
+/* xdp_pin_clear, then removes the directory, and those above it up to the
+ * pin root while they are empty. 0 or -errno. */
 int xdp_pin_remove(struct xdp_pin *p, const char *const *names);
 /* The directory of an earlier version's layout for iface exists; its path
  * goes to buf. */
