@@ -166,7 +166,7 @@ static int no_bpffs(struct bpffs *fs, const char *sys, bool mount)
 	if (mount && fs->fd >= 0 && !strcmp(fs->path, SONDE_BPFFS))
 		return mount_default(fs);
 	log_err("no BPF file system at %s", fs->path);
-	return -ENOENT;
+	return -ENODEV;
 }
 
 int bpffs_open(struct bpffs *fs, bool mount)

@@ -28,7 +28,7 @@ struct bpffs {
 
 /* Opens the pin root; with mount (--pin), mounts bpffs at /sys/fs/bpf when
  * none is there. Refuses a root the system does not see and a root others
- * may change (-ENXIO, -EPERM); no bpffs is -ENOENT. 0 or -errno, after one
+ * may change (-ENXIO, -EPERM); no bpffs is -ENODEV. 0 or -errno, after one
  * line on stderr. */
 int bpffs_open(struct bpffs *fs, bool mount);
 void bpffs_close(struct bpffs *fs);

@@ -32,12 +32,12 @@ void xdp_pin_close(struct xdp_pin *p)
 	bpffs_close(&p->fs);
 }
 
-/* p->path: the network namespace's directory, and with p->name the
- * interface's. */
-static void set_path(struct xdp_pin *p, bool with_name)
+/* The path of the network namespace's directory, or with name (not NULL)
+ * of that directory in it, for messages. */
+static void pin_path(const struct xdp_pin *p, const char *name, char *buf, size_t len)
 {
-	snprintf(p->path, sizeof(p->path), "%s/%s/netns-%llu%s%s", p->fs.path, XDP_PIN_BASE,
-		 (unsigned long long)p->netns, with_name ? "/" : "", with_name ? p->name : "");
+	snprintf(buf, len, "%s/%s/netns-%llu%s%s", p->fs.path, XDP_PIN_BASE,
+		 (unsigned long long)p->netns, name ? "/" : "", name ? name : "");
 }
 
 /* sonde/xdpdrop under the root, checked on the way. */
@@ -61,9 +61,8 @@ static int lock_dir(struct xdp_pin *p, bool create, int op)
 {
 	char path[PATH_MAX];
 
-	set_path(p, false);
-	snprintf(path, sizeof(path), "%s", p->path);
-	set_path(p, true);
+	pin_path(p, NULL, path, sizeof(path));
+	pin_path(p, p->name, p->path, sizeof(p->path));
 	for (int i = 0; i < PIN_TRIES; i++) {
 		int fd = bpffs_dir(p->ns, path, p->name, create);
 
@@ -141,9 +140,10 @@ int xdp_pin_open(struct xdp_pin *p, int ifindex, enum xdp_pin_how how)
 		if (err != -ENOENT || how != XDP_PIN_CREATE)
 			break;
 	}
-	set_path(p, p->name[0]);
+	pin_path(p, p->name[0] ? p->name : NULL, p->path, sizeof(p->path));
 	/* bpffs_open() and bpffs_dir() said what was wrong. */
-	if (!err || err == -ENOENT || err == -EPERM || err == -ENXIO || err == -EINVAL)
+	if (!err || err == -ENOENT || err == -EPERM || err == -ENXIO || err == -EINVAL ||
+	    err == -ENODEV)
 		return err;
 	log_err("cannot open the pins in %s: %s", p->path, strerror(-err));
 	return err;
