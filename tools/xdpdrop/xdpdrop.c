@@ -57,8 +57,8 @@ static const struct argp_option options[] = {
 	{ "allow", OPT_ALLOW, NULL, 0, "Drop the IP packets that no rule matches instead", 2 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Count what would be dropped, pass everything", 2 },
 	{ "unparsed", OPT_UNPARSED, "ACTION", 0,
-	  "pass or drop what no rule decides and was not parsed to its end (default: drop with "
-	  "--allow, else pass)",
+	  "What becomes of a packet no rule decides that was not parsed to its end: pass or "
+	  "drop (default: drop with --allow, else pass)",
 	  2 },
 	{ "force", OPT_FORCE, NULL, 0, "Replace the XDP program IFACE already runs", 2 },
 	{ "pin", OPT_PIN, NULL, 0,
