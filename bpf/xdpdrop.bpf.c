@@ -4,11 +4,16 @@
  *
  * The frame is parsed (Ethernet, up to two VLAN tags, IPv4 with options or
  * IPv6 with a bounded chain of extension headers, then the ports of TCP,
- * UDP, SCTP and UDP-Lite); a frame that cannot be parsed is passed and
- * counted as unparsed, never dropped. Non-IP frames (ARP, ...) pass. The
- * addresses are looked up in hash maps of hosts and longest-prefix-match
- * tries whose entries list the rules that may match (common/xdpdrop.h), so
- * the cost does not grow with the number of prefixes. */
+ * UDP, SCTP and UDP-Lite). Rules apply to what was parsed: an IPv6 packet
+ * whose L4 header lies beyond the extension headers walked still has its
+ * addresses judged, and only a rule whose every condition could be checked
+ * matches. A frame no rule decides and that was not parsed to its end takes
+ * the unparsed action (--unparsed: pass, or drop, the default with --allow),
+ * so that hiding a header never gets a packet past an allow list. Non-IP
+ * frames (ARP, ...) pass. The addresses are looked up in hash maps of hosts
+ * and longest-prefix-match tries whose entries list the rules that may
+ * match (common/xdpdrop.h), so the cost does not grow with the number of
+ * prefixes. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -20,6 +25,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u8 allow_policy = 0;
 /* --dry-run: count what would be dropped, pass everything. */
 const volatile __u8 dry_run = 0;
+/* --unparsed=drop: drop what no rule decides and was not parsed to its end. */
+const volatile __u8 unparsed_drop = 0;
 
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
@@ -34,6 +41,9 @@ const volatile __u8 dry_run = 0;
 #define PROTO_DSTOPTS 60
 #define PROTO_SCTP 132
 #define PROTO_UDPLITE 136
+/* pkt.proto when the protocol is behind more headers than are walked: no
+ * rule's --proto (0 to 255) equals it. */
+#define PROTO_UNKNOWN 0x100
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -118,19 +128,22 @@ struct pkt {
 	__u8 daddr[16];
 	__u16 sport;
 	__u16 dport;
-	__u8 proto;
+	__u16 proto; /* IPPROTO_*, or PROTO_UNKNOWN */
 	__u8 v6;
 	__u8 has_ports; /* a port-carrying L4 header is present (not for later fragments) */
 };
 
-enum parse_result { PARSE_IP, PARSE_NON_IP, PARSE_BAD };
+/* PARSE_PARTIAL: the addresses are known, the L4 header (and with it the
+ * ports, maybe the protocol) is out of reach. PARSE_BAD: not even the
+ * addresses are. */
+enum parse_result { PARSE_IP, PARSE_PARTIAL, PARSE_NON_IP, PARSE_BAD };
 
 struct vlan {
 	__be16 tci;
 	__be16 proto;
 };
 
-static __always_inline bool has_ports(__u8 proto)
+static __always_inline bool has_ports(__u16 proto)
 {
 	return proto == PROTO_TCP || proto == PROTO_UDP || proto == PROTO_SCTP ||
 	       proto == PROTO_UDPLITE;
@@ -143,7 +156,7 @@ static __always_inline int parse_ports(void *l4, void *end, struct pkt *p)
 	if (!has_ports(p->proto))
 		return PARSE_IP;
 	if ((void *)(ports + 2) > end)
-		return PARSE_BAD;
+		return PARSE_PARTIAL;
 	p->sport = bpf_ntohs(ports[0]);
 	p->dport = bpf_ntohs(ports[1]);
 	p->has_ports = 1;
@@ -169,7 +182,21 @@ static __always_inline int parse_ip4(void *l3, void *end, struct pkt *p)
 	return parse_ports(l3 + hlen, end, p);
 }
 
-/* Skips hop-by-hop, routing, destination-options and fragment headers. */
+static __always_inline bool is_ext(__u8 next)
+{
+	return next == PROTO_HOPOPTS || next == PROTO_ROUTING || next == PROTO_DSTOPTS ||
+	       next == PROTO_FRAGMENT;
+}
+
+static __always_inline int parse_l4(void *l4, void *end, __u8 proto, struct pkt *p)
+{
+	p->proto = proto;
+	return parse_ports(l4, end, p);
+}
+
+/* Skips up to XDPDROP_V6_EXT_MAX hop-by-hop, routing, destination-options
+ * and fragment headers; the header after the last of them is the L4 one.
+ * Past that many, the addresses are all that is known. */
 static __always_inline int parse_ip6(void *l3, void *end, struct pkt *p)
 {
 	struct ipv6hdr *ip = l3;
@@ -186,31 +213,26 @@ static __always_inline int parse_ip6(void *l3, void *end, struct pkt *p)
 		struct ipv6_opt_hdr *opt = cur;
 		struct frag_hdr *frag = cur;
 
-		switch (next) {
-		case PROTO_HOPOPTS:
-		case PROTO_ROUTING:
-		case PROTO_DSTOPTS:
-			if ((void *)(opt + 1) > end)
-				return PARSE_BAD;
-			next = opt->nexthdr;
-			cur += (opt->hdrlen + 1) * 8;
-			continue;
-		case PROTO_FRAGMENT:
+		if (!is_ext(next))
+			return parse_l4(cur, end, next, p);
+		if (next == PROTO_FRAGMENT) {
 			if ((void *)(frag + 1) > end)
-				return PARSE_BAD;
+				return PARSE_PARTIAL;
 			next = frag->nexthdr;
 			cur = frag + 1;
+			/* A later fragment carries no L4 header. */
 			if (frag->frag_off & bpf_htons(0xfff8)) {
 				p->proto = next;
 				return PARSE_IP;
 			}
 			continue;
-		default:
-			p->proto = next;
-			return parse_ports(cur, end, p);
 		}
+		if ((void *)(opt + 1) > end)
+			return PARSE_PARTIAL;
+		next = opt->nexthdr;
+		cur += (opt->hdrlen + 1) * 8;
 	}
-	return PARSE_BAD;
+	return is_ext(next) ? PARSE_PARTIAL : parse_l4(cur, end, next, p);
 }
 
 static __always_inline int parse(struct xdp_md *ctx, struct pkt *p)
@@ -371,13 +393,25 @@ static __always_inline void count(struct xdpdrop_count *c, __u64 bytes)
 	c->bytes += bytes;
 }
 
+/* What no rule decided: the policy for a packet parsed to its end, the
+ * unparsed action (counted) for the others. */
+static __always_inline bool undecided(int res, struct xdpdrop_stats *st, __u64 bytes)
+{
+	if (res == PARSE_IP)
+		return allow_policy;
+	count(&st->c[XDPDROP_ST_UNPARSED], bytes);
+	if (unparsed_drop)
+		count(&st->c[XDPDROP_ST_UNPARSED_DROPPED], bytes);
+	return unparsed_drop;
+}
+
 SEC("xdp")
 int xdpdrop(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
+	struct pkt p = { .proto = PROTO_UNKNOWN };
 	struct xdpdrop_count *hit;
 	struct xdpdrop_stats *st;
-	struct pkt p = {};
 	__u32 zero = 0, nr;
 	bool drop = false;
 	int res;
@@ -387,18 +421,20 @@ int xdpdrop(struct xdp_md *ctx)
 		return XDP_PASS;
 	count(&st->c[XDPDROP_ST_SEEN], bytes);
 	res = parse(ctx, &p);
-	if (res != PARSE_IP) {
-		count(&st->c[res == PARSE_BAD ? XDPDROP_ST_UNPARSED : XDPDROP_ST_NON_IP], bytes);
+	if (res == PARSE_NON_IP) {
+		count(&st->c[XDPDROP_ST_NON_IP], bytes);
 		count(&st->c[XDPDROP_ST_PASSED], bytes);
 		return XDP_PASS;
 	}
-	nr = first_match(&p);
+	nr = res == PARSE_BAD ? XDPDROP_NO_RULE : first_match(&p);
 	if (nr != XDPDROP_NO_RULE) {
 		hit = bpf_map_lookup_elem(&hits, &nr);
 		if (hit)
 			count(hit, bytes);
+		drop = !allow_policy;
+	} else {
+		drop = undecided(res, st, bytes);
 	}
-	drop = allow_policy ? nr == XDPDROP_NO_RULE : nr != XDPDROP_NO_RULE;
 	count(&st->c[drop ? XDPDROP_ST_DROPPED : XDPDROP_ST_PASSED], bytes);
 	return drop && !dry_run ? XDP_DROP : XDP_PASS;
 }

@@ -30,7 +30,8 @@
 /* Least room of a hash of hosts: its buckets are allocated when it is made,
  * so user space sizes it before load (twice the hosts, at least this). */
 #define XDPDROP_HOSTS_MIN (1u << 16)
-/* IPv6 extension headers skipped before giving up on a packet. */
+/* IPv6 extension headers walked to reach the L4 header; behind more, only
+ * the addresses of a packet are known. */
 #define XDPDROP_V6_EXT_MAX 8
 /* "No rule". */
 #define XDPDROP_NO_RULE 0xffffffffu
@@ -50,7 +51,8 @@ enum xdpdrop_index {
 };
 
 /* A rule as the program checks it ("rules" array, by rule number). The
- * address sets live in the tries. */
+ * address sets live in the tries; nsrc and ndst say how many prefixes
+ * they hold (user space edits a rule by them, tools/xdpdrop/edit.c). */
 struct xdpdrop_rule {
 	__u8 flags; /* XDPDROP_R_* */
 	__u8 proto; /* IPPROTO_* (IPv4 protocol, IPv6 last next header) */
@@ -60,9 +62,11 @@ struct xdpdrop_rule {
 	__u16 sport_hi;
 	__u16 dport_lo;
 	__u16 dport_hi;
+	__u32 nsrc; /* prefixes of --src */
+	__u32 ndst; /* prefixes of --dst */
 };
 
-_Static_assert(sizeof(struct xdpdrop_rule) == 12, "xdpdrop_rule layout");
+_Static_assert(sizeof(struct xdpdrop_rule) == 20, "xdpdrop_rule layout");
 
 /* Keys of the src/dst tries: prefixlen counts bits of addr. */
 struct xdpdrop_key4 {
@@ -76,7 +80,9 @@ struct xdpdrop_key6 {
 };
 
 /* Keys of a rule's own destination set (rdst4/rdst6), for rules listed by
- * their source: prefixlen is 32 (the rule) plus the prefix's bits. */
+ * their source: prefixlen is 32 (the rule) plus the prefix's bits. The
+ * value (__u8) is the prefix's length, which tells an exact match from a
+ * covering one. */
 struct xdpdrop_rkey4 {
 	__u32 prefixlen;
 	__u32 rule;
@@ -112,9 +118,12 @@ _Static_assert(sizeof(struct xdpdrop_present) == 4, "xdpdrop_present layout");
 
 /* The value of a src/dst table entry: rule numbers in ascending order; bit i
  * of own says rule[i] names this very prefix (the others are inherited from
- * shorter prefixes that cover it). */
+ * shorter prefixes that cover it). plen is the entry's prefix length: a
+ * longest-prefix lookup at a prefix tells the entry of that prefix from
+ * one covering it. */
 struct xdpdrop_cands {
-	__u16 n;
+	__u8 n;
+	__u8 plen;
 	__u16 own;
 	__u32 rule[XDPDROP_CANDS];
 };
@@ -136,15 +145,19 @@ struct xdpdrop_count {
 };
 
 /* The totals ("stats", one per-CPU entry). Every packet is counted in SEEN
- * and in exactly one of PASSED and DROPPED; UNPARSED and NON_IP are passed
- * packets that no rule could apply to. With --dry-run DROPPED counts what
- * would have been dropped (and was passed). */
+ * and in exactly one of PASSED and DROPPED. NON_IP are passed packets that
+ * are not IP. UNPARSED are packets that no rule matched and that were not
+ * parsed to their end (too short, or their L4 header behind more IPv6
+ * extension headers than are walked): they took the unparsed action, and
+ * UNPARSED_DROPPED are those of them it dropped. With --dry-run DROPPED and
+ * UNPARSED_DROPPED count what would have been dropped (and was passed). */
 enum xdpdrop_stat {
 	XDPDROP_ST_SEEN,
 	XDPDROP_ST_PASSED,
 	XDPDROP_ST_DROPPED,
 	XDPDROP_ST_UNPARSED,
 	XDPDROP_ST_NON_IP,
+	XDPDROP_ST_UNPARSED_DROPPED,
 	XDPDROP_ST_NR,
 };
 
@@ -160,14 +173,17 @@ _Static_assert(sizeof(struct xdpdrop_count) == 16 &&
  * instance; the program does not read it. */
 struct xdpdrop_info {
 	__u64 attached_ns; /* CLOCK_REALTIME */
+	__u64 netns;	   /* the interface's network namespace: its nsfs inode */
 	__u32 ifindex;
-	__u32 max_rules; /* rule numbers are below this */
-	__u8 allow;	 /* --allow */
-	__u8 dry_run;	 /* --dry-run */
-	__u8 skb_mode;	 /* attached in generic (skb) mode */
-	__u8 pad[5];
+	__u32 max_rules;    /* rule numbers are below this */
+	__u8 allow;	    /* --allow */
+	__u8 dry_run;	    /* --dry-run */
+	__u8 skb_mode;	    /* attached in generic (skb) mode */
+	__u8 unparsed_drop; /* --unparsed=drop (explicit, or by --allow) */
+	__u32 last_rule;    /* the highest rule number given so far */
+	char iface[16];	    /* the interface's name at attach (IFNAMSIZ), for display */
 };
 
-_Static_assert(sizeof(struct xdpdrop_info) == 24, "xdpdrop_info layout");
+_Static_assert(sizeof(struct xdpdrop_info) == 48, "xdpdrop_info layout");
 
 #endif

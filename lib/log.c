@@ -8,6 +8,10 @@
 
 static const char *tool_name = "sonde";
 static bool verbose;
+/* stderr as log_init() found it. While argp parses, stderr is a stream that
+ * escapes what it is given (lib/opts.c): a message escaped here, printed
+ * there, would be escaped twice ('\\x1b' for an ESC in an option's value). */
+static FILE *log_stream;
 
 /* libbpf's warnings and notes (the verifier log among them) with -v only. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -22,6 +26,7 @@ void log_init(const char *tool, bool be_verbose)
 	if (tool)
 		tool_name = tool;
 	verbose = be_verbose;
+	log_stream = stderr;
 	libbpf_set_print(libbpf_print);
 }
 
@@ -40,15 +45,16 @@ bool log_verbose(void)
  * into two lines. */
 static void log_line(const char *fmt, va_list ap)
 {
+	FILE *f = log_stream ? log_stream : stderr;
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	flockfile(stderr);
-	escape_text(stderr, tool_name, strlen(tool_name));
-	fputs_unlocked(": ", stderr);
-	escape_text(stderr, msg, sizeof(msg));
-	putc_unlocked('\n', stderr);
-	funlockfile(stderr);
+	flockfile(f);
+	escape_text(f, tool_name, strlen(tool_name));
+	fputs_unlocked(": ", f);
+	escape_text(f, msg, sizeof(msg));
+	putc_unlocked('\n', f);
+	funlockfile(f);
 }
 
 void log_err(const char *fmt, ...)

@@ -39,8 +39,7 @@ cleanup() {
 	set +e
 	[[ -n ${holder:-} ]] && exec 9>&-
 	((filter_loaded)) && nsenter --net="/run/netns/$nsb" xdp-filter unload "$ifn" >/dev/null 2>&1
-	[[ -d /sys/fs/bpf/sonde/xdpdrop/$ifn ]] &&
-		nsenter --net="/run/netns/$nsb" "$xdpdrop" --detach -i "$ifn" 2>/dev/null
+	nsenter --net="/run/netns/$nsb" "$xdpdrop" --detach -i "$ifn" >/dev/null 2>&1
 	ip netns del "$nsa" 2>/dev/null
 	ip netns del "$nsb" 2>/dev/null
 	((made_xdp_dir)) && rmdir /sys/fs/bpf/xdp 2>/dev/null

@@ -620,7 +620,8 @@ xdp_check_pinned() {
 	echo "VMTEST INFO xdpdrop status: $(cut -c1-300 "$VMT_DIR/status.out")"
 	"$VMT_BIN/xdpdrop" -i sxdvm0 --detach 2>"$VMT_DIR/detach.err" ||
 		{ fail "xdpdrop --detach: $(cat "$VMT_DIR/detach.err")"; return 1; }
-	[ ! -e /sys/fs/bpf/sonde/xdpdrop/sxdvm0 ] || { fail "pins left after --detach"; return 1; }
+	set -- /sys/fs/bpf/sonde/xdpdrop/netns-*/ifindex-*
+	[ ! -e "$1" ] || { fail "pins left after --detach: $*"; return 1; }
 	nsenter -t "$_b" -n ip link show sxdvm0 | grep -q xdp && { fail "XDP left after --detach"; return 1; }
 	return 0
 }

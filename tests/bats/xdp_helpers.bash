@@ -15,6 +15,11 @@
 # need no ARP or neighbour discovery. xdp_teardown deletes the namespaces
 # (and with them the veths) and removes the pins of $XDP_IF, if any.
 #
+# A test that pins calls xdp_bpffs first: a BPF file system of its own,
+# which the xdpdrop it runs pins in (SONDE_BPFFS) and xdp_teardown unmounts.
+# A test of the default pin root (/sys/fs/bpf) does not; xdp_teardown then
+# detaches what xdpdrop pinned there for $XDP_IF, in either namespace.
+#
 # The tool runs inside NS_B: tool_start finds it through $SONDE_BIN, which
 # xdp_pair points to a directory holding a wrapper that enters NS_B (nsenter
 # keeps the mount namespace, so bpffs pins are the host's) and execs the
@@ -24,11 +29,10 @@ B4=192.0.2.2
 A4=192.0.2.1
 B6=fd00:5e::2
 A6=fd00:5e::1
-XDP_PIN_ROOT=/sys/fs/bpf/sonde/xdpdrop
-
 XDP_NS=()
 XDP_IF=
 XDP_REAL_BIN=
+XDP_BPFFS=
 
 # xdp_pair: this test's namespaces and veth pair (see above).
 xdp_pair() {
@@ -70,14 +74,41 @@ _xdp_wrapper() {
 	SONDE_BIN=$dir
 }
 
-# xdp_teardown: remove the namespaces and this test's pins.
+# xdp_teardown: remove this test's pins and namespaces.
 xdp_teardown() {
-	if [[ -n $XDP_IF && -d $XDP_PIN_ROOT/$XDP_IF ]]; then
-		nsenter --net=/run/netns/"$NS_B" "$XDP_REAL_BIN/xdpdrop" --detach -i "$XDP_IF" \
-			2>/dev/null || rm -rf -- "${XDP_PIN_ROOT:?}/$XDP_IF"
+	local ns
+	for ns in "${XDP_NS[@]}"; do
+		SONDE_BPFFS='' nsenter --net=/run/netns/"$ns" "$XDP_REAL_BIN/xdpdrop" --detach \
+			-i "$XDP_IF" >/dev/null 2>&1 || true
+	done
+	# Unmounted, the file system takes what is pinned in it along.
+	if [[ -n $XDP_BPFFS ]]; then
+		umount "$XDP_BPFFS" && rmdir "$XDP_BPFFS"
+		XDP_BPFFS=
+		unset SONDE_BPFFS
 	fi
 	netns_del "${XDP_NS[@]}"
 	XDP_NS=()
+}
+
+# xdp_bpffs [default]: mount a BPF file system of this test's own (mode
+# 0700; with "default", the kernel's mode, 1777) in a fresh directory that
+# others may enter, and make it the pin root of the xdpdrop the test runs.
+xdp_bpffs() {
+	local opts=(-o mode=0700)
+	[[ ${1:-} == default ]] && opts=()
+	XDP_BPFFS=$(mktemp -d /tmp/sonde-bpffs.XXXXXX) || return 1
+	chmod 755 "$XDP_BPFFS"
+	mount -t bpf "${opts[@]}" bpf "$XDP_BPFFS" || return 1
+	export SONDE_BPFFS=$XDP_BPFFS
+}
+
+# xdp_pin_dir [NS]: where xdpdrop pins for $XDP_IF of namespace NS (NS_B).
+xdp_pin_dir() {
+	local ns=${1:-$NS_B} idx
+	idx=$(ip netns exec "$ns" cat "/sys/class/net/$XDP_IF/ifindex")
+	printf '%s/sonde/xdpdrop/netns-%s/ifindex-%s\n' "${SONDE_BPFFS:-/sys/fs/bpf}" \
+		"$(stat -L -c %i "/run/netns/$ns")" "$idx"
 }
 
 # xdp_send ARGS...: frames from NS_A to B's end (tests/bats/xdpsend.c):

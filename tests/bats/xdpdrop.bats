@@ -159,6 +159,65 @@ rule_hits() {
 	assert_eq "$(rule_hits 2)" 1 "hits of the L3 rule"
 }
 
+# The kernel delivers IPv6 packets behind any number of extension headers:
+# their addresses are judged even when their ports lie beyond the headers
+# xdpdrop walks (8), and those no rule decides take the unparsed action.
+@test "IPv6 behind 8 or more extension headers: address rules apply, port rules need their ports" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --dport 53 'src fd00:66::/32'
+	local before
+	before=$(b_ip6_received)
+	xdp_send --src "$A6" --dst "$B6" --dport 53 --ext 8 -c 3
+	xdp_send --src fd00:66:1::7 --dst "$B6" --dport 80 --ext 9 -c 2
+	xdp_send --src fd00:66:1::7 --dst "$B6" --dport 80 --ext 16 -c 1
+	xdp_send --src "$A6" --dst "$B6" --dport 53 --ext 9 -c 2
+	wait_received b_ip6_received $((before + 2))
+	tool_stop
+	assert_eq "$(b_ip6_received)" $((before + 2)) "IPv6 packets B received"
+	assert_eq "$(totals)" "packets=8 passed=2 dropped=6 unparsed=2 non_ip=0" "totals"
+	assert_eq "$(rule_hits 1)" 3 "hits of the port rule (8 headers: the ports are reached)"
+	assert_eq "$(rule_hits 2)" 3 "hits of the address rule (9 and 16 headers)"
+	assert_jq "$(xdp_total)" '.unparsed_dropped == 0 and .unparsed_policy == "pass"'
+}
+
+@test "--allow: a packet whose ports are out of reach does not match a port rule; unparsed is dropped" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --allow --src "$A6" --dport 22
+	local before
+	before=$(b_ip6_received)
+	xdp_send --src "$A6" --dst "$B6" --dport 22 --ext 9 -c 2
+	xdp_send --src "$A6" --dst "$B6" --dport 22 --ext 8 -c 2
+	xdp_send --src "$A6" --dst "$B6" --dport 22 -c 1
+	xdp_send --junk -c 1
+	wait_received b_ip6_received $((before + 3))
+	tool_stop
+	assert_eq "$(b_ip6_received)" $((before + 3)) "IPv6 packets B received"
+	assert_eq "$(totals)" "packets=6 passed=3 dropped=3 unparsed=3 non_ip=0" "totals"
+	assert_eq "$(rule_hits 1)" 3 "hits of the allowing rule"
+	assert_jq "$(xdp_total)" '.unparsed_dropped == 3 and .unparsed_policy == "drop"'
+}
+
+@test "--unparsed=pass and --unparsed=drop say what becomes of what no rule decides" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v --allow --unparsed=pass --src "$A6" --dport 22
+	local before
+	before=$(b_ip6_received)
+	xdp_send --src "$A6" --dst "$B6" --dport 22 --ext 9 -c 2
+	xdp_send --src "$A6" --dst "$B6" --dport 80 -c 1
+	wait_received b_ip6_received $((before + 2))
+	tool_stop
+	assert_eq "$(totals)" "packets=3 passed=2 dropped=1 unparsed=2 non_ip=0" "--allow --unparsed=pass"
+	assert_jq "$(xdp_total)" '.unparsed_dropped == 0 and .unparsed_policy == "pass"'
+
+	tool_start xdpdrop -i "$XDP_IF" -j -v --unparsed drop --src 192.0.2.99
+	before=$(b_ip_received)
+	xdp_send --junk -c 2
+	xdp_send --src "$A6" --dst "$B6" --ext 12 -c 1
+	xdp_send --src "$A4" --dst "$B4" -c 1
+	wait_received b_ip_received $((before + 1))
+	tool_stop
+	assert_eq "$(totals)" "packets=4 passed=1 dropped=3 unparsed=3 non_ip=0" "--unparsed drop"
+	assert_jq "$(xdp_total)" '.unparsed_dropped == 3 and .unparsed_policy == "drop" and
+		.policy == "drop"'
+}
+
 @test "frames that cannot be parsed are passed and counted, never dropped" {
 	tool_start xdpdrop -i "$XDP_IF" -j -v --src 0.0.0.0/0
 	local before
@@ -209,7 +268,9 @@ rule_hits() {
 }
 
 @test "--pin survives exit; --status shows counters; --add and --del change it live; --detach removes it all" {
-	local dir=$XDP_PIN_ROOT/$XDP_IF before
+	xdp_bpffs
+	local dir before
+	dir=$(xdp_pin_dir)
 	xdpdrop_b -i "$XDP_IF" --pin --proto udp --dport 53
 	assert_eq "$status" 0 "--pin exit status ($stderr)"
 	[[ -d $dir && -e $dir/link ]] || sonde_fail "no pins in $dir"
@@ -242,11 +303,229 @@ rule_hits() {
 
 	xdpdrop_b -i "$XDP_IF" --detach
 	assert_eq "$status" 0 "--detach exit status ($stderr)"
-	[[ ! -e $dir ]] || sonde_fail "$dir is still there: $(ls -A "$dir")"
+	[[ ! -e $XDP_BPFFS/sonde ]] || sonde_fail "left under $XDP_BPFFS: $(find "$XDP_BPFFS/sonde")"
 	assert_no_xdp
 	local orphans
 	orphans=$(_bpf_orphans xdpdrop)
 	assert_eq "$orphans" "" "programs left loaded"
+}
+
+# ip netns exec and unshare -m give xdpdrop a mount namespace of its own,
+# where /sys/fs/bpf is not the system's bpffs: pins there go away with the
+# command, and the filter with them. The default pin root is the subject
+# here, so no xdp_bpffs.
+@test "--pin from a private mount namespace is refused with an nsenter hint (exit 3)" {
+	local hint="nsenter --net=/run/netns/$NS_B xdpdrop"
+	local -a runs=(
+		"ip netns exec $NS_B $XDP_REAL_BIN/xdpdrop"
+		"nsenter --net=/run/netns/$NS_B unshare -m sh -c 'umount -l /sys/fs/bpf && exec \$0 \"\$@\"' $XDP_REAL_BIN/xdpdrop"
+		"nsenter --net=/run/netns/$NS_B unshare -m sh -c 'mount -t bpf bpf /sys/fs/bpf && exec \$0 \"\$@\"' $XDP_REAL_BIN/xdpdrop"
+	)
+	local run rc err
+	for run in "${runs[@]}"; do
+		rc=0
+		err=$(eval "timeout 20 $run -i $XDP_IF --pin --proto udp" 2>&1) || rc=$?
+		assert_eq "$rc" 3 "exit status of $run"
+		assert_one_line "$err" "stderr of $run"
+		[[ $err == *"is not the BPF file system the system sees"*"$hint"* ]] ||
+			sonde_fail "$run: no hint '$hint' in: $err"
+		assert_no_xdp
+	done
+	# The hint works: the network namespace alone, the system's bpffs.
+	SONDE_BPFFS='' xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	assert_eq "$status" 0 "exit status with nsenter --net ($stderr)"
+	local before
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" -c 2
+	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 1
+	wait_received b_ip_received $((before + 1))
+	SONDE_BPFFS='' xdpdrop_b -i "$XDP_IF" --detach
+	assert_eq "$status" 0 "--detach exit status ($stderr)"
+	assert_eq "$(b_ip_received)" $((before + 1)) "packets B received while pinned"
+	assert_no_xdp
+}
+
+# Both ends of the veth pair are named $XDP_IF, in namespaces A and B.
+@test "pins are keyed by network namespace and interface index: a name in another namespace is another instance" {
+	xdp_bpffs
+	local before
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	assert_eq "$status" 0 "--pin in B ($stderr)"
+	[[ -e $(xdp_pin_dir)/link ]] || sonde_fail "no link pinned in $(xdp_pin_dir)"
+	local a=(timeout 20 nsenter --net=/run/netns/"$NS_A" "$XDP_REAL_BIN/xdpdrop" -i "$XDP_IF")
+	run "${a[@]}" --status
+	assert_eq "$status" 3 "--status in A, where nothing is pinned"
+	run "${a[@]}" --detach
+	assert_eq "$status" 3 "--detach in A, where nothing is pinned"
+	run "${a[@]}" --pin --proto tcp
+	assert_eq "$status" 0 "--pin in A: $output"
+	[[ -e $(xdp_pin_dir "$NS_A")/link ]] || sonde_fail "no link pinned in $(xdp_pin_dir "$NS_A")"
+	before=$(b_ip_received)
+	xdp_send --src "$A4" --dst "$B4" --proto udp -c 3
+	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 1
+	wait_received b_ip_received $((before + 1))
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_jq "$output" '.dropped == 3 and .rules[0].match == "--proto udp"'
+	run "${a[@]}" --detach
+	assert_eq "$status" 0 "--detach in A: $output"
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_eq "$status" 0 "--status in B after A's --detach ($stderr)"
+	[[ $(ip -n "$NS_B" link show dev "$XDP_IF") == *"prog/xdp"* ]] ||
+		sonde_fail "A's --detach detached B's program"
+}
+
+@test "two --pin at once: one attaches and pins, the other is refused, 20 times over" {
+	xdp_bpffs
+	local r rc1 rc2 p1 p2 out=$BATS_TEST_TMPDIR/pin
+	for ((r = 0; r < 20; r++)); do
+		rc1=0 rc2=0
+		"$SONDE_BIN/xdpdrop" -i "$XDP_IF" --pin --proto udp 2>"$out.1" 3>&- &
+		p1=$!
+		"$SONDE_BIN/xdpdrop" -i "$XDP_IF" --pin --proto tcp 2>"$out.2" 3>&- &
+		p2=$!
+		sonde_track_pid "$p1"
+		sonde_track_pid "$p2"
+		wait "$p1" || rc1=$?
+		wait "$p2" || rc2=$?
+		[[ "$rc1 $rc2" == "0 3" || "$rc1 $rc2" == "3 0" ]] ||
+			sonde_fail "round $r: exit statuses $rc1 and $rc2:" "$(cat "$out.1" "$out.2")"
+		xdpdrop_b -i "$XDP_IF" --status -j
+		assert_eq "$status" 0 "round $r: --status ($stderr)"
+		assert_jq "$output" '.rules | length == 1'
+		[[ $(ip -n "$NS_B" link show dev "$XDP_IF") == *"prog/xdp"* ]] ||
+			sonde_fail "round $r: nothing attached"
+		xdpdrop_b -i "$XDP_IF" --detach
+		assert_eq "$status" 0 "round $r: --detach ($stderr)"
+	done
+}
+
+# A bpffs mounted without mode= lets anyone make directories in its root.
+@test "a world-writable pin root: directories and symlinks of another user are refused, not followed" {
+	xdp_bpffs default
+	assert_eq "$(stat -c %a "$XDP_BPFFS")" 1777 "mode of the bpffs root"
+	local ns
+	ns=$(dirname "$(xdp_pin_dir)")
+	setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
+		"mkdir -p $ns && chmod 777 $XDP_BPFFS/sonde $XDP_BPFFS/sonde/xdpdrop $ns && ln -s ifindex-1 $(xdp_pin_dir)" ||
+		sonde_fail "nobody could not prepare the directories"
+	local a
+	for a in "--pin --proto udp" --status --detach; do
+		# shellcheck disable=SC2086 # the action is words
+		xdpdrop_b -i "$XDP_IF" $a
+		assert_eq "$status" 3 "exit status of $a"
+		assert_eq "$stderr" "xdpdrop: $XDP_BPFFS/sonde belongs to uid 65534 with mode 0777: not using it (a directory of uid 0 that no one else may write in is needed; remove it)"
+	done
+	assert_no_xdp
+	# Ours all the way down but for the last step: a symlink is not followed.
+	rm -r "${XDP_BPFFS:?}/sonde"
+	(umask 077 && mkdir -p "$ns")
+	ln -s /tmp "$(xdp_pin_dir)"
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	assert_eq "$status" 3 "exit status with a symlink"
+	assert_eq "$stderr" "xdpdrop: $ns/$(basename "$(xdp_pin_dir)") is not a directory: not using it"
+	rm "$(xdp_pin_dir)"
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	assert_eq "$status" 0 "--pin once the way is clear ($stderr)"
+	assert_eq "$(stat -c '%U %a' "$XDP_BPFFS/sonde" "$XDP_BPFFS/sonde/xdpdrop" "$(xdp_pin_dir)" | sort -u)" "root 700" "owner and mode of the directories"
+}
+
+# detached_status WHY: --status says the pinned instance is detached, for WHY
+# (exit 1, one line), and --add refuses it.
+detached_status() {
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_eq "$status" 1 "--status exit status"
+	assert_jq "$output" '.kind == "status" and .state == "detached"'
+	assert_one_line "$stderr" "--status stderr"
+	[[ $stderr == "xdpdrop: the pinned xdpdrop of $XDP_IF is detached: $1"*"; --detach removes its pins" ]] ||
+		sonde_fail "--status stderr: $stderr"
+	xdpdrop_b -i "$XDP_IF" --add --proto tcp
+	assert_eq "$status" 1 "--add exit status ($stderr)"
+}
+
+@test "a pinned instance whose program no longer runs is reported detached (exit 1); --add refuses it" {
+	xdp_bpffs
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_eq "$status" 0 "--status exit status while attached ($stderr)"
+	assert_jq "$output" '.state == "attached"'
+	rm "$(xdp_pin_dir)/link"
+	assert_no_xdp
+	detached_status "its link is no longer pinned"
+	xdpdrop_b -i "$XDP_IF" --detach
+	assert_eq "$status" 0 "--detach exit status ($stderr)"
+
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	xdpdrop_b -i "$XDP_IF" --force -d 1 --proto tcp
+	assert_eq "$status" 0 "--force -d 1 exit status ($stderr)"
+	assert_no_xdp
+	detached_status "its link was detached"
+	xdpdrop_b -i "$XDP_IF" --detach
+
+	xdpdrop_b -i "$XDP_IF" --pin --proto udp
+	local dir
+	dir=$(xdp_pin_dir)
+	ip -n "$NS_B" link del "$XDP_IF"
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_eq "$status" 1 "--status exit status, the interface gone"
+	assert_eq "$stderr" "xdpdrop: the pinned xdpdrop of $XDP_IF is detached: its interface has gone; --detach removes its pins"
+	xdpdrop_b -i "$XDP_IF" --detach
+	assert_eq "$status" 0 "--detach exit status, the interface gone ($stderr)"
+	[[ ! -e $dir ]] || sonde_fail "$dir is still there"
+}
+
+@test "a foreground run whose program is detached ends with an error (exit 1) after its totals" {
+	tool_start xdpdrop -i "$XDP_IF" -j -v -I 1 --proto udp
+	tool_record_bpf
+	((${#TOOL_LINK_IDS[@]} == 1)) || sonde_fail "links held: ${TOOL_LINK_IDS[*]}"
+	bpftool link detach id "${TOOL_LINK_IDS[0]}"
+	tool_wait_exit "$SONDE_WAIT_S"
+	assert_eq "$TOOL_RC" 1 "exit status"
+	assert_eq "$(<"$TOOL_ERR")" "xdpdrop: tracing; Ctrl-C to stop
+xdpdrop: the XDP program of $XDP_IF was detached: its link was detached (by --force of another xdpdrop, or by bpftool link detach)"
+	assert_jq "$(xdp_total)" '.state == "detached"'
+	assert_no_xdp
+}
+
+# peak_rss_kb ARGS...: run xdpdrop in NS_B (bounded), fail unless it exits
+# 0, and print its peak RSS in KB.
+peak_rss_kb() {
+	local f=$BATS_TEST_TMPDIR/time
+	timeout 60 /usr/bin/time -f '%M' -o "$f" "$SONDE_BIN/xdpdrop" "$@" >/dev/null 3>&- ||
+		sonde_fail "xdpdrop $*: exit status $?"
+	tail -n 1 "$f"
+}
+
+# Reading and compiling every rule for each change took 420 MB and seconds
+# with a million rules; a change now reads and writes what it concerns.
+@test "--add and --del on 200,000 rules touch only what changes: a few MB, not the whole set" {
+	require_cmd /usr/bin/time
+	xdp_bpffs
+	local rules=$BATS_TEST_TMPDIR/rules.txt kb before
+	awk 'BEGIN { for (i = 0; i < 200000; i++)
+		printf "--src 10.%d.%d.%d\n", int(i / 65536), int(i / 256) % 256, i % 256 }' >"$rules"
+	xdpdrop_b -i "$XDP_IF" --pin -f "$rules"
+	assert_eq "$status" 0 "--pin exit status ($stderr)"
+	kb=$(peak_rss_kb -i "$XDP_IF" --add 'src 198.51.100.7')
+	((kb < 16384)) || sonde_fail "--add of a host: ${kb} KB"
+	kb=$(peak_rss_kb -i "$XDP_IF" --add 'src 10.1.0.0/16 proto udp')
+	((kb < 32768)) || sonde_fail "--add of a /16 over 65,536 hosts: ${kb} KB"
+	before=$(b_ip_received)
+	xdp_send --src 198.51.100.7 --dst "$B4" -c 1
+	xdp_send --src 10.1.2.3 --dst "$B4" --proto tcp -c 1
+	xdp_send --src 10.4.0.1 --dst "$B4" --proto tcp -c 1
+	wait_received b_ip_received $((before + 1))
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_jq "$output" '.dropped == 2 and ([.rules[] | select(.packets > 0) | .rule] == [66052, 200001])'
+	kb=$(peak_rss_kb -i "$XDP_IF" --del 200002)
+	((kb < 32768)) || sonde_fail "--del of the /16 by number: ${kb} KB"
+	kb=$(peak_rss_kb -i "$XDP_IF" --del 'src 198.51.100.7')
+	((kb < 16384)) || sonde_fail "--del of a host: ${kb} KB"
+	before=$(b_ip_received)
+	xdp_send --src 198.51.100.7 --dst "$B4" -c 1
+	xdp_send --src 10.1.2.3 --dst "$B4" --proto udp -c 1
+	wait_received b_ip_received $((before + 1))
+	xdpdrop_b -i "$XDP_IF" --status -j
+	assert_jq "$output" '.dropped == 3 and (.rules | length) == 200000'
 }
 
 @test "an interface that runs an XDP program is refused (exit 3) unless --force" {
@@ -259,6 +538,7 @@ rule_hits() {
 	xdp_send --src "$A4" --dst "$B4" --proto tcp -c 1
 	wait_received b_ip_received $((before + 1))
 
+	xdp_bpffs
 	xdpdrop_b -i "$XDP_IF" --force --pin --proto tcp
 	assert_eq "$status" 0 "--force exit status ($stderr)"
 	before=$(b_ip_received)
@@ -288,6 +568,8 @@ rule_hits() {
 		"--status --detach|exclude each other"
 		"--allow|--allow without rules"
 		"--add --allow --proto udp|are for attaching"
+		"--unparsed maybe --proto udp|'maybe' for --unparsed"
+		"--status --unparsed=drop|are for attaching"
 	)
 	local c args want
 	for c in "${cases[@]}"; do
@@ -304,10 +586,41 @@ rule_hits() {
 	assert_eq "$stderr" "xdpdrop: RULE 'src 192.0.2.1 dport': --dport needs a value"
 	xdpdrop_b -i "bad/name" --proto udp
 	assert_eq "$status" 2 "exit status of -i bad/name"
+	# More rules than rule numbers, --max-rules not given: the limit is named.
+	awk 'BEGIN { for (i = 0; i < 1048576; i++)
+		printf "--src 10.%d.%d.%d\n", int(i / 65536), int(i / 256) % 256, i % 256 }' >"$rules"
+	xdpdrop_b -i "$XDP_IF" -f "$rules"
+	assert_eq "$status" 2 "exit status with 1,048,576 rules"
+	assert_eq "$stderr" "xdpdrop: 1048576 rules are more than xdpdrop holds (at most 1048575)"
+	xdpdrop_b -i "$XDP_IF" -f "$rules" --max-rules 5
+	assert_eq "$stderr" "xdpdrop: 1048576 rules do not fit in --max-rules 5"
+	assert_no_xdp
+}
+
+@test "rules input: a line with a NUL byte is refused; control bytes in messages are escaped" {
+	local rules=$BATS_TEST_TMPDIR/nul.rules
+	printf 'proto tcp\0 dport 22\n' >"$rules"
+	xdpdrop_b -i "$XDP_IF" -d 1 -f "$rules"
+	assert_eq "$status" 2 "exit status with a NUL in the rules file"
+	assert_eq "$stderr" "xdpdrop: $rules:1: a NUL byte in the line (a rules file is text)"
+	assert_no_xdp
+
+	local esc=$'\e'
+	xdpdrop_b -i "$XDP_IF" -d 1 --src "${esc}[2J10.0.0.1"
+	assert_eq "$status" 2 "exit status of --src with an ESC"
+	assert_match "$stderr" "^xdpdrop: invalid value '\\\\x1b\[2J10\.0\.0\.1' for --src: " "message"
+	xdpdrop_b -i "$XDP_IF" -d 1 "src 192.0.2.1 ${esc}[31mred"
+	assert_eq "$status" 2 "exit status of a RULE with an ESC"
+	assert_eq "$stderr" "xdpdrop: RULE 'src 192.0.2.1 \\x1b[31mred': unknown rule word '\\x1b[31mred' (expected --src, --dst, --proto, --sport or --dport)"
+	printf 'src 10.0.0.1\n\e]0;title\a 1\n' >"$rules"
+	xdpdrop_b -i "$XDP_IF" -d 1 -f "$rules"
+	assert_eq "$status" 2 "exit status of a file line with an OSC"
+	assert_eq "$stderr" "xdpdrop: $rules:2: unknown rule word '\\x1b]0;title\\x07' (expected --src, --dst, --proto, --sport or --dport)"
 	assert_no_xdp
 }
 
 @test "an unknown interface, or no pinned instance, exits 3" {
+	xdp_bpffs
 	xdpdrop_b -i sxdnone$$ --proto udp
 	assert_eq "$status" 3 "exit status"
 	assert_eq "$stderr" "xdpdrop: no network interface 'sxdnone$$'" "message"

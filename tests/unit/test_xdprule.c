@@ -225,6 +225,46 @@ static void rules_file(void **state)
 	free(rules);
 }
 
+/* A NUL byte would end the line early: "proto tcp\0 dport 22" read as
+ * "proto tcp" drops all TCP. The line is refused. */
+static void rules_file_nul(void **state)
+{
+	static const char body[] = "--src 192.0.2.0/24\n"
+				   "proto tcp\0 dport 22\n";
+	char err[XDP_ERR_LEN];
+	struct xdp_rule *rules = NULL;
+	size_t n = 0;
+	FILE *f = fmemopen((void *)body, sizeof(body) - 1, "r");
+
+	(void)state;
+	assert_int_equal(xdp_rules_read(f, "list.txt", &rules, &n, err, sizeof(err)), -EINVAL);
+	fclose(f);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(err, "list.txt:2: a NUL byte in the line"));
+	xdp_rule_free(&rules[0]);
+	free(rules);
+}
+
+/* Every value from input is quoted as it was (the logging layer escapes
+ * what it prints): an unknown word is not taken for an option. */
+static void values_quoted(void **state)
+{
+	char err[XDP_ERR_LEN];
+	struct xdp_rule r;
+	struct xdp_prefix p;
+
+	(void)state;
+	assert_int_equal(xdp_rule_parse("src 192.0.2.1 \x1b[31mred", &r, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "unknown rule word '\x1b[31mred' (expected --src, --dst, "
+				 "--proto, --sport or --dport)");
+	assert_int_equal(xdp_rule_parse("--dport", &r, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "--dport needs a value");
+	assert_int_equal(xdp_prefix_parse("--src", "\x1b[2J10.0.0.1", &p, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "invalid value '\x1b[2J10.0.0.1' for --src: "));
+}
+
 /* Rules in a set, numbered from 1. */
 static struct xdp_nrule *set_of(const char *const *lines, size_t n)
 {
@@ -323,6 +363,28 @@ static void tables_refuse_overlap(void **state)
 	set_free(s, XDPDROP_CANDS + 1);
 }
 
+/* Room for rule numbers; a message names what limits it. */
+static void rule_room(void **state)
+{
+	char err[XDP_ERR_LEN];
+	uint32_t max;
+
+	(void)state;
+	assert_int_equal(xdp_rule_room(10, 0, &max, err, sizeof(err)), 0);
+	assert_int_equal(max, 1024);
+	assert_int_equal(xdp_rule_room(1000, 0, &max, err, sizeof(err)), 0);
+	assert_int_equal(max, 2001);
+	/* Twice as many as given is more than the most: the most. */
+	assert_int_equal(xdp_rule_room(1000000, 0, &max, err, sizeof(err)), 0);
+	assert_int_equal(max, XDPDROP_RULES_MAX);
+	assert_int_equal(xdp_rule_room(3, 3, &max, err, sizeof(err)), 0);
+	assert_int_equal(max, 4);
+	assert_int_equal(xdp_rule_room(3, 2, &max, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "3 rules do not fit in --max-rules 2");
+	assert_int_equal(xdp_rule_room(XDPDROP_RULES_MAX, 0, &max, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "1048576 rules are more than xdpdrop holds (at most 1048575)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,8 +395,11 @@ int main(void)
 		cmocka_unit_test(text_round_trip),
 		cmocka_unit_test(text_is_cut),
 		cmocka_unit_test(rules_file),
+		cmocka_unit_test(rules_file_nul),
+		cmocka_unit_test(values_quoted),
 		cmocka_unit_test(tables_inherit),
 		cmocka_unit_test(tables_refuse_overlap),
+		cmocka_unit_test(rule_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,11 +13,7 @@
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "tools/xdpdrop/inst.h"
-
-#define MIN_RULE_ROOM 1024
-
-/* What a pin directory holds besides the maps. */
-static const char *const pin_extra[] = { "link", "prog" };
+#include "tools/xdpdrop/pin.h"
 
 /* ---------------------------------------------------------------- rules --- */
 
@@ -63,9 +59,18 @@ int xdp_inst_rule_arg(struct xdp_inst_rules *in, const char *arg, bool numbers)
 	return e;
 }
 
-int xdp_inst_rules_file(struct xdp_inst_rules *in, const char *path)
+int xdp_inst_rules_stream(struct xdp_inst_rules *in, FILE *f, const char *name)
 {
 	char err[XDP_ERR_LEN];
+	int e = xdp_rules_read(f, name, &in->rules, &in->n, err, sizeof(err));
+
+	if (e)
+		log_err("%s", err);
+	return e == -ENOMEM ? e : e ? -EINVAL : 0;
+}
+
+int xdp_inst_rules_file(struct xdp_inst_rules *in, const char *path)
+{
 	FILE *f = fopen(path, "re");
 	int e;
 
@@ -74,11 +79,9 @@ int xdp_inst_rules_file(struct xdp_inst_rules *in, const char *path)
 		log_err("invalid value '%s' for -f/--file: %s", path, strerror(-e));
 		return e == -ENOMEM ? e : -EINVAL;
 	}
-	e = xdp_rules_read(f, path, &in->rules, &in->n, err, sizeof(err));
+	e = xdp_inst_rules_stream(in, f, path);
 	fclose(f);
-	if (e)
-		log_err("%s", err);
-	return e == -ENOMEM ? e : e ? -EINVAL : 0;
+	return e;
 }
 
 void xdp_inst_rules_free(struct xdp_inst_rules *in)
@@ -107,8 +110,7 @@ const struct xdp_rule *xdp_inst_rule(const struct xdp_inst *inst, uint32_t nr)
 	return NULL;
 }
 
-/* Compiles rules, or says in one line why they cannot be. */
-static int build(const struct xdp_nrule *rules, size_t n, struct xdp_tables *t)
+int xdp_inst_build(const struct xdp_nrule *rules, size_t n, struct xdp_tables *t)
 {
 	char err[XDP_ERR_LEN];
 	int e = xdp_tables_build(rules, n, t, err, sizeof(err));
@@ -120,54 +122,58 @@ static int build(const struct xdp_nrule *rules, size_t n, struct xdp_tables *t)
 
 /* -------------------------------------------------------------- pinning --- */
 
-static void pin_dir(const char *iface, char *buf, size_t len)
+const char *const *xdp_inst_pin_names(void)
 {
-	snprintf(buf, len, "%s/%s", XDP_INST_PIN_ROOT, iface);
+	static const char *names[XDP_MAPS + 3];
+
+	if (!names[0]) {
+		for (int i = 0; i < XDP_MAPS; i++)
+			names[i] = xdp_map_names[i];
+		names[XDP_MAPS] = "link";
+		names[XDP_MAPS + 1] = "prog";
+	}
+	return names;
 }
 
-static int remove_pins(const char *dir)
+static bool has_pins(const struct xdp_pin *p)
 {
-	const char *names[XDP_MAPS + 3];
-	int n = 0;
+	struct stat st;
 
-	for (int i = 0; i < XDP_MAPS; i++)
-		names[n++] = xdp_map_names[i];
-	names[n++] = pin_extra[0];
-	names[n++] = pin_extra[1];
-	names[n] = NULL;
-	return bpffs_remove(dir, names, SONDE_BPFFS);
+	for (const char *const *n = xdp_inst_pin_names(); *n; n++)
+		if (!fstatat(p->fd, *n, &st, AT_SYMLINK_NOFOLLOW))
+			return true;
+	return false;
 }
 
-static int pin_all(struct xdp_inst *inst, int prog_fd, const char *dir)
+static int pin_all(struct xdp_inst *inst, int prog_fd)
 {
-	char path[512];
-	int err = bpffs_mkdirs(dir);
+	int err = xdp_maps_pin(&inst->maps, inst->pin.fd);
 
 	if (!err)
-		err = xdp_maps_pin(&inst->maps, dir);
-	snprintf(path, sizeof(path), "%s/link", dir);
-	if (!err && bpf_obj_pin(inst->link_fd, path))
-		err = -errno;
-	snprintf(path, sizeof(path), "%s/prog", dir);
-	if (!err && bpf_obj_pin(prog_fd, path))
-		err = -errno;
+		err = xdp_pin_put(&inst->pin, "link", inst->link_fd);
+	if (!err)
+		err = xdp_pin_put(&inst->pin, "prog", prog_fd);
 	if (err) {
-		log_err("cannot pin under %s: %s", dir, strerror(-err));
-		remove_pins(dir);
+		log_err("cannot pin in %s: %s", inst->pin.path, strerror(-err));
+		xdp_pin_clear(&inst->pin, xdp_inst_pin_names());
 	}
 	return err;
 }
 
-/* A pin directory whose program is no longer attached (the interface went
- * away, or --force replaced it) is removed before a new one is made. */
-static int clear_old_pins(const char *dir)
+/* Pins left in the directory, whose program is no longer attached (the
+ * interface went away, --force replaced it, or we replace it now), are
+ * removed before new ones are made. */
+static int clear_old_pins(struct xdp_inst *inst)
 {
-	struct stat st;
+	int err;
 
-	if (stat(dir, &st))
+	if (!has_pins(&inst->pin))
 		return 0;
-	log_err("note: removing the pins of an earlier xdpdrop in %s", dir);
-	return remove_pins(dir);
+	log_err("note: removing the pins of an earlier xdpdrop in %s", inst->pin.path);
+	err = xdp_pin_clear(&inst->pin, xdp_inst_pin_names());
+	if (err)
+		log_err("cannot remove the old pins in %s: %s", inst->pin.path, strerror(-err));
+	return err;
 }
 
 /* ------------------------------------------------------------ attaching --- */
@@ -183,14 +189,17 @@ static struct xdp_nrule *numbered(const struct xdp_inst_rules *in)
 	return r;
 }
 
-static int configure(const struct xdp_inst_cfg *cfg, struct bpf_object *obj, uint32_t max,
+static int configure(struct bpf_object *obj, const struct xdpdrop_info *info,
 		     const struct xdp_tables *t)
 {
-	__u8 allow = cfg->allow, dry = cfg->dry_run;
+	__u8 allow = info->allow, dry = info->dry_run, unparsed = info->unparsed_drop;
+	uint32_t max = info->max_rules;
 	int err = sonde_rodata_set(obj, "allow_policy", &allow, sizeof(allow));
 
 	if (!err)
 		err = sonde_rodata_set(obj, "dry_run", &dry, sizeof(dry));
+	if (!err)
+		err = sonde_rodata_set(obj, "unparsed_drop", &unparsed, sizeof(unparsed));
 	if (!err)
 		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "rules"), max);
 	if (!err)
@@ -205,12 +214,11 @@ static int configure(const struct xdp_inst_cfg *cfg, struct bpf_object *obj, uin
 /* Rule numbers run below max: room for what was given, and for --add. */
 static int rule_room(const struct xdp_inst_cfg *cfg, size_t n, uint32_t *max)
 {
-	*max = cfg->max_rules ? cfg->max_rules + 1 : 2 * n + 1;
-	if (*max < MIN_RULE_ROOM && !cfg->max_rules)
-		*max = MIN_RULE_ROOM;
-	if (n < *max && *max <= XDPDROP_RULES_MAX)
+	char err[XDP_ERR_LEN];
+
+	if (!xdp_rule_room(n, cfg->max_rules, max, err, sizeof(err)))
 		return 0;
-	log_err("%zu rules do not fit in --max-rules %u", n, cfg->max_rules);
+	log_err("%s", err);
 	return -EINVAL;
 }
 
@@ -232,14 +240,13 @@ static int check_free(const struct xdp_inst_cfg *cfg, int ifindex, uint32_t *old
 	return 0;
 }
 
-static int load_rules(const struct xdp_inst_cfg *cfg, const struct sonde_opts *common,
-		      struct bpf_object_skeleton *s, struct xdp_inst *inst,
-		      const struct xdp_tables *t)
+static int load_rules(const struct sonde_opts *common, struct bpf_object_skeleton *s,
+		      struct xdp_inst *inst, const struct xdp_tables *t)
 {
 	struct xdp_tables none = {};
 	int err;
 
-	err = configure(cfg, *s->obj, inst->info.max_rules, t);
+	err = configure(*s->obj, &inst->info, t);
 	if (!err)
 		err = sonde_load(s, common);
 	if (err)
@@ -256,31 +263,88 @@ static int load_rules(const struct xdp_inst_cfg *cfg, const struct sonde_opts *c
 static int attach_now(const struct xdp_inst_cfg *cfg, struct xdp_inst *inst, uint32_t old,
 		      int prog_fd)
 {
-	char dir[256];
 	bool skb;
 	int err;
 
-	pin_dir(cfg->iface, dir, sizeof(dir));
-	if (cfg->pin && (err = bpffs_ensure()))
-		return err;
 	if (old && (err = xdp_detach_any(inst->info.ifindex))) {
 		log_err("cannot detach the XDP program of %s: %s", cfg->iface, strerror(-err));
 		return err;
 	}
-	if (cfg->pin && (err = clear_old_pins(dir))) {
-		log_err("cannot remove the old pins in %s: %s", dir, strerror(-err));
+	if (cfg->pin && (err = clear_old_pins(inst)))
 		return err;
-	}
 	inst->link_fd = xdp_link_attach(prog_fd, inst->info.ifindex, cfg->iface, cfg->mode, &skb);
 	if (inst->link_fd < 0)
 		return inst->link_fd;
 	inst->info.skb_mode = skb;
 	err = xdp_maps_set_info(&inst->maps, &inst->info);
 	if (!err && cfg->pin)
-		err = pin_all(inst, prog_fd, dir);
+		err = pin_all(inst, prog_fd);
 	if (!err && cfg->pin)
-		log_debug("pinned under %s", dir);
+		log_debug("pinned in %s", inst->pin.path);
 	return err;
+}
+
+/* --pin: the instance's directory, locked until the end (two at once would
+ * each clear the other's pins); then the interface is checked again, as
+ * another xdpdrop may have attached to it meanwhile. */
+static int lock_pins(const struct xdp_inst_cfg *cfg, struct xdp_inst *inst, uint32_t *old)
+{
+	char path[PATH_MAX];
+	int err = xdp_pin_open(&inst->pin, inst->info.ifindex, XDP_PIN_CREATE);
+
+	if (!err)
+		err = check_free(cfg, inst->info.ifindex, old);
+	if (!err && xdp_pin_old(&inst->pin, cfg->iface, path, sizeof(path)))
+		log_err("note: %s holds the pins of an earlier xdpdrop, kept by interface name (of "
+			"this or another network namespace's %s): left alone",
+			path, cfg->iface);
+	return err;
+}
+
+/* The settings the instance keeps (info) and copies of its rules. */
+static int inst_setup(const struct xdp_inst_cfg *cfg, const struct xdp_inst_rules *in,
+		      struct xdp_inst *inst)
+{
+	struct timespec now;
+	uint64_t netns = 0;
+	int err = xdp_pin_netns(&netns);
+
+	inst->info.netns = netns;
+	clock_gettime(CLOCK_REALTIME, &now);
+	inst->info.attached_ns = now.tv_sec * 1000000000ULL + now.tv_nsec;
+	inst->info.allow = cfg->allow;
+	inst->info.dry_run = cfg->dry_run;
+	/* An allow list fails closed: what it cannot judge is dropped. */
+	inst->info.unparsed_drop = cfg->unparsed == XDP_UNPARSED_DROP ||
+				   (cfg->unparsed == XDP_UNPARSED_AUTO && cfg->allow);
+	snprintf(inst->info.iface, sizeof(inst->info.iface), "%s", cfg->iface);
+	inst->info.last_rule = in->n;
+	if (!err && !(inst->rules = calloc(in->n ? in->n : 1, sizeof(*inst->rules))))
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < in->n; i++) {
+		err = xdp_rule_copy(&inst->rules[i].rule, &in->rules[i]);
+		inst->rules[i].nr = i + 1;
+		inst->nrules += !err;
+	}
+	return err;
+}
+
+void xdp_inst_init(struct xdp_inst *inst, const char *iface)
+{
+	memset(inst, 0, sizeof(*inst));
+	inst->link_fd = -1;
+	xdp_pin_init(&inst->pin);
+	snprintf(inst->iface, sizeof(inst->iface), "%s", iface);
+}
+
+int xdp_inst_attached(const struct xdp_inst *inst, char *why, size_t len)
+{
+	if (inst->link_fd < 0) {
+		snprintf(why, len, "its link is no longer pinned (%s/link was removed)",
+			 inst->pin.path);
+		return -ENOLINK;
+	}
+	return xdp_link_attached(inst->link_fd, inst->info.ifindex, why, len);
 }
 
 int xdp_inst_attach(const struct xdp_inst_cfg *cfg, const struct sonde_opts *common,
@@ -290,212 +354,31 @@ int xdp_inst_attach(const struct xdp_inst_cfg *cfg, const struct sonde_opts *com
 	struct bpf_program *prog = bpf_object__find_program_by_name(*s->obj, "xdpdrop");
 	struct xdp_nrule *rules = numbered(in);
 	struct xdp_tables t = {};
-	struct timespec now;
 	uint32_t old = 0;
 	int err;
 
-	memset(inst, 0, sizeof(*inst));
-	inst->link_fd = inst->dir_fd = -1;
-	snprintf(inst->iface, sizeof(inst->iface), "%s", cfg->iface);
+	xdp_inst_init(inst, cfg->iface);
 	if (!rules || !prog) {
 		free(rules);
 		return -ENOMEM;
 	}
 	/* Every rule is checked before anything is attached. */
-	err = build(rules, in->n, &t);
+	err = rule_room(cfg, in->n, &inst->info.max_rules);
 	if (!err)
-		err = rule_room(cfg, in->n, &inst->info.max_rules);
+		err = xdp_inst_build(rules, in->n, &t);
 	if (!err && (err = xdp_ifindex(cfg->iface)) > 0) {
 		inst->info.ifindex = err;
 		err = check_free(cfg, inst->info.ifindex, &old);
 	}
-	clock_gettime(CLOCK_REALTIME, &now);
-	inst->info.attached_ns = now.tv_sec * 1000000000ULL + now.tv_nsec;
-	inst->info.allow = cfg->allow;
-	inst->info.dry_run = cfg->dry_run;
-	/* The instance keeps copies of the rules for its output. */
-	if (!err && !(inst->rules = calloc(in->n ? in->n : 1, sizeof(*inst->rules))))
-		err = -ENOMEM;
-	for (size_t i = 0; !err && i < in->n; i++) {
-		err = xdp_rule_copy(&inst->rules[i].rule, &in->rules[i]);
-		inst->rules[i].nr = i + 1;
-		inst->nrules += !err;
-	}
+	if (!err && cfg->pin)
+		err = lock_pins(cfg, inst, &old);
 	if (!err)
-		err = load_rules(cfg, common, s, inst, &t);
+		err = inst_setup(cfg, in, inst);
+	if (!err)
+		err = load_rules(common, s, inst, &t);
 	if (!err)
 		err = attach_now(cfg, inst, old, bpf_program__fd(prog));
 	xdp_tables_free(&t);
 	free(rules);
-	return err;
-}
-
-/* --------------------------------------------------------------- pinned --- */
-
-int xdp_inst_open(const char *iface, struct xdp_inst *inst, bool read)
-{
-	char dir[256];
-	int err;
-
-	memset(inst, 0, sizeof(*inst));
-	inst->link_fd = -1;
-	snprintf(inst->iface, sizeof(inst->iface), "%s", iface);
-	pin_dir(iface, dir, sizeof(dir));
-	inst->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (inst->dir_fd < 0) {
-		err = -errno;
-		if (err == -ENOENT)
-			log_err("no pinned xdpdrop for %s (nothing in %s)", iface, dir);
-		else
-			log_err("cannot open %s: %s", dir, strerror(-err));
-		return err;
-	}
-	/* One change at a time: each reads the rules, then writes. */
-	if (flock(inst->dir_fd, LOCK_EX))
-		return -errno;
-	/* --detach removes what is there, even pins left half made. */
-	if (!read)
-		return 0;
-	err = xdp_maps_open(dir, &inst->maps);
-	if (!err)
-		err = xdp_maps_info(&inst->maps, &inst->info);
-	if (!err)
-		err = xdp_maps_read_rules(&inst->maps, &inst->rules, &inst->nrules);
-	if (err)
-		log_err("cannot read the pinned xdpdrop in %s: %s", dir, strerror(-err));
-	return err;
-}
-
-void xdp_inst_close(struct xdp_inst *inst)
-{
-	if (inst->link_fd >= 0)
-		close(inst->link_fd);
-	if (inst->dir_fd >= 0)
-		close(inst->dir_fd);
-	inst->link_fd = inst->dir_fd = -1;
-	xdp_maps_close(&inst->maps);
-	xdp_nrules_free(inst->rules, inst->nrules);
-	inst->rules = NULL;
-	inst->nrules = 0;
-}
-
-static int detach_pinned(struct xdp_inst *inst)
-{
-	char dir[256], path[300];
-	int fd, err;
-
-	pin_dir(inst->iface, dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/link", dir);
-	fd = bpf_obj_get(path);
-	/* A link whose interface went away is detached already. */
-	if (fd >= 0 && bpf_link_detach(fd) && errno != ENOLINK && errno != EINVAL)
-		log_err("note: detaching %s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	err = remove_pins(dir);
-	if (err)
-		log_err("cannot remove the pins in %s: %s", dir, strerror(-err));
-	return err;
-}
-
-/* The rules after --add: each new one gets the next number. */
-static int rules_added(const struct xdp_inst *inst, const struct xdp_inst_rules *in,
-		       struct xdp_nrule *out, size_t *n)
-{
-	uint32_t next = inst->nrules ? inst->rules[inst->nrules - 1].nr + 1 : 1;
-	char text[256];
-
-	for (size_t i = 0; i < inst->nrules; i++)
-		out[(*n)++] = inst->rules[i];
-	for (size_t i = 0; i < in->n; i++) {
-		bool dup = false;
-
-		for (size_t j = 0; j < *n && !dup; j++)
-			dup = xdp_rule_equal(&out[j].rule, &in->rules[i]);
-		xdp_rule_text(&in->rules[i], 4, text, sizeof(text));
-		if (dup) {
-			log_err("note: already a rule: %s", text);
-			continue;
-		}
-		if (next >= inst->info.max_rules) {
-			log_err("no room for rule %u: this instance numbers rules below %u (pin it "
-				"again with a larger --max-rules)",
-				next, inst->info.max_rules);
-			return -E2BIG;
-		}
-		log_debug("rule %u: %s", next, text);
-		out[*n].nr = next++;
-		out[(*n)++].rule = in->rules[i];
-	}
-	return 0;
-}
-
-/* The rules after --del: each one given must be there. */
-static int rules_deleted(const struct xdp_inst *inst, const struct xdp_inst_rules *in,
-			 struct xdp_nrule *out, size_t *n)
-{
-	bool *gone = calloc(inst->nrules + 1, sizeof(*gone));
-	char text[256];
-	int err = gone ? 0 : -ENOMEM;
-
-	for (size_t i = 0; !err && i < in->n + in->nnrs; i++) {
-		size_t j;
-
-		for (j = 0; j < inst->nrules; j++)
-			if (i < in->n ? xdp_rule_equal(&inst->rules[j].rule, &in->rules[i])
-				      : inst->rules[j].nr == in->nrs[i - in->n])
-				break;
-		if (j < inst->nrules) {
-			gone[j] = true;
-			continue;
-		}
-		if (i < in->n)
-			xdp_rule_text(&in->rules[i], 4, text, sizeof(text));
-		else
-			snprintf(text, sizeof(text), "%u", in->nrs[i - in->n]);
-		log_err("invalid value '%s' for --del: no such rule on %s", text, inst->iface);
-		err = -EINVAL;
-	}
-	for (size_t j = 0; !err && j < inst->nrules; j++)
-		if (!gone[j])
-			out[(*n)++] = inst->rules[j];
-	free(gone);
-	return err;
-}
-
-static int change_rules(struct xdp_inst *inst, enum xdp_inst_action a,
-			const struct xdp_inst_rules *in)
-{
-	struct xdp_nrule *to = calloc(inst->nrules + in->n + 1, sizeof(*to));
-	struct xdp_tables from = {}, t = {};
-	size_t n = 0;
-	int err = to ? 0 : -ENOMEM;
-
-	if (!err)
-		err = a == XDP_INST_ADD ? rules_added(inst, in, to, &n)
-					: rules_deleted(inst, in, to, &n);
-	if (!err)
-		err = build(inst->rules, inst->nrules, &from);
-	if (!err)
-		err = build(to, n, &t);
-	if (!err)
-		err = xdp_maps_apply(&inst->maps, inst->rules, inst->nrules, &from, to, n, &t);
-	if (err && err != -EINVAL && err != -E2BIG)
-		log_err("cannot change the rules of %s: %s", inst->iface, strerror(-err));
-	xdp_tables_free(&from);
-	xdp_tables_free(&t);
-	free(to); /* the rules themselves belong to inst and in */
-	return err == -E2BIG ? -EINVAL : err;
-}
-
-int xdp_inst_pinned(const struct xdp_inst_cfg *cfg, enum xdp_inst_action a,
-		    const struct xdp_inst_rules *in)
-{
-	struct xdp_inst inst;
-	int err = xdp_inst_open(cfg->iface, &inst, a != XDP_INST_DETACH);
-
-	if (!err)
-		err = a == XDP_INST_DETACH ? detach_pinned(&inst) : change_rules(&inst, a, in);
-	xdp_inst_close(&inst);
 	return err;
 }

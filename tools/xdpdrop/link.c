@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/if_link.h>
@@ -105,6 +106,35 @@ int xdp_detach_any(int ifindex)
 			return err;
 	}
 	return 0;
+}
+
+int xdp_link_attached(int link_fd, int ifindex, char *why, size_t len)
+{
+	struct bpf_link_info info = {};
+	__u32 n = sizeof(info), prog = 0;
+	char name[IF_NAMESIZE];
+	bool skb;
+	int err;
+
+	if (bpf_obj_get_info_by_fd(link_fd, &info, &n))
+		return -errno;
+	if (!if_indextoname(ifindex, name)) {
+		snprintf(why, len, "its interface has gone");
+		return -ENOLINK;
+	}
+	if (info.type != BPF_LINK_TYPE_XDP || (int)info.xdp.ifindex != ifindex) {
+		snprintf(why, len,
+			 "its link was detached (by --force of another xdpdrop, or by "
+			 "bpftool link detach)");
+		return -ENOLINK;
+	}
+	err = xdp_current(ifindex, &prog, &skb);
+	if (err)
+		return err;
+	if (prog == info.prog_id)
+		return 0;
+	snprintf(why, len, "%s runs another XDP program (id %u)", name, prog);
+	return -ENOLINK;
 }
 
 static int link_create(int prog_fd, int ifindex, __u32 flags)

@@ -6,6 +6,7 @@
 #define SONDE_TOOLS_XDPDROP_LINK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum xdp_mode {
@@ -27,6 +28,11 @@ int xdp_current(int ifindex, uint32_t *prog_id, bool *skb);
 /* Removes whatever XDP program the interface runs, through its link or
  * without one. 0 or -errno. */
 int xdp_detach_any(int ifindex);
+/* The XDP link link_fd still holds the hook of ifindex (of this network
+ * namespace): the kernel names its interface (0 once the link is detached,
+ * or the interface gone) and the interface runs the link's program. 0; or
+ * -ENOLINK with the reason in why; or another -errno. */
+int xdp_link_attached(int link_fd, int ifindex, char *why, size_t len);
 /* Attaches prog_fd to ifindex through a BPF link in the mode asked; auto
  * falls back to skb (with a note on stderr) when the driver has no native
  * XDP. Returns the link's fd, or -errno after one line; *skb tells the

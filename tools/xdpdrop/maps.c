@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "tools/xdpdrop/bpffs.h"
 #include "tools/xdpdrop/maps.h"
 
 const char *const xdp_map_names[XDP_MAPS] = {
@@ -18,6 +19,9 @@ const char *const xdp_map_names[XDP_MAPS] = {
 
 /* Entries read or written per batch call. */
 #define BATCH 4096
+/* What the kernel answers a batch call on a map without batches (its own
+ * ENOTSUPP, which libc does not name). */
+#define KERNEL_ENOTSUPP 524
 
 static int finish_open(struct xdp_maps *m)
 {
@@ -72,9 +76,8 @@ int xdp_maps_of(struct bpf_object *obj, struct xdp_maps *m)
 	return finish_open(m);
 }
 
-int xdp_maps_open(const char *dir, struct xdp_maps *m)
+int xdp_maps_open(int dir, struct xdp_maps *m)
 {
-	char path[512];
 	int err;
 
 	memset(m, 0, sizeof(*m));
@@ -82,10 +85,9 @@ int xdp_maps_open(const char *dir, struct xdp_maps *m)
 		m->fd[i] = -1;
 	m->owned = true;
 	for (int i = 0; i < XDP_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, xdp_map_names[i]);
-		m->fd[i] = bpf_obj_get(path);
+		m->fd[i] = bpffs_get(dir, xdp_map_names[i]);
 		if (m->fd[i] < 0) {
-			err = -errno;
+			err = m->fd[i];
 			xdp_maps_close(m);
 			return err;
 		}
@@ -106,14 +108,13 @@ void xdp_maps_close(struct xdp_maps *m)
 	m->owned = false;
 }
 
-int xdp_maps_pin(const struct xdp_maps *m, const char *dir)
+int xdp_maps_pin(const struct xdp_maps *m, int dir)
 {
-	char path[512];
-
 	for (int i = 0; i < XDP_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, xdp_map_names[i]);
-		if (bpf_obj_pin(m->fd[i], path))
-			return -errno;
+		int err = bpffs_pin(dir, xdp_map_names[i], m->fd[i]);
+
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -121,7 +122,7 @@ int xdp_maps_pin(const struct xdp_maps *m, const char *dir)
 /* --- keys ------------------------------------------------------------------ */
 
 /* The map of a table entry (the hash of hosts, or the trie) and its key. */
-static int entry_key(enum xdp_trie t, const struct xdp_prefix *p, void *key)
+int xdp_maps_entry_key(enum xdp_trie t, const struct xdp_prefix *p, void *key)
 {
 	bool v6 = t == XDP_SRC6 || t == XDP_DST6;
 
@@ -155,7 +156,7 @@ static __u32 present(const struct xdp_tables *t)
 	return bits;
 }
 
-static int set_present(const struct xdp_maps *m, __u32 bits)
+int xdp_maps_set_present(const struct xdp_maps *m, __u32 bits)
 {
 	struct xdpdrop_present c = { .bits = bits };
 	__u32 zero = 0;
@@ -168,7 +169,7 @@ static int rdst_map(const struct xdp_rdst_entry *e)
 	return e->pfx.v6 ? XDP_M_RDST6 : XDP_M_RDST4;
 }
 
-static void rdst_key(const struct xdp_rdst_entry *e, void *key)
+void xdp_maps_rdst_key(const struct xdp_rdst_entry *e, void *key)
 {
 	if (e->pfx.v6) {
 		struct xdpdrop_rkey6 *k = key;
@@ -204,7 +205,7 @@ static int zero_hits(const struct xdp_maps *m, uint32_t nr)
 	return err;
 }
 
-static int put_rule(const struct xdp_maps *m, uint32_t nr, const struct xdp_rule *r)
+int xdp_maps_put_rule(const struct xdp_maps *m, uint32_t nr, const struct xdp_rule *r)
 {
 	struct xdpdrop_rule k = {};
 	int err;
@@ -253,12 +254,12 @@ static int sync_trie(const struct xdp_maps *m, enum xdp_trie t, const struct xdp
 		int c = i >= na ? 1 : j >= nb ? -1 : xdp_prefix_cmp(&ea[i].pfx, &eb[j].pfx);
 
 		if (c < 0) { /* only in a */
-			fd = m->fd[entry_key(t, &ea[i].pfx, key)];
+			fd = m->fd[xdp_maps_entry_key(t, &ea[i].pfx, key)];
 			if (del && bpf_map_delete_elem(fd, key) && errno != ENOENT)
 				err = -errno;
 			i++;
 		} else if (c > 0 || !xdp_trie_entry_equal(&ea[i], &eb[j])) {
-			fd = m->fd[entry_key(t, &eb[j].pfx, key)];
+			fd = m->fd[xdp_maps_entry_key(t, &eb[j].pfx, key)];
 			if (!del)
 				err = errno_of(bpf_map_update_elem(fd, key, &eb[j].c, BPF_ANY));
 			i += c == 0;
@@ -279,7 +280,6 @@ static int sync_rdst(const struct xdp_maps *m, const struct xdp_tables *a,
 	const struct xdp_tables *from = del ? a : b, *other = del ? b : a;
 	char key[sizeof(struct xdpdrop_rkey6)];
 	size_t j = 0;
-	__u8 one = 1;
 
 	for (size_t i = 0; i < from->nrdst; i++) {
 		const struct xdp_rdst_entry *e = &from->rdst[i];
@@ -289,10 +289,10 @@ static int sync_rdst(const struct xdp_maps *m, const struct xdp_tables *a,
 			j++;
 		if (j < other->nrdst && !xdp_rdst_cmp(&other->rdst[j], e))
 			continue;
-		rdst_key(e, key);
+		xdp_maps_rdst_key(e, key);
 		if (del && bpf_map_delete_elem(fd, key) && errno != ENOENT)
 			return -errno;
-		if (!del && bpf_map_update_elem(fd, key, &one, BPF_ANY))
+		if (!del && bpf_map_update_elem(fd, key, &e->pfx.len, BPF_ANY))
 			return -errno;
 	}
 	return 0;
@@ -300,19 +300,42 @@ static int sync_rdst(const struct xdp_maps *m, const struct xdp_tables *a,
 
 /* The list of rules without addresses goes into the entry not in use; the
  * slot bit of present.bits then switches to it. */
-static int put_any(const struct xdp_maps *m, const struct xdp_tables *t, __u32 *slot)
+int xdp_maps_present(const struct xdp_maps *m, __u32 *bits)
 {
 	struct xdpdrop_present cur = {};
-	__u32 zero = 0, next;
+	__u32 zero = 0;
 
 	if (bpf_map_lookup_elem(m->fd[XDP_M_PRESENT], &zero, &cur))
 		return -errno;
-	*slot = cur.bits & XDPDROP_P_ANY_SLOT;
-	next = *slot ? 0 : 1;
-	if (bpf_map_update_elem(m->fd[XDP_M_ANY], &next, &t->any, BPF_ANY))
+	*bits = cur.bits;
+	return 0;
+}
+
+int xdp_maps_put_any(const struct xdp_maps *m, const struct xdpdrop_any *any, __u32 *slot)
+{
+	__u32 bits = 0, next;
+	int err = xdp_maps_present(m, &bits);
+
+	if (err)
+		return err;
+	next = bits & XDPDROP_P_ANY_SLOT ? 0 : 1;
+	if (bpf_map_update_elem(m->fd[XDP_M_ANY], &next, any, BPF_ANY))
 		return -errno;
 	*slot = next ? XDPDROP_P_ANY_SLOT : 0;
 	return 0;
+}
+
+int xdp_maps_any(const struct xdp_maps *m, struct xdpdrop_any *any)
+{
+	__u32 bits = 0, slot;
+	int err = xdp_maps_present(m, &bits);
+
+	slot = bits & XDPDROP_P_ANY_SLOT ? 1 : 0;
+	if (!err && bpf_map_lookup_elem(m->fd[XDP_M_ANY], &slot, any))
+		err = -errno;
+	if (!err && !(bits & XDPDROP_P_ANY))
+		any->n = 0;
+	return err;
 }
 
 int xdp_maps_apply(const struct xdp_maps *m, const struct xdp_nrule *from, size_t nfrom,
@@ -328,25 +351,25 @@ int xdp_maps_apply(const struct xdp_maps *m, const struct xdp_nrule *from, size_
 		const struct xdp_nrule *old = find_rule(from, nfrom, to[i].nr);
 
 		if (!old || !xdp_rule_equal(&old->rule, &to[i].rule))
-			err = put_rule(m, to[i].nr, &to[i].rule);
+			err = xdp_maps_put_rule(m, to[i].nr, &to[i].rule);
 	}
 	/* 2. The lists that name them. */
 	for (int t = 0; !err && t < XDP_TRIES; t++)
 		err = sync_trie(m, t, tfrom, tto, false);
 	if (!err)
-		err = put_any(m, tto, &slot);
+		err = xdp_maps_put_any(m, &tto->any, &slot);
 	if (!err)
-		err = set_present(m, present(tfrom) | present(tto) | slot);
+		err = xdp_maps_set_present(m, present(tfrom) | present(tto) | slot);
 	/* 3. What no list names any more. */
 	for (int t = 0; !err && t < XDP_TRIES; t++)
 		err = sync_trie(m, t, tfrom, tto, true);
 	if (!err)
-		err = set_present(m, present(tto) | slot);
+		err = xdp_maps_set_present(m, present(tto) | slot);
 	if (!err)
 		err = sync_rdst(m, tfrom, tto, true);
 	for (size_t i = 0; !err && i < nfrom; i++)
 		if (!find_rule(to, nto, from[i].nr))
-			err = put_rule(m, from[i].nr, NULL);
+			err = xdp_maps_put_rule(m, from[i].nr, NULL);
 	return err;
 }
 
@@ -425,17 +448,52 @@ static int own_prefix(const struct xdp_maps *m, struct xdp_rule *rules,
 	return 0;
 }
 
-/* The entries of one table: its trie (hosts false) or its hash of hosts. */
-static int read_table(const struct xdp_maps *m, enum xdp_trie t, bool hosts, struct xdp_rule *rules,
-		      const struct xdpdrop_rule *k)
+/* The entries of the hash of hosts of table t, in batches where the kernel
+ * has them (its batch token is a bucket number). */
+static int each_host_batch(const struct xdp_maps *m, enum xdp_trie t, xdp_maps_each_fn fn,
+			   void *ctx)
 {
 	bool v6 = t == XDP_SRC6 || t == XDP_DST6;
-	int fd = m->fd[(hosts ? XDP_M_SRC4H : XDP_M_SRC4) + t], err;
+	size_t ksz = v6 ? 16 : 4;
+	__u8 *keys = malloc(BATCH * ksz);
+	struct xdpdrop_cands *vals = malloc(BATCH * sizeof(*vals));
+	int fd = m->fd[XDP_M_SRC4H + t], err = keys && vals ? 0 : -ENOMEM, ret = 0;
+	__u32 token = 0, count;
+	bool first = true, last = false;
+
+	while (!err && !ret && !last) {
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+		count = BATCH;
+		err = bpf_map_lookup_batch(fd, first ? NULL : &token, &token, keys, vals, &count,
+					   &opts);
+		last = err && errno == ENOENT;
+		err = err && !last ? -errno : 0;
+		first = false;
+		for (__u32 i = 0; !err && !ret && i < count; i++) {
+			struct xdp_prefix p;
+
+			prefix_of(v6, v6 ? 128 : 32, keys + i * ksz, &p);
+			ret = fn(ctx, &p, &vals[i]);
+		}
+	}
+	free(keys);
+	free(vals);
+	return err ? err : ret < 0 ? ret : 0;
+}
+
+/* One by one: the trie (no batches for tries), or a hash where the kernel
+ * has no batches. */
+static int each_key(const struct xdp_maps *m, enum xdp_trie t, bool hosts, xdp_maps_each_fn fn,
+		    void *ctx)
+{
+	bool v6 = t == XDP_SRC6 || t == XDP_DST6;
+	int fd = m->fd[(hosts ? XDP_M_SRC4H : XDP_M_SRC4) + t], ret = 0;
 	struct xdpdrop_key6 key, next;
 	struct xdpdrop_cands c;
 	void *prev = NULL;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
+	while (!ret && !bpf_map_get_next_key(fd, prev, &next)) {
 		struct xdp_prefix p;
 
 		prev = &key;
@@ -446,11 +504,47 @@ static int read_table(const struct xdp_maps *m, enum xdp_trie t, bool hosts, str
 			prefix_of(v6, v6 ? 128 : 32, (const __u8 *)&key, &p);
 		else
 			prefix_of(v6, key.prefixlen, key.addr, &p);
-		err = own_prefix(m, rules, k, t >= XDP_DST4, &p, &c);
-		if (err)
-			return err;
+		ret = fn(ctx, &p, &c);
 	}
+	if (ret)
+		return ret < 0 ? ret : 0;
 	return errno == ENOENT ? 0 : -errno;
+}
+
+int xdp_maps_each(const struct xdp_maps *m, enum xdp_trie t, bool hosts, xdp_maps_each_fn fn,
+		  void *ctx)
+{
+	int err;
+
+	if (!hosts)
+		return each_key(m, t, false, fn, ctx);
+	err = each_host_batch(m, t, fn, ctx);
+	if (err == -EINVAL || err == -EOPNOTSUPP || err == -KERNEL_ENOTSUPP)
+		err = each_key(m, t, true, fn, ctx);
+	return err;
+}
+
+struct read_ctx {
+	const struct xdp_maps *m;
+	struct xdp_rule *rules;
+	const struct xdpdrop_rule *k;
+	bool dst;
+};
+
+static int read_entry(void *ctx, const struct xdp_prefix *p, const struct xdpdrop_cands *c)
+{
+	struct read_ctx *r = ctx;
+
+	return own_prefix(r->m, r->rules, r->k, r->dst, p, c);
+}
+
+/* The entries of one table: its trie (hosts false) or its hash of hosts. */
+static int read_table(const struct xdp_maps *m, enum xdp_trie t, bool hosts, struct xdp_rule *rules,
+		      const struct xdpdrop_rule *k)
+{
+	struct read_ctx r = { m, rules, k, t >= XDP_DST4 };
+
+	return xdp_maps_each(m, t, hosts, read_entry, &r);
 }
 
 static int read_rdst(const struct xdp_maps *m, bool v6, struct xdp_rule *rules,
@@ -476,7 +570,7 @@ static int read_rdst(const struct xdp_maps *m, bool v6, struct xdp_rule *rules,
 	return errno == ENOENT ? 0 : -errno;
 }
 
-static void rule_from_kernel(const struct xdpdrop_rule *k, struct xdp_rule *r)
+void xdp_rule_from_kernel(const struct xdpdrop_rule *k, struct xdp_rule *r)
 {
 	if (k->flags & XDPDROP_R_PROTO) {
 		r->has |= XDP_HAS_PROTO;
@@ -510,7 +604,7 @@ static int collect(struct xdp_rule *rules, const struct xdpdrop_rule *k, uint32_
 	for (uint32_t nr = 1; nr < max; nr++) {
 		if (!(k[nr].flags & XDPDROP_R_USED))
 			continue;
-		rule_from_kernel(&k[nr], &rules[nr]);
+		xdp_rule_from_kernel(&k[nr], &rules[nr]);
 		/* Checked when it was added; this only sorts its sets. */
 		xdp_rule_finish(&rules[nr], err, sizeof(err));
 		(*out)[*n].nr = nr;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,17 +20,20 @@
 /* Longest value quoted in a message; the rest is cut. */
 #define QUOTE_MAX 64
 
-/* The value as a message shows it: cut, and control bytes as '?', so that a
- * hostile rules file cannot put escapes on the terminal. */
+/* The value as a message quotes it, cut to QUOTE_MAX bytes. Its bytes stay
+ * as they are: the messages are printed by the logging layer (lib/log.h),
+ * which escapes them as text output is, so that the user sees '\x1b' for
+ * an ESC in a rules file, and no terminal ever receives it. */
 static void quote(const char *s, char *q, size_t len)
 {
-	size_t i;
+	size_t n = strnlen(s, len);
 
-	for (i = 0; s[i] && i + 1 < len; i++)
-		q[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
-	q[i] = '\0';
-	if (s[i] && len > 4)
-		memcpy(q + len - 4, "...", 4);
+	if (n < len) {
+		memcpy(q, s, n + 1);
+		return;
+	}
+	memcpy(q, s, len - 4);
+	memcpy(q + len - 4, "...", 4);
 }
 
 __attribute__((format(printf, 5, 6))) static int bad(char *err, size_t errlen, const char *opt,
@@ -203,6 +205,26 @@ int xdp_rule_add_prefix(struct xdp_rule *r, bool dst, const struct xdp_prefix *p
 	return 0;
 }
 
+static const char *const rule_keys[] = { "src", "dst", "proto", "sport", "dport" };
+
+static bool known_key(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rule_keys); i++)
+		if (!strcmp(key, rule_keys[i]))
+			return true;
+	return false;
+}
+
+static int unknown_key(char *err, size_t errlen, const char *key)
+{
+	char q[QUOTE_MAX + 1];
+
+	quote(key, q, sizeof(q));
+	return fail(err, errlen,
+		    "unknown rule word '%s' (expected --src, --dst, --proto, --sport or --dport)",
+		    q);
+}
+
 static int twice(char *err, size_t errlen, const char *opt)
 {
 	return fail(err, errlen,
@@ -241,10 +263,7 @@ int xdp_rule_add(struct xdp_rule *r, const char *key, const char *value, char *e
 		return xdp_ports_parse(d ? "--dport" : "--sport", value, d ? r->dport : r->sport,
 				       err, errlen);
 	}
-	return fail(err, errlen,
-		    "unknown rule word '%s' (expected --src, --dst, --proto, --sport "
-		    "or --dport)",
-		    key);
+	return unknown_key(err, errlen, key);
 }
 
 static int prefix_qcmp(const void *a, const void *b)
@@ -331,57 +350,66 @@ static const char *next_word(const char *s, size_t *len)
 
 #define WORD_MAX 128
 
+static int long_word(char *err, size_t errlen)
+{
+	return fail(err, errlen, "a word longer than %d characters", WORD_MAX - 1);
+}
+
+/* The condition at *w (n bytes, its first word): key and value, from
+ * "--src VALUE", "src VALUE" or "--src=VALUE"; *w and *n then end it. */
+static int condition(const char **w, size_t *n, char *key, char *value, char *err, size_t errlen)
+{
+	const char *eq, *v;
+	size_t kn;
+
+	if (*n > 2 && (*w)[0] == '-' && (*w)[1] == '-') {
+		*w += 2;
+		*n -= 2;
+	}
+	eq = memchr(*w, '=', *n);
+	kn = eq ? (size_t)(eq - *w) : *n;
+	memcpy(key, *w, kn);
+	key[kn] = '\0';
+	/* Known before its value is looked for: the messages below name the
+	 * word as an option, which only a known one is. */
+	if (!known_key(key))
+		return unknown_key(err, errlen, key);
+	if (eq) {
+		memcpy(value, eq + 1, *n - kn - 1);
+		value[*n - kn - 1] = '\0';
+		return 0;
+	}
+	v = next_word(*w + *n, n);
+	if (!v)
+		return fail(err, errlen, "--%s needs a value", key);
+	if (*n >= WORD_MAX)
+		return long_word(err, errlen);
+	memcpy(value, v, *n);
+	value[*n] = '\0';
+	*w = v;
+	return 0;
+}
+
 int xdp_rule_parse(const char *line, struct xdp_rule *r, char *err, size_t errlen)
 {
-	char key[WORD_MAX], value[WORD_MAX];
-	const char *w, *eq;
-	size_t n, kn;
+	char key[WORD_MAX] = "", value[WORD_MAX] = "";
+	const char *w;
 	bool any = false;
-	int e;
+	size_t n;
+	int e = 0;
 
 	memset(r, 0, sizeof(*r));
-	for (const char *s = line; (w = next_word(s, &n)); s = w + n) {
-		if (n >= WORD_MAX) {
-			e = fail(err, errlen, "a word longer than %d characters", WORD_MAX - 1);
-			goto out;
-		}
-		/* "--src", "src" and "--src=VALUE". */
-		if (n > 2 && w[0] == '-' && w[1] == '-') {
-			w += 2;
-			n -= 2;
-		}
-		eq = memchr(w, '=', n);
-		kn = eq ? (size_t)(eq - w) : n;
-		memcpy(key, w, kn);
-		key[kn] = '\0';
-		if (eq) {
-			memcpy(value, eq + 1, n - kn - 1);
-			value[n - kn - 1] = '\0';
-		} else {
-			const char *v = next_word(w + n, &n);
-
-			if (!v) {
-				e = fail(err, errlen, "--%s needs a value", key);
-				goto out;
-			}
-			if (n >= WORD_MAX) {
-				e = fail(err, errlen, "a word longer than %d characters",
-					 WORD_MAX - 1);
-				goto out;
-			}
-			memcpy(value, v, n);
-			value[n] = '\0';
-			w = v;
-		}
-		e = xdp_rule_add(r, key, value, err, errlen);
-		if (e)
-			goto out;
+	for (const char *s = line; !e && (w = next_word(s, &n)); s = w + n) {
+		e = n >= WORD_MAX ? long_word(err, errlen)
+				  : condition(&w, &n, key, value, err, errlen);
+		if (!e)
+			e = xdp_rule_add(r, key, value, err, errlen);
 		any = true;
 	}
-	if (!any)
+	if (!e && !any)
 		return 1;
-	e = xdp_rule_finish(r, err, errlen);
-out:
+	if (!e)
+		e = xdp_rule_finish(r, err, errlen);
 	if (e)
 		xdp_rule_free(r);
 	return e;
@@ -403,19 +431,30 @@ int xdp_rules_push(struct xdp_rule **rules, size_t *n, struct xdp_rule *r)
 	return 0;
 }
 
+/* One line of a rules file: as a rule line, unless it holds a NUL byte,
+ * which would end the line early (and "proto tcp\0 dport 22" is not "proto
+ * tcp"). */
+static int file_line(const char *line, size_t len, struct xdp_rule *r, char *err, size_t errlen)
+{
+	if (memchr(line, '\0', len))
+		return fail(err, errlen, "a NUL byte in the line (a rules file is text)");
+	return xdp_rule_parse(line, r, err, errlen);
+}
+
 int xdp_rules_read(FILE *f, const char *name, struct xdp_rule **rules, size_t *n, char *err,
 		   size_t errlen)
 {
 	char why[XDP_ERR_LEN], q[QUOTE_MAX + 1];
-	struct xdp_rule r;
+	struct xdp_rule r = { 0 };
 	size_t cap = 0, lineno = 0;
 	char *line = NULL;
+	ssize_t len;
 	int e = 0;
 
 	quote(name, q, sizeof(q));
-	while (getline(&line, &cap, f) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
-		e = xdp_rule_parse(line, &r, why, sizeof(why));
+		e = file_line(line, len, &r, why, sizeof(why));
 		if (e == 1) {
 			e = 0;
 			continue;

@@ -48,7 +48,9 @@ struct xdp_rule {
 };
 
 /* Each parser returns 0, or -EINVAL with a message naming the value in err
- * ("invalid value 'x' for --src: ..."), or -ENOMEM. */
+ * ("invalid value 'x' for --src: ..."), or -ENOMEM. A message is one line
+ * that quotes each value from input as it was (cut after 64 bytes): it is
+ * for log_err() (lib/log.h), which escapes what it prints. */
 
 /* "192.0.2.0/24", "192.0.2.7" (/32), "2001:db8::/32", "::1" (/128). Bits set
  * after the prefix length are refused. */
@@ -71,8 +73,9 @@ int xdp_rule_finish(struct xdp_rule *r, char *err, size_t errlen);
 int xdp_rule_parse(const char *line, struct xdp_rule *r, char *err, size_t errlen);
 void xdp_rule_free(struct xdp_rule *r);
 /* Reads a rules file, one rule a line, appending to *rules (*n of them, an
- * array grown with realloc). Errors name the file and the line
- * ("rules.txt:12: invalid value ..."); 0, -EINVAL or -ENOMEM. */
+ * array grown with realloc); a line holding a NUL byte is refused. Errors
+ * name the file and the line ("rules.txt:12: invalid value ..."); 0,
+ * -EINVAL or -ENOMEM. */
 int xdp_rules_read(FILE *f, const char *name, struct xdp_rule **rules, size_t *n, char *err,
 		   size_t errlen);
 /* Appends one rule (moved: *r is zeroed); 0 or -ENOMEM. */

@@ -18,6 +18,29 @@ enum xdp_trie xdp_rule_trie(const struct xdp_rule *r, bool v6)
 	return XDP_TRIES;
 }
 
+/* Rule numbers below this by default, with few rules. */
+#define MIN_RULE_ROOM 1024
+
+int xdp_rule_room(size_t n, uint32_t max_rules, uint32_t *max, char *err, size_t errlen)
+{
+	if (max_rules) {
+		*max = max_rules + 1;
+		if (n < *max)
+			return 0;
+		snprintf(err, errlen, "%zu rules do not fit in --max-rules %u", n, max_rules);
+		return -EINVAL;
+	}
+	if (n >= XDPDROP_RULES_MAX) {
+		snprintf(err, errlen, "%zu rules are more than xdpdrop holds (at most %u)", n,
+			 XDPDROP_RULES_MAX - 1);
+		return -EINVAL;
+	}
+	*max = n < XDPDROP_RULES_MAX / 2 ? 2 * n + 1 : XDPDROP_RULES_MAX;
+	if (*max < MIN_RULE_ROOM)
+		*max = MIN_RULE_ROOM;
+	return 0;
+}
+
 void xdp_rule_kernel(const struct xdp_rule *r, struct xdpdrop_rule *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -39,6 +62,8 @@ void xdp_rule_kernel(const struct xdp_rule *r, struct xdpdrop_rule *k)
 		k->dport_lo = r->dport[0];
 		k->dport_hi = r->dport[1];
 	}
+	k->nsrc = r->nsrc;
+	k->ndst = r->ndst;
 }
 
 struct pair {
@@ -124,7 +149,7 @@ static int merge(const struct xdpdrop_cands *up, const struct pair *own, size_t 
 	return 0;
 }
 
-static int too_many(enum xdp_trie t, const struct xdp_prefix *p, char *err, size_t errlen)
+int xdp_too_many(enum xdp_trie t, const struct xdp_prefix *p, char *err, size_t errlen)
 {
 	char text[64];
 
@@ -158,8 +183,9 @@ static int build_trie(const struct pair *p, size_t np, enum xdp_trie t, struct x
 		e[ne].pfx = p[i].pfx;
 		if (merge(up, &p[i], j - i, &e[ne].c)) {
 			free(e);
-			return too_many(t, &p[i].pfx, err, errlen);
+			return xdp_too_many(t, &p[i].pfx, err, errlen);
 		}
+		e[ne].c.plen = p[i].pfx.len;
 		stack[depth++] = ne++;
 		i = j;
 	}
@@ -189,19 +215,23 @@ static int build_rdst(const struct xdp_nrule *rules, size_t n, struct xdp_tables
 	return 0;
 }
 
+int xdp_too_many_any(char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "more than %d rules have neither --src nor --dst: give some of them addresses or "
+		 "merge them",
+		 XDPDROP_ANY_MAX);
+	return -EINVAL;
+}
+
 static int build_any(const struct xdp_nrule *rules, size_t n, struct xdp_tables *t, char *err,
 		     size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (rules[i].rule.nsrc || rules[i].rule.ndst)
 			continue;
-		if (t->any.n == XDPDROP_ANY_MAX) {
-			snprintf(err, errlen,
-				 "more than %d rules have neither --src nor --dst: give some of "
-				 "them addresses or merge them",
-				 XDPDROP_ANY_MAX);
-			return -EINVAL;
-		}
+		if (t->any.n == XDPDROP_ANY_MAX)
+			return xdp_too_many_any(err, errlen);
 		t->any.rule[t->any.n++] = rules[i].nr;
 	}
 	return 0;
@@ -244,6 +274,7 @@ void xdp_tables_free(struct xdp_tables *t)
 bool xdp_trie_entry_equal(const struct xdp_trie_entry *a, const struct xdp_trie_entry *b)
 {
 	return !xdp_prefix_cmp(&a->pfx, &b->pfx) && a->c.n == b->c.n && a->c.own == b->c.own &&
+	       a->c.plen == b->c.plen &&
 	       !memcmp(a->c.rule, b->c.rule, a->c.n * sizeof(a->c.rule[0]));
 }
 

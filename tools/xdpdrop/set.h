@@ -43,6 +43,16 @@ struct xdp_tables {
 int xdp_tables_build(const struct xdp_nrule *rules, size_t n, struct xdp_tables *t, char *err,
 		     size_t errlen);
 void xdp_tables_free(struct xdp_tables *t);
+/* The message of a list that would overflow: at p of table t, more than
+ * XDPDROP_CANDS rules. -EINVAL. */
+int xdp_too_many(enum xdp_trie t, const struct xdp_prefix *p, char *err, size_t errlen);
+/* The message of more than XDPDROP_ANY_MAX rules without addresses. */
+int xdp_too_many_any(char *err, size_t errlen);
+/* Rule numbers are below *max: n rules and room for more (--add). With
+ * max_rules (--max-rules, 0 when not given) max_rules + 1; without, twice
+ * n + 1, at least 1024, at most XDPDROP_RULES_MAX. 0, or -EINVAL with the
+ * reason in err. */
+int xdp_rule_room(size_t n, uint32_t max_rules, uint32_t *max, char *err, size_t errlen);
 /* The rule as the program checks it. */
 void xdp_rule_kernel(const struct xdp_rule *r, struct xdpdrop_rule *k);
 /* The trie a rule is listed in for one IP version, or XDP_TRIES (listed in

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include "lib/array_size.h"
+#include "lib/log.h"
 #include "tools/xdpdrop/stats.h"
 
 enum {
@@ -12,7 +13,9 @@ enum {
 	C_IFACE,
 	C_MODE,
 	C_POLICY,
+	C_UNPARSED_POLICY,
 	C_DRY_RUN,
+	C_STATE,
 	C_SECS,
 	C_PACKETS,
 	C_PPS,
@@ -23,6 +26,7 @@ enum {
 	C_DROP_PPS,
 	C_DROPPED_BYTES,
 	C_UNPARSED,
+	C_UNPARSED_DROPPED,
 	C_NON_IP,
 	C_RULES,
 };
@@ -33,7 +37,9 @@ static const struct out_col cols[] = {
 	[C_IFACE] = { "IFACE", "iface", 10, OUT_HIDDEN },
 	[C_MODE] = { "MODE", "mode", 6, OUT_HIDDEN },
 	[C_POLICY] = { "POLICY", "policy", 6, OUT_HIDDEN },
+	[C_UNPARSED_POLICY] = { NULL, "unparsed_policy", 0, 0 },
 	[C_DRY_RUN] = { NULL, "dry_run", 0, 0 },
+	[C_STATE] = { NULL, "state", 0, 0 },
 	[C_SECS] = { "SECS", "secs", 7, OUT_RIGHT },
 	[C_PACKETS] = { "PACKETS", "packets", 10, OUT_RIGHT },
 	[C_PPS] = { "PKT/s", "pps", 9, OUT_RIGHT },
@@ -44,6 +50,7 @@ static const struct out_col cols[] = {
 	[C_DROP_PPS] = { "DROP/s", "drop_pps", 9, OUT_RIGHT },
 	[C_DROPPED_BYTES] = { NULL, "dropped_bytes", 0, 0 },
 	[C_UNPARSED] = { "UNPARSED", "unparsed", 8, OUT_RIGHT },
+	[C_UNPARSED_DROPPED] = { NULL, "unparsed_dropped", 0, 0 },
 	[C_NON_IP] = { "NON-IP", "non_ip", 8, OUT_RIGHT },
 	[C_RULES] = { NULL, "rules", 0, 0 },
 };
@@ -143,7 +150,9 @@ static void row(struct xdp_stats *st, const struct span *s)
 	out_str(o, C_IFACE, st->inst->iface, sizeof(st->inst->iface));
 	out_str(o, C_MODE, info->skb_mode ? "skb" : "native", 8);
 	out_str(o, C_POLICY, info->allow ? "allow" : "drop", 8);
+	out_str(o, C_UNPARSED_POLICY, info->unparsed_drop ? "drop" : "pass", 8);
 	out_bool(o, C_DRY_RUN, info->dry_run);
+	out_str(o, C_STATE, st->detached ? "detached" : "attached", 16);
 	out_double(o, C_SECS, secs, 3);
 	out_uint(o, C_PACKETS, delta(s, XDPDROP_ST_SEEN, false));
 	out_double(o, C_PPS, secs ? delta(s, XDPDROP_ST_SEEN, false) / secs : 0, 0);
@@ -154,6 +163,7 @@ static void row(struct xdp_stats *st, const struct span *s)
 	out_double(o, C_DROP_PPS, secs ? delta(s, XDPDROP_ST_DROPPED, false) / secs : 0, 0);
 	out_uint(o, C_DROPPED_BYTES, delta(s, XDPDROP_ST_DROPPED, true));
 	out_uint(o, C_UNPARSED, delta(s, XDPDROP_ST_UNPARSED, false));
+	out_uint(o, C_UNPARSED_DROPPED, delta(s, XDPDROP_ST_UNPARSED_DROPPED, false));
 	out_uint(o, C_NON_IP, delta(s, XDPDROP_ST_NON_IP, false));
 	rule_list(st, s);
 	out_row_end(o);
@@ -172,6 +182,7 @@ int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const stru
 	st->order = calloc(max, sizeof(*st->order));
 	if (!st->hits || !st->prev_hits || !st->order)
 		return -ENOMEM;
+	st->status = status;
 	/* A status row says which instance it is. */
 	out_init(&st->row, stdout, cols, ARRAY_SIZE(cols),
 		 OUT_SHOW(C_IFACE, status) | OUT_SHOW(C_MODE, status) | OUT_SHOW(C_POLICY, status),
@@ -183,6 +194,34 @@ int xdp_stats_init(struct xdp_stats *st, const struct xdp_inst *inst, const stru
 	st->start_ns = st->last_ns = mono_now_ns();
 	out_header(&st->row);
 	return 0;
+}
+
+/* Whether the program still runs, for the row to come. */
+static int check_attached(struct xdp_stats *st)
+{
+	int err;
+
+	if (st->detached)
+		return 0;
+	err = xdp_inst_attached(st->inst, st->why, sizeof(st->why));
+	st->detached = err == -ENOLINK;
+	return st->detached ? 0 : err;
+}
+
+/* After the row of a detached instance: one line, and the run ends. */
+static int end_detached(struct xdp_stats *st)
+{
+	int err = out_flush(&st->row);
+
+	if (!st->detached || st->why[0] == '\0')
+		return err ? err : st->detached ? -ENOLINK : 0;
+	if (st->status)
+		log_err("the pinned xdpdrop of %s is detached: %s; --detach removes its pins",
+			st->inst->iface, st->why);
+	else
+		log_err("the XDP program of %s was detached: %s", st->inst->iface, st->why);
+	st->why[0] = '\0'; /* said once */
+	return err ? err : -ENOLINK;
 }
 
 /* The counters now, into cur and st->hits. */
@@ -204,6 +243,8 @@ int xdp_stats_tick(void *ctx)
 	struct xdpdrop_count *swap;
 	int err = read_now(st, &cur);
 
+	if (!err)
+		err = check_attached(st);
 	if (err)
 		return err;
 	row(st, &s);
@@ -212,7 +253,7 @@ int xdp_stats_tick(void *ctx)
 	swap = st->prev_hits;
 	st->prev_hits = st->hits;
 	st->hits = swap;
-	return 0;
+	return st->detached ? end_detached(st) : 0;
 }
 
 int xdp_stats_total(struct xdp_stats *st)
@@ -222,10 +263,12 @@ int xdp_stats_total(struct xdp_stats *st)
 			  false };
 	int err = read_now(st, &cur);
 
+	if (!err)
+		err = check_attached(st);
 	if (err)
 		return err;
 	row(st, &s);
-	return out_flush(&st->row);
+	return end_detached(st);
 }
 
 void xdp_stats_free(struct xdp_stats *st)
@@ -244,11 +287,13 @@ int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct out_cfg *out)
 	struct timespec now;
 	int err;
 
-	err = xdp_inst_open(cfg->iface, &inst, true);
+	err = xdp_inst_open(cfg->iface, &inst, XDP_PIN_READ, XDP_READ_RULES);
 	if (!err)
 		err = xdp_stats_init(&st, &inst, out, 0, true);
 	if (!err)
 		err = read_now(&st, &cur);
+	if (!err)
+		err = check_attached(&st);
 	if (!err) {
 		struct span s = { "status", &cur, &zero, st.hits, NULL, 0, true };
 
@@ -256,7 +301,7 @@ int xdp_stats_status(const struct xdp_inst_cfg *cfg, const struct out_cfg *out)
 		s.secs =
 		    (now.tv_sec * 1000000000LL + now.tv_nsec - (int64_t)inst.info.attached_ns) / NS;
 		row(&st, &s);
-		err = out_flush(&st.row);
+		err = end_detached(&st);
 	}
 	xdp_stats_free(&st);
 	xdp_inst_close(&inst);

@@ -38,6 +38,7 @@ enum {
 	OPT_DETACH,
 	OPT_TOP,
 	OPT_MAX_RULES,
+	OPT_UNPARSED,
 };
 
 static const struct argp_option options[] = {
@@ -55,13 +56,16 @@ static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Policy and attachment:", 2 },
 	{ "allow", OPT_ALLOW, NULL, 0, "Drop the IP packets that no rule matches instead", 2 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Count what would be dropped, pass everything", 2 },
+	{ "unparsed", OPT_UNPARSED, "ACTION", 0,
+	  "What becomes of a packet no rule decides that was not parsed to its end: pass or "
+	  "drop (default: drop with --allow, else pass)",
+	  2 },
 	{ "force", OPT_FORCE, NULL, 0, "Replace the XDP program IFACE already runs", 2 },
 	{ "pin", OPT_PIN, NULL, 0,
-	  "Stay attached after exit (pinned under " XDP_INST_PIN_ROOT "/IFACE); exit at once", 2 },
-	{ "max-rules", OPT_MAX_RULES, "N", 0,
-	  "Room for N rules (default: twice the rules, at "
-	  "least 1024)",
+	  "Stay attached after exit (pinned under " SONDE_BPFFS "/" XDP_PIN_BASE "/); exit at once",
 	  2 },
+	{ "max-rules", OPT_MAX_RULES, "N", 0,
+	  "Room for N rules (default: twice the rules, at least 1024, at most 1048575)", 2 },
 	{ "top", OPT_TOP, "N", 0, "Show the N busiest rules per interval (default 10; 0: all)", 2 },
 	{ NULL, 0, NULL, 0, "A pinned instance (with -i):", 3 },
 	{ "status", OPT_STATUS, NULL, 0, "Show its rules and counters", 3 },
@@ -90,6 +94,19 @@ static int set_action(struct xdpdrop_opts *o, enum xdp_inst_action a)
 		return EINVAL;
 	}
 	o->action = a;
+	return 0;
+}
+
+static int unparsed_parse(const char *arg, enum xdp_unparsed *u)
+{
+	if (!strcmp(arg, "pass"))
+		*u = XDP_UNPARSED_PASS;
+	else if (!strcmp(arg, "drop"))
+		*u = XDP_UNPARSED_DROP;
+	else {
+		log_err("invalid value '%s' for --unparsed: expected pass or drop", arg);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -124,14 +141,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 		return rule_opt(o, keys[key - OPT_SRC], arg);
 	}
+	case OPT_UNPARSED:
+		return unparsed_parse(arg, &o->cfg.unparsed) ? EINVAL : 0;
 	case OPT_STATUS:
-		return set_action(o, XDP_INST_STATUS);
 	case OPT_ADD:
-		return set_action(o, XDP_INST_ADD);
 	case OPT_DEL:
-		return set_action(o, XDP_INST_DEL);
-	case OPT_DETACH:
-		return set_action(o, XDP_INST_DETACH);
+	case OPT_DETACH: /* in the order of enum xdp_inst_action */
+		return set_action(o, XDP_INST_STATUS + (key - OPT_STATUS));
 	case ARGP_KEY_ARG:
 		o->args[o->nargs++] = arg;
 		return 0;
@@ -202,9 +218,10 @@ static int check_opts(struct xdpdrop_opts *o, const struct xdp_inst_rules *in)
 	}
 	if (!err && o->action != XDP_INST_ATTACH &&
 	    (o->cfg.pin || o->cfg.allow || o->cfg.dry_run || o->cfg.force || o->cfg.max_rules ||
-	     o->cfg.mode != XDP_MODE_AUTO)) {
-		log_err("--pin, --allow, --dry-run, --force, --max-rules and -m are for attaching: "
-			"not with --status, --add, --del or --detach");
+	     o->cfg.mode != XDP_MODE_AUTO || o->cfg.unparsed != XDP_UNPARSED_AUTO)) {
+		log_err(
+		    "--pin, --allow, --dry-run, --unparsed, --force, --max-rules and -m are for "
+		    "attaching: not with --status, --add, --del or --detach");
 		err = -EINVAL;
 	}
 	if (!err && (o->action == XDP_INST_ADD || o->action == XDP_INST_DEL) && !in->n &&
@@ -252,8 +269,12 @@ static int run_attached(struct xdpdrop_opts *o, const struct xdp_inst_rules *in,
 		};
 
 		err = evloop_run(&loop);
-		if (!err)
-			err = xdp_stats_total(&st);
+		/* A program detached under us still has its totals printed. */
+		if (!err || err == -ENOLINK) {
+			int e = xdp_stats_total(&st);
+
+			err = err ? err : e;
+		}
 	}
 	xdp_stats_free(&st);
 	xdp_inst_close(&inst);
