@@ -487,8 +487,9 @@ check_tcpdrop() {
 		fail "tcpdrop --count: no NO_SOCKET count in $(cat "$TOOL_OUT")"
 }
 
-# opensnoop: cat opening a file is seen with its fd, and a missing file with
-# fd -1 and err 2 (ENOENT); with -x -F only the failure, its relative path
+# opensnoop: cat opening a file is seen with its fd and the file's path from
+# the kernel, and a missing file with fd -1, err 2 (ENOENT) and the path
+# copied at entry; with -x -F only the failure, its relative path
 # joined to the working directory in the kernel (a walk up the dentries that
 # crosses the mount of /tmp).
 check_opensnoop() {
@@ -499,8 +500,8 @@ check_opensnoop() {
 	cat "$_d/sonde-vm-open"
 	cat "$_d/sonde-vm-missing" 2>/dev/null
 	tool_wait_out '"comm":"cat","call":"openat","fd":' '"err":0,"flags":0,"flags_names":["O_RDONLY"]' \
-		"\"path\":\"$_d/sonde-vm-open\"" || return 1
-	tool_wait_out '"fd":-1,"err":2,' "\"path\":\"$_d/sonde-vm-missing\"" || return 1
+		"\"path\":\"$_d/sonde-vm-open\",\"path_from\":\"kernel\"" || return 1
+	tool_wait_out '"fd":-1,"err":2,' "\"path\":\"$_d/sonde-vm-missing\",\"path_from\":\"entry\"" || return 1
 	tool_stop_ok || return 1
 	echo "VMTEST INFO opensnoop: $(grep -e 'attached' -e 'not traced' "$TOOL_ERR" | tr '\n' ' ')"
 
@@ -513,8 +514,8 @@ check_opensnoop() {
 }
 
 # statsnoop: stat of a file and of a missing one (busybox stat: newfstatat or
-# stat, as its libc has it) are seen with ret 0 and -2; -x shows only the
-# failure.
+# stat, as its libc has it) are seen with ret 0 and -2, their paths copied
+# at entry; -x shows only the failure.
 check_statsnoop() {
 	_d=$(cd "$VMT_DIR" && pwd -P)
 	: >"$_d/sonde-vm-stat"
@@ -522,8 +523,8 @@ check_statsnoop() {
 	tool_wait_ready || return 1
 	stat "$_d/sonde-vm-stat" >/dev/null
 	stat "$_d/sonde-vm-missing" 2>/dev/null
-	tool_wait_out '"comm":"stat"' '"ret":0,' "\"path\":\"$_d/sonde-vm-stat\"" || return 1
-	tool_wait_out '"ret":-2,' "\"path\":\"$_d/sonde-vm-missing\"" || return 1
+	tool_wait_out '"comm":"stat"' '"ret":0,' "\"path\":\"$_d/sonde-vm-stat\",\"path_from\":\"entry\"" || return 1
+	tool_wait_out '"ret":-2,' "\"path\":\"$_d/sonde-vm-missing\",\"path_from\":\"entry\"" || return 1
 	tool_stop_ok || return 1
 	echo "VMTEST INFO statsnoop: $(grep -e 'attached' -e 'not traced' "$TOOL_ERR" | tr '\n' ' ')"
 
