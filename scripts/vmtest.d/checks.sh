@@ -422,8 +422,9 @@ check_cgsyscount() {
 	return "$_rc"
 }
 
-# bindsnoop: busybox nc listening on a port is seen binding it (TCP, ret 0);
-# with -x, a second nc on the same port is seen failing with EADDRINUSE.
+# bindsnoop: busybox nc listening on a port is seen binding it (TCP, ret 0,
+# the port read from the socket); with -x, a second nc on the same port is
+# seen failing with EADDRINUSE (the port copied at entry).
 check_bindsnoop() {
 	ip link set lo up || { fail "cannot bring lo up"; return 1; }
 	tool_start bindsnoop -j -v -P 45831 || return 1
@@ -431,13 +432,14 @@ check_bindsnoop() {
 	nc -l -p 45831 >/dev/null &
 	_srv=$!
 	net_wait_listen 45831 || return 1
-	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"protocol":"TCP",' '"sport":45831,' '"ret":0,' || return 1
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"protocol":"TCP",' '"sport":45831,"addr_from":"kernel",' \
+		'"ret":0,' || return 1
 	tool_stop_ok || return 1
 
 	tool_start bindsnoop -j -v -x || return 1
 	tool_wait_ready || return 1
 	nc -l -p 45831 >/dev/null 2>&1
-	tool_wait_out '"comm":"nc"' '"sport":45831,' '"ret":-98,"error":"EADDRINUSE"' || return 1
+	tool_wait_out '"comm":"nc"' '"sport":45831,"addr_from":"entry",' '"ret":-98,"error":"EADDRINUSE"' || return 1
 	tool_stop_ok || return 1
 	kill "$_srv" 2>/dev/null
 	wait "$_srv" 2>/dev/null
