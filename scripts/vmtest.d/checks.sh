@@ -302,7 +302,8 @@ check_capable() {
 }
 
 # mountsnoop: in a private mount namespace, a tmpfs mounted on a scratch
-# directory and unmounted shows up as mount (source, target, fs, data, ret 0)
+# directory and unmounted shows up as mount (source, target, fs, data copied
+# at entry, ret 0)
 # and umount2; with -x, a mount of an unknown fs type shows up with ret -19
 # (ENODEV).
 check_mountsnoop() {
@@ -312,7 +313,7 @@ check_mountsnoop() {
 	/bin/busybox unshare -m --propagation private /bin/busybox sh -c \
 		"/bin/busybox mount -t tmpfs -o size=1m sonde-vm-marker $VMT_DIR/m && /bin/busybox umount $VMT_DIR/m"
 	tool_wait_out '"call":"mount","source":"sonde-vm-marker"' "\"target\":\"$VMT_DIR/m\"" \
-		'"fs":"tmpfs"' '"ret":0' '"data":"size=1m"' || return 1
+		'"fs":"tmpfs"' '"ret":0' '"data":"size=1m","strings_from":"entry"' || return 1
 	tool_wait_out '"call":"umount2"' "\"target\":\"$VMT_DIR/m\"" '"ret":0' || return 1
 	tool_stop_ok || return 1
 

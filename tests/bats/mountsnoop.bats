@@ -131,7 +131,8 @@ read_event() {
 	local ev
 	ev=$(jq -c --arg m "$MARK" 'select(.source == $m)' "$TOOL_OUT")
 	assert_one_line "$ev" "events with the marker"
-	assert_jq "$ev" 'keys_unsorted == ["time","pid","tid","comm","call","source","target","fs","flags","flags_names","ret","cgroup_id","data","truncated"]'
+	assert_jq "$ev" 'keys_unsorted == ["time","pid","tid","comm","call","source","target","fs","flags","flags_names","ret","cgroup_id","data","strings_from","truncated"]'
+	assert_jq "$ev" '.strings_from == "entry"'
 	assert_jq "$ev" '.call == "mount" and .comm == "mount" and .target == $d and .fs == "tmpfs"' --arg d "$DIR"
 	assert_jq "$ev" '.ret == 0 and .data == "size=1m" and .truncated == false'
 	assert_jq "$ev" '(.flags | type) == "number" and (.flags_names | type) == "array"'
@@ -209,6 +210,8 @@ read_event() {
 	assert_jq "$(sed -n 4p <<<"$ev")" '.data == null and .flags_names == ["FSCONFIG_CMD_CREATE"] and .ret == 0'
 	assert_jq "$(sed -n 5p <<<"$ev")" '.source == "fd:\($fd)" and .flags_names == ["FSMOUNT_CLOEXEC", "MOUNT_ATTR_NODEV"] and .ret == $mfd' \
 		--argjson fd "$fd" --argjson mfd "$mfd"
+	# fsmount() has no argument in memory: nothing to say where it came from.
+	assert_jq "$(sed -n 5p <<<"$ev")" '.strings_from == null'
 	assert_jq "$(sed -n 6p <<<"$ev")" '.source == "fd:\($mfd)" and .target == $d and .flags_names == ["MOVE_MOUNT_F_EMPTY_PATH"] and .ret == 0' \
 		--argjson mfd "$mfd" --arg d "$DIR"
 	assert_jq "$(sed -n 7p <<<"$ev")" '.target == $d and .flags_names == ["+MOUNT_ATTR_RDONLY"] and .ret == 0' --arg d "$DIR"
@@ -216,7 +219,25 @@ read_event() {
 	assert_jq "$(sed -n 9p <<<"$ev")" '.target == $d and .flags_names == ["MNT_DETACH"] and .ret == 0' --arg d "$DIR"
 }
 
-# --- 4. filters ---------------------------------------------------------------------
+# --- 4. strings as they were at entry ----------------------------------------------
+
+@test "a mount held in the kernel while its source and type are rewritten is reported with them as they were at entry" {
+	require_toctou
+	local src=$MARK-src decoy=$MARK-dcy out
+	tool_start mountsnoop -j -v
+	out=$(in_mountns "$TOCTOU" mount-wait "$src" "$decoy" "$DIR")
+	assert_eq "$out" ok "the mount"
+	wait_for_match "\"comm\":\"toctou\",\"call\":\"umount2\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_jq "$(jq -c 'select(.comm == "toctou" and .call == "mount")' "$TOOL_OUT")" \
+		'.source == $s and .fs == "tmpfs" and .data == "size=1m" and .ret == 0 and .strings_from == "entry"' \
+		--arg s "$src"
+	assert_absent "$decoy"
+	assert_absent '"tmpfx"'
+}
+
+# --- 5. filters ---------------------------------------------------------------------
 
 @test "-p PID shows only that process's calls" {
 	local fifo=$BATS_TEST_TMPDIR/go cmd
@@ -275,7 +296,7 @@ read_event() {
 	assert_jq "$ev" '.cgroup == $p and .cgroup_id == $id' --arg p "$CGROUP_REL" --argjson id "$CGROUP_ID"
 }
 
-# --- 5. strings ----------------------------------------------------------------------
+# --- 6. strings ----------------------------------------------------------------------
 
 @test "a source longer than 255 bytes is cut: text ends in '...', JSON has truncated true" {
 	local long
@@ -323,7 +344,7 @@ read_event() {
 	assert_jq "$ev" '.source == $m + "-nl\nx-\u001b[31mred-\u00ff"' --arg m "$MARK"
 }
 
-# --- 6. columns -------------------------------------------------------------------------
+# --- 7. columns -------------------------------------------------------------------------
 
 @test "-T shows a clock column, -t seconds since the start" {
 	tool_start mountsnoop -T
@@ -344,7 +365,7 @@ read_event() {
 	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
 }
 
-# --- 7. a closed pipe ---------------------------------------------------------------------
+# --- 8. a closed pipe ---------------------------------------------------------------------
 
 @test "mountsnoop -j | head -n1 exits 0 with nothing on stderr" {
 	require_bpf mountsnoop
@@ -376,7 +397,7 @@ read_event() {
 	assert_json_lines "$out"
 }
 
-# --- 8. bad values and environment ---------------------------------------------------------
+# --- 9. bad values and environment ---------------------------------------------------------
 
 # assert_bad_value OPTION VALUE ARGS...: mountsnoop ARGS exits 2, prints
 # nothing on stdout and one line on stderr naming OPTION and 'VALUE'.
@@ -436,7 +457,7 @@ assert_bad_value() {
 	assert_match "$msg" '^mountsnoop: .*root.*CAP_BPF' "stderr"
 }
 
-# --- 9. ending -------------------------------------------------------------------------------
+# --- 10. ending -------------------------------------------------------------------------------
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start mountsnoop -j -v
@@ -462,7 +483,7 @@ assert_bad_value() {
 	assert_detached "${MOUNTSNOOP_PROGS[@]}"
 }
 
-# --- 10. help ---------------------------------------------------------------------------------
+# --- 11. help ---------------------------------------------------------------------------------
 
 @test "--help lists the options and ends with the EXAMPLES; -V prints the version" {
 	tool_run_bounded 10 mountsnoop --help
