@@ -271,20 +271,29 @@ except FileNotFoundError:
 
 @test "racing a thread that rewrites the path: an open is reported with the file it opened, or the path given at entry" {
 	require_toctou
-	local good=$MFILE bad=${MFILE%?}X out ngood nbad
+	local good=$MFILE bad=${MFILE%?}X out ngood nbad ok failed
 	tool_start opensnoop -j -v
 	out=$("$TOCTOU" open 2000 "$good" "$bad")
 	read -r _ ngood _ nbad <<<"$out"
 	cat "$MFILE-end" 2>/dev/null || true
 	wait_for_text "\"path\":\"$MFILE-end\""
 	tool_stop
-	local racing='select(.comm == "toctou" and (.path == $g or .path == $b))'
-	assert_eq "$(jq -c --arg g "$good" --arg b "$bad" "$racing | select(.fd >= 0 and .path != \$g)" \
-		"$TOOL_OUT" | wc -l)" 0 "successful opens reported with the path that does not exist"
-	assert_eq "$(jq -c --arg g "$good" --arg b "$bad" "$racing | select(.fd >= 0 and .path_from == \"kernel\")" \
-		"$TOOL_OUT" | wc -l)" "$ngood" "successful opens (the helper's count) reported from the kernel"
-	assert_eq "$(jq -c --arg g "$good" --arg b "$bad" "$racing | select(.fd < 0 and .path_from == \"entry\")" \
-		"$TOOL_OUT" | wc -l)" "$nbad" "failed opens (the helper's count) reported with the path given at entry"
+	ok=$(jq -c --arg g "$good" --arg b "$bad" \
+		'select(.comm == "toctou" and (.path == $g or .path == $b) and .fd >= 0)' "$TOOL_OUT")
+	failed=$(jq -c --arg g "$good" --arg b "$bad" \
+		'select(.comm == "toctou" and (.path == $g or .path == $b) and .fd < 0)' "$TOOL_OUT")
+	assert_eq "$(jq -c --arg g "$good" 'select(.path != $g or .path_from != "kernel")' <<<"$ok")" "" \
+		"successful opens reported with the path that does not exist, or not from the kernel"
+	assert_eq "$(jq -c 'select(.path_from != "entry")' <<<"$failed")" "" \
+		"failed opens reported with another path than the one given at entry"
+	# Both kinds were seen (the helper's counts bound them: the kernel
+	# may skip a tracepoint while other tools attach theirs).
+	((ngood > 0 && nbad > 0)) || sonde_fail "the race made no success or no failure: $out"
+	local nok nfailed
+	nok=$(grep -c . <<<"$ok" || true)
+	nfailed=$(grep -c . <<<"$failed" || true)
+	((nok > 0 && nok <= ngood && nfailed > 0 && nfailed <= nbad)) ||
+		sonde_fail "events: $nok successes, $nfailed failures; the helper: $out"
 }
 
 @test "an open held in the kernel while its path is rewritten: the file it opened; failed, the path given" {

@@ -215,6 +215,7 @@ struct port_flip {
 	volatile in_port_t *port;
 	in_port_t a, b;
 	volatile int stop;
+	volatile unsigned long flips;
 };
 
 static void *port_flipper(void *arg)
@@ -226,6 +227,7 @@ static void *port_flipper(void *arg)
 		hold();
 		*f->port = f->b;
 		hold();
+		f->flips++;
 	}
 	return NULL;
 }
@@ -251,15 +253,18 @@ static int udp_bound(in_port_t port, const struct sockaddr_in *sa)
 static int race_bind(long n, int good, int bad)
 {
 	static struct sockaddr_in sa = { .sin_family = AF_INET };
-	struct port_flip f = { &sa.sin_port, htons(good), htons(bad), 0 };
+	struct port_flip f = { &sa.sin_port, htons(good), htons(bad), 0, 0 };
 	int held, fd, good_n = 0, bad_n = 0;
 	pthread_t t;
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons(good);
 	held = udp_bound(bad, &sa);
 	if (held < 0 || pthread_create(&t, NULL, port_flipper, &f))
 		return 1;
 	pin(pthread_self(), t);
+	while (!f.flips)
+		;
 	for (long i = 0; i < n; i++) {
 		fd = udp_bound(0, &sa);
 		if (fd < 0)
