@@ -175,22 +175,31 @@ tool_stop_ok() {
 # ---------------------------------------------------------------------------
 # The checks, one function per tool.
 
-# execsnoop: a successful exec shows up with its arguments (and, without -x, a
-# failed one does not); with -x a failed exec shows up with ret -2 (ENOENT)
-# and the arguments it was given.
+# execsnoop: a successful exec shows up with its file and its arguments (and,
+# without -x, a failed one does not); with -x a failed exec shows up with
+# ret -2 (ENOENT) and the arguments it was given, copied at entry, 128 of
+# them with --max-args 128.
 check_execsnoop() {
 	tool_start execsnoop -j -v || return 1
 	tool_wait_ready || return 1
 	/nonexistent/sonde-vm-missing sonde-vm-arg 2>/dev/null
 	/bin/busybox true sonde-vm-marker
-	tool_wait_out '"comm":"busybox"' '"ret":0' '"args":["/bin/busybox","true","sonde-vm-marker"]' || return 1
+	tool_wait_out '"comm":"busybox"' '"ret":0' \
+		'/busybox","args":["/bin/busybox","true","sonde-vm-marker"],"args_from":"kernel"' || return 1
 	tool_stop_ok || return 1
 	tool_out_lacks 'sonde-vm-missing' || return 1
 
 	tool_start execsnoop -j -v -x || return 1
 	tool_wait_ready || return 1
 	/nonexistent/sonde-vm-missing sonde-vm-arg 2>/dev/null
-	tool_wait_out '"ret":-2' '"args":["/nonexistent/sonde-vm-missing","sonde-vm-arg"]' || return 1
+	tool_wait_out '"ret":-2' '"exe":null,"args":["/nonexistent/sonde-vm-missing","sonde-vm-arg"],"args_from":"entry"' || return 1
+	tool_stop_ok || return 1
+
+	# The whole range of --max-args loads (bpf_loop on 6.1 too).
+	tool_start execsnoop -j -v -x --max-args 128 || return 1
+	tool_wait_ready || return 1
+	/nonexistent/sonde-vm-missing $(seq 1 130) 2>/dev/null
+	tool_wait_out '"ret":-2' '"126","127"],"args_from":"entry","truncated":true' || return 1
 	tool_stop_ok
 }
 
