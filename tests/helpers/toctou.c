@@ -16,6 +16,9 @@
  *	                              GOOD a file of no executable format (ENOEXEC), BAD none
  *	toctou bind N GOOD BAD        a UDP socket bound to 127.0.0.1:GOOD or :BAD, BAD held
  *
+ * TOCTOU_HOLD=N in the environment makes the flipper hold each value for N
+ * loops (default 32, about 100 ns).
+ *
  * prints "good G bad B": how many calls the kernel made with GOOD and with
  * BAD, as their results say (exec: ENOEXEC is GOOD, ENOENT BAD).
  *
@@ -62,10 +65,14 @@ struct flip {
 	pthread_t thread;
 };
 
-/* Each value stays the same while: about 100 ns. */
+/* Loops each value stays the same while: 32, about 100 ns here, unless
+ * TOCTOU_HOLD says otherwise (a slower flipper tells a short window of a
+ * tracer's from a long one). */
+static int hold_loops = 32;
+
 static void hold(void)
 {
-	for (volatile int i = 0; i < 32; i++)
+	for (volatile int i = 0; i < hold_loops; i++)
 		;
 }
 
@@ -524,6 +531,8 @@ int main(int argc, char **argv)
 	long n = argc > 2 ? atol(argv[2]) : 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (getenv("TOCTOU_HOLD"))
+		hold_loops = atoi(getenv("TOCTOU_HOLD"));
 	if (!strcmp(w, "open-wait") && (argc == 4 || argc == 5))
 		return open_wait(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "intr"));
 	if (!strcmp(w, "stat-wait") && argc == 4)
