@@ -83,7 +83,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
-	.doc = "Trace exec() system calls: every new program, with its arguments.\v"
+	.doc = "Trace exec() system calls: every new program, with its arguments and the file it "
+	       "runs.\v"
 	       "EXAMPLES:\n"
 	       "  execsnoop                 # every exec, until Ctrl-C\n"
 	       "  execsnoop -x -T           # include failed execs, with a clock column\n"
