@@ -77,19 +77,38 @@ enum pathcall_ret {
 
 _Static_assert(DPATH_SIZE == PATHCALL_PATH_MAX, "a directory's path fits an event's");
 
-/* The call as its entry saw it, kept per thread until its exit: the event
- * with its arguments and the path read at entry, sent from here unless the
- * path is replaced. */
+/* Bytes of a path given that the thread's entry store holds itself; a
+ * longer one goes to a second store of the thread's, made when it first
+ * needs one. The kernel takes about 2 us plus 2 us a KiB to make a task's
+ * store, and most threads that open files are new processes with short
+ * paths: 4 KiB each would add 10 us to every process. */
+#define PATHCALL_SHORT 256
+
+/* The call as its entry saw it, kept per thread until its exit. */
 struct pathcall_entry {
 	struct entry_arm arm;
 	__u64 path; /* the caller's pointer, for a read at exit */
-	struct pathcall_event e;
+	__u32 flags;
+	__s32 dirfd;
+	__u16 mode;
+	__u16 path_len; /* bytes of the path given, with its NUL; 0: not read */
+	__u8 truncated;
+	__u8 from;    /* enum stream_from of the path given */
+	__u8 is_long; /* the path given is in the thread's pathcall_long */
+	__u8 pad[5];
+	char path_start[PATHCALL_SHORT];
 };
 
 SONDE_ENTRY_STORE(pathcall_entries, struct pathcall_entry);
 
-/* Where an event is built when its path is: a directory's or a file's path
- * walked into dir, then copied into e. */
+struct pathcall_long {
+	char path[PATHCALL_PATH_MAX];
+};
+
+SONDE_ENTRY_STORE(pathcall_longs, struct pathcall_long);
+
+/* Where an event is built: a directory's or a file's path walked into dir,
+ * then copied into e. */
 struct pathcall_scratch {
 	struct pathcall_event e;
 	/* Room after e.path, so that the verifier sees a string read at any
@@ -105,6 +124,30 @@ struct {
 	__type(value, struct pathcall_scratch);
 } pathcall_scratch SEC(".maps");
 
+/* The path given at ptr into the thread's stores; returns its length with
+ * the NUL, 0 when it cannot be read. A path longer than the short store's
+ * goes to the long one, or is cut when the kernel has no room for that. */
+static __always_inline __u32 pathcall_read_given(struct pathcall_entry *in, __u64 ptr)
+{
+	struct pathcall_long *lp;
+	__u8 cut = 0;
+	__u32 n;
+
+	in->is_long = 0;
+	in->truncated = 0;
+	n = sonde_read_user_str(in->path_start, sizeof(in->path_start), (const void *)ptr, &cut);
+	if (!cut)
+		return n;
+	lp = bpf_task_storage_get(&pathcall_longs, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!lp) {
+		in->truncated = 1;
+		return n;
+	}
+	in->is_long = 1;
+	return sonde_read_user_str(lp->path, sizeof(lp->path), (const void *)ptr, &in->truncated);
+}
+
 /* At entry: the call's arguments and the path they name into the thread's
  * entry store, unless the call is not to be reported (the tool's own, or
  * the task fails -p/-u/-c). empty_is_fd: an empty path names dirfd itself
@@ -113,7 +156,6 @@ static __always_inline void pathcall_enter(const struct trace_event_raw_sys_ente
 					   __s32 dirfd, __u32 flags, __u16 mode, bool empty_is_fd)
 {
 	struct pathcall_entry *in;
-	struct pathcall_event *e;
 	__u32 n;
 
 	if ((bpf_get_current_pid_tgid() >> 32) == pathcall_self_tgid || !sonde_filter_pass())
@@ -121,19 +163,15 @@ static __always_inline void pathcall_enter(const struct trace_event_raw_sys_ente
 	in = entry_store_get(&pathcall_entries);
 	if (!in)
 		return;
-	e = &in->e;
-	e->truncated = 0;
-	n = sonde_read_user_str(e->path, sizeof(e->path), (const void *)path, &e->truncated);
+	n = pathcall_read_given(in, path);
 	if (empty_is_fd && n <= 1)
 		return;
-	e->flags = flags;
-	e->dirfd = dirfd;
-	e->mode = mode;
-	e->nr = ctx->id;
-	e->path_len = n;
-	e->path_from = n ? STREAM_FROM_ENTRY : STREAM_FROM_EXIT;
-	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	in->path = path;
+	in->flags = flags;
+	in->dirfd = dirfd;
+	in->mode = mode;
+	in->path_len = n;
+	in->from = n ? STREAM_FROM_ENTRY : STREAM_FROM_EXIT;
 	entry_store_arm(&in->arm, ctx->id);
 }
 
@@ -185,34 +223,62 @@ static __always_inline bool pathcall_file_path(struct pathcall_scratch *s, struc
 	return true;
 }
 
-/* -F: "DIR/PATH" for a relative path in, built in s->e (in's event, its
- * path joined); returns its length with the NUL, or 0 when the directory
+/* -F: "DIR/PATH" for the relative path given (len bytes with its NUL) into
+ * s->e.path; returns its length with the NUL, or 0 when the directory
  * cannot be found (the path is then sent as it is). */
-static __always_inline __u32 pathcall_join(struct pathcall_scratch *s,
-					   const struct pathcall_event *in)
+static __always_inline __u32 pathcall_join(struct pathcall_scratch *s, const char *given, __u32 len)
 {
 	struct pathcall_event *e = &s->e;
-	__u32 len, off;
+	__u32 dlen, off;
 	int start;
 	long n;
 
-	if (!in->path_len || in->path[0] == '/' || !in->path[0])
+	if (!len || given[0] == '/' || !given[0])
 		return 0;
-	start = pathcall_dir(&s->dir, in->dirfd);
+	start = pathcall_dir(&s->dir, e->dirfd);
 	if (start < 0)
 		return 0;
-	__builtin_memcpy(e, in, offsetof(struct pathcall_event, path));
-	len = (DPATH_END - start) & (PATHCALL_PATH_MAX - 1);
-	bpf_probe_read_kernel(e->path, len, &s->dir.buf[start & (DPATH_SIZE - 1)]);
-	e->path[len] = '/';
-	off = len + 1;
-	n = bpf_probe_read_kernel_str(e->path + off, PATHCALL_PATH_MAX - off, in->path);
+	dlen = (DPATH_END - start) & (PATHCALL_PATH_MAX - 1);
+	bpf_probe_read_kernel(e->path, dlen, &s->dir.buf[start & (DPATH_SIZE - 1)]);
+	e->path[dlen] = '/';
+	off = dlen + 1;
+	n = bpf_probe_read_kernel_str(e->path + off, PATHCALL_PATH_MAX - off, given);
 	if (n <= 0)
 		return 0;
-	if (in->truncated || in->path_len > PATHCALL_PATH_MAX - off)
+	if (len > PATHCALL_PATH_MAX - off)
 		e->truncated = 1;
-	e->path_len = off + n;
-	return e->path_len;
+	return off + n;
+}
+
+/* The path given, as the entry read it (or the exit, when the entry could
+ * not), into e: joined to its directory with -F. Returns its length with
+ * the NUL. */
+static __always_inline __u32 pathcall_given(struct pathcall_scratch *s, struct pathcall_entry *in,
+					    bool full)
+{
+	struct pathcall_event *e = &s->e;
+	const char *given = in->path_start;
+	struct pathcall_long *lp;
+	__u32 len, n = 0;
+
+	if (!in->path_len)
+		in->path_len = pathcall_read_given(in, in->path);
+	if (in->is_long) {
+		lp = bpf_task_storage_get(&pathcall_longs, bpf_get_current_task_btf(), 0, 0);
+		if (!lp)
+			return 0;
+		given = lp->path;
+	}
+	e->truncated = in->truncated;
+	e->path_from = in->from;
+	len = in->path_len;
+	if (len > PATHCALL_PATH_MAX)
+		len = PATHCALL_PATH_MAX;
+	if (full)
+		n = pathcall_join(s, given, len);
+	if (!n && len && !bpf_probe_read_kernel(e->path, len, given))
+		n = len;
+	return n;
 }
 
 /* Sends e with its first n bytes of path. */
@@ -221,6 +287,7 @@ static __always_inline void pathcall_send(struct pathcall_event *e, __u32 n)
 	/* The mask tells the verifier the size is bounded. */
 	__u64 size = offsetof(struct pathcall_event, path) + (n & (PATHCALL_PATH_MAX * 2 - 1));
 
+	e->path_len = n;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	sonde_output(e, size);
@@ -234,28 +301,25 @@ static __always_inline void pathcall_exit(const struct trace_event_raw_sys_exit 
 	struct pathcall_entry *in = entry_store_take(&pathcall_entries, ctx->id);
 	struct pathcall_scratch *s;
 	struct pathcall_event *e;
-	__u32 zero = 0, n;
+	__u32 zero = 0;
 
 	if (!in || (pathcall_failed_only && ctx->ret >= 0))
 		return;
 	s = bpf_map_lookup_elem(&pathcall_scratch, &zero);
 	if (!s)
 		return;
-	e = &in->e;
+	e = &s->e;
 	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e->ret = ctx->ret;
-	if (ret == PATHCALL_RET_FD && ctx->ret >= 0 && pathcall_file_path(s, e, ctx->ret)) {
+	e->flags = in->flags;
+	e->dirfd = in->dirfd;
+	e->mode = in->mode;
+	e->nr = ctx->id;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
+	if (ret == PATHCALL_RET_FD && ctx->ret >= 0 && pathcall_file_path(s, e, ctx->ret))
 		pathcall_send(e, e->path_len);
-		return;
-	}
-	if (!e->path_len)
-		e->path_len = sonde_read_user_str(e->path, sizeof(e->path), (const void *)in->path,
-						  &e->truncated);
-	n = full ? pathcall_join(s, e) : 0;
-	if (n)
-		pathcall_send(&s->e, n);
 	else
-		pathcall_send(e, e->path_len);
+		pathcall_send(e, pathcall_given(s, in, full));
 }
 
 #endif
