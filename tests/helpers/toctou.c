@@ -168,8 +168,16 @@ static int call_exec(char *path, struct flip *f, const char *good, const char *b
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		unsigned seed = getpid();
+		int wait;
+
 		if (flip_start(f, path, good, bad))
 			_exit(127);
+		/* flip_start() returns as the flipper changes the value: an
+		 * exec at once would always race the next change. */
+		wait = rand_r(&seed) % (4 * hold_loops);
+		for (volatile int i = 0; i < wait; i++)
+			;
 		execve(path, argv, envp);
 		_exit(errno == ENOEXEC ? 0 : 1);
 	}
