@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* bindsnoop: bind() calls on IPv4/IPv6 sockets, on the syscall tracepoints.
  *
- * The entry stashes the file descriptor and the user's sockaddr pointer per
- * thread (for tasks that pass -p/-u/-c); the exit reads the address asked
- * for (the kernel has copied it in, so its page is resident) and the socket's
- * family, protocol, options and bound interface, and reports the result.
+ * The entry copies the caller's sockaddr into the thread's entry store (for
+ * tasks that pass -p/-u/-c): as the call returns, another thread could have
+ * rewritten it. The exit reports a successful bind with the address and
+ * port the socket is now bound to (a port asked as 0 is the one the kernel
+ * chose), a failed one with the address asked for as the call entered, and
+ * either with the socket's family, protocol, options and bound interface.
  * Everything is filtered before the event is sent: a record reserved in the
  * ring buffer and then discarded would hold back the wake-up of the reader
  * for the records after it. */
@@ -25,13 +27,20 @@ const volatile __u8 failed_only = 0;
 const volatile __u16 ports[NET_MAX_PORTS] = {};
 const volatile __u32 nports = 0;
 
-struct bind_args {
+/* The longest sockaddr read: a sockaddr_in6. */
+#define SOCKADDR_MAX 28
+
+struct bind_entry {
+	struct entry_arm arm;
 	__u64 uaddr;
 	__s32 fd;
-	__u32 pad;
+	__u32 len; /* bytes of the caller's sockaddr read */
+	__u8 from; /* enum stream_from of sa */
+	__u8 pad[7];
+	__u8 sa[32]; /* the caller's sockaddr, as read */
 };
 
-SONDE_STASH(binds, struct bind_args);
+SONDE_ENTRY_STORE(binds, struct bind_entry);
 
 /* Up to Linux 6.5 the inet options were bitfields (CO-RE flavour). */
 struct inet_sock___old {
@@ -73,53 +82,83 @@ static __always_inline __u8 inet_opts(const struct sock *sk)
 	return o;
 }
 
+/* A sockaddr of len bytes at uaddr into b->sa; false when unreadable. */
+static __always_inline bool read_sockaddr(struct bind_entry *b, __u64 uaddr, __u64 len)
+{
+	if (len > SOCKADDR_MAX)
+		len = SOCKADDR_MAX;
+	b->len = len;
+	return !bpf_probe_read_user(b->sa, len, (void *)uaddr);
+}
+
 SEC("tracepoint/syscalls/sys_enter_bind")
 int handle_enter_bind(struct trace_event_raw_sys_enter *ctx)
 {
-	struct bind_args a = { .fd = ctx->args[0], .uaddr = ctx->args[1] };
+	struct bind_entry *b;
 
-	if (sonde_filter_pass())
-		stash_put(&binds, &a);
+	if (!sonde_filter_pass())
+		return SONDE_TP_KEEP;
+	b = entry_store_get(&binds);
+	if (!b)
+		return SONDE_TP_KEEP;
+	b->fd = ctx->args[0];
+	b->uaddr = ctx->args[1];
+	__builtin_memset(b->sa, 0, sizeof(b->sa));
+	b->from = read_sockaddr(b, b->uaddr, ctx->args[2]) ? STREAM_FROM_ENTRY : STREAM_FROM_EXIT;
+	entry_store_arm(&b->arm, ctx->id);
 	return SONDE_TP_KEEP;
 }
 
 /* The address and port asked for, from the caller's sockaddr, read as the
  * socket's family lays it out (an AF_INET socket also takes AF_UNSPEC). An
  * IPv6 socket given another family's sockaddr (bind() fails) shows "::". */
-static __always_inline void read_sockaddr(struct bindsnoop_event *e, __u64 uaddr)
+static __always_inline void asked_addr(struct bindsnoop_event *e, struct bind_entry *b)
 {
-	__u16 head[2] = {}; /* sa_family, sin_port / sin6_port */
+	__u16 sa_family = 0, port = 0;
 
-	__builtin_memset(e->addr, 0, sizeof(e->addr));
-	bpf_probe_read_user(head, sizeof(head), (void *)uaddr);
-	e->port = bpf_ntohs(head[1]);
+	if (b->from == STREAM_FROM_EXIT && !read_sockaddr(b, b->uaddr, b->len))
+		__builtin_memset(b->sa, 0, sizeof(b->sa));
+	__builtin_memcpy(&sa_family, &b->sa[0], 2);
+	__builtin_memcpy(&port, &b->sa[2], 2);
+	e->port = bpf_ntohs(port);
 	if (e->family == NET_AF_INET)
-		bpf_probe_read_user(e->addr, 4, (void *)(uaddr + 4));
-	else if (head[0] == NET_AF_INET6)
-		bpf_probe_read_user(e->addr, 16, (void *)(uaddr + 8));
+		__builtin_memcpy(e->addr, &b->sa[4], 4);
+	else if (sa_family == NET_AF_INET6)
+		__builtin_memcpy(e->addr, &b->sa[8], 16);
+	e->addr_from = b->from;
+}
+
+/* The address and port the socket is bound to. */
+static __always_inline void bound_addr(struct bindsnoop_event *e, const struct sock *sk)
+{
+	e->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (e->family == NET_AF_INET6)
+		BPF_CORE_READ_INTO(&e->addr, sk, __sk_common.skc_v6_rcv_saddr);
+	else
+		BPF_CORE_READ_INTO((__u32 *)e->addr, sk, __sk_common.skc_rcv_saddr);
+	e->addr_from = STREAM_FROM_KERNEL;
 }
 
 static __always_inline void exit_bind(struct trace_event_raw_sys_exit *ctx)
 {
 	struct bindsnoop_event e = { .ret = ctx->ret };
-	struct bind_args *stashed, a;
+	struct bind_entry *b;
 	struct sock *sk;
 
-	stashed = stash_get(&binds);
-	if (!stashed)
+	b = entry_store_take(&binds, ctx->id);
+	if (!b || (failed_only && ctx->ret >= 0))
 		return;
-	a = *stashed;
-	stash_drop(&binds);
-	if (failed_only && ctx->ret >= 0)
-		return;
-	sk = sock_from_fd(a.fd);
+	sk = sock_from_fd(b->fd);
 	if (!sk)
 		return;
 	/* Unix, netlink and packet sockets bind too: not ours. */
 	e.family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (!net_family_pass(e.family))
 		return;
-	read_sockaddr(&e, a.uaddr);
+	if (ctx->ret == 0)
+		bound_addr(&e, sk);
+	else
+		asked_addr(&e, b);
 	if (!net_port_pass(ports, nports, e.port))
 		return;
 	stream_hdr_current(&e.h, bpf_get_current_pid_tgid(), STREAM_UID);

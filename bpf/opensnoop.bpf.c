@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* opensnoop: open(), openat(), openat2() and creat() as they return, with
- * the path each one named (the shape is lib/pathcall.bpf.h's). */
+/* opensnoop: open(), openat(), openat2() and creat(), reported as they
+ * return: a successful one with the path of the file it opened, a failed
+ * one with the path its caller's memory held as it entered (the shape is
+ * lib/pathcall.bpf.h's). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -29,56 +31,42 @@ static __always_inline bool flags_wanted(__u32 flags)
 	return false;
 }
 
-static __always_inline void report_open(const struct trace_event_raw_sys_exit *ctx, bool full,
-					__u64 path, __s32 dirfd, __u32 flags, __u16 mode)
+/* -f is checked at entry: a call it drops costs no copy of its path. */
+static __always_inline void enter_open(const struct trace_event_raw_sys_enter *ctx, __u64 path,
+				       __s32 dirfd, __u32 flags, __u16 mode)
 {
-	if (!flags_wanted(flags))
-		return;
-	pathcall_report(ctx, full, path, dirfd, flags, mode);
+	if (flags_wanted(flags))
+		pathcall_enter(ctx, path, dirfd, flags, mode, false);
 }
 
-PATHCALL_PROG(sys_exit_open, handle_exit_open)
+PATHCALL_ENTER(sys_enter_open, handle_enter_open)
 {
-	struct pt_regs *regs = pathcall_begin(ctx);
-
-	if (!regs)
-		return;
-	report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, PATHCALL_ARG(regs, 2),
-		    PATHCALL_ARG(regs, 3));
+	enter_open(ctx, ctx->args[0], PATHCALL_AT_FDCWD, ctx->args[1], ctx->args[2]);
 }
 
-PATHCALL_PROG(sys_exit_openat, handle_exit_openat)
+PATHCALL_ENTER(sys_enter_openat, handle_enter_openat)
 {
-	struct pt_regs *regs = pathcall_begin(ctx);
-
-	if (!regs)
-		return;
-	report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 3),
-		    PATHCALL_ARG(regs, 4));
+	enter_open(ctx, ctx->args[1], ctx->args[0], ctx->args[2], ctx->args[3]);
 }
 
-PATHCALL_PROG(sys_exit_openat2, handle_exit_openat2)
+PATHCALL_ENTER(sys_enter_openat2, handle_enter_openat2)
 {
-	struct pt_regs *regs = pathcall_begin(ctx);
 	struct open_how how = {};
 
-	if (!regs)
-		return;
-	/* The flags are in user memory; when it cannot be read, the call
-	 * failed (EFAULT) and is reported with flags 0. */
-	bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode),
-			    (void *)PATHCALL_ARG(regs, 3));
-	report_open(ctx, full, PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 1), how.flags, how.mode);
+	/* The flags are in the caller's memory, read as the path is; when it
+	 * cannot be read, the call fails (EFAULT) and is reported with flags 0. */
+	bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode), (void *)ctx->args[2]);
+	enter_open(ctx, ctx->args[1], ctx->args[0], how.flags, how.mode);
 }
 
-PATHCALL_PROG(sys_exit_creat, handle_exit_creat)
+PATHCALL_ENTER(sys_enter_creat, handle_enter_creat)
 {
-	struct pt_regs *regs = pathcall_begin(ctx);
-
-	if (!regs)
-		return;
 	/* creat() is open() with these flags. */
-	report_open(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD,
-		    OPENSNOOP_O_CREAT | OPENSNOOP_O_WRONLY | OPENSNOOP_O_TRUNC,
-		    PATHCALL_ARG(regs, 2));
+	enter_open(ctx, ctx->args[0], PATHCALL_AT_FDCWD,
+		   OPENSNOOP_O_CREAT | OPENSNOOP_O_WRONLY | OPENSNOOP_O_TRUNC, ctx->args[1]);
 }
+
+PATHCALL_EXIT(sys_exit_open, handle_exit_open, PATHCALL_RET_FD)
+PATHCALL_EXIT(sys_exit_openat, handle_exit_openat, PATHCALL_RET_FD)
+PATHCALL_EXIT(sys_exit_openat2, handle_exit_openat2, PATHCALL_RET_FD)
+PATHCALL_EXIT(sys_exit_creat, handle_exit_creat, PATHCALL_RET_FD)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* statsnoop: the stat family of syscalls as they return, with the path each
  * one named (the shape is lib/pathcall.bpf.h's): stat(), lstat(),
- * newfstatat(), statx() and statfs(). fstat() names no path and is not
- * traced; neither are its modern spellings, newfstatat() and statx() with
- * AT_EMPTY_PATH and an empty (or NULL) path, which is how glibc implements
- * fstat(). */
+ * newfstatat(), statx() and statfs(). A stat leaves no object behind: the
+ * path is the one the caller's memory held as the call entered. fstat()
+ * names no path and is not traced; neither are its modern spellings,
+ * newfstatat() and statx() with AT_EMPTY_PATH and an empty (or NULL) path,
+ * which is how glibc implements fstat(). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -13,57 +14,39 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* A call on a path: stat(), lstat(), statfs(). */
-static __always_inline void report_path(const struct trace_event_raw_sys_exit *ctx, bool full)
+PATHCALL_ENTER(sys_enter_newstat, handle_enter_newstat)
 {
-	struct pt_regs *regs = pathcall_begin(ctx);
-
-	if (!regs)
-		return;
-	pathcall_report(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_AT_FDCWD, 0, 0);
+	pathcall_enter(ctx, ctx->args[0], PATHCALL_AT_FDCWD, 0, 0, false);
 }
 
-/* A call on dirfd and a path, unless it is an fstat() in disguise. */
-static __always_inline void report_at(const struct trace_event_raw_sys_exit *ctx, bool full,
-				      __s32 dirfd, __u64 path, __u32 flags)
+PATHCALL_ENTER(sys_enter_newlstat, handle_enter_newlstat)
 {
-	char c = 0;
-
-	if ((flags & STATSNOOP_AT_EMPTY_PATH) &&
-	    (!path || bpf_probe_read_user(&c, 1, (void *)path) || !c))
-		return;
-	pathcall_report(ctx, full, path, dirfd, flags, 0);
+	pathcall_enter(ctx, ctx->args[0], PATHCALL_AT_FDCWD, 0, 0, false);
 }
 
-PATHCALL_PROG(sys_exit_newstat, handle_exit_newstat)
+PATHCALL_ENTER(sys_enter_statfs, handle_enter_statfs)
 {
-	report_path(ctx, full);
+	pathcall_enter(ctx, ctx->args[0], PATHCALL_AT_FDCWD, 0, 0, false);
 }
 
-PATHCALL_PROG(sys_exit_newlstat, handle_exit_newlstat)
+/* newfstatat(dirfd, path, buf, flags) */
+PATHCALL_ENTER(sys_enter_newfstatat, handle_enter_newfstatat)
 {
-	report_path(ctx, full);
+	__u32 flags = ctx->args[3];
+
+	pathcall_enter(ctx, ctx->args[1], ctx->args[0], flags, 0, flags & STATSNOOP_AT_EMPTY_PATH);
 }
 
-PATHCALL_PROG(sys_exit_statfs, handle_exit_statfs)
+/* statx(dirfd, path, flags, mask, buf) */
+PATHCALL_ENTER(sys_enter_statx, handle_enter_statx)
 {
-	report_path(ctx, full);
+	__u32 flags = ctx->args[2];
+
+	pathcall_enter(ctx, ctx->args[1], ctx->args[0], flags, 0, flags & STATSNOOP_AT_EMPTY_PATH);
 }
 
-PATHCALL_PROG(sys_exit_newfstatat, handle_exit_newfstatat)
-{
-	struct pt_regs *regs = pathcall_begin(ctx);
-
-	if (!regs)
-		return;
-	report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 4));
-}
-
-PATHCALL_PROG(sys_exit_statx, handle_exit_statx)
-{
-	struct pt_regs *regs = pathcall_begin(ctx);
-
-	if (!regs)
-		return;
-	report_at(ctx, full, PATHCALL_ARG(regs, 1), PATHCALL_ARG(regs, 2), PATHCALL_ARG(regs, 3));
-}
+PATHCALL_EXIT(sys_exit_newstat, handle_exit_newstat, PATHCALL_RET_VALUE)
+PATHCALL_EXIT(sys_exit_newlstat, handle_exit_newlstat, PATHCALL_RET_VALUE)
+PATHCALL_EXIT(sys_exit_statfs, handle_exit_statfs, PATHCALL_RET_VALUE)
+PATHCALL_EXIT(sys_exit_newfstatat, handle_exit_newfstatat, PATHCALL_RET_VALUE)
+PATHCALL_EXIT(sys_exit_statx, handle_exit_statx, PATHCALL_RET_VALUE)

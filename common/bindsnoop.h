@@ -14,14 +14,14 @@
 
 struct bindsnoop_event {
 	struct stream_hdr h; /* the caller */
-	__u8 addr[16];	     /* the address asked for, network order */
-	__u16 port;	     /* the port asked for (0: any), host order */
+	__u8 addr[16];	     /* network order: bound to, or (failed) asked for */
+	__u16 port;	     /* host order: bound to, or (failed) asked for (0: any) */
 	__u16 family;	     /* NET_AF_INET or NET_AF_INET6 */
 	__u16 protocol;	     /* IPPROTO_TCP, IPPROTO_UDP, ... */
 	__u8 opts;	     /* BINDSNOOP_OPT_* */
-	__u8 pad;
-	__s32 ret;     /* bind()'s return */
-	__s32 ifindex; /* SO_BINDTODEVICE's interface, 0 for none */
+	__u8 addr_from;	     /* enum stream_from: the socket, or the caller's sockaddr */
+	__s32 ret;	     /* bind()'s return */
+	__s32 ifindex;	     /* SO_BINDTODEVICE's interface, 0 for none */
 };
 
 _Static_assert(sizeof(struct bindsnoop_event) == 80, "bindsnoop_event layout");

@@ -40,10 +40,11 @@ struct mountsnoop_event {
 	__u64 attr[3];	     /* fsmount: attr_flags; mount_setattr, open_tree_attr: attr_set,
 			      * attr_clr, propagation */
 	__s32 ret;
-	__s32 fd[2];	/* the dirfd (or fd) of SOURCE and of TARGET; fsconfig: fd, aux */
-	__u16 call;	/* enum mountsnoop_call */
-	__u8 present;	/* bit i: str[i] was given and could be read */
-	__u8 truncated; /* bit i: str[i] was cut */
+	__s32 fd[2];	   /* the dirfd (or fd) of SOURCE and of TARGET; fsconfig: fd, aux */
+	__u8 call;	   /* enum mountsnoop_call */
+	__u8 strings_from; /* enum stream_from of str[] and attr: "exit" if any came from there */
+	__u8 present;	   /* bit i: str[i] was given and could be read */
+	__u8 truncated;	   /* bit i: str[i] was cut */
 	char str[MOUNTSNOOP_NSTRS][MOUNTSNOOP_STR_LEN];
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Syscalls that name a path (opensnoop, statsnoop): one event per call, as
- * it returns, carrying the path it named. */
+ * it returns, carrying the path it named: the opened file's, or the one the
+ * caller's memory held (path_from says which). */
 #ifndef SONDE_COMMON_PATHCALL_H
 #define SONDE_COMMON_PATHCALL_H
 
@@ -26,7 +27,8 @@ struct pathcall_event {
 	__u16 nr;	/* the syscall's number */
 	__u16 path_len; /* bytes of path[] used, with the NUL; 0: unreadable */
 	__u8 truncated; /* the path was longer than PATHCALL_PATH_MAX - 1 bytes */
-	__u8 pad[5];
+	__u8 path_from; /* enum stream_from: the kernel's file, or the caller's memory */
+	__u8 pad[4];
 	char path[PATHCALL_PATH_MAX];
 };
 

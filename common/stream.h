@@ -33,4 +33,16 @@ struct stream_hdr {
 
 _Static_assert(sizeof(struct stream_hdr) == 48, "stream_hdr layout");
 
+/* Where a value an event carries came from (the JSON keys ending in _from:
+ * "kernel", "entry", "exit"). Another thread of the caller can rewrite the
+ * caller's memory while a call runs: a value read there is what the memory
+ * held at that moment, not necessarily what the kernel used. */
+enum stream_from {
+	STREAM_FROM_KERNEL, /* an object the kernel holds: the opened file, the bound socket */
+	STREAM_FROM_ENTRY,  /* the caller's memory, read as the call entered */
+	STREAM_FROM_EXIT,   /* the caller's memory, read as the call returned: it could not be
+			     * read at entry (its page was not in memory yet) */
+	STREAM_FROM_NONE,   /* nothing to read (no such argument) */
+};
+
 #endif

@@ -78,9 +78,9 @@ int open_flag_parse(const char *name, uint32_t *bits, uint8_t *accmodes)
 
 /* ------------------------------------------------------------- probing --- */
 
-/* Each hook has two programs (PATHCALL_PROG in bpf/lib/pathcall.bpf.h):
+/* Each exit hook has two programs (PATHCALL_EXIT in bpf/lib/pathcall.bpf.h):
  * NAME_full, which joins relative paths to their directory, is the one
- * loaded with -F, NAME otherwise. */
+ * loaded with -F, NAME otherwise. Entry hooks have one. */
 static void pick_programs(struct bpf_object *obj, bool full_path)
 {
 	static const char suffix[] = "_full";
@@ -91,6 +91,8 @@ static void pick_programs(struct bpf_object *obj, bool full_path)
 		size_t n = strlen(name);
 		bool full = n >= sizeof(suffix) && !strcmp(name + n - (sizeof(suffix) - 1), suffix);
 
+		if (!strstr(bpf_program__section_name(prog), "/sys_exit_"))
+			continue;
 		if (full != full_path)
 			bpf_program__set_autoload(prog, false);
 	}
@@ -179,6 +181,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_mode(o, e);
 	out_cgroup(o, PATHCALL_CGROUP, e->h.cgroup_id);
 	out_str_cut(o, PATHCALL_PATH, e->path, len, e->truncated);
+	stream_out_from(o, PATHCALL_PATH_FROM, e->path_from);
 	out_bool(o, PATHCALL_TRUNC, e->truncated);
 	out_row_end(o);
 	return 0;

@@ -52,6 +52,8 @@ enum pathcall_col {
 	PATHCALL_MODE,
 	PATHCALL_CGROUP,
 	PATHCALL_PATH,
+	PATHCALL_PATH_FROM, /* where the path came from: the kernel's file, or the caller's memory
+			     */
 	PATHCALL_TRUNC,
 	PATHCALL_NCOLS
 };
@@ -62,6 +64,7 @@ enum pathcall_col {
 	[STREAM_COL_PID] = { "PID", "pid", 7, 0 }, [STREAM_COL_TID] = { NULL, "tid", 0, 0 },       \
 	[STREAM_COL_COMM] = { "COMM", "comm", 16, 0 }, [PATHCALL_CALL] = { NULL, "call", 0, 0 },   \
 	[PATHCALL_CGROUP] = OUT_COL_CGROUP, [PATHCALL_PATH] = { "PATH", "path", 0, 0 },            \
+	[PATHCALL_PATH_FROM] = { NULL, "path_from", 0, 0 },                                        \
 	[PATHCALL_TRUNC] = { NULL, "truncated", 0, 0 }
 
 /* Runs an opened skeleton of a path tool to the end: writes -x into its

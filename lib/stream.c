@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <string.h>
+#include "lib/array_size.h"
 #include "lib/err.h"
 #include "lib/evloop.h"
 #include "lib/loader.h"
@@ -23,6 +24,20 @@ void stream_row_begin(struct out *o, const struct stream_hdr *h)
 	out_uint(o, STREAM_COL_PID, h->pid);
 	out_uint(o, STREAM_COL_TID, h->tid);
 	out_str(o, STREAM_COL_COMM, h->comm, sizeof(h->comm));
+}
+
+void stream_out_from(struct out *o, unsigned col, unsigned from)
+{
+	static const char *const names[] = {
+		[STREAM_FROM_KERNEL] = "kernel",
+		[STREAM_FROM_ENTRY] = "entry",
+		[STREAM_FROM_EXIT] = "exit",
+	};
+
+	if (from < ARRAY_SIZE(names) && names[from])
+		out_str(o, col, names[from], 8);
+	else
+		out_null(o, col, "-");
 }
 
 int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,

@@ -62,6 +62,10 @@ enum stream_col {
 /* Begins a row with those columns. */
 void stream_row_begin(struct out *o, const struct stream_hdr *h);
 
+/* Where a value came from (enum stream_from): "kernel", "entry" or "exit",
+ * JSON null for STREAM_FROM_NONE and anything unknown. */
+void stream_out_from(struct out *o, unsigned col, unsigned from);
+
 /* After a skeleton's __open() returned NULL: one line saying why, and the
  * exit code to return from main(). */
 int sonde_open_failed(void);

@@ -15,7 +15,18 @@ struct bindsnoop_opts {
 	unsigned nports;
 };
 
-enum { C_IP = NET_COL_IP, C_PROT, C_ADDR, C_PORT, C_OPTS, C_IF, C_RET, C_ERROR, C_CGROUP };
+enum {
+	C_IP = NET_COL_IP,
+	C_PROT,
+	C_ADDR,
+	C_PORT,
+	C_ADDR_FROM,
+	C_OPTS,
+	C_IF,
+	C_RET,
+	C_ERROR,
+	C_CGROUP
+};
 
 static const struct out_col cols[] = {
 	NET_COLS_OWNER,
@@ -23,6 +34,7 @@ static const struct out_col cols[] = {
 	[C_PROT] = { "PROT", "protocol", 4, 0 },
 	[C_ADDR] = { "ADDR", "saddr", 16, 0 },
 	[C_PORT] = { "PORT", "sport", 5, 0 },
+	[C_ADDR_FROM] = { NULL, "addr_from", 0, 0 },
 	[C_OPTS] = { "OPTS", "opts", 5, 0 },
 	[C_IF] = { "IF", "ifindex", 3, 0 },
 	[C_RET] = { "RET", "ret", 4, OUT_RIGHT },
@@ -112,6 +124,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	out_str(o, C_PROT, s, strlen(s));
 	out_addr(o, C_ADDR, e->family, e->addr);
 	out_uint(o, C_PORT, e->port);
+	stream_out_from(o, C_ADDR_FROM, e->addr_from);
 	out_opts(o, C_OPTS, e->opts);
 	out_int(o, C_IF, e->ifindex);
 	out_int(o, C_RET, e->ret);

@@ -43,6 +43,7 @@ enum {
 	C_RET,
 	C_CGROUP,
 	C_DATA,
+	C_STRINGS_FROM,
 	C_TRUNC
 };
 
@@ -61,6 +62,7 @@ static const struct out_col cols[] = {
 	[C_RET] = { "RET", "ret", 4, OUT_RIGHT },
 	[C_CGROUP] = OUT_COL_CGROUP,
 	[C_DATA] = { "DATA", "data", 0, 0 },
+	[C_STRINGS_FROM] = { NULL, "strings_from", 0, 0 },
 	[C_TRUNC] = { NULL, "truncated", 0, 0 },
 };
 
@@ -343,6 +345,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_int(o, C_RET, e->ret);
 	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
 	out_value(o, C_DATA, &v[MOUNTSNOOP_DATA]);
+	stream_out_from(o, C_STRINGS_FROM, e->strings_from);
 	out_bool(o, C_TRUNC, cut);
 	out_row_end(o);
 	return 0;

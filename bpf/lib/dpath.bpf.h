@@ -28,56 +28,79 @@ struct dpath {
 };
 
 /* One level up from (*dentry, *vfsmnt), as the walk goes: from a mount's
- * root to its mount point in the parent mount. Returns 1 when the walk is
- * over (the task's root, or the root of its mount namespace), 0 when
- * *dentry is a directory whose name goes into the path. */
+ * root (*mnt_root, read once per mount) to its mount point in the parent
+ * mount. Returns 1 at the task's root, -1 at the top of a tree that does not
+ * lead there (a file outside the task's root, as for a chroot, or on an
+ * internal mount such as a pipe's or a namespace's), 0 when *dentry is a
+ * directory whose name goes into the path. */
 static __always_inline int dpath_cross_mounts(struct dentry **dentry, struct vfsmount **vfsmnt,
-					      const struct path *root)
+					      struct dentry **mnt_root, const struct path *root)
 {
 	for (int i = 0; i < 8; i++) {
 		struct mount *mnt, *parent;
 
 		if (*dentry == root->dentry && *vfsmnt == root->mnt)
 			return 1;
-		if (*dentry != BPF_CORE_READ(*vfsmnt, mnt_root))
+		if (*dentry != *mnt_root)
 			return 0;
 		mnt = (void *)*vfsmnt - bpf_core_field_offset(struct mount, mnt);
 		parent = BPF_CORE_READ(mnt, mnt_parent);
 		if (parent == mnt)
-			return 1;
+			return -1;
 		*dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		*vfsmnt = (void *)parent + bpf_core_field_offset(struct mount, mnt);
+		*mnt_root = BPF_CORE_READ(*vfsmnt, mnt_root);
 	}
-	return 1;
+	return -1;
+}
+
+/* A dentry's parent and name. */
+struct dpath_up {
+	struct dentry *parent;
+	struct qstr name;
+};
+
+/* In one copy where d_name follows d_parent, as it does in every kernel
+ * sonde runs on (a walk is a copy or two per level: they are most of its
+ * cost); in two otherwise. The offsets are the kernel's, known at load. */
+static __always_inline int dpath_read_up(struct dentry *dentry, struct dpath_up *up)
+{
+	__u32 parent = bpf_core_field_offset(struct dentry, d_parent);
+
+	if (bpf_core_field_offset(struct dentry, d_name) == parent + sizeof(up->parent))
+		return bpf_probe_read_kernel(up, sizeof(*up), (void *)dentry + parent);
+	if (BPF_CORE_READ_INTO(&up->name, dentry, d_name))
+		return -1;
+	return BPF_CORE_READ_INTO(&up->parent, dentry, d_parent);
 }
 
 /* Builds the path of (dentry, vfsmnt) at the end of d->buf; returns where it
- * starts, or -1 when it is deeper or longer than a walk goes. */
+ * starts, or -1 when it is deeper or longer than a walk goes, or does not
+ * lead to the task's root. */
 static __always_inline int dpath_of(struct dpath *d, struct dentry *dentry, struct vfsmount *vfsmnt)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	int pos = DPATH_END, top;
+	struct dpath_up up;
 	struct path root;
-	int pos = DPATH_END;
 
 	if (BPF_CORE_READ_INTO(&root, task, fs, root))
 		return -1;
 	for (int i = 0; i < DPATH_MAX_DEPTH; i++) {
-		struct dentry *parent;
-		struct qstr name;
-
-		if (dpath_cross_mounts(&dentry, &vfsmnt, &root))
-			return pos;
-		parent = BPF_CORE_READ(dentry, d_parent);
-		if (parent == dentry || BPF_CORE_READ_INTO(&name, dentry, d_name))
-			return pos;
-		if (name.len > DPATH_NAME_MAX || name.len + 2 > pos)
+		top = dpath_cross_mounts(&dentry, &vfsmnt, &mnt_root, &root);
+		if (top)
+			return top > 0 ? pos : -1;
+		if (dpath_read_up(dentry, &up) || up.parent == dentry)
 			return -1;
-		pos -= name.len;
-		bpf_probe_read_kernel(&d->buf[pos & (DPATH_SIZE - 1)], name.len & DPATH_NAME_MAX,
-				      name.name);
+		if (up.name.len > DPATH_NAME_MAX || up.name.len + 2 > pos)
+			return -1;
+		pos -= up.name.len;
+		bpf_probe_read_kernel(&d->buf[pos & (DPATH_SIZE - 1)], up.name.len & DPATH_NAME_MAX,
+				      up.name.name);
 		pos--;
 		d->buf[pos & (DPATH_SIZE - 1)] = '/';
-		dentry = parent;
+		dentry = up.parent;
 	}
 	return -1;
 }

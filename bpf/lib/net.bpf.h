@@ -11,6 +11,7 @@
 
 #include "common/net.h"
 #include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/task.bpf.h"
 
 /* -4/-6: only this family; 0 for both. */
 const volatile __u16 net_family = 0;
@@ -78,15 +79,10 @@ static __always_inline bool sock_is_tcp(const struct sock *sk)
  * that points back at the file). */
 static __always_inline struct sock *sock_from_fd(int fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *file = NULL;
+	struct file *file = sonde_fd_file(fd);
 	struct socket *sock;
 
-	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+	if (!file)
 		return NULL;
 	sock = BPF_CORE_READ(file, private_data);
 	if (!sock || BPF_CORE_READ(sock, file) != file)

@@ -14,6 +14,56 @@
 		__type(value, value_type);                                                         \
 	} name SEC(".maps")
 
+/* What a syscall's entry keeps for its exit, per thread, in task storage:
+ * unlike a hash of threads it cannot fill up, and it goes with its thread.
+ * For values read from the caller's memory, which another thread can
+ * rewrite while the call runs: the exit reports what the memory held at
+ * entry. The value starts with a struct entry_arm. */
+#define SONDE_ENTRY_STORE(name, value_type)                                                        \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_TASK_STORAGE);                                           \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
+		__type(key, int);                                                                  \
+		__type(value, value_type);                                                         \
+	} name SEC(".maps")
+
+/* Whether an entry waits for its exit, and which syscall's: an exit whose
+ * entry was not seen (a call in flight when the tool started) finds none. */
+struct entry_arm {
+	__u32 nr1; /* the syscall's number + 1; 0: none */
+	__u32 pad;
+};
+
+/* The current thread's value, to fill at entry and then arm with
+ * entry_store_arm(); NULL when task storage has no room, counted as a lost
+ * event (the call will not be reported). Include after stream.bpf.h. */
+static __always_inline void *entry_store_get(void *map)
+{
+	void *v = bpf_task_storage_get(map, bpf_get_current_task_btf(), 0,
+				       BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (!v)
+		sonde_count_lost();
+	return v;
+}
+
+static __always_inline void entry_store_arm(struct entry_arm *a, long nr)
+{
+	a->nr1 = nr + 1;
+}
+
+/* At exit: the value the entry of syscall nr armed, now disarmed; NULL when
+ * there is none. It stays the thread's until its next entry. */
+static __always_inline void *entry_store_take(void *map, long nr)
+{
+	struct entry_arm *a = bpf_task_storage_get(map, bpf_get_current_task_btf(), 0, 0);
+
+	if (!a || a->nr1 != nr + 1)
+		return NULL;
+	a->nr1 = 0;
+	return a;
+}
+
 static __always_inline __u32 sonde_tid(void)
 {
 	return (__u32)bpf_get_current_pid_tgid();

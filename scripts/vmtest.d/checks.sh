@@ -175,22 +175,31 @@ tool_stop_ok() {
 # ---------------------------------------------------------------------------
 # The checks, one function per tool.
 
-# execsnoop: a successful exec shows up with its arguments (and, without -x, a
-# failed one does not); with -x a failed exec shows up with ret -2 (ENOENT)
-# and the arguments it was given.
+# execsnoop: a successful exec shows up with its file and its arguments (and,
+# without -x, a failed one does not); with -x a failed exec shows up with
+# ret -2 (ENOENT) and the arguments it was given, copied at entry, 128 of
+# them with --max-args 128.
 check_execsnoop() {
 	tool_start execsnoop -j -v || return 1
 	tool_wait_ready || return 1
 	/nonexistent/sonde-vm-missing sonde-vm-arg 2>/dev/null
 	/bin/busybox true sonde-vm-marker
-	tool_wait_out '"comm":"busybox"' '"ret":0' '"args":["/bin/busybox","true","sonde-vm-marker"]' || return 1
+	tool_wait_out '"comm":"busybox"' '"ret":0' \
+		'/busybox","args":["/bin/busybox","true","sonde-vm-marker"],"args_from":"kernel"' || return 1
 	tool_stop_ok || return 1
 	tool_out_lacks 'sonde-vm-missing' || return 1
 
 	tool_start execsnoop -j -v -x || return 1
 	tool_wait_ready || return 1
 	/nonexistent/sonde-vm-missing sonde-vm-arg 2>/dev/null
-	tool_wait_out '"ret":-2' '"args":["/nonexistent/sonde-vm-missing","sonde-vm-arg"]' || return 1
+	tool_wait_out '"ret":-2' '"exe":null,"args":["/nonexistent/sonde-vm-missing","sonde-vm-arg"],"args_from":"entry"' || return 1
+	tool_stop_ok || return 1
+
+	# The whole range of --max-args loads (bpf_loop on 6.1 too).
+	tool_start execsnoop -j -v -x --max-args 128 || return 1
+	tool_wait_ready || return 1
+	/nonexistent/sonde-vm-missing $(seq 1 130) 2>/dev/null
+	tool_wait_out '"ret":-2' '"126","127"],"args_from":"entry","truncated":true' || return 1
 	tool_stop_ok
 }
 
@@ -302,7 +311,8 @@ check_capable() {
 }
 
 # mountsnoop: in a private mount namespace, a tmpfs mounted on a scratch
-# directory and unmounted shows up as mount (source, target, fs, data, ret 0)
+# directory and unmounted shows up as mount (source, target, fs, data copied
+# at entry, ret 0)
 # and umount2; with -x, a mount of an unknown fs type shows up with ret -19
 # (ENODEV).
 check_mountsnoop() {
@@ -312,7 +322,7 @@ check_mountsnoop() {
 	/bin/busybox unshare -m --propagation private /bin/busybox sh -c \
 		"/bin/busybox mount -t tmpfs -o size=1m sonde-vm-marker $VMT_DIR/m && /bin/busybox umount $VMT_DIR/m"
 	tool_wait_out '"call":"mount","source":"sonde-vm-marker"' "\"target\":\"$VMT_DIR/m\"" \
-		'"fs":"tmpfs"' '"ret":0' '"data":"size=1m"' || return 1
+		'"fs":"tmpfs"' '"ret":0' '"data":"size=1m","strings_from":"entry"' || return 1
 	tool_wait_out '"call":"umount2"' "\"target\":\"$VMT_DIR/m\"" '"ret":0' || return 1
 	tool_stop_ok || return 1
 
@@ -431,20 +441,22 @@ check_cgsyscount() {
 	return "$_rc"
 }
 
-# bindsnoop: busybox nc listening on a port is seen binding it (TCP, ret 0);
-# with -x, a second nc on the same port is seen failing with EADDRINUSE.
+# bindsnoop: busybox nc listening on a port is seen binding it (TCP, ret 0,
+# the port read from the socket); with -x, a second nc on the same port is
+# seen failing with EADDRINUSE (the port copied at entry).
 check_bindsnoop() {
 	ip link set lo up || { fail "cannot bring lo up"; return 1; }
 	tool_start bindsnoop -j -v -P 45831 || return 1
 	tool_wait_ready || return 1
 	nc_listen 45831 || return 1
-	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"protocol":"TCP",' '"sport":45831,' '"ret":0,' || return 1
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"protocol":"TCP",' '"sport":45831,"addr_from":"kernel",' \
+		'"ret":0,' || return 1
 	tool_stop_ok || return 1
 
 	tool_start bindsnoop -j -v -x || return 1
 	tool_wait_ready || return 1
 	nc -l -p 45831 >/dev/null 2>&1
-	tool_wait_out '"comm":"nc"' '"sport":45831,' '"ret":-98,"error":"EADDRINUSE"' || return 1
+	tool_wait_out '"comm":"nc"' '"sport":45831,"addr_from":"entry",' '"ret":-98,"error":"EADDRINUSE"' || return 1
 	tool_stop_ok || return 1
 	kill "$_srv" 2>/dev/null
 	wait "$_srv" 2>/dev/null
@@ -494,8 +506,9 @@ check_tcpdrop() {
 		fail "tcpdrop --count: no NO_SOCKET count in $(cat "$TOOL_OUT")"
 }
 
-# opensnoop: cat opening a file is seen with its fd, and a missing file with
-# fd -1 and err 2 (ENOENT); with -x -F only the failure, its relative path
+# opensnoop: cat opening a file is seen with its fd and the file's path from
+# the kernel, and a missing file with fd -1, err 2 (ENOENT) and the path
+# copied at entry; with -x -F only the failure, its relative path
 # joined to the working directory in the kernel (a walk up the dentries that
 # crosses the mount of /tmp).
 check_opensnoop() {
@@ -506,8 +519,8 @@ check_opensnoop() {
 	cat "$_d/sonde-vm-open"
 	cat "$_d/sonde-vm-missing" 2>/dev/null
 	tool_wait_out '"comm":"cat","call":"openat","fd":' '"err":0,"flags":0,"flags_names":["O_RDONLY"]' \
-		"\"path\":\"$_d/sonde-vm-open\"" || return 1
-	tool_wait_out '"fd":-1,"err":2,' "\"path\":\"$_d/sonde-vm-missing\"" || return 1
+		"\"path\":\"$_d/sonde-vm-open\",\"path_from\":\"kernel\"" || return 1
+	tool_wait_out '"fd":-1,"err":2,' "\"path\":\"$_d/sonde-vm-missing\",\"path_from\":\"entry\"" || return 1
 	tool_stop_ok || return 1
 	echo "VMTEST INFO opensnoop: $(grep -e 'attached' -e 'not traced' "$TOOL_ERR" | tr '\n' ' ')"
 
@@ -520,8 +533,8 @@ check_opensnoop() {
 }
 
 # statsnoop: stat of a file and of a missing one (busybox stat: newfstatat or
-# stat, as its libc has it) are seen with ret 0 and -2; -x shows only the
-# failure.
+# stat, as its libc has it) are seen with ret 0 and -2, their paths copied
+# at entry; -x shows only the failure.
 check_statsnoop() {
 	_d=$(cd "$VMT_DIR" && pwd -P)
 	: >"$_d/sonde-vm-stat"
@@ -529,8 +542,8 @@ check_statsnoop() {
 	tool_wait_ready || return 1
 	stat "$_d/sonde-vm-stat" >/dev/null
 	stat "$_d/sonde-vm-missing" 2>/dev/null
-	tool_wait_out '"comm":"stat"' '"ret":0,' "\"path\":\"$_d/sonde-vm-stat\"" || return 1
-	tool_wait_out '"ret":-2,' "\"path\":\"$_d/sonde-vm-missing\"" || return 1
+	tool_wait_out '"comm":"stat"' '"ret":0,' "\"path\":\"$_d/sonde-vm-stat\",\"path_from\":\"entry\"" || return 1
+	tool_wait_out '"ret":-2,' "\"path\":\"$_d/sonde-vm-missing\",\"path_from\":\"entry\"" || return 1
 	tool_stop_ok || return 1
 	echo "VMTEST INFO statsnoop: $(grep -e 'attached' -e 'not traced' "$TOOL_ERR" | tr '\n' ' ')"
 

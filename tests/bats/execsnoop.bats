@@ -95,8 +95,10 @@ cgroup_id_of_pid() {
 	stop_ok
 
 	marker_event
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","comm","pid","ppid","ret","cgroup_id","exe","args","args_from","truncated"]'
 	assert_jq "$EV" '.comm == "true"'
-	assert_jq "$EV" '.args == ["/bin/true", $m, "arg2"]' --arg m "$MARK"
+	assert_jq "$EV" '.args == ["/bin/true", $m, "arg2"] and .args_from == "kernel"' --arg m "$MARK"
+	assert_jq "$EV" '.exe == $e' --arg e "$(readlink -f /bin/true)"
 	assert_jq "$EV" '.ret == 0'
 	assert_jq "$EV" '(.pid | type) == "number" and .pid > 0 and .pid == $p' --argjson p "$pid"
 	assert_jq "$EV" '(.ppid | type) == "number" and .ppid == $p' --argjson p "$BASHPID"
@@ -140,6 +142,63 @@ cgroup_id_of_pid() {
 	assert_eq "$(lines_ending " $path")" "" "events of the failed exec"
 	# No failed exec of any process: every RET is >= 0.
 	assert_eq "$(awk 'NR > 1 && $4 < 0' "$TOOL_OUT")" "" "events with a negative RET"
+}
+
+@test "-x -j: a failed exec has the arguments its argv held at entry, and no exe" {
+	local path=/nonexistent-$MARK
+	tool_start execsnoop -x -j -v
+	sh -c "$path a b 2>/dev/null" || true
+	wait_for_text "\"$path\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	local ev
+	ev=$(jq -c --arg p "$path" 'select(.args[0] == $p)' "$TOOL_OUT")
+	assert_one_line "$ev" "failed exec events"
+	assert_jq "$ev" '.ret == -2 and .comm == "sh" and .args == [$p, "a", "b"]' --arg p "$path"
+	assert_jq "$ev" '.args_from == "entry" and .exe == null and .truncated == false'
+}
+
+# --- 2b. the file executed -------------------------------------------------------
+
+@test "exec -a through a symlink hides neither the file run: exe is /proc/PID/exe's" {
+	local link=$BATS_TEST_TMPDIR/$MARK-link pid exe comm ev
+	ln -s "$(command -v sleep)" "$link"
+	tool_start execsnoop -j -v
+	(exec -a "fake-$MARK" "$link" 30) 3>&- &
+	pid=$!
+	sonde_track_pid "$pid"
+	wait_for_text "\"fake-$MARK\""
+	exe=$(readlink "/proc/$pid/exe")
+	kill "$pid"
+	wait "$pid" || true
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	comm=${link##*/}
+	ev=$(jq -c --arg a "fake-$MARK" 'select(.args[0] == $a)' "$TOOL_OUT")
+	assert_one_line "$ev" "events of the exec"
+	assert_jq "$ev" '.pid == $p and .comm == $c and .args == [$a, "30"]' \
+		--argjson p "$pid" --arg c "${comm:0:15}" --arg a "fake-$MARK"
+	assert_jq "$ev" '.exe == $e and .args_from == "kernel"' --arg e "$exe"
+	assert_match "$exe" '/sleep$' "/proc/PID/exe"
+}
+
+@test "-E shows the EXE column; a script's is its interpreter, as /proc/PID/exe says" {
+	local script=$BATS_TEST_TMPDIR/$MARK-script line interp
+	printf '#!/bin/sh\nexit 0\n' >"$script"
+	chmod +x "$script"
+	interp=$(readlink -f /bin/sh)
+	tool_start execsnoop -E
+	"$script" arg
+	wait_for_text " $script arg"
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_match "$(head -n 1 "$TOOL_OUT")" '^PCOMM +PID +PPID +RET +EXE +ARGS$' "header"
+	line=$(lines_ending " $script arg")
+	assert_one_line "$line" "lines of the script"
+	local comm pid ppid ret exe args
+	read -r comm pid ppid ret exe args <<<"$line"
+	assert_eq "$exe" "$interp" "EXE"
+	assert_eq "$args" "/bin/sh $script arg" "ARGS (the kernel's, with the interpreter)"
 }
 
 # --- 3. -c: cgroup filter -----------------------------------------------------
@@ -353,6 +412,36 @@ HOSTILE_TEXT='nl\x0ax \x1b[31mred \x1b]0;title\x07 cr\x0dx say "hi" back\\slash 
 	marker_event
 	assert_jq "$EV" '.args == ["/bin/true", $m]' --arg m "$MARK"
 	assert_jq "$EV" '.truncated == true'
+}
+
+@test "-x --max-args loads over its whole range (1, 42, 47, 128 tried) and reports up to 128 arguments, failed or not" {
+	local n path=/nonexistent-$MARK ev
+	local -a many
+	mapfile -t many < <(seq 1 127)
+	for n in 1 42 47 128; do
+		tool_start execsnoop -x --max-args "$n" -j -v
+		sh -c "$path-$n a b 2>/dev/null" || true
+		wait_for_text "\"$path-$n\""
+		tool_stop
+		assert_eq "$TOOL_RC" 0 "exit status with --max-args $n"
+		ev=$(jq -c --arg p "$path-$n" 'select(.args[0] == $p)' "$TOOL_OUT")
+		assert_one_line "$ev" "failed exec events with --max-args $n"
+		assert_jq "$ev" '.ret == -2 and (.args | length) == ([$n, 3] | min) and .truncated == ($n < 3)' \
+			--argjson n "$n"
+	done
+
+	tool_start execsnoop -x --max-args 128 -j -v
+	/bin/true "$MARK" "${many[@]:0:126}"
+	(exec "$path" "$MARK" "${many[@]:0:126}") 2>/dev/null || true
+	(exec "$path" "$MARK-more" "${many[@]}") 2>/dev/null || true
+	wait_for_text "\"$MARK-more\""
+	tool_stop
+	ev=$(jq -c --arg m "$MARK" 'select(.args[1] == $m)' "$TOOL_OUT")
+	assert_eq "$(jq -r '"\(.ret) \(.args | length) \(.truncated)"' <<<"$ev" | paste -sd,)" \
+		"0 128 false,-2 128 false" "exec and failed exec of 128 arguments"
+	ev=$(jq -c --arg m "$MARK-more" 'select(.args[1] == $m)' "$TOOL_OUT")
+	assert_one_line "$ev" "events of the failed exec of 129 arguments"
+	assert_jq "$ev" '(.args | length) == 128 and .args[127] == "126" and .truncated == true'
 }
 
 @test "more than 4096 bytes of arguments are cut and marked truncated" {

@@ -178,6 +178,15 @@ _sonde_cannot_run() {
 	fi
 }
 
+# The workload of the tests that a tracer reports what the kernel used, not
+# what another thread wrote meanwhile (tests/helpers/toctou.c).
+TOCTOU=${SONDE_BUILD:-$BATS_TEST_DIRNAME/../../build}/tests/toctou
+
+# require_toctou: it is built (same policy as require_tool).
+require_toctou() {
+	[[ -x $TOCTOU ]] || _sonde_cannot_run "$TOCTOU is not built (set SONDE_BUILD)"
+}
+
 # ------------------------------------------------------ running a tool ---
 
 # tool_start TOOL [ARGS...]: start $SONDE_BIN/TOOL in the background, stdout

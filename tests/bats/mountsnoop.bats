@@ -126,7 +126,8 @@ read_event() {
 
 	assert_json_lines
 	one_event '.source == $m' "events with the marker" --arg m "$MARK"
-	assert_jq "$EV" 'keys_unsorted == ["time","pid","tid","comm","call","source","target","fs","flags","flags_names","ret","cgroup_id","data","truncated"]'
+	assert_jq "$EV" 'keys_unsorted == ["time","pid","tid","comm","call","source","target","fs","flags","flags_names","ret","cgroup_id","data","strings_from","truncated"]'
+	assert_jq "$EV" '.strings_from == "entry"'
 	assert_jq "$EV" '.call == "mount" and .comm == "mount" and .target == $d and .fs == "tmpfs"' --arg d "$DIR"
 	assert_jq "$EV" '.ret == 0 and .data == "size=1m" and .truncated == false'
 	assert_jq "$EV" '(.flags | type) == "number" and (.flags_names | type) == "array"'
@@ -196,6 +197,8 @@ read_event() {
 	assert_jq "$(sed -n 4p <<<"$ev")" '.data == null and .flags_names == ["FSCONFIG_CMD_CREATE"] and .ret == 0'
 	assert_jq "$(sed -n 5p <<<"$ev")" '.source == "fd:\($fd)" and .flags_names == ["FSMOUNT_CLOEXEC", "MOUNT_ATTR_NODEV"] and .ret == $mfd' \
 		--argjson fd "$fd" --argjson mfd "$mfd"
+	# fsmount() has no argument in memory: nothing to say where it came from.
+	assert_jq "$(sed -n 5p <<<"$ev")" '.strings_from == null'
 	assert_jq "$(sed -n 6p <<<"$ev")" '.source == "fd:\($mfd)" and .target == $d and .flags_names == ["MOVE_MOUNT_F_EMPTY_PATH"] and .ret == 0' \
 		--argjson mfd "$mfd" --arg d "$DIR"
 	assert_jq "$(sed -n 7p <<<"$ev")" '.target == $d and .flags_names == ["+MOUNT_ATTR_RDONLY"] and .ret == 0' --arg d "$DIR"
@@ -203,7 +206,25 @@ read_event() {
 	assert_jq "$(sed -n 9p <<<"$ev")" '.target == $d and .flags_names == ["MNT_DETACH"] and .ret == 0' --arg d "$DIR"
 }
 
-# --- 4. filters ---------------------------------------------------------------------
+# --- 4. strings as they were at entry ----------------------------------------------
+
+@test "a mount held in the kernel while its source and type are rewritten is reported with them as they were at entry" {
+	require_toctou
+	local src=$MARK-src decoy=$MARK-dcy out
+	tool_start mountsnoop -j -v
+	out=$(in_mountns "$TOCTOU" mount-wait "$src" "$decoy" "$DIR")
+	assert_eq "$out" ok "the mount"
+	wait_for_match "\"comm\":\"toctou\",\"call\":\"umount2\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_jq "$(jq -c 'select(.comm == "toctou" and .call == "mount")' "$TOOL_OUT")" \
+		'.source == $s and .fs == "tmpfs" and .data == "size=1m" and .ret == 0 and .strings_from == "entry"' \
+		--arg s "$src"
+	assert_absent "$decoy"
+	assert_absent '"tmpfx"'
+}
+
+# --- 5. filters ---------------------------------------------------------------------
 
 @test "-p PID shows only that process's calls" {
 	# The target becomes unshare, which becomes mount(8) (each exec keeps
@@ -246,7 +267,7 @@ read_event() {
 	assert_jq "$EV" '.cgroup == $p and .cgroup_id == $id' --arg p "$CGROUP_REL" --argjson id "$CGROUP_ID"
 }
 
-# --- 5. strings ----------------------------------------------------------------------
+# --- 6. strings ----------------------------------------------------------------------
 
 @test "a source longer than 255 bytes is cut: text ends in '...', JSON has truncated true" {
 	local long
@@ -288,7 +309,7 @@ read_event() {
 	assert_jq "$EV" '.source == $m + "-nl\nx-\u001b[31mred-\u00ff"' --arg m "$MARK"
 }
 
-# --- 6. columns -------------------------------------------------------------------------
+# --- 7. columns -------------------------------------------------------------------------
 
 @test "-T shows a clock column, -t seconds since the start" {
 	tool_start mountsnoop -T
@@ -309,14 +330,14 @@ read_event() {
 	assert_match "$t" '^[0-9]+\.[0-9]{3}$' "TIME(s)"
 }
 
-# --- 7. a closed pipe ---------------------------------------------------------------------
+# --- 8. a closed pipe ---------------------------------------------------------------------
 
 @test "mountsnoop -j | head -n1 exits 0 with nothing on stderr" {
 	# Mounts until the pipeline has ended.
 	assert_head_ends mountsnoop -- mount_umount "$MARK"
 }
 
-# --- 8. bad values and environment ---------------------------------------------------------
+# --- 9. bad values and environment ---------------------------------------------------------
 
 @test "bad values exit 2 naming the option and the value: -p, -d" {
 	assert_bad_value mountsnoop -p abc -p abc
@@ -340,7 +361,7 @@ read_event() {
 	assert_unprivileged_exit mountsnoop
 }
 
-# --- 9. ending -------------------------------------------------------------------------------
+# --- 10. ending -------------------------------------------------------------------------------
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start mountsnoop -j -v
@@ -364,7 +385,7 @@ read_event() {
 	assert_detached "${MOUNTSNOOP_PROGS[@]}"
 }
 
-# --- 10. help ---------------------------------------------------------------------------------
+# --- 11. help ---------------------------------------------------------------------------------
 
 @test "--help lists the options and ends with the EXAMPLES; -V prints the version" {
 	assert_help mountsnoop --failed --cgroup

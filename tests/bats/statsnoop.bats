@@ -83,8 +83,9 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 		"stat lstat newfstatat statx statfs" "calls on the marker"
 	assert_eq "$(jq -c 'select(.path == "")' <<<"$ev")" "" "events without a path"
 	ev=$(jq -c --arg m "$MFILE" 'select(.path == $m)' <<<"$ev" | head -n 1)
-	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","tid","comm","call","ret","cgroup_id","path","truncated"]'
+	assert_jq "$ev" 'keys_unsorted == ["time","uid","pid","tid","comm","call","ret","cgroup_id","path","path_from","truncated"]'
 	assert_jq "$ev" '.ret == 0 and .uid == 0 and .tid == .pid and .truncated == false'
+	assert_jq "$ev" '.path_from == "entry"'
 	assert_jq "$ev" '(.cgroup_id | type) == "number"'
 }
 
@@ -141,7 +142,23 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	assert_absent " $MARK"
 }
 
-# --- 5. strings --------------------------------------------------------------------
+# --- 5. the path given, not what another thread wrote meanwhile -----------------
+
+@test "a stat held in the kernel while its path is rewritten is reported with the path given at entry" {
+	require_toctou
+	local decoy=${MFILE%?}X
+	tool_start statsnoop -j -v
+	assert_eq "$("$TOCTOU" stat-wait "$MFILE" "$decoy")" ok "the stat"
+	stat "$MFILE-end" 2>/dev/null || true
+	wait_for_text "\"path\":\"$MFILE-end\""
+	tool_stop
+	assert_eq "$TOOL_RC" 0 "exit status"
+	assert_jq "$(jq -c 'select(.comm == "toctou" and .call == "newfstatat")' "$TOOL_OUT")" \
+		'.path == $p and .path_from == "entry" and .ret == 0' --arg p "$MFILE"
+	assert_absent "\"$decoy\""
+}
+
+# --- 6. strings --------------------------------------------------------------------
 
 @test "a path longer than 4095 bytes is cut and marked, in text and JSON" {
 	local long
@@ -185,7 +202,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	assert_eq "$(LC_ALL=C grep -n '[[:cntrl:]]' "$TOOL_OUT")" "" "lines with raw control bytes"
 }
 
-# --- 6. a closed pipe -------------------------------------------------------------
+# --- 7. a closed pipe -------------------------------------------------------------
 
 @test "statsnoop -j | head -n1 exits 0 with nothing on stderr, under a stat storm" {
 	# shellcheck disable=SC2016 # expanded by the inner bash
@@ -193,7 +210,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 		bash "$MFILE"
 }
 
-# --- 7. options and environment --------------------------------------------------
+# --- 8. options and environment --------------------------------------------------
 
 @test "bad values exit 2 naming the option and the value" {
 	assert_bad_value statsnoop -p abc -p abc
@@ -210,7 +227,7 @@ libc.syscall(332, fd, None, AT_EMPTY_PATH, STATX_BASIC_STATS, buf)' "$@"
 	assert_help statsnoop --failed --name --full-path --uid --cgroup
 }
 
-# --- 8. ending ----------------------------------------------------------------------
+# --- 9. ending ----------------------------------------------------------------------
 
 @test "SIGINT ends with exit 0 and nothing left attached" {
 	tool_start statsnoop -x -F -j -v
