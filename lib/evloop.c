@@ -34,12 +34,12 @@ void evloop_signals_init(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-uint64_t evloop_lost(struct bpf_object *obj)
+uint64_t evloop_count(struct bpf_object *obj, unsigned slot)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, STREAM_NAME(STREAM_LOST_EVENTS));
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, STREAM_NAME(STREAM_COUNTS));
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t sum = 0, *vals;
-	__u32 key = 0;
+	__u32 key = slot;
 
 	if (!map || ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
 		return 0;
@@ -90,8 +90,8 @@ static bool stdout_pollable(void)
 
 struct loop {
 	int ep, sig, dur, tick;
-	struct ringread rb; /* rb.data: NULL for tools without a ring buffer */
-	uint64_t lost_seen;
+	struct ringread rb;	       /* rb.data: NULL for tools without a ring buffer */
+	uint64_t seen[STREAM_NCOUNTS]; /* counts already reported */
 	const struct evloop_cfg *cfg;
 };
 
@@ -110,13 +110,21 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void report_lost(const struct evloop_cfg *cfg, struct loop *l)
+/* What went unreported since the last call, one line per counter that grew. */
+static void report_counts(const struct evloop_cfg *cfg, struct loop *l)
 {
-	uint64_t lost = evloop_lost(cfg->obj);
+	for (unsigned i = 0; i < STREAM_NCOUNTS; i++) {
+		const char *text = i == STREAM_LOST ? "events" : cfg->notes ? cfg->notes[i] : NULL;
+		uint64_t n = text ? evloop_count(cfg->obj, i) : 0;
 
-	if (lost > l->lost_seen)
-		log_err("lost %llu events", (unsigned long long)(lost - l->lost_seen));
-	l->lost_seen = lost;
+		if (n <= l->seen[i])
+			continue;
+		if (i == STREAM_LOST)
+			log_err("lost %llu %s", (unsigned long long)(n - l->seen[i]), text);
+		else
+			log_err("%llu %s", (unsigned long long)(n - l->seen[i]), text);
+		l->seen[i] = n;
+	}
 }
 
 static int setup(const struct evloop_cfg *cfg, struct loop *l)
@@ -178,7 +186,7 @@ static int tick(const struct evloop_cfg *cfg, struct loop *l, uint32_t *ticks)
 	err = cfg->on_tick(cfg->ctx);
 	if (!err && cfg->out)
 		err = out_flush(cfg->out);
-	report_lost(cfg, l);
+	report_counts(cfg, l);
 	if (!err && cfg->count && ++*ticks >= cfg->count)
 		return 1;
 	return err;
@@ -241,7 +249,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 		err = drain(cfg, &l);
 out:
 	if (err != -EPIPE)
-		report_lost(cfg, &l);
+		report_counts(cfg, &l);
 	teardown(&l);
 	return err;
 }
