@@ -76,10 +76,10 @@ static __always_inline __u8 inet_opts(const struct sock *sk)
 SEC("tracepoint/syscalls/sys_enter_bind")
 int handle_enter_bind(struct trace_event_raw_sys_enter *ctx)
 {
-	struct bind_args a = { .fd = ctx->args[0], .uaddr = ctx->args[1] };
+	struct bind_args a = { .fd = ctx->args[0], .uaddr = ctx->args[1] }, *s;
 
-	if (sonde_filter_pass())
-		stash_put(&binds, &a);
+	if (sonde_filter_pass() && (s = stash_new(&binds)))
+		*s = a;
 	return SONDE_TP_KEEP;
 }
 

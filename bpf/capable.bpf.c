@@ -108,10 +108,10 @@ SEC("kprobe/cap_capable")
 int BPF_KPROBE(handle_cap_kprobe, const struct cred *cred, struct user_namespace *target_ns,
 	       int cap, unsigned int opts)
 {
-	struct cap_call c = { .cap = cap, .opts = opts };
+	struct cap_call c = { .cap = cap, .opts = opts }, *s;
 
-	if (wanted())
-		stash_put(&calls, &c);
+	if (wanted() && (s = stash_new(&calls)))
+		*s = c;
 	return 0;
 }
 

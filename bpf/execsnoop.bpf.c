@@ -13,6 +13,7 @@
 #include "common/execsnoop.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
 #include "bpf/lib/task.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -20,14 +21,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u8 trace_failed = 0;
 const volatile __u32 max_args = 20;
 
-/* argv of execs in flight, by thread (only with -x). LRU: an exec whose
- * thread id changed (a non-leader thread exec'ing) never meets its exit. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);
-	__type(value, __u64);
-} argv_by_tid SEC(".maps");
+/* argv of execs in flight, by thread (only with -x). The thread's own
+ * storage follows it when a non-leader thread's exec takes the leader's ID. */
+SONDE_STASH(argv_by_thread, __u64);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -38,11 +34,25 @@ struct {
 
 static __always_inline void remember_argv(__u64 argv)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 *s;
 
 	if (!sonde_filter_pass())
 		return;
-	bpf_map_update_elem(&argv_by_tid, &tid, &argv, BPF_ANY);
+	s = stash_new(&argv_by_thread);
+	if (s)
+		*s = argv;
+}
+
+/* The argv remembered at entry (-x), into *argv; false when there is none. */
+static __always_inline bool take_argv(__u64 *argv)
+{
+	__u64 *s = stash_get(&argv_by_thread);
+
+	if (!s)
+		return false;
+	*argv = *s;
+	stash_drop(&argv_by_thread);
+	return true;
 }
 
 SEC("tracepoint/syscalls/sys_enter_execve")
@@ -105,17 +115,14 @@ static __always_inline void read_old_args(struct execsnoop_event *e, __u64 argv)
 static __always_inline void report_exec(long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid, zero = 0;
 	struct execsnoop_event *e;
-	__u64 *argv = NULL;
-	__u64 size;
+	bool have_argv = false;
+	__u64 argv = 0, size;
+	__u32 zero = 0;
 
-	if (trace_failed) {
-		argv = bpf_map_lookup_elem(&argv_by_tid, &tid);
-		if (argv)
-			bpf_map_delete_elem(&argv_by_tid, &tid);
-	}
-	if (ret < 0 && !argv)
+	if (trace_failed)
+		have_argv = take_argv(&argv);
+	if (ret < 0 && !have_argv)
 		return;
 	if (ret >= 0 && !sonde_filter_pass())
 		return;
@@ -131,7 +138,7 @@ static __always_inline void report_exec(long ret)
 	if (ret >= 0)
 		read_new_args(e);
 	else
-		read_old_args(e, *argv);
+		read_old_args(e, argv);
 
 	size =
 	    offsetof(struct execsnoop_event, args) + (e->args_size & (EXECSNOOP_ARGS_SIZE * 2 - 1));

@@ -49,11 +49,13 @@ static __always_inline void report(__s32 tpid, __s32 sig, __s32 result, __u8 sou
 
 static __always_inline void enter_kill(__s32 tpid, __s32 sig)
 {
-	struct kill_call call = { .tpid = tpid, .sig = sig };
+	struct kill_call call = { .tpid = tpid, .sig = sig }, *s;
 
 	if (!sonde_filter_pass() || (target_sig && sig != target_sig))
 		return;
-	stash_put(&calls, &call);
+	s = stash_new(&calls);
+	if (s)
+		*s = call;
 }
 
 static __always_inline void exit_kill(long ret)

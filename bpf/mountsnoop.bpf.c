@@ -41,7 +41,7 @@ SONDE_STASH(calls, struct mount_call);
 static __always_inline void enter(const struct trace_event_raw_sys_enter *ctx, __u32 call,
 				  const int nargs)
 {
-	struct mount_call c = { .call = call };
+	struct mount_call c = { .call = call }, *s;
 
 	if (!sonde_filter_pass())
 		return;
@@ -54,7 +54,9 @@ static __always_inline void enter(const struct trace_event_raw_sys_enter *ctx, _
 		c.args[3] = ctx->args[3];
 	if (nargs > 4)
 		c.args[4] = ctx->args[4];
-	stash_put(&calls, &c);
+	s = stash_new(&calls);
+	if (s)
+		*s = c;
 }
 
 static __always_inline void read_str(struct mountsnoop_event *e, const int i, __u64 ptr)

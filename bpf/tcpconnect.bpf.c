@@ -53,6 +53,14 @@ static __always_inline void count_connect(const struct net_tuple *t)
 		sonde_count_lost();
 }
 
+static __always_inline void stash_connect(const struct connecting *c)
+{
+	struct connecting *s = stash_new(&connecting);
+
+	if (s)
+		*s = *c;
+}
+
 static __always_inline int on_syn_sent(const struct sock *sk)
 {
 	struct connecting c = { .sk = (__u64)sk };
@@ -67,7 +75,7 @@ static __always_inline int on_syn_sent(const struct sock *sk)
 	else if (latency_mode)
 		sock_owner_remember(sk);
 	else
-		stash_put(&connecting, &c);
+		stash_connect(&c);
 	return 0;
 }
 

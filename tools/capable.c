@@ -148,9 +148,6 @@ static void select_hook(struct capable_bpf *skel, enum capable_hook h)
 	bpf_program__set_autoload(skel->progs.handle_cap_fexit, h == HOOK_FENTRY);
 	bpf_program__set_autoload(skel->progs.handle_cap_kprobe, h == HOOK_KPROBE);
 	bpf_program__set_autoload(skel->progs.handle_cap_kretprobe, h == HOOK_KPROBE);
-	/* The per-thread stash serves only the kprobe pair. */
-	if (h != HOOK_KPROBE)
-		bpf_map__set_max_entries(skel->maps.calls, 1);
 }
 
 /* Loads and attaches a throwaway copy with hook h only: whether this

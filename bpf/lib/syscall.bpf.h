@@ -1,45 +1,50 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Syscall tracing helpers: what a syscall's entry learns (its arguments) is
  * kept per thread until its exit reports the result, and user strings are
- * read with truncation made visible. */
+ * read with truncation made visible.
+ *
+ * Include after bpf/lib/stream.bpf.h. */
 #ifndef SONDE_BPF_LIB_SYSCALL_BPF_H
 #define SONDE_BPF_LIB_SYSCALL_BPF_H
 
-/* A per-thread map of values remembered from entry to exit. */
+#include "bpf/lib/stream.bpf.h"
+
+/* Values remembered per thread from a syscall's entry to its exit, in the
+ * thread's own storage: a map of fixed size would fill with the entries of
+ * threads that never return (blocked for ever in a call, on a FUSE file
+ * system a user mounted), and the calls of everyone else would then go
+ * unseen. Task storage has no size to fill and goes away with its thread. */
 #define SONDE_STASH(name, value_type)                                                              \
 	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_HASH);                                                   \
-		__uint(max_entries, 10240);                                                        \
-		__type(key, __u32);                                                                \
+		__uint(type, BPF_MAP_TYPE_TASK_STORAGE);                                           \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
+		__type(key, int);                                                                  \
 		__type(value, value_type);                                                         \
 	} name SEC(".maps")
 
-static __always_inline __u32 sonde_tid(void)
+/* The current thread's value in map, made if need be, for the caller to
+ * fill (a whole struct at once: `if (v) *v = val;`). NULL when it cannot be
+ * made (no memory): the call will not be reported, and is counted lost. */
+static __always_inline void *stash_new(void *map)
 {
-	return (__u32)bpf_get_current_pid_tgid();
-}
+	void *v = bpf_task_storage_get(map, bpf_get_current_task_btf(), 0,
+				       BPF_LOCAL_STORAGE_GET_F_CREATE);
 
-static __always_inline void stash_put(void *map, const void *val)
-{
-	__u32 tid = sonde_tid();
-
-	bpf_map_update_elem(map, &tid, val, BPF_ANY);
+	if (!v)
+		sonde_count_lost();
+	return v;
 }
 
 /* The value stashed at entry, or NULL (the entry was filtered out, or the
  * tool started between entry and exit). Call stash_drop() once used. */
 static __always_inline void *stash_get(void *map)
 {
-	__u32 tid = sonde_tid();
-
-	return bpf_map_lookup_elem(map, &tid);
+	return bpf_task_storage_get(map, bpf_get_current_task_btf(), 0, 0);
 }
 
 static __always_inline void stash_drop(void *map)
 {
-	__u32 tid = sonde_tid();
-
-	bpf_map_delete_elem(map, &tid);
+	bpf_task_storage_delete(map, bpf_get_current_task_btf());
 }
 
 /* Reads a NUL-terminated user string into buf[size]; returns its length
