@@ -216,6 +216,7 @@ int main(int argc, char **argv)
 			offsetof(struct tcpconnect_count, connects),
 			count_row,
 			NULL,
+			NULL,
 		};
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);

@@ -34,6 +34,43 @@ net_setup() {
 	PORT=$(test_port)
 }
 
+# The helper that fills a tracer's tables as an unprivileged user could
+# (tests/helpers/sockflood.c).
+SONDE_BUILD=${SONDE_BUILD:-$BATS_TEST_DIRNAME/../../build}
+SOCKFLOOD=$SONDE_BUILD/tests/sockflood
+
+# require_sockflood: it is built (same policy as require_tool).
+require_sockflood() {
+	[[ -x $SOCKFLOOD ]] || _sonde_cannot_run "$SOCKFLOOD is not built (set SONDE_BUILD)"
+}
+
+# A command prefix: what follows runs as the unprivileged user 65534, without
+# groups or capabilities ("${AS_NOBODY[@]}" CMD...).
+AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+
+# flood_listeners NS N: in namespace NS, a process of user 65534 holds N
+# TCP listeners open (FLOOD_PID) until flood_release; waits (bounded) until
+# they all listen.
+flood_listeners() {
+	local ns=$1 n=$2 fifo=$BATS_TEST_TMPDIR/flood.in out=$BATS_TEST_TMPDIR/flood.out
+	require_sockflood
+	mkfifo "$fifo"
+	: >"$out"
+	# The soft limit of open files goes up to the hard one, as any user may.
+	ip netns exec "$ns" "${AS_NOBODY[@]}" bash -c 'ulimit -n $(($1 + 64)) && exec "$2" listen "$1"' \
+		_ "$n" "$SOCKFLOOD" <"$fifo" >"$out" 3>&- &
+	FLOOD_PID=$!
+	sonde_track_pid "$FLOOD_PID"
+	exec {FLOOD_FD}>"$fifo"
+	_wait_for fixed "listening $n" "$out" || return 1
+}
+
+# flood_release: the listeners of flood_listeners close.
+flood_release() {
+	exec {FLOOD_FD}>&-
+	wait "$FLOOD_PID" 2>/dev/null || true
+}
+
 # net_teardown: stop what the test started, then delete its namespaces.
 net_teardown() {
 	sonde_teardown

@@ -14,7 +14,7 @@ load net_helpers
 NBYTES=100000
 
 setup() {
-	net_setup tcplife
+	net_setup tcplife setpriv
 }
 
 teardown() {
@@ -170,6 +170,54 @@ wait_listening_gone() {
 	json_one sport "$PORT" "server sessions"
 	assert_jq "$EV" '.pid == $p' --argjson p "$SRV_PID"
 	assert_eq "$(json_remote)" "" "client sessions"
+}
+
+# wait_established NS PORT: a connection to PORT is established in NS. Bounded.
+wait_established() {
+	local start=$EPOCHREALTIME
+	until [[ -n $(ip netns exec "$1" ss -Htn state established "dport = :$2") ]]; do
+		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
+			sonde_fail "no connection to port $2 established in $1"
+			return 1
+		fi
+		sonde_nap
+	done
+}
+
+# One process of an unprivileged user opens more listeners than a table of
+# socket owners holds, while a session is open; the session then closes.
+@test "17000 listeners of an unprivileged user do not take away an open session's owner" {
+	serve "$PORT"
+	tool_start tcplife -j -v
+	cli_sender "$SRV4" "$PORT"
+	wait_established "$NS_CLI" "$PORT"
+	flood_listeners "$NS_SRV" 17000
+	kill "$CLI_PID"
+	wait_for_text "\"dport\":$PORT,"
+	wait_for_text "\"sport\":$PORT,"
+	stop_ok
+	flood_release
+	json_one dport "$PORT" "client sessions"
+	assert_jq "$EV" '.pid == $p and .comm == "bash"' --argjson p "$CLI_PID"
+	json_one sport "$PORT" "server sessions"
+	assert_jq "$EV" '.pid != null and .comm == "socat"'
+	assert_eq "$(grep -c 'no known owner' "$TOOL_ERR")" 0 "lines about sessions without an owner"
+}
+
+# The same user floods, and is the one -u follows: its session is still shown.
+@test "-u: a user's own 17000 listeners do not hide its session" {
+	serve "$PORT"
+	tool_start tcplife -u 65534 -j -v
+	cli_sender "$SRV4" "$PORT" "${AS_NOBODY[@]}"
+	wait_established "$NS_CLI" "$PORT"
+	flood_listeners "$NS_SRV" 17000
+	kill "$CLI_PID"
+	wait_for_text "\"dport\":$PORT,"
+	stop_ok
+	flood_release
+	json_one dport "$PORT" "client sessions"
+	assert_jq "$EV" '.pid == $p and .uid == 65534' --argjson p "$CLI_PID"
+	assert_eq "$(json_local)" "" "server sessions (root's)"
 }
 
 @test "bad values exit 2 with one line naming the option" {
