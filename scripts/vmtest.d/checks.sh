@@ -355,6 +355,23 @@ check_tcpconnect() {
 	nc 127.0.0.1 45802 </dev/null 2>/dev/null
 	tool_wait_out '"comm":"nc"' '"dport":45802,' '"result":"refused","error":"ECONNREFUSED"' || return 1
 	tool_out_lacks '"sport":0,' || return 1
+	tool_stop_ok || return 1
+	check_tcpconnect_uring
+}
+
+# A connect through io_uring (tests/helpers/uring.c), inline and in an
+# io_uring worker thread: never in connect(). Skipped without the helper.
+check_tcpconnect_uring() {
+	if [ ! -x "$VMT_HELPERS/uring" ]; then
+		echo "VMTEST INFO tcpconnect: no uring helper, io_uring not checked"
+		return 0
+	fi
+	tool_start tcpconnect -j -v || return 1
+	tool_wait_ready || return 1
+	"$VMT_HELPERS/uring" connect 127.0.0.1 45803 >/dev/null
+	"$VMT_HELPERS/uring" connect 127.0.0.1 45804 async >/dev/null
+	tool_wait_out '"comm":"uring"' '"dport":45803,"ret":-111' || return 1
+	tool_wait_out '"comm":"iou-wrk-' '"dport":45804,"ret":-111' || return 1
 	tool_stop_ok
 }
 

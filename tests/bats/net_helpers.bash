@@ -34,14 +34,22 @@ net_setup() {
 	PORT=$(test_port)
 }
 
-# The helper that fills a tracer's tables as an unprivileged user could
-# (tests/helpers/sockflood.c).
+# The helpers of tests/helpers: one that fills a tracer's tables as an
+# unprivileged user could (sockflood.c).
 SONDE_BUILD=${SONDE_BUILD:-$BATS_TEST_DIRNAME/../../build}
 SOCKFLOOD=$SONDE_BUILD/tests/sockflood
 
 # require_sockflood: it is built (same policy as require_tool).
 require_sockflood() {
 	[[ -x $SOCKFLOOD ]] || _sonde_cannot_run "$SOCKFLOOD is not built (set SONDE_BUILD)"
+}
+
+# One request through io_uring (tests/helpers/uring.c).
+URING=$SONDE_BUILD/tests/uring
+
+# require_uring: it is built (same policy as require_tool).
+require_uring() {
+	[[ -x $URING ]] || _sonde_cannot_run "$URING is not built (set SONDE_BUILD)"
 }
 
 # A command prefix: what follows runs as the unprivileged user 65534, without
