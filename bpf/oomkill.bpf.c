@@ -28,8 +28,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Deepest cgroup nesting the -c test walks up from the victim's cgroup. */
 #define CGROUP_MAX_DEPTH 32
 
-/* -c's cgroup ID: the victim's cgroup is tested against it too. */
-const volatile __u64 filter_cgroup_id = 0;
+/* -c's cgroup ID: the victim's cgroup is tested against it too. Not rodata:
+ * user space moves it when -c's cgroup is created again (lib/filter.h). */
+__u64 FILTER_CGROUP_ID = 0;
 
 /* The victim as seen when it was sent SIGKILL. */
 struct victim {
@@ -95,7 +96,7 @@ static __always_inline bool task_under_filter_cgroup(struct task_struct *t)
 	struct cgroup *cg = BPF_CORE_READ(t, cgroups, dfl_cgrp);
 
 	for (int i = 0; i < CGROUP_MAX_DEPTH && cg; i++) {
-		if (BPF_CORE_READ(cg, kn, id) == filter_cgroup_id)
+		if (BPF_CORE_READ(cg, kn, id) == FILTER_CGROUP_ID)
 			return true;
 		cg = BPF_CORE_READ(cg, self.parent, cgroup);
 	}

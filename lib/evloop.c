@@ -14,7 +14,7 @@
 #include "lib/ringread.h"
 #include "common/stream.h"
 
-enum { EV_RING, EV_SIGNAL, EV_DURATION, EV_TICK, EV_STDOUT };
+enum { EV_RING, EV_SIGNAL, EV_DURATION, EV_TICK, EV_STDOUT, EV_CGROUP, EV_CGROUP_TIMER };
 
 static sigset_t stop_signals(void)
 {
@@ -89,7 +89,7 @@ static bool stdout_pollable(void)
 #define EVLOOP_POLL_MS 10
 
 struct loop {
-	int ep, sig, dur, tick;
+	int ep, sig, dur, tick, cg_timer;
 	struct ringread rb;	       /* rb.data: NULL for tools without a ring buffer */
 	uint64_t seen[STREAM_NCOUNTS]; /* counts already reported */
 	const struct evloop_cfg *cfg;
@@ -127,6 +127,30 @@ static void report_counts(const struct evloop_cfg *cfg, struct loop *l)
 	}
 }
 
+/* -c's cgroup: its parent directory's inotify and a periodic check. */
+static int setup_watch(const struct filter_watch *w, struct loop *l)
+{
+	int err = 0;
+
+	if (w->cg_fd < 0)
+		return 0;
+	if (w->ino_fd >= 0)
+		err = add_fd(l->ep, w->ino_fd, EPOLLIN, EV_CGROUP);
+	if (err)
+		return err;
+	l->cg_timer = timer_fd(FILTER_WATCH_CHECK_MS, FILTER_WATCH_CHECK_MS);
+	return l->cg_timer < 0 ? -errno : add_fd(l->ep, l->cg_timer, EPOLLIN, EV_CGROUP_TIMER);
+}
+
+static void check_cgroup(const struct evloop_cfg *cfg, struct loop *l, bool timer)
+{
+	uint64_t expirations;
+
+	if (timer && read(l->cg_timer, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+		return;
+	filter_watch_check(cfg->watch);
+}
+
 static int setup(const struct evloop_cfg *cfg, struct loop *l)
 {
 	sigset_t set = stop_signals();
@@ -156,13 +180,15 @@ static int setup(const struct evloop_cfg *cfg, struct loop *l)
 	}
 	if (!err && stdout_pollable())
 		err = add_fd(l->ep, STDOUT_FILENO, 0, EV_STDOUT);
+	if (!err && cfg->watch)
+		err = setup_watch(cfg->watch, l);
 	return err;
 }
 
 static void teardown(struct loop *l)
 {
 	ringread_close(&l->rb);
-	for (int *fd = &l->ep; fd <= &l->tick; fd++)
+	for (int *fd = &l->ep; fd <= &l->cg_timer; fd++)
 		if (*fd >= 0)
 			close(*fd);
 }
@@ -194,7 +220,7 @@ static int tick(const struct evloop_cfg *cfg, struct loop *l, uint32_t *ticks)
 
 int evloop_run(const struct evloop_cfg *cfg)
 {
-	struct loop l = { .ep = -1, .sig = -1, .dur = -1, .tick = -1, .cfg = cfg };
+	struct loop l = { .ep = -1, .sig = -1, .dur = -1, .tick = -1, .cg_timer = -1, .cfg = cfg };
 	uint32_t ticks = 0;
 	int err;
 
@@ -233,6 +259,10 @@ int evloop_run(const struct evloop_cfg *cfg)
 				break;
 			case EV_STDOUT:
 				err = -EPIPE;
+				break;
+			case EV_CGROUP:
+			case EV_CGROUP_TIMER:
+				check_cgroup(cfg, &l, evs[i].data.u64 == EV_CGROUP_TIMER);
 				break;
 			default: /* a stop signal or the end of --duration */
 				stop = true;

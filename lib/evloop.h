@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <bpf/libbpf.h>
+#include "lib/filter.h"
 #include "lib/out.h"
 
 struct evloop_cfg {
@@ -28,6 +29,9 @@ struct evloop_cfg {
 	 * "<tool>: N <text>" when the run ends (and after each tick); a NULL
 	 * text is not reported. */
 	const char *const *notes;
+	/* NULL, or -c's cgroup, looked at again when its parent directory
+	 * changes and every FILTER_WATCH_CHECK_MS (lib/filter.h). */
+	struct filter_watch *watch;
 };
 
 /* Blocks SIGINT/SIGTERM (they are read from a signalfd) and ignores SIGPIPE

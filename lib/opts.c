@@ -20,7 +20,8 @@ static const struct argp_option common_options[] = {
 	{ "pid", 'p', "PID", 0, "Only this process (thread group ID)", 100 },
 	{ "cgroup", 'c', "CG", 0,
 	  "Only this cgroup v2 subtree: a path (absolute or relative to the cgroup2 mount), a "
-	  "cgroup ID, or a container ID (12+ hex digits)",
+	  "cgroup ID, or a container ID (12+ hex digits); a path or container ID is followed "
+	  "when its cgroup is removed and created again",
 	  100 },
 	{ "show-cgroup", 'C', NULL, 0, "Show each event's cgroup path", 100 },
 	{ "json", 'j', NULL, 0, "Print NDJSON: one object per line", 100 },

@@ -42,6 +42,7 @@ int sonde_stream_run_notes(struct bpf_object_skeleton *s, const struct sonde_opt
 		.duration_s = o->duration_s,
 		.notes = notes,
 	};
+	struct filter_watch watch;
 	int err;
 
 	err = sonde_load(s, o);
@@ -49,9 +50,14 @@ int sonde_stream_run_notes(struct bpf_object_skeleton *s, const struct sonde_opt
 		err = sonde_attach(s);
 	if (err)
 		return err;
+	err = filter_watch_start(&watch, *s->obj, o);
+	if (err)
+		return err;
+	loop.watch = &watch;
 	out_init(st->out, stdout, st->cols, st->ncols, st->show, &o->out);
 	out_header(st->out);
 	err = evloop_run(&loop);
 	sonde_detach(s);
+	filter_watch_stop(&watch);
 	return err;
 }
