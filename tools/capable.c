@@ -161,7 +161,6 @@ static bool hook_works(enum capable_hook h)
 	if (!skel)
 		return false;
 	select_hook(skel, h);
-	bpf_map__set_max_entries(skel->maps.seen, 1);
 	sonde_ringbuf_size(skel->obj, 4096);
 	ok = !capable_bpf__load(skel) && !capable_bpf__attach(skel);
 	capable_bpf__destroy(skel);
@@ -244,8 +243,6 @@ int main(int argc, char **argv)
 	skel->rodata->denied_only = opts.denied;
 	skel->rodata->unique = opts.unique;
 	skel->rodata->self_tgid = getpid();
-	if (!opts.unique)
-		bpf_map__set_max_entries(skel->maps.seen, 1);
 
 	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
 

@@ -275,10 +275,11 @@ check_oomkill() {
 # mknod of a character device from a new user namespace asks for CAP_MKNOD
 # in the initial one and is denied (-x). Where the kernel lacks the
 # capability:cap_capable tracepoint (6.1) capable falls back to fentry, which
-# also tells the audit flag; the -x run then forces the kprobe pair.
+# also tells the audit flag; the -x run then forces the kprobe pair. Both run
+# with --unique, whose per-process set the verifier checks on each hook.
 check_capable() {
 	: >"$VMT_DIR/f"
-	tool_start capable -j -v || return 1
+	tool_start capable -j -v --unique || return 1
 	tool_wait_ready || return 1
 	chown 4242 "$VMT_DIR/f"
 	tool_wait_out '"cap":0,"cap_name":"CAP_CHOWN"' '"verdict":"allow"' || return 1
@@ -292,7 +293,7 @@ check_capable() {
 	fi
 
 	# shellcheck disable=SC2086 # $_forced is two words or none
-	tool_start capable -j -v -x $_forced || return 1
+	tool_start capable -j -v -x --unique $_forced || return 1
 	tool_wait_ready || return 1
 	/bin/busybox unshare -U /bin/busybox mknod "$VMT_DIR/n" c 1 3 2>/dev/null
 	tool_wait_out '"cap":27,"cap_name":"CAP_MKNOD"' '"verdict":"deny"' || return 1
