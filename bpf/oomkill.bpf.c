@@ -45,7 +45,12 @@ struct victim {
 	char comm[TASK_COMM_LEN];
 };
 
-/* By the sender's thread ID: the killer's SIGKILL until its mark_victim. */
+/* By the sender's thread ID: the killer's SIGKILL until its mark_victim,
+ * microseconds later in the same thread. An LRU, as the kernel's other
+ * SIGKILLs (SEND_SIG_PRIV, outside any OOM kill) leave entries nobody
+ * takes; if 256 of them pushed the killer's out in between, the event is
+ * still sent, with the tracepoint's own fields and flags saying what is
+ * known: never lost. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 256);
