@@ -56,26 +56,31 @@ require_uring() {
 # groups or capabilities ("${AS_NOBODY[@]}" CMD...).
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 
-# flood_listeners NS N: in namespace NS, a process of user 65534 holds N
-# TCP listeners open (FLOOD_PID) until flood_release; waits (bounded) until
-# they all listen.
-flood_listeners() {
-	local ns=$1 n=$2 fifo=$BATS_TEST_TMPDIR/flood.in out=$BATS_TEST_TMPDIR/flood.out
+# flood NS listen|accept N: in namespace NS, processes of user 65534
+# (FLOOD_PID: sockflood itself, through the execs; its children hold the
+# sockets, at most 1000 each) hold N TCP listeners on 127.0.0.1, which never
+# accept, or N accepted connections over it, until flood_release. Waits (bounded) until they are all there; after listen,
+# FLOOD_PORT is the first listener's port.
+flood() {
+	local ns=$1 what=$2 n=$3 out=$BATS_TEST_TMPDIR/flood.out start=$EPOCHREALTIME
 	require_sockflood
-	mkfifo "$fifo"
 	: >"$out"
-	# The soft limit of open files goes up to the hard one, as any user may.
-	ip netns exec "$ns" "${AS_NOBODY[@]}" bash -c 'ulimit -n $(($1 + 64)) && exec "$2" listen "$1"' \
-		_ "$n" "$SOCKFLOOD" <"$fifo" >"$out" 3>&- &
+	ip netns exec "$ns" "${AS_NOBODY[@]}" "$SOCKFLOOD" "$what" "$n" </dev/null >"$out" 3>&- &
 	FLOOD_PID=$!
 	sonde_track_pid "$FLOOD_PID"
-	exec {FLOOD_FD}>"$fifo"
-	_wait_for fixed "listening $n" "$out" || return 1
+	until [[ $(<"$out") == [a-z]*" $n"* ]]; do
+		if ! sonde_pid_alive "$FLOOD_PID" || _sonde_deadline_passed "$start" 30; then
+			sonde_fail "sockflood $what $n did not finish"
+			return 1
+		fi
+		sonde_nap
+	done
+	FLOOD_PORT=$(sed -n 's/^listening [0-9]* //p' "$out")
 }
 
-# flood_release: the listeners of flood_listeners close.
+# flood_release: what flood holds is closed (its processes end).
 flood_release() {
-	exec {FLOOD_FD}>&-
+	kill -s TERM "$FLOOD_PID" 2>/dev/null || true
 	wait "$FLOOD_PID" 2>/dev/null || true
 }
 

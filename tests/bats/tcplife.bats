@@ -191,7 +191,7 @@ wait_established() {
 	tool_start tcplife -j -v
 	cli_sender "$SRV4" "$PORT"
 	wait_established "$NS_CLI" "$PORT"
-	flood_listeners "$NS_SRV" 17000
+	flood "$NS_SRV" listen 17000
 	kill "$CLI_PID"
 	wait_for_text "\"dport\":$PORT,"
 	wait_for_text "\"sport\":$PORT,"
@@ -210,7 +210,7 @@ wait_established() {
 	tool_start tcplife -u 65534 -j -v
 	cli_sender "$SRV4" "$PORT" "${AS_NOBODY[@]}"
 	wait_established "$NS_CLI" "$PORT"
-	flood_listeners "$NS_SRV" 17000
+	flood "$NS_SRV" listen 17000
 	kill "$CLI_PID"
 	wait_for_text "\"dport\":$PORT,"
 	stop_ok
@@ -218,6 +218,70 @@ wait_established() {
 	json_one dport "$PORT" "client sessions"
 	assert_jq "$EV" '.pid == $p and .uid == 65534' --argjson p "$CLI_PID"
 	assert_eq "$(json_local)" "" "server sessions (root's)"
+}
+
+# json_peer PORT: the tool's one JSON event whose remote port is PORT, in EV.
+json_peer() {
+	json_one dport "$1" "sessions with remote port $1"
+}
+
+# More connections accepted at once than the table of accepting processes
+# holds, by an unprivileged user: a session accepted before keeps its owner;
+# one accepted after carries its listener's owner (socat accepts in the
+# process that listens, so both are the server's), and stderr says so.
+@test "17000 connections accepted by an unprivileged user: sessions accepted before and after keep an owner" {
+	local first first_port second_port
+	tool_start tcplife -j -v
+	serve "$PORT"
+	cli_sender "$SRV4" "$PORT"
+	first=$CLI_PID
+	wait_established "$NS_CLI" "$PORT"
+	flood "$NS_SRV" accept 17000
+	cli_connect "$SRV4" "$PORT"
+	kill "$first"
+	wait_for_match "\"pid\":$first,.*\"dport\":$PORT,"
+	wait_for_match "\"pid\":$CLI_PID,.*\"dport\":$PORT,"
+	first_port=$(json_dport "$PORT" | jq -r --argjson p "$first" 'select(.pid == $p) | .sport')
+	second_port=$(json_dport "$PORT" | jq -r --argjson p "$CLI_PID" 'select(.pid == $p) | .sport')
+	wait_for_text "\"dport\":$first_port,"
+	wait_for_text "\"dport\":$second_port,"
+	stop_ok
+	flood_release
+	# The server's ends, accepted before and after the flood.
+	json_peer "$first_port"
+	assert_jq "$EV" '.pid == $srv and .comm == "socat"' --argjson srv "$SRV_PID"
+	json_peer "$second_port"
+	assert_jq "$EV" '.pid == $srv and .comm == "socat"' --argjson srv "$SRV_PID"
+	grep -Eq "^tcplife: [0-9]+ connections accepted while the table of accepting processes was full carry their listener's owner\$" "$TOOL_ERR" ||
+		sonde_fail "no line about connections carrying their listener's owner:" "$(<"$TOOL_ERR")"
+}
+
+# A listener made before tcplife started, which never accepts: the session a
+# client opens with it has no known owner. It closes with its listener.
+@test "a session with no known owner is shown without one, and counted on stderr" {
+	flood "$NS_SRV" listen 1
+	tool_start tcplife -j -v
+	ip netns exec "$NS_SRV" socat -u OPEN:/dev/null "TCP:127.0.0.1:$FLOOD_PORT"
+	flood_release
+	wait_for_text "\"sport\":$FLOOD_PORT,"
+	stop_ok
+	json_one sport "$FLOOD_PORT" "sessions of the listener"
+	assert_jq "$EV" '.pid == null and .comm == null and .uid == null'
+	assert_eq "$(grep -c '^tcplife: 1 sessions had no known owner$' "$TOOL_ERR")" 1 \
+		"lines about sessions without an owner"
+}
+
+@test "-u: a session with no known owner is not shown, and stderr says so" {
+	flood "$NS_SRV" listen 1
+	tool_start tcplife -u 65534 -j -v
+	ip netns exec "$NS_SRV" "${AS_NOBODY[@]}" socat -u OPEN:/dev/null "TCP:127.0.0.1:$FLOOD_PORT"
+	# The client's own end is the user's: it shows that the session closed.
+	wait_for_text "\"dport\":$FLOOD_PORT,"
+	flood_release
+	stop_ok
+	assert_eq "$(json_sport "$FLOOD_PORT")" "" "sessions of the listener"
+	assert_eq "$(grep -c '^tcplife: 1 sessions had no known owner and were not shown: -p, -u and -c select by owner$' "$TOOL_ERR")" \
+		1 "lines about sessions without an owner"
 }
 
 @test "bad values exit 2 with one line naming the option" {
