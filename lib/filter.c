@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "common/filter.h"
@@ -171,15 +172,21 @@ static bool cgroup_removed(int fd)
 	return faccessat(fd, "cgroup.procs", F_OK, 0) && errno == ENOENT;
 }
 
-/* Moves the filter to the cgroup now at -c's path (ID id). */
-static void follow(struct filter_watch *w, uint64_t id)
+/* Moves the filter to the cgroup now at -c's path, the one fd holds (-1:
+ * gone again already). */
+static void follow(struct filter_watch *w, int fd)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(w->obj, FILTER_NAME(FILTER_CGROUP_MAP));
-	int fd = open(w->o->cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	__u32 key = 0;
+	struct stat st;
+	uint64_t id;
 
-	if (fd < 0)
-		return; /* gone again already: the next check looks again */
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	id = st.st_ino;
 	if (!map || bpf_map_update_elem(bpf_map__fd(map), &key, &fd, BPF_ANY)) {
 		log_err("cgroup '%s' was created again, but the filter cannot follow it: %s",
 			w->o->cgroup_path, strerror(map ? errno : ENOENT));
@@ -218,14 +225,14 @@ void filter_watch_check(struct filter_watch *w)
 	}
 	if (!w->gone && cgroup_removed(w->cg_fd))
 		say_removed(w);
-	if (!w->gone || cgroup_id_of(w->o->cgroup_path, &id) || id == w->id)
+	/* Each cgroup that appears at the path is looked at once. */
+	if (!w->gone || cgroup_id_of(w->o->cgroup_path, &id) || id == w->id || id == w->seen_id)
 		return;
-	if (!w->o->cgroup_by_id) {
-		follow(w, id);
-	} else if (id != w->seen_id) {
-		w->seen_id = id;
+	w->seen_id = id;
+	if (w->o->cgroup_by_id)
 		log_debug(
 		    "cgroup %llu: %s was created again (id %llu); -c gave an ID, not followed",
 		    (unsigned long long)w->id, w->o->cgroup_path, (unsigned long long)id);
-	}
+	else
+		follow(w, open(w->o->cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }

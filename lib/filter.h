@@ -46,7 +46,7 @@ struct filter_watch {
 	int ino_fd;	  /* inotify, readable when the parent directory changed */
 	int ino_wd;	  /* the parent's watch; -1 while there is none */
 	uint64_t id;	  /* cg_fd's cgroup ID */
-	uint64_t seen_id; /* -c by ID: the last cgroup seen at its path since */
+	uint64_t seen_id; /* the last cgroup seen at the path since (looked at once) */
 	bool gone;	  /* cg_fd's cgroup was removed */
 };
 
