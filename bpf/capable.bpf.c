@@ -28,43 +28,53 @@ const volatile __u8 unique = 0;
 /* The tool's own process: its checks are not the user's. */
 const volatile __u32 self_tgid = 0;
 
-/* --unique: the (process, capability) pairs already reported. The start
- * time tells a reused PID from the process that had it before. */
-struct seen_key {
-	__u64 start_ns;
-	__u32 tgid;
-	__s32 cap;
-};
-
+/* --unique: the capabilities already reported for a process (bit n:
+ * capability n), in its group leader's task storage. An LRU of (process,
+ * capability) pairs let any user push the pairs of others out with pairs of
+ * its own, so they showed again; this has no size, and goes with the
+ * process (a reused PID is another task). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct seen_key);
-	__type(value, __u8);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
 } seen SEC(".maps");
+
+/* Capabilities that fit the bitmap: all of them (CAP_LAST_CAP is 40). */
+#define CAPABLE_SEEN_BITS 64
 
 /* kprobe path: cap_capable()'s arguments, by thread, until it returns. */
 struct cap_call {
+	struct entry_arm arm;
 	__s32 cap;
 	__u32 opts;
 };
 
-SONDE_STASH(calls, struct cap_call);
+SONDE_ENTRY_STORE(calls, struct cap_call);
+
+/* What the kprobe pair arms its entry with: a function's call, not a
+ * syscall's, so a number no syscall has. */
+#define CAP_CALL_ENTRY 0x10000
 
 static __always_inline bool wanted(void)
 {
 	return (bpf_get_current_pid_tgid() >> 32) != self_tgid && sonde_filter_pass();
 }
 
-/* --unique: true the first time this process checks this capability. */
-static __always_inline bool first_time(__u32 tgid, int cap)
+/* --unique: true the first time this process checks this capability (and
+ * when that cannot be remembered: a repeat at worst, never a check unseen). */
+static __always_inline bool first_time(int cap)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct seen_key k = { .tgid = tgid, .cap = cap };
-	__u8 one = 1;
+	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
+	__u64 *caps, bit;
 
-	k.start_ns = BPF_CORE_READ(task, group_leader, start_time);
-	return bpf_map_update_elem(&seen, &k, &one, BPF_NOEXIST) == 0;
+	if (cap < 0 || cap >= CAPABLE_SEEN_BITS)
+		return true;
+	caps = bpf_task_storage_get(&seen, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!caps)
+		return true;
+	bit = 1ULL << cap;
+	return !(__sync_fetch_and_or(caps, bit) & bit);
 }
 
 static __always_inline int report(int cap, int ret, __u32 opts, __u32 flags)
@@ -76,7 +86,7 @@ static __always_inline int report(int cap, int ret, __u32 opts, __u32 flags)
 		return 0;
 	if (!wanted())
 		return 0;
-	if (unique && !first_time(pid_tgid >> 32, cap))
+	if (unique && !first_time(cap))
 		return 0;
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
@@ -108,21 +118,25 @@ SEC("kprobe/cap_capable")
 int BPF_KPROBE(handle_cap_kprobe, const struct cred *cred, struct user_namespace *target_ns,
 	       int cap, unsigned int opts)
 {
-	struct cap_call c = { .cap = cap, .opts = opts };
+	struct cap_call *c;
 
-	if (wanted())
-		stash_put(&calls, &c);
+	if (!wanted())
+		return 0;
+	c = entry_store_get(&calls);
+	if (!c)
+		return 0;
+	c->cap = cap;
+	c->opts = opts;
+	entry_store_arm(&c->arm, CAP_CALL_ENTRY);
 	return 0;
 }
 
 SEC("kretprobe/cap_capable")
 int BPF_KRETPROBE(handle_cap_kretprobe, int ret)
 {
-	struct cap_call *stashed = stash_get(&calls), c;
+	struct cap_call *c = entry_store_take(&calls, CAP_CALL_ENTRY);
 
-	if (!stashed)
+	if (!c)
 		return 0;
-	c = *stashed;
-	stash_drop(&calls);
-	return report(c.cap, ret, c.opts, CAPABLE_F_OPTS);
+	return report(c->cap, ret, c->opts, CAPABLE_F_OPTS);
 }

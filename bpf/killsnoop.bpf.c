@@ -25,12 +25,14 @@ const volatile __u8 failed_only = 0;
 const volatile __s32 target_sig = 0; /* -s; 0: every signal */
 
 struct kill_call {
+	struct entry_arm arm;
 	__s32 tpid;
 	__s32 sig;
 	__u32 generated; /* signal_generate fired inside this call */
+	__u32 pad;
 };
 
-SONDE_STASH(calls, struct kill_call);
+SONDE_ENTRY_STORE(calls, struct kill_call);
 
 static __always_inline void report(__s32 tpid, __s32 sig, __s32 result, __u8 source)
 {
@@ -47,24 +49,29 @@ static __always_inline void report(__s32 tpid, __s32 sig, __s32 result, __u8 sou
 	sonde_submit(e);
 }
 
-static __always_inline void enter_kill(__s32 tpid, __s32 sig)
+static __always_inline void enter_kill(long nr, __s32 tpid, __s32 sig)
 {
-	struct kill_call call = { .tpid = tpid, .sig = sig };
+	struct kill_call *c;
 
 	if (!sonde_filter_pass() || (target_sig && sig != target_sig))
 		return;
-	stash_put(&calls, &call);
+	c = entry_store_get(&calls);
+	if (!c)
+		return;
+	c->tpid = tpid;
+	c->sig = sig;
+	c->generated = 0;
+	entry_store_arm(&c->arm, nr);
 }
 
-static __always_inline void exit_kill(long ret)
+static __always_inline void exit_kill(long nr, long ret)
 {
-	struct kill_call *c = stash_get(&calls);
+	struct kill_call *c = entry_store_take(&calls, nr);
 	struct kill_call call;
 
 	if (!c)
 		return;
 	call = *c;
-	stash_drop(&calls);
 	/* Its signals were reported as they were generated. */
 	if (call.generated)
 		return;
@@ -76,42 +83,42 @@ static __always_inline void exit_kill(long ret)
 SEC("tracepoint/syscalls/sys_enter_kill")
 int handle_enter_kill(struct trace_event_raw_sys_enter *ctx)
 {
-	enter_kill(ctx->args[0], ctx->args[1]);
+	enter_kill(ctx->id, ctx->args[0], ctx->args[1]);
 	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_enter_tkill")
 int handle_enter_tkill(struct trace_event_raw_sys_enter *ctx)
 {
-	enter_kill(ctx->args[0], ctx->args[1]);
+	enter_kill(ctx->id, ctx->args[0], ctx->args[1]);
 	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_enter_tgkill")
 int handle_enter_tgkill(struct trace_event_raw_sys_enter *ctx)
 {
-	enter_kill(ctx->args[1], ctx->args[2]);
+	enter_kill(ctx->id, ctx->args[1], ctx->args[2]);
 	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_kill")
 int handle_exit_kill(struct trace_event_raw_sys_exit *ctx)
 {
-	exit_kill(ctx->ret);
+	exit_kill(ctx->id, ctx->ret);
 	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_tkill")
 int handle_exit_tkill(struct trace_event_raw_sys_exit *ctx)
 {
-	exit_kill(ctx->ret);
+	exit_kill(ctx->id, ctx->ret);
 	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_tgkill")
 int handle_exit_tgkill(struct trace_event_raw_sys_exit *ctx)
 {
-	exit_kill(ctx->ret);
+	exit_kill(ctx->id, ctx->ret);
 	return SONDE_TP_KEEP;
 }
 
@@ -119,11 +126,11 @@ int handle_exit_tgkill(struct trace_event_raw_sys_exit *ctx)
  * in interrupt context (a timer), it is whichever task was interrupted. */
 static __always_inline void generate(struct trace_event_raw_signal_generate *ctx)
 {
-	struct kill_call *c = stash_get(&calls);
+	struct kill_call *c = entry_store_peek(&calls);
 	__u8 source = KILLSNOOP_KERNEL;
 	__s32 sig = ctx->sig;
 
-	/* The stash exists only for calls that passed the filters. The signal
+	/* Only calls that passed the filters are armed. The signal
 	 * must match: an interrupt can generate another one in its middle. */
 	if (c && c->sig == sig) {
 		c->generated = 1;

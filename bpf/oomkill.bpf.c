@@ -28,8 +28,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Deepest cgroup nesting the -c test walks up from the victim's cgroup. */
 #define CGROUP_MAX_DEPTH 32
 
-/* -c's cgroup ID: the victim's cgroup is tested against it too. */
-const volatile __u64 filter_cgroup_id = 0;
+/* -c's cgroup ID: the victim's cgroup is tested against it too. Not rodata:
+ * user space moves it when -c's cgroup is created again (lib/filter.h). */
+__u64 FILTER_CGROUP_ID = 0;
 
 /* The victim as seen when it was sent SIGKILL. */
 struct victim {
@@ -44,7 +45,12 @@ struct victim {
 	char comm[TASK_COMM_LEN];
 };
 
-/* By the sender's thread ID: the killer's SIGKILL until its mark_victim. */
+/* By the sender's thread ID: the killer's SIGKILL until its mark_victim,
+ * microseconds later in the same thread. An LRU, as the kernel's other
+ * SIGKILLs (SEND_SIG_PRIV, outside any OOM kill) leave entries nobody
+ * takes; if 256 of them pushed the killer's out in between, the event is
+ * still sent, with the tracepoint's own fields and flags saying what is
+ * known: never lost. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 256);
@@ -89,7 +95,7 @@ static __always_inline bool task_under_filter_cgroup(struct task_struct *t)
 	struct cgroup *cg = BPF_CORE_READ(t, cgroups, dfl_cgrp);
 
 	for (int i = 0; i < CGROUP_MAX_DEPTH && cg; i++) {
-		if (BPF_CORE_READ(cg, kn, id) == filter_cgroup_id)
+		if (BPF_CORE_READ(cg, kn, id) == FILTER_CGROUP_ID)
 			return true;
 		cg = BPF_CORE_READ(cg, self.parent, cgroup);
 	}

@@ -11,7 +11,13 @@
  * incoming packet): its state is shown, and the event is attributed to its
  * owner (bpf/lib/net_owner.bpf.h), the listener's owner for a request socket.
  * Drops run in softirq context as often as not, so the current task is never
- * used. --count adds up drops per reason in a hash map instead. */
+ * used. --count adds up drops per reason in a hash map instead.
+ *
+ * A request socket's listener is a plain number to the verifier (a union
+ * member), which a socket's storage cannot be reached from: listeners'
+ * owners are also kept here by address. When that table is full, drops of
+ * a later listener's request sockets have no known owner, and are counted
+ * as such. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -37,6 +43,14 @@ const volatile __u32 reasons[TCPDROP_MAX_REASONS] = {};
 const volatile __u32 nreasons = 0;
 
 NET_COUNTS(counts, struct tcpdrop_count_key, struct tcpdrop_count, 1024);
+
+/* Listeners' owners, by socket address. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SOCK_OWNERS_MAX);
+	__type(key, __u64);
+	__type(value, struct sock_owner);
+} listener_owners SEC(".maps");
 
 static __always_inline bool reason_pass(__u32 reason)
 {
@@ -87,25 +101,33 @@ static __always_inline bool skb_read_tcp(const struct sk_buff *skb, struct net_t
 	return true;
 }
 
-/* The socket whose owner a drop is attributed to, and the TCP state to
- * show (0: none). A request socket stands for its listener; a time-wait
- * socket has no owner. */
-static __always_inline const struct sock *owner_sock(const struct sock *sk, __u8 *state)
+/* A request socket's owner: its listener's. */
+static __always_inline bool listener_owner_get(const struct sock *req, struct net_owner *o)
+{
+	__u64 key = (__u64)BPF_CORE_READ((struct request_sock *)req, __req_common.skc_listener);
+
+	return sock_owner_copy(bpf_map_lookup_elem(&listener_owners, &key), o);
+}
+
+/* The owner a drop is attributed to, into *o, and the TCP state to show
+ * (0: none); returns whether the drop passes -p/-u/-c. A request socket
+ * stands for its listener; a time-wait socket has no owner. */
+static __always_inline bool drop_owner(const struct sock *sk, __u8 *state, struct net_owner *o)
 {
 	*state = 0;
 	if (!sk)
-		return NULL;
+		return sock_owner_none(o);
 	*state = sock_state(sk);
 	if (*state == TCP_NEW_SYN_RECV)
-		return BPF_CORE_READ((struct request_sock *)sk, __req_common.skc_listener);
+		return listener_owner_get(sk, o);
 	if (*state == TCP_TIME_WAIT)
-		return NULL;
+		return sock_owner_none(o);
 	/* A full socket: a TCP one, or (a raw socket sending TCP) none. */
 	if (!sock_is_tcp(sk)) {
 		*state = 0;
-		return NULL;
+		return sock_owner_none(o);
 	}
-	return sk;
+	return sock_owner_get(sk, o);
 }
 
 static __always_inline void count_drop(__u32 reason)
@@ -130,8 +152,8 @@ int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, enum skb_dro
 	if (has_rx_sk)
 		sk = (const struct sock *)ctx[3];
 	if (!sk)
-		sk = BPF_CORE_READ(skb, sk);
-	if (!sock_owner_get(owner_sock(sk, &e.state), &o))
+		sk = skb->sk;
+	if (!drop_owner(sk, &e.state, &o))
 		return 0;
 	if (count_mode) {
 		count_drop(reason);
@@ -142,5 +164,27 @@ int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, enum skb_dro
 	return 0;
 }
 
-SOCK_OWNER_STATE_HANDLER
+/* Owners, as SOCK_OWNER_STATE_HANDLER remembers them, and listeners' by
+ * address. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(handle_owner_state, const struct sock *sk, int oldstate, int newstate)
+{
+	struct sock_owner so;
+	__u64 key = (__u64)sk;
+
+	if (!sock_is_tcp(sk))
+		return 0;
+	if (newstate == TCP_CLOSE) {
+		sock_owner_forget(sk);
+		bpf_map_delete_elem(&listener_owners, &key);
+		return 0;
+	}
+	sock_owner_on_state(sk, newstate);
+	if (newstate == TCP_LISTEN) {
+		sock_owner_current(&so);
+		bpf_map_update_elem(&listener_owners, &key, &so, BPF_ANY);
+	}
+	return 0;
+}
+
 SOCK_OWNER_ACCEPT_HANDLERS

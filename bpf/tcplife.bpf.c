@@ -6,8 +6,9 @@
  * softirq context), and reported when it enters CLOSE, with the bytes its
  * tcp_sock counted. Sessions born before tcplife started are not reported.
  * The owner is the process that connected, or the one that accepted the
- * socket (bpf/lib/net_owner.bpf.h); the close itself often runs in softirq
- * context, so the current task is never used. */
+ * socket, or until then its listener's (bpf/lib/net_owner.bpf.h); the close
+ * itself often runs in softirq context, so the current task is never used.
+ * A birth is kept in the socket's own storage: no table to fill. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -26,11 +27,11 @@ const volatile __u32 nlports = 0;
 const volatile __u16 rports[NET_MAX_PORTS] = {};
 const volatile __u32 nrports = 0;
 
-/* When each session was born, by socket. */
+/* When each session was born, in its socket (0: not yet). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, SOCK_OWNERS_MAX);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, __u64);
 } births SEC(".maps");
 
@@ -58,27 +59,39 @@ static __always_inline void report_close(const struct sock *sk, __u64 born)
 	sonde_submit(e);
 }
 
+/* A session starts (the first of SYN_SENT and SYN_RECV, for a simultaneous
+ * open); one whose birth cannot be kept will not be reported: lost. */
+static __always_inline void remember_birth(const struct sock *sk)
+{
+	__u64 *born =
+	    bpf_sk_storage_get(&births, (struct sock *)sk, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (!born)
+		sonde_count_lost();
+	else if (!*born)
+		*born = bpf_ktime_get_ns();
+}
+
+static __always_inline void on_close(const struct sock *sk)
+{
+	__u64 *born = bpf_sk_storage_get(&births, (struct sock *)sk, 0, 0);
+
+	if (born && *born)
+		report_close(sk, *born);
+	bpf_sk_storage_delete(&births, (struct sock *)sk);
+	sock_owner_forget(sk);
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(handle_set_state, const struct sock *sk, int oldstate, int newstate)
 {
-	__u64 key = (__u64)sk, now, *born;
-
 	if (!sock_is_tcp(sk))
 		return 0;
 	sock_owner_on_state(sk, newstate);
-	if (newstate == TCP_SYN_SENT || newstate == TCP_SYN_RECV) {
-		now = bpf_ktime_get_ns();
-		bpf_map_update_elem(&births, &key, &now, BPF_NOEXIST);
-		return 0;
-	}
-	if (newstate != TCP_CLOSE)
-		return 0;
-	born = bpf_map_lookup_elem(&births, &key);
-	if (born) {
-		report_close(sk, *born);
-		bpf_map_delete_elem(&births, &key);
-	}
-	sock_owner_forget(sk);
+	if (newstate == TCP_SYN_SENT || newstate == TCP_SYN_RECV)
+		remember_birth(sk);
+	else if (newstate == TCP_CLOSE)
+		on_close(sk);
 	return 0;
 }
 

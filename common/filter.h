@@ -14,6 +14,9 @@
 #define FILTER_UID sonde_filter_uid	      /* rodata __u32: -u, SONDE_UID_ANY for every user */
 #define FILTER_CGROUP sonde_filter_cgroup     /* rodata __u8: 1 with -c */
 #define FILTER_CGROUP_MAP sonde_cgroup_filter /* cgroup array: -c's cgroup at key 0 */
+/* .bss __u64 of a tool that compares cgroup IDs itself (oomkill): -c's
+ * cgroup ID, kept current when -c's cgroup is created again. */
+#define FILTER_CGROUP_ID sonde_filter_cgroup_id
 
 #define FILTER_NAME(id) FILTER_NAME_(id)
 #define FILTER_NAME_(id) #id

@@ -10,11 +10,26 @@
 /* The BPF side declares them with these identifiers and user space looks
  * them up by STREAM_NAME() of the same: a rename cannot reach one side only. */
 #define STREAM_EVENTS events		       /* the ring buffer */
-#define STREAM_LOST_EVENTS lost_events	       /* per-CPU count of events not sent */
+#define STREAM_COUNTS sonde_counts	       /* per-CPU counters: enum stream_count */
 #define STREAM_WAKEUP_BYTES sonde_wakeup_bytes /* rodata: unread bytes that wake the reader */
 
 #define STREAM_NAME(id) STREAM_NAME_(id)
 #define STREAM_NAME_(id) #id
+
+/* What a tool could not report, or not report as it should, counted in the
+ * kernel (one slot of STREAM_COUNTS each) and said on stderr when the run
+ * ends (lib/evloop.h): nothing goes unreported in silence. */
+enum stream_count {
+	/* Events not sent: the buffer was full, or the per-thread or per-socket
+	 * record an event is built from could not be made. */
+	STREAM_LOST,
+	/* Events about a socket whose owner is not known (network tools). */
+	STREAM_NO_OWNER,
+	/* Connections accepted while the table of accepting processes was
+	 * full: their events carry their listener's owner instead. */
+	STREAM_OWNER_LISTENER,
+	STREAM_NCOUNTS
+};
 
 /* Who an event is about and when: the start of every event. Most tools fill
  * it from the current task (stream_hdr_current()), the network tools from a

@@ -8,10 +8,15 @@
 
 /* What became of a connect (-L). */
 enum tcpconnect_result {
-	TCPCONNECT_CALLED,	/* no -L: the connect() call returned */
+	TCPCONNECT_CALLED,	/* no -L: the connect() call returned (or, for a
+				 * connect made another way, its handshake ended) */
 	TCPCONNECT_ESTABLISHED, /* the handshake completed */
 	TCPCONNECT_FAILED,	/* the socket closed in SYN_SENT; err says why */
 };
+
+/* What connect() returns for a socket closed without an error (the kernel's
+ * ECONNABORTED, vmlinux.h has no errno macros). */
+#define TCPCONNECT_ECONNABORTED 103
 
 struct tcpconnect_event {
 	struct stream_hdr h; /* the caller; with -L, the socket's owner */

@@ -14,7 +14,7 @@
 #include "lib/ringread.h"
 #include "common/stream.h"
 
-enum { EV_RING, EV_SIGNAL, EV_DURATION, EV_TICK, EV_STDOUT };
+enum { EV_RING, EV_SIGNAL, EV_DURATION, EV_TICK, EV_STDOUT, EV_CGROUP, EV_CGROUP_TIMER };
 
 static sigset_t stop_signals(void)
 {
@@ -34,12 +34,12 @@ void evloop_signals_init(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-uint64_t evloop_lost(struct bpf_object *obj)
+uint64_t evloop_count(struct bpf_object *obj, unsigned slot)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, STREAM_NAME(STREAM_LOST_EVENTS));
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, STREAM_NAME(STREAM_COUNTS));
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t sum = 0, *vals;
-	__u32 key = 0;
+	__u32 key = slot;
 
 	if (!map || ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
 		return 0;
@@ -89,9 +89,9 @@ static bool stdout_pollable(void)
 #define EVLOOP_POLL_MS 10
 
 struct loop {
-	int ep, sig, dur, tick;
-	struct ringread rb; /* rb.data: NULL for tools without a ring buffer */
-	uint64_t lost_seen;
+	int ep, sig, dur, tick, cg_timer;
+	struct ringread rb;	       /* rb.data: NULL for tools without a ring buffer */
+	uint64_t seen[STREAM_NCOUNTS]; /* counts already reported */
 	const struct evloop_cfg *cfg;
 };
 
@@ -110,13 +110,46 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void report_lost(const struct evloop_cfg *cfg, struct loop *l)
+/* What went unreported since the last call, one line per counter that grew. */
+static void report_counts(const struct evloop_cfg *cfg, struct loop *l)
 {
-	uint64_t lost = evloop_lost(cfg->obj);
+	for (unsigned i = 0; i < STREAM_NCOUNTS; i++) {
+		const char *text = i == STREAM_LOST ? "events" : cfg->notes ? cfg->notes[i] : NULL;
+		uint64_t n = text ? evloop_count(cfg->obj, i) : 0;
 
-	if (lost > l->lost_seen)
-		log_err("lost %llu events", (unsigned long long)(lost - l->lost_seen));
-	l->lost_seen = lost;
+		if (n <= l->seen[i])
+			continue;
+		if (i == STREAM_LOST)
+			log_err("lost %llu %s", (unsigned long long)(n - l->seen[i]), text);
+		else
+			log_err("%llu %s", (unsigned long long)(n - l->seen[i]), text);
+		l->seen[i] = n;
+	}
+}
+
+/* -c's cgroup: its parent directory's inotify and a periodic check. */
+static int setup_watch(const struct filter_watch *w, struct loop *l)
+{
+	int err = 0;
+
+	if (w->cg_fd < 0)
+		return 0;
+	if (w->ino_fd >= 0)
+		err = add_fd(l->ep, w->ino_fd, EPOLLIN, EV_CGROUP);
+	if (err)
+		return err;
+	l->cg_timer = timer_fd(FILTER_WATCH_CHECK_MS, FILTER_WATCH_CHECK_MS);
+	return l->cg_timer < 0 ? -errno : add_fd(l->ep, l->cg_timer, EPOLLIN, EV_CGROUP_TIMER);
+}
+
+/* True when the run ends: -c's cgroup was removed (without --follow). */
+static bool check_cgroup(const struct evloop_cfg *cfg, struct loop *l, bool timer)
+{
+	uint64_t expirations;
+
+	if (timer && read(l->cg_timer, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+		return false;
+	return filter_watch_check(cfg->watch);
 }
 
 static int setup(const struct evloop_cfg *cfg, struct loop *l)
@@ -148,13 +181,15 @@ static int setup(const struct evloop_cfg *cfg, struct loop *l)
 	}
 	if (!err && stdout_pollable())
 		err = add_fd(l->ep, STDOUT_FILENO, 0, EV_STDOUT);
+	if (!err && cfg->watch)
+		err = setup_watch(cfg->watch, l);
 	return err;
 }
 
 static void teardown(struct loop *l)
 {
 	ringread_close(&l->rb);
-	for (int *fd = &l->ep; fd <= &l->tick; fd++)
+	for (int *fd = &l->ep; fd <= &l->cg_timer; fd++)
 		if (*fd >= 0)
 			close(*fd);
 }
@@ -178,7 +213,7 @@ static int tick(const struct evloop_cfg *cfg, struct loop *l, uint32_t *ticks)
 	err = cfg->on_tick(cfg->ctx);
 	if (!err && cfg->out)
 		err = out_flush(cfg->out);
-	report_lost(cfg, l);
+	report_counts(cfg, l);
 	if (!err && cfg->count && ++*ticks >= cfg->count)
 		return 1;
 	return err;
@@ -186,7 +221,7 @@ static int tick(const struct evloop_cfg *cfg, struct loop *l, uint32_t *ticks)
 
 int evloop_run(const struct evloop_cfg *cfg)
 {
-	struct loop l = { .ep = -1, .sig = -1, .dur = -1, .tick = -1, .cfg = cfg };
+	struct loop l = { .ep = -1, .sig = -1, .dur = -1, .tick = -1, .cg_timer = -1, .cfg = cfg };
 	uint32_t ticks = 0;
 	int err;
 
@@ -226,6 +261,10 @@ int evloop_run(const struct evloop_cfg *cfg)
 			case EV_STDOUT:
 				err = -EPIPE;
 				break;
+			case EV_CGROUP:
+			case EV_CGROUP_TIMER:
+				stop = check_cgroup(cfg, &l, evs[i].data.u64 == EV_CGROUP_TIMER);
+				break;
 			default: /* a stop signal or the end of --duration */
 				stop = true;
 				break;
@@ -241,7 +280,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 		err = drain(cfg, &l);
 out:
 	if (err != -EPIPE)
-		report_lost(cfg, &l);
+		report_counts(cfg, &l);
 	teardown(&l);
 	return err;
 }

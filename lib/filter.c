@@ -1,14 +1,28 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include "common/filter.h"
 #include "lib/cgroup.h"
 #include "lib/filter.h"
 #include "lib/loader.h"
 #include "lib/log.h"
+#include "lib/parse.h"
+
+/* -c named the cgroup by its ID (cgroup_resolve() tries that form first). */
+static bool given_by_id(const char *arg, uint64_t id)
+{
+	uint64_t v;
+
+	return !parse_decimal(arg, 1, UINT64_MAX, &v) && v == id;
+}
 
 int filter_resolve(struct sonde_opts *o)
 {
@@ -36,11 +50,13 @@ int filter_resolve(struct sonde_opts *o)
 		return -ENOENT;
 	}
 	o->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (o->cgroup_fd < 0) {
-		err = -errno;
+	o->cgroup_path = strdup(path);
+	if (o->cgroup_fd < 0 || !o->cgroup_path) {
+		err = o->cgroup_fd < 0 ? -errno : -ENOMEM;
 		log_err("cannot open cgroup %s: %s", path, strerror(-err));
 		return err;
 	}
+	o->cgroup_by_id = given_by_id(o->cgroup, o->cgroup_id);
 	log_debug("cgroup filter: %s (id %llu)", path, (unsigned long long)o->cgroup_id);
 	return 0;
 }
@@ -50,6 +66,8 @@ void filter_close(struct sonde_opts *o)
 	if (o->cgroup_fd >= 0)
 		close(o->cgroup_fd);
 	o->cgroup_fd = -1;
+	free(o->cgroup_path);
+	o->cgroup_path = NULL;
 }
 
 int filter_rodata_write(struct bpf_object *obj, const struct sonde_opts *o)
@@ -63,6 +81,10 @@ int filter_rodata_write(struct bpf_object *obj, const struct sonde_opts *o)
 		err = sonde_rodata_set(obj, FILTER_NAME(FILTER_UID), &o->uid, sizeof(o->uid));
 	if (!err && cg)
 		err = sonde_rodata_set(obj, FILTER_NAME(FILTER_CGROUP), &cg, sizeof(cg));
+	/* Only the tools that compare cgroup IDs themselves have it. */
+	if (!err && cg)
+		sonde_global_set(obj, ".bss", FILTER_NAME(FILTER_CGROUP_ID), &o->cgroup_id,
+				 sizeof(o->cgroup_id));
 	if (err)
 		log_err("internal error: the BPF object has no common filter (%s)", strerror(-err));
 	return err ? -EIO : 0;
@@ -83,4 +105,138 @@ int filter_map_fill(struct bpf_object *obj, const struct sonde_opts *o)
 		return err;
 	}
 	return 0;
+}
+
+/* Watches the parent directory of -c's path, if it exists (not yet: the
+ * next check tries again). */
+static void watch_parent(struct filter_watch *w)
+{
+	char dir[PATH_MAX];
+
+	if (w->ino_fd < 0 || w->ino_wd >= 0)
+		return;
+	snprintf(dir, sizeof(dir), "%s", w->o->cgroup_path);
+	w->ino_wd = inotify_add_watch(w->ino_fd, dirname(dir),
+				      IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+					  IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+}
+
+int filter_watch_start(struct filter_watch *w, struct bpf_object *obj, const struct sonde_opts *o)
+{
+	*w = (struct filter_watch){ obj, o, -1, -1, -1, o->cgroup_id, 0, false };
+	if (o->cgroup_fd < 0)
+		return 0;
+	w->cg_fd = fcntl(o->cgroup_fd, F_DUPFD_CLOEXEC, 0);
+	if (w->cg_fd < 0) {
+		int err = -errno;
+
+		log_err("cannot follow cgroup '%s': %s", o->cgroup_path, strerror(-err));
+		return err;
+	}
+	/* Without inotify (none left for this user), the periodic check alone. */
+	w->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	watch_parent(w);
+	return 0;
+}
+
+void filter_watch_stop(struct filter_watch *w)
+{
+	if (w->ino_fd >= 0)
+		close(w->ino_fd);
+	if (w->cg_fd >= 0)
+		close(w->cg_fd);
+	w->ino_fd = w->cg_fd = w->ino_wd = -1;
+}
+
+/* Reads what inotify has (its content does not matter: the path is looked
+ * at again); notes that the parent's watch went with the parent. */
+static void drain_inotify(struct filter_watch *w)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(w->ino_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
+
+			if (e->mask & IN_IGNORED)
+				w->ino_wd = -1;
+			p += sizeof(*e) + e->len;
+		}
+	}
+}
+
+/* The cgroup filtered on was removed: its directory's files are gone. */
+static bool cgroup_removed(int fd)
+{
+	return faccessat(fd, "cgroup.procs", F_OK, 0) && errno == ENOENT;
+}
+
+/* Moves the filter to the cgroup now at -c's path, the one fd holds (-1:
+ * gone again already). */
+static void follow(struct filter_watch *w, int fd)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(w->obj, FILTER_NAME(FILTER_CGROUP_MAP));
+	__u32 key = 0;
+	struct stat st;
+	uint64_t id;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	id = st.st_ino;
+	if (!map || bpf_map_update_elem(bpf_map__fd(map), &key, &fd, BPF_ANY)) {
+		log_err("cgroup '%s' was created again, but the filter cannot follow it: %s",
+			w->o->cgroup_path, strerror(map ? errno : ENOENT));
+		close(fd);
+		return;
+	}
+	sonde_global_set(w->obj, ".bss", FILTER_NAME(FILTER_CGROUP_ID), &id, sizeof(id));
+	close(w->cg_fd);
+	w->cg_fd = fd;
+	w->id = id;
+	w->gone = false;
+	log_err("cgroup '%s' was created again (id %llu): tracing it", w->o->cgroup_path,
+		(unsigned long long)id);
+}
+
+static void say_removed(struct filter_watch *w)
+{
+	w->gone = true;
+	if (w->o->cgroup_by_id)
+		log_err("cgroup %llu was removed: nothing is left to trace; ending",
+			(unsigned long long)w->id);
+	else if (!w->o->follow)
+		log_err(
+		    "cgroup '%s' was removed: ending (--follow waits for it to be created again)",
+		    w->o->cgroup_path);
+	else
+		log_err("cgroup '%s' was removed: nothing is traced until it is created again",
+			w->o->cgroup_path);
+}
+
+bool filter_watch_check(struct filter_watch *w)
+{
+	uint64_t id;
+
+	if (w->cg_fd < 0)
+		return false;
+	if (w->ino_fd >= 0) {
+		drain_inotify(w);
+		watch_parent(w);
+	}
+	if (!w->gone && cgroup_removed(w->cg_fd))
+		say_removed(w);
+	/* Without --follow, a cgroup removed ends the run; one given by ID is
+	 * never seen again (IDs are not reused). */
+	if (w->gone && (!w->o->follow || w->o->cgroup_by_id))
+		return true;
+	/* Each cgroup that appears at the path is looked at once. */
+	if (!w->gone || cgroup_id_of(w->o->cgroup_path, &id) || id == w->id || id == w->seen_id)
+		return false;
+	w->seen_id = id;
+	follow(w, open(w->o->cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	return false;
 }

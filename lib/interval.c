@@ -33,6 +33,7 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		.count = cfg->count,
 	};
 	struct bpf_map *events = bpf_object__find_map_by_name(*s->obj, STREAM_NAME(STREAM_EVENTS));
+	struct filter_watch watch;
 	int err;
 
 	/* Counting tools send no events: only the lost-events counter is used. */
@@ -48,11 +49,15 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 	}
 	cfg->dbuf->active_mirror = cfg->active_mirror;
 	err = sonde_attach(s);
+	if (!err)
+		err = filter_watch_start(&watch, *s->obj, o);
 	if (err)
 		goto out;
+	loop.watch = &watch;
 	out_block_start(cfg->block);
 	err = evloop_run(&loop);
 	sonde_detach(s);
+	filter_watch_stop(&watch);
 	if (err || (cfg->count && l.reports >= cfg->count))
 		goto out;
 	/* What was counted since the last report: the whole run without an

@@ -17,7 +17,24 @@
 
 #define PRIV_HINT "run as root, or with CAP_BPF and CAP_PERFMON"
 
-int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, size_t size)
+/* The internal map of section sec (".rodata", ".bss"), or NULL. */
+static struct bpf_map *section_map(struct bpf_object *obj, const char *sec)
+{
+	size_t s = strlen(sec);
+	struct bpf_map *map;
+
+	bpf_object__for_each_map (map, obj) {
+		const char *mname = bpf_map__name(map);
+		size_t n = strlen(mname);
+
+		if (bpf_map__is_internal(map) && n >= s && !strcmp(mname + n - s, sec))
+			return map;
+	}
+	return NULL;
+}
+
+int sonde_global_set(struct bpf_object *obj, const char *secname, const char *name, const void *val,
+		     size_t size)
 {
 	struct btf *btf = bpf_object__btf(obj);
 	const struct btf_var_secinfo *vs;
@@ -29,19 +46,14 @@ int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, 
 
 	if (!btf)
 		return -ENOENT;
-	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	id = btf__find_by_name_kind(btf, secname, BTF_KIND_DATASEC);
 	if (id < 0)
 		return -ENOENT;
 	sec = btf__type_by_id(btf, id);
-	bpf_object__for_each_map (map, obj) {
-		const char *mname = bpf_map__name(map);
-		size_t n = strlen(mname);
-
-		if (bpf_map__is_internal(map) && n >= 7 && !strcmp(mname + n - 7, ".rodata"))
-			break;
-	}
-	/* Before load, the initial value is the map's writable mmap (the same
-	 * memory a skeleton's ->rodata points to); libbpf 1.1 declares it const. */
+	map = section_map(obj, secname);
+	/* The initial value is the map's mmap (the same memory a skeleton's
+	 * ->rodata or ->bss points to): writable before load, and for .bss the
+	 * kernel's own map after it. libbpf 1.1 declares it const. */
 	if (!map || !(data = (void *)bpf_map__initial_value(map, &map_size)))
 		return -ENOENT;
 	vs = btf_var_secinfos(sec);
@@ -56,6 +68,11 @@ int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, 
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, size_t size)
+{
+	return sonde_global_set(obj, ".rodata", name, val, size);
 }
 
 int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes)

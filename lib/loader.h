@@ -24,6 +24,11 @@ int sonde_attach(struct bpf_object_skeleton *s);
 void sonde_detach(struct bpf_object_skeleton *s);
 /* Sets a `const volatile` variable by name before load; -ENOENT if absent. */
 int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, size_t size);
+/* Sets a global variable of the section secname (".rodata" before load;
+ * ".bss" before or after load: the BPF programs then see it at once) by
+ * name; -ENOENT if absent, -EINVAL if its size differs. */
+int sonde_global_set(struct bpf_object *obj, const char *secname, const char *name, const void *val,
+		     size_t size);
 /* Sets the "events" ring buffer's size (a power of two) before load. */
 int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes);
 

@@ -157,3 +157,18 @@ void out_owner_cgroup(struct out *o, unsigned col, uint32_t pid, uint64_t cgroup
 	else
 		out_null(o, col, "-");
 }
+
+const char *const *net_owner_notes(const struct sonde_opts *o, const char *events)
+{
+	static char no_owner[192];
+	static const char *notes[STREAM_NCOUNTS];
+	bool filtered = o->pid || o->uid != SONDE_UID_ANY || o->cgroup_fd >= 0;
+
+	snprintf(no_owner, sizeof(no_owner), "%s had no known owner%s", events,
+		 filtered ? " and were not shown: -p, -u and -c select by owner" : "");
+	notes[STREAM_NO_OWNER] = no_owner;
+	notes[STREAM_OWNER_LISTENER] =
+	    "connections accepted while the table of accepting processes "
+	    "was full carry their listener's owner";
+	return notes;
+}

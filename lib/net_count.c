@@ -127,7 +127,7 @@ int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
 	struct net_counts c;
 	int err;
 
-	err = sonde_stream_run(s, opts, &st);
+	err = sonde_stream_run_notes(s, opts, &st, t->notes);
 	if (err)
 		return err;
 	/* The map has its fd once loaded, by sonde_stream_run(). */

@@ -23,6 +23,7 @@ struct net_count_table {
 	size_t cnt_off; /* where the 64-bit count is in the value */
 	void (*row)(struct out *o, const void *key, const void *val, void *ctx);
 	void *ctx;
+	const char *const *notes; /* as struct sonde_stream's */
 };
 
 /* Loads and attaches the opened skeleton, then counts until the end; 0 or

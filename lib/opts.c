@@ -15,14 +15,17 @@
 #define SONDE_VERSION "0.0.0"
 #endif
 
-enum { OPT_USAGE = 0x1000, OPT_BUFFER };
+enum { OPT_USAGE = 0x1000, OPT_BUFFER, OPT_FOLLOW };
 
 static const struct argp_option common_options[] = {
 	{ NULL, 0, NULL, 0, "Common options:", 100 },
 	{ "pid", 'p', "PID", 0, "Only this process (thread group ID)", 100 },
 	{ "cgroup", 'c', "CG", 0,
 	  "Only this cgroup v2 subtree: a path (absolute or relative to the cgroup2 mount), a "
-	  "cgroup ID, or a container ID (12+ hex digits)",
+	  "cgroup ID, or a container ID (12+ hex digits); the tool ends when the cgroup is removed",
+	  100 },
+	{ "follow", OPT_FOLLOW, NULL, 0,
+	  "With -c: when its cgroup is removed, go on, and trace the one created again at its path",
 	  100 },
 	{ "show-cgroup", 'C', NULL, 0, "Show each event's cgroup path", 100 },
 	{ "json", 'j', NULL, 0, "Print NDJSON: one object per line", 100 },
@@ -89,6 +92,7 @@ static const struct sonde_store sonde_stores[] = {
 	SONDE_STORE('C', struct sonde_opts, out.show_cgroup),
 	SONDE_STORE('j', struct sonde_opts, out.json),
 	SONDE_STORE('v', struct sonde_opts, verbose),
+	SONDE_STORE(OPT_FOLLOW, struct sonde_opts, follow),
 	SONDE_STORE('U', struct sonde_opts, out.show_uid),
 	{ 0 },
 };

@@ -38,9 +38,13 @@ struct sonde_opts {
 	bool verbose;	     /* -v */
 	struct out_cfg out;  /* -j, -C, -U, -T, -t */
 	/* -c resolved by filter_resolve(): the cgroup's ID, and its directory
-	 * open for the filter map (-1 without -c). */
+	 * open for the filter map (-1 without -c), its absolute path and
+	 * whether -c gave its ID (then it is not followed: lib/filter.h). */
 	int cgroup_fd;
 	uint64_t cgroup_id;
+	char *cgroup_path;
+	bool cgroup_by_id;
+	bool follow; /* --follow: -c's cgroup is followed through its removal */
 };
 
 #define SONDE_OPTS_DEFAULTS                                                                        \

@@ -43,13 +43,21 @@ void stream_out_from(struct out *o, unsigned col, unsigned from)
 int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		     const struct sonde_stream *st)
 {
+	return sonde_stream_run_notes(s, o, st, NULL);
+}
+
+int sonde_stream_run_notes(struct bpf_object_skeleton *s, const struct sonde_opts *o,
+			   const struct sonde_stream *st, const char *const *notes)
+{
 	struct evloop_cfg loop = {
 		.obj = *s->obj,
 		.on_event = st->on_event,
 		.ctx = st->ctx,
 		.out = st->out,
 		.duration_s = o->duration_s,
+		.notes = notes,
 	};
+	struct filter_watch watch;
 	int err;
 
 	err = sonde_load(s, o);
@@ -57,9 +65,14 @@ int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		err = sonde_attach(s);
 	if (err)
 		return err;
+	err = filter_watch_start(&watch, *s->obj, o);
+	if (err)
+		return err;
+	loop.watch = &watch;
 	out_init(st->out, stdout, st->cols, st->ncols, st->show, &o->out);
 	out_header(st->out);
 	err = evloop_run(&loop);
 	sonde_detach(s);
+	filter_watch_stop(&watch);
 	return err;
 }

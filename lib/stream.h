@@ -34,6 +34,10 @@ struct sonde_stream {
 /* 0 or -errno, as evloop_run() (load and attach failures already reported). */
 int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		     const struct sonde_stream *st);
+/* The same, for a tool whose BPF side counts more than lost events: notes
+ * say what each other count means (struct evloop_cfg's). */
+int sonde_stream_run_notes(struct bpf_object_skeleton *s, const struct sonde_opts *o,
+			   const struct sonde_stream *st, const char *const *notes);
 
 /* The columns a row begins with, from the event's struct stream_hdr, in this
  * order. A tool leaves out (all zero) those it does not show and numbers its

@@ -67,7 +67,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
-	.doc = "Trace bind() calls on IPv4 and IPv6 sockets: who binds which address and port.\v"
+	.doc = "Trace bind() calls on IPv4 and IPv6 sockets: who binds which address and port. "
+	       "Binds submitted through io_uring are not seen.\v"
 	       "EXAMPLES:\n"
 	       "  bindsnoop                 # every bind, until Ctrl-C\n"
 	       "  bindsnoop -x              # only failed binds (EADDRINUSE, EACCES, ...)\n"

@@ -147,9 +147,6 @@ static void select_hook(struct capable_bpf *skel, enum capable_hook h)
 	bpf_program__set_autoload(skel->progs.handle_cap_fexit, h == HOOK_FENTRY);
 	bpf_program__set_autoload(skel->progs.handle_cap_kprobe, h == HOOK_KPROBE);
 	bpf_program__set_autoload(skel->progs.handle_cap_kretprobe, h == HOOK_KPROBE);
-	/* The per-thread stash serves only the kprobe pair. */
-	if (h != HOOK_KPROBE)
-		bpf_map__set_max_entries(skel->maps.calls, 1);
 }
 
 /* Loads and attaches a throwaway copy with hook h only: whether this
@@ -163,7 +160,6 @@ static bool hook_works(enum capable_hook h)
 	if (!skel)
 		return false;
 	select_hook(skel, h);
-	bpf_map__set_max_entries(skel->maps.seen, 1);
 	sonde_ringbuf_size(skel->obj, 4096);
 	ok = !capable_bpf__load(skel) && !capable_bpf__attach(skel);
 	capable_bpf__destroy(skel);
@@ -246,8 +242,6 @@ int main(int argc, char **argv)
 	skel->rodata->denied_only = opts.denied;
 	skel->rodata->unique = opts.unique;
 	skel->rodata->self_tgid = getpid();
-	if (!opts.unique)
-		bpf_map__set_max_entries(skel->maps.seen, 1);
 
 	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
 

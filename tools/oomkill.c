@@ -128,7 +128,6 @@ int main(int argc, char **argv)
 	skel = oomkill_bpf__open();
 	if (!skel)
 		return sonde_open_failed();
-	skel->rodata->filter_cgroup_id = opts.common.cgroup_id;
 
 	err = sonde_stream_run(skel->skeleton, &opts.common, &stream);
 	oomkill_bpf__destroy(skel);

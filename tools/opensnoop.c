@@ -83,7 +83,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
-	.doc = "Trace open(), openat(), openat2() and creat(): which process opened which path.\v"
+	.doc = "Trace open(), openat(), openat2() and creat(): which process opened which path. "
+	       "Opens submitted through io_uring are not seen.\v"
 	       "EXAMPLES:\n"
 	       "  opensnoop                 # every open, until Ctrl-C\n"
 	       "  opensnoop -x -T           # only failed opens, with the time\n"

@@ -25,7 +25,7 @@ static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
 	.doc = "Trace stat(), lstat(), newfstatat(), statx() and statfs(): which process looked up "
-	       "which path.\v"
+	       "which path. Requests submitted through io_uring are not seen.\v"
 	       "EXAMPLES:\n"
 	       "  statsnoop                 # every stat, until Ctrl-C\n"
 	       "  statsnoop -x -t           # only failed stats, with seconds since start\n"

@@ -44,7 +44,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
-	.doc = "Trace accepted TCP connections, with the process that accepted them.\v"
+	.doc = "Trace accepted TCP connections, with the process that accepted them. Accepts "
+	       "submitted through io_uring are not seen.\v"
 	       "EXAMPLES:\n"
 	       "  tcpaccept                 # every accepted connection, until Ctrl-C\n"
 	       "  tcpaccept -T              # with a clock column\n"

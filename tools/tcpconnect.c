@@ -3,6 +3,7 @@
  * count them by process and destination (--count). */
 #include <errno.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include "lib/sonde.h"
 #include "lib/net.h"
 #include "lib/net_count.h"
@@ -105,7 +106,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
-	.doc = "Trace active TCP connects: who connects where, from the connect() call.\v"
+	.doc = "Trace active TCP connects: who connects where, through connect(), io_uring or "
+	       "TCP Fast Open.\v"
 	       "EXAMPLES:\n"
 	       "  tcpconnect                # every connect, until Ctrl-C\n"
 	       "  tcpconnect -t -s          # with seconds since start and the source port\n"
@@ -207,6 +209,7 @@ int main(int argc, char **argv)
 		return sonde_open_failed();
 	skel->rodata->count_mode = opts.count;
 	skel->rodata->latency_mode = opts.latency;
+	skel->rodata->connect_nr = SYS_connect;
 	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->dports, opts.ports, sizeof(opts.ports));
 	skel->rodata->ndports = opts.nports;
@@ -221,6 +224,7 @@ int main(int argc, char **argv)
 			sizeof(struct tcpconnect_count),
 			offsetof(struct tcpconnect_count, connects),
 			count_row,
+			NULL,
 			NULL,
 		};
 

@@ -140,7 +140,8 @@ int main(int argc, char **argv)
 	memcpy((void *)skel->rodata->rports, opts.rports, sizeof(opts.rports));
 	skel->rodata->nrports = opts.nrports;
 
-	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+	err = sonde_stream_run_notes(skel->skeleton, &opts.common, &st,
+				     net_owner_notes(&opts.common, "sessions"));
 
 	tcplife_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);

@@ -134,6 +134,7 @@ int main(int argc, char **argv)
 	struct tcpretrans_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct out out;
 	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
+	const char *const *notes;
 	struct tcpretrans_bpf *skel;
 	int err;
 
@@ -144,6 +145,7 @@ int main(int argc, char **argv)
 	skel = tcpretrans_bpf__open();
 	if (!skel)
 		return sonde_open_failed();
+	notes = net_owner_notes(&opts.common, "retransmissions");
 	skel->rodata->count_mode = opts.count;
 	skel->rodata->net_family = opts.common.family;
 	if (opts.count) {
@@ -156,11 +158,12 @@ int main(int argc, char **argv)
 			offsetof(struct tcpretrans_count, retransmits),
 			count_row,
 			NULL,
+			notes,
 		};
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);
 	} else {
-		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+		err = sonde_stream_run_notes(skel->skeleton, &opts.common, &st, notes);
 	}
 
 	tcpretrans_bpf__destroy(skel);

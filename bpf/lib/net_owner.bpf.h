@@ -3,35 +3,57 @@
  * happen in softirq context (a session closing, a retransmit, a drop),
  * where the current task is whoever was interrupted.
  *
- * The owner is remembered where it is the current task, keyed by the
- * socket's address: when it connects (the CLOSE -> SYN_SENT transition runs
- * in connect()), listens (CLOSE -> LISTEN, in listen(), after any bind()) or
- * accepts (the accept syscalls' exit, from the returned fd). Such events are
- * then attributed only when the owner is known, and -p/-u/-c apply to the
- * owner: an owner is remembered only when it passes them, and an event whose
- * socket has no known owner is dropped when any of them is given.
+ * The owner is remembered where it is the current task: when it connects
+ * (the CLOSE -> SYN_SENT transition runs in connect()), listens (CLOSE ->
+ * LISTEN, in listen(), after any bind()) or accepts (the accept syscalls'
+ * exit, from the returned fd). Every owner is remembered, with whether it
+ * passes -p/-u/-c; an event is then reported when its owner passes them.
  *
- * Include after bpf/lib/net.bpf.h. */
+ * Nothing a user does can push another's owner out:
+ * - connect and listen write the socket's own storage (sk storage: no size
+ *   to fill; it lives and dies with the socket), and a connection a
+ *   listener receives starts with a copy of the listener's (BPF_F_CLONE):
+ *   until a process accepts it (through accept() or not: io_uring), it
+ *   belongs to the listener's owner;
+ * - accept is seen by a syscall tracepoint, whose programs cannot reach a
+ *   socket's storage: who accepted is kept in a hash by socket address.
+ *   When that is full, the connection keeps its listener's owner, and the
+ *   tool counts it (STREAM_OWNER_LISTENER).
+ * An event whose socket has no known owner (opened before the tool started,
+ * or its storage could not be made) is counted (STREAM_NO_OWNER); it is
+ * reported with no owner, unless -p, -u or -c is given: then it cannot be
+ * told apart and the count is what the user sees of it.
+ *
+ * Include after bpf/lib/net.bpf.h and bpf/lib/stream.bpf.h. */
 #ifndef SONDE_BPF_LIB_NET_OWNER_BPF_H
 #define SONDE_BPF_LIB_NET_OWNER_BPF_H
 
 #include "bpf/lib/net.bpf.h"
+#include "bpf/lib/stream.bpf.h"
 
-/* Sockets whose owner is remembered at once; the least recently used go
- * first, so a socket older than 16384 newer ones may lose its owner. */
+/* Connections whose accepting process is remembered at once. */
 #define SOCK_OWNERS_MAX 16384
 
 struct sock_owner {
 	struct net_owner o;
 	__u64 since_ns; /* when it was remembered (connect start for SYN_SENT) */
+	__u8 passes;	/* the owner passes -p/-u/-c */
+	__u8 pad[7];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct sock_owner);
+} sock_owners SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SOCK_OWNERS_MAX);
 	__type(key, __u64);
 	__type(value, struct sock_owner);
-} sock_owners SEC(".maps");
+} accept_owners SEC(".maps");
 
 /* -p, -u or -c was given. */
 static __always_inline bool sonde_filter_active(void)
@@ -39,44 +61,77 @@ static __always_inline bool sonde_filter_active(void)
 	return FILTER_TGID || FILTER_UID != SONDE_UID_ANY || FILTER_CGROUP;
 }
 
-/* Remembers the current task as sk's owner, if it passes -p/-u/-c. */
-static __always_inline void sock_owner_remember(const void *sk)
+/* The current task as an owner. */
+static __always_inline void sock_owner_current(struct sock_owner *so)
 {
-	struct sock_owner so = { .since_ns = bpf_ktime_get_ns() };
-	__u64 key = (__u64)sk;
-
-	if (!sonde_filter_pass())
-		return;
-	net_owner_current(&so.o);
-	bpf_map_update_elem(&sock_owners, &key, &so, BPF_ANY);
+	so->since_ns = bpf_ktime_get_ns();
+	so->passes = sonde_filter_pass();
+	__builtin_memset(so->pad, 0, sizeof(so->pad));
+	net_owner_current(&so->o);
 }
 
-static __always_inline struct sock_owner *sock_owner_find(const void *sk)
+/* Remembers the current task as sk's owner, in sk's storage; false when it
+ * could not be made (no memory, or the socket's option memory is used up). */
+static __always_inline bool sock_owner_remember(const struct sock *sk)
 {
-	__u64 key = (__u64)sk;
+	struct sock_owner *so =
+	    bpf_sk_storage_get(&sock_owners, (struct sock *)sk, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
-	return bpf_map_lookup_elem(&sock_owners, &key);
+	if (!so)
+		return false;
+	sock_owner_current(so);
+	return true;
 }
 
-static __always_inline void sock_owner_forget(const void *sk)
+static __always_inline struct sock_owner *sock_owner_find(const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct sock_owner *so = bpf_map_lookup_elem(&accept_owners, &key);
+
+	if (so)
+		return so;
+	return bpf_sk_storage_get(&sock_owners, (struct sock *)sk, 0, 0);
+}
+
+static __always_inline void sock_owner_forget(const struct sock *sk)
 {
 	__u64 key = (__u64)sk;
 
-	bpf_map_delete_elem(&sock_owners, &key);
+	bpf_map_delete_elem(&accept_owners, &key);
+	bpf_sk_storage_delete(&sock_owners, (struct sock *)sk);
+}
+
+/* An event with no socket, or one that has no owner by nature (a time-wait
+ * socket): *o is zero; the event passes unless -p, -u or -c was given. */
+static __always_inline bool sock_owner_none(struct net_owner *o)
+{
+	__builtin_memset(o, 0, sizeof(*o));
+	return !sonde_filter_active();
+}
+
+/* An event about a socket whose owner is not known: counted, then as
+ * sock_owner_none(). */
+static __always_inline bool sock_owner_unknown(struct net_owner *o)
+{
+	sonde_count(STREAM_NO_OWNER);
+	return sock_owner_none(o);
+}
+
+/* Copies so's owner into *o (so NULL: not known). Returns whether the event
+ * passes -p/-u/-c. */
+static __always_inline bool sock_owner_copy(const struct sock_owner *so, struct net_owner *o)
+{
+	if (!so)
+		return sock_owner_unknown(o);
+	*o = so->o;
+	return so->passes;
 }
 
 /* Copies sk's owner into *o (zero when unknown). Returns whether the event
- * passes -p/-u/-c: its owner is known, or no such filter was given. */
-static __always_inline bool sock_owner_get(const void *sk, struct net_owner *o)
+ * passes -p/-u/-c. sk is the socket a BTF-typed hook handed over. */
+static __always_inline bool sock_owner_get(const struct sock *sk, struct net_owner *o)
 {
-	struct sock_owner *so = sk ? sock_owner_find(sk) : NULL;
-
-	if (so) {
-		*o = so->o;
-		return true;
-	}
-	__builtin_memset(o, 0, sizeof(*o));
-	return !sonde_filter_active();
+	return sock_owner_copy(sock_owner_find(sk), o);
 }
 
 /* To call from a tool's inet_sock_set_state handler: remembers the owner
@@ -106,13 +161,19 @@ static __always_inline void sock_owner_on_state(const struct sock *sk, int newst
  * as the owner of the new connection's socket. */
 static __always_inline void sock_owner_on_accept(long fd)
 {
+	struct sock_owner so;
 	struct sock *sk;
+	__u64 key;
 
 	if (fd < 0)
 		return;
 	sk = sock_from_fd(fd);
-	if (sk && sock_is_tcp(sk))
-		sock_owner_remember(sk);
+	if (!sk || !sock_is_tcp(sk))
+		return;
+	key = (__u64)sk;
+	sock_owner_current(&so);
+	if (bpf_map_update_elem(&accept_owners, &key, &so, BPF_ANY))
+		sonde_count(STREAM_OWNER_LISTENER);
 }
 
 /* The accept hooks, for tools that only need owners from them. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* The "events" ring buffer and the per-CPU "lost_events" counter that user
- * space (lib/evloop.c) reads; every failed reserve or output is counted. Their
- * names are common/stream.h's, as is the header every event starts with.
+/* The "events" ring buffer and the per-CPU counters of what went unreported
+ * that user space (lib/evloop.c) reads; every failed reserve or output is
+ * counted. Their names are common/stream.h's, as are the counters' slots and
+ * the header every event starts with.
  *
  * Events are sent without waking the reader, which reads the buffer every
  * EVLOOP_POLL_MS anyway, until a quarter of the buffer waits unread: a
@@ -19,10 +20,10 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, STREAM_NCOUNTS);
 	__type(key, __u32);
 	__type(value, __u64);
-} STREAM_LOST_EVENTS SEC(".maps");
+} STREAM_COUNTS SEC(".maps");
 
 /* Unread bytes from which every event wakes the reader (a quarter of the
  * buffer; lib/loader.c sets it with --buffer). */
@@ -35,13 +36,18 @@ static __always_inline __u64 sonde_wakeup(void)
 		   : BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void sonde_count_lost(void)
+static __always_inline void sonde_count(enum stream_count what)
 {
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&STREAM_LOST_EVENTS, &zero);
+	__u32 key = what;
+	__u64 *n = bpf_map_lookup_elem(&STREAM_COUNTS, &key);
 
 	if (n)
 		*n += 1;
+}
+
+static __always_inline void sonde_count_lost(void)
+{
+	sonde_count(STREAM_LOST);
 }
 
 static __always_inline void *sonde_reserve(__u64 size)

@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Syscall tracing helpers: what a syscall's entry learns (its arguments) is
- * kept per thread until its exit reports the result, and user strings are
- * read with truncation made visible. */
+ * kept per thread until its exit reports the result, the syscall a thread is
+ * in is known, and user strings are read with truncation made visible.
+ *
+ * Include after bpf/lib/stream.bpf.h. */
 #ifndef SONDE_BPF_LIB_SYSCALL_BPF_H
 #define SONDE_BPF_LIB_SYSCALL_BPF_H
 
-/* A per-thread map of values remembered from entry to exit. */
-#define SONDE_STASH(name, value_type)                                                              \
-	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_HASH);                                                   \
-		__uint(max_entries, 10240);                                                        \
-		__type(key, __u32);                                                                \
-		__type(value, value_type);                                                         \
-	} name SEC(".maps")
+#include "bpf/lib/stream.bpf.h"
 
 /* What a syscall's entry keeps for its exit, per thread, in task storage:
- * unlike a hash of threads it cannot fill up, and it goes with its thread.
+ * a map of fixed size would fill with the entries of threads that never
+ * return (blocked for ever in a call, on a FUSE file system a user
+ * mounted), and the calls of everyone else would then go unseen; task
+ * storage has no size to fill and goes with its thread. It is not deleted
+ * at exit (making it again costs about 2 us): an entry arms it, its exit
+ * disarms it.
  * For values read from the caller's memory, which another thread can
  * rewrite while the call runs: the exit reports what the memory held at
  * entry. The value starts with a struct entry_arm. */
@@ -58,38 +58,41 @@ static __always_inline void *entry_store_take(void *map, long nr)
 {
 	struct entry_arm *a = bpf_task_storage_get(map, bpf_get_current_task_btf(), 0, 0);
 
-	if (!a || a->nr1 != nr + 1)
+	if (!a || a->nr1 != (__u32)(nr + 1))
 		return NULL;
 	a->nr1 = 0;
 	return a;
 }
 
-static __always_inline __u32 sonde_tid(void)
+/* While a call is in flight (an entry armed it): the value, still armed;
+ * else NULL. For hooks that run inside the call (killsnoop's signal). */
+static __always_inline void *entry_store_peek(void *map)
 {
-	return (__u32)bpf_get_current_pid_tgid();
+	struct entry_arm *a = bpf_task_storage_get(map, bpf_get_current_task_btf(), 0, 0);
+
+	return a && a->nr1 ? a : NULL;
 }
 
-static __always_inline void stash_put(void *map, const void *val)
+/* The saved registers' syscall number, as x86 and arm64 keep it (CO-RE
+ * picks the one this kernel has). */
+struct pt_regs___x86 {
+	long orig_ax;
+} __attribute__((preserve_access_index));
+
+struct pt_regs___arm64 {
+	int syscallno;
+} __attribute__((preserve_access_index));
+
+/* The number of the system call the current thread is in (as it entered
+ * it); meaningless in a thread that never left the kernel (a kernel or
+ * io_uring worker thread). */
+static __always_inline long sonde_current_syscall(void)
 {
-	__u32 tid = sonde_tid();
+	void *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
 
-	bpf_map_update_elem(map, &tid, val, BPF_ANY);
-}
-
-/* The value stashed at entry, or NULL (the entry was filtered out, or the
- * tool started between entry and exit). Call stash_drop() once used. */
-static __always_inline void *stash_get(void *map)
-{
-	__u32 tid = sonde_tid();
-
-	return bpf_map_lookup_elem(map, &tid);
-}
-
-static __always_inline void stash_drop(void *map)
-{
-	__u32 tid = sonde_tid();
-
-	bpf_map_delete_elem(map, &tid);
+	if (bpf_core_field_exists(((struct pt_regs___x86 *)regs)->orig_ax))
+		return BPF_CORE_READ((struct pt_regs___x86 *)regs, orig_ax);
+	return BPF_CORE_READ((struct pt_regs___arm64 *)regs, syscallno);
 }
 
 /* Reads a NUL-terminated user string into buf[size]; returns its length

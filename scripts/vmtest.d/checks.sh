@@ -284,10 +284,11 @@ check_oomkill() {
 # mknod of a character device from a new user namespace asks for CAP_MKNOD
 # in the initial one and is denied (-x). Where the kernel lacks the
 # capability:cap_capable tracepoint (6.1) capable falls back to fentry, which
-# also tells the audit flag; the -x run then forces the kprobe pair.
+# also tells the audit flag; the -x run then forces the kprobe pair. Both run
+# with --unique, whose per-process set the verifier checks on each hook.
 check_capable() {
 	: >"$VMT_DIR/f"
-	tool_start capable -j -v || return 1
+	tool_start capable -j -v --unique || return 1
 	tool_wait_ready || return 1
 	chown 4242 "$VMT_DIR/f"
 	tool_wait_out '"cap":0,"cap_name":"CAP_CHOWN"' '"verdict":"allow"' || return 1
@@ -301,7 +302,7 @@ check_capable() {
 	fi
 
 	# shellcheck disable=SC2086 # $_forced is two words or none
-	tool_start capable -j -v -x $_forced || return 1
+	tool_start capable -j -v -x --unique $_forced || return 1
 	tool_wait_ready || return 1
 	/bin/busybox unshare -U /bin/busybox mknod "$VMT_DIR/n" c 1 3 2>/dev/null
 	tool_wait_out '"cap":27,"cap_name":"CAP_MKNOD"' '"verdict":"deny"' || return 1
@@ -361,6 +362,23 @@ check_tcpconnect() {
 	nc 127.0.0.1 45802 </dev/null 2>/dev/null
 	tool_wait_out '"comm":"nc"' '"dport":45802,' '"result":"refused","error":"ECONNREFUSED"' || return 1
 	tool_out_lacks '"sport":0,' || return 1
+	tool_stop_ok || return 1
+	check_tcpconnect_uring
+}
+
+# A connect through io_uring (tests/helpers/uring.c), inline and in an
+# io_uring worker thread: never in connect(). Skipped without the helper.
+check_tcpconnect_uring() {
+	if [ ! -x "$VMT_HELPERS/uring" ]; then
+		echo "VMTEST INFO tcpconnect: no uring helper, io_uring not checked"
+		return 0
+	fi
+	tool_start tcpconnect -j -v || return 1
+	tool_wait_ready || return 1
+	"$VMT_HELPERS/uring" connect 127.0.0.1 45803 >/dev/null
+	"$VMT_HELPERS/uring" connect 127.0.0.1 45804 async >/dev/null
+	tool_wait_out '"comm":"uring"' '"dport":45803,"ret":-111' || return 1
+	tool_wait_out '"comm":"iou-wrk-' '"dport":45804,"ret":-111' || return 1
 	tool_stop_ok
 }
 

@@ -5,11 +5,13 @@
 #   VMTEST PASS TOOL   or   VMTEST FAIL TOOL: WHY
 # Exits 1 if any check failed. The caller prints VMTEST DONE after it.
 # Run by busybox sh: inside the VM by /init, on the host by scripts/vmtest --host.
-# Environment: VMT_BIN (directory of the tools), VMT_WORK (scratch directory).
+# Environment: VMT_BIN (directory of the tools), VMT_WORK (scratch directory),
+# VMT_HELPERS (directory of test workload programs such as uring; optional).
 here=$(cd "$(dirname "$0")" && pwd)
 : "${VMT_BIN:?}" "${VMT_WORK:?}"
 : "${VMT_CHECK_SECS:=90}"
-export VMT_BIN
+: "${VMT_HELPERS:=}"
+export VMT_BIN VMT_HELPERS
 
 # shellcheck source=scripts/vmtest.d/checks.sh
 . "$here/checks.sh"

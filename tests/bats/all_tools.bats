@@ -244,21 +244,90 @@ wait_out_contains() {
 	no_failures
 }
 
-@test "every event tool: the -c cgroup removed mid-run: it keeps running and exits 0" {
-	local t cg
+# wait_err_contains TEXT: the tool's stderr (bounded wait) has TEXT.
+wait_err_contains() {
+	local start=$EPOCHREALTIME
+	while :; do
+		[[ $(<"$TOOL_ERR") == *"$1"* ]] && return 0
+		_sonde_deadline_passed "$start" "$SONDE_WAIT_S" && return 1
+		sonde_nap
+	done
+}
+
+# A service or container restarted: its cgroup removed, then made again at
+# the same path. With --follow the tool says both on stderr and traces the
+# new cgroup.
+@test "every tool: --follow: the -c cgroup removed mid-run is said on stderr; created again, it is followed" {
+	local t cg name opts
 	for t in $(tools_of event interval none); do
 		cgroup_create "gone-$t"
 		cg=$CGROUP_DIR
-		tool_start "$t" -v -c "$cg" || { bad "$t" "did not start"; continue; }
+		opts=${TOOL_WORKLOAD_OPTS[$t]:-}
+		# shellcheck disable=SC2086 # options are words
+		tool_start "$t" -v --follow -c "$cg" $opts || { bad "$t" "did not start"; continue; }
 		rmdir "$cg" || bad "$t" "could not remove $cg"
+		wait_err_contains "cgroup '$cg' was removed: nothing is traced until it is created again" ||
+			bad "$t" "no line saying the cgroup was removed: $(<"$TOOL_ERR")"
 		if [[ ${TOOL_KIND[$t]} != none ]]; then
 			"workload_$t" "cg$$" >/dev/null 2>&1 || true
 		fi
 		sonde_pid_alive "$TOOL_PID" || bad "$t" "exited when its cgroup went away"
+		mkdir "$cg" || bad "$t" "could not create $cg again"
+		wait_err_contains "cgroup '$cg' was created again (id $(stat -c %i "$cg")): tracing it" ||
+			bad "$t" "no line saying the cgroup is followed: $(<"$TOOL_ERR")"
+		if [[ ${TOOL_KIND[$t]} != none ]]; then
+			name=back$RANDOM
+			(
+				echo "$BASHPID" >"$cg/cgroup.procs" && "workload_$t" "$name"
+			) >/dev/null 2>&1 || true
+			wait_out_contains "$name" || bad "$t" "no event from inside the cgroup created again"
+		fi
 		tool_stop
 		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC: $(<"$TOOL_ERR")"
 	done
 	no_failures
+}
+
+# Without --follow, the cgroup's removal ends the run, with exit 0 and the
+# events already queued shown: nothing would be traced from then on.
+@test "every tool: the -c cgroup removed mid-run ends it with one line and exit 0" {
+	local t cg name opts
+	for t in $(tools_of event interval none); do
+		cgroup_create "end-$t"
+		cg=$CGROUP_DIR
+		opts=${TOOL_WORKLOAD_OPTS[$t]:-}
+		# shellcheck disable=SC2086 # options are words
+		tool_start "$t" -v -c "$cg" $opts || { bad "$t" "did not start"; continue; }
+		if [[ ${TOOL_KIND[$t]} == event ]]; then
+			name=last$RANDOM
+			(
+				echo "$BASHPID" >"$cg/cgroup.procs" && "workload_$t" "$name"
+			) >/dev/null 2>&1 || true
+		fi
+		rmdir "$cg" || bad "$t" "could not remove $cg"
+		tool_wait_exit "$SONDE_WAIT_S" || { bad "$t" "did not end when its cgroup went"; continue; }
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC: $(<"$TOOL_ERR")"
+		grep -qF "cgroup '$cg' was removed: ending" "$TOOL_ERR" ||
+			bad "$t" "no line saying the cgroup was removed: $(<"$TOOL_ERR")"
+		if [[ ${TOOL_KIND[$t]} == event ]]; then
+			[[ $(<"$TOOL_OUT") == *"$name"* ]] || bad "$t" "the event made before the removal is missing"
+		fi
+	done
+	no_failures
+}
+
+# An ID names one cgroup, which a new one at the same path is not: its
+# removal ends the run, --follow or not.
+@test "execsnoop: a -c cgroup given by its ID ends the run when it is removed, --follow or not" {
+	local cg id
+	cgroup_create "by-id"
+	cg=$CGROUP_DIR id=$CGROUP_ID
+	tool_start execsnoop -v --follow -c "$id"
+	rmdir "$cg"
+	tool_wait_exit "$SONDE_WAIT_S"
+	assert_eq "$TOOL_RC" 0 "exit status"
+	grep -qF "cgroup $id was removed: nothing is left to trace; ending" "$TOOL_ERR" ||
+		sonde_fail "no line saying the cgroup was removed: $(<"$TOOL_ERR")"
 }
 
 @test "every event tool: two instances at once both report the event" {

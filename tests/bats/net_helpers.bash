@@ -34,6 +34,56 @@ net_setup() {
 	PORT=$(test_port)
 }
 
+# The helpers of tests/helpers: one that fills a tracer's tables as an
+# unprivileged user could (sockflood.c).
+SONDE_BUILD=${SONDE_BUILD:-$BATS_TEST_DIRNAME/../../build}
+SOCKFLOOD=$SONDE_BUILD/tests/sockflood
+
+# require_sockflood: it is built (same policy as require_tool).
+require_sockflood() {
+	[[ -x $SOCKFLOOD ]] || _sonde_cannot_run "$SOCKFLOOD is not built (set SONDE_BUILD)"
+}
+
+# One request through io_uring (tests/helpers/uring.c).
+URING=$SONDE_BUILD/tests/uring
+
+# require_uring: it is built (same policy as require_tool).
+require_uring() {
+	[[ -x $URING ]] || _sonde_cannot_run "$URING is not built (set SONDE_BUILD)"
+}
+
+# A command prefix: what follows runs as the unprivileged user 65534, without
+# groups or capabilities ("${AS_NOBODY[@]}" CMD...).
+AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+
+# flood NS listen|accept N: in namespace NS, processes of user 65534
+# (FLOOD_PID: sockflood itself, through the execs; its children hold the
+# sockets, at most 1000 each) hold N TCP listeners on 127.0.0.1, which never
+# accept, or N accepted connections over it, until flood_release. Waits (bounded) until they are all there; after listen,
+# FLOOD_PORT is the first listener's port.
+flood() {
+	local ns=$1 what=$2 n=$3 out=$BATS_TEST_TMPDIR/flood.out start=$EPOCHREALTIME
+	require_sockflood
+	: >"$out"
+	ip netns exec "$ns" "${AS_NOBODY[@]}" "$SOCKFLOOD" "$what" "$n" </dev/null >"$out" 3>&- &
+	FLOOD_PID=$!
+	sonde_track_pid "$FLOOD_PID"
+	until [[ $(<"$out") == [a-z]*" $n"* ]]; do
+		if ! sonde_pid_alive "$FLOOD_PID" || _sonde_deadline_passed "$start" 30; then
+			sonde_fail "sockflood $what $n did not finish"
+			return 1
+		fi
+		sonde_nap
+	done
+	FLOOD_PORT=$(sed -n 's/^listening [0-9]* //p' "$out")
+}
+
+# flood_release: what flood holds is closed (its processes end).
+flood_release() {
+	kill -s TERM "$FLOOD_PID" 2>/dev/null || true
+	wait "$FLOOD_PID" 2>/dev/null || true
+}
+
 # net_teardown: stop what the test started, then delete its namespaces.
 net_teardown() {
 	sonde_teardown

@@ -12,6 +12,7 @@ load net_helpers
 
 setup() {
 	net_setup tcpconnect setpriv
+	require_sockflood
 }
 
 teardown() {
@@ -176,6 +177,56 @@ serve46() {
 	tool_stop
 	assert_header '^PID +COMM +IP +SADDR +DADDR +DPORT +LAT\(ms\) RESULT$'
 	assert_match "$(lines_ending " refused")" "^$CLI_PID +socat +4 +$CLI4 +$SRV4 +$PORT +[0-9]+\\.[0-9]{3} refused\$" "line"
+}
+
+# TCP Fast Open connects (sendto() with MSG_FASTOPEN) never return through
+# connect(); 10300 of them, each from a thread of its own, by an
+# unprivileged user.
+@test "10300 TCP Fast Open connects of an unprivileged user: they and the connects after them are all shown" {
+	local closed=$((PORT + 1)) i
+	local -a pids=()
+	serve46 "$PORT"
+	tool_start tcpconnect -j -v
+	cli_run "${AS_NOBODY[@]}" "$SOCKFLOOD" tfo "$SRV4" "$closed" 10300
+	for i in 1 2 3 4 5; do
+		cli_connect "$SRV4" "$PORT"
+		pids+=("$CLI_PID")
+	done
+	wait_for_text "\"pid\":${pids[4]},"
+	stop_ok
+	assert_eq "$(json_dport "$PORT" | jq -s -c 'map(.pid)')" \
+		"$(printf '%s\n' "${pids[@]}" | jq -s -c .)" "PIDs of the connects to port $PORT"
+	# Each Fast Open connect is shown when its handshake ends: refused
+	# (ECONNREFUSED), or closed by the flood first (ECONNABORTED).
+	assert_eq "$(json_dport "$closed" |
+		jq -s 'map(select(.uid == 65534 and (.ret == -111 or .ret == -103))) | length')" \
+		10300 "Fast Open connects shown"
+	assert_eq "$(grep -c lost "$TOOL_ERR")" 0 "lines about lost events"
+}
+
+# io_uring's IORING_OP_CONNECT runs the connect in io_uring_enter(), or in an
+# io_uring worker thread of the process (IOSQE_ASYNC): never in connect().
+@test "io_uring: connects submitted through io_uring are shown, with their process and result" {
+	local closed=$((PORT + 1)) inline async refused
+	require_uring
+	serve46 "$PORT"
+	tool_start tcpconnect -j -v
+	cli_run "$URING" connect "$SRV4" "$PORT"
+	inline=$CLI_PID
+	cli_run "$URING" connect "$SRV4" "$PORT" async
+	async=$CLI_PID
+	cli_run "${AS_NOBODY[@]}" "$URING" connect "$SRV4" "$closed"
+	refused=$CLI_PID
+	wait_for_text "\"dport\":$closed,"
+	stop_ok
+	json_first dport "$PORT" '.pid == $p' --argjson p "$inline"
+	assert_jq "$EV" '.ret == 0 and .saddr == $c and .daddr == $s and .sport > 0 and .comm == "uring"' \
+		--arg c "$CLI4" --arg s "$SRV4"
+	json_first dport "$PORT" '.pid == $p' --argjson p "$async"
+	# The worker thread's name is the kernel's: iou-wrk-<pid>.
+	assert_jq "$EV" '.ret == 0 and (.comm | startswith("iou-wrk-"))'
+	json_one dport "$closed" "refused connects"
+	assert_jq "$EV" '.pid == $p and .uid == 65534 and .ret == -111' --argjson p "$refused"
 }
 
 @test "bad values exit 2 with one line naming the option" {

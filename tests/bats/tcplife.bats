@@ -14,7 +14,7 @@ load net_helpers
 NBYTES=100000
 
 setup() {
-	net_setup tcplife
+	net_setup tcplife setpriv
 }
 
 teardown() {
@@ -170,6 +170,118 @@ wait_listening_gone() {
 	json_one sport "$PORT" "server sessions"
 	assert_jq "$EV" '.pid == $p' --argjson p "$SRV_PID"
 	assert_eq "$(json_remote)" "" "client sessions"
+}
+
+# wait_established NS PORT: a connection to PORT is established in NS. Bounded.
+wait_established() {
+	local start=$EPOCHREALTIME
+	until [[ -n $(ip netns exec "$1" ss -Htn state established "dport = :$2") ]]; do
+		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
+			sonde_fail "no connection to port $2 established in $1"
+			return 1
+		fi
+		sonde_nap
+	done
+}
+
+# One process of an unprivileged user opens more listeners than a table of
+# socket owners holds, while a session is open; the session then closes.
+@test "17000 listeners of an unprivileged user do not take away an open session's owner" {
+	serve "$PORT"
+	tool_start tcplife -j -v
+	cli_sender "$SRV4" "$PORT"
+	wait_established "$NS_CLI" "$PORT"
+	flood "$NS_SRV" listen 17000
+	kill "$CLI_PID"
+	wait_for_text "\"dport\":$PORT,"
+	wait_for_text "\"sport\":$PORT,"
+	stop_ok
+	flood_release
+	json_one dport "$PORT" "client sessions"
+	assert_jq "$EV" '.pid == $p and .comm == "bash"' --argjson p "$CLI_PID"
+	json_one sport "$PORT" "server sessions"
+	assert_jq "$EV" '.pid != null and .comm == "socat"'
+	assert_eq "$(grep -c 'no known owner' "$TOOL_ERR")" 0 "lines about sessions without an owner"
+}
+
+# The same user floods, and is the one -u follows: its session is still shown.
+@test "-u: a user's own 17000 listeners do not hide its session" {
+	serve "$PORT"
+	tool_start tcplife -u 65534 -j -v
+	cli_sender "$SRV4" "$PORT" "${AS_NOBODY[@]}"
+	wait_established "$NS_CLI" "$PORT"
+	flood "$NS_SRV" listen 17000
+	kill "$CLI_PID"
+	wait_for_text "\"dport\":$PORT,"
+	stop_ok
+	flood_release
+	json_one dport "$PORT" "client sessions"
+	assert_jq "$EV" '.pid == $p and .uid == 65534' --argjson p "$CLI_PID"
+	assert_eq "$(json_local)" "" "server sessions (root's)"
+}
+
+# json_peer PORT: the tool's one JSON event whose remote port is PORT, in EV.
+json_peer() {
+	json_one dport "$1" "sessions with remote port $1"
+}
+
+# More connections accepted at once than the table of accepting processes
+# holds, by an unprivileged user: a session accepted before keeps its owner;
+# one accepted after carries its listener's owner (socat accepts in the
+# process that listens, so both are the server's), and stderr says so.
+@test "17000 connections accepted by an unprivileged user: sessions accepted before and after keep an owner" {
+	local first first_port second_port
+	tool_start tcplife -j -v
+	serve "$PORT"
+	cli_sender "$SRV4" "$PORT"
+	first=$CLI_PID
+	wait_established "$NS_CLI" "$PORT"
+	flood "$NS_SRV" accept 17000
+	cli_connect "$SRV4" "$PORT"
+	kill "$first"
+	wait_for_match "\"pid\":$first,.*\"dport\":$PORT,"
+	wait_for_match "\"pid\":$CLI_PID,.*\"dport\":$PORT,"
+	first_port=$(json_dport "$PORT" | jq -r --argjson p "$first" 'select(.pid == $p) | .sport')
+	second_port=$(json_dport "$PORT" | jq -r --argjson p "$CLI_PID" 'select(.pid == $p) | .sport')
+	wait_for_text "\"dport\":$first_port,"
+	wait_for_text "\"dport\":$second_port,"
+	stop_ok
+	flood_release
+	# The server's ends, accepted before and after the flood.
+	json_peer "$first_port"
+	assert_jq "$EV" '.pid == $srv and .comm == "socat"' --argjson srv "$SRV_PID"
+	json_peer "$second_port"
+	assert_jq "$EV" '.pid == $srv and .comm == "socat"' --argjson srv "$SRV_PID"
+	grep -Eq "^tcplife: [0-9]+ connections accepted while the table of accepting processes was full carry their listener's owner\$" "$TOOL_ERR" ||
+		sonde_fail "no line about connections carrying their listener's owner:" "$(<"$TOOL_ERR")"
+}
+
+# A listener made before tcplife started, which never accepts: the session a
+# client opens with it has no known owner. It closes with its listener.
+@test "a session with no known owner is shown without one, and counted on stderr" {
+	flood "$NS_SRV" listen 1
+	tool_start tcplife -j -v
+	ip netns exec "$NS_SRV" socat -u OPEN:/dev/null "TCP:127.0.0.1:$FLOOD_PORT"
+	flood_release
+	wait_for_text "\"sport\":$FLOOD_PORT,"
+	stop_ok
+	json_one sport "$FLOOD_PORT" "sessions of the listener"
+	assert_jq "$EV" '.pid == null and .comm == null and .uid == null'
+	assert_eq "$(grep -c '^tcplife: 1 sessions had no known owner$' "$TOOL_ERR")" 1 \
+		"lines about sessions without an owner"
+}
+
+@test "-u: a session with no known owner is not shown, and stderr says so" {
+	flood "$NS_SRV" listen 1
+	tool_start tcplife -u 65534 -j -v
+	ip netns exec "$NS_SRV" "${AS_NOBODY[@]}" socat -u OPEN:/dev/null "TCP:127.0.0.1:$FLOOD_PORT"
+	# The client's own end is the user's: it shows that the session closed.
+	wait_for_text "\"dport\":$FLOOD_PORT,"
+	flood_release
+	stop_ok
+	assert_eq "$(json_sport "$FLOOD_PORT")" "" "sessions of the listener"
+	assert_eq "$(grep -c '^tcplife: 1 sessions had no known owner and were not shown: -p, -u and -c select by owner$' "$TOOL_ERR")" \
+		1 "lines about sessions without an owner"
 }
 
 @test "bad values exit 2 with one line naming the option" {

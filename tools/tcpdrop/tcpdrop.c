@@ -284,6 +284,7 @@ int main(int argc, char **argv)
 	struct tcpdrop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct tcpdrop_ctx ctx = {};
 	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+	const char *const *notes = net_owner_notes(&opts.common, "drops");
 	struct tcpdrop_bpf *skel;
 	int err;
 
@@ -313,11 +314,12 @@ int main(int argc, char **argv)
 			offsetof(struct tcpdrop_count, drops),
 			count_row,
 			&ctx,
+			notes,
 		};
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);
 	} else if (!err) {
-		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+		err = sonde_stream_run_notes(skel->skeleton, &opts.common, &st, notes);
 	}
 
 	tcpdrop_bpf__destroy(skel);
