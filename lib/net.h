@@ -78,7 +78,7 @@ void net_count_row_begin(struct out *o, const struct net_owner *ow, uint16_t fam
 void out_owner_cgroup(struct out *o, unsigned col, uint32_t pid, uint64_t cgroup_id);
 
 /* What a tool that attributes its events to a socket's owner says when its
- * run ends about those it could not (sonde_stream_run_notes()'s notes, for
+ * run ends about those it could not (struct sonde_stream's notes, for
  * the counts of bpf/lib/net_owner.bpf.h): `events` names them
  * ("sessions"); with -p, -u or -c, the line says they were not shown. */
 const char *const *net_owner_notes(const struct sonde_opts *o, const char *events);

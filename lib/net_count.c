@@ -122,12 +122,14 @@ int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
 		  const struct net_count_table *t)
 {
 	struct out out;
-	struct sonde_stream st = { t->cols, t->ncols, 0, NULL, NULL, &out };
+	struct sonde_stream st = {
+		.cols = t->cols, .ncols = t->ncols, .out = &out, .notes = t->notes
+	};
 	struct net_counts_src src = { -1, bpf_map_get_next_key, bpf_map_lookup_elem };
 	struct net_counts c;
 	int err;
 
-	err = sonde_stream_run_notes(s, opts, &st, t->notes);
+	err = sonde_stream_run(s, opts, &st);
 	if (err)
 		return err;
 	/* The map has its fd once loaded, by sonde_stream_run(). */

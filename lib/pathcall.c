@@ -193,7 +193,12 @@ int pathcall_run(struct bpf_object_skeleton *s, const struct pathcall_opts *o,
 	struct pathcall_ctx ctx = { .opts = o };
 	uint64_t show =
 	    OUT_SHOW(PATHCALL_FLAGS_TEXT, o->extended) | OUT_SHOW(PATHCALL_MODE_TEXT, o->extended);
-	struct sonde_stream st = { cols, PATHCALL_NCOLS, show, handle_event, &ctx, &ctx.out };
+	struct sonde_stream st = { .cols = cols,
+				   .ncols = PATHCALL_NCOLS,
+				   .show = show,
+				   .on_event = handle_event,
+				   .ctx = &ctx,
+				   .out = &ctx.out };
 	int err;
 
 	err = prepare(*s->obj, o);

@@ -43,19 +43,13 @@ void stream_out_from(struct out *o, unsigned col, unsigned from)
 int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		     const struct sonde_stream *st)
 {
-	return sonde_stream_run_notes(s, o, st, NULL);
-}
-
-int sonde_stream_run_notes(struct bpf_object_skeleton *s, const struct sonde_opts *o,
-			   const struct sonde_stream *st, const char *const *notes)
-{
 	struct evloop_cfg loop = {
 		.obj = *s->obj,
 		.on_event = st->on_event,
 		.ctx = st->ctx,
 		.out = st->out,
 		.duration_s = o->duration_s,
-		.notes = notes,
+		.notes = st->notes,
 	};
 	struct filter_watch watch;
 	int err;

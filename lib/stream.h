@@ -3,7 +3,8 @@
  * skeleton (common filters into rodata), attach it, print the header and
  * run the event loop until a signal, --duration or the reader going away.
  *
- *	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+ *	struct sonde_stream st = { .cols = cols, .ncols = ARRAY_SIZE(cols),
+ *				   .on_event = handle_event, .ctx = &ctx, .out = &ctx.out };
  *	...
  *	st.show = OUT_SHOW(C_FLAGS, opts.extended);	// a column an option turns on
  *
@@ -29,15 +30,14 @@ struct sonde_stream {
 	ring_buffer_sample_fn on_event; /* gets ctx */
 	void *ctx;
 	struct out *out; /* initialised here, for stdout */
+	/* For a tool whose BPF side counts more than lost events: what each
+	 * other count means (struct evloop_cfg's); NULL: none. */
+	const char *const *notes;
 };
 
 /* 0 or -errno, as evloop_run() (load and attach failures already reported). */
 int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		     const struct sonde_stream *st);
-/* The same, for a tool whose BPF side counts more than lost events: notes
- * say what each other count means (struct evloop_cfg's). */
-int sonde_stream_run_notes(struct bpf_object_skeleton *s, const struct sonde_opts *o,
-			   const struct sonde_stream *st, const char *const *notes);
 
 /* The columns a row begins with, from the event's struct stream_hdr, in this
  * order. A tool leaves out (all zero) those it does not show and numbers its

@@ -223,7 +223,11 @@ int main(int argc, char **argv)
 {
 	struct capable_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct capable_ctx ctx = { 0 };
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+	struct sonde_stream st = { .cols = cols,
+				   .ncols = ARRAY_SIZE(cols),
+				   .on_event = handle_event,
+				   .ctx = &ctx,
+				   .out = &ctx.out };
 	struct capable_bpf *skel;
 	int err;
 

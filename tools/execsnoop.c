@@ -129,7 +129,11 @@ int main(int argc, char **argv)
 {
 	struct execsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS, .max_args = 20 };
 	struct execsnoop_ctx ctx = { .opts = &opts };
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+	struct sonde_stream st = { .cols = cols,
+				   .ncols = ARRAY_SIZE(cols),
+				   .on_event = handle_event,
+				   .ctx = &ctx,
+				   .out = &ctx.out };
 	struct execsnoop_bpf *skel;
 	int err;
 

@@ -133,7 +133,11 @@ int main(int argc, char **argv)
 {
 	struct exitsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct exitsnoop_ctx ctx = { 0 };
-	struct sonde_stream stream = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+	struct sonde_stream stream = { .cols = cols,
+				       .ncols = ARRAY_SIZE(cols),
+				       .on_event = handle_event,
+				       .ctx = &ctx,
+				       .out = &ctx.out };
 	struct exitsnoop_bpf *skel;
 	int err;
 

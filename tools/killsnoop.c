@@ -149,7 +149,11 @@ int main(int argc, char **argv)
 {
 	struct killsnoop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct killsnoop_ctx ctx = { .opts = &opts };
-	struct sonde_stream stream = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+	struct sonde_stream stream = { .cols = cols,
+				       .ncols = ARRAY_SIZE(cols),
+				       .on_event = handle_event,
+				       .ctx = &ctx,
+				       .out = &ctx.out };
 	struct killsnoop_bpf *skel;
 	int err;
 

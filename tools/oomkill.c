@@ -117,7 +117,11 @@ int main(int argc, char **argv)
 {
 	struct oomkill_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct oomkill_ctx ctx = { 0 };
-	struct sonde_stream stream = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+	struct sonde_stream stream = { .cols = cols,
+				       .ncols = ARRAY_SIZE(cols),
+				       .on_event = handle_event,
+				       .ctx = &ctx,
+				       .out = &ctx.out };
 	struct oomkill_bpf *skel;
 	int err;
 

@@ -78,7 +78,11 @@ int main(int argc, char **argv)
 {
 	struct tcpaccept_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct out out;
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
+	struct sonde_stream st = { .cols = cols,
+				   .ncols = ARRAY_SIZE(cols),
+				   .on_event = handle_event,
+				   .ctx = &out,
+				   .out = &out };
 	struct tcpaccept_bpf *skel;
 	int err;
 

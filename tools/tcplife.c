@@ -119,7 +119,11 @@ int main(int argc, char **argv)
 {
 	struct tcplife_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct out out;
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
+	struct sonde_stream st = { .cols = cols,
+				   .ncols = ARRAY_SIZE(cols),
+				   .on_event = handle_event,
+				   .ctx = &out,
+				   .out = &out };
 	struct tcplife_bpf *skel;
 	int err;
 
@@ -140,8 +144,8 @@ int main(int argc, char **argv)
 	memcpy((void *)skel->rodata->rports, opts.rports, sizeof(opts.rports));
 	skel->rodata->nrports = opts.nrports;
 
-	err = sonde_stream_run_notes(skel->skeleton, &opts.common, &st,
-				     net_owner_notes(&opts.common, "sessions"));
+	st.notes = net_owner_notes(&opts.common, "sessions");
+	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
 
 	tcplife_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);

@@ -133,7 +133,11 @@ int main(int argc, char **argv)
 {
 	struct tcpretrans_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct out out;
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &out, &out };
+	struct sonde_stream st = { .cols = cols,
+				   .ncols = ARRAY_SIZE(cols),
+				   .on_event = handle_event,
+				   .ctx = &out,
+				   .out = &out };
 	const char *const *notes;
 	struct tcpretrans_bpf *skel;
 	int err;
@@ -163,7 +167,8 @@ int main(int argc, char **argv)
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);
 	} else {
-		err = sonde_stream_run_notes(skel->skeleton, &opts.common, &st, notes);
+		st.notes = notes;
+		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
 	}
 
 	tcpretrans_bpf__destroy(skel);

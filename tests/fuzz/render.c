@@ -28,7 +28,7 @@ union record {
 	unsigned char bytes[RENDER_RECORD_MAX];
 };
 
-_Static_assert(sizeof(union record) == RENDER_RECORD_MAX, "the largest record: a path tool's");
+_Static_assert(sizeof(union record) == RENDER_RECORD_MAX, "the largest record: execsnoop's");
 
 /* The runs' -n and -l pick "a" and "b": this header and execsnoop's
  * arguments pass them, so that every run renders its record. */
@@ -97,14 +97,17 @@ static size_t seed_capable(union record *r, const char *args)
 static size_t seed_execsnoop(union record *r, const char *args)
 {
 	static const char argv[] = "ls\0-b\0/tmp/caf\xc3\xa9\x1b[0m\0\"q\"\\";
+	static const char exe[] = "/usr/bin/l\x1bs";
 	struct execsnoop_event *e = (void *)r;
 
 	(void)args;
 	hdr(&e->h);
 	e->ppid = 4000;
 	e->args_size = sizeof(argv);
-	memcpy(e->args, argv, sizeof(argv));
-	return offsetof(struct execsnoop_event, args) + e->args_size;
+	memcpy(e->data, argv, sizeof(argv));
+	e->exe_len = sizeof(exe);
+	memcpy(e->data + e->args_size, exe, sizeof(exe));
+	return offsetof(struct execsnoop_event, data) + e->args_size + e->exe_len;
 }
 
 static size_t seed_exitsnoop(union record *r, const char *args)

@@ -89,7 +89,7 @@
 enum { RENDER_NRUNS = 0 RENDER_RUNS(RENDER_COUNT) };
 
 /* The largest record: a path tool's (struct pathcall_event). */
-#define RENDER_RECORD_MAX (72 + 4096)
+#define RENDER_RECORD_MAX (72 + 4096 + 4096)
 
 /* Writes into buf (RENDER_RECORD_MAX bytes) a record of the run's tool as
  * its BPF side sends it (sized as sent), with plausible values and strings

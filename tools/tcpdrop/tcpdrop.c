@@ -283,7 +283,11 @@ int main(int argc, char **argv)
 {
 	struct tcpdrop_opts opts = { .common = SONDE_OPTS_DEFAULTS };
 	struct tcpdrop_ctx ctx = {};
-	struct sonde_stream st = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+	struct sonde_stream st = { .cols = cols,
+				   .ncols = ARRAY_SIZE(cols),
+				   .on_event = handle_event,
+				   .ctx = &ctx,
+				   .out = &ctx.out };
 	const char *const *notes = net_owner_notes(&opts.common, "drops");
 	struct tcpdrop_bpf *skel;
 	int err;
@@ -319,7 +323,8 @@ int main(int argc, char **argv)
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);
 	} else if (!err) {
-		err = sonde_stream_run_notes(skel->skeleton, &opts.common, &st, notes);
+		st.notes = notes;
+		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
 	}
 
 	tcpdrop_bpf__destroy(skel);
