@@ -3,7 +3,6 @@
  * count them by process and destination (--count). */
 #include <errno.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include "lib/sonde.h"
 #include "lib/net.h"
 #include "lib/net_count.h"
@@ -30,6 +29,7 @@ enum {
 	C_DADDR,
 	C_SPORT,
 	C_DPORT,
+	C_ADDR_FROM,
 	C_LAT,
 	C_LAT_US,
 	C_RESULT,
@@ -46,6 +46,7 @@ static const struct out_col cols[] = {
 	[C_DADDR] = { "DADDR", "daddr", 16, 0 },
 	[C_SPORT] = { "SPORT", "sport", 5, OUT_HIDDEN },
 	[C_DPORT] = { "DPORT", "dport", 5, 0 },
+	[C_ADDR_FROM] = { NULL, "addr_from", 0, 0 },
 	[C_LAT] = { "LAT(ms)", NULL, 9, OUT_RIGHT | OUT_HIDDEN },
 	[C_LAT_US] = { NULL, "lat_us", 0, 0 },
 	[C_RESULT] = { "RESULT", "result", 11, OUT_HIDDEN },
@@ -126,6 +127,8 @@ static const char *result_name(const struct tcpconnect_event *e)
 {
 	if (e->result == TCPCONNECT_ESTABLISHED)
 		return "established";
+	if (e->result == TCPCONNECT_UNSENT)
+		return "failed"; /* before a SYN was sent */
 	switch (e->ret) {
 	case 0:
 		return "aborted"; /* closed by its owner before an answer */
@@ -167,6 +170,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_addr(o, C_DADDR, e->t.family, e->t.daddr);
 	out_uint(o, C_SPORT, e->t.sport);
 	out_uint(o, C_DPORT, e->t.dport);
+	stream_out_from(o, C_ADDR_FROM, e->addr_from);
 	/* The options choose the keys, not the record: -L's, or ret. */
 	if (ctx->latency)
 		write_outcome(o, e);
@@ -213,12 +217,12 @@ int main(int argc, char **argv)
 		return sonde_open_failed();
 	skel->rodata->count_mode = opts.count;
 	skel->rodata->latency_mode = opts.latency;
-	skel->rodata->connect_nr = SYS_connect;
 	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->dports, opts.ports, sizeof(opts.ports));
 	skel->rodata->ndports = opts.nports;
-	/* Only the plain mode reports at connect()'s return. */
-	bpf_program__set_autoload(skel->progs.handle_exit_connect, !opts.count && !opts.latency);
+	/* --count counts SYN_SENT transitions only. */
+	bpf_program__set_autoload(skel->progs.handle_enter_connect, !opts.count);
+	bpf_program__set_autoload(skel->progs.handle_exit_connect, !opts.count);
 	if (opts.count) {
 		struct net_count_table t = {
 			count_cols,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Syscall tracing helpers: what a syscall's entry learns (its arguments) is
- * kept per thread until its exit reports the result, the syscall a thread is
- * in is known, and user strings are read with truncation made visible.
+ * kept per thread until its exit reports the result (and hooks inside the
+ * call find it), and user strings are read with truncation made visible.
  *
  * Include after bpf/lib/stream.bpf.h. */
 #ifndef SONDE_BPF_LIB_SYSCALL_BPF_H
@@ -71,28 +71,6 @@ static __always_inline void *entry_store_peek(void *map)
 	struct entry_arm *a = bpf_task_storage_get(map, bpf_get_current_task_btf(), 0, 0);
 
 	return a && a->nr1 ? a : NULL;
-}
-
-/* The saved registers' syscall number, as x86 and arm64 keep it (CO-RE
- * picks the one this kernel has). */
-struct pt_regs___x86 {
-	long orig_ax;
-} __attribute__((preserve_access_index));
-
-struct pt_regs___arm64 {
-	int syscallno;
-} __attribute__((preserve_access_index));
-
-/* The number of the system call the current thread is in (as it entered
- * it); meaningless in a thread that never left the kernel (a kernel or
- * io_uring worker thread). */
-static __always_inline long sonde_current_syscall(void)
-{
-	void *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
-
-	if (bpf_core_field_exists(((struct pt_regs___x86 *)regs)->orig_ax))
-		return BPF_CORE_READ((struct pt_regs___x86 *)regs, orig_ax);
-	return BPF_CORE_READ((struct pt_regs___arm64 *)regs, syscallno);
 }
 
 /* Reads a NUL-terminated user string into buf[size]; returns its length

@@ -348,19 +348,25 @@ check_tcpaccept() {
 }
 
 # tcpconnect: a connect to a closed loopback port is seen with its addresses
-# and connect()'s return (-111, ECONNREFUSED); with -L as "refused".
+# and connect()'s return (-111, ECONNREFUSED); with -L as "refused". A
+# connect to the broadcast address fails before any SYN (TCP refuses it with
+# ENETUNREACH): seen with the address asked for, with -L as "failed".
 check_tcpconnect() {
 	ip link set lo up || { fail "cannot bring lo up"; return 1; }
 	tool_start tcpconnect -j -v || return 1
 	tool_wait_ready || return 1
 	nc 127.0.0.1 45801 </dev/null 2>/dev/null
-	tool_wait_out '"comm":"nc"' '"family":4,"saddr":"127.0.0.1","daddr":"127.0.0.1"' '"dport":45801,"ret":-111' || return 1
+	nc 255.255.255.255 45805 </dev/null 2>/dev/null
+	tool_wait_out '"comm":"nc"' '"family":4,"saddr":"127.0.0.1","daddr":"127.0.0.1"' '"dport":45801,"addr_from":"kernel","ret":-111' || return 1
+	tool_wait_out '"comm":"nc"' '"daddr":"255.255.255.255"' '"dport":45805,"addr_from":"entry","ret":-101' || return 1
 	tool_stop_ok || return 1
 
 	tool_start tcpconnect -j -v -L || return 1
 	tool_wait_ready || return 1
 	nc 127.0.0.1 45802 </dev/null 2>/dev/null
+	nc 255.255.255.255 45806 </dev/null 2>/dev/null
 	tool_wait_out '"comm":"nc"' '"dport":45802,' '"result":"refused","error":"ECONNREFUSED"' || return 1
+	tool_wait_out '"comm":"nc"' '"dport":45806,' '"result":"failed","error":"ENETUNREACH"' || return 1
 	tool_out_lacks '"sport":0,' || return 1
 	tool_stop_ok || return 1
 	check_tcpconnect_uring

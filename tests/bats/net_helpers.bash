@@ -52,6 +52,16 @@ require_uring() {
 	[[ -x $URING ]] || _sonde_cannot_run "$URING is not built (set SONDE_BUILD)"
 }
 
+# A command prefix whose TCP connects the kernel refuses before a SYN
+# (tests/helpers/denyconnect.c): "$DENYCONNECT" cgroup DIR CMD... or
+# "$DENYCONNECT" landlock CMD...
+DENYCONNECT=$SONDE_BUILD/tests/denyconnect
+
+# require_denyconnect: it is built (same policy as require_tool).
+require_denyconnect() {
+	[[ -x $DENYCONNECT ]] || _sonde_cannot_run "$DENYCONNECT is not built (set SONDE_BUILD)"
+}
+
 # A command prefix: what follows runs as the unprivileged user 65534, without
 # groups or capabilities ("${AS_NOBODY[@]}" CMD...).
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
@@ -141,6 +151,18 @@ wait_listening() {
 	until [[ -n $(ip netns exec "$ns" ss -Hltn "sport = :$port") ]]; do
 		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
 			sonde_fail "nothing listens on port $port in $ns after ${SONDE_WAIT_S}s"
+			return 1
+		fi
+		sonde_nap
+	done
+}
+
+# wait_established NS PORT: a connection to PORT is established in NS. Bounded.
+wait_established() {
+	local start=$EPOCHREALTIME
+	until [[ -n $(ip netns exec "$1" ss -Htn state established "dport = :$2") ]]; do
+		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
+			sonde_fail "no connection to port $2 established in $1"
 			return 1
 		fi
 		sonde_nap

@@ -179,6 +179,108 @@ serve46() {
 	assert_match "$(lines_ending " refused")" "^$CLI_PID +socat +4 +$CLI4 +$SRV4 +$PORT +[0-9]+\\.[0-9]{3} refused\$" "line"
 }
 
+# traced_connect ADDR PORT [PREFIX...]: bash in NS_CLI connects to ADDR:PORT
+# (through PREFIX, a command that ends by exec'ing the rest) under strace,
+# the oracle, and the connect fails: the caller's PID, the errno's name and
+# what strace decoded of the sockaddr are appended to TRACED (one line each:
+# "PID PORT ERRNO ADDR").
+TRACED=()
+traced_connect() {
+	local addr=$1 port=$2 out=$BATS_TEST_TMPDIR/strace.out re line
+	shift 2
+	# shellcheck disable=SC2016 # expanded by the traced bash
+	cli_run "$@" strace -f -qq -e trace=connect -o "$out" \
+		bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$addr" "$port" 2>/dev/null || true
+	line=$(grep -m 1 ' connect(' "$out")
+	re='^([0-9]+) +connect\(.*htons\(([0-9]+)\).*(inet_addr\("|AF_INET6, ")([^"]+)".* = -1 ([A-Z]+) '
+	[[ $line =~ $re ]] || {
+		sonde_fail "no failed connect() in strace's output:" "$(<"$out")"
+		return 1
+	}
+	TRACED+=("${BASH_REMATCH[1]} ${BASH_REMATCH[2]} ${BASH_REMATCH[5]} ${BASH_REMATCH[4]}")
+}
+
+# unsent_connects: connects that fail before any SYN is sent, each to a port
+# of its own: no route (IPv4 and IPv6), a broadcast address (TCP refuses it
+# with ENETUNREACH; EACCES is UDP's answer without SO_BROADCAST), a
+# cgroup/connect4 program returning 0 (EPERM), Landlock (EACCES), and no
+# source port left (EADDRNOTAVAIL: the kernel moved the socket to SYN_SENT
+# and back on its way). PORT+6 has a server and one connection held open.
+unsent_connects() {
+	require_denyconnect
+	cgroup_create
+	traced_connect 198.51.100.1 $((PORT + 1))
+	traced_connect fd00:99::1 $((PORT + 2))
+	traced_connect 192.0.2.255 $((PORT + 3))
+	traced_connect "$SRV4" $((PORT + 4)) "$DENYCONNECT" cgroup "$CGROUP_DIR"
+	traced_connect "$SRV4" $((PORT + 5)) "$DENYCONNECT" landlock
+	ip netns exec "$NS_CLI" sysctl -qw net.ipv4.ip_local_port_range="40000 40000"
+	cli_sender "$SRV4" $((PORT + 6))
+	wait_established "$NS_CLI" $((PORT + 6))
+	traced_connect "$SRV4" $((PORT + 6))
+}
+
+# The errno numbers of the names strace prints (Linux's, on every
+# architecture sonde builds for).
+declare -gA ERRNO=([EPERM]=1 [EACCES]=13 [EADDRNOTAVAIL]=99 [ENETUNREACH]=101)
+
+# assert_traced FILTER: each connect in TRACED has one event of its PID and
+# port, for which the jq FILTER is true; FILTER knows what strace saw: $a,
+# the address, $e, the errno's name, and $n, its number.
+assert_traced() {
+	local t pid port err addr
+	assert_eq "${#TRACED[@]}" 6 "connects strace saw fail"
+	for t in "${TRACED[@]}"; do
+		read -r pid port err addr <<<"$t"
+		one_event '.pid == $p and .dport == $port' "events of $t" \
+			--argjson p "$pid" --argjson port "$port"
+		assert_jq "$EV" "$1" --arg a "$addr" --arg e "$err" --argjson n "${ERRNO[$err]}"
+	done
+}
+
+@test "connects that fail before a SYN are shown at connect()'s return: errno and address as strace saw them" {
+	serve46 $((PORT + 6))
+	tool_start tcpconnect -j -v
+	unsent_connects
+	wait_for_text "\"dport\":$((PORT + 6)),\"addr_from\":\"kernel\",\"ret\":-99"
+	stop_ok
+	assert_json_lines
+	# The kernel held the address only for the connect that reached
+	# SYN_SENT; the others are the caller's sockaddr read at entry.
+	assert_traced '.daddr == $a and .ret == -$n and .comm == "bash" and
+		.addr_from == (if $e == "EADDRNOTAVAIL" then "kernel" else "entry" end)'
+	one_event '.dport == $port and .ret == -99' "EADDRNOTAVAIL events" --argjson port $((PORT + 6))
+	assert_jq "$EV" '.saddr == $c and .family == 4' --arg c "$CLI4"
+	one_event '.dport == $port' "IPv6 events" --argjson port $((PORT + 2))
+	assert_jq "$EV" '.family == 6 and .saddr == "::" and .sport == 0'
+	# The held connection sent its SYN: one event, not a failure.
+	one_event '.dport == $port and .ret != -99' "held connection events" --argjson port $((PORT + 6))
+	assert_jq "$EV" '.ret == 0 and .addr_from == "kernel" and .sport == 40000'
+}
+
+@test "-L: connects that fail before a SYN are failed, with the error strace saw" {
+	serve46 $((PORT + 6))
+	tool_start tcpconnect -L -j -v
+	unsent_connects
+	wait_for_text "\"error\":\"EADDRNOTAVAIL\""
+	stop_ok
+	assert_json_lines
+	assert_traced '.daddr == $a and .result == "failed" and .error == $e and
+		(.lat_us | type) == "number" and .lat_us < 5000000 and (has("ret") | not)'
+	one_event '.dport == $port and .result != "failed"' "held connection events" \
+		--argjson port $((PORT + 6))
+	assert_jq "$EV" '.result == "established"'
+}
+
+@test "-L text: a connect that failed before its SYN is failed" {
+	tool_start tcpconnect -L
+	traced_connect 198.51.100.1 "$PORT"
+	wait_for_match " failed\$"
+	tool_stop
+	assert_match "$(lines_ending " failed")" \
+		"^${TRACED[0]%% *} +bash +4 +0\.0\.0\.0 +198\.51\.100\.1 +$PORT +[0-9]+\.[0-9]{3} failed\$" "line"
+}
+
 # TCP Fast Open connects (sendto() with MSG_FASTOPEN) never return through
 # connect(); 10300 of them, each from a thread of its own, by an
 # unprivileged user.

@@ -172,18 +172,6 @@ wait_listening_gone() {
 	assert_eq "$(json_remote)" "" "client sessions"
 }
 
-# wait_established NS PORT: a connection to PORT is established in NS. Bounded.
-wait_established() {
-	local start=$EPOCHREALTIME
-	until [[ -n $(ip netns exec "$1" ss -Htn state established "dport = :$2") ]]; do
-		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
-			sonde_fail "no connection to port $2 established in $1"
-			return 1
-		fi
-		sonde_nap
-	done
-}
-
 # One process of an unprivileged user opens more listeners than a table of
 # socket owners holds, while a session is open; the session then closes.
 @test "17000 listeners of an unprivileged user do not take away an open session's owner" {
