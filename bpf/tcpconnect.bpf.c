@@ -100,7 +100,7 @@ static __always_inline int on_syn_sent(const struct sock *sk)
 		return 0;
 	if (count_mode)
 		count_connect(&t);
-	else if ((latency_mode || !c) && !sock_owner_remember(sk))
+	else if ((latency_mode || !c) && !sock_owner_remember(sk, NET_OWNER_CONNECT))
 		sonde_count_lost(); /* its outcome will find no owner */
 	return 0;
 }

@@ -6,8 +6,9 @@
  * softirq context), and reported when it enters CLOSE, with the bytes its
  * tcp_sock counted. Sessions born before tcplife started are not reported.
  * The owner is the process that connected, or the one that accepted the
- * socket, or until then its listener's (bpf/lib/net_owner.bpf.h); the close
- * itself often runs in softirq context, so the current task is never used.
+ * socket, or until then its listener's (bpf/lib/net_owner.bpf.h), and the
+ * event says which; the close itself often runs in softirq context, so the
+ * current task is never used.
  * A birth is kept in the socket's own storage: no table to fill. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -41,8 +42,9 @@ static __always_inline void report_close(const struct sock *sk, __u64 born)
 	struct tcplife_event *e;
 	struct net_owner o;
 	struct net_tuple t;
+	__u8 from;
 
-	if (!sock_owner_get(sk, &o))
+	if (!sock_owner_get(sk, &o, &from))
 		return;
 	sock_read_tuple(sk, &t);
 	if (!net_family_pass(t.family) || !net_port_pass(lports, nlports, t.sport) ||
@@ -56,6 +58,8 @@ static __always_inline void report_close(const struct sock *sk, __u64 born)
 	e->dur_ns = e->h.ts_ns - born;
 	e->tx_bytes = BPF_CORE_READ(tp, bytes_acked);
 	e->rx_bytes = BPF_CORE_READ(tp, bytes_received);
+	e->owner_from = from;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	sonde_submit(e);
 }
 

@@ -53,9 +53,10 @@ static __always_inline void report(const struct sock_common *skc, const void *ow
 	struct tcpretrans_event *e;
 	struct tcpretrans_count init = { .retransmits = 1 };
 	struct net_tuple t;
+	__u8 from;
 
 	skc_read_tuple(skc, &t);
-	if (!net_family_pass(t.family) || !sock_owner_get(owner_sk, &init.o))
+	if (!net_family_pass(t.family) || !sock_owner_get(owner_sk, &init.o, &from))
 		return;
 	if (count_mode) {
 		if (!net_count(&counts, &t, &init))
@@ -69,6 +70,7 @@ static __always_inline void report(const struct sock_common *skc, const void *ow
 	e->t = t;
 	e->state = state;
 	e->type = type;
+	e->owner_from = from;
 	sonde_submit(e);
 }
 

@@ -77,6 +77,16 @@ void net_count_row_begin(struct out *o, const struct net_owner *ow, uint16_t fam
 /* The owner's cgroup (OUT_COL_CGROUP), or "-" / null when not known (pid 0). */
 void out_owner_cgroup(struct out *o, unsigned col, uint32_t pid, uint64_t cgroup_id);
 
+/* The last columns of an event attributed to a socket's owner (tcplife,
+ * tcpretrans, tcpdrop): where the owner came from (enum net_owner_from: a
+ * JSON key, "connect", "accept" or "listener", null when the owner is not
+ * known), then its cgroup (as out_owner_cgroup()), in col and col + 1,
+ * declared together:
+ *	NET_COLS_OWNER_END(C_OWNER_FROM),
+ */
+#define NET_COLS_OWNER_END(col) [col] = { NULL, "owner_from", 0, 0 }, [(col) + 1] = OUT_COL_CGROUP
+void out_owner_end(struct out *o, unsigned col, unsigned from, const struct stream_hdr *h);
+
 /* What a tool that attributes its events to a socket's owner says when its
  * run ends about those it could not (struct sonde_stream's notes, for
  * the counts of bpf/lib/net_owner.bpf.h): `events` names them

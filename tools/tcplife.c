@@ -27,6 +27,7 @@ enum {
 	C_RX,
 	C_MS,
 	C_DUR_US,
+	C_OWNER_FROM,
 	C_CGROUP
 };
 
@@ -38,7 +39,7 @@ enum {
 	    [C_RPORT] = { "RPORT", "dport", 5, 0 }, [C_TX_KB] = { "TX_KB", NULL, 6, OUT_RIGHT },   \
 	    [C_RX_KB] = { "RX_KB", NULL, 6, OUT_RIGHT }, [C_TX] = { NULL, "tx_bytes", 0, 0 },      \
 	    [C_RX] = { NULL, "rx_bytes", 0, 0 }, [C_MS] = { "MS", NULL, 9, OUT_RIGHT },            \
-	    [C_DUR_US] = { NULL, "dur_us", 0, 0 }, [C_CGROUP] = OUT_COL_CGROUP
+	    [C_DUR_US] = { NULL, "dur_us", 0, 0 }, NET_COLS_OWNER_END(C_OWNER_FROM)
 
 static const struct out_col cols[] = { TCPLIFE_COLS(15) };
 /* -w: wide enough for any IPv6 address. */
@@ -110,7 +111,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	out_uint(o, C_RX, e->rx_bytes);
 	out_double(o, C_MS, e->dur_ns / 1e6, 2);
 	out_uint(o, C_DUR_US, e->dur_ns / 1000);
-	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
+	out_owner_end(o, C_OWNER_FROM, e->owner_from, &e->h);
 	out_row_end(o);
 	return 0;
 }

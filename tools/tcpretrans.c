@@ -25,6 +25,7 @@ enum {
 	C_DPORT,
 	C_STATE,
 	C_TYPE,
+	C_OWNER_FROM,
 	C_CGROUP
 };
 
@@ -36,7 +37,7 @@ static const struct out_col cols[] = {
 	NET_COLS_END(C_REMOTE, "RADDR:RPORT", "daddr", "dport"),
 	[C_STATE] = { "STATE", "state", 11, 0 },
 	[C_TYPE] = { "TYPE", "type", 6, 0 },
-	[C_CGROUP] = OUT_COL_CGROUP,
+	NET_COLS_OWNER_END(C_OWNER_FROM),
 };
 
 enum {
@@ -110,7 +111,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	out_endpoint_cols(o, C_REMOTE, e->t.family, e->t.daddr, e->t.dport);
 	out_tcp_state(o, C_STATE, e->state);
 	out_str(o, C_TYPE, type, strlen(type));
-	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
+	out_owner_end(o, C_OWNER_FROM, e->owner_from, &e->h);
 	out_row_end(o);
 	return 0;
 }

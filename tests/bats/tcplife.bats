@@ -71,7 +71,7 @@ json_remote() {
 	assert_eq "$tx $rx" "0 97" "server TX_KB RX_KB"
 }
 
-@test "JSON: bytes within a few percent of what was sent, and the duration" {
+@test "JSON: bytes within a few percent of what was sent, the duration, and who owns each end" {
 	serve4
 	tool_start tcplife -j -v
 	send "$SRV4"
@@ -89,9 +89,34 @@ json_remote() {
 	# connect: the session lasts a little less, or more.
 	assert_jq "$EV" '.dur_us >= 250000 and .dur_us < 10000000'
 	assert_jq "$EV" '(.cgroup_id | type) == "number" and (.uid == 0)'
+	# Its owner connected; the server's accepted.
+	assert_jq "$EV" '.owner_from == "connect" and (keys_unsorted | .[-2:]) == ["owner_from", "cgroup_id"]'
 	json_one sport "$PORT" "server sessions"
 	assert_jq "$EV" '.pid == $p and .rx_bytes >= $n * 0.97 and .rx_bytes <= $n * 1.03 and .tx_bytes <= 2' \
 		--argjson p "$SRV_PID" --argjson n "$NBYTES"
+	assert_jq "$EV" '.owner_from == "accept"'
+}
+
+# A listener that never accepts (sockflood, in a process of its own, as
+# user 65534); a client connects and resets the connection (SO_LINGER 0):
+# the session closes before anyone accepted it, and belongs to the
+# listener's owner, whose PID ss names.
+@test "a session closed before anyone accepted it is the listener's owner's (owner_from listener)" {
+	local listener
+	tool_start tcplife -j -v
+	flood "$NS_SRV" listen 1
+	listener=$(ip netns exec "$NS_SRV" ss -Hltnp "sport = :$FLOOD_PORT")
+	[[ $listener =~ \"sockflood\",pid=([0-9]+), ]] || sonde_fail "ss shows no listener:" "$listener"
+	listener=${BASH_REMATCH[1]}
+	ip netns exec "$NS_SRV" socat -u OPEN:/dev/null "TCP:127.0.0.1:$FLOOD_PORT,linger=0"
+	wait_for_text "\"sport\":$FLOOD_PORT,"
+	stop_ok
+	flood_release
+	json_one sport "$FLOOD_PORT" "sessions of the listener"
+	assert_jq "$EV" '.pid == $p and .uid == 65534 and .comm == "sockflood" and .owner_from == "listener"' \
+		--argjson p "$listener"
+	json_one dport "$FLOOD_PORT" "client sessions"
+	assert_jq "$EV" '.owner_from == "connect" and .comm == "socat"'
 }
 
 @test "IPv6: -6 -w shows an IPv6 session with its addresses" {
@@ -235,11 +260,14 @@ json_peer() {
 	wait_for_text "\"dport\":$second_port,"
 	stop_ok
 	flood_release
-	# The server's ends, accepted before and after the flood.
+	# The server's ends, accepted before and after the flood: the first
+	# says who accepted it, the second is its listener's owner's.
 	json_peer "$first_port"
-	assert_jq "$EV" '.pid == $srv and .comm == "socat"' --argjson srv "$SRV_PID"
+	assert_jq "$EV" '.pid == $srv and .comm == "socat" and .owner_from == "accept"' \
+		--argjson srv "$SRV_PID"
 	json_peer "$second_port"
-	assert_jq "$EV" '.pid == $srv and .comm == "socat"' --argjson srv "$SRV_PID"
+	assert_jq "$EV" '.pid == $srv and .comm == "socat" and .owner_from == "listener"' \
+		--argjson srv "$SRV_PID"
 	grep -Eq "^tcplife: [0-9]+ connections accepted while the table of accepting processes was full carry their listener's owner\$" "$TOOL_ERR" ||
 		sonde_fail "no line about connections carrying their listener's owner:" "$(<"$TOOL_ERR")"
 }
@@ -254,7 +282,7 @@ json_peer() {
 	wait_for_text "\"sport\":$FLOOD_PORT,"
 	stop_ok
 	json_one sport "$FLOOD_PORT" "sessions of the listener"
-	assert_jq "$EV" '.pid == null and .comm == null and .uid == null'
+	assert_jq "$EV" '.pid == null and .comm == null and .uid == null and .owner_from == null'
 	assert_eq "$(grep -c '^tcplife: 1 sessions had no known owner$' "$TOOL_ERR")" 1 \
 		"lines about sessions without an owner"
 }

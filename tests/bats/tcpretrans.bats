@@ -91,10 +91,11 @@ wait_retransmits() {
 	stop_ok
 	assert_json_lines
 	json_first dport "$PORT" '.type == "rto"'
-	assert_jq "$EV" '.pid == $p and .comm == "bash" and .uid == 0 and .family == 4' --argjson p "$CLI_PID"
+	assert_jq "$EV" '.pid == $p and .comm == "bash" and .uid == 0 and .family == 4 and .owner_from == "connect"' \
+		--argjson p "$CLI_PID"
 	assert_jq "$EV" '.saddr == $c and .daddr == $s and .dport == $port and .sport > 0 and .state == "ESTABLISHED"' \
 		--arg c "$CLI4" --arg s "$SRV4" --argjson port "$PORT"
-	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","saddr","sport","daddr","dport","state","type","cgroup_id"]'
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","saddr","sport","daddr","dport","state","type","owner_from","cgroup_id"]'
 	# Every retransmission of this flow has a known kind.
 	jq -e -s --argjson p "$PORT" 'map(select(.dport == $p)) | all(.type | IN("rto", "fast", "tlp"))' \
 		"$TOOL_OUT" >/dev/null
@@ -109,7 +110,7 @@ wait_retransmits() {
 	wait_for_text "\"dport\":$PORT,\"state\":\"SYN_SENT\""
 	stop_ok
 	json_first sport "$PORT" '.type == "synack"'
-	assert_jq "$EV" '.pid == $p and .saddr == $s and .sport == $port and .state == "SYN_RECV"' \
+	assert_jq "$EV" '.pid == $p and .saddr == $s and .sport == $port and .state == "SYN_RECV" and .owner_from == "listener"' \
 		--argjson p "$SRV_PID" --arg s "$SRV4" --argjson port "$PORT"
 	json_first dport "$PORT" '.state == "SYN_SENT"'
 	assert_jq "$EV" '.pid == $p and .type == "rto" and .dport == $port' \

@@ -40,6 +40,7 @@ enum {
 	C_FLAGS,
 	C_REASON,
 	C_LOCATION,
+	C_OWNER_FROM,
 	C_CGROUP
 };
 
@@ -54,7 +55,7 @@ static const struct out_col cols[] = {
 	[C_FLAGS] = { "FLAGS", "flags", 11, 0 },
 	[C_REASON] = { "REASON", "reason", 22, 0 },
 	[C_LOCATION] = { "LOCATION", "location", 32, OUT_HIDDEN },
-	[C_CGROUP] = OUT_COL_CGROUP,
+	NET_COLS_OWNER_END(C_OWNER_FROM),
 };
 
 enum { K_REASON, K_DROPS };
@@ -202,7 +203,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_tcp_flags(o, C_FLAGS, e->flags);
 	out_reason(o, C_REASON, &ctx->reasons, e->reason);
 	out_location(o, ctx, e->location);
-	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
+	out_owner_end(o, C_OWNER_FROM, e->owner_from, &e->h);
 	out_row_end(o);
 	return 0;
 }
