@@ -25,6 +25,8 @@ enum {
 	C_DPORT,
 	C_STATE,
 	C_TYPE,
+	C_ERROR,
+	C_ERR,
 	C_OWNER_FROM,
 	C_CGROUP
 };
@@ -37,6 +39,8 @@ static const struct out_col cols[] = {
 	NET_COLS_END(C_REMOTE, "RADDR:RPORT", "daddr", "dport"),
 	[C_STATE] = { "STATE", "state", 11, 0 },
 	[C_TYPE] = { "TYPE", "type", 6, 0 },
+	[C_ERROR] = { "ERROR", "error", 12, 0 },
+	[C_ERR] = { NULL, "err", 0, 0 },
 	NET_COLS_OWNER_END(C_OWNER_FROM),
 };
 
@@ -95,6 +99,19 @@ static const char *const type_names[] = {
 	[TCPRETRANS_SYNACK] = "synack", [TCPRETRANS_OTHER] = "other",
 };
 
+/* A failed attempt's errno by name ("-" / null for a sent one), then its
+ * number (0 for a sent one). */
+static void out_error(struct out *o, unsigned col, int err)
+{
+	const char *name = errno_name(err) ?: "?";
+
+	if (err)
+		out_str(o, col, name, strlen(name));
+	else
+		out_null(o, col, "-");
+	out_int(o, col + 1, err);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	const struct tcpretrans_event *e = data;
@@ -111,6 +128,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	out_endpoint_cols(o, C_REMOTE, e->t.family, e->t.daddr, e->t.dport);
 	out_tcp_state(o, C_STATE, e->state);
 	out_str(o, C_TYPE, type, strlen(type));
+	out_error(o, C_ERROR, e->err);
 	out_owner_end(o, C_OWNER_FROM, e->owner_from, &e->h);
 	out_row_end(o);
 	return 0;

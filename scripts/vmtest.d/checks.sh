@@ -504,7 +504,7 @@ check_tcpretrans() {
 	tool_start tcpretrans -j -v || return 1
 	tool_wait_ready || return 1
 	net_blackhole_connect 10.9.9.9 45841
-	tool_wait_out '"comm":"nc"' '"daddr":"10.9.9.9","dport":45841,"state":"SYN_SENT","type":"rto"' || return 1
+	tool_wait_out '"comm":"nc"' '"daddr":"10.9.9.9","dport":45841,"state":"SYN_SENT","type":"rto","error":null,"err":0,"owner_from":"connect"' || return 1
 	tool_stop_ok
 }
 

@@ -11,7 +11,7 @@ load helpers
 load net_helpers
 
 setup() {
-	net_setup tcpretrans nft
+	net_setup tcpretrans nft nstat
 }
 
 teardown() {
@@ -70,16 +70,16 @@ wait_retransmits() {
 	drop_data
 	tool_start tcpretrans
 	client "$SRV4"
-	wait_for_match " $SRV4:$PORT +ESTABLISHED +rto\$"
+	wait_for_match " $SRV4:$PORT +ESTABLISHED +rto +-\$"
 	stop_ok
 
-	assert_header '^PID +COMM +IP +LADDR:LPORT +T> +RADDR:RPORT +STATE +TYPE$'
-	local line pid comm ip laddr t raddr state type
-	line=$(grep -E " $SRV4:$PORT +ESTABLISHED +rto\$" "$TOOL_OUT" | head -n 1)
-	read -r pid comm ip laddr t raddr state type <<<"$line"
+	assert_header '^PID +COMM +IP +LADDR:LPORT +T> +RADDR:RPORT +STATE +TYPE +ERROR$'
+	local line pid comm ip laddr t raddr state type error
+	line=$(grep -E " $SRV4:$PORT +ESTABLISHED +rto +-\$" "$TOOL_OUT" | head -n 1)
+	read -r pid comm ip laddr t raddr state type error <<<"$line"
 	assert_eq "$pid $comm $ip" "$CLI_PID bash 4" "PID COMM IP"
 	assert_match "$laddr" "^$CLI4:[1-9][0-9]*\$" "LADDR:LPORT"
-	assert_eq "$t $raddr $state" "R> $SRV4:$PORT ESTABLISHED" "T> RADDR:RPORT STATE"
+	assert_eq "$t $raddr $state $error" "R> $SRV4:$PORT ESTABLISHED -" "T> RADDR:RPORT STATE ERROR"
 }
 
 @test "JSON: the documented keys; a timeout's retransmission is rto" {
@@ -87,7 +87,7 @@ wait_retransmits() {
 	drop_data
 	tool_start tcpretrans -j -v
 	client "$SRV4"
-	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\",\"error\":null,\"err\":0,"
 	stop_ok
 	assert_json_lines
 	json_first dport "$PORT" '.type == "rto"'
@@ -95,10 +95,54 @@ wait_retransmits() {
 		--argjson p "$CLI_PID"
 	assert_jq "$EV" '.saddr == $c and .daddr == $s and .dport == $port and .sport > 0 and .state == "ESTABLISHED"' \
 		--arg c "$CLI4" --arg s "$SRV4" --argjson port "$PORT"
-	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","saddr","sport","daddr","dport","state","type","owner_from","cgroup_id"]'
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","saddr","sport","daddr","dport","state","type","error","err","owner_from","cgroup_id"]'
 	# Every retransmission of this flow has a known kind.
 	jq -e -s --argjson p "$PORT" 'map(select(.dport == $p)) | all(.type | IN("rto", "fast", "tlp"))' \
 		"$TOOL_OUT" >/dev/null
+}
+
+# wait_acked PORT BYTES: NS_CLI's socket to PORT has BYTES acknowledged (ss
+# -ti): its data got through. Bounded.
+wait_acked() {
+	local start=$EPOCHREALTIME info
+	while :; do
+		info=$(ip netns exec "$NS_CLI" ss -Htin "dport = :$1")
+		[[ $info =~ bytes_acked:([0-9]+) ]] && ((BASH_REMATCH[1] >= $2)) && return 0
+		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
+			sonde_fail "the client to port $1 has not $2 bytes acknowledged:" "$info"
+			return 1
+		fi
+		sonde_nap 0.05
+	done
+}
+
+# The client's data is in flight (the server drops it, the client
+# retransmits); then the client's own namespace drops what it sends, so
+# that its retransmissions fail (netfilter: EPERM) until both rules go.
+# Oracle: the kernel's count of failed retransmissions (nstat
+# TcpExtTCPRetransFail, in the client's namespace of this test only).
+@test "a retransmission that failed to go out carries its error (EPERM), as many as the kernel counted" {
+	local failed
+	serve "$PORT"
+	drop_data
+	tool_start tcpretrans -j -v
+	client "$SRV4"
+	wait_retransmits "$PORT" 1
+	nft_drop "$NS_CLI" "tcp dport $PORT meta length > 200"
+	wait_for_text '"error":"EPERM","err":1,'
+	nft_undrop "$NS_CLI"
+	nft_undrop "$NS_SRV"
+	# 3000 bytes and the SYN.
+	wait_acked "$PORT" 3001
+	failed=$(ip netns exec "$NS_CLI" nstat -asz TcpExtTCPRetransFail | awk '$1 == "TcpExtTCPRetransFail" { print $2 }')
+	stop_ok
+	json_first dport "$PORT" '.err != 0'
+	assert_jq "$EV" '.error == "EPERM" and .err == 1 and .pid == $p and .state == "ESTABLISHED"' \
+		--argjson p "$CLI_PID"
+	assert_eq "$(json_dport "$PORT" | jq -s 'map(select(.err != 0)) | length')" "$failed" \
+		"failed retransmissions (nstat TcpExtTCPRetransFail: $failed)"
+	# The one that got through, after the rules went, was sent.
+	assert_jq "$(json_dport "$PORT" | tail -n 1)" '.err == 0 and .error == null'
 }
 
 @test "a SYN-ACK sent again is the server's (synack), the SYN the client's (rto, SYN_SENT)" {
