@@ -180,18 +180,23 @@ serve46() {
 }
 
 # traced_connect ADDR PORT [PREFIX...]: bash in NS_CLI connects to ADDR:PORT
-# (through PREFIX, a command that ends by exec'ing the rest) under strace,
-# the oracle, and the connect fails: the caller's PID, the errno's name and
-# what strace decoded of the sockaddr are appended to TRACED (one line each:
-# "PID PORT ERRNO ADDR").
+# under strace, the oracle, and the connect fails: the caller's PID, the
+# errno's name and what strace decoded of the sockaddr are appended to
+# TRACED (one line each: "PID PORT ERRNO ADDR"). PREFIX is a command that
+# ends by exec'ing the rest, run before `ip netns exec` (which mounts a /sys
+# of its own, without the cgroup2 mount). CLI_PID is PREFIX's, or ip's.
 TRACED=()
 traced_connect() {
 	local addr=$1 port=$2 out=$BATS_TEST_TMPDIR/strace.out re line
 	shift 2
+	rm -f "$out"
 	# shellcheck disable=SC2016 # expanded by the traced bash
-	cli_run "$@" strace -f -qq -e trace=connect -o "$out" \
-		bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$addr" "$port" 2>/dev/null || true
-	line=$(grep -m 1 ' connect(' "$out")
+	"$@" ip netns exec "$NS_CLI" strace -f -qq -e trace=connect -o "$out" \
+		bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$addr" "$port" 2>/dev/null 3>&- &
+	CLI_PID=$!
+	sonde_track_pid "$CLI_PID"
+	wait "$CLI_PID" || true
+	line=$(grep -m 1 ' connect(' "$out" 2>/dev/null)
 	re='^([0-9]+) +connect\(.*htons\(([0-9]+)\).*(inet_addr\("|AF_INET6, ")([^"]+)".* = -1 ([A-Z]+) '
 	[[ $line =~ $re ]] || {
 		sonde_fail "no failed connect() in strace's output:" "$(<"$out")"
@@ -229,7 +234,8 @@ declare -gA ERRNO=([EPERM]=1 [EACCES]=13 [EADDRNOTAVAIL]=99 [ENETUNREACH]=101)
 # the address, $e, the errno's name, and $n, its number.
 assert_traced() {
 	local t pid port err addr
-	assert_eq "${#TRACED[@]}" 6 "connects strace saw fail"
+	assert_eq "$(printf '%s\n' "${TRACED[@]}" | awk '{ print $3 }' | xargs)" \
+		"ENETUNREACH ENETUNREACH ENETUNREACH EPERM EACCES EADDRNOTAVAIL" "errors strace saw"
 	for t in "${TRACED[@]}"; do
 		read -r pid port err addr <<<"$t"
 		one_event '.pid == $p and .dport == $port' "events of $t" \
