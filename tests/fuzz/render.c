@@ -226,7 +226,13 @@ static size_t seed_tcpconnect(union record *r, const char *args)
 
 	hdr(&e->h);
 	tuple4(&e->t, 51234, 443);
-	if (strstr(args, "-L")) {
+	if (strstr(args, "-L -s -T")) {
+		/* No SYN sent: the address asked for, at connect()'s entry. */
+		e->result = TCPCONNECT_UNSENT;
+		e->ret = EPERM;
+		e->lat_ns = 12345;
+		e->addr_from = STREAM_FROM_ENTRY;
+	} else if (strstr(args, "-L")) {
 		e->result = TCPCONNECT_FAILED;
 		e->ret = ECONNREFUSED;
 		e->lat_ns = 1234567;
@@ -247,6 +253,7 @@ static size_t seed_tcpdrop(union record *r, const char *args)
 	e->reason = 2; /* NO_SOCKET */
 	e->state = 2;  /* SYN_SENT */
 	e->flags = TCPDROP_SYN | TCPDROP_ACK;
+	e->owner_from = NET_OWNER_LISTENER;
 	return sizeof(*e);
 }
 
@@ -260,6 +267,7 @@ static size_t seed_tcplife(union record *r, const char *args)
 	e->dur_ns = 1500000000ull;
 	e->tx_bytes = 512;
 	e->rx_bytes = 1 << 20;
+	e->owner_from = NET_OWNER_ACCEPT;
 	return sizeof(*e);
 }
 
@@ -273,6 +281,7 @@ static size_t seed_tcpretrans(union record *r, const char *args)
 	tuple4(&e->t, 51234, 443);
 	e->state = 1; /* ESTABLISHED */
 	e->type = TCPRETRANS_TLP;
+	e->err = EPERM; /* an attempt that failed */
 	return sizeof(*e);
 }
 
