@@ -367,7 +367,7 @@ check_tcpconnect() {
 	nc 255.255.255.255 45806 </dev/null 2>/dev/null
 	tool_wait_out '"comm":"nc"' '"dport":45802,' '"result":"refused","error":"ECONNREFUSED"' || return 1
 	tool_wait_out '"comm":"nc"' '"dport":45806,' '"result":"failed","error":"ENETUNREACH"' || return 1
-	tool_out_lacks '"sport":0,' || return 1
+	tool_out_lacks '"sport":0,' '"result":"refused"' || return 1
 	tool_stop_ok || return 1
 	check_tcpconnect_uring
 }
@@ -383,8 +383,8 @@ check_tcpconnect_uring() {
 	tool_wait_ready || return 1
 	"$VMT_HELPERS/uring" connect 127.0.0.1 45803 >/dev/null
 	"$VMT_HELPERS/uring" connect 127.0.0.1 45804 async >/dev/null
-	tool_wait_out '"comm":"uring"' '"dport":45803,"ret":-111' || return 1
-	tool_wait_out '"comm":"iou-wrk-' '"dport":45804,"ret":-111' || return 1
+	tool_wait_out '"comm":"uring"' '"dport":45803,"addr_from":"kernel","ret":-111' || return 1
+	tool_wait_out '"comm":"iou-wrk-' '"dport":45804,"addr_from":"kernel","ret":-111' || return 1
 	tool_stop_ok
 }
 
