@@ -124,7 +124,7 @@ static __always_inline void fill_return(struct tcpconnect_event *e, const struct
 
 /* The handshake's outcome, in whatever context it happens: reported for the
  * sockets whose owner on_syn_sent() remembered. */
-static __always_inline int on_outcome(const struct sock *sk, int newstate)
+static __always_inline int on_outcome(void *ctx, const struct sock *sk, int newstate)
 {
 	struct sock_owner *so = sock_owner_find(sk);
 	struct tcpconnect_event *e;
@@ -139,7 +139,7 @@ static __always_inline int on_outcome(const struct sock *sk, int newstate)
 			fill_outcome(e, sk, so->since_ns, newstate);
 		else
 			fill_return(e, sk, newstate);
-		sonde_submit(e);
+		sonde_submit(ctx, e);
 	}
 	sock_owner_forget(sk);
 	return 0;
@@ -154,7 +154,7 @@ int BPF_PROG(handle_set_state, const struct sock *sk, int oldstate, int newstate
 		return on_syn_sent(sk);
 	/* A simultaneous open (SYN_SENT -> SYN_RECV) waits for its outcome. */
 	if (!count_mode && oldstate == TCP_SYN_SENT && newstate != TCP_SYN_RECV)
-		return on_outcome(sk, newstate);
+		return on_outcome(ctx, sk, newstate);
 	return 0;
 }
 
@@ -177,7 +177,7 @@ static __always_inline void exit_connect(struct trace_event_raw_sys_exit *ctx)
 	e->t = c->t;
 	sk = (struct sock *)c->sk;
 	e->t.sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")

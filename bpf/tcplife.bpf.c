@@ -35,7 +35,7 @@ struct {
 	__type(value, __u64);
 } births SEC(".maps");
 
-static __always_inline void report_close(const struct sock *sk, __u64 born)
+static __always_inline void report_close(void *ctx, const struct sock *sk, __u64 born)
 {
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
 	struct tcplife_event *e;
@@ -56,7 +56,7 @@ static __always_inline void report_close(const struct sock *sk, __u64 born)
 	e->dur_ns = e->h.ts_ns - born;
 	e->tx_bytes = BPF_CORE_READ(tp, bytes_acked);
 	e->rx_bytes = BPF_CORE_READ(tp, bytes_received);
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 }
 
 /* A session starts (the first of SYN_SENT and SYN_RECV, for a simultaneous
@@ -72,12 +72,12 @@ static __always_inline void remember_birth(const struct sock *sk)
 		*born = bpf_ktime_get_ns();
 }
 
-static __always_inline void on_close(const struct sock *sk)
+static __always_inline void on_close(void *ctx, const struct sock *sk)
 {
 	__u64 *born = bpf_sk_storage_get(&births, (struct sock *)sk, 0, 0);
 
 	if (born && *born)
-		report_close(sk, *born);
+		report_close(ctx, sk, *born);
 	bpf_sk_storage_delete(&births, (struct sock *)sk);
 	sock_owner_forget(sk);
 }
@@ -91,7 +91,7 @@ int BPF_PROG(handle_set_state, const struct sock *sk, int oldstate, int newstate
 	if (newstate == TCP_SYN_SENT || newstate == TCP_SYN_RECV)
 		remember_birth(sk);
 	else if (newstate == TCP_CLOSE)
-		on_close(sk);
+		on_close(ctx, sk);
 	return 0;
 }
 

@@ -47,7 +47,7 @@ static __always_inline __u8 retransmit_type(const struct sock *sk)
 }
 
 /* owner_sk: the socket whose owner the event is attributed to. */
-static __always_inline void report(const struct sock_common *skc, const void *owner_sk, __u8 state,
+static __always_inline void report(void *ctx, const struct sock_common *skc, const void *owner_sk, __u8 state,
 				   __u8 type)
 {
 	struct tcpretrans_event *e;
@@ -69,13 +69,13 @@ static __always_inline void report(const struct sock_common *skc, const void *ow
 	e->t = t;
 	e->state = state;
 	e->type = type;
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(handle_retransmit, const struct sock *sk, const struct sk_buff *skb)
 {
-	report(&sk->__sk_common, sk, sock_state(sk), retransmit_type(sk));
+	report(ctx, &sk->__sk_common, sk, sock_state(sk), retransmit_type(sk));
 	return 0;
 }
 
@@ -83,7 +83,7 @@ int BPF_PROG(handle_retransmit, const struct sock *sk, const struct sk_buff *skb
 SEC("tp_btf/tcp_retransmit_synack")
 int BPF_PROG(handle_retransmit_synack, const struct sock *listener, const struct request_sock *req)
 {
-	report(&req->__req_common, listener, TCP_SYN_RECV, TCPRETRANS_SYNACK);
+	report(ctx, &req->__req_common, listener, TCP_SYN_RECV, TCPRETRANS_SYNACK);
 	return 0;
 }
 

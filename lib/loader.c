@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -87,15 +88,49 @@ int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes)
 	return bpf_map__set_max_entries(map, bytes);
 }
 
+/* The events' transport: the BPF ring buffer, or, where the kernel has none
+ * or SONDE_OUTPUT=perfbuf asks for it, a per-CPU perf event array in its
+ * place (bpf/lib/stream.bpf.h). */
+static int pick_transport(struct bpf_object *obj)
+{
+	struct bpf_map *events = bpf_object__find_map_by_name(obj, STREAM_NAME(STREAM_EVENTS));
+	const char *want = getenv("SONDE_OUTPUT");
+	bool yes = true;
+	int err;
+
+	if (!events || !bpf_map__autocreate(events))
+		return 0;
+	if (want && strcmp(want, "perfbuf") && strcmp(want, "ringbuf")) {
+		log_err("SONDE_OUTPUT: '%s' is neither ringbuf nor perfbuf", want);
+		return -EINVAL;
+	}
+	if (want && !strcmp(want, "ringbuf") && !probe_ringbuf()) {
+		log_err("SONDE_OUTPUT: this kernel has no BPF ring buffer (Linux 5.8 or later)");
+		return -ENOTSUP;
+	}
+	if (want ? strcmp(want, "perfbuf") : probe_ringbuf())
+		return 0;
+	log_debug("events through a perf buffer");
+	/* max_entries 0: libbpf makes one entry per possible CPU. */
+	err = bpf_map__set_type(events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	if (!err)
+		err = bpf_map__set_key_size(events, sizeof(int));
+	if (!err)
+		err = bpf_map__set_value_size(events, sizeof(int));
+	if (!err)
+		err = bpf_map__set_max_entries(events, 0);
+	if (!err)
+		err = sonde_rodata_set(obj, STREAM_NAME(STREAM_PERFBUF), &yes, sizeof(yes));
+	if (err)
+		log_err("cannot set up the perf buffer: %s", strerror(-err));
+	return err;
+}
+
 static int load_failed(int err)
 {
 	if (err == -EPERM || (err == -EACCES && !probe_privileged())) {
 		log_err("not permitted to load BPF programs: %s", PRIV_HINT);
 		return -EPERM;
-	}
-	if (!probe_ringbuf()) {
-		log_err("this kernel has no BPF ring buffer (Linux 5.8 or later is needed)");
-		return -ENOTSUP;
 	}
 	log_err("the kernel refused to load the BPF programs: %s%s", strerror(-err),
 		log_verbose() ? "" : " (-v shows the verifier log)");
@@ -123,6 +158,9 @@ int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 	/* Tools without an event buffer (interval tools) have nothing to size. */
 	if (o->buffer_kib && sonde_ringbuf_size(*s->obj, (size_t)o->buffer_kib * 1024) == 0)
 		log_debug("event buffer: %u KiB", o->buffer_kib);
+	err = pick_transport(*s->obj);
+	if (err)
+		return err;
 	err = bpf_object__load_skeleton(s);
 	if (err)
 		return load_failed(err);

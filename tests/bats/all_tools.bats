@@ -244,6 +244,40 @@ wait_out_contains() {
 	no_failures
 }
 
+# The transport of kernels without a BPF ring buffer, forced: every event
+# tool's event arrives, and an overrun is counted as lost as with the ring
+# buffer (a 4 KiB buffer is one page per CPU here).
+@test "every event tool: through a perf buffer (SONDE_OUTPUT=perfbuf) its events arrive and an overrun is counted as lost" {
+	local t i opts
+	export SONDE_OUTPUT=perfbuf
+	for t in $(tools_of event); do
+		opts=${TOOL_WORKLOAD_OPTS[$t]:-}
+		# shellcheck disable=SC2086 # options are words
+		tool_start "$t" -v $opts || { bad "$t" "did not start"; continue; }
+		grep -q "^$t: events through a perf buffer$" "$TOOL_ERR" || bad "$t" "not through a perf buffer"
+		"workload_$t" "pbuf$t" >/dev/null 2>&1 || true
+		wait_out_contains "pbuf${t:0:11}" || bad "$t" "no line with 'pbuf${t:0:11}'"
+		tool_stop
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC"
+
+		tool_start "$t" --buffer 4 -v || { bad "$t" "did not start with --buffer 4"; continue; }
+		kill -s STOP "$TOOL_PID"
+		for ((i = 0; i < 160; i++)); do
+			"workload_$t" "ov$i" >/dev/null 2>&1 || true
+		done
+		kill -s CONT "$TOOL_PID"
+		tool_stop
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC after the overrun"
+		grep -Eq "^$t: lost [1-9][0-9]* events$" "$TOOL_ERR" ||
+			bad "$t" "no 'lost N events' line: $(grep -v tracing "$TOOL_ERR")"
+	done
+	no_failures
+}
+
+@test "execsnoop: SONDE_OUTPUT other than ringbuf or perfbuf is a usage error that names it" {
+	SONDE_OUTPUT=bogus assert_usage_error execsnoop "SONDE_OUTPUT: 'bogus'" -d 1
+}
+
 # wait_err_contains TEXT: the tool's stderr (bounded wait) has TEXT.
 wait_err_contains() {
 	local start=$EPOCHREALTIME
