@@ -76,8 +76,10 @@ wait_out_contains() {
 
 @test "every tool: common bad values exit 2 or 3 with one line on stderr and nothing on stdout" {
 	local t a rc want
-	local -a cases=("2|-p abc" "2|-p -1" "2|-p 0" "3|-c /no/such/cgroup" "2|-d 0" "2|-d 1x"
-		"2|--buffer 3" "2|--no-such-flag" "2|-Z")
+	# PID_MAX (4194304) is above every PID the kernel gives (pid_max is at
+	# most 4194304): no process has it.
+	local -a cases=("2|-p abc" "2|-p -1" "2|-p 0" "3|-p 4194304" "3|-c /no/such/cgroup" "2|-d 0"
+		"2|-d 1x" "2|--buffer 3" "2|--no-such-flag" "2|-Z")
 	for t in "${TOOLS[@]}"; do
 		for a in "${cases[@]}"; do
 			want=${a%%|*}
@@ -89,6 +91,80 @@ wait_out_contains() {
 			[[ $(wc -l <<<"$stderr") == 1 && $stderr == "$t: "* ]] ||
 				bad "$t" "'${a#*|}' wrote not one '$t: ' line on stderr: $stderr"
 		done
+	done
+	no_failures
+}
+
+@test "every tool: -p of a process that is gone, or of a thread, is one line naming it" {
+	local t gone tid
+	sleep 0.01 &
+	gone=$!
+	wait "$gone"
+	# A thread that is not its process's leader: one of the tool's own
+	# threads is not there before it runs, so a thread of a helper.
+	sleep 30 &
+	sonde_track_pid $!
+	tid=$(python3 -c 'import threading,os,time
+t = threading.Thread(target=time.sleep, args=(30,), daemon=True); t.start()
+print(t.native_id, flush=True); os.close(1); time.sleep(30)' &)
+	for t in "${TOOLS[@]}"; do
+		tool_run_bounded 10 "$t" -p "$gone"
+		[[ $status == 3 && $stderr == "$t: no process with PID $gone (-p/--pid)" ]] ||
+			bad "$t" "-p $gone (gone): exit $status, stderr: $stderr"
+		tool_run_bounded 10 "$t" -p "$tid"
+		[[ $status == 2 && $stderr == "$t: invalid value '$tid' for -p/--pid: a thread of process "* ]] ||
+			bad "$t" "-p $tid (a thread): exit $status, stderr: $stderr"
+	done
+	no_failures
+}
+
+# Each tool's positional arguments, if any, then one no tool takes.
+@test "every tool: a stray argument is named in one line, exit 2" {
+	local t
+	local -A args=([syscount]="1 1" [cgsyscount]="1 1")
+	for t in "${TOOLS[@]}"; do
+		# shellcheck disable=SC2086 # the arguments are words
+		tool_run_bounded 10 "$t" ${args[$t]:-} zzstray
+		[[ $status == 2 ]] || bad "$t" "exited $status, not 2"
+		[[ $(wc -l <<<"$stderr") == 1 && $stderr == "$t: "*"'zzstray'"* ]] ||
+			bad "$t" "stderr does not name 'zzstray' in one line: $stderr"
+	done
+	no_failures
+}
+
+# argp writes a line of blanks after an option whose help fills its last
+# line exactly.
+@test "every tool: --help and --usage have no line of only blanks, and no line ends in a blank" {
+	local t o
+	for t in "${TOOLS[@]}"; do
+		for o in --help --usage; do
+			tool_run_bounded 10 "$t" "$o"
+			[[ $status == 0 ]] || bad "$t" "$o exited $status"
+			grep -n ' $' <<<"$output" >"$BATS_TEST_TMPDIR/blank" &&
+				bad "$t" "$o: lines ending in a blank: $(<"$BATS_TEST_TMPDIR/blank")"
+		done
+	done
+	no_failures
+}
+
+# Runs that print only when they end: an interval tool without an interval,
+# a count mode.
+@test "every run that reports only at its end: on a terminal it says so on stderr; into a pipe, nothing" {
+	local run t err
+	local -a runs=(syscount cgsyscount "tcpconnect --count" "tcpretrans --count" "tcpdrop --count")
+	require_cmd script
+	for run in "${runs[@]}"; do
+		t=${run%% *}
+		[[ " ${TOOLS[*]} " == *" $t "* ]] || continue
+		err=$BATS_TEST_TMPDIR/$t.err
+		# script gives the tool a terminal for stdout; stderr goes to a
+		# file; the run is two seconds long, then Ctrl-C's signal.
+		timeout -s KILL 20 script -qec "timeout --preserve-status -s INT 2 $SONDE_BIN/$run 2>$err" /dev/null \
+			</dev/null >/dev/null 3>&- || bad "$t" "'$run' on a terminal failed: $(<"$err")"
+		[[ $(<"$err") == "$t: Tracing... Ctrl-C to end." ]] || bad "$t" "on a terminal, stderr: $(<"$err")"
+		# shellcheck disable=SC2086 # the run is words
+		tool_run_bounded 10 ${run} -d 1
+		[[ $status == 0 && -z $stderr ]] || bad "$t" "into a pipe: exit $status, stderr: $stderr"
 	done
 	no_failures
 }
