@@ -38,7 +38,8 @@ static const struct argp_option common_options[] = {
 	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message and exit", 100 },
 	{ "version", 'V', NULL, 0, "Print the version and exit", 100 },
 	/* For the build, which makes the shell completion of each tool from it. */
-	{ "list-options", OPT_LIST_OPTIONS, NULL, OPTION_HIDDEN, "List every option, one a line", 100 },
+	{ "list-options", OPT_LIST_OPTIONS, NULL, OPTION_HIDDEN, "List every option, one a line",
+	  100 },
 	{ 0 },
 };
 

@@ -102,6 +102,7 @@ static int prepare(struct bpf_object *obj, const struct pathcall_opts *o)
 {
 	__u8 failed = o->failed;
 	__u32 self = getpid();
+	int left;
 
 	if (sonde_rodata_set(obj, "pathcall_failed_only", &failed, sizeof(failed)) ||
 	    sonde_rodata_set(obj, "pathcall_self_tgid", &self, sizeof(self))) {
@@ -110,8 +111,9 @@ static int prepare(struct bpf_object *obj, const struct pathcall_opts *o)
 	}
 	pick_programs(obj, o->full_path);
 	/* open() and creat() exist on x86_64 only; openat2() since 5.6. */
-	if (probe_drop_missing_tracepoints(obj))
-		return 0;
+	left = probe_drop_missing_tracepoints(obj);
+	if (left)
+		return left < 0 ? left : 0;
 	log_err("this kernel has none of the syscall tracepoints needed (CONFIG_FTRACE_SYSCALLS)");
 	return -ENOTSUP;
 }

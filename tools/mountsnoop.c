@@ -356,11 +356,14 @@ static int handle_event(void *vctx, void *data, size_t size)
 static int skip_missing_calls(struct bpf_object *obj)
 {
 	char name[64], tp[64];
-	int left = 0;
+	int left = 0, err;
 
 	/* Unprivileged, tracefs may be out of reach: let the load say why. */
 	if (!probe_privileged())
 		return 0;
+	err = tracefs_ensure();
+	if (err)
+		return err;
 	for (int c = 0; c < MOUNTSNOOP_NCALLS; c++) {
 		snprintf(tp, sizeof(tp), "sys_enter_%s", calls[c].tp);
 		if (probe_tracepoint("syscalls", tp)) {

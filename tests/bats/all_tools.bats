@@ -186,25 +186,94 @@ print(t.native_id, flush=True); os.close(1); time.sleep(30)' &)
 	no_failures
 }
 
-# A user with CAP_BPF and CAP_PERFMON but not CAP_SYS_ADMIN (no module BTF
-# walk, no tracefs mount) traces, given a tracefs its group may read: in a
-# mount namespace of the test's own, so the machine's tracefs is untouched.
-@test "every tool but xdpdrop: with only CAP_BPF and CAP_PERFMON it traces" {
-	local t out rc
-	require_cmd setpriv unshare
+# page_caps TOOL: the capabilities TOOL's page (its CAPABILITIES section)
+# says it runs with, as setpriv names them (bpf, perfmon, net_admin), one a
+# line.
+page_caps() {
+	sed -n '/^# CAPABILITIES$/,/^# OPTIONS$/p' "$BATS_TEST_DIRNAME/../../docs/$1.md" | tr '\n' ' ' |
+		grep -o 'exactly these capabilities: [A-Z_, ]*\.' | grep -o 'CAP_[A-Z_]*' |
+		sed 's/^CAP_//' | tr 'A-Z' 'a-z'
+}
+
+# with_caps CAPS MODE TOOL ARGS...: runs TOOL (a copy anyone may run) as
+# nobody with exactly the capabilities CAPS (comma list of setpriv names,
+# or empty), in a mount namespace whose tracefs nobody's group may read
+# (MODE 0750) or not (MODE 0700, root's alone, as on most systems), and in a
+# network namespace of its own (xdpdrop attaches to its loopback). Sets
+# $status and $stderr.
+with_caps() {
+	local caps=$1 mode=$2 t=$3 inh=-all amb=
+	shift 3
+	if [[ -n $caps ]]; then
+		inh=+${caps//,/,+}
+		amb=--ambient-caps=$inh
+	fi
+	[[ -x $SONDE_PUBLIC_DIR/$t ]] || cp "$SONDE_BIN/$t" "$SONDE_PUBLIC_DIR/$t"
+	status=0
+	stderr=$(unshare -m -n bash -c '
+		mode=$1 inh=$2 amb=$3
+		shift 3
+		ip link set lo up &&
+		mount --make-rprivate / &&
+		{ umount -l /sys/kernel/tracing 2>/dev/null; true; } &&
+		mount -t tracefs -o gid=65534,mode=$mode tracefs /sys/kernel/tracing &&
+		cd / && exec timeout -s KILL 15 setpriv --reuid=65534 --regid=65534 \
+			--clear-groups --inh-caps="$inh" ${amb:+"$amb"} "$@"' \
+		_ "$mode" "$inh" "$amb" "$SONDE_PUBLIC_DIR/$t" "$@" 2>&1 >/dev/null) || status=$?
+}
+
+# The arguments each tool runs with in these tests.
+declare -gA CAPS_ARGS=([xdpdrop]="-i lo --src 192.0.2.1")
+
+# A user with the capabilities the page names and no others (no
+# CAP_SYS_ADMIN: no module BTF walk, no tracefs mount) traces, given a
+# tracefs its group may read.
+@test "every tool: with exactly the capabilities its page names, it traces" {
+	local t caps
 	sonde_tmpdir_public
-	for t in $(tools_of event interval none); do
-		cp "$SONDE_BIN/$t" "$SONDE_PUBLIC_DIR/$t"
-		rc=0
-		out=$(unshare -m bash -c '
-			mount --make-rprivate / &&
-			{ umount -l /sys/kernel/tracing 2>/dev/null; true; } &&
-			mount -t tracefs -o gid=65534,mode=0750 tracefs /sys/kernel/tracing &&
-			cd / && exec timeout -s KILL 15 setpriv --reuid=65534 --regid=65534 \
-				--clear-groups --inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon \
-				"$1" -v -d 1' _ "$SONDE_PUBLIC_DIR/$t" 2>&1 >/dev/null) || rc=$?
-		[[ $rc == 0 ]] || bad "$t" "exited $rc: $(grep -v '^libbpf' <<<"$out" | tail -n 2)"
-		[[ $out == *"tracing; Ctrl-C to stop"* ]] || bad "$t" "never said 'tracing'"
+	for t in "${TOOLS[@]}"; do
+		caps=$(page_caps "$t" | paste -sd,)
+		[[ -n $caps ]] || { bad "$t" "its page names no capabilities under CAPABILITIES"; continue; }
+		# shellcheck disable=SC2086 # the arguments are words
+		with_caps "$caps" 0750 "$t" -v -d 1 ${CAPS_ARGS[$t]:-}
+		[[ $status == 0 ]] || bad "$t" "with $caps: exited $status: $(grep -v '^libbpf' <<<"$stderr" | tail -n 2)"
+		[[ $stderr == *"tracing; Ctrl-C to stop"* ]] || bad "$t" "with $caps: never said 'tracing'"
+	done
+	no_failures
+}
+
+@test "every tool: without one of the capabilities its page names, it names the one it lacks" {
+	local t c all others want
+	sonde_tmpdir_public
+	for t in "${TOOLS[@]}"; do
+		all=$(page_caps "$t" | paste -sd,)
+		for c in $(page_caps "$t"); do
+			others=$(tr ',' '\n' <<<"$all" | grep -vx "$c" | paste -sd,)
+			# shellcheck disable=SC2086 # the arguments are words
+			with_caps "$others" 0750 "$t" -d 1 ${CAPS_ARGS[$t]:-}
+			want="$t: not permitted to load BPF programs: this process lacks CAP_${c^^} (run as root, or with "
+			[[ $status == 3 ]] || bad "$t" "without $c: exited $status, not 3"
+			[[ $(wc -l <<<"$stderr") == 1 && $stderr == "$want"*")" ]] ||
+				bad "$t" "without $c: stderr: $stderr"
+		done
+	done
+	no_failures
+}
+
+# Mounted but root's alone (mode 0700, as on most systems), tracefs keeps a
+# user with every capability a tool names out: it says so, not that it
+# cannot mount it or that capabilities are missing.
+@test "every tool that uses tracefs: mounted root's only, one line names its mode" {
+	local t caps
+	sonde_tmpdir_public
+	for t in "${TOOLS[@]}"; do
+		grep -q 'reached through tracefs' "$BATS_TEST_DIRNAME/../../docs/$t.md" || continue
+		caps=$(page_caps "$t" | paste -sd,)
+		with_caps "$caps" 0700 "$t" -d 1
+		[[ $status == 3 ]] || bad "$t" "exited $status, not 3"
+		[[ $(wc -l <<<"$stderr") == 1 &&
+			$stderr == "$t: cannot reach tracefs at /sys/kernel/tracing: its mode 0700 (owner 0, group 65534) keeps this user out: "* ]] ||
+			bad "$t" "stderr: $stderr"
 	done
 	no_failures
 }
