@@ -177,8 +177,8 @@ static int handle_event(void *vctx, void *data, size_t size)
 	stream_row_begin(o, &e->h);
 	out_str(o, PATHCALL_CALL, call ? call : "unknown", 32);
 	out_int(o, PATHCALL_FD, e->ret >= 0 ? e->ret : -1);
-	out_uint(o, PATHCALL_ERR, e->ret < 0 ? -(int64_t)e->ret : 0);
-	out_int(o, PATHCALL_RET, e->ret);
+	out_errno(o, PATHCALL_ERR, e->ret < 0 ? -(int64_t)e->ret : 0);
+	out_ret(o, PATHCALL_RET, e->ret);
 	out_open_flags(c, e);
 	out_mode(o, e);
 	out_cgroup(o, PATHCALL_CGROUP, e->h.cgroup_id);

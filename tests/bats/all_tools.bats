@@ -608,3 +608,71 @@ perf_window() {
 	sysctl -qw "kernel.bpf_stats_enabled=$old"
 	no_failures
 }
+
+# names_pairs: docs/output.md's table of the text columns whose JSON key is
+# not their own name, as "TOOL HEAD KEY" lines (TOOL * for every tool).
+names_pairs() {
+	sed -n '/^## Names$/,/^## /p' "$BATS_TEST_DIRNAME/../../docs/output.md" |
+		sed -n 's/^| \([a-z*]*\) | `\([^`]*\)` | `\([a-z_]*\)` |.*/\1 \2 \3/p'
+}
+
+# head_key TOOL HEAD KEYS: the documented key (one of the words of KEYS) of
+# TOOL's text column HEAD: the one names_pairs gives it, else its name in
+# lower case, '-' as '_', without a unit in parentheses or after '_'
+# ("LAT(ms)", "TX_KB"), as a key or a key's stem before a unit or kind
+# ("lat_us", "tx_bytes", "exit_code"). Fails when none.
+head_key() {
+	local t=$1 head=$2 keys=" $3 " name pair
+	while read -r -a pair; do
+		[[ (${pair[0]} == "$t" || ${pair[0]} == "*") && ${pair[1]} == "$head" &&
+			$keys == *" ${pair[2]} "* ]] && { echo "${pair[2]}"; return 0; }
+	done < <(names_pairs)
+	name=${head,,}
+	name=${name//-/_}
+	name=${name%%(*}
+	[[ $keys == *" $name "* ]] && { echo "$name"; return 0; }
+	# A unit of the text's own: TX_KB is tx_bytes.
+	[[ $name =~ ^(.+)_(kb|ms|us|s)$ ]] && name=${BASH_REMATCH[1]}
+	[[ $keys =~ \ ($name)_[a-z_]+\  ]] && { echo "${BASH_REMATCH[0]// /}"; return 0; }
+	return 1
+}
+
+# The runs whose text headers are compared, per tool, besides the one
+# without options: every column an option adds.
+declare -gA HEADER_RUNS=(
+	[execsnoop]="--exe" [opensnoop]="-e" [tcpconnect]="-s -L|--count" [tcplife]="-w"
+	[tcpretrans]="--count" [tcpdrop]="-l|--count" [syscount]="-P -L|-L"
+	[xdpdrop]="-i lo --src 192.0.2.1"
+)
+
+@test "every tool: each text column is named as its documented JSON key (docs/output.md, Names)" {
+	local t run keys head col key out opts
+	local -a runs cols
+	for t in "${TOOLS[@]}"; do
+		keys=$(sed -n '/^## JSON$/,/^#/p' "$BATS_TEST_DIRNAME/../../docs/$t.md" |
+			grep -o '`[a-z][a-z0-9_]*`' | tr -d '`' | sort -u | tr '\n' ' ')
+		[[ -n $keys ]] || { bad "$t" "docs/$t.md documents no JSON keys under ## JSON"; continue; }
+		opts=$("$SONDE_BIN/$t" --list-options | grep -xE -- '-[TUC]' | tr '\n' ' ')
+		# Packets belong to no process: xdpdrop refuses -C.
+		[[ $t == xdpdrop ]] && opts=
+		IFS='|' read -r -a runs <<<"${HEADER_RUNS[$t]:-}"
+		runs=("" "${runs[@]}")
+		[[ $t == xdpdrop ]] && runs=("${HEADER_RUNS[$t]}")
+		for run in "${runs[@]}"; do
+			out=$BATS_TEST_TMPDIR/$t.header
+			# shellcheck disable=SC2086 # options are words
+			timeout -s KILL 20 unshare -n bash -c 'ip link set lo up; exec "$@"' _ \
+				"$SONDE_BIN/$t" -d 1 $opts $run >"$out" 2>/dev/null 3>&- ||
+				{ bad "$t" "'$t $opts$run -d 1' failed"; continue; }
+			head=$(grep -v '^\[' "$out" | head -n 1)
+			[[ -n $head ]] || { bad "$t" "'$t $opts$run' printed no header"; continue; }
+			read -r -a cols <<<"${head//:/ }"
+			for col in "${cols[@]}"; do
+				[[ $col == *'>'* ]] && continue # the arrows of a flow: T>, >
+				key=$(head_key "$t" "$col" "$keys") ||
+					bad "$t" "'$t $opts$run': column $col has no documented JSON key of its name (keys: $keys)"
+			done
+		done
+	done
+	no_failures
+}
