@@ -30,16 +30,21 @@ static bool given_by_id(const char *arg, uint64_t id)
 static uint32_t tgid_of(uint32_t tid)
 {
 	char path[32], line[128];
-	unsigned long tgid = tid;
+	uint64_t tgid = tid;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%u/status", tid);
 	f = fopen(path, "re");
 	if (!f)
 		return tid;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %lu", &tgid) == 1)
-			break;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Tgid:\t", 6))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (parse_decimal(line + 6, 1, UINT32_MAX, &tgid))
+			tgid = tid;
+		break;
+	}
 	fclose(f);
 	return tgid;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -87,15 +88,25 @@ const char *probe_caps_text(unsigned caps, char *buf, size_t len)
 
 bool probe_in_user_ns(void)
 {
-	unsigned long inside, outside, count;
+	char line[128], *p = line, *end;
+	unsigned long v[3];
 	FILE *f = fopen("/proc/self/uid_map", "re");
-	int n;
+	bool read_ok;
 
 	if (!f)
 		return false;
-	n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
+	read_ok = fgets(line, sizeof(line), f);
 	fclose(f);
-	return n == 3 && !(inside == 0 && outside == 0 && count == 4294967295UL);
+	if (!read_ok)
+		return false;
+	/* The initial namespace maps every ID to itself: "0 0 4294967295". */
+	for (int i = 0; i < 3; i++, p = end) {
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (end == p || errno)
+			return false;
+	}
+	return !(v[0] == 0 && v[1] == 0 && v[2] == 4294967295UL);
 }
 
 /* tracefs is mounted, but its events are out of this user's reach: say
