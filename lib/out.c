@@ -226,7 +226,7 @@ void out_errno(struct out *o, unsigned col, int64_t err)
 
 void out_ret(struct out *o, unsigned col, int64_t ret)
 {
-	if (ret < 0 && !o->cfg.json && errno_name((int)-ret))
+	if (ret < 0 && ret >= -4095 && !o->cfg.json && errno_name((int)-ret))
 		out_errno(o, col, -ret);
 	else
 		out_int(o, col, ret);
