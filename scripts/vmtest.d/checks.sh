@@ -377,8 +377,8 @@ check_tcpconnect_uring() {
 	tool_wait_ready || return 1
 	"$VMT_HELPERS/uring" connect 127.0.0.1 45803 >/dev/null
 	"$VMT_HELPERS/uring" connect 127.0.0.1 45804 async >/dev/null
-	tool_wait_out '"comm":"uring"' '"dport":45803,"ret":-111' || return 1
-	tool_wait_out '"comm":"iou-wrk-' '"dport":45804,"ret":-111' || return 1
+	tool_wait_out '"comm":"uring"' '"rport":45803,"ret":-111' || return 1
+	tool_wait_out '"comm":"iou-wrk-' '"rport":45804,"ret":-111' || return 1
 	tool_stop_ok
 }
 
