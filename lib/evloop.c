@@ -241,6 +241,20 @@ static int tick(const struct evloop_cfg *cfg, struct loop *l, uint32_t *ticks)
 	return err;
 }
 
+/* A run that shows nothing until it ends (an interval tool without an
+ * interval, a count mode) looks hung on a terminal: one line says it is
+ * not. Not with -v, whose "tracing" line says the same; the ellipsis is
+ * ASCII, as every message is (lib/log.h escapes other bytes). */
+static void hint_quiet_run(const struct evloop_cfg *cfg)
+{
+	if (cfg->on_event || cfg->interval_ms || log_verbose() || !isatty(STDOUT_FILENO))
+		return;
+	if (cfg->duration_s)
+		log_err("Tracing for %u s... Ctrl-C to end sooner.", cfg->duration_s);
+	else
+		log_err("Tracing... Ctrl-C to end.");
+}
+
 int evloop_run(const struct evloop_cfg *cfg)
 {
 	struct loop l = { .ep = -1, .sig = -1, .dur = -1, .tick = -1, .cg_timer = -1, .cfg = cfg };
@@ -256,6 +270,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 	if (cfg->out && (err = out_flush(cfg->out)))
 		goto out;
 	log_debug("tracing; Ctrl-C to stop");
+	hint_quiet_run(cfg);
 	for (;;) {
 		struct epoll_event evs[8];
 		int n = epoll_wait(l.ep, evs, 8, l.events ? EVLOOP_POLL_MS : -1);
