@@ -47,8 +47,8 @@ static __always_inline __u8 retransmit_type(const struct sock *sk)
 }
 
 /* owner_sk: the socket whose owner the event is attributed to. */
-static __always_inline void report(void *ctx, const struct sock_common *skc, const void *owner_sk, __u8 state,
-				   __u8 type)
+static __always_inline void report(void *ctx, const struct sock_common *skc, const void *owner_sk,
+				   __u8 state, __u8 type)
 {
 	struct tcpretrans_event *e;
 	struct tcpretrans_count init = { .retransmits = 1 };

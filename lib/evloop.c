@@ -216,7 +216,7 @@ static void teardown(struct loop *l)
 
 static int drain(const struct evloop_cfg *cfg, struct loop *l)
 {
-	int n = l->rb.data   ? ringread_consume(&l->rb, on_sample, l, EVLOOP_BATCH)
+	int n = l->rb.data ? ringread_consume(&l->rb, on_sample, l, EVLOOP_BATCH)
 		: l->pb.pb ? perfread_consume(&l->pb)
 			   : 0;
 

@@ -123,8 +123,8 @@ static __always_inline void scratch_submit(void *ctx)
 
 static __always_inline void *sonde_reserve_(__u32 size)
 {
-	void *e = STREAM_PERFBUF ? scratch_reserve(size)
-				 : bpf_ringbuf_reserve(&STREAM_EVENTS, size, 0);
+	void *e =
+	    STREAM_PERFBUF ? scratch_reserve(size) : bpf_ringbuf_reserve(&STREAM_EVENTS, size, 0);
 
 	if (!e)
 		sonde_count_lost();
@@ -144,8 +144,8 @@ static __always_inline void sonde_submit(void *ctx, void *e)
 static __always_inline void sonde_output(void *ctx, void *data, __u64 size)
 {
 	long err = STREAM_PERFBUF
-			   ? bpf_perf_event_output(ctx, &STREAM_EVENTS, BPF_F_CURRENT_CPU, data, size)
-			   : bpf_ringbuf_output(&STREAM_EVENTS, data, size, sonde_wakeup());
+		       ? bpf_perf_event_output(ctx, &STREAM_EVENTS, BPF_F_CURRENT_CPU, data, size)
+		       : bpf_ringbuf_output(&STREAM_EVENTS, data, size, sonde_wakeup());
 
 	if (err)
 		sonde_count_lost();
