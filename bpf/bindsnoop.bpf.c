@@ -129,7 +129,7 @@ static __always_inline void exit_bind(struct trace_event_raw_sys_exit *ctx)
 	e.protocol = BPF_CORE_READ(sk, sk_protocol);
 	e.opts = inet_opts(sk);
 	e.ifindex = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
-	sonde_output(&e, sizeof(e));
+	sonde_output(ctx, &e, sizeof(e));
 }
 
 SEC("tracepoint/syscalls/sys_exit_bind")

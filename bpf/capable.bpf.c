@@ -77,7 +77,7 @@ static __always_inline bool first_time(int cap)
 	return !(__sync_fetch_and_or(caps, bit) & bit);
 }
 
-static __always_inline int report(int cap, int ret, __u32 opts, __u32 flags)
+static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, __u32 flags)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct capable_event *e;
@@ -96,7 +96,7 @@ static __always_inline int report(int cap, int ret, __u32 opts, __u32 flags)
 	e->ret = ret;
 	e->opts = opts;
 	e->flags = flags;
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 	return 0;
 }
 
@@ -104,14 +104,14 @@ SEC("tp_btf/cap_capable")
 int BPF_PROG(handle_cap_tp, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	return report(cap, ret, 0, 0);
+	return report(ctx, cap, ret, 0, 0);
 }
 
 SEC("fexit/cap_capable")
 int BPF_PROG(handle_cap_fexit, const struct cred *cred, struct user_namespace *target_ns, int cap,
 	     unsigned int opts, int ret)
 {
-	return report(cap, ret, opts, CAPABLE_F_OPTS);
+	return report(ctx, cap, ret, opts, CAPABLE_F_OPTS);
 }
 
 SEC("kprobe/cap_capable")
@@ -138,5 +138,5 @@ int BPF_KRETPROBE(handle_cap_kretprobe, int ret)
 
 	if (!c)
 		return 0;
-	return report(c->cap, ret, c->opts, CAPABLE_F_OPTS);
+	return report(ctx, c->cap, ret, c->opts, CAPABLE_F_OPTS);
 }

@@ -97,6 +97,6 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	e->start_ns = BPF_CORE_READ(who, start_time);
 	e->ppid = sonde_current_ppid();
 	e->status = status;
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 	return 0;
 }

@@ -211,7 +211,7 @@ static __always_inline void mark_victim(struct trace_event_raw_mark_victim *ctx)
 	if (v)
 		fill_victim(e, v);
 	fill_from_tracepoint(e, ctx);
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 out:
 	bpf_map_delete_elem(&victims, &tid);
 }

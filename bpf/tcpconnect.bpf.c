@@ -149,7 +149,7 @@ static __always_inline bool closed_in_connect(const struct sock *sk)
 
 /* The handshake's outcome, in whatever context it happens: reported for the
  * sockets whose owner on_syn_sent() remembered. */
-static __always_inline int on_outcome(const struct sock *sk, int newstate)
+static __always_inline int on_outcome(void *ctx, const struct sock *sk, int newstate)
 {
 	struct sock_owner *so = sock_owner_find(sk);
 	struct tcpconnect_event *e;
@@ -170,7 +170,7 @@ static __always_inline int on_outcome(const struct sock *sk, int newstate)
 			fill_outcome(e, sk, so->since_ns, newstate);
 		else
 			fill_return(e, sk, newstate);
-		sonde_submit(e);
+		sonde_submit(ctx, e);
 	}
 	sock_owner_forget(sk);
 	return 0;
@@ -185,7 +185,7 @@ int BPF_PROG(handle_set_state, const struct sock *sk, int oldstate, int newstate
 		return on_syn_sent(sk);
 	/* A simultaneous open (SYN_SENT -> SYN_RECV) waits for its outcome. */
 	if (!count_mode && oldstate == TCP_SYN_SENT && newstate != TCP_SYN_RECV)
-		return on_outcome(sk, newstate);
+		return on_outcome(ctx, sk, newstate);
 	return 0;
 }
 
@@ -237,7 +237,7 @@ static __always_inline __u8 call_tuple(struct connecting *c, struct net_tuple *t
 
 /* connect()'s return: what it returned, or, with -L, the outcome of a
  * connect that failed before its SYN went out. */
-static __always_inline void report_return(struct connecting *c, long ret)
+static __always_inline void report_return(void *ctx, struct connecting *c, long ret)
 {
 	struct tcpconnect_event *e;
 	struct net_tuple t;
@@ -256,7 +256,7 @@ static __always_inline void report_return(struct connecting *c, long ret)
 	e->lat_ns = latency_mode ? e->h.ts_ns - c->since_ns : 0;
 	e->result = latency_mode ? TCPCONNECT_UNSENT : TCPCONNECT_CALLED;
 	e->ret = latency_mode ? -ret : ret;
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")
@@ -270,6 +270,6 @@ int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	/* A connect whose SYN went out has its outcome reported by -L. */
 	sent = c->syn_sent && !c->closed;
 	if (sent ? !latency_mode : ctx->ret < 0)
-		report_return(c, ctx->ret);
+		report_return(ctx, c, ctx->ret);
 	return SONDE_TP_KEEP;
 }

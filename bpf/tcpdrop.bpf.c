@@ -165,7 +165,7 @@ int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, enum skb_dro
 		return 0;
 	}
 	net_owner_hdr(&e.h, &o);
-	sonde_output(&e, sizeof(e));
+	sonde_output(ctx, &e, sizeof(e));
 	return 0;
 }
 

@@ -36,7 +36,7 @@ struct {
 	__type(value, __u64);
 } births SEC(".maps");
 
-static __always_inline void report_close(const struct sock *sk, __u64 born)
+static __always_inline void report_close(void *ctx, const struct sock *sk, __u64 born)
 {
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
 	struct tcplife_event *e;
@@ -60,7 +60,7 @@ static __always_inline void report_close(const struct sock *sk, __u64 born)
 	e->rx_bytes = BPF_CORE_READ(tp, bytes_received);
 	e->owner_from = from;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 }
 
 /* A session starts (the first of SYN_SENT and SYN_RECV, for a simultaneous
@@ -76,12 +76,12 @@ static __always_inline void remember_birth(const struct sock *sk)
 		*born = bpf_ktime_get_ns();
 }
 
-static __always_inline void on_close(const struct sock *sk)
+static __always_inline void on_close(void *ctx, const struct sock *sk)
 {
 	__u64 *born = bpf_sk_storage_get(&births, (struct sock *)sk, 0, 0);
 
 	if (born && *born)
-		report_close(sk, *born);
+		report_close(ctx, sk, *born);
 	bpf_sk_storage_delete(&births, (struct sock *)sk);
 	sock_owner_forget(sk);
 }
@@ -95,7 +95,7 @@ int BPF_PROG(handle_set_state, const struct sock *sk, int oldstate, int newstate
 	if (newstate == TCP_SYN_SENT || newstate == TCP_SYN_RECV)
 		remember_birth(sk);
 	else if (newstate == TCP_CLOSE)
-		on_close(sk);
+		on_close(ctx, sk);
 	return 0;
 }
 

@@ -60,8 +60,8 @@ struct trace_event_raw_tcp_retransmit_skb___err {
 
 /* owner_sk: the socket whose owner the event is attributed to; err: 0, or
  * the negative errno of an attempt that sent nothing. */
-static __always_inline void report(const struct sock_common *skc, const void *owner_sk, __u8 state,
-				   __u8 type, int err)
+static __always_inline void report(void *ctx, const struct sock_common *skc, const void *owner_sk,
+				   __u8 state, __u8 type, int err)
 {
 	struct tcpretrans_event *e;
 	struct tcpretrans_count init = { .retransmits = 1 };
@@ -86,7 +86,7 @@ static __always_inline void report(const struct sock_common *skc, const void *ow
 	e->owner_from = from;
 	e->pad = 0;
 	e->err = -err;
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
@@ -98,7 +98,7 @@ int BPF_PROG(handle_retransmit, const struct sock *sk, const struct sk_buff *skb
 	 * tracepoint that has two, and skips this on such kernels. */
 	if (bpf_core_field_exists(struct trace_event_raw_tcp_retransmit_skb___err, err))
 		err = (int)ctx[2];
-	report(&sk->__sk_common, sk, sock_state(sk), retransmit_type(sk), err);
+	report(ctx, &sk->__sk_common, sk, sock_state(sk), retransmit_type(sk), err);
 	return 0;
 }
 
@@ -106,7 +106,7 @@ int BPF_PROG(handle_retransmit, const struct sock *sk, const struct sk_buff *skb
 SEC("tp_btf/tcp_retransmit_synack")
 int BPF_PROG(handle_retransmit_synack, const struct sock *listener, const struct request_sock *req)
 {
-	report(&req->__req_common, listener, TCP_SYN_RECV, TCPRETRANS_SYNACK, 0);
+	report(ctx, &req->__req_common, listener, TCP_SYN_RECV, TCPRETRANS_SYNACK, 0);
 	return 0;
 }
 

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -24,7 +26,50 @@ static bool given_by_id(const char *arg, uint64_t id)
 	return !parse_decimal(arg, 1, UINT64_MAX, &v) && v == id;
 }
 
-int filter_resolve(struct sonde_opts *o)
+/* The thread group of thread `tid` from /proc (tid itself when unknown). */
+static uint32_t tgid_of(uint32_t tid)
+{
+	char path[32], line[128];
+	uint64_t tgid = tid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return tid;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Tgid:\t", 6))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (parse_decimal(line + 6, 1, UINT32_MAX, &tgid))
+			tgid = tid;
+		break;
+	}
+	fclose(f);
+	return tgid;
+}
+
+/* The filter compares thread group IDs: a PID that is gone, or a thread's
+ * ID, would trace nothing, in silence. */
+static int pid_check(uint32_t pid)
+{
+	uint32_t tgid;
+
+	if (kill((pid_t)pid, 0) && errno == ESRCH) {
+		log_err("no process with PID %u (-p/--pid)", pid);
+		return -ESRCH;
+	}
+	tgid = tgid_of(pid);
+	if (tgid != pid) {
+		log_err("invalid value '%u' for -p/--pid: a thread of process %u; give the process "
+			"ID",
+			pid, tgid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cgroup_check(struct sonde_opts *o)
 {
 	const char *mnt;
 	char path[PATH_MAX];
@@ -59,6 +104,13 @@ int filter_resolve(struct sonde_opts *o)
 	o->cgroup_by_id = given_by_id(o->cgroup, o->cgroup_id);
 	log_debug("cgroup filter: %s (id %llu)", path, (unsigned long long)o->cgroup_id);
 	return 0;
+}
+
+int filter_resolve(struct sonde_opts *o)
+{
+	int err = o->pid ? pid_check(o->pid) : 0;
+
+	return err ? err : cgroup_check(o);
 }
 
 void filter_close(struct sonde_opts *o)

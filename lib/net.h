@@ -40,7 +40,7 @@ void out_endpoint(struct out *o, unsigned col, uint16_t family, const uint8_t *a
 void out_ip_version(struct out *o, unsigned col, uint16_t family);
 /* One end in three columns: col, "addr:port" (a text column), then col + 1
  * and col + 2, the address and the port (JSON keys), declared together:
- *	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "saddr", "sport"),
+ *	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "laddr", "lport"),
  */
 #define NET_COLS_END(col, head, addr_key, port_key)                                                \
 	[col] = { head, NULL, 21, 0 }, [(col) + 1] = { NULL, addr_key, 0, 0 },                     \

@@ -7,6 +7,7 @@
 #include "lib/cgroup.h"
 #include "lib/escape.h"
 #include "lib/log.h"
+#include "lib/names.h"
 #include "lib/out.h"
 
 #define NSEC_PER_SEC 1000000000LL
@@ -211,6 +212,24 @@ void out_int(struct out *o, unsigned col, int64_t v)
 		buf[n++] = '-';
 	n += fmt_u64(buf + n, v < 0 ? -(uint64_t)v : (uint64_t)v);
 	number(o, col, buf, n);
+}
+
+void out_errno(struct out *o, unsigned col, int64_t err)
+{
+	const char *name = err > 0 && err <= 4095 && !o->cfg.json ? errno_name((int)err) : NULL;
+
+	if (name)
+		out_str(o, col, name, strlen(name));
+	else
+		out_int(o, col, err);
+}
+
+void out_ret(struct out *o, unsigned col, int64_t ret)
+{
+	if (ret < 0 && ret >= -4095 && !o->cfg.json && errno_name((int)-ret))
+		out_errno(o, col, -ret);
+	else
+		out_int(o, col, ret);
 }
 
 void out_bool(struct out *o, unsigned col, bool v)

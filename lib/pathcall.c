@@ -102,6 +102,7 @@ static int prepare(struct bpf_object *obj, const struct pathcall_opts *o)
 {
 	__u8 failed = o->failed;
 	__u32 self = getpid();
+	int left;
 
 	if (sonde_rodata_set(obj, "pathcall_failed_only", &failed, sizeof(failed)) ||
 	    sonde_rodata_set(obj, "pathcall_self_tgid", &self, sizeof(self))) {
@@ -110,8 +111,9 @@ static int prepare(struct bpf_object *obj, const struct pathcall_opts *o)
 	}
 	pick_programs(obj, o->full_path);
 	/* open() and creat() exist on x86_64 only; openat2() since 5.6. */
-	if (probe_drop_missing_tracepoints(obj))
-		return 0;
+	left = probe_drop_missing_tracepoints(obj);
+	if (left)
+		return left < 0 ? left : 0;
 	log_err("this kernel has none of the syscall tracepoints needed (CONFIG_FTRACE_SYSCALLS)");
 	return -ENOTSUP;
 }
@@ -175,8 +177,8 @@ static int handle_event(void *vctx, void *data, size_t size)
 	stream_row_begin(o, &e->h);
 	out_str(o, PATHCALL_CALL, call ? call : "unknown", 32);
 	out_int(o, PATHCALL_FD, e->ret >= 0 ? e->ret : -1);
-	out_uint(o, PATHCALL_ERR, e->ret < 0 ? -(int64_t)e->ret : 0);
-	out_int(o, PATHCALL_RET, e->ret);
+	out_errno(o, PATHCALL_ERR, e->ret < 0 ? -(int64_t)e->ret : 0);
+	out_ret(o, PATHCALL_RET, e->ret);
 	out_open_flags(c, e);
 	out_mode(o, e);
 	out_cgroup(o, PATHCALL_CGROUP, e->h.cgroup_id);

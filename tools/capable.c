@@ -166,10 +166,30 @@ static bool hook_works(enum capable_hook h)
 	return ok;
 }
 
+static bool hook_usable(enum capable_hook h)
+{
+	if (h == HOOK_TRACEPOINT)
+		return !probe_tracefs() || probe_tracepoint("capability", "cap_capable");
+	return hook_works(h);
+}
+
 static int choose_hook(enum capable_hook *h)
 {
+	bool privileged = !probe_caps_missing(PROBE_CAP_BPF | PROBE_CAP_PERFMON);
+
 	/* Unprivileged, every probe fails: let the load say why. */
-	if (*h == HOOK_AUTO && !probe_privileged())
+	if (!privileged) {
+		if (*h == HOOK_AUTO)
+			*h = HOOK_TRACEPOINT;
+		return 0;
+	}
+	if (*h != HOOK_AUTO && !hook_usable(*h)) {
+		log_err("hook '%s' (--hook) is not available on this kernel", hook_names[*h]);
+		return -ENOTSUP;
+	}
+	/* The tracepoint (tp_btf) needs no tracefs, only its probe here does:
+	 * out of reach, the load tells whether the tracepoint is there. */
+	if (*h == HOOK_AUTO && !probe_tracefs())
 		*h = HOOK_TRACEPOINT;
 	if (*h == HOOK_AUTO) {
 		if (probe_tracepoint("capability", "cap_capable"))

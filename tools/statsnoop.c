@@ -8,7 +8,7 @@
 
 static const struct out_col cols[PATHCALL_NCOLS] = {
 	PATHCALL_COLS_COMMON,
-	[PATHCALL_RET] = { "RET", "ret", 4, OUT_RIGHT },
+	[PATHCALL_RET] = { "RET", "ret", 7, OUT_RIGHT },
 };
 
 static const struct argp_option options[] = {

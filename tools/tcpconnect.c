@@ -42,10 +42,10 @@ enum {
 static const struct out_col cols[] = {
 	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
-	[C_SADDR] = { "SADDR", "saddr", 16, 0 },
-	[C_DADDR] = { "DADDR", "daddr", 16, 0 },
-	[C_SPORT] = { "SPORT", "sport", 5, OUT_HIDDEN },
-	[C_DPORT] = { "DPORT", "dport", 5, 0 },
+	[C_SADDR] = { "LADDR", "laddr", 16, 0 },
+	[C_DADDR] = { "RADDR", "raddr", 16, 0 },
+	[C_SPORT] = { "LPORT", "lport", 5, OUT_HIDDEN },
+	[C_DPORT] = { "RPORT", "rport", 5, 0 },
 	[C_ADDR_FROM] = { NULL, "addr_from", 0, 0 },
 	[C_LAT] = { "LAT(ms)", NULL, 9, OUT_RIGHT | OUT_HIDDEN },
 	[C_LAT_US] = { NULL, "lat_us", 0, 0 },
@@ -60,8 +60,8 @@ enum { K_IP = NET_COL_IP, K_DADDR, K_DPORT, K_CONNECTS, K_CGROUP };
 static const struct out_col count_cols[] = {
 	NET_COLS_WHO,
 	[K_IP] = { "IP", "family", 2, 0 },
-	[K_DADDR] = { "DADDR", "daddr", 16, 0 },
-	[K_DPORT] = { "DPORT", "dport", 5, 0 },
+	[K_DADDR] = { "RADDR", "raddr", 16, 0 },
+	[K_DPORT] = { "RPORT", "rport", 5, 0 },
 	[K_CONNECTS] = { "CONNECTS", "connects", 8, OUT_RIGHT },
 	[K_CGROUP] = OUT_COL_CGROUP,
 };
@@ -69,7 +69,7 @@ static const struct out_col count_cols[] = {
 enum { OPT_COUNT = 0x100 };
 
 static const struct argp_option options[] = {
-	{ "sport", 's', NULL, 0, "Show the source port (SPORT column)", 0 },
+	{ "sport", 's', NULL, 0, "Show the local port (LPORT column)", 0 },
 	{ "port", 'P', "PORTS", 0, "Only these destination ports (comma list, e.g. 80,443)", 0 },
 	{ "latency", 'L', NULL, 0, "Report each connect's latency and outcome", 0 },
 	{ "count", OPT_COUNT, NULL, 0, "Count connects by process and destination; print at exit",
@@ -116,7 +116,7 @@ static const struct argp argp = {
 	       "  tcpconnect -c system.slice/nginx.service   # only inside this cgroup\n"
 	       "  tcpconnect -L             # latency and outcome: established, refused, ...\n"
 	       "  tcpconnect --count -d 10  # connects per process and destination, for 10 s\n"
-	       "  tcpconnect -j | jq -r 'select(.dport == 443) | .daddr'",
+	       "  tcpconnect -j | jq -r 'select(.rport == 443) | .raddr'",
 };
 
 static const struct sonde_cli cli = { &argp, stores,

@@ -34,9 +34,9 @@ enum {
 static const struct out_col cols[] = {
 	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
-	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "saddr", "sport"),
+	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "laddr", "lport"),
 	[C_T] = { "T>", NULL, 2, 0 },
-	NET_COLS_END(C_REMOTE, "RADDR:RPORT", "daddr", "dport"),
+	NET_COLS_END(C_REMOTE, "RADDR:RPORT", "raddr", "rport"),
 	[C_STATE] = { "STATE", "state", 11, 0 },
 	[C_TYPE] = { "TYPE", "type", 6, 0 },
 	[C_ERROR] = { "ERROR", "error", 12, 0 },
@@ -59,8 +59,8 @@ enum {
 static const struct out_col count_cols[] = {
 	NET_COLS_WHO,
 	[K_IP] = { "IP", "family", 2, 0 },
-	NET_COLS_END(K_LOCAL, "LADDR:LPORT", "saddr", "sport"),
-	NET_COLS_END(K_REMOTE, "RADDR:RPORT", "daddr", "dport"),
+	NET_COLS_END(K_LOCAL, "LADDR:LPORT", "laddr", "lport"),
+	NET_COLS_END(K_REMOTE, "RADDR:RPORT", "raddr", "rport"),
 	[K_RETRANS] = { "RETRANSMITS", "retransmits", 11, OUT_RIGHT },
 	[K_CGROUP] = OUT_COL_CGROUP,
 };
@@ -88,7 +88,7 @@ static const struct argp argp = {
 	    "  tcpretrans -6             # only IPv6 flows\n"
 	    "  tcpretrans -c system.slice/nginx.service   # sockets owned in this cgroup\n"
 	    "  tcpretrans --count -d 60  # retransmissions per flow over a minute\n"
-	    "  tcpretrans -j | jq -r 'select(.type == \"rto\") | .daddr' | sort | uniq -c",
+	    "  tcpretrans -j | jq -r 'select(.type == \"rto\") | .raddr' | sort | uniq -c",
 };
 
 static const struct sonde_cli cli = { &argp, stores,

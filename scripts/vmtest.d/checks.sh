@@ -343,7 +343,7 @@ check_tcpaccept() {
 	tool_start tcpaccept -j -v || return 1
 	tool_wait_ready || return 1
 	nc_session 45821 sonde-vm-tcpaccept || return 1
-	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"sport":45821,' || return 1
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"lport":45821,' || return 1
 	tool_stop_ok
 }
 
@@ -357,17 +357,17 @@ check_tcpconnect() {
 	tool_wait_ready || return 1
 	nc 127.0.0.1 45801 </dev/null 2>/dev/null
 	nc 255.255.255.255 45805 </dev/null 2>/dev/null
-	tool_wait_out '"comm":"nc"' '"family":4,"saddr":"127.0.0.1","daddr":"127.0.0.1"' '"dport":45801,"addr_from":"kernel","ret":-111' || return 1
-	tool_wait_out '"comm":"nc"' '"daddr":"255.255.255.255"' '"dport":45805,"addr_from":"entry","ret":-101' || return 1
+	tool_wait_out '"comm":"nc"' '"family":4,"laddr":"127.0.0.1","raddr":"127.0.0.1"' '"rport":45801,"addr_from":"kernel","ret":-111' || return 1
+	tool_wait_out '"comm":"nc"' '"raddr":"255.255.255.255"' '"rport":45805,"addr_from":"entry","ret":-101' || return 1
 	tool_stop_ok || return 1
 
 	tool_start tcpconnect -j -v -L || return 1
 	tool_wait_ready || return 1
 	nc 127.0.0.1 45802 </dev/null 2>/dev/null
 	nc 255.255.255.255 45806 </dev/null 2>/dev/null
-	tool_wait_out '"comm":"nc"' '"dport":45802,' '"result":"refused","error":"ECONNREFUSED"' || return 1
-	tool_wait_out '"comm":"nc"' '"dport":45806,' '"result":"failed","error":"ENETUNREACH"' || return 1
-	tool_out_lacks '"sport":0,' '"result":"refused"' || return 1
+	tool_wait_out '"comm":"nc"' '"rport":45802,' '"result":"refused","error":"ECONNREFUSED"' || return 1
+	tool_wait_out '"comm":"nc"' '"rport":45806,' '"result":"failed","error":"ENETUNREACH"' || return 1
+	tool_out_lacks '"lport":0,' '"result":"refused"' || return 1
 	tool_stop_ok || return 1
 	check_tcpconnect_uring
 }
@@ -383,8 +383,8 @@ check_tcpconnect_uring() {
 	tool_wait_ready || return 1
 	"$VMT_HELPERS/uring" connect 127.0.0.1 45803 >/dev/null
 	"$VMT_HELPERS/uring" connect 127.0.0.1 45804 async >/dev/null
-	tool_wait_out '"comm":"uring"' '"dport":45803,"addr_from":"kernel","ret":-111' || return 1
-	tool_wait_out '"comm":"iou-wrk-' '"dport":45804,"addr_from":"kernel","ret":-111' || return 1
+	tool_wait_out '"comm":"uring"' '"rport":45803,"addr_from":"kernel","ret":-111' || return 1
+	tool_wait_out '"comm":"iou-wrk-' '"rport":45804,"addr_from":"kernel","ret":-111' || return 1
 	tool_stop_ok
 }
 
@@ -424,8 +424,8 @@ check_tcplife() {
 	tool_start tcplife -j -v || return 1
 	tool_wait_ready || return 1
 	nc_session 45811 sonde-vm-tcplife || return 1
-	tool_wait_out '"comm":"nc"' '"daddr":"127.0.0.1","dport":45811,"tx_bytes":19,' || return 1
-	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"sport":45811,' '"rx_bytes":18,' || return 1
+	tool_wait_out '"comm":"nc"' '"raddr":"127.0.0.1","rport":45811,"tx_bytes":19,' || return 1
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"lport":45811,' '"rx_bytes":18,' || return 1
 	tool_stop_ok
 }
 
@@ -473,14 +473,14 @@ check_bindsnoop() {
 	tool_start bindsnoop -j -v -P 45831 || return 1
 	tool_wait_ready || return 1
 	nc_listen 45831 || return 1
-	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"protocol":"TCP",' '"sport":45831,"addr_from":"kernel",' \
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"protocol":"TCP",' '"lport":45831,"addr_from":"kernel",' \
 		'"ret":0,' || return 1
 	tool_stop_ok || return 1
 
 	tool_start bindsnoop -j -v -x || return 1
 	tool_wait_ready || return 1
 	nc -l -p 45831 >/dev/null 2>&1
-	tool_wait_out '"comm":"nc"' '"sport":45831,"addr_from":"entry",' '"ret":-98,"error":"EADDRINUSE"' || return 1
+	tool_wait_out '"comm":"nc"' '"lport":45831,"addr_from":"entry",' '"ret":-98,"error":"EADDRINUSE"' || return 1
 	tool_stop_ok || return 1
 	kill "$_srv" 2>/dev/null
 	wait "$_srv" 2>/dev/null
@@ -504,7 +504,7 @@ check_tcpretrans() {
 	tool_start tcpretrans -j -v || return 1
 	tool_wait_ready || return 1
 	net_blackhole_connect 10.9.9.9 45841
-	tool_wait_out '"comm":"nc"' '"daddr":"10.9.9.9","dport":45841,"state":"SYN_SENT","type":"rto","error":null,"err":0,"owner_from":"connect"' || return 1
+	tool_wait_out '"comm":"nc"' '"raddr":"10.9.9.9","rport":45841,"state":"SYN_SENT","type":"rto","error":null,"err":0,"owner_from":"connect"' || return 1
 	tool_stop_ok
 }
 

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # shellcheck shell=sh
 # run.sh TOOL...: run check_TOOL (checks.sh) for each TOOL, each in its own
-# shell bounded by VMT_CHECK_SECS; print one line per tool,
+# shell bounded by VMT_CHECK_SECS (TOOL@perfbuf: the same check with
+# SONDE_OUTPUT=perfbuf, events through a perf buffer); print one line per tool,
 #   VMTEST PASS TOOL   or   VMTEST FAIL TOOL: WHY
 # Exits 1 if any check failed. The caller prints VMTEST DONE after it.
 # Run by busybox sh: inside the VM by /init, on the host by scripts/vmtest --host.
@@ -24,18 +25,28 @@ for tool in "$@"; do
 	rm -rf "$VMT_DIR"
 	mkdir -p "$VMT_DIR"
 	start=$(now_cs)
-	if [ ! -x "$VMT_BIN/$tool" ]; then
+	name=${tool%@*}
+	case $tool in
+	*@perfbuf) export SONDE_OUTPUT=perfbuf ;;
+	*) unset SONDE_OUTPUT ;;
+	esac
+	if [ ! -x "$VMT_BIN/$name" ]; then
 		echo "no executable $tool in the tool directory" >"$VMT_REASON"
-	elif ! command -v "check_$tool" >/dev/null; then
-		echo "no check_$tool in scripts/vmtest.d/checks.sh" >"$VMT_REASON"
+	elif ! command -v "check_$name" >/dev/null; then
+		echo "no check_$name in scripts/vmtest.d/checks.sh" >"$VMT_REASON"
 	else
 		# shellcheck disable=SC2016 # expanded by the inner sh
-		timeout -s KILL "$VMT_CHECK_SECS" sh -c '. "$1" && "check_$2"' sh "$here/checks.sh" "$tool"
+		timeout -s KILL "$VMT_CHECK_SECS" sh -c '. "$1" && "check_$2"' sh "$here/checks.sh" "$name"
 		rc=$?
+		if [ "$rc" = 0 ] && [ "$name" != "$tool" ] &&
+			! grep -q "^$name: events through a perf buffer" "$VMT_DIR"/*.err; then
+			echo "no -v run said 'events through a perf buffer'" >"$VMT_REASON"
+			rc=1
+		fi
 		if [ "$rc" = 0 ]; then
 			rm -f "$VMT_REASON"
 		elif [ ! -s "$VMT_REASON" ]; then
-			echo "check_$tool exited with status $rc (killed after ${VMT_CHECK_SECS}s?) without a reason" >"$VMT_REASON"
+			echo "check_$name exited with status $rc (killed after ${VMT_CHECK_SECS}s?) without a reason" >"$VMT_REASON"
 		fi
 	fi
 	end=$(now_cs)
@@ -46,7 +57,7 @@ for tool in "$@"; do
 		echo "VMTEST PASS $tool"
 	fi
 	# The hooks the tool attached in its -v runs ("attached SECTION" lines).
-	_hooks=$(cat "$VMT_DIR"/*.err 2>/dev/null | sed -n "s/^$tool: attached \([a-z_]*\/[^ ]*\).*/\1/p" |
+	_hooks=$(cat "$VMT_DIR"/*.err 2>/dev/null | sed -n "s/^$name: attached \([a-z_]*\/[^ ]*\).*/\1/p" |
 		sort -u | tr '\n' ' ')
 	echo "VMTEST HOOKS $tool: ${_hooks:-none seen (no -v run)}"
 	cs=$((end - start))

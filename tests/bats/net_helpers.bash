@@ -213,24 +213,30 @@ serve() {
 	srv_start "$1" socat -u "${2:-TCP-LISTEN}:$1,reuseaddr,fork${3:+,$3}" OPEN:/dev/null
 }
 
-# json_sport PORT / json_dport PORT: the tool's JSON events whose sport
-# (dport) is PORT, one a line.
-json_sport() {
-	jq -c --argjson p "$1" 'select(.sport == $p)' "$TOOL_OUT"
+# json_lport PORT / json_rport PORT: the tool's JSON events whose local
+# (remote) port is PORT, one a line; json_dport PORT: those of a packet's
+# destination port (tcpdrop).
+json_lport() {
+	jq -c --argjson p "$1" 'select(.lport == $p)' "$TOOL_OUT"
+}
+
+json_rport() {
+	jq -c --argjson p "$1" 'select(.rport == $p)' "$TOOL_OUT"
 }
 
 json_dport() {
 	jq -c --argjson p "$1" 'select(.dport == $p)' "$TOOL_OUT"
 }
 
-# json_one sport|dport PORT WHAT: the tool's one JSON event whose sport (or
-# dport) is PORT, in EV; fails unless there is exactly one (WHAT names them).
+# json_one KEY PORT WHAT: the tool's one JSON event whose port KEY (lport,
+# rport; a packet's sport, dport) is PORT, in EV; fails unless there is
+# exactly one (WHAT names them).
 json_one() {
 	one_event ".$1 == \$p" "$3" --argjson p "$2"
 }
 
-# json_first sport|dport PORT FILTER [JQ-ARGS...]: the first JSON event whose
-# sport (or dport) is PORT and for which the jq FILTER is true, in EV.
+# json_first KEY PORT FILTER [JQ-ARGS...]: the first JSON event whose
+# port KEY is PORT and for which the jq FILTER is true, in EV.
 json_first() {
 	local key=$1 port=$2 filter=$3
 	shift 3
