@@ -81,4 +81,29 @@ static __always_inline __u32 hist_slot(__u64 v)
 	return slot < HIST_SLOTS ? slot : HIST_SLOTS - 1;
 }
 
+/* Histograms of task times (runqlat, cpudist; BPF side
+ * bpf/lib/hist_task.bpf.h, user side lib/hist_task.h): one for the whole
+ * system, or one per process, thread or cgroup, keyed by a __u64 (0, the
+ * tgid, the thread ID or the cgroup ID). */
+enum hist_by {
+	HIST_BY_ALL,
+	HIST_BY_PROCESS, /* -P */
+	HIST_BY_THREAD,	 /* -L */
+	HIST_BY_CGROUP,	 /* --by-cgroup */
+};
+
+/* Keys counted in one interval; a value of a key past them is counted as
+ * lost. Each key costs a struct hist per possible CPU. */
+#define HIST_TASK_MAX_KEYS 10240
+
+/* -P and -L: who a key was when it was first counted in an interval. */
+struct hist_task_name {
+	__u64 cgroup_id;
+	__u32 pid; /* the thread group */
+	__u32 pad;
+	char comm[TASK_COMM_LEN]; /* the process's (its leader's) with -P, the thread's with -L */
+};
+
+_Static_assert(sizeof(struct hist_task_name) == 32, "hist_task_name layout");
+
 #endif

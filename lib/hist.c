@@ -136,6 +136,21 @@ static void write_buckets(struct hist_out *ho, const struct hist *h)
 				   most);
 }
 
+/* The sum in the unit, to the nanosecond for a time (3 decimals in us, 6 in
+ * ms): a double's 15 digits keep it exact up to totals of 50 days. */
+static void out_sum(struct out *o, unsigned col, const struct hist *h, const struct hist_unit *u)
+{
+	int decimals = 0;
+
+	if (u->ns <= 1) {
+		out_uint(o, col, h->sum);
+		return;
+	}
+	for (uint64_t d = u->ns; d > 1; d /= 10)
+		decimals++;
+	out_double(o, col, (double)h->sum / u->ns, decimals);
+}
+
 void out_hist(struct out *o, unsigned first, const struct hist *h, struct hist_out *ho)
 {
 	double avg = 0;
@@ -144,13 +159,14 @@ void out_hist(struct out *o, unsigned first, const struct hist *h, struct hist_o
 		avg = ho->unit->ns ? (double)h->sum / ho->unit->ns / h->count
 				   : (double)h->sum / h->count;
 	out_uint(o, first, h->count);
-	out_double(o, first + 1, avg, 1);
-	out_uint(o, first + 2, hist_percentile(h, 50));
-	out_uint(o, first + 3, hist_percentile(h, 90));
-	out_uint(o, first + 4, hist_percentile(h, 99));
-	out_uint(o, first + 5, h->max);
-	out_str(o, first + 6, ho->unit->name, strlen(ho->unit->name));
-	out_rows_nest(&ho->buckets, o, first + 7);
+	out_sum(o, first + 1, h, ho->unit);
+	out_double(o, first + 2, avg, 1);
+	out_uint(o, first + 3, hist_percentile(h, 50));
+	out_uint(o, first + 4, hist_percentile(h, 90));
+	out_uint(o, first + 5, hist_percentile(h, 99));
+	out_uint(o, first + 6, h->max);
+	out_str(o, first + 7, ho->unit->name, strlen(ho->unit->name));
+	out_rows_nest(&ho->buckets, o, first + 8);
 	write_buckets(ho, h);
 	out_rows_end(&ho->buckets);
 }

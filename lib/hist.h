@@ -14,12 +14,14 @@
  *	        16 -> 31       401 |****************************************|
  *
  * JSON, one object per histogram in the block's array:
- *	{"pid":1234,"comm":"nginx","count":812,"avg":41.3,"p50":27,"p90":95,
- *	 "p99":410,"max":902,"unit":"us","buckets":[{"low":8,"high":15,"count":93},...]}
+ *	{"pid":1234,"comm":"nginx","count":812,"sum":33535.612,"avg":41.3,"p50":27,
+ *	 "p90":95,"p99":410,"max":902,"unit":"us","buckets":[{"low":8,"high":15,"count":93},...]}
  *
  * Percentiles are the middle of the bucket holding them (no more than the
  * largest value seen): within 12.5 % of the true value with the
- * log-linear buckets; max and the average (from the exact sum) are exact. */
+ * log-linear buckets; max and the average (from the exact sum) are exact,
+ * and so is the sum, a time written to the nanosecond in the unit
+ * (JSON only: for setting against the kernel's own accounting). */
 #ifndef SONDE_LIB_HIST_H
 #define SONDE_LIB_HIST_H
 
@@ -33,14 +35,14 @@
 /* The columns of a histogram, consecutive from index `first` of a tool's
  * table, after its key columns. */
 #define HIST_COLS(first)                                                                           \
-	[(first)] = { "COUNT", "count", 10, OUT_RIGHT },                                           \
-	[(first) + 1] = { "AVG", "avg", 10, OUT_RIGHT },                                           \
-	[(first) + 2] = { "P50", "p50", 8, OUT_RIGHT },                                            \
-	[(first) + 3] = { "P90", "p90", 8, OUT_RIGHT },                                            \
-	[(first) + 4] = { "P99", "p99", 8, OUT_RIGHT },                                            \
-	[(first) + 5] = { "MAX", "max", 8, OUT_RIGHT }, [(first) + 6] = { "UNIT", "unit", 4, 0 },  \
-	[(first) + 7] = { NULL, "buckets", 0, 0 }
-#define HIST_NCOLS 8
+	[(first)] = { "COUNT", "count", 10, OUT_RIGHT }, [(first) + 1] = { NULL, "sum", 0, 0 },    \
+	[(first) + 2] = { "AVG", "avg", 10, OUT_RIGHT },                                           \
+	[(first) + 3] = { "P50", "p50", 8, OUT_RIGHT },                                            \
+	[(first) + 4] = { "P90", "p90", 8, OUT_RIGHT },                                            \
+	[(first) + 5] = { "P99", "p99", 8, OUT_RIGHT },                                            \
+	[(first) + 6] = { "MAX", "max", 8, OUT_RIGHT }, [(first) + 7] = { "UNIT", "unit", 4, 0 },  \
+	[(first) + 8] = { NULL, "buckets", 0, 0 }
+#define HIST_NCOLS 9
 
 /* The unit a tool counts in. */
 struct hist_unit {

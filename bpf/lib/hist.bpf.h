@@ -39,40 +39,43 @@ static __always_inline void hist_put(struct hist *h, __u64 ns)
 }
 
 /* Counts ns for key in map; a key the full map has no room for is counted
- * as lost (lib/evloop.c says so on stderr). */
-static __always_inline void hist_record_in(void *map, const void *key, __u64 ns)
+ * as lost (lib/evloop.c says so on stderr). True when this call made the
+ * key (its first value in this interval). */
+static __always_inline bool hist_record_in(void *map, const void *key, __u64 ns)
 {
 	__u32 zero = 0;
 	struct hist *h = bpf_map_lookup_elem(map, key);
 	const struct hist *z;
+	bool made = false;
 
 	if (!h) {
 		z = bpf_map_lookup_elem(&hist_zero, &zero);
 		/* Inserting sets this CPU's copy and zeroes the others'; an
 		 * insert that fails because another CPU made the key is fine. */
 		if (z)
-			bpf_map_update_elem(map, key, z, BPF_NOEXIST);
+			made = !bpf_map_update_elem(map, key, z, BPF_NOEXIST);
 		h = bpf_map_lookup_elem(map, key);
 		if (!h) {
 			sonde_count_lost();
-			return;
+			return false;
 		}
 	}
 	hist_put(h, ns);
+	return made;
 }
 
 /* Counts ns for key in this interval's map of outer (first while outer's
- * slot is empty). */
-static __always_inline void hist_record(void *outer, void *first, const void *key, __u64 ns)
+ * slot is empty). True when key is new in this interval. */
+static __always_inline bool hist_record(void *outer, void *first, const void *key, __u64 ns)
 {
 	void *map = dbuf_current(outer);
+	bool made;
 
-	if (map) {
-		hist_record_in(map, key, ns);
-		return;
-	}
-	hist_record_in(first, key, ns);
+	if (map)
+		return hist_record_in(map, key, ns);
+	made = hist_record_in(first, key, ns);
 	asm volatile("" ::: "memory");
+	return made;
 }
 
 #endif

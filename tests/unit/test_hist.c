@@ -119,7 +119,7 @@ static const struct out_col cols[] = {
 
 /* One block with one histogram row, as a tool writes it (JSON: one object
  * per histogram); returns the text. */
-static char *render(const struct hist *h, bool json, bool fine)
+static char *render_in(const struct hist *h, bool json, bool fine, const struct hist_unit *unit)
 {
 	const struct out_cfg cfg = { .json = json };
 	struct out_block block;
@@ -132,7 +132,7 @@ static char *render(const struct hist *h, bool json, bool fine)
 
 	assert_non_null(f);
 	out_block_init(&block, f, NULL, cols, ARRAY_SIZE(cols), 0, &cfg);
-	hist_out_init(&ho, f, &cfg, &hist_us, fine);
+	hist_out_init(&ho, f, &cfg, unit, fine);
 	out_block_start(&block);
 	rows = out_block_begin(&block);
 	o = out_rows_row(rows);
@@ -144,6 +144,11 @@ static char *render(const struct hist *h, bool json, bool fine)
 	return buf;
 }
 
+static char *render(const struct hist *h, bool json, bool fine)
+{
+	return render_in(h, json, fine, &hist_us);
+}
+
 static struct hist *sample(void)
 {
 	struct hist *h = calloc(1, sizeof(*h));
@@ -152,6 +157,7 @@ static struct hist *sample(void)
 	for (uint64_t v = 1; v <= 100; v++)
 		put(h, v);
 	put(h, 5000);
+	h->sum += 789;
 	return h;
 }
 
@@ -166,6 +172,8 @@ static void json_histogram_parses(void **state)
 
 	(void)state;
 	assert_non_null(doc);
+	/* The sum to the nanosecond: 10050 us and 789 ns (sample()). */
+	assert_non_null(strstr(s, "\"count\":101,\"sum\":10050.789,"));
 	row = doc;
 	assert_non_null(json_object_get(row, "time"));
 	assert_non_null(json_object_get(row, "interval_ms"));
@@ -204,6 +212,26 @@ static void json_fine_buckets(void **state)
 	/* 1..7 singly, then groups of 4 per power of two, and 5000's. */
 	assert_true(json_array_size(buckets) > 20);
 	json_decref(doc);
+	free(s);
+	free(h);
+}
+
+/* In ms the sum keeps its nanoseconds too; avg and max are in ms. */
+static void json_sum_in_ms(void **state)
+{
+	struct hist *h = calloc(1, sizeof(*h));
+	char *s;
+
+	(void)state;
+	assert_non_null(h);
+	h->count = 2;
+	h->sum = 3000000001;
+	h->max = 2;
+	h->slots[hist_slot(1)] = 1;
+	h->slots[hist_slot(2)] = 1;
+	s = render_in(h, true, false, &hist_ms);
+	assert_non_null(strstr(s, "\"count\":2,\"sum\":3000.000001,\"avg\":1500.0,"));
+	assert_non_null(strstr(s, "\"max\":2,\"unit\":\"ms\","));
 	free(s);
 	free(h);
 }
@@ -287,6 +315,7 @@ int main(void)
 		cmocka_unit_test(percentiles_within_an_eighth),
 		cmocka_unit_test(json_histogram_parses),
 		cmocka_unit_test(json_fine_buckets),
+		cmocka_unit_test(json_sum_in_ms),
 		cmocka_unit_test(text_histogram_layout),
 		cmocka_unit_test(dbuf_takes_the_largest_max),
 	};
