@@ -459,6 +459,75 @@ check_cgsyscount() {
 	return "$_rc"
 }
 
+# sched_loop: a busybox sh in the background (its PID in _loop) that sleeps
+# 20 ms at a time for up to 20 s: each time its sleep ends it is woken,
+# waits for a CPU and runs. For the scheduler tools' checks.
+sched_loop() {
+	# shellcheck disable=SC2016 # expanded by the loop's sh
+	sh -c 'i=0; while [ $i -lt 1000 ]; do sleep 0.02; i=$((i + 1)); done' &
+	_loop=$!
+}
+
+sched_loop_end() {
+	kill "$_loop" 2>/dev/null
+	wait "$_loop" 2>/dev/null
+}
+
+# runqlat: the waits of a process of the check's own, in its own histogram
+# (-P -p, which the kernel tests on the task woken, not on the waker); then
+# the same process moved into a cgroup of the check's own, seen in that
+# cgroup's histogram (--by-cgroup -c: the filter reads the task's cgroup
+# ancestor at -c's level).
+check_runqlat() {
+	_mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	[ -n "$_mnt" ] || { fail "no cgroup2 mount"; return 1; }
+	_cg=$_mnt/sonde-vmtest-runqlat-$$
+	mkdir "$_cg" || { fail "cannot make cgroup $_cg"; return 1; }
+	_cgid=$(stat -c %i "$_cg")
+	sched_loop
+	_rc=1
+	if tool_start runqlat -j -v -P -p "$_loop" 1 && tool_wait_ready &&
+		tool_wait_out "\"pid\":$_loop,\"comm\":\"sh\"," '"unit":"us","buckets":[{"low":' &&
+		tool_stop_ok && echo "$_loop" >"$_cg/cgroup.procs" &&
+		tool_start runqlat -j -v --by-cgroup -c "$_cg" 1 && tool_wait_ready &&
+		tool_wait_out "\"cgroup_id\":$_cgid,\"cgroup\":\"/sonde-vmtest-runqlat-$$\",\"count\":" &&
+		tool_stop_ok; then
+		_rc=0
+	fi
+	sched_loop_end
+	rmdir "$_cg"
+	return "$_rc"
+}
+
+# runqslower: with a threshold of 0 every wait of the check's process is an
+# event, with the task that had the CPU before it.
+check_runqslower() {
+	sched_loop
+	_rc=1
+	if tool_start runqslower -j -v -p "$_loop" 0 && tool_wait_ready &&
+		tool_wait_out "\"pid\":$_loop,\"tid\":$_loop,\"comm\":\"sh\",\"lat_us\":" '"prev_comm":"' &&
+		tool_stop_ok; then
+		_rc=0
+	fi
+	sched_loop_end
+	return "$_rc"
+}
+
+# cpudist: the on-CPU slices of the check's process in its thread's
+# histogram (-L -p), then its off-CPU time (-O).
+check_cpudist() {
+	sched_loop
+	_rc=1
+	if tool_start cpudist -j -v -L -p "$_loop" 1 && tool_wait_ready &&
+		tool_wait_out "\"pid\":$_loop,\"tid\":$_loop,\"comm\":\"sh\"," '"count":' &&
+		tool_stop_ok && tool_start cpudist -j -v -O -m -P -p "$_loop" 1 && tool_wait_ready &&
+		tool_wait_out "\"pid\":$_loop," '"unit":"ms"' && tool_stop_ok; then
+		_rc=0
+	fi
+	sched_loop_end
+	return "$_rc"
+}
+
 # bindsnoop: busybox nc listening on a port is seen binding it (TCP, ret 0,
 # the port read from the socket); with -x, a second nc on the same port is
 # seen failing with EADDRINUSE (the port copied at entry).
