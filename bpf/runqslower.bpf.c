@@ -15,20 +15,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u64 min_ns = RUNQSLOWER_MIN_US_DEFAULT * 1000ull; /* [min_us] */
 
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(handle_wakeup, struct task_struct *p)
-{
-	runq_woken(p);
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(handle_wakeup_new, struct task_struct *p)
-{
-	runq_woken(p);
-	return 0;
-}
-
 /* The header is next's, the task that waited: not the current task. */
 static __always_inline void send(void *ctx, struct task_struct *prev, struct task_struct *next,
 				 __u64 wait)

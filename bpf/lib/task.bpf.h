@@ -5,8 +5,10 @@
 
 #include <bpf/bpf_core_read.h>
 
-/* include/linux/sched.h: a runnable task's state. */
+/* include/linux/sched.h: a runnable task's state, and the bit of a task
+ * switched out for the last time. */
 #define SONDE_TASK_RUNNING 0
+#define SONDE_TASK_DEAD 0x80
 
 /* Before Linux 5.14 the state was `long state`. */
 struct task_struct___state_long {
