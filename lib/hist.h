@@ -13,9 +13,11 @@
  *	         8 -> 15        93 |*********                               |
  *	        16 -> 31       401 |****************************************|
  *
- * JSON, one object per histogram in the block's array:
- *	{"pid":1234,"comm":"nginx","count":812,"sum":33535.612,"avg":41.3,"p50":27,
- *	 "p90":95,"p99":410,"max":902,"unit":"us","buckets":[{"low":8,"high":15,"count":93},...]}
+ * JSON, one object per histogram, the values' unit in their keys and the
+ * buckets' bounds in `unit`:
+ *	{"pid":1234,"comm":"nginx","count":812,"sum_us":33535.612,"avg_us":41.3,"p50_us":27,
+ *	 "p90_us":95,"p99_us":410,"max_us":902,"unit":"us",
+ *	 "buckets":[{"low":8,"high":15,"count":93},...]}
  *
  * Percentiles are the middle of the bucket holding them (no more than the
  * largest value seen): within 12.5 % of the true value with the
@@ -33,15 +35,18 @@
 #include "lib/out_rows.h"
 
 /* The columns of a histogram, consecutive from index `first` of a tool's
- * table, after its key columns. */
-#define HIST_COLS(first)                                                                           \
-	[(first)] = { "COUNT", "count", 10, OUT_RIGHT }, [(first) + 1] = { NULL, "sum", 0, 0 },    \
-	[(first) + 2] = { "AVG", "avg", 10, OUT_RIGHT },                                           \
-	[(first) + 3] = { "P50", "p50", 8, OUT_RIGHT },                                            \
-	[(first) + 4] = { "P90", "p90", 8, OUT_RIGHT },                                            \
-	[(first) + 5] = { "P99", "p99", 8, OUT_RIGHT },                                            \
-	[(first) + 6] = { "MAX", "max", 8, OUT_RIGHT }, [(first) + 7] = { "UNIT", "unit", 4, 0 },  \
-	[(first) + 8] = { NULL, "buckets", 0, 0 }
+ * table, after its key columns; unit is the name of the unit written
+ * (struct hist_unit's, a string literal), which JSON keys of values in it
+ * end with: a table per unit. */
+#define HIST_COLS(first, unit)                                                                     \
+	[(first)] = { "COUNT", "count", 10, OUT_RIGHT },                                           \
+	[(first) + 1] = { NULL, "sum_" unit, 0, 0 },                                               \
+	[(first) + 2] = { "AVG", "avg_" unit, 10, OUT_RIGHT },                                     \
+	[(first) + 3] = { "P50", "p50_" unit, 8, OUT_RIGHT },                                      \
+	[(first) + 4] = { "P90", "p90_" unit, 8, OUT_RIGHT },                                      \
+	[(first) + 5] = { "P99", "p99_" unit, 8, OUT_RIGHT },                                      \
+	[(first) + 6] = { "MAX", "max_" unit, 8, OUT_RIGHT },                                      \
+	[(first) + 7] = { "UNIT", "unit", 4, 0 }, [(first) + 8] = { NULL, "buckets", 0, 0 }
 #define HIST_NCOLS 9
 
 /* The unit a tool counts in. */

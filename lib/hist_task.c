@@ -87,13 +87,23 @@ const struct argp_child hist_task_argp_children[] = { { &hist_task_argp, 0, NULL
 
 enum { C_TIME, C_INTERVAL, C_PID, C_TID, C_COMM, C_CGROUP, C_HIST };
 
-static const struct out_col cols[] = {
+/* The key columns; then the histogram's, whose JSON keys name the unit
+ * (-m): a table per unit. */
+#define TASK_KEY_COLS                                                                              \
+	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN }, [C_TID] = { "TID", "tid", 7, OUT_HIDDEN },      \
+	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN },                                             \
+	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN }
+
+static const struct out_col cols_us[] = {
 	OUT_COLS_BLOCK_TIME,
-	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN },
-	[C_TID] = { "TID", "tid", 7, OUT_HIDDEN },
-	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN },
-	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN },
-	HIST_COLS(C_HIST),
+	TASK_KEY_COLS,
+	HIST_COLS(C_HIST, "us"),
+};
+
+static const struct out_col cols_ms[] = {
+	OUT_COLS_BLOCK_TIME,
+	TASK_KEY_COLS,
+	HIST_COLS(C_HIST, "ms"),
 };
 
 /* One histogram of an interval, by its key. */
@@ -241,7 +251,8 @@ static int setup(struct hist_task_ctx *ctx, struct bpf_object *obj, struct inter
 	}
 	if (h->by == HIST_BY_CGROUP)
 		out.show_cgroup = true;
-	out_block_init(&ctx->block, stdout, NULL, cols, ARRAY_SIZE(cols), shown_cols(h->by), &out);
+	out_block_init(&ctx->block, stdout, NULL, h->ms ? cols_ms : cols_us, ARRAY_SIZE(cols_us),
+		       shown_cols(h->by), &out);
 	hist_out_init(&ctx->ho, stdout, &out, unit, h->fine);
 	return 0;
 }

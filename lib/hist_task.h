@@ -7,7 +7,7 @@
  * Text, per interval: the time, the header, then each histogram's row and
  * its bucket table. JSON: one object per histogram and interval,
  *	{"time":...,"interval_ms":1000,"pid":1234,"comm":"nginx","cgroup_id":...,
- *	 "count":812,"sum":...,"avg":41.3,"p50":27,...,"unit":"us","buckets":[...]}
+ *	 "count":812,"sum_us":...,"avg_us":41.3,"p50_us":27,...,"unit":"us","buckets":[...]}
  * with the key columns of the mode: none; pid, comm and cgroup_id (-P);
  * pid, tid, comm and cgroup_id (-L); cgroup_id and cgroup (--by-cgroup).
  * Without a key, every report has its histogram, empty or not (a run's

@@ -111,10 +111,16 @@ static void percentiles_within_an_eighth(void **state)
 
 enum { C_TIME, C_INTERVAL, C_PID, C_HIST, NCOLS = C_HIST + HIST_NCOLS };
 
-static const struct out_col cols[] = {
+static const struct out_col cols_us[] = {
 	OUT_COLS_BLOCK_TIME,
 	[C_PID] = { "PID", "pid", 7, 0 },
-	HIST_COLS(C_HIST),
+	HIST_COLS(C_HIST, "us"),
+};
+
+static const struct out_col cols_ms[] = {
+	OUT_COLS_BLOCK_TIME,
+	[C_PID] = { "PID", "pid", 7, 0 },
+	HIST_COLS(C_HIST, "ms"),
 };
 
 /* One block with one histogram row, as a tool writes it (JSON: one object
@@ -131,7 +137,8 @@ static char *render_in(const struct hist *h, bool json, bool fine, const struct 
 	struct out *o;
 
 	assert_non_null(f);
-	out_block_init(&block, f, NULL, cols, ARRAY_SIZE(cols), 0, &cfg);
+	out_block_init(&block, f, NULL, unit == &hist_ms ? cols_ms : cols_us, ARRAY_SIZE(cols_us),
+		       0, &cfg);
 	hist_out_init(&ho, f, &cfg, unit, fine);
 	out_block_start(&block);
 	rows = out_block_begin(&block);
@@ -173,16 +180,16 @@ static void json_histogram_parses(void **state)
 	(void)state;
 	assert_non_null(doc);
 	/* The sum to the nanosecond: 10050 us and 789 ns (sample()). */
-	assert_non_null(strstr(s, "\"count\":101,\"sum\":10050.789,"));
+	assert_non_null(strstr(s, "\"count\":101,\"sum_us\":10050.789,"));
 	row = doc;
 	assert_non_null(json_object_get(row, "time"));
 	assert_non_null(json_object_get(row, "interval_ms"));
 	assert_int_equal(json_integer_value(json_object_get(row, "pid")), 42);
 	assert_int_equal(json_integer_value(json_object_get(row, "count")), 101);
-	assert_int_equal(json_integer_value(json_object_get(row, "max")), 5000);
+	assert_int_equal(json_integer_value(json_object_get(row, "max_us")), 5000);
 	assert_string_equal(json_string_value(json_object_get(row, "unit")), "us");
-	assert_true(json_is_real(json_object_get(row, "avg")));
-	assert_int_equal(json_integer_value(json_object_get(row, "p50")), 51); /* [48, 55] */
+	assert_true(json_is_real(json_object_get(row, "avg_us")));
+	assert_int_equal(json_integer_value(json_object_get(row, "p50_us")), 51); /* [48, 55] */
 	json_array_foreach(json_object_get(row, "buckets"), i, b)
 	{
 		uint64_t low = json_integer_value(json_object_get(b, "low"));
@@ -230,8 +237,8 @@ static void json_sum_in_ms(void **state)
 	h->slots[hist_slot(1)] = 1;
 	h->slots[hist_slot(2)] = 1;
 	s = render_in(h, true, false, &hist_ms);
-	assert_non_null(strstr(s, "\"count\":2,\"sum\":3000.000001,\"avg\":1500.0,"));
-	assert_non_null(strstr(s, "\"max\":2,\"unit\":\"ms\","));
+	assert_non_null(strstr(s, "\"count\":2,\"sum_ms\":3000.000001,\"avg_ms\":1500.0,"));
+	assert_non_null(strstr(s, "\"max_ms\":2,\"unit\":\"ms\","));
 	free(s);
 	free(h);
 }
