@@ -47,7 +47,7 @@ static const struct argp argp = {
 	       "  cpudist -P -p 1234        # process 1234 only, its own histogram\n"
 	       "  cpudist -L --fine 10 1    # a histogram per thread, in fine buckets\n"
 	       "  cpudist --by-cgroup -c kubepods.slice  # a histogram per pod's cgroup\n"
-	       "  cpudist -j -P 1 | jq -c '{pid, comm, count, sum, p99}'",
+	       "  cpudist -j -P 1 | jq -c '{pid, comm, count, sum_us, p99_us}'",
 	.children = hist_task_argp_children,
 };
 

@@ -13,10 +13,8 @@ struct runqlat_opts {
 	uint32_t tid;
 };
 
-enum { OPT_TID = 0x100 };
-
 static const struct argp_option options[] = {
-	{ "tid", OPT_TID, "TID", 0, "Only this thread", 0 },
+	{ "tid", 't', "TID", 0, "Only this thread", 0 },
 	{ 0 },
 };
 
@@ -28,8 +26,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &o->hist;
 		return 0;
-	case OPT_TID:
-		return parse_pid("--tid", arg, &o->tid) ? EINVAL : 0;
+	case 't':
+		return parse_pid("-t/--tid", arg, &o->tid) ? EINVAL : 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -47,7 +45,7 @@ static const struct argp argp = {
 	       "  runqlat -P -p 1234        # process 1234 only, its own histogram\n"
 	       "  runqlat --by-cgroup 10 1  # a histogram per cgroup, over 10 seconds\n"
 	       "  runqlat -c 3f2a9c1b7d4e   # only the tasks of this container\n"
-	       "  runqlat -j 1 | jq -c '{time, count, p50, p99, max}'",
+	       "  runqlat -j 1 | jq -c '{time, count, p50_us, p99_us, max_us}'",
 	.children = hist_task_argp_children,
 };
 

@@ -30,11 +30,12 @@ static const struct out_col cols[] = {
 	[C_CGROUP] = OUT_COL_CGROUP,
 };
 
-enum { OPT_TID = 0x100 };
-
+/* -t is the thread, as runqslower's users type it (elsewhere in sonde it
+ * is the time since start): only -T of sonde's time options is offered. */
 static const struct argp_option options[] = {
-	{ "tid", OPT_TID, "TID", 0, "Only this thread", 0 },
+	{ "tid", 't', "TID", 0, "Only this thread", 0 },
 	{ "previous", 'P', NULL, 0, "Show the task that had the CPU (its TID and name)", 0 },
+	{ "timestamp", 'T', NULL, 0, "Show the wall-clock time (HH:MM:SS)", 0 },
 	{ 0 },
 };
 
@@ -49,8 +50,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	uint64_t v;
 
 	switch (key) {
-	case OPT_TID:
-		return parse_pid("--tid", arg, &o->tid) ? EINVAL : 0;
+	case 't':
+		return parse_pid("-t/--tid", arg, &o->tid) ? EINVAL : 0;
+	case 'T':
+		o->common.out.time = OUT_TIME_CLOCK;
+		return 0;
 	case ARGP_KEY_ARG:
 		if (state->arg_num) {
 			log_err("unexpected argument '%s': expected [min_us]", arg);
@@ -75,12 +79,12 @@ static const struct argp argp = {
 	       "  runqslower                # waits over 10 ms, until Ctrl-C\n"
 	       "  runqslower 1000           # waits over 1 ms\n"
 	       "  runqslower -P -p 1234     # process 1234's, with the task that had the CPU\n"
-	       "  runqslower --tid 1235 0   # every wait of thread 1235\n"
+	       "  runqslower -t 1235 0      # every wait of thread 1235\n"
 	       "  runqslower -C -c system.slice  # with each task's cgroup, in system.slice\n"
 	       "  runqslower -j | jq -c '{comm, lat_us, prev_comm}'",
 };
 
-static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_TIME };
+static const struct sonde_cli cli = { &argp, stores, 0 };
 
 static int handle_event(void *vctx, void *data, size_t size)
 {
@@ -105,7 +109,11 @@ int main(int argc, char **argv)
 	struct runqslower_opts opts = { .common = SONDE_OPTS_DEFAULTS,
 					.min_us = RUNQSLOWER_MIN_US_DEFAULT };
 	struct runqslower_ctx ctx = { 0 };
-	struct sonde_stream stream = { cols, ARRAY_SIZE(cols), 0, handle_event, &ctx, &ctx.out };
+	struct sonde_stream stream = { .cols = cols,
+				       .ncols = ARRAY_SIZE(cols),
+				       .on_event = handle_event,
+				       .ctx = &ctx,
+				       .out = &ctx.out };
 	struct runqslower_bpf *skel;
 	int err;
 
