@@ -47,8 +47,11 @@ uint64_t hist_percentile(const struct hist *h, unsigned pct)
 		seen += h->slots[s];
 		if (seen < rank)
 			continue;
-		/* No value of the bucket is above the largest one seen. */
+		/* No value of the bucket is above the largest one seen (nor
+		 * the bucket, in words read from a map as they are). */
 		hist_bounds(s, &low, &high);
+		if (h->max < low)
+			return h->max;
 		high = high < h->max ? high : h->max;
 		mid = low + (high - low) / 2;
 		return mid;
