@@ -23,9 +23,7 @@ teardown() {
 }
 
 @test "-p: the waits and their total are the kernel's (schedstat), within 2 %" {
-	cgroup_create busy
-	busy_start "$CGROUP_DIR" 3 30
-	sched_window runqlat -j -v -p "${BUSY[0]}"
+	sched_window runqlat
 
 	assert_json_lines
 	assert_eq "$(wc -l <"$TOOL_OUT")" 1 "objects (one report, at the end)"
@@ -88,6 +86,22 @@ teardown() {
 	assert_json_lines
 	assert_jq "$(jq -s . "$TOOL_OUT")" 'all(.[]; .cgroup_id == $id)' --argjson id "$new"
 	assert_jq "$(jq -s . "$TOOL_OUT")" 'any(.[]; .count > 0 and .p50_us >= 1000)'
+}
+
+# In a cgroup namespace of its own, -c's level in the tree is not known: the
+# filter walks up from each task's cgroup instead.
+@test "-c from a cgroup namespace of its own: the subtree's waits, found by the walk up" {
+	local parent
+	cgroup_create busy
+	parent=${CGROUP_DIR%/busy}
+	busy_start "$CGROUP_DIR" 3 30
+	status=0
+	timeout -s KILL 10 unshare -C "$SONDE_BIN/runqlat" -j --by-cgroup -c "$parent" -d 1 \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- || status=$?
+	assert_eq "$status" 0 "exit status ($(<"$BATS_TEST_TMPDIR/err"))"
+	assert_json_lines "$BATS_TEST_TMPDIR/out"
+	assert_jq "$(jq -s . "$BATS_TEST_TMPDIR/out")" \
+		'length == 1 and .[0].cgroup_id == $id and .[0].count > 0' --argjson id "$CGROUP_ID"
 }
 
 @test "text: the block's time, the header, the histogram's row and its log2 buckets" {

@@ -166,12 +166,17 @@ sched_run() {
 	SCHED_UNSEEN=$((SCHED_DELTA[2] - SCHED_SEEN_IN))
 }
 
-# sched_window TOOL ARGS...: TOOL ARGS (give -v) starts while the first of
-# BUSY is stopped, traces all of its sched_run, and is stopped (SIGINT, exit
-# 0 required); the task then goes on.
+# sched_window TOOL ARGS...: three busy loops on CPU 0 in the test's cgroup
+# "busy"; `TOOL -j -v -p <the first> ARGS` starts while the first is
+# stopped, traces all of its sched_run, and is stopped (SIGINT, exit 0
+# required); the task then goes on.
 sched_window() {
+	local tool=$1
+	shift
+	cgroup_create busy
+	busy_start "$CGROUP_DIR" 3 30 || return 1
 	sched_pause || return 1
-	tool_start "$@" || return 1
+	tool_start "$tool" -j -v -p "${BUSY[0]}" "$@" || return 1
 	sched_run || return 1
 	stop_ok
 	kill -s CONT "${BUSY[0]}"
