@@ -239,6 +239,17 @@ check_killsnoop() {
 # passes kills whose victim or trigger is that process, reports it with its
 # PID, name, cgroup and memory. Where cgroup v2 has no memory controller (the
 # host of --host), only loading, attaching and stopping are checked.
+# cgroup_rmdir DIR: removes a cgroup of the check's own once the processes
+# in it have gone (children of a process killed may take a moment: at most
+# 5 s).
+cgroup_rmdir() {
+	_i=0
+	until rmdir "$1" 2>/dev/null || [ "$_i" -ge 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 check_oomkill() {
 	_mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 	if [ -z "$_mnt" ] || ! grep -qw memory "$_mnt/cgroup.controllers"; then
@@ -272,11 +283,7 @@ check_oomkill() {
 	kill -KILL "$_hog" 2>/dev/null
 	wait "$_hog" 2>/dev/null
 	# The hog's children (head, tr) may take a moment to go.
-	_i=0
-	until rmdir "$_cg" 2>/dev/null || [ "$_i" -ge 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	cgroup_rmdir "$_cg"
 	return "$_rc"
 }
 
@@ -494,8 +501,9 @@ check_runqlat() {
 		tool_stop_ok; then
 		_rc=0
 	fi
+	# The loop's last sleep may outlive it for 20 ms.
 	sched_loop_end
-	rmdir "$_cg"
+	cgroup_rmdir "$_cg"
 	return "$_rc"
 }
 
