@@ -91,8 +91,9 @@ teardown() {
 	assert_jq "$(head -n 1 <<<"$output")" '.count > 0 and .sum_us > 0'
 }
 
-@test "-p of a process that does not exist: one empty histogram at the end, exit 0" {
-	tool_run_bounded 10 cpudist -j -O -p "$(gone_pid)" -d 1
+@test "-p of a process asleep all along: one empty histogram at the end, exit 0" {
+	asleep_start
+	tool_run_bounded 10 cpudist -j -O -p "$ASLEEP" -d 1
 	assert_eq "$status" 0 "exit status"
 	assert_eq "$stderr" "" "stderr"
 	assert_jq "$output" '.count == 0 and .buckets == []'

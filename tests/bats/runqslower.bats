@@ -106,13 +106,6 @@ teardown() {
 	((n >= over && n <= near)) || sonde_fail "$n waits shown over 10 ms, but $over to $near in the run with threshold 0"
 }
 
-@test "-p of a process that does not exist: no event, exit 0" {
-	tool_run_bounded 10 runqslower -j -p "$(gone_pid)" 0 -d 1
-	assert_eq "$status" 0 "exit status"
-	assert_eq "$output" "" "stdout"
-	assert_eq "$stderr" "" "stderr"
-}
-
 @test "runqslower -j 0 | head -n1 exits 0 with nothing on stderr" {
 	assert_head_ends runqslower 0 --
 }

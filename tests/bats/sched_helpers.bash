@@ -221,10 +221,10 @@ pct_off() {
 	awk -v g="$1" -v w="$2" 'BEGIN { printf "%+.2f", w ? (g - w) * 100 / w : 0 }'
 }
 
-# gone_pid: a PID that no process has now (a child of ours that has ended).
-gone_pid() {
-	sh -c 'exit 0' &
-	local p=$!
-	wait "$p"
-	echo "$p"
+# asleep_start: a process of the test's own that sleeps for 60 s (tracked),
+# its PID in ASLEEP: it neither runs nor waits while a test watches it.
+asleep_start() {
+	sleep 60 3>&- &
+	ASLEEP=$!
+	sonde_track_pid "$ASLEEP"
 }
