@@ -37,10 +37,12 @@ struct sonde_opts {
 	uint16_t family;     /* -4/-6: NET_AF_INET or NET_AF_INET6; 0 = both */
 	bool verbose;	     /* -v */
 	struct out_cfg out;  /* -j, -C, -U, -T, -t */
-	/* -c resolved by filter_resolve(): the cgroup's ID, and its directory
-	 * open for the filter map (-1 without -c), its absolute path and
-	 * whether -c gave its ID (then it is not followed: lib/filter.h). */
+	/* -c resolved by filter_resolve(): the cgroup's ID, its level in the
+	 * cgroup2 tree (FILTER_LEVEL_WALK when not known), its directory open
+	 * for the filter map (-1 without -c), its absolute path and whether -c
+	 * gave its ID (then it is not followed: lib/filter.h). */
 	int cgroup_fd;
+	uint32_t cgroup_level;
 	uint64_t cgroup_id;
 	char *cgroup_path;
 	bool cgroup_by_id;

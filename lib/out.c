@@ -414,8 +414,15 @@ void out_null(struct out *o, unsigned col, const char *text)
 		out_str(o, col, text, strlen(text));
 		return;
 	}
-	if (out_key(o, col))
+	if (!out_key(o, col))
+		return;
+	fputs_unlocked("null", o->f);
+	/* A cgroup column has its path too with -C (out_cgroup()): every
+	 * line keeps the same keys. */
+	if ((o->cols[col].flags & OUT_WITH_CGROUP) && o->cfg.show_cgroup) {
+		json_key(o, "cgroup");
 		fputs_unlocked("null", o->f);
+	}
 }
 
 void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool cut)

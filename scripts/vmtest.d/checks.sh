@@ -239,6 +239,17 @@ check_killsnoop() {
 # passes kills whose victim or trigger is that process, reports it with its
 # PID, name, cgroup and memory. Where cgroup v2 has no memory controller (the
 # host of --host), only loading, attaching and stopping are checked.
+# cgroup_rmdir DIR: removes a cgroup of the check's own once the processes
+# in it have gone (children of a process killed may take a moment: at most
+# 5 s).
+cgroup_rmdir() {
+	_i=0
+	until rmdir "$1" 2>/dev/null || [ "$_i" -ge 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 check_oomkill() {
 	_mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 	if [ -z "$_mnt" ] || ! grep -qw memory "$_mnt/cgroup.controllers"; then
@@ -272,11 +283,7 @@ check_oomkill() {
 	kill -KILL "$_hog" 2>/dev/null
 	wait "$_hog" 2>/dev/null
 	# The hog's children (head, tr) may take a moment to go.
-	_i=0
-	until rmdir "$_cg" 2>/dev/null || [ "$_i" -ge 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	cgroup_rmdir "$_cg"
 	return "$_rc"
 }
 
@@ -462,6 +469,76 @@ check_cgsyscount() {
 			'"syscall":"execve"' && tool_stop_ok && _rc=0
 	fi
 	rmdir "$_cg"
+	return "$_rc"
+}
+
+# sched_loop: a busybox sh in the background (its PID in _loop) that sleeps
+# 20 ms at a time for up to 20 s: each time its sleep ends it is woken,
+# waits for a CPU and runs. For the scheduler tools' checks.
+sched_loop() {
+	# shellcheck disable=SC2016 # expanded by the loop's sh
+	sh -c 'i=0; while [ $i -lt 1000 ]; do sleep 0.02; i=$((i + 1)); done' &
+	_loop=$!
+}
+
+sched_loop_end() {
+	kill "$_loop" 2>/dev/null
+	wait "$_loop" 2>/dev/null
+}
+
+# runqlat: the waits of a process of the check's own, in its own histogram
+# (-P -p, which the kernel tests on the task woken, not on the waker); then
+# the same process moved into a cgroup of the check's own, seen in that
+# cgroup's histogram (--by-cgroup -c: the filter reads the task's cgroup
+# ancestor at -c's level).
+check_runqlat() {
+	_mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	[ -n "$_mnt" ] || { fail "no cgroup2 mount"; return 1; }
+	_cg=$_mnt/sonde-vmtest-runqlat-$$
+	mkdir "$_cg" || { fail "cannot make cgroup $_cg"; return 1; }
+	_cgid=$(stat -c %i "$_cg")
+	sched_loop
+	_rc=1
+	if tool_start runqlat -j -v -P -p "$_loop" 1 && tool_wait_ready &&
+		tool_wait_out "\"pid\":$_loop,\"comm\":\"sh\"," '"unit":"us","buckets":[{"low":' &&
+		tool_stop_ok && echo "$_loop" >"$_cg/cgroup.procs" &&
+		tool_start runqlat -j -v --by-cgroup -c "$_cg" 1 && tool_wait_ready &&
+		tool_wait_out "\"cgroup_id\":$_cgid,\"cgroup\":\"/sonde-vmtest-runqlat-$$\",\"count\":" &&
+		tool_stop_ok; then
+		_rc=0
+	fi
+	# The loop's last sleep may outlive it for 20 ms.
+	sched_loop_end
+	cgroup_rmdir "$_cg"
+	return "$_rc"
+}
+
+# runqslower: with a threshold of 0 every wait of the check's process is an
+# event, with the task that had the CPU before it.
+check_runqslower() {
+	sched_loop
+	_rc=1
+	if tool_start runqslower -j -v -p "$_loop" 0 && tool_wait_ready &&
+		tool_wait_out "\"pid\":$_loop,\"tid\":$_loop,\"comm\":\"sh\",\"lat_us\":" '"prev_comm":"' &&
+		tool_stop_ok; then
+		_rc=0
+	fi
+	sched_loop_end
+	return "$_rc"
+}
+
+# cpudist: the on-CPU slices of the check's process in its thread's
+# histogram (-L -p), then its off-CPU time (-O).
+check_cpudist() {
+	sched_loop
+	_rc=1
+	if tool_start cpudist -j -v -L -p "$_loop" 1 && tool_wait_ready &&
+		tool_wait_out "\"pid\":$_loop,\"tid\":$_loop,\"comm\":\"sh\"," '"count":' &&
+		tool_stop_ok && tool_start cpudist -j -v -O -m -P -p "$_loop" 1 && tool_wait_ready &&
+		tool_wait_out "\"pid\":$_loop," '"unit":"ms"' && tool_stop_ok; then
+		_rc=0
+	fi
+	sched_loop_end
 	return "$_rc"
 }
 

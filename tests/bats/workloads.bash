@@ -29,12 +29,15 @@ declare -gA TOOL_KIND=(
 	[bindsnoop]=event
 	[capable]=event
 	[cgsyscount]=none
+	[cpudist]=interval
 	[execsnoop]=event
 	[exitsnoop]=event
 	[killsnoop]=event
 	[mountsnoop]=event
 	[oomkill]=none
 	[opensnoop]=event
+	[runqlat]=interval
+	[runqslower]=event
 	[statsnoop]=event
 	[syscount]=interval
 	[tcpaccept]=event
@@ -48,6 +51,8 @@ declare -gA TOOL_KIND=(
 # Extra options a tool needs for the workload's event to show (interval
 # tools: per process, one-second intervals).
 declare -gA TOOL_WORKLOAD_OPTS=(
+	[cpudist]="-P 1"
+	[runqlat]="-P 1"
 	[syscount]="-P 1"
 )
 
@@ -172,4 +177,28 @@ workload_bindsnoop() {
 # syscount -P: the process named NAME makes syscalls for over a second.
 workload_syscount() {
 	as_named "$1" 'for ((i = 0; i < 3000; i++)); do : <"$1"; done' _ /dev/null
+}
+
+# runqlat -P, cpudist -P: the process named NAME sleeps and is woken 20
+# times (each time its child sleep exits), so it waits for a CPU and runs.
+workload_runqlat() {
+	as_named "$1" 'for ((i = 0; i < 20; i++)); do sleep 0.01; done'
+}
+workload_cpudist() { workload_runqlat "$@"; }
+
+# runqslower, at its default threshold (waits over 10 ms): the process
+# named NAME spins on CPU 0 for 0.15 s with five other spinning loops, so
+# that each time it is preempted it waits for five slices of the others.
+workload_runqslower() {
+	local i
+	local -a loops=()
+	# shellcheck disable=SC2016 # expanded by the loops' bash
+	local spin='end=$((${EPOCHREALTIME/[.,]/} + 150000)); while ((${EPOCHREALTIME/[.,]/} < end)); do :; done'
+	for ((i = 0; i < 5; i++)); do
+		taskset -c 0 bash -c "$spin" 3>&- &
+		loops+=("$!")
+		sonde_track_pid "$!"
+	done
+	as_named "$1" "taskset -pc 0 \$\$ >/dev/null && $spin"
+	wait "${loops[@]}"
 }

@@ -14,6 +14,7 @@
 #include "common/mountsnoop.h"
 #include "common/oomkill.h"
 #include "common/pathcall.h"
+#include "common/runqslower.h"
 #include "common/tcpaccept.h"
 #include "common/tcpconnect.h"
 #include "common/tcpdrop.h"
@@ -208,6 +209,20 @@ static size_t seed_statsnoop(union record *r, const char *args)
 	r->path.truncated = 1;
 	/* newfstatat() */
 	return pathcall(r, 262, -ENOENT, 0x100, path);
+}
+
+static size_t seed_runqslower(union record *r, const char *args)
+{
+	struct runqslower_event *e = (void *)r;
+
+	(void)args;
+	hdr(&e->h);
+	e->h.uid = 0; /* not reported */
+	e->wait_ns = 12345678;
+	e->prev_pid = 4400;
+	e->prev_tid = 4401;
+	strcpy(e->prev_comm, "spin\x1b]0;\xfe");
+	return sizeof(*e);
 }
 
 static size_t seed_tcpaccept(union record *r, const char *args)

@@ -83,7 +83,10 @@
 	R(tcpretrans, "")                                                                          \
 	R(tcpretrans, "-j")                                                                        \
 	R(tcpretrans, "-U -T")                                                                     \
-	R(tcpretrans, "-t")
+	R(tcpretrans, "-t")                                                                        \
+	R(runqslower, "")                                                                          \
+	R(runqslower, "-j")                                                                        \
+	R(runqslower, "-P -T 0")
 
 #define RENDER_COUNT(name, opts) +1
 enum { RENDER_NRUNS = 0 RENDER_RUNS(RENDER_COUNT) };
