@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "common/oomkill.h"
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 
@@ -116,8 +117,8 @@ static __always_inline void read_victim(struct task_struct *t, struct victim *v)
 	v->in_cgroup = FILTER_CGROUP && task_under_filter_cgroup(t);
 }
 
-SEC("tp_btf/signal_generate")
-int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_struct *task)
+SONDE_TP_BTF(handle_signal, signal_generate, int sig, struct kernel_siginfo *info,
+	     struct task_struct *task)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct victim v = {};

@@ -59,8 +59,7 @@ static __always_inline void count_process(__u32 nr, long ret, const struct count
 	bpf_map_update_elem(&procs, &tgid, &p, BPF_ANY);
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+SONDE_TP_BTF(handle_sys_exit, sys_exit, struct pt_regs *regs, long ret)
 {
 	struct count_val add;
 
@@ -68,8 +67,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	count_measure(&add, ret);
 	if (by_process)
-		count_process(regs->orig_ax, ret, &add);
+		count_process(sonde_regs_syscall(regs, sonde_raw), ret, &add);
 	else
-		count_syscall(regs->orig_ax, &add);
+		count_syscall(sonde_regs_syscall(regs, sonde_raw), &add);
 	return 0;
 }

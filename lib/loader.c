@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "common/stream.h"
+#include "lib/btfsrc.h"
 #include "lib/evloop.h"
 #include "lib/filter.h"
 #include "lib/log.h"
@@ -111,13 +112,9 @@ int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 	 * an attach or a pin in half. SIGINT and SIGTERM wait for the event
 	 * loop's signalfd, which ends the run through its teardown. */
 	evloop_signals_init();
-	if (!probe_btf()) {
-		log_err("kernel BTF not found at %s: a kernel built with CONFIG_DEBUG_INFO_BTF "
-			"is needed",
-			SONDE_BTF_PATH);
-		return -ENOTSUP;
-	}
-	err = filter_rodata_write(*s->obj, o);
+	err = btfsrc_pick_programs(*s->obj);
+	if (!err)
+		err = filter_rodata_write(*s->obj, o);
 	if (err)
 		return err;
 	/* Tools without an event buffer (interval tools) have nothing to size. */

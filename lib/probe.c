@@ -15,11 +15,6 @@
 #define CAP_BPF 39
 #endif
 
-bool probe_btf(void)
-{
-	return faccessat(AT_FDCWD, SONDE_BTF_PATH, R_OK, AT_EACCESS) == 0;
-}
-
 bool probe_ringbuf(void)
 {
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;

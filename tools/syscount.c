@@ -255,7 +255,7 @@ int main(int argc, char **argv)
 	if (err || opts.list)
 		return sonde_exit(err ?: list_syscalls(&opts.common.out));
 
-	skel = syscount_bpf__open();
+	skel = syscount_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	ctx.skel = skel;

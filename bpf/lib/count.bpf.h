@@ -2,8 +2,9 @@
 /* Counting system calls as they return, shared by syscount and cgsyscount.
  *
  * Hooks: tp_btf/sys_exit (and tp_btf/sys_enter for -L), the BTF-typed form
- * of the raw_syscalls tracepoints: the syscall number is a plain load of
- * regs->orig_ax, with no bpf_probe_read_kernel() call.
+ * of the raw_syscalls tracepoints: the syscall number is a plain load from
+ * regs, with no bpf_probe_read_kernel() call. Their raw_tp twins
+ * (bpf/lib/btfsrc.bpf.h) make that load a helper call.
  *
  * Counters are per-CPU (no atomics, no shared cache lines) and live in one
  * of two maps behind a one-slot ARRAY_OF_MAPS: user space points the slot at
@@ -14,8 +15,10 @@
 #define SONDE_BPF_LIB_COUNT_BPF_H
 
 #include "common/count.h"
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
 
 /* The counting maps `name`_a and `name`_b, and `name`, the ARRAY_OF_MAPS
  * whose one slot says which of them the programs count into. The slot is
@@ -51,8 +54,7 @@ struct {
 } sys_start SEC(".maps");
 
 /* Loaded only with -L. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+SONDE_TP_BTF(handle_sys_enter, sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 *ts;
 

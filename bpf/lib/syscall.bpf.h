@@ -7,6 +7,7 @@
 #ifndef SONDE_BPF_LIB_SYSCALL_BPF_H
 #define SONDE_BPF_LIB_SYSCALL_BPF_H
 
+#include <bpf/bpf_core_read.h>
 #include "bpf/lib/stream.bpf.h"
 
 /* What a syscall's entry keeps for its exit, per thread, in task storage:
@@ -83,16 +84,27 @@ struct pt_regs___arm64 {
 	int syscallno;
 } __attribute__((preserve_access_index));
 
+/* The number of the system call whose saved registers regs are (what
+ * raw_syscalls' sys_enter and sys_exit hand over): a plain load where regs
+ * is a BTF pointer, a helper call where the verifier sees a number (raw:
+ * bpf/lib/btfsrc.bpf.h). */
+static __always_inline long sonde_regs_syscall(struct pt_regs *regs, bool raw)
+{
+	struct pt_regs___x86 *x86 = (void *)regs;
+	struct pt_regs___arm64 *arm64 = (void *)regs;
+
+	if (bpf_core_field_exists(x86->orig_ax))
+		return raw ? BPF_CORE_READ(x86, orig_ax) : x86->orig_ax;
+	return raw ? BPF_CORE_READ(arm64, syscallno) : arm64->syscallno;
+}
+
 /* The number of the system call the current thread is in (as it entered
  * it); meaningless in a thread that never left the kernel (a kernel or
  * io_uring worker thread). */
 static __always_inline long sonde_current_syscall(void)
 {
-	void *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
-
-	if (bpf_core_field_exists(((struct pt_regs___x86 *)regs)->orig_ax))
-		return BPF_CORE_READ((struct pt_regs___x86 *)regs, orig_ax);
-	return BPF_CORE_READ((struct pt_regs___arm64 *)regs, syscallno);
+	return sonde_regs_syscall((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()),
+				  true);
 }
 
 /* Reads a NUL-terminated user string into buf[size]; returns its length

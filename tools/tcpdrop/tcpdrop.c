@@ -303,7 +303,7 @@ int main(int argc, char **argv)
 		return sonde_exit(err);
 	}
 
-	skel = tcpdrop_bpf__open();
+	skel = tcpdrop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	st.show = OUT_SHOW(C_LOCATION, opts.location);
