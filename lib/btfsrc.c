@@ -63,32 +63,34 @@ static int btf_given(struct sonde_opts *o)
 	return 0;
 }
 
-/* The first of places that holds BTF, else one line naming them all. */
-static int btf_search(struct sonde_opts *o)
+/* places[i] for the running kernel. */
+static int place(size_t i, char *buf, size_t size)
 {
-	char paths[ARRAY_SIZE(places)][256], looked[1024];
 	struct utsname u;
-	size_t n = 0;
 
 	if (uname(&u))
 		return -errno;
+	snprintf(buf, size, places[i], u.release);
+	return 0;
+}
+
+/* The first of places that holds BTF, if any. */
+static int btf_search(struct sonde_opts *o)
+{
+	char path[256];
+
 	for (size_t i = 0; i < ARRAY_SIZE(places); i++) {
-		snprintf(paths[i], sizeof(paths[i]), places[i], u.release);
-		if (btf_check(paths[i]))
+		if (place(i, path, sizeof(path)) || btf_check(path))
 			continue;
-		o->btf_found = strdup(paths[i]);
+		o->btf_found = strdup(path);
 		if (!o->btf_found)
 			return -ENOMEM;
 		o->open.btf_custom_path = o->btf_found;
 		log_debug("kernel BTF for CO-RE: %s (no %s)", o->btf_found, SONDE_BTF_PATH);
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(places) && n < sizeof(looked); i++)
-		n += snprintf(looked + n, sizeof(looked) - n, ", %s", paths[i]);
-	log_err("kernel BTF not found: looked at %s%s; give a BTF file with --btf FILE "
-		"(scripts/gen-min-btf makes one)",
-		SONDE_BTF_PATH, looked);
-	return -ENOTSUP;
+	o->btf_none = true;
+	return 0;
 }
 
 int btfsrc_resolve(struct sonde_opts *o)
@@ -99,6 +101,23 @@ int btfsrc_resolve(struct sonde_opts *o)
 	if (btfsrc_sysfs())
 		return 0;
 	return btf_search(o);
+}
+
+int btfsrc_require(const struct sonde_opts *o)
+{
+	char looked[1024], path[256];
+	size_t n = 0;
+
+	if (!o->btf_none)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(places) && n < sizeof(looked); i++) {
+		if (!place(i, path, sizeof(path)))
+			n += snprintf(looked + n, sizeof(looked) - n, ", %s", path);
+	}
+	log_err("kernel BTF not found: looked at %s%s; give a BTF file with --btf FILE "
+		"(scripts/gen-min-btf makes one)",
+		SONDE_BTF_PATH, n ? looked : "");
+	return -ENOTSUP;
 }
 
 /* Whether libbpf finds the kernel's complete BTF, as it looks for it to

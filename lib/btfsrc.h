@@ -11,9 +11,15 @@
 
 /* Sets o->open.btf_custom_path: --btf's file, which must hold BTF (else a
  * usage error naming it); nothing when /sys/kernel/btf/vmlinux has the
- * kernel's own; else the first place that holds BTF. 0, -EINVAL for a bad
- * --btf, or -ENOTSUP after one line naming every place looked at. */
+ * kernel's own; else the first place that holds BTF; with none,
+ * o->btf_none, which only a run that loads minds (btfsrc_require()): an
+ * action that loads nothing (xdpdrop --status) needs no BTF. 0 or -errno
+ * (-EINVAL for a bad --btf). */
 int btfsrc_resolve(struct sonde_opts *o);
+
+/* Before a load: 0, or -ENOTSUP after one line naming every place looked
+ * at when there is no kernel BTF to relocate against. */
+int btfsrc_require(const struct sonde_opts *o);
 
 /* The kernel's own BTF is readable at /sys/kernel/btf/vmlinux (a hidden or
  * empty file does not count). */

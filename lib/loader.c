@@ -112,7 +112,9 @@ int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 	 * an attach or a pin in half. SIGINT and SIGTERM wait for the event
 	 * loop's signalfd, which ends the run through its teardown. */
 	evloop_signals_init();
-	err = btfsrc_pick_programs(*s->obj);
+	err = btfsrc_require(o);
+	if (!err)
+		err = btfsrc_pick_programs(*s->obj);
 	if (!err)
 		err = filter_rodata_write(*s->obj, o);
 	if (err)

@@ -298,8 +298,7 @@ int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_o
 	/* -c is resolved here, not by the run: an unknown cgroup must fail
 	 * (one line, exit 3) before a tool's own checks (xdpdrop refuses -c),
 	 * its probes (capable loads some) and its rodata (oomkill's holds -c's
-	 * ID), as a bad value does. So is a --btf that holds no BTF, and a
-	 * kernel whose BTF is nowhere. */
+	 * ID), as a bad value does. So is a --btf that holds no BTF. */
 	err = filter_resolve(common);
 	return err ? err : btfsrc_resolve(common);
 }

@@ -50,9 +50,11 @@ struct sonde_opts {
 	const char *btf; /* --btf as typed */
 	/* What every skeleton is opened with (foo_bpf__open_opts()): the
 	 * kernel BTF that CO-RE relocates against, when it is not the
-	 * kernel's own (lib/btfsrc.h); btf_found is a path found there. */
+	 * kernel's own (lib/btfsrc.h); btf_found is a path found there, and
+	 * btf_none says there is none at all. */
 	struct bpf_object_open_opts open;
 	char *btf_found;
+	bool btf_none;
 };
 
 #define SONDE_OPTS_DEFAULTS                                                                        \

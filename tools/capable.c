@@ -168,8 +168,9 @@ static bool hook_works(enum capable_hook h, const struct sonde_opts *common)
 
 static int choose_hook(enum capable_hook *h, const struct sonde_opts *common)
 {
-	/* Unprivileged, every probe fails: let the load say why. */
-	if (*h == HOOK_AUTO && !probe_privileged())
+	/* Unprivileged or without kernel BTF, every probe fails: let the load
+	 * say why. */
+	if (*h == HOOK_AUTO && (!probe_privileged() || common->btf_none))
 		*h = HOOK_TRACEPOINT;
 	if (*h == HOOK_AUTO) {
 		if (probe_tracepoint("capability", "cap_capable"))

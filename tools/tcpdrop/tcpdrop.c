@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "lib/btfsrc.h"
 #include "lib/sonde.h"
 #include "tools/tcpdrop/kbtf.h"
 #include "tools/tcpdrop/ksyms.h"
@@ -293,6 +294,9 @@ int main(int argc, char **argv)
 	int err;
 
 	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
+	/* The reasons are read from the kernel's BTF, before the load asks. */
+	if (!err)
+		err = btfsrc_require(&opts.common);
 	if (!err)
 		err = load_reasons(&ctx.reasons);
 	if (!err && opts.list_reasons)
