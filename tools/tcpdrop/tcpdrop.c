@@ -225,7 +225,13 @@ static int load_reasons(struct kbtf_enum *names)
 {
 	int err = kbtf_enum_load("skb_drop_reason", "SKB_DROP_REASON_", names);
 
-	if (err)
+	/* libbpf's -ESRCH: no complete kernel BTF where it looks. */
+	if (err == -ESRCH)
+		log_err(
+		    "cannot read the drop reasons: they are in the kernel's complete BTF, which "
+		    "is not at /sys/kernel/btf/vmlinux nor where libbpf looks (a --btf file "
+		    "does not have them)");
+	else if (err)
 		log_err("cannot read the drop reasons (enum skb_drop_reason, Linux 5.17+) from the "
 			"kernel's BTF: %s",
 			strerror(-err));
