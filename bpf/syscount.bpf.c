@@ -11,6 +11,10 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 by_process = 0; /* -P */
+/* This architecture's exec calls: -P notes a process's new name when one
+ * succeeds. */
+const volatile __u32 nr_execve = 0;
+const volatile __u32 nr_execveat = 0;
 
 COUNT_MAPS(nr_counts, BPF_MAP_TYPE_PERCPU_ARRAY, 0, COUNT_MAX_NR, __u32);
 COUNT_MAPS(pid_counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, SYSCOUNT_MAX_PIDS, __u32);
@@ -44,7 +48,7 @@ static __always_inline void count_syscall(__u32 nr, const struct count_val *add)
 
 static __always_inline bool is_exec(__u32 nr, long ret)
 {
-	return ret == 0 && (nr == SYSCOUNT_NR_EXECVE || nr == SYSCOUNT_NR_EXECVEAT);
+	return ret == 0 && (nr == nr_execve || nr == nr_execveat);
 }
 
 static __always_inline void count_process(__u32 nr, long ret, const struct count_val *add)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include "lib/sonde.h"
 #include "lib/count.h"
@@ -262,6 +263,8 @@ int main(int argc, char **argv)
 	ctx.ncpu = libbpf_num_possible_cpus();
 	ctx.cpu_vals = ctx.ncpu > 0 ? calloc(ctx.ncpu, sizeof(*ctx.cpu_vals)) : NULL;
 	skel->rodata->by_process = opts.by_process;
+	skel->rodata->nr_execve = SYS_execve;
+	skel->rodata->nr_execveat = SYS_execveat;
 	cfg.interval_s = opts.count.interval_s;
 	cfg.count = opts.count.count;
 	cfg.outer = opts.by_process ? skel->maps.pid_counts : skel->maps.nr_counts;

@@ -76,11 +76,11 @@ static __always_inline void *entry_store_peek(void *map)
 
 /* The saved registers' syscall number, as x86 and arm64 keep it (CO-RE
  * picks the one this kernel has). */
-struct pt_regs___x86 {
+struct pt_regs___sonde_x86 {
 	long orig_ax;
 } __attribute__((preserve_access_index));
 
-struct pt_regs___arm64 {
+struct pt_regs___sonde_arm64 {
 	int syscallno;
 } __attribute__((preserve_access_index));
 
@@ -90,8 +90,8 @@ struct pt_regs___arm64 {
  * bpf/lib/btfsrc.bpf.h). */
 static __always_inline long sonde_regs_syscall(struct pt_regs *regs, bool raw)
 {
-	struct pt_regs___x86 *x86 = (void *)regs;
-	struct pt_regs___arm64 *arm64 = (void *)regs;
+	struct pt_regs___sonde_x86 *x86 = (void *)regs;
+	struct pt_regs___sonde_arm64 *arm64 = (void *)regs;
 
 	if (bpf_core_field_exists(x86->orig_ax))
 		return raw ? BPF_CORE_READ(x86, orig_ax) : x86->orig_ax;
