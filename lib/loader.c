@@ -18,6 +18,10 @@
 
 #define PRIV_HINT "run as root, or with CAP_BPF and CAP_PERFMON"
 
+/* The kernel's own ENOTSUPP, which no C library names: arm64's 6.1 answers
+ * an fexit attach with it (no BPF trampolines on kernel functions there). */
+#define SONDE_ENOTSUPP 524
+
 /* The internal map of section sec (".rodata", ".bss"), or NULL. */
 static struct bpf_map *section_map(struct bpf_object *obj, const char *sec)
 {
@@ -142,6 +146,10 @@ static int attach_failed(struct bpf_program *prog, int err)
 	if (err == -EPERM || err == -EACCES) {
 		log_err("not permitted to attach to %s: %s", hook, PRIV_HINT);
 		return -EPERM;
+	}
+	if (err == -SONDE_ENOTSUPP) {
+		log_err("this kernel has no usable hook %s: not supported here", hook);
+		return -ENOTSUP;
 	}
 	if (err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV || err == -EINVAL) {
 		log_err("this kernel has no usable hook %s: %s", hook, strerror(-err));
