@@ -36,11 +36,16 @@ struct bind_entry {
 
 SONDE_ENTRY_STORE(binds, struct bind_entry);
 
-/* Up to Linux 6.5 the inet options were bitfields (CO-RE flavour). */
+/* Up to Linux 6.5 the inet options were bitfields, from 6.6 on bits of
+ * inet_flags (CO-RE flavours: vmlinux.h has one or the other). */
 struct inet_sock___old {
 	__u8 freebind : 1;
 	__u8 transparent : 1;
 	__u8 bind_address_no_port : 1;
+} __attribute__((preserve_access_index));
+
+struct inet_sock___new {
+	unsigned long inet_flags;
 } __attribute__((preserve_access_index));
 
 /* Bits of inet_flags from 6.6 on. Their enum has no name, so CO-RE cannot
@@ -52,10 +57,11 @@ struct inet_sock___old {
 static __always_inline __u8 inet_opts(const struct sock *sk)
 {
 	struct inet_sock___old *old = (void *)sk;
+	struct inet_sock___new *new = (void *)sk;
 	__u8 o = 0;
 
-	if (bpf_core_field_exists(struct inet_sock, inet_flags)) {
-		unsigned long f = BPF_CORE_READ((struct inet_sock *)sk, inet_flags);
+	if (bpf_core_field_exists(new->inet_flags)) {
+		unsigned long f = BPF_CORE_READ(new, inet_flags);
 
 		o |= (f >> INET_FREEBIND_BIT & 1) ? BINDSNOOP_OPT_FREEBIND : 0;
 		o |= (f >> INET_TRANSPARENT_BIT & 1) ? BINDSNOOP_OPT_TRANSPARENT : 0;

@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "common/capable.h"
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/syscall.bpf.h"
@@ -100,8 +101,7 @@ static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, __u32
 	return 0;
 }
 
-SEC("tp_btf/cap_capable")
-int BPF_PROG(handle_cap_tp, const struct cred *cred, struct user_namespace *target_ns,
+SONDE_TP_BTF(handle_cap_tp, cap_capable, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
 	return report(ctx, cap, ret, 0, 0);

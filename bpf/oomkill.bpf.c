@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "common/oomkill.h"
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 
@@ -52,12 +53,18 @@ struct {
 	__type(value, struct victim);
 } victims SEC(".maps");
 
+/* Since Linux 6.2, a percpu_counter per counter (a flavour of mm_struct,
+ * which every kernel has: vmlinux.h may be an older kernel's). */
+struct mm_struct___pcp {
+	struct percpu_counter rss_stat[4];
+} __attribute__((preserve_access_index));
+
 /* get_mm_counter(mm, idx) in kB; the percpu sum is approximate, as in /proc.
  * Before Linux 6.2 the counters were NR_MM_COUNTERS (4) atomic longs in a
- * struct mm_rss_stat, since then percpu_counters (as in vmlinux.h). The
- * old layout is told by the field's size, not by a flavour of the old
- * struct: a type missing from vmlinux makes libbpf search the modules' BTF,
- * which takes CAP_SYS_ADMIN that CAP_BPF + CAP_PERFMON users do not have. */
+ * struct mm_rss_stat, since then percpu_counters. The old layout is told by
+ * the field's size, not by a flavour of the old struct: a type missing from
+ * vmlinux makes libbpf search the modules' BTF, which takes CAP_SYS_ADMIN
+ * that CAP_BPF + CAP_PERFMON users do not have. */
 static __always_inline __u64 mm_counter_kb(struct mm_struct *mm, const int idx)
 {
 	__s64 n = 0;
@@ -67,7 +74,7 @@ static __always_inline __u64 mm_counter_kb(struct mm_struct *mm, const int idx)
 				      (void *)mm + bpf_core_field_offset(mm->rss_stat) +
 					  idx * sizeof(long));
 	else
-		n = BPF_CORE_READ(mm, rss_stat[idx].count);
+		n = BPF_CORE_READ((struct mm_struct___pcp *)mm, rss_stat[idx].count);
 	return n > 0 ? PAGES_TO_KB(n) : 0;
 }
 
@@ -97,8 +104,8 @@ static __always_inline void read_victim(struct task_struct *t, struct victim *v)
 	v->passes = sonde_filter_task(t);
 }
 
-SEC("tp_btf/signal_generate")
-int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_struct *task)
+SONDE_TP_BTF(handle_signal, signal_generate, int sig, struct kernel_siginfo *info,
+	     struct task_struct *task)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct victim v = {};

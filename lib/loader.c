@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "common/stream.h"
+#include "lib/btfsrc.h"
 #include "lib/evloop.h"
 #include "lib/filter.h"
 #include "lib/log.h"
@@ -15,6 +16,10 @@
 
 /* Links closed at once by sonde_detach(). */
 #define SONDE_DETACH_THREADS 32
+
+/* The kernel's own ENOTSUPP, which no C library names: arm64's 6.1 answers
+ * an fexit attach with it (no BPF trampolines on kernel functions there). */
+#define SONDE_ENOTSUPP 524
 
 /* The internal map of section sec (".rodata", ".bss"), or NULL. */
 static struct bpf_map *section_map(struct bpf_object *obj, const char *sec)
@@ -225,13 +230,11 @@ int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 	 * an attach or a pin in half. SIGINT and SIGTERM wait for the event
 	 * loop's signalfd, which ends the run through its teardown. */
 	evloop_signals_init();
-	if (!probe_btf()) {
-		log_err("kernel BTF not found at %s: a kernel built with CONFIG_DEBUG_INFO_BTF "
-			"is needed",
-			SONDE_BTF_PATH);
-		return -ENOTSUP;
-	}
-	err = filter_rodata_write(*s->obj, o);
+	err = btfsrc_require(o);
+	if (!err)
+		err = btfsrc_pick_programs(*s->obj);
+	if (!err)
+		err = filter_rodata_write(*s->obj, o);
 	if (err)
 		return err;
 	/* Tools without an event buffer (interval tools) have nothing to size. */
@@ -261,6 +264,10 @@ static int attach_failed(struct bpf_object *obj, struct bpf_program *prog, int e
 	if (err == -EPERM || err == -EACCES) {
 		snprintf(what, sizeof(what), "attach to %s", hook);
 		return not_permitted(obj, what);
+	}
+	if (err == -SONDE_ENOTSUPP) {
+		log_err("hook %s is not available on this kernel: not supported here", hook);
+		return -ENOTSUP;
 	}
 	if (err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV || err == -EINVAL) {
 		log_err("hook %s is not available on this kernel: %s", hook, strerror(-err));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "lib/btfsrc.h"
 #include "lib/filter.h"
 #include "lib/escape.h"
 #include "lib/log.h"
@@ -16,7 +17,7 @@
 #define SONDE_VERSION "0.0.0"
 #endif
 
-enum { OPT_USAGE = 0x1000, OPT_BUFFER, OPT_FOLLOW, OPT_LIST_OPTIONS };
+enum { OPT_USAGE = 0x1000, OPT_BUFFER, OPT_FOLLOW, OPT_LIST_OPTIONS, OPT_BTF };
 
 static const struct argp_option common_options[] = {
 	{ NULL, 0, NULL, 0, "Common options:", 100 },
@@ -34,6 +35,10 @@ static const struct argp_option common_options[] = {
 	{ "buffer", OPT_BUFFER, "KIB", 0,
 	  "Kernel event buffer size in KiB: a power of two, 4 to 262144 (default 4096)", 100 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf and loader diagnostics on stderr", 100 },
+	{ "btf", OPT_BTF, "FILE", 0,
+	  "Kernel BTF to use where the kernel has none at /sys/kernel/btf/vmlinux (a vmlinux, a "
+	  "BTF file, or a small one from scripts/gen-min-btf)",
+	  100 },
 	{ "help", 'h', NULL, 0, "Show this help and exit", 100 },
 	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message and exit", 100 },
 	{ "version", 'V', NULL, 0, "Print the version and exit", 100 },
@@ -97,6 +102,7 @@ static const struct sonde_store sonde_stores[] = {
 	SONDE_STORE('j', struct sonde_opts, out.json),
 	SONDE_STORE('v', struct sonde_opts, verbose),
 	SONDE_STORE(OPT_FOLLOW, struct sonde_opts, follow),
+	SONDE_STORE(OPT_BTF, struct sonde_opts, btf),
 	SONDE_STORE('U', struct sonde_opts, out.show_uid),
 	{ 0 },
 };
@@ -368,11 +374,14 @@ int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_o
 	/* -c is resolved here, not by the run: an unknown cgroup must fail
 	 * (one line, exit 3) before a tool's own checks (xdpdrop refuses -c),
 	 * its probes (capable loads some) and its rodata (oomkill's holds -c's
-	 * ID), as a bad value does. */
-	return filter_resolve(common);
+	 * ID), as a bad value does. So is a --btf that holds no BTF. */
+	err = filter_resolve(common);
+	return err ? err : btfsrc_resolve(common);
 }
 
 void sonde_opts_free(struct sonde_opts *o)
 {
 	filter_close(o);
+	free(o->btf_found);
+	o->btf_found = NULL;
 }

@@ -23,11 +23,6 @@
 /* linux/magic.h's; spelt out for older headers. */
 #define SONDE_TRACEFS_MAGIC 0x74726163
 
-bool probe_btf(void)
-{
-	return faccessat(AT_FDCWD, SONDE_BTF_PATH, R_OK, AT_EACCESS) == 0;
-}
-
 bool probe_ringbuf(void)
 {
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;

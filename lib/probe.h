@@ -9,7 +9,6 @@
 #define SONDE_BTF_PATH "/sys/kernel/btf/vmlinux"
 #define SONDE_TRACEFS "/sys/kernel/tracing"
 
-bool probe_btf(void);
 bool probe_ringbuf(void);
 /* Effective CAP_BPF or CAP_SYS_ADMIN. */
 bool probe_privileged(void);

@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = execsnoop_bpf__open();
+	skel = execsnoop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	st.show = OUT_SHOW(C_EXE, opts.exe);

@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = opensnoop_bpf__open();
+	skel = opensnoop_bpf__open_opts(&opts.p.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	memcpy(skel->rodata->want_flags, opts.want_flags, sizeof(opts.want_flags));

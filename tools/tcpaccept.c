@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = tcpaccept_bpf__open();
+	skel = tcpaccept_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->net_family = opts.common.family;

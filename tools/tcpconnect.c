@@ -212,7 +212,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = tcpconnect_bpf__open();
+	skel = tcpconnect_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->count_mode = opts.count;

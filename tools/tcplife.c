@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 		st.show = OUT_SHOW(C_IP, true);
 	}
 
-	skel = tcplife_bpf__open();
+	skel = tcplife_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->net_family = opts.common.family;

@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = tcpretrans_bpf__open();
+	skel = tcpretrans_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	notes = net_owner_notes(&opts.common, "retransmissions");

@@ -2,8 +2,9 @@
 /* Counting system calls as they return, shared by syscount and cgsyscount.
  *
  * Hooks: tp_btf/sys_exit (and tp_btf/sys_enter for -L), the BTF-typed form
- * of the raw_syscalls tracepoints: the syscall number is a plain load of
- * regs->orig_ax, with no bpf_probe_read_kernel() call.
+ * of the raw_syscalls tracepoints: the syscall number is a plain load from
+ * regs, with no bpf_probe_read_kernel() call. Their raw_tp twins
+ * (bpf/lib/btfsrc.bpf.h) make that load a helper call.
  *
  * Counters are per-CPU (no atomics, no shared cache lines) and live in one
  * of two maps behind a one-slot ARRAY_OF_MAPS: user space points the slot at
@@ -15,8 +16,10 @@
 
 #include "common/count.h"
 #include "bpf/lib/dbuf.bpf.h"
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
 
 /* The counting maps of a tool: double-buffered (bpf/lib/dbuf.bpf.h), values
  * struct count_val. */
@@ -37,8 +40,7 @@ struct {
 } sys_start SEC(".maps");
 
 /* Loaded only with -L. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+SONDE_TP_BTF(handle_sys_enter, sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 *ts;
 

@@ -7,6 +7,7 @@
 #ifndef SONDE_BPF_LIB_SYSCALL_BPF_H
 #define SONDE_BPF_LIB_SYSCALL_BPF_H
 
+#include <bpf/bpf_core_read.h>
 #include "bpf/lib/stream.bpf.h"
 
 /* What a syscall's entry keeps for its exit, per thread, in task storage:
@@ -71,6 +72,30 @@ static __always_inline void *entry_store_peek(void *map)
 	struct entry_arm *a = bpf_task_storage_get(map, bpf_get_current_task_btf(), 0, 0);
 
 	return a && a->nr1 ? a : NULL;
+}
+
+/* The saved registers' syscall number, as x86 and arm64 keep it (CO-RE
+ * picks the one this kernel has). */
+struct pt_regs___sonde_x86 {
+	long orig_ax;
+} __attribute__((preserve_access_index));
+
+struct pt_regs___sonde_arm64 {
+	int syscallno;
+} __attribute__((preserve_access_index));
+
+/* The number of the system call whose saved registers regs are (what
+ * raw_syscalls' sys_enter and sys_exit hand over): a plain load where regs
+ * is a BTF pointer, a helper call where the verifier sees a number (raw:
+ * bpf/lib/btfsrc.bpf.h). */
+static __always_inline long sonde_regs_syscall(struct pt_regs *regs, bool raw)
+{
+	struct pt_regs___sonde_x86 *x86 = (void *)regs;
+	struct pt_regs___sonde_arm64 *arm64 = (void *)regs;
+
+	if (bpf_core_field_exists(x86->orig_ax))
+		return raw ? BPF_CORE_READ(x86, orig_ax) : x86->orig_ax;
+	return raw ? BPF_CORE_READ(arm64, syscallno) : arm64->syscallno;
 }
 
 /* Reads a NUL-terminated user string into buf[size]; returns its length

@@ -79,7 +79,7 @@ wait_out_contains() {
 	# PID_MAX (4194304) is above every PID the kernel gives (pid_max is at
 	# most 4194304): no process has it.
 	local -a cases=("2|-p abc" "2|-p -1" "2|-p 0" "3|-p 4194304" "3|-c /no/such/cgroup" "2|-d 0"
-		"2|-d 1x" "2|--buffer 3" "2|--no-such-flag" "2|-Z")
+		"2|-d 1x" "2|--buffer 3" "2|--no-such-flag" "2|-Z" "2|--btf /no/such/btf")
 	for t in "${TOOLS[@]}"; do
 		for a in "${cases[@]}"; do
 			want=${a%%|*}
@@ -147,6 +147,62 @@ print(t.native_id, flush=True); os.close(1); time.sleep(30)' &)
 	no_failures
 }
 
+# hidden_btf_bin: HIDDEN_BIN, a directory with a wrapper for each tool that
+# runs it in a mount namespace of its own where /sys/kernel/btf/vmlinux is an
+# empty file: a kernel whose BTF the tools cannot read there. The machine's
+# file is untouched; the tool keeps the wrapper's PID (exec).
+hidden_btf_bin() {
+	local t empty=$BATS_TEST_TMPDIR/empty-btf
+	HIDDEN_BIN=$BATS_TEST_TMPDIR/hidden-btf-bin
+	mkdir -p "$HIDDEN_BIN"
+	: >"$empty"
+	for t in "${TOOLS[@]}"; do
+		printf '#!/bin/sh\nexec unshare -m --propagation private sh -c '\''mount --bind "$0" /sys/kernel/btf/vmlinux && exec "$@"'\'' "%s" "%s" "$@"\n' \
+			"$empty" "$SONDE_BIN/$t" >"$HIDDEN_BIN/$t"
+		chmod +x "$HIDDEN_BIN/$t"
+	done
+}
+
+# tp_btf_alone TOOL: TOOL's BPF object has a tp_btf program without the
+# ?raw_tp twin that can stand in for it (bpf/lib/btfsrc.bpf.h).
+tp_btf_alone() {
+	local secs s
+	secs=$(readelf -SW "$SONDE_BUILD/bpf/$1.bpf.o" | grep -o '[?a-z_]*/[a-z_0-9]*' || true)
+	for s in $(grep '^tp_btf/' <<<"$secs"); do
+		grep -qx "?raw_tp/${s#tp_btf/}" <<<"$secs" || return 0
+	done
+	return 1
+}
+
+@test "every tool: where the kernel's BTF is nowhere, it exits 3 with one line naming each place looked at" {
+	local t r p rc err
+	local -a places
+	require_cmd unshare readelf
+	r=$(uname -r)
+	places=(/sys/kernel/btf/vmlinux "/boot/vmlinux-$r" "/lib/modules/$r/vmlinux"
+		"/usr/lib/debug/boot/vmlinux-$r" "/usr/lib/debug/lib/modules/$r/vmlinux")
+	for p in "${places[@]:1}"; do
+		[[ ! -e $p ]] || _sonde_cannot_run "$p exists: the kernel's BTF is not nowhere"
+	done
+	hidden_btf_bin
+	for t in "${TOOLS[@]}"; do
+		rc=0
+		if [[ ${TOOL_KIND[$t]} == xdp ]]; then
+			# the loopback of a network namespace of its own
+			err=$(timeout -s KILL 10 unshare -n "$HIDDEN_BIN/$t" -i lo --src 192.0.2.1 \
+				2>&1 >/dev/null) || rc=$?
+		else
+			err=$(timeout -s KILL 10 "$HIDDEN_BIN/$t" 2>&1 >/dev/null) || rc=$?
+		fi
+		[[ $rc == 3 ]] || bad "$t" "exited $rc, not 3: $err"
+		[[ $(wc -l <<<"$err") == 1 && $err == "$t: "* ]] || bad "$t" "not one line: $err"
+		for p in "${places[@]}"; do
+			[[ $err == *"$p"* ]] || bad "$t" "does not name $p: $err"
+		done
+	done
+	no_failures
+}
+
 # Runs that print only when they end: an interval tool without an interval,
 # a count mode.
 @test "every run that reports only at its end: on a terminal it says so on stderr; into a pipe, nothing" {
@@ -165,6 +221,41 @@ print(t.native_id, flush=True); os.close(1); time.sleep(30)' &)
 		# shellcheck disable=SC2086 # the run is words
 		tool_run_bounded 10 ${run} -d 1
 		[[ $status == 0 && -z $stderr ]] || bad "$t" "into a pipe: exit $status, stderr: $stderr"
+	done
+	no_failures
+}
+
+# The BTF a tool is given is the CO-RE relocations' only source (tp_btf
+# hooks excepted: libbpf attaches them by the kernel's own type IDs, which
+# only the kernel's complete BTF has).
+@test "every tool: with the kernel's BTF hidden, a min BTF from scripts/gen-min-btf serves, or the hook that needs it all is named" {
+	local t min name progs
+	require_cmd unshare readelf bpftool jq
+	"$BATS_TEST_DIRNAME/../../scripts/gen-min-btf" --build-dir "$SONDE_BUILD" \
+		--out-dir "$BATS_TEST_TMPDIR" /sys/kernel/btf/vmlinux
+	min=$BATS_TEST_TMPDIR/vmlinux-$(uname -r).min.btf
+	hidden_btf_bin
+	for t in $(tools_of event interval none); do
+		if tp_btf_alone "$t"; then
+			SONDE_BIN=$HIDDEN_BIN tool_run_bounded 15 "$t" --btf "$min" -d 1
+			[[ $status == 3 ]] || bad "$t" "exited $status, not 3: $stderr"
+			[[ $(wc -l <<<"$stderr") == 1 && $stderr == "$t: "*"the kernel's complete BTF"* ]] || bad "$t" "stderr: $stderr"
+			continue
+		fi
+		# shellcheck disable=SC2086 # options are words
+		SONDE_BIN=$HIDDEN_BIN tool_start "$t" -v --btf "$min" ${TOOL_WORKLOAD_OPTS[$t]:-} ||
+			{ bad "$t" "did not start: $(grep -v '^libbpf' "$TOOL_ERR" | tail -n 2)"; continue; }
+		tool_record_bpf
+		progs=$(IFS=,; bpftool -j prog show | jq -c --argjson ids "[${TOOL_PROG_IDS[*]}]" \
+			'[.[] | select(.id as $i | $ids | index($i)) | .type] | unique')
+		[[ $progs != *'"tracing"'* ]] || bad "$t" "a tp_btf program was loaded without the kernel's BTF: $progs"
+		if [[ ${TOOL_KIND[$t]} == event || ${TOOL_KIND[$t]} == interval ]]; then
+			name=min$RANDOM
+			"workload_$t" "$name" >/dev/null 2>&1 || true
+			wait_out_contains "$name" || bad "$t" "no event from the workload"
+		fi
+		tool_stop
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC: $(grep -v '^libbpf' "$TOOL_ERR" | tail -n 2)"
 	done
 	no_failures
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "lib/btfsrc.h"
 #include "lib/sonde.h"
 #include "tools/tcpdrop/kbtf.h"
 #include "tools/tcpdrop/ksyms.h"
@@ -225,7 +226,13 @@ static int load_reasons(struct kbtf_enum *names)
 {
 	int err = kbtf_enum_load("skb_drop_reason", "SKB_DROP_REASON_", names);
 
-	if (err)
+	/* libbpf's -ESRCH: no complete kernel BTF where it looks. */
+	if (err == -ESRCH)
+		log_err(
+		    "cannot read the drop reasons: they are in the kernel's complete BTF, which "
+		    "is not at /sys/kernel/btf/vmlinux nor where libbpf looks (a --btf file "
+		    "does not have them)");
+	else if (err)
 		log_err("cannot read the drop reasons (enum skb_drop_reason, Linux 5.17+) from the "
 			"kernel's BTF: %s",
 			strerror(-err));
@@ -294,6 +301,9 @@ int main(int argc, char **argv)
 	int err;
 
 	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
+	/* The reasons are read from the kernel's BTF, before the load asks. */
+	if (!err)
+		err = btfsrc_require(&opts.common);
 	if (!err)
 		err = load_reasons(&ctx.reasons);
 	if (!err && opts.list_reasons)
@@ -304,7 +314,7 @@ int main(int argc, char **argv)
 		return sonde_exit(err);
 	}
 
-	skel = tcpdrop_bpf__open();
+	skel = tcpdrop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	st.show = OUT_SHOW(C_LOCATION, opts.location);
