@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = cpudist_bpf__open();
+	skel = cpudist_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->offcpu = opts.offcpu;

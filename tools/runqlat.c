@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = runqlat_bpf__open();
+	skel = runqlat_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->runq_tid = opts.tid;

@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = runqslower_bpf__open();
+	skel = runqslower_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->min_ns = opts.min_us * 1000ull;
