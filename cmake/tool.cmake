@@ -45,16 +45,21 @@ function(sonde_tool name)
 		COMMAND_ERROR_IS_FATAL ANY)")
 
 	# The completion is made from the options the built tool lists (a hidden
-	# option walks its argp tables): it cannot drift from them.
-	set(comp ${CMAKE_BINARY_DIR}/completion/${name})
-	add_custom_command(OUTPUT ${comp}
-		COMMAND ${CMAKE_COMMAND} -DTOOL=${name} -DBIN=$<TARGET_FILE:${name}> -DOUT=${comp}
-			-P ${PROJECT_SOURCE_DIR}/cmake/completion.cmake
-		DEPENDS ${name} ${PROJECT_SOURCE_DIR}/cmake/completion.cmake
-		COMMENT "bash completion ${name}"
-		VERBATIM)
-	add_custom_target(${name}_completion ALL DEPENDS ${comp})
-	install(FILES ${comp} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+	# option walks its argp tables): it cannot drift from them. A tool
+	# cross-built for another architecture cannot run here to list them; its
+	# completion is the native build's, the same file.
+	if(NOT CMAKE_CROSSCOMPILING)
+		set(comp ${CMAKE_BINARY_DIR}/completion/${name})
+		add_custom_command(OUTPUT ${comp}
+			COMMAND ${CMAKE_COMMAND} -DTOOL=${name} -DBIN=$<TARGET_FILE:${name}>
+				-DOUT=${comp} -P ${PROJECT_SOURCE_DIR}/cmake/completion.cmake
+			DEPENDS ${name} ${PROJECT_SOURCE_DIR}/cmake/completion.cmake
+			COMMENT "bash completion ${name}"
+			VERBATIM)
+		add_custom_target(${name}_completion ALL DEPENDS ${comp})
+		install(FILES ${comp}
+			DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+	endif()
 
 	set(md ${PROJECT_SOURCE_DIR}/docs/${name}.md)
 	if(SONDE_PANDOC AND EXISTS ${md})
