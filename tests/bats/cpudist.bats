@@ -29,7 +29,7 @@ teardown() {
 	assert_eq "$(wc -l <"$TOOL_OUT")" 1 "objects (one report, at the end)"
 	sched_check "cpudist -p: slices" "$(jq .count "$TOOL_OUT")" "$SCHED_SEEN_IN" \
 		"$(jq '.sum_us * 1000 | round' "$TOOL_OUT")" "$(jq '.max_us * 1000' "$TOOL_OUT")" \
-		"${SCHED_DELTA[0]}"
+		"${SCHED_DELTA[0]}" "$SCHED_UNSEEN" "$SCHED_STOLEN_NS"
 	# A slice is about one scheduler tick or a few (shorter when something
 	# else the machine runs on CPU 0 preempts the loop).
 	assert_jq "$(<"$TOOL_OUT")" '.unit == "us" and .p90_us >= 1000 and .max_us >= .p90_us'
