@@ -492,6 +492,33 @@ sched_loop_end() {
 	wait "$_loop" 2>/dev/null
 }
 
+# biolatency: a loop device of the check's own (the loop module, loaded at
+# boot, over a file in /tmp) written with 32 direct 4 KiB writes: its
+# histogram (-D --disk) counts as many requests as the kernel's
+# /sys/block/loopN/stat says it completed.
+check_biolatency() {
+	_img=$VMT_WORK/biolatency.img
+	dd if=/dev/zero of="$_img" bs=1M count=8 2>/dev/null
+	_dev=$(losetup -f) && losetup "$_dev" "$_img" || { fail "losetup $_img failed"; return 1; }
+	_n=${_dev#/dev/}
+	read -r _r _ _ _ _w _rest <"/sys/block/$_n/stat"
+	_rc=1
+	if tool_start biolatency -j -v -D --disk "$_n" && tool_wait_ready &&
+		dd if=/dev/zero of="$_dev" bs=4k count=32 oflag=direct 2>/dev/null && tool_stop_ok; then
+		read -r _r2 _ _ _ _w2 _rest <"/sys/block/$_n/stat"
+		_c=$((_r2 - _r + _w2 - _w))
+		if [ "$_c" -ge 32 ] && grep_all "$TOOL_OUT" "\"disk\":\"$_n\",\"count\":$_c," >/dev/null; then
+			echo "VMTEST INFO biolatency event: $(cut -c1-300 "$TOOL_OUT")"
+			_rc=0
+		else
+			fail "$TOOL_CMD: no histogram of $_n with its $_c requests"
+		fi
+	fi
+	losetup -d "$_dev"
+	rm -f "$_img"
+	return "$_rc"
+}
+
 # runqlat: the waits of a process of the check's own, in its own histogram
 # (-P -p, which the kernel tests on the task woken, not on the waker); then
 # the same process moved into a cgroup of the check's own, seen in that

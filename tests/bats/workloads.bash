@@ -9,7 +9,9 @@
 #   event     one line / object per event; workload_<tool> NAME makes it
 #             report at least one event that carries NAME
 #   interval  one block / object per interval (same workload contract)
-#   none      no event this table can make with a process name: oomkill
+#   none      no event this table can make with a process name: biolatency
+#             (its rows name disks, kinds of request or cgroups;
+#             biolatency.bats checks its pipe and signal cases), oomkill
 #             (no memory controller here; the VM test triggers a real
 #             OOM), tcpretrans (needs a lossy path: tcpretrans.bats makes
 #             one in namespaces), tcpdrop (the dropped packet has no owner
@@ -26,6 +28,7 @@
 # contain '/' or NUL.
 
 declare -gA TOOL_KIND=(
+	[biolatency]=none
 	[bindsnoop]=event
 	[capable]=event
 	[cgsyscount]=none
