@@ -4,10 +4,14 @@
 # the test's teardown (loop_teardown) even when it fails.
 
 LOOPS=()
+LOOP_SCHEDS=()
 
-# loop_create: a new 16 MiB loop device, its name (loopN) appended to LOOPS.
+# loop_create [SCHEDULER]: a new 16 MiB loop device, its name (loopN)
+# appended to LOOPS; with SCHEDULER (mq-deadline), its I/O scheduler, so
+# that requests are inserted into a queue before their issue (with none,
+# the default, a loop device issues them directly).
 loop_create() {
-	local file dev
+	local file dev sched=${1:-}
 	file=$(mktemp "$BATS_TEST_TMPDIR/disk.XXXXXX")
 	truncate -s 16M "$file"
 	dev=$(losetup -f --show "$file") || {
@@ -15,15 +19,25 @@ loop_create() {
 		return 1
 	}
 	LOOPS+=("${dev#/dev/}")
+	if [[ -z $sched ]]; then
+		LOOP_SCHEDS+=("")
+		return 0
+	fi
+	LOOP_SCHEDS+=("$(sed -n 's/.*\[\(.*\)\].*/\1/p' "/sys/block/${dev#/dev/}/queue/scheduler")")
+	echo "$sched" >"/sys/block/${dev#/dev/}/queue/scheduler"
 }
 
-# loop_teardown: detach the test's loop devices.
+# loop_teardown: detach the test's loop devices, their schedulers as they
+# were (a loop device's outlives its file).
 loop_teardown() {
-	local l
-	for l in "${LOOPS[@]}"; do
-		losetup -d "/dev/$l" 2>/dev/null || true
+	local i
+	for ((i = 0; i < ${#LOOPS[@]}; i++)); do
+		[[ -z ${LOOP_SCHEDS[i]:-} ]] ||
+			echo "${LOOP_SCHEDS[i]}" >"/sys/block/${LOOPS[i]}/queue/scheduler" || true
+		losetup -d "/dev/${LOOPS[i]}" 2>/dev/null || true
 	done
 	LOOPS=()
+	LOOP_SCHEDS=()
 }
 
 # loop_stat DEV FIELD: field FIELD (1-based) of /sys/block/DEV/stat: 1 reads

@@ -29,6 +29,7 @@
 
 declare -gA TOOL_KIND=(
 	[biolatency]=none
+	[biosnoop]=event
 	[bindsnoop]=event
 	[capable]=event
 	[cgsyscount]=none
@@ -175,6 +176,15 @@ workload_bindsnoop() {
 	port=$(free_port) || return 1
 	listen_named "$1" "$port" || return 1
 	connect_named sonde-cli "$port"
+}
+
+# biosnoop: the process named NAME (dd, through a symlink of that name)
+# writes 4 KiB with direct I/O to a file of the test's under /tmp, on a
+# disk: one request, which it submits itself.
+workload_biosnoop() {
+	workload_dir
+	ln -sfn "$(command -v dd)" "$WORKLOAD_DIR/$1"
+	"$WORKLOAD_DIR/$1" if=/dev/zero of="$WORKLOAD_DIR/bio" bs=4k count=1 oflag=direct conv=notrunc status=none
 }
 
 # syscount -P: the process named NAME makes syscalls for over a second.
