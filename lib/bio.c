@@ -7,28 +7,43 @@
 #include "common/bio.h"
 #include "lib/bio.h"
 #include "lib/log.h"
+#include "lib/parse.h"
+
+/* "MAJOR:MINOR\n", as in /sys/block/DISK/dev, as a dev_t. */
+static int dev_parse(char *s, uint32_t *dev)
+{
+	char *minor = strchr(s, ':');
+	uint64_t ma, mi;
+
+	if (!minor)
+		return -EINVAL;
+	*minor++ = '\0';
+	minor[strcspn(minor, "\n")] = '\0';
+	if (parse_decimal(s, 0, (1u << (32 - BIO_MINOR_BITS)) - 1, &ma) ||
+	    parse_decimal(minor, 0, (1u << BIO_MINOR_BITS) - 1, &mi))
+		return -EINVAL;
+	*dev = BIO_DEV(ma, mi);
+	return 0;
+}
 
 int bio_disk_parse(const char *disk, uint32_t *dev)
 {
 	const char *name = strncmp(disk, "/dev/", 5) ? disk : disk + 5;
-	char path[PATH_MAX];
-	unsigned major, minor;
+	char path[PATH_MAX], line[32];
 	FILE *f = NULL;
-	int n = 0;
+	int err = -EINVAL;
 
 	if (*name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") &&
 	    snprintf(path, sizeof(path), "/sys/block/%s/dev", name) < (int)sizeof(path))
 		f = fopen(path, "r");
 	if (f) {
-		n = fscanf(f, "%u:%u", &major, &minor);
+		if (fgets(line, sizeof(line), f))
+			err = dev_parse(line, dev);
 		fclose(f);
 	}
-	if (n != 2) {
+	if (err)
 		log_err("--disk: no disk '%s' in /sys/block", disk);
-		return -EINVAL;
-	}
-	*dev = BIO_DEV(major, minor);
-	return 0;
+	return err;
 }
 
 /* Disks named so far: a run sees few. */

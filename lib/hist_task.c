@@ -197,7 +197,7 @@ static int setup(struct hist_keys_ctx *ctx, struct bpf_object *obj, struct inter
 		 const struct sonde_opts *o, const struct hist_opts *h)
 {
 	const struct hist_keys *k = ctx->keys;
-	const struct hist_unit *unit = h->ms ? &hist_ms : &hist_us;
+	const struct hist_unit *unit = h->unit ? h->unit : h->ms ? &hist_ms : &hist_us;
 	struct out_cfg out = o->out;
 
 	cfg->outer = bpf_object__find_map_by_name(obj, "hists");
@@ -258,6 +258,12 @@ static const struct out_col cols_ms[] = {
 	HIST_COLS(C_HIST, "ms"),
 };
 
+static const struct out_col cols_bytes[] = {
+	OUT_COLS_BLOCK_TIME,
+	TASK_KEY_COLS,
+	HIST_COLS(C_HIST, "bytes"),
+};
+
 struct hist_task_ctx {
 	enum hist_by by;
 	struct bpf_map *names;
@@ -315,7 +321,7 @@ int hist_task_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 	struct bpf_object *obj = *s->obj;
 	struct hist_task_ctx ctx = { .by = h->by };
 	struct hist_keys keys = {
-		.cols_us = cols_us,
+		.cols_us = h->h.unit == &hist_bytes ? cols_bytes : cols_us,
 		.cols_ms = cols_ms,
 		.ncols = ARRAY_SIZE(cols_us),
 		.hist_col = C_HIST,

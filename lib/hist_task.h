@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <bpf/libbpf.h>
 #include "common/hist.h"
+#include "lib/hist.h"
 #include "lib/opts.h"
 #include "lib/out.h"
 
@@ -28,6 +29,9 @@ struct hist_opts {
 	uint32_t interval_s, count; /* [interval [count]], -i */
 	bool ms;		    /* -m */
 	bool fine;		    /* --fine: the log-linear buckets, not log2 */
+	/* A tool's unit other than a time (hist_bytes), which -m does not
+	 * change; NULL: us, or ms with -m. */
+	const struct hist_unit *unit;
 };
 
 struct hist_task_opts {
@@ -45,8 +49,9 @@ extern const struct argp_child hist_task_argp_children[];
 #define HIST_TASK_ARGS_DOC "[interval [count]]"
 
 /* A tool's histograms by a key of its own: its columns (OUT_COLS_BLOCK_TIME,
- * its key columns, then HIST_COLS from index hist_col), one table per unit,
- * and how a key is written. */
+ * its key columns, then HIST_COLS from index hist_col), one table per unit
+ * (cols_us also serves a unit of struct hist_opts'), and how a key is
+ * written. */
 struct hist_keys {
 	const struct out_col *cols_us, *cols_ms;
 	size_t ncols;

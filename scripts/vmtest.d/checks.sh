@@ -554,6 +554,26 @@ check_biosnoop() {
 	return "$_rc"
 }
 
+# bitesize: the same writes, in dd's histogram (-P is the default), all in
+# the bucket of 4096 bytes, as many as the kernel's stat says.
+check_bitesize() {
+	loop_make || return 1
+	_rc=1
+	if tool_start bitesize -j -v --disk "$_n" && tool_wait_ready &&
+		dd if=/dev/zero of="/dev/$_n" bs=4k count=32 oflag=direct 2>/dev/null && tool_stop_ok; then
+		_c=$(($(loop_done) - _done))
+		if [ "$_c" -ge 32 ] && grep_all "$TOOL_OUT" '"comm":"dd",' "\"count\":$_c," \
+			"\"unit\":\"bytes\",\"buckets\":[{\"low\":4096,\"high\":8191,\"count\":$_c}]" >/dev/null; then
+			echo "VMTEST INFO bitesize event: $(cut -c1-300 "$TOOL_OUT")"
+			_rc=0
+		else
+			fail "$TOOL_CMD: no histogram of dd with its $_c requests of 4096 bytes"
+		fi
+	fi
+	loop_remove
+	return "$_rc"
+}
+
 # runqlat: the waits of a process of the check's own, in its own histogram
 # (-P -p, which the kernel tests on the task woken, not on the waker); then
 # the same process moved into a cgroup of the check's own, seen in that

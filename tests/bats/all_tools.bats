@@ -769,7 +769,7 @@ declare -gA HEADER_RUNS=(
 	[tcpretrans]="--count" [tcpdrop]="-l|--count" [syscount]="-P -L|-L"
 	[xdpdrop]="-i lo --src 192.0.2.1" [runqslower]="-P" [runqlat]="-P|-L|--by-cgroup"
 	[cpudist]="-P|-L|--by-cgroup" [biolatency]="-D|-F|--by-cgroup"
-	[biosnoop]="-Q"
+	[biosnoop]="-Q" [bitesize]="-L|--by-cgroup|--system"
 )
 
 @test "every tool: each text column is named as its documented JSON key (docs/output.md, Names)" {

@@ -30,6 +30,7 @@
 declare -gA TOOL_KIND=(
 	[biolatency]=none
 	[biosnoop]=event
+	[bitesize]=interval
 	[bindsnoop]=event
 	[capable]=event
 	[cgsyscount]=none
@@ -55,6 +56,7 @@ declare -gA TOOL_KIND=(
 # Extra options a tool needs for the workload's event to show (interval
 # tools: per process, one-second intervals).
 declare -gA TOOL_WORKLOAD_OPTS=(
+	[bitesize]=1
 	[cpudist]="-P 1"
 	[runqlat]="-P 1"
 	[syscount]="-P 1"
@@ -178,7 +180,7 @@ workload_bindsnoop() {
 	connect_named sonde-cli "$port"
 }
 
-# biosnoop: the process named NAME (dd, through a symlink of that name)
+# biosnoop, bitesize: the process named NAME (dd, through a symlink of that name)
 # writes 4 KiB with direct I/O to a file of the test's under /tmp, on a
 # disk: one request, which it submits itself.
 workload_biosnoop() {
@@ -186,6 +188,7 @@ workload_biosnoop() {
 	ln -sfn "$(command -v dd)" "$WORKLOAD_DIR/$1"
 	"$WORKLOAD_DIR/$1" if=/dev/zero of="$WORKLOAD_DIR/bio" bs=4k count=1 oflag=direct conv=notrunc status=none
 }
+workload_bitesize() { workload_biosnoop "$@"; }
 
 # syscount -P: the process named NAME makes syscalls for over a second.
 workload_syscount() {
