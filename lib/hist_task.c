@@ -14,17 +14,21 @@
 
 enum { OPT_BY_CGROUP = 0x200, OPT_FINE };
 
-static const struct argp_option hist_task_options[] = {
+static const struct argp_option hist_options[] = {
 	{ "interval", 'i', "SECONDS", 0, "Print a report every SECONDS (also the first argument)",
 	  0 },
 	{ "milliseconds", 'm', NULL, 0, "Histograms in milliseconds (default: microseconds)", 0 },
-	{ "pids", 'P', NULL, 0, "A histogram per process", 0 },
-	{ "tids", 'L', NULL, 0, "A histogram per thread", 0 },
-	{ "by-cgroup", OPT_BY_CGROUP, NULL, 0, "A histogram per cgroup v2", 0 },
 	{ "fine", OPT_FINE, NULL, 0,
 	  "Show the buckets counted (4 per power of two), not their log2 sums", 0 },
 	{ "timestamp", 'T', NULL, 0, "Accepted for BCC users: every report starts with its time",
 	  0 },
+	{ 0 },
+};
+
+static const struct argp_option hist_task_options[] = {
+	{ "pids", 'P', NULL, 0, "A histogram per process", 0 },
+	{ "tids", 'L', NULL, 0, "A histogram per thread", 0 },
+	{ "by-cgroup", OPT_BY_CGROUP, NULL, 0, "A histogram per cgroup v2", 0 },
 	{ 0 },
 };
 
@@ -44,9 +48,9 @@ static int settle_by(struct hist_task_opts *o)
 	return 0;
 }
 
-static error_t hist_task_parse_opt(int key, char *arg, struct argp_state *state)
+static error_t hist_parse_opt(int key, char *arg, struct argp_state *state)
 {
-	struct hist_task_opts *o = state->input;
+	struct hist_opts *o = state->input;
 
 	switch (key) {
 	case 'i':
@@ -57,6 +61,25 @@ static error_t hist_task_parse_opt(int key, char *arg, struct argp_state *state)
 	case 'm':
 		o->ms = true;
 		return 0;
+	case OPT_FINE:
+		o->fine = true;
+		return 0;
+	case 'T':
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static error_t hist_task_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct hist_task_opts *o = state->input;
+
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->h;
+		return 0;
 	case 'P':
 		o->by_process = true;
 		return 0;
@@ -66,11 +89,6 @@ static error_t hist_task_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_BY_CGROUP:
 		o->by_cgroup = true;
 		return 0;
-	case OPT_FINE:
-		o->fine = true;
-		return 0;
-	case 'T':
-		return 0;
 	case ARGP_KEY_END:
 		return settle_by(o) ? EINVAL : 0;
 	default:
@@ -78,33 +96,20 @@ static error_t hist_task_parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
+static const struct argp hist_argp = {
+	.options = hist_options,
+	.parser = hist_parse_opt,
+};
+
+const struct argp_child hist_argp_children[] = { { &hist_argp, 0, NULL, 0 }, { 0 } };
+
 static const struct argp hist_task_argp = {
 	.options = hist_task_options,
 	.parser = hist_task_parse_opt,
+	.children = hist_argp_children,
 };
 
 const struct argp_child hist_task_argp_children[] = { { &hist_task_argp, 0, NULL, 0 }, { 0 } };
-
-enum { C_TIME, C_INTERVAL, C_PID, C_TID, C_COMM, C_CGROUP, C_HIST };
-
-/* The key columns; then the histogram's, whose JSON keys name the unit
- * (-m): a table per unit. */
-#define TASK_KEY_COLS                                                                              \
-	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN }, [C_TID] = { "TID", "tid", 7, OUT_HIDDEN },      \
-	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN },                                             \
-	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN }
-
-static const struct out_col cols_us[] = {
-	OUT_COLS_BLOCK_TIME,
-	TASK_KEY_COLS,
-	HIST_COLS(C_HIST, "us"),
-};
-
-static const struct out_col cols_ms[] = {
-	OUT_COLS_BLOCK_TIME,
-	TASK_KEY_COLS,
-	HIST_COLS(C_HIST, "ms"),
-};
 
 /* One histogram of an interval, by its key. */
 struct hist_row {
@@ -112,9 +117,8 @@ struct hist_row {
 	struct hist h;
 };
 
-struct hist_task_ctx {
-	const struct hist_task_opts *opts;
-	struct bpf_map *names;
+struct hist_keys_ctx {
+	const struct hist_keys *keys;
 	struct dbuf dbuf;
 	struct out_block block;
 	struct hist_out ho;
@@ -122,7 +126,7 @@ struct hist_task_ctx {
 	size_t n, cap;
 };
 
-static struct hist_row *row_add(struct hist_task_ctx *ctx, uint64_t key)
+static struct hist_row *row_add(struct hist_keys_ctx *ctx, uint64_t key)
 {
 	struct hist_row *r;
 
@@ -161,11 +165,115 @@ static int row_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
+static int report(void *vctx, bool skip_empty)
+{
+	struct hist_keys_ctx *ctx = vctx;
+	const struct hist_keys *k = ctx->keys;
+	struct out_rows *rows;
+	struct out *o;
+	int err;
+
+	ctx->n = 0;
+	err = dbuf_drain(&ctx->dbuf, collect, ctx);
+	if (err || (skip_empty && !ctx->n))
+		return err;
+	/* The one histogram of the system is shown empty too. */
+	if (!ctx->n && k->one && !row_add(ctx, 0))
+		return -ENOMEM;
+	qsort(ctx->rows, ctx->n, sizeof(*ctx->rows), row_cmp);
+	rows = out_block_begin(&ctx->block);
+	for (size_t i = 0; i < ctx->n; i++) {
+		o = out_rows_row(rows);
+		if (!k->one)
+			k->write_key(k->ctx, o, ctx->rows[i].key);
+		out_hist(o, k->hist_col, &ctx->rows[i].h, &ctx->ho);
+		out_rows_row_end(rows);
+	}
+	out_block_end(&ctx->block);
+	return 0;
+}
+
+static int setup(struct hist_keys_ctx *ctx, struct bpf_object *obj, struct interval_cfg *cfg,
+		 const struct sonde_opts *o, const struct hist_opts *h)
+{
+	const struct hist_keys *k = ctx->keys;
+	const struct hist_unit *unit = h->unit ? h->unit : h->ms ? &hist_ms : &hist_us;
+	struct out_cfg out = o->out;
+
+	cfg->outer = bpf_object__find_map_by_name(obj, "hists");
+	cfg->a = bpf_object__find_map_by_name(obj, "hists_a");
+	cfg->b = bpf_object__find_map_by_name(obj, "hists_b");
+	if (!cfg->outer || !cfg->a || !cfg->b ||
+	    sonde_rodata_set(obj, "hist_unit_ns", &unit->ns, sizeof(unit->ns))) {
+		log_err("internal error: the BPF object has no histograms");
+		return -EIO;
+	}
+	if (k->show_cgroup)
+		out.show_cgroup = true;
+	out_block_init(&ctx->block, stdout, NULL, h->ms ? k->cols_ms : k->cols_us, k->ncols,
+		       k->shown, &out);
+	hist_out_init(&ctx->ho, stdout, &out, unit, h->fine);
+	return 0;
+}
+
+int hist_keys_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
+		  const struct hist_opts *h, const struct hist_keys *k)
+{
+	struct hist_keys_ctx ctx = { .keys = k };
+	struct interval_cfg cfg = {
+		.interval_s = h->interval_s,
+		.count = h->count,
+		.report = report,
+		.ctx = &ctx,
+		.block = &ctx.block,
+		.dbuf = &ctx.dbuf,
+		.hist = true,
+	};
+	int err = setup(&ctx, *s->obj, &cfg, o, h);
+
+	if (!err)
+		err = interval_run(s, o, &cfg);
+	free(ctx.rows);
+	return err;
+}
+
+enum { C_TIME, C_INTERVAL, C_PID, C_TID, C_COMM, C_CGROUP, C_HIST };
+
+/* The key columns; then the histogram's, whose JSON keys name the unit
+ * (-m): a table per unit. */
+#define TASK_KEY_COLS                                                                              \
+	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN }, [C_TID] = { "TID", "tid", 7, OUT_HIDDEN },      \
+	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN },                                             \
+	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN }
+
+static const struct out_col cols_us[] = {
+	OUT_COLS_BLOCK_TIME,
+	TASK_KEY_COLS,
+	HIST_COLS(C_HIST, "us"),
+};
+
+static const struct out_col cols_ms[] = {
+	OUT_COLS_BLOCK_TIME,
+	TASK_KEY_COLS,
+	HIST_COLS(C_HIST, "ms"),
+};
+
+static const struct out_col cols_bytes[] = {
+	OUT_COLS_BLOCK_TIME,
+	TASK_KEY_COLS,
+	HIST_COLS(C_HIST, "bytes"),
+};
+
+struct hist_task_ctx {
+	enum hist_by by;
+	struct bpf_map *names;
+};
+
 /* The key columns of a process's or a thread's histogram, from the name the
  * kernel noted (gone when newer keys pushed it out of the LRU map). */
-static void write_task(struct hist_task_ctx *ctx, struct out *o, uint64_t key)
+static void write_task(const struct hist_task_ctx *ctx, struct out *o, uint64_t key)
 {
-	bool thread = ctx->opts->by == HIST_BY_THREAD;
+	bool thread = ctx->by == HIST_BY_THREAD;
 	struct hist_task_name n;
 	bool known = !bpf_map__lookup_elem(ctx->names, &key, sizeof(key), &n, sizeof(n), 0);
 
@@ -187,38 +295,14 @@ static void write_task(struct hist_task_ctx *ctx, struct out *o, uint64_t key)
 		out_null(o, C_CGROUP, "-");
 }
 
-static void write_row(struct hist_task_ctx *ctx, struct out *o, const struct hist_row *r)
+static void write_task_key(void *vctx, struct out *o, uint64_t key)
 {
-	enum hist_by by = ctx->opts->by;
+	const struct hist_task_ctx *ctx = vctx;
 
-	if (by == HIST_BY_PROCESS || by == HIST_BY_THREAD)
-		write_task(ctx, o, r->key);
-	else if (by == HIST_BY_CGROUP)
-		out_cgroup(o, C_CGROUP, r->key);
-	out_hist(o, C_HIST, &r->h, &ctx->ho);
-}
-
-static int report(void *vctx, bool skip_empty)
-{
-	struct hist_task_ctx *ctx = vctx;
-	struct out_rows *rows;
-	int err;
-
-	ctx->n = 0;
-	err = dbuf_drain(&ctx->dbuf, collect, ctx);
-	if (err || (skip_empty && !ctx->n))
-		return err;
-	/* The one histogram of the system is shown empty too. */
-	if (!ctx->n && ctx->opts->by == HIST_BY_ALL && !row_add(ctx, 0))
-		return -ENOMEM;
-	qsort(ctx->rows, ctx->n, sizeof(*ctx->rows), row_cmp);
-	rows = out_block_begin(&ctx->block);
-	for (size_t i = 0; i < ctx->n; i++) {
-		write_row(ctx, out_rows_row(rows), &ctx->rows[i]);
-		out_rows_row_end(rows);
-	}
-	out_block_end(&ctx->block);
-	return 0;
+	if (ctx->by == HIST_BY_CGROUP)
+		out_cgroup(o, C_CGROUP, key);
+	else
+		write_task(ctx, o, key);
 }
 
 /* The text columns of a mode; with --by-cgroup the cgroup is the key, shown
@@ -231,49 +315,28 @@ static uint64_t shown_cols(enum hist_by by)
 	       OUT_SHOW(C_COMM, task) | OUT_SHOW(C_CGROUP, task || by == HIST_BY_CGROUP);
 }
 
-static int setup(struct hist_task_ctx *ctx, struct bpf_object *obj, struct interval_cfg *cfg,
-		 const struct sonde_opts *o)
-{
-	const struct hist_task_opts *h = ctx->opts;
-	const struct hist_unit *unit = h->ms ? &hist_ms : &hist_us;
-	struct out_cfg out = o->out;
-	__u8 by = h->by;
-
-	cfg->outer = bpf_object__find_map_by_name(obj, "hists");
-	cfg->a = bpf_object__find_map_by_name(obj, "hists_a");
-	cfg->b = bpf_object__find_map_by_name(obj, "hists_b");
-	ctx->names = bpf_object__find_map_by_name(obj, "hist_names");
-	if (!cfg->outer || !cfg->a || !cfg->b || !ctx->names ||
-	    sonde_rodata_set(obj, "hist_by", &by, sizeof(by)) ||
-	    sonde_rodata_set(obj, "hist_unit_ns", &unit->ns, sizeof(unit->ns))) {
-		log_err("internal error: the BPF object has no task histograms");
-		return -EIO;
-	}
-	if (h->by == HIST_BY_CGROUP)
-		out.show_cgroup = true;
-	out_block_init(&ctx->block, stdout, NULL, h->ms ? cols_ms : cols_us, ARRAY_SIZE(cols_us),
-		       shown_cols(h->by), &out);
-	hist_out_init(&ctx->ho, stdout, &out, unit, h->fine);
-	return 0;
-}
-
 int hist_task_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		  const struct hist_task_opts *h)
 {
-	struct hist_task_ctx ctx = { .opts = h };
-	struct interval_cfg cfg = {
-		.interval_s = h->interval_s,
-		.count = h->count,
-		.report = report,
+	struct bpf_object *obj = *s->obj;
+	struct hist_task_ctx ctx = { .by = h->by };
+	struct hist_keys keys = {
+		.cols_us = h->h.unit == &hist_bytes ? cols_bytes : cols_us,
+		.cols_ms = cols_ms,
+		.ncols = ARRAY_SIZE(cols_us),
+		.hist_col = C_HIST,
+		.shown = shown_cols(h->by),
+		.show_cgroup = h->by == HIST_BY_CGROUP,
+		.one = h->by == HIST_BY_ALL,
+		.write_key = write_task_key,
 		.ctx = &ctx,
-		.block = &ctx.block,
-		.dbuf = &ctx.dbuf,
-		.hist = true,
 	};
-	int err = setup(&ctx, *s->obj, &cfg, o);
+	__u8 by = h->by;
 
-	if (!err)
-		err = interval_run(s, o, &cfg);
-	free(ctx.rows);
-	return err;
+	ctx.names = bpf_object__find_map_by_name(obj, "hist_names");
+	if (!ctx.names || sonde_rodata_set(obj, "hist_by", &by, sizeof(by))) {
+		log_err("internal error: the BPF object has no task histograms");
+		return -EIO;
+	}
+	return hist_keys_run(s, o, &h->h, &keys);
 }

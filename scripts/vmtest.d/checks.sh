@@ -492,6 +492,88 @@ sched_loop_end() {
 	wait "$_loop" 2>/dev/null
 }
 
+# loop_make: a loop device of the check's own (the loop module is loaded at
+# boot) over an 8 MiB file in the scratch directory; its name in _n, the
+# requests it completed so far (/sys/block/loopN/stat: reads, writes) in _done.
+loop_make() {
+	_img=$VMT_WORK/loop.img
+	dd if=/dev/zero of="$_img" bs=1M count=8 2>/dev/null
+	_dev=$(losetup -f) && losetup "$_dev" "$_img" || { fail "losetup $_img failed"; return 1; }
+	_n=${_dev#/dev/}
+	_done=$(loop_done)
+}
+
+# loop_done: the requests loop device $_n completed, as the kernel counts them.
+loop_done() {
+	read -r _r _ _ _ _w _rest <"/sys/block/$_n/stat"
+	echo $((_r + _w))
+}
+
+loop_remove() {
+	losetup -d "/dev/$_n"
+	rm -f "$_img"
+}
+
+# biolatency: 32 direct 4 KiB writes to a loop device of the check's own:
+# its histogram (-D --disk) counts as many requests as the kernel's
+# /sys/block/loopN/stat says it completed.
+check_biolatency() {
+	loop_make || return 1
+	_rc=1
+	if tool_start biolatency -j -v -D --disk "$_n" && tool_wait_ready &&
+		dd if=/dev/zero of="/dev/$_n" bs=4k count=32 oflag=direct 2>/dev/null && tool_stop_ok; then
+		_c=$(($(loop_done) - _done))
+		if [ "$_c" -ge 32 ] && grep_all "$TOOL_OUT" "\"disk\":\"$_n\",\"count\":$_c," >/dev/null; then
+			echo "VMTEST INFO biolatency event: $(cut -c1-300 "$TOOL_OUT")"
+			_rc=0
+		else
+			fail "$TOOL_CMD: no histogram of $_n with its $_c requests"
+		fi
+	fi
+	loop_remove
+	return "$_rc"
+}
+
+# biosnoop: the same writes, one event each, as many as the kernel's stat
+# says the disk completed, each with dd as the task that submitted it.
+check_biosnoop() {
+	loop_make || return 1
+	_rc=1
+	if tool_start biosnoop -j -v -Q --disk "$_n" && tool_wait_ready &&
+		dd if=/dev/zero of="/dev/$_n" bs=4k count=32 oflag=direct 2>/dev/null &&
+		tool_wait_out '"sector":248,' && tool_stop_ok; then
+		_c=$(($(loop_done) - _done))
+		_e=$(grep_all "$TOOL_OUT" '"comm":"dd",' "\"disk\":\"$_n\"," '"bytes":4096,' | wc -l)
+		if [ "$_c" -ge 32 ] && [ "$_e" = "$_c" ] && [ "$(wc -l <"$TOOL_OUT")" = "$_c" ]; then
+			_rc=0
+		else
+			fail "$TOOL_CMD: $_e events of dd on $_n, $(wc -l <"$TOOL_OUT") in all, for its $_c requests"
+		fi
+	fi
+	loop_remove
+	return "$_rc"
+}
+
+# bitesize: the same writes, in dd's histogram (-P is the default), all in
+# the bucket of 4096 bytes, as many as the kernel's stat says.
+check_bitesize() {
+	loop_make || return 1
+	_rc=1
+	if tool_start bitesize -j -v --disk "$_n" && tool_wait_ready &&
+		dd if=/dev/zero of="/dev/$_n" bs=4k count=32 oflag=direct 2>/dev/null && tool_stop_ok; then
+		_c=$(($(loop_done) - _done))
+		if [ "$_c" -ge 32 ] && grep_all "$TOOL_OUT" '"comm":"dd",' "\"count\":$_c," \
+			"\"unit\":\"bytes\",\"buckets\":[{\"low\":4096,\"high\":8191,\"count\":$_c}]" >/dev/null; then
+			echo "VMTEST INFO bitesize event: $(cut -c1-300 "$TOOL_OUT")"
+			_rc=0
+		else
+			fail "$TOOL_CMD: no histogram of dd with its $_c requests of 4096 bytes"
+		fi
+	fi
+	loop_remove
+	return "$_rc"
+}
+
 # runqlat: the waits of a process of the check's own, in its own histogram
 # (-P -p, which the kernel tests on the task woken, not on the waker); then
 # the same process moved into a cgroup of the check's own, seen in that

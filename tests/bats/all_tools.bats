@@ -773,7 +773,8 @@ declare -gA HEADER_RUNS=(
 	[execsnoop]="--exe" [opensnoop]="-e" [tcpconnect]="-s -L|--count" [tcplife]="-w"
 	[tcpretrans]="--count" [tcpdrop]="-l|--count" [syscount]="-P -L|-L"
 	[xdpdrop]="-i lo --src 192.0.2.1" [runqslower]="-P" [runqlat]="-P|-L|--by-cgroup"
-	[cpudist]="-P|-L|--by-cgroup"
+	[cpudist]="-P|-L|--by-cgroup" [biolatency]="-D|-F|--by-cgroup"
+	[biosnoop]="-Q" [bitesize]="-L|--by-cgroup|--system"
 )
 
 @test "every tool: each text column is named as its documented JSON key (docs/output.md, Names)" {

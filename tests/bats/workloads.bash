@@ -9,7 +9,9 @@
 #   event     one line / object per event; workload_<tool> NAME makes it
 #             report at least one event that carries NAME
 #   interval  one block / object per interval (same workload contract)
-#   none      no event this table can make with a process name: oomkill
+#   none      no event this table can make with a process name: biolatency
+#             (its rows name disks, kinds of request or cgroups;
+#             biolatency.bats checks its pipe and signal cases), oomkill
 #             (no memory controller here; the VM test triggers a real
 #             OOM), tcpretrans (needs a lossy path: tcpretrans.bats makes
 #             one in namespaces), tcpdrop (the dropped packet has no owner
@@ -26,6 +28,9 @@
 # contain '/' or NUL.
 
 declare -gA TOOL_KIND=(
+	[biolatency]=none
+	[biosnoop]=event
+	[bitesize]=interval
 	[bindsnoop]=event
 	[capable]=event
 	[cgsyscount]=none
@@ -51,6 +56,7 @@ declare -gA TOOL_KIND=(
 # Extra options a tool needs for the workload's event to show (interval
 # tools: per process, one-second intervals).
 declare -gA TOOL_WORKLOAD_OPTS=(
+	[bitesize]=1
 	[cpudist]="-P 1"
 	[runqlat]="-P 1"
 	[syscount]="-P 1"
@@ -173,6 +179,16 @@ workload_bindsnoop() {
 	listen_named "$1" "$port" || return 1
 	connect_named sonde-cli "$port"
 }
+
+# biosnoop, bitesize: the process named NAME (dd, through a symlink of that name)
+# writes 4 KiB with direct I/O to a file of the test's under /tmp, on a
+# disk: one request, which it submits itself.
+workload_biosnoop() {
+	workload_dir
+	ln -sfn "$(command -v dd)" "$WORKLOAD_DIR/$1"
+	"$WORKLOAD_DIR/$1" if=/dev/zero of="$WORKLOAD_DIR/bio" bs=4k count=1 oflag=direct conv=notrunc status=none
+}
+workload_bitesize() { workload_biosnoop "$@"; }
 
 # syscount -P: the process named NAME makes syscalls for over a second.
 workload_syscount() {

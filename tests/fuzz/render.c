@@ -11,6 +11,7 @@
 #include "common/execsnoop.h"
 #include "common/exitsnoop.h"
 #include "common/killsnoop.h"
+#include "common/biosnoop.h"
 #include "common/mountsnoop.h"
 #include "common/oomkill.h"
 #include "common/pathcall.h"
@@ -297,6 +298,24 @@ static size_t seed_tcpretrans(union record *r, const char *args)
 	e->state = 1; /* ESTABLISHED */
 	e->type = TCPRETRANS_TLP;
 	e->err = EPERM; /* an attempt that failed */
+	return sizeof(*e);
+}
+
+static size_t seed_biosnoop(union record *r, const char *args)
+{
+	struct biosnoop_event *e = (void *)r;
+
+	(void)args;
+	hdr(&e->h);
+	e->h.uid = 0; /* not reported */
+	strcpy(e->h.comm, "kworker/u4:2\x1b[7m");
+	e->sector = 182151840;
+	e->queue_ns = 9123;
+	e->service_ns = 291456;
+	e->bytes = 4096;
+	e->dev = BIO_DEV(7, 0);
+	e->flags = BIO_OP_WRITE | BIO_F_SYNC | BIO_F_FUA;
+	e->error = 10; /* BLK_STS_IOERR */
 	return sizeof(*e);
 }
 

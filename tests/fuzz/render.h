@@ -86,7 +86,10 @@
 	R(tcpretrans, "-t")                                                                        \
 	R(runqslower, "")                                                                          \
 	R(runqslower, "-j")                                                                        \
-	R(runqslower, "-P -T 0")
+	R(runqslower, "-P -T 0")                                                                   \
+	R(biosnoop, "")                                                                            \
+	R(biosnoop, "-j")                                                                          \
+	R(biosnoop, "-Q -T -C")
 
 #define RENDER_COUNT(name, opts) +1
 enum { RENDER_NRUNS = 0 RENDER_RUNS(RENDER_COUNT) };
