@@ -85,7 +85,10 @@ teardown() {
 	stop_ok
 	assert_json_lines
 	assert_jq "$(jq -s . "$TOOL_OUT")" 'all(.[]; .cgroup_id == $id)' --argjson id "$new"
-	assert_jq "$(jq -s . "$TOOL_OUT")" 'any(.[]; .count > 0 and .p50_us >= 1000)'
+	# Three loops on one CPU wait milliseconds for it, on average (the
+	# median falls below 1 ms when the machine's other work cuts their
+	# slices short: 703 us seen under the sanitizer build).
+	assert_jq "$(jq -s . "$TOOL_OUT")" 'any(.[]; .count > 0 and .avg_us >= 1000)'
 }
 
 # In a cgroup namespace of its own, -c's level in the tree is not known: the
