@@ -26,7 +26,7 @@ static int dev_parse(char *s, uint32_t *dev)
 	return 0;
 }
 
-int bio_disk_parse(const char *disk, uint32_t *dev)
+static int bio_disk_parse(const char *disk, uint32_t *dev)
 {
 	const char *name = strncmp(disk, "/dev/", 5) ? disk : disk + 5;
 	char path[PATH_MAX], line[32];
@@ -44,6 +44,11 @@ int bio_disk_parse(const char *disk, uint32_t *dev)
 	if (err)
 		log_err("--disk: no disk '%s' in /sys/block", disk);
 	return err;
+}
+
+int bio_disk_resolve(struct bio_disk *d)
+{
+	return d->name && bio_disk_parse(d->name, &d->dev) ? EINVAL : 0;
 }
 
 /* Disks named so far: a run sees few. */

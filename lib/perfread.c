@@ -12,12 +12,6 @@ struct perf_sample_raw {
 	unsigned char data[];
 };
 
-struct perf_lost {
-	struct perf_event_header h;
-	uint64_t id;
-	uint64_t lost;
-};
-
 static size_t pages_per_cpu(size_t bytes)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -51,9 +45,7 @@ static enum bpf_perf_event_ret on_record(void *ctx, int cpu, struct perf_event_h
 	struct perfread *r = ctx;
 
 	(void)cpu;
-	if (h->type == PERF_RECORD_LOST)
-		r->lost += ((const struct perf_lost *)h)->lost;
-	else if (h->type == PERF_RECORD_SAMPLE)
+	if (h->type == PERF_RECORD_SAMPLE)
 		r->err = on_sample(r, (const struct perf_sample_raw *)h);
 	return r->err ? LIBBPF_PERF_EVENT_ERROR : LIBBPF_PERF_EVENT_CONT;
 }

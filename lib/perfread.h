@@ -4,9 +4,8 @@
  * SONDE_OUTPUT=perfbuf asks for it (bpf/lib/stream.bpf.h). It hands records
  * to the same callback as lib/ringread.h, aligned as the ring buffer's are.
  * An event that found its CPU's buffer full is counted by the BPF side, to
- * which the output returned the error (bpf/lib/stream.bpf.h): the kernel's
- * own PERF_RECORD_LOST counts the same events again, and is only kept here
- * (lost) for a test to compare. */
+ * which the output returned the error (bpf/lib/stream.bpf.h); the kernel's
+ * own PERF_RECORD_LOST counts the same events again, and is skipped. */
 #ifndef SONDE_LIB_PERFREAD_H
 #define SONDE_LIB_PERFREAD_H
 
@@ -18,9 +17,8 @@ struct perfread {
 	struct perf_buffer *pb; /* NULL: not open */
 	ring_buffer_sample_fn fn;
 	void *ctx;
-	uint64_t lost; /* what the kernel's PERF_RECORD_LOST records said */
-	int err;       /* fn's error, which stopped a read */
-	void *rec;     /* a copy of the record, 8-byte aligned */
+	int err;   /* fn's error, which stopped a read */
+	void *rec; /* a copy of the record, 8-byte aligned */
 	size_t rec_size;
 };
 

@@ -17,11 +17,10 @@ struct biolatency_opts {
 	struct sonde_opts common;
 	struct hist_opts hist;
 	bool per_disk, per_flags, by_cgroup, queued;
-	const char *disk;
-	uint32_t disk_dev;
+	struct bio_disk disk;
 };
 
-enum { OPT_BY_CGROUP = 0x300, OPT_DISK };
+enum { OPT_BY_CGROUP = 0x300 };
 
 static const struct argp_option options[] = {
 	{ "disks", 'D', NULL, 0, "A histogram per disk", 0 },
@@ -29,8 +28,7 @@ static const struct argp_option options[] = {
 	{ "by-cgroup", OPT_BY_CGROUP, NULL, 0,
 	  "A histogram per cgroup v2 (of the task that submitted the request)", 0 },
 	{ "queued", 'Q', NULL, 0, "Include the time queued in the kernel before the issue", 0 },
-	{ "disk", OPT_DISK, "DISK", 0, "Only this disk (as in /sys/block: sda, nvme0n1, loop0)",
-	  0 },
+	BIO_DISK_OPTION,
 	{ 0 },
 };
 
@@ -39,7 +37,7 @@ static const struct sonde_store stores[] = {
 	SONDE_STORE('F', struct biolatency_opts, per_flags),
 	SONDE_STORE(OPT_BY_CGROUP, struct biolatency_opts, by_cgroup),
 	SONDE_STORE('Q', struct biolatency_opts, queued),
-	SONDE_STORE(OPT_DISK, struct biolatency_opts, disk),
+	SONDE_STORE(BIO_OPT_DISK, struct biolatency_opts, disk.name),
 	{ 0 },
 };
 
@@ -58,7 +56,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				"one or none");
 			return EINVAL;
 		}
-		return o->disk && bio_disk_parse(o->disk, &o->disk_dev) ? EINVAL : 0;
+		return bio_disk_resolve(&o->disk);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -135,7 +133,7 @@ static int run(struct biolatency_bpf *skel, const struct biolatency_opts *opts)
 
 	skel->rodata->bio_by = by;
 	skel->rodata->queued = opts->queued;
-	skel->rodata->bio_disk_dev = opts->disk_dev;
+	skel->rodata->bio_disk_dev = opts->disk.dev;
 	return hist_keys_run(skel->skeleton, &opts->common, &opts->hist, &keys);
 }
 

@@ -10,18 +10,16 @@
 
 struct biosnoop_opts {
 	struct sonde_opts common;
-	const char *disk;
-	uint32_t disk_dev;
+	struct bio_disk disk;
 	uint32_t min_us;
 	bool queued;
 };
 
-enum { OPT_DISK = 0x300, OPT_MIN_US };
+enum { OPT_MIN_US = 0x300 };
 
 static const struct argp_option options[] = {
 	{ "queued", 'Q', NULL, 0, "Show the time queued in the kernel before the issue", 0 },
-	{ "disk", OPT_DISK, "DISK", 0, "Only this disk (as in /sys/block: sda, nvme0n1, loop0)",
-	  0 },
+	BIO_DISK_OPTION,
 	{ "min-us", OPT_MIN_US, "US", 0,
 	  "Only requests that took at least US microseconds (in service; with -Q, queued too)", 0 },
 	{ 0 },
@@ -29,7 +27,7 @@ static const struct argp_option options[] = {
 
 static const struct sonde_store stores[] = {
 	SONDE_STORE('Q', struct biosnoop_opts, queued),
-	SONDE_STORE(OPT_DISK, struct biosnoop_opts, disk),
+	SONDE_STORE(BIO_OPT_DISK, struct biosnoop_opts, disk.name),
 	SONDE_STORE_RANGE(OPT_MIN_US, "--min-us", struct biosnoop_opts, min_us, 0, UINT32_MAX),
 	{ 0 },
 };
@@ -41,7 +39,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	(void)arg;
 	if (key != ARGP_KEY_END)
 		return ARGP_ERR_UNKNOWN;
-	return o->disk && bio_disk_parse(o->disk, &o->disk_dev) ? EINVAL : 0;
+	return bio_disk_resolve(&o->disk);
 }
 
 static const struct argp argp = {
@@ -118,7 +116,7 @@ int main(int argc, char **argv)
 	skel = biosnoop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
-	skel->rodata->bio_disk_dev = opts.disk_dev;
+	skel->rodata->bio_disk_dev = opts.disk.dev;
 	skel->rodata->min_ns = opts.min_us * 1000ull;
 	skel->rodata->queued = opts.queued;
 	stream.show = OUT_SHOW(C_QUEUE, opts.queued);

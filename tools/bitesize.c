@@ -13,22 +13,20 @@
 struct bitesize_opts {
 	struct sonde_opts common;
 	struct hist_task_opts hist;
-	const char *disk;
-	uint32_t disk_dev;
+	struct bio_disk disk;
 	bool system;
 };
 
-enum { OPT_DISK = 0x300, OPT_SYSTEM };
+enum { OPT_SYSTEM = 0x300 };
 
 static const struct argp_option options[] = {
-	{ "disk", OPT_DISK, "DISK", 0, "Only this disk (as in /sys/block: sda, nvme0n1, loop0)",
-	  0 },
+	BIO_DISK_OPTION,
 	{ "system", OPT_SYSTEM, NULL, 0, "One histogram for the system, not one per process", 0 },
 	{ 0 },
 };
 
 static const struct sonde_store stores[] = {
-	SONDE_STORE(OPT_DISK, struct bitesize_opts, disk),
+	SONDE_STORE(BIO_OPT_DISK, struct bitesize_opts, disk.name),
 	SONDE_STORE(OPT_SYSTEM, struct bitesize_opts, system),
 	{ 0 },
 };
@@ -52,7 +50,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				"other: give one or none");
 			return EINVAL;
 		}
-		return o->disk && bio_disk_parse(o->disk, &o->disk_dev) ? EINVAL : 0;
+		return bio_disk_resolve(&o->disk);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -91,7 +89,7 @@ int main(int argc, char **argv)
 	skel = bitesize_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
-	skel->rodata->bio_disk_dev = opts.disk_dev;
+	skel->rodata->bio_disk_dev = opts.disk.dev;
 
 	err = hist_task_run(skel->skeleton, &opts.common, &opts.hist);
 	bitesize_bpf__destroy(skel);
