@@ -91,7 +91,6 @@ static bool stdout_pollable(void)
 
 struct loop {
 	int ep, sig, dur, tick, cg_timer;
-	bool events;		       /* the tool sends events: in rb, or in pb */
 	struct ringread rb;	       /* rb.data: NULL unless the events come through it */
 	struct perfread pb;	       /* pb.pb: NULL unless the events come through it */
 	uint64_t seen[STREAM_NCOUNTS]; /* counts already reported */
@@ -169,7 +168,6 @@ static int open_events(const struct evloop_cfg *cfg, struct loop *l, struct bpf_
 		if (!err)
 			err = add_fd(l->ep, l->rb.fd, EPOLLIN, EV_RING);
 	}
-	l->events = !err;
 	return err;
 }
 
@@ -212,6 +210,12 @@ static void teardown(struct loop *l)
 	for (int *fd = &l->ep; fd <= &l->cg_timer; fd++)
 		if (*fd >= 0)
 			close(*fd);
+}
+
+/* The tool sends events, through the ring buffer or the perf buffer. */
+static bool reads_events(const struct loop *l)
+{
+	return l->rb.data || l->pb.pb;
 }
 
 static int drain(const struct evloop_cfg *cfg, struct loop *l)
@@ -273,7 +277,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 	hint_quiet_run(cfg);
 	for (;;) {
 		struct epoll_event evs[8];
-		int n = epoll_wait(l.ep, evs, 8, l.events ? EVLOOP_POLL_MS : -1);
+		int n = epoll_wait(l.ep, evs, 8, reads_events(&l) ? EVLOOP_POLL_MS : -1);
 		bool stop = false;
 
 		if (n < 0) {

@@ -196,7 +196,8 @@ traced_connect() {
 	CLI_PID=$!
 	sonde_track_pid "$CLI_PID"
 	wait "$CLI_PID" || true
-	line=$(grep -m 1 ' connect(' "$out" 2>/dev/null)
+	# Only the TCP connect: glibc's resolver may first try nscd's AF_UNIX socket.
+	line=$(grep -m 1 -E ' connect\(.*sa_family=AF_INET6?,' "$out" 2>/dev/null)
 	re='^([0-9]+) +connect\(.*htons\(([0-9]+)\).*(inet_addr\("|AF_INET6, ")([^"]+)".* = -1 ([A-Z]+) '
 	[[ $line =~ $re ]] || {
 		sonde_fail "no failed connect() in strace's output:" "$(<"$out")"
