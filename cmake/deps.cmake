@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Build dependencies: clang (BPF target), bpftool (skeletons), libbpf, libelf, zlib,
-# threads.
+# liblzma (MiniDebugInfo, lib/sym_elf.c), threads.
 find_program(SONDE_CLANG NAMES clang clang-14 REQUIRED)
 find_program(SONDE_BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)
 find_program(SONDE_PANDOC NAMES pandoc)
@@ -10,7 +10,7 @@ if(SONDE_STATIC)
 else()
 	set(_sonde_suffix .so)
 endif()
-foreach(_lib bpf elf z)
+foreach(_lib bpf elf z lzma)
 	find_library(SONDE_LIB_${_lib} NAMES lib${_lib}${_sonde_suffix} REQUIRED)
 endforeach()
 find_path(SONDE_LIBBPF_INCLUDE bpf/libbpf.h REQUIRED)
@@ -20,7 +20,7 @@ find_package(Threads REQUIRED)
 add_library(sonde_deps INTERFACE)
 target_include_directories(sonde_deps INTERFACE ${SONDE_LIBBPF_INCLUDE})
 target_link_libraries(sonde_deps INTERFACE ${SONDE_LIB_bpf} ${SONDE_LIB_elf} ${SONDE_LIB_z}
-	Threads::Threads)
+	${SONDE_LIB_lzma} Threads::Threads)
 if(SONDE_STATIC)
 	target_link_options(sonde_deps INTERFACE -static)
 endif()

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "lib/sonde.h"
 #include "tools/tcpdrop/kbtf.h"
-#include "tools/tcpdrop/ksyms.h"
+#include "lib/sym.h"
 #include "lib/net.h"
 #include "lib/net_count.h"
 #include "common/tcpdrop.h"
