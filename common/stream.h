@@ -28,6 +28,11 @@ enum stream_count {
 	/* Connections accepted while the table of accepting processes was
 	 * full: their events carry their listener's owner instead. */
 	STREAM_OWNER_LISTENER,
+	/* Stacks not stored: the stack tools' table of stacks was full (their
+	 * samples are counted without that stack). */
+	STREAM_STACK_MISSED,
+	/* Samples not counted: the stack tools' table of keys was full. */
+	STREAM_STACK_UNCOUNTED,
 	STREAM_NCOUNTS
 };
 

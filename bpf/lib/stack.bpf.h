@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Stack capture for the stack tools (profile, offcputime): the stacks of
+ * the current task, each stored once by a hash of its addresses, and the
+ * samples (or time) added up per struct stack_key. common/stack.h has the
+ * names and layouts; lib/stack.c reads it all when the run ends.
+ *
+ * Why not BPF_MAP_TYPE_STACK_TRACE (bpf_get_stackid): it is a table indexed
+ * by the hash, one stack a bucket, so a new stack whose bucket is taken is
+ * lost (-EEXIST): with 1,000 distinct stacks in 16,384 buckets, about one
+ * new stack in 16 collides. Keyed by a 64-bit hash in a hash map, a stack
+ * is lost only when the table is full, and that is counted. */
+#ifndef SONDE_BPF_LIB_STACK_BPF_H
+#define SONDE_BPF_LIB_STACK_BPF_H
+
+#include "common/stack.h"
+#include "bpf/lib/stream.bpf.h"
+
+#ifndef EEXIST
+#define EEXIST 17 /* the map helpers' -errno: vmlinux.h has no errno.h */
+#endif
+
+const volatile __u8 STACK_WANT_USER = 1;
+const volatile __u8 STACK_WANT_KERNEL = 1;
+const volatile __u8 STACK_BY_CGROUP = 0;
+const volatile __u8 STACK_BY_THREAD = 0;
+
+/* Preallocated: an element allocated at run time comes from a per-CPU
+ * cache that the kernel refills after the program returns, and for an
+ * element of this size it holds one, so a sample that stores its kernel and
+ * its user stack found it empty at the second (measured: one stack missed
+ * in every run). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, STACK_MAX_STACKS);
+	__type(key, __u64);
+	__type(value, struct stack_ips);
+} STACK_STORE SEC(".maps");
+
+/* Preallocated too (1.8 MB): a perf_event program may use no other hash
+ * map before Linux 6.1. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, STACK_MAX_KEYS);
+	__type(key, struct stack_key);
+	__type(value, __u64);
+} STACK_TOTALS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, STACK_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct stack_proc);
+} STACK_PROCS SEC(".maps");
+
+/* Where a stack is taken before it is hashed (too big for the BPF stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stack_ips);
+} stack_scratch SEC(".maps");
+
+/* The last process image number given out. */
+__u32 stack_gen_last;
+/* The last error of a stack's store, said with -v. */
+long STACK_STORE_ERR;
+
+/* A 64-bit hash of the first n addresses; never 0 (0 means no stack). */
+static __always_inline __u64 stack_hash(const struct stack_ips *s, __u32 n)
+{
+	__u64 h = 0x9e3779b97f4a7c15ULL ^ n;
+
+	for (__u32 i = 0; i < STACK_MAX_DEPTH; i++) {
+		if (i >= n)
+			break;
+		h ^= s->ip[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return h ? h : 1;
+}
+
+/* Takes the current stack (flags: 0 for the kernel's, BPF_F_USER_STACK) and
+ * stores it; returns its hash, or 0 when there is none (the kernel stack of
+ * a sample taken in user mode, the user stack of a kernel thread). Sets
+ * *missed when there was one that could not be stored. */
+static __always_inline __u64 stack_take(void *ctx, __u64 flags, bool *missed)
+{
+	__u32 zero = 0;
+	struct stack_ips *s = bpf_map_lookup_elem(&stack_scratch, &zero);
+	long bytes;
+	__u64 h;
+	int err;
+
+	if (!s)
+		return 0;
+	bytes = bpf_get_stack(ctx, s->ip, sizeof(s->ip), flags);
+	if (bytes <= 0)
+		return 0;
+	h = stack_hash(s, bytes / sizeof(__u64));
+	/* An int: before Linux 6.4 the map's update function returned an int
+	 * that the JIT's direct call left in the low half of the register
+	 * (measured on 6.1: -EEXIST seen as 4294967279). */
+	err = bpf_map_update_elem(&STACK_STORE, &h, s, BPF_NOEXIST);
+	if (err && err != -EEXIST) {
+		STACK_STORE_ERR = err;
+		sonde_count(STREAM_STACK_MISSED);
+		*missed = true;
+		return 0;
+	}
+	return h;
+}
+
+/* The number of the current process's image; announced on the ring buffer
+ * the first time it is seen. 0 for a task without an address space. */
+static __always_inline __u32 stack_proc_gen(__u32 tgid)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 mm = (__u64)BPF_CORE_READ(task, mm);
+	struct stack_proc *p, np = { .mm = mm };
+	struct stack_proc_rec rec = { .type = STACK_REC_PROC, .pid = tgid };
+
+	if (!mm)
+		return 0;
+	p = bpf_map_lookup_elem(&STACK_PROCS, &tgid);
+	if (p && p->mm == mm)
+		return p->gen;
+	np.gen = __sync_fetch_and_add(&stack_gen_last, 1) + 1;
+	rec.gen = np.gen;
+	/* Remembered only once announced: a full buffer means another try at
+	 * the next sample, and the counted "lost" event meanwhile. The reader
+	 * is woken at once: a short-lived process must not exit before its
+	 * maps are read (a wakeup costs microseconds, once per process). */
+	if (bpf_ringbuf_output(&STREAM_EVENTS, &rec, sizeof(rec), BPF_RB_FORCE_WAKEUP)) {
+		sonde_count_lost();
+		return np.gen;
+	}
+	bpf_map_update_elem(&STACK_PROCS, &tgid, &np, BPF_ANY);
+	return np.gen;
+}
+
+/* The key of a sample of the current task, its stacks stored. */
+static __always_inline void stack_key_current(void *ctx, struct stack_key *k, __u64 pid_tgid)
+{
+	bool umiss = false, kmiss = false;
+
+	__builtin_memset(k, 0, sizeof(*k));
+	k->pid = pid_tgid >> 32;
+	if (STACK_BY_THREAD)
+		k->tid = (__u32)pid_tgid;
+	if (STACK_BY_CGROUP)
+		k->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(k->comm, sizeof(k->comm));
+	if (STACK_WANT_USER) {
+		k->gen = stack_proc_gen(k->pid);
+		if (k->gen)
+			k->user = stack_take(ctx, BPF_F_USER_STACK, &umiss);
+		if (k->gen && !k->user)
+			umiss = true;
+	}
+	if (STACK_WANT_KERNEL)
+		k->kernel = stack_take(ctx, 0, &kmiss);
+	k->flags = (umiss ? STACK_USER_MISSED : 0) | (kmiss ? STACK_KERNEL_MISSED : 0);
+}
+
+/* Adds v to the key's total. */
+static __always_inline void stack_add(const struct stack_key *k, __u64 v)
+{
+	__u64 *total = bpf_map_lookup_elem(&STACK_TOTALS, k);
+	int err;
+
+	if (total) {
+		__sync_fetch_and_add(total, v);
+		return;
+	}
+	err = bpf_map_update_elem(&STACK_TOTALS, k, &v, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		total = bpf_map_lookup_elem(&STACK_TOTALS, k);
+		if (total)
+			__sync_fetch_and_add(total, v);
+	} else if (err) {
+		sonde_count(STREAM_STACK_UNCOUNTED);
+	}
+}
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The stack tools (profile, offcputime): what their BPF side
+ * (bpf/lib/stack.bpf.h) and user side (lib/stack.h) share. The kernel
+ * stores each distinct stack once, keyed by a hash of its addresses, and
+ * adds samples (or blocked time) per struct stack_key; user space reads
+ * both maps when the run ends. Each process image (a PID and its address
+ * space, new at each exec) is announced once on the ring buffer, so that
+ * user space reads its maps while it still lives. */
+#ifndef SONDE_COMMON_STACK_H
+#define SONDE_COMMON_STACK_H
+
+#include "common/defs.h"
+
+/* The BPF side declares them with these identifiers and user space looks
+ * them up by STACK_NAME() of the same. */
+#define STACK_STORE stack_store		    /* hash: stack hash -> struct stack_ips */
+#define STACK_TOTALS stack_totals	    /* hash: struct stack_key -> __u64 */
+#define STACK_PROCS stack_procs		    /* LRU hash: tgid -> struct stack_proc */
+#define STACK_WANT_USER stack_want_user	    /* rodata __u8: user stacks (not -K) */
+#define STACK_WANT_KERNEL stack_want_kernel /* rodata __u8: kernel stacks (not -U) */
+#define STACK_BY_CGROUP stack_by_cgroup	    /* rodata __u8: key by cgroup */
+#define STACK_BY_THREAD stack_by_thread	    /* rodata __u8: key by thread */
+#define STACK_STORE_ERR stack_store_err	    /* .bss long: a store's last error */
+
+#define STACK_NAME(id) STACK_NAME_(id)
+#define STACK_NAME_(id) #id
+
+/* The deepest stack kept (the kernel's default perf_event_max_stack). */
+#define STACK_MAX_DEPTH 127
+/* Distinct stacks stored, and distinct keys counted: what does not fit is
+ * counted (STREAM_STACK_MISSED, STREAM_STACK_UNCOUNTED) and said. Both
+ * tables are allocated when the tool loads (17 MB and 1.8 MB). */
+#define STACK_MAX_STACKS 16384
+#define STACK_MAX_KEYS 16384
+/* Process images remembered by the kernel; an older one pushed out is
+ * announced again when it shows up. */
+#define STACK_MAX_PROCS 8192
+
+/* The addresses of one stack, innermost first, zero after the last. */
+struct stack_ips {
+	__u64 ip[STACK_MAX_DEPTH];
+};
+
+_Static_assert(sizeof(struct stack_ips) == 1016, "stack_ips layout");
+
+enum stack_key_flags {
+	STACK_USER_MISSED = 1 << 0,   /* a user stack was wanted, but none was stored */
+	STACK_KERNEL_MISSED = 1 << 1, /* the same for the kernel stack */
+};
+
+/* What samples are added up by. */
+struct stack_key {
+	__u64 user;	 /* hash of the user stack in STACK_STORE; 0: none */
+	__u64 kernel;	 /* hash of the kernel stack; 0: none */
+	__u64 cgroup_id; /* with STACK_BY_CGROUP; else 0 */
+	__u32 pid;	 /* thread group ID; 0: the idle task */
+	__u32 tid;	 /* with STACK_BY_THREAD; else 0 */
+	__u32 gen;	 /* the process image (struct stack_proc_rec); 0: none */
+	__u32 flags;	 /* enum stack_key_flags */
+	char comm[TASK_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct stack_key) == 56, "stack_key layout");
+
+/* What the kernel remembers of a process image. */
+struct stack_proc {
+	__u64 mm; /* the address space's kernel address: a new one after exec */
+	__u32 gen;
+	__u32 pad;
+};
+
+_Static_assert(sizeof(struct stack_proc) == 16, "stack_proc layout");
+
+enum stack_rec_type {
+	STACK_REC_PROC = 1, /* struct stack_proc_rec */
+};
+
+/* On the ring buffer: process `pid` has a new image numbered `gen`, whose
+ * maps user space reads now. */
+struct stack_proc_rec {
+	__u32 type; /* STACK_REC_PROC */
+	__u32 pid;
+	__u32 gen;
+	__u32 pad;
+};
+
+_Static_assert(sizeof(struct stack_proc_rec) == 16, "stack_proc_rec layout");
+
+#endif

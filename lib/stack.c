@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "lib/evloop.h"
+#include "lib/filter.h"
+#include "lib/loader.h"
+#include "lib/log.h"
+#include "lib/parse.h"
+#include "lib/stack.h"
+#include "common/stream.h"
+
+enum { OPT_FORMAT = 0x200 };
+
+static const struct argp_option stack_options[] = {
+	{ "user-stacks-only", 'U', NULL, 0, "User stacks only (no kernel stacks)", 0 },
+	{ "kernel-stacks-only", 'K', NULL, 0, "Kernel stacks only (no user stacks)", 0 },
+	{ "folded", 'f', NULL, 0, "Folded stacks, one line each (flame graph input)", 0 },
+	{ "format", OPT_FORMAT, "FORMAT", 0, "text (default), folded or json", 0 },
+	{ "output", 'o', "FILE", 0, "Write the stacks to FILE instead of stdout", 0 },
+	{ 0 },
+};
+
+static error_t stack_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct stack_opts *o = state->input;
+
+	switch (key) {
+	case 'U':
+		o->user_only = true;
+		return 0;
+	case 'K':
+		o->kernel_only = true;
+		return 0;
+	case 'f':
+		o->folded = true;
+		return 0;
+	case OPT_FORMAT:
+		o->format = arg;
+		return 0;
+	case 'o':
+		o->output = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (state->arg_num > 0) {
+			log_err("unexpected argument '%s' (one duration at most)", arg);
+			return EINVAL;
+		}
+		return parse_seconds("duration", arg, &o->duration_s) ? EINVAL : 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp stack_argp = { .options = stack_options, .parser = stack_parse_opt };
+
+const struct argp_child stack_argp_children[] = { { &stack_argp, 0, NULL, 0 }, { 0 } };
+
+static const char *const format_names[] = {
+	[STACK_FMT_TEXT] = "text",
+	[STACK_FMT_FOLDED] = "folded",
+	[STACK_FMT_JSON] = "json",
+};
+
+static int parse_format(const char *arg, enum stack_format *fmt)
+{
+	for (unsigned i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++) {
+		if (!strcmp(arg, format_names[i])) {
+			*fmt = i;
+			return 0;
+		}
+	}
+	log_err("invalid value '%s' for --format: expected text, folded or json", arg);
+	return -EINVAL;
+}
+
+int stack_opts_check(struct stack_opts *o, struct sonde_opts *common)
+{
+	enum stack_format fmt = common->out.json ? STACK_FMT_JSON : STACK_FMT_TEXT;
+
+	if (o->user_only && o->kernel_only) {
+		log_err("-U and -K exclude each other: give one (or neither, for both stacks)");
+		return -EINVAL;
+	}
+	if (o->format && parse_format(o->format, &fmt))
+		return -EINVAL;
+	if (o->folded && o->format && fmt != STACK_FMT_FOLDED) {
+		log_err("-f/--folded and --format '%s' exclude each other", o->format);
+		return -EINVAL;
+	}
+	if (o->folded)
+		fmt = STACK_FMT_FOLDED;
+	if (common->out.json && fmt != STACK_FMT_JSON) {
+		log_err("-j/--json and %s exclude each other",
+			o->folded ? "-f/--folded" : "--format");
+		return -EINVAL;
+	}
+	o->fmt = fmt;
+	/* -d wins over [duration]. */
+	if (!common->duration_s)
+		common->duration_s = o->duration_s;
+	return 0;
+}
+
+/* Before load: which stacks, and what tells stacks apart. */
+static int stack_setup(struct bpf_object *obj, const struct stack_cfg *cfg)
+{
+	const struct stack_opts *o = cfg->opts;
+	__u8 user = !o->kernel_only, kernel = !o->user_only, cg = o->by_cgroup,
+	     thread = cfg->by_thread;
+	int err;
+
+	err = sonde_rodata_set(obj, STACK_NAME(STACK_WANT_USER), &user, 1);
+	if (!err)
+		err = sonde_rodata_set(obj, STACK_NAME(STACK_WANT_KERNEL), &kernel, 1);
+	if (!err)
+		err = sonde_rodata_set(obj, STACK_NAME(STACK_BY_CGROUP), &cg, 1);
+	if (!err)
+		err = sonde_rodata_set(obj, STACK_NAME(STACK_BY_THREAD), &thread, 1);
+	if (err)
+		log_err("internal error: the BPF object has no stack settings (%s)",
+			strerror(-err));
+	return err ? -EIO : 0;
+}
+
+struct stack_state {
+	const struct stack_cfg *cfg;
+	struct bpf_object *obj;
+	struct syms *syms;
+	struct stack_row *rows;
+	size_t n, cap;
+};
+
+/* A new process image: its maps are read while it lives. */
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct stack_state *st = ctx;
+	const struct stack_proc_rec *r = data;
+
+	if (size < sizeof(*r) || r->type != STACK_REC_PROC)
+		return 0;
+	syms_proc_note(st->syms, r->pid, r->gen);
+	return 0;
+}
+
+static int map_fd(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+/* The depth of a stored stack, its addresses in s. */
+static uint32_t stack_get(int fd, uint64_t hash, struct stack_ips *s)
+{
+	uint32_t n = 0;
+
+	if (!hash || bpf_map_lookup_elem(fd, &hash, s))
+		return 0;
+	while (n < STACK_MAX_DEPTH && s->ip[n])
+		n++;
+	return n;
+}
+
+/* A frame of the machinery that ran the BPF program (a tracepoint's): the
+ * program itself, bpf_trace_run*(), __bpf_trace_*() and __traceiter_*(), whose number
+ * differs between kernels. */
+static bool tracing_frame(const struct sym_frame *f)
+{
+	return (f->module && !strcmp(f->module, "[bpf]")) ||
+	       (f->sym &&
+		(!strncmp(f->sym, "bpf_trace_run", 13) || !strncmp(f->sym, "__bpf_trace_", 12) ||
+		 !strncmp(f->sym, "__traceiter_", 12)));
+}
+
+/* The row of one key: its stacks symbolized. */
+static int row_fill(struct stack_state *st, int store, struct stack_row *r)
+{
+	struct stack_ips k, u;
+	uint32_t nk = stack_get(store, r->key.kernel, &k), nu = stack_get(store, r->key.user, &u);
+
+	r->frames = calloc(nk + nu ? nk + nu : 1, sizeof(*r->frames));
+	if (!r->frames)
+		return -ENOMEM;
+	r->nkernel = nk;
+	r->nuser = nu;
+	for (uint32_t i = 0; i < nk; i++)
+		syms_kernel(st->syms, k.ip[i], i > 0, &r->frames[i]);
+	while (r->nkernel && tracing_frame(&r->frames[nk - r->nkernel]))
+		r->nkernel--;
+	memmove(r->frames, r->frames + (nk - r->nkernel), r->nkernel * sizeof(*r->frames));
+	for (uint32_t i = 0; i < nu; i++)
+		syms_user(st->syms, r->key.pid, r->key.gen, u.ip[i], i > 0,
+			  &r->frames[r->nkernel + i]);
+	return 0;
+}
+
+static int row_add(struct stack_state *st, const struct stack_key *key, uint64_t total)
+{
+	struct stack_row *q;
+
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 256;
+		q = realloc(st->rows, st->cap * sizeof(*q));
+		if (!q)
+			return -ENOMEM;
+		st->rows = q;
+	}
+	st->rows[st->n++] = (struct stack_row){ .key = *key, .total = total };
+	return 0;
+}
+
+/* Every key's total; 0 or -errno. */
+static int read_totals(struct stack_state *st)
+{
+	int fd = map_fd(st->obj, STACK_NAME(STACK_TOTALS)), err = 0;
+	struct stack_key key, next;
+	uint64_t v, div = st->cfg->value.divisor ? st->cfg->value.divisor : 1;
+	bool first = true;
+
+	if (fd < 0)
+		return fd;
+	while (!err && !bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		first = false;
+		key = next;
+		if (!bpf_map_lookup_elem(fd, &key, &v) && v / div)
+			err = row_add(st, &key, v / div);
+	}
+	return err;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct stack_row *x = a, *y = b;
+
+	if (x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	return memcmp(&x->key, &y->key, sizeof(x->key));
+}
+
+static int report(struct stack_state *st, FILE *f)
+{
+	const struct stack_cfg *cfg = st->cfg;
+	struct stack_out so = { f, cfg->opts->fmt, cfg, cfg->common->out };
+	int store = map_fd(st->obj, STACK_NAME(STACK_STORE)), err;
+
+	if (store < 0)
+		return store;
+	err = read_totals(st);
+	for (size_t i = 0; !err && i < st->n; i++)
+		err = row_fill(st, store, &st->rows[i]);
+	if (err) {
+		log_err("cannot read the stacks: %s", strerror(-err));
+		return err;
+	}
+	if (st->n)
+		qsort(st->rows, st->n, sizeof(*st->rows), row_cmp);
+	err = stack_out_write(&so, st->rows, st->n);
+	if (syms_procs_unread(st->syms))
+		log_err("%zu processes were gone before their maps could be read: their user "
+			"frames are addresses",
+			syms_procs_unread(st->syms));
+	return err;
+}
+
+static const char note_missed[] =
+    "stacks not kept: the table of stacks was full (their samples are counted without them)";
+static const char note_uncounted[] = "samples not counted: the table of stack totals was full";
+
+static const char *const stack_notes[STREAM_NCOUNTS] = {
+	[STREAM_STACK_MISSED] = note_missed,
+	[STREAM_STACK_UNCOUNTED] = note_uncounted,
+};
+
+/* Loaded, attached and watched: the loop, then the report. */
+static int run_loop(struct bpf_object_skeleton *s, struct stack_state *st, FILE *f)
+{
+	const struct stack_cfg *cfg = st->cfg;
+	struct evloop_cfg loop = {
+		.obj = *s->obj,
+		.on_event = on_record,
+		.ctx = st,
+		.duration_s = cfg->common->duration_s,
+		.notes = stack_notes,
+	};
+	struct filter_watch watch;
+	long store_err = 0;
+	int err;
+
+	err = filter_watch_start(&watch, *s->obj, cfg->common);
+	if (err)
+		return err;
+	loop.watch = &watch;
+	err = evloop_run(&loop);
+	if (!sonde_global_get(*s->obj, ".bss", STACK_NAME(STACK_STORE_ERR), &store_err,
+			      sizeof(store_err)) &&
+	    store_err)
+		log_debug("a stack could not be stored: %s", strerror((int)-store_err));
+	if (cfg->detach)
+		cfg->detach(cfg->ctx);
+	sonde_detach(s);
+	filter_watch_stop(&watch);
+	if (!err)
+		err = report(st, f);
+	if (!err && fflush(f))
+		err = -errno;
+	return err;
+}
+
+static FILE *open_output(const char *path)
+{
+	FILE *f = path ? fopen(path, "we") : stdout;
+
+	if (!f)
+		log_err("cannot write '%s': %m", path);
+	return f;
+}
+
+int stack_run(struct bpf_object_skeleton *s, const struct stack_cfg *cfg)
+{
+	struct stack_state st = { .cfg = cfg, .obj = *s->obj };
+	FILE *f;
+	int err;
+
+	err = stack_setup(*s->obj, cfg);
+	if (err)
+		return err;
+	f = open_output(cfg->opts->output);
+	if (!f)
+		return -errno;
+	st.syms = syms__new(NULL);
+	err = st.syms ? sonde_load(s, cfg->common) : -ENOMEM;
+	if (!err)
+		err = sonde_attach(s);
+	if (!err && cfg->attach)
+		err = cfg->attach(cfg->ctx);
+	if (!err)
+		err = run_loop(s, &st, f);
+	for (size_t i = 0; i < st.n; i++)
+		free(st.rows[i].frames);
+	free(st.rows);
+	syms__free(st.syms);
+	if (f != stdout && fclose(f) && !err)
+		err = -errno;
+	return err;
+}

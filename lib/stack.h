@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The stack tools' user side (profile, offcputime): their shared options
+ * (-U -K -f --format -o), the run (load, attach, read each new process's
+ * maps as the kernel announces it, then at the end read the totals), and
+ * the stacks symbolized (lib/sym.h) and written in the format asked for
+ * (lib/stack_out.c). The BPF side is bpf/lib/stack.bpf.h. */
+#ifndef SONDE_LIB_STACK_H
+#define SONDE_LIB_STACK_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <bpf/libbpf.h>
+#include "lib/opts.h"
+#include "lib/sym.h"
+#include "common/stack.h"
+
+enum stack_format {
+	STACK_FMT_TEXT,	  /* BCC's: frames, then "- comm (pid)", then the total */
+	STACK_FMT_FOLDED, /* -f: "comm;outer;...;inner total", the flame graphs' input */
+	STACK_FMT_JSON,	  /* -j: one object per stack */
+};
+
+struct stack_opts {
+	bool user_only;	     /* -U */
+	bool kernel_only;    /* -K */
+	bool folded;	     /* -f */
+	bool by_cgroup;	     /* --by-cgroup (a tool that offers it) */
+	const char *format;  /* --format, as typed */
+	const char *output;  /* -o: a file instead of stdout */
+	uint32_t duration_s; /* [duration], as BCC's tools take it */
+	enum stack_format fmt;
+};
+
+/* -U -K -f --format -o and [duration], as an argp child whose input is a
+ * struct stack_opts (the tool's parser passes it on at ARGP_KEY_INIT, as
+ * count_argp_children's users do). */
+extern const struct argp_child stack_argp_children[];
+#define STACK_ARGS_DOC "[duration]"
+
+/* After parsing: the options that exclude each other, the format (-j is
+ * JSON), and [duration] as -d. 0, or -EINVAL after one line naming the
+ * option and value. */
+int stack_opts_check(struct stack_opts *o, struct sonde_opts *common);
+
+/* What a stack's total is. */
+struct stack_value {
+	const char *key;  /* JSON key: "count", "total_us" */
+	uint64_t divisor; /* the kernel's unit per unit shown (1000: ns as us) */
+};
+
+struct stack_cfg {
+	const struct stack_opts *opts;
+	const struct sonde_opts *common;
+	struct stack_value value;
+	bool by_thread; /* stacks are told apart by thread (TID shown) */
+	/* Called after the skeleton's own programs are attached (perf
+	 * events), and before the totals are read; NULL: none. */
+	int (*attach)(void *ctx);
+	void (*detach)(void *ctx);
+	void *ctx;
+};
+
+/* Loads the opened skeleton, attaches it, runs until a signal, --duration
+ * or -c's cgroup going, then writes the stacks. 0 or -errno as
+ * evloop_run(). */
+int stack_run(struct bpf_object_skeleton *s, const struct stack_cfg *cfg);
+
+/* One distinct stack, symbolized. */
+struct stack_row {
+	struct stack_key key;
+	uint64_t total;		  /* in the unit shown */
+	struct sym_frame *frames; /* the kernel's (innermost first), then the user's */
+	uint32_t nkernel, nuser;
+};
+
+struct stack_out {
+	FILE *f;
+	enum stack_format fmt;
+	const struct stack_cfg *cfg;
+	struct out_cfg out; /* -C for the cgroup's path */
+};
+
+/* Writes the rows (sorted as they should appear). 0 or -errno. */
+int stack_out_write(const struct stack_out *so, const struct stack_row *rows, size_t n);
+
+#endif
