@@ -524,6 +524,26 @@ check_tcpdrop() {
 		fail "tcpdrop --count: no NO_SOCKET count in $(cat "$TOOL_OUT")"
 }
 
+# profile: a shell busy on the CPU is sampled, with its kernel and user
+# stacks, when the run ends (-d).
+check_profile() {
+	tool_start profile -j -v -d 3 || return 1
+	tool_wait_ready || return 1
+	/bin/busybox sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i + 1)); done'
+	tool_wait_out '"comm":"busybox"' '"count":' '"kernel_stack":[' '"user_stack":[' || return 1
+	tool_stop_ok
+}
+
+# offcputime: a sleep's blocked time, under the kernel's do_nanosleep (kernel
+# symbols on this kernel too).
+check_offcputime() {
+	tool_start offcputime -j -v -K -d 3 || return 1
+	tool_wait_ready || return 1
+	/bin/busybox sleep 1
+	tool_wait_out '"comm":"busybox"' '"total_us":' '"sym":"do_nanosleep"' || return 1
+	tool_stop_ok
+}
+
 # opensnoop: cat opening a file is seen with its fd and the file's path from
 # the kernel, and a missing file with fd -1, err 2 (ENOENT) and the path
 # copied at entry; with -x -F only the failure, its relative path
