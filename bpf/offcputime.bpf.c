@@ -30,6 +30,14 @@ struct {
 	__type(value, struct offcpu_start);
 } starts SEC(".maps");
 
+/* 16 KiB per thread, made only for threads whose stacks are copied. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct offcpu_copy);
+} copies SEC(".maps");
+
 static __always_inline bool state_wanted(unsigned int state)
 {
 	if (target_state == OFFCPU_STATE_ANY)
@@ -37,37 +45,70 @@ static __always_inline bool state_wanted(unsigned int state)
 	return target_state ? (state & target_state) != 0 : state == 0;
 }
 
+/* The stack copied into the thread's copy storage; false without one. */
+static __always_inline bool copy_out(struct task_struct *prev, const struct stack_key *k, __u64 ts)
+{
+	struct offcpu_copy *c =
+	    bpf_task_storage_get(&copies, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (!c)
+		return false;
+	c->rec.key = *k;
+	stack_copy_user(&c->rec);
+	c->ts_ns = ts;
+	return true;
+}
+
 /* prev is the current task. */
 static __always_inline void switched_out(void *ctx, struct task_struct *prev, unsigned int state)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct offcpu_start *s;
+	struct stack_key k;
 
 	if (!(__u32)pid_tgid || (pid_tgid >> 32) == self_tgid)
 		return;
 	if ((target_tid && (__u32)pid_tgid != target_tid) || !state_wanted(state) ||
 	    !sonde_filter_pass())
 		return;
+	if (stack_key_current(ctx, &k, pid_tgid)) {
+		if (!copy_out(prev, &k, bpf_ktime_get_ns()))
+			sonde_count(STREAM_STACK_UNCOUNTED);
+		return;
+	}
 	s = bpf_task_storage_get(&starts, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!s) {
 		sonde_count(STREAM_STACK_UNCOUNTED);
 		return;
 	}
-	stack_key_current(ctx, &s->key, pid_tgid);
+	s->key = k;
 	s->ts_ns = bpf_ktime_get_ns();
+}
+
+static __always_inline bool in_range(__u64 delta)
+{
+	return delta >= min_ns && delta <= max_ns;
 }
 
 static __always_inline void switched_in(struct task_struct *next)
 {
 	struct offcpu_start *s = bpf_task_storage_get(&starts, next, 0, 0);
-	__u64 delta;
+	struct offcpu_copy *c = bpf_task_storage_get(&copies, next, 0, 0);
+	__u64 now = bpf_ktime_get_ns(), delta;
 
-	if (!s || !s->ts_ns)
-		return;
-	delta = bpf_ktime_get_ns() - s->ts_ns;
-	s->ts_ns = 0;
-	if (delta >= min_ns && delta <= max_ns)
-		stack_add(&s->key, delta);
+	if (s && s->ts_ns) {
+		delta = now - s->ts_ns;
+		s->ts_ns = 0;
+		if (in_range(delta))
+			stack_add(&s->key, delta);
+	}
+	if (c && c->ts_ns) {
+		delta = now - c->ts_ns;
+		c->ts_ns = 0;
+		c->rec.value = delta;
+		if (in_range(delta))
+			stack_send(&c->rec);
+	}
 }
 
 SEC("tp_btf/sched_switch")

@@ -29,7 +29,9 @@ int handle_sample(struct bpf_perf_event_data *ctx)
 		return 0;
 	if (!sonde_filter_pass())
 		return 0;
-	stack_key_current(ctx, &k, pid_tgid);
-	stack_add(&k, 1);
+	if (stack_key_current(ctx, &k, pid_tgid))
+		stack_copy_send(&k, 1);
+	else
+		stack_add(&k, 1);
 	return 0;
 }

@@ -14,6 +14,15 @@ struct offcpu_start {
 
 _Static_assert(sizeof(struct offcpu_start) == 64, "offcpu_start layout");
 
+/* The same for a thread whose user stack is copied for user space to
+ * unwind (--unwind dwarf, or auto without frame pointers): the copy waits
+ * in its task storage for the time it blocked. */
+struct offcpu_copy {
+	__u64 ts_ns;
+	__u64 pad;
+	struct stack_sample_rec rec;
+};
+
 /* --state: the state the thread blocked in (include/linux/sched.h); the
  * value OFFCPU_STATE_ANY counts every state. */
 #define OFFCPU_STATE_ANY 0xffffffffu

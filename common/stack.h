@@ -21,6 +21,7 @@
 #define STACK_BY_CGROUP stack_by_cgroup	    /* rodata __u8: key by cgroup */
 #define STACK_BY_THREAD stack_by_thread	    /* rodata __u8: key by thread */
 #define STACK_STORE_ERR stack_store_err	    /* .bss long: a store's last error */
+#define STACK_UNWIND stack_unwind_mode	    /* rodata __u8: enum stack_unwind */
 
 #define STACK_NAME(id) STACK_NAME_(id)
 #define STACK_NAME_(id) #id
@@ -46,6 +47,7 @@ _Static_assert(sizeof(struct stack_ips) == 1016, "stack_ips layout");
 enum stack_key_flags {
 	STACK_USER_MISSED = 1 << 0,   /* a user stack was wanted, but none was stored */
 	STACK_KERNEL_MISSED = 1 << 1, /* the same for the kernel stack */
+	STACK_USER_UNWOUND = 1 << 2,  /* user: a hash of user space's store, not the kernel's */
 };
 
 /* What samples are added up by. */
@@ -62,28 +64,77 @@ struct stack_key {
 
 _Static_assert(sizeof(struct stack_key) == 56, "stack_key layout");
 
-/* What the kernel remembers of a process image. */
-struct stack_proc {
-	__u64 mm; /* the address space's kernel address: a new one after exec */
-	__u32 gen;
-	__u32 pad;
+/* How user stacks are walked (--unwind; STACK_UNWIND rodata). */
+enum stack_unwind {
+	STACK_UNWIND_AUTO,  /* per process: DWARF until user space finds frame pointers */
+	STACK_UNWIND_FP,    /* the kernel follows frame pointers (bpf_get_stack) */
+	STACK_UNWIND_DWARF, /* the stack is copied, user space unwinds it (.eh_frame) */
 };
 
-_Static_assert(sizeof(struct stack_proc) == 16, "stack_proc layout");
+/* What the kernel remembers of a process image. An image is its address
+ * space and its exec count: an exec frees the old mm_struct, and the next
+ * exec's (of a shell that execs again at once) can be made at its address
+ * (measured: one run in four of sh -c 'exec prog' named prog's frames from
+ * the maps of the shell before it). */
+struct stack_proc {
+	__u64 mm;      /* the address space's kernel address */
+	__u64 exec_id; /* the task's self_exec_id: one more at each exec */
+	__u64 next_ns; /* when the image is announced again (see below) */
+	__u32 gen;
+	__u8 unwind; /* STACK_UNWIND_FP or _DWARF once user space chose; 0: not yet */
+	__u8 rounds; /* announcements made after the first */
+	__u8 pad[2];
+};
+
+_Static_assert(sizeof(struct stack_proc) == 32, "stack_proc layout");
+
+/* An image is announced again STACK_PROC_ROUNDS times, STACK_PROC_FIRST_NS
+ * after the first time, then ten times as long each time: the libraries a
+ * program loads after it started (the dynamic loader's, dlopen's) are in
+ * its maps when they are read again. */
+#define STACK_PROC_ROUNDS 3
+#define STACK_PROC_FIRST_NS 10000000ULL
 
 enum stack_rec_type {
-	STACK_REC_PROC = 1, /* struct stack_proc_rec */
+	STACK_REC_PROC = 1,   /* struct stack_proc_rec */
+	STACK_REC_SAMPLE = 2, /* struct stack_sample_rec */
 };
 
 /* On the ring buffer: process `pid` has a new image numbered `gen`, whose
- * maps user space reads now. */
+ * maps user space reads now (again). */
 struct stack_proc_rec {
 	__u32 type; /* STACK_REC_PROC */
 	__u32 pid;
 	__u32 gen;
-	__u32 pad;
+	__u32 again; /* not the first announcement: maps to read again */
 };
 
 _Static_assert(sizeof(struct stack_proc_rec) == 16, "stack_proc_rec layout");
+
+/* A user stack to unwind from DWARF call-frame information: the top of the
+ * stack, copied from the stack pointer up, and the registers, as DWARF
+ * numbers them (x86_64: rax, rdx, rcx, rbx, rsi, rdi, rbp, rsp, r8 to r15,
+ * then the return address column, rip). */
+#define STACK_COPY_BYTES 16384
+#define STACK_NREGS 17
+
+struct stack_regs {
+	__u64 r[STACK_NREGS];
+};
+
+/* On the ring buffer: one sample (or blocked time) whose user stack user
+ * space unwinds; key.user is 0, the kernel stack is in STACK_STORE. Sent
+ * up to the end of the stack copied. */
+struct stack_sample_rec {
+	__u32 type; /* STACK_REC_SAMPLE */
+	__u32 size; /* bytes of stack copied */
+	__u64 value;
+	struct stack_key key;
+	struct stack_regs regs;
+	__u8 stack[STACK_COPY_BYTES];
+};
+
+_Static_assert(sizeof(struct stack_sample_rec) == 16 + 56 + 136 + STACK_COPY_BYTES,
+	       "stack_sample_rec layout");
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -11,7 +12,7 @@
 #include "lib/stack.h"
 #include "common/stream.h"
 
-enum { OPT_FORMAT = 0x200 };
+enum { OPT_FORMAT = 0x200, OPT_UNWIND };
 
 static const struct argp_option stack_options[] = {
 	{ "user-stacks-only", 'U', NULL, 0, "User stacks only (no kernel stacks)", 0 },
@@ -19,6 +20,10 @@ static const struct argp_option stack_options[] = {
 	{ "folded", 'f', NULL, 0, "Folded stacks, one line each (flame graph input)", 0 },
 	{ "format", OPT_FORMAT, "FORMAT", 0, "text (default), folded or json", 0 },
 	{ "output", 'o', "FILE", 0, "Write the stacks to FILE instead of stdout", 0 },
+	{ "unwind", OPT_UNWIND, "HOW", 0,
+	  "User stacks by fp (frame pointers), dwarf (call-frame information) or auto (default: "
+	  "fp where all of a process's code has frame pointers)",
+	  0 },
 	{ 0 },
 };
 
@@ -38,6 +43,9 @@ static error_t stack_parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_FORMAT:
 		o->format = arg;
+		return 0;
+	case OPT_UNWIND:
+		o->unwind_arg = arg;
 		return 0;
 	case 'o':
 		o->output = arg;
@@ -75,6 +83,24 @@ static int parse_format(const char *arg, enum stack_format *fmt)
 	return -EINVAL;
 }
 
+static int parse_unwind(const char *arg, enum stack_unwind *u)
+{
+	static const char *const names[] = {
+		[STACK_UNWIND_AUTO] = "auto",
+		[STACK_UNWIND_FP] = "fp",
+		[STACK_UNWIND_DWARF] = "dwarf",
+	};
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(arg, names[i])) {
+			*u = i;
+			return 0;
+		}
+	}
+	log_err("invalid value '%s' for --unwind: expected fp, dwarf or auto", arg);
+	return -EINVAL;
+}
+
 int stack_opts_check(struct stack_opts *o, struct sonde_opts *common)
 {
 	enum stack_format fmt = common->out.json ? STACK_FMT_JSON : STACK_FMT_TEXT;
@@ -84,6 +110,8 @@ int stack_opts_check(struct stack_opts *o, struct sonde_opts *common)
 		return -EINVAL;
 	}
 	if (o->format && parse_format(o->format, &fmt))
+		return -EINVAL;
+	if (o->unwind_arg && parse_unwind(o->unwind_arg, &o->unwind))
 		return -EINVAL;
 	if (o->folded && o->format && fmt != STACK_FMT_FOLDED) {
 		log_err("-f/--folded and --format '%s' exclude each other", o->format);
@@ -108,7 +136,7 @@ static int stack_setup(struct bpf_object *obj, const struct stack_cfg *cfg)
 {
 	const struct stack_opts *o = cfg->opts;
 	__u8 user = !o->kernel_only, kernel = !o->user_only, cg = o->by_cgroup,
-	     thread = cfg->by_thread;
+	     thread = cfg->by_thread, unwind = o->unwind;
 	int err;
 
 	err = sonde_rodata_set(obj, STACK_NAME(STACK_WANT_USER), &user, 1);
@@ -118,6 +146,8 @@ static int stack_setup(struct bpf_object *obj, const struct stack_cfg *cfg)
 		err = sonde_rodata_set(obj, STACK_NAME(STACK_BY_CGROUP), &cg, 1);
 	if (!err)
 		err = sonde_rodata_set(obj, STACK_NAME(STACK_BY_THREAD), &thread, 1);
+	if (!err)
+		err = sonde_rodata_set(obj, STACK_NAME(STACK_UNWIND), &unwind, 1);
 	if (err)
 		log_err("internal error: the BPF object has no stack settings (%s)",
 			strerror(-err));
@@ -128,20 +158,51 @@ struct stack_state {
 	const struct stack_cfg *cfg;
 	struct bpf_object *obj;
 	struct syms *syms;
+	struct stack_unwinder *unwinder;
+	struct stack_agg agg; /* samples whose user stacks were unwound here */
+	uint64_t pcs[STACK_MAX_DEPTH];
 	struct stack_row *rows;
 	size_t n, cap;
 };
 
-/* A new process image: its maps are read while it lives. */
+static int map_fd(struct bpf_object *obj, const char *name);
+
+/* --unwind=auto: the kernel follows frame pointers in an image whose every
+ * file keeps them; it copies the stacks of the others (and of all until
+ * this is written). */
+static void choose_unwind(struct stack_state *st, uint32_t pid, uint32_t gen)
+{
+	int fd = map_fd(st->obj, STACK_NAME(STACK_PROCS));
+	struct stack_proc p;
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &pid, &p) || p.gen != gen)
+		return;
+	p.unwind = syms_proc_has_fp(st->syms, pid, gen) ? STACK_UNWIND_FP : STACK_UNWIND_DWARF;
+	bpf_map_update_elem(fd, &pid, &p, BPF_EXIST);
+}
+
+/* A new process image: its maps are read while it lives. A sample whose
+ * user stack was copied: unwound and counted. */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct stack_state *st = ctx;
-	const struct stack_proc_rec *r = data;
+	const struct stack_proc_rec *p = data;
+	const struct stack_sample_rec *r = data;
+	uint32_t n;
 
-	if (size < sizeof(*r) || r->type != STACK_REC_PROC)
+	if (size >= sizeof(*p) && p->type == STACK_REC_PROC) {
+		syms_proc_note(st->syms, p->pid, p->gen);
+		/* The files its unwinder knows are those of the maps before. */
+		if (p->again)
+			stack_unwinder_forget(st->unwinder, p->pid, p->gen);
+		if (st->cfg->opts->unwind == STACK_UNWIND_AUTO)
+			choose_unwind(st, p->pid, p->gen);
 		return 0;
-	syms_proc_note(st->syms, r->pid, r->gen);
-	return 0;
+	}
+	if (size < offsetof(struct stack_sample_rec, stack) || r->type != STACK_REC_SAMPLE)
+		return 0;
+	n = stack_unwind(st->unwinder, r, size, st->pcs, STACK_MAX_DEPTH);
+	return stack_agg_add(&st->agg, &r->key, st->pcs, n, r->value);
 }
 
 static int map_fd(struct bpf_object *obj, const char *name)
@@ -174,11 +235,26 @@ static bool tracing_frame(const struct sym_frame *f)
 		 !strncmp(f->sym, "__traceiter_", 12)));
 }
 
+/* The user stack of a key: from the kernel's store, or unwound here. */
+static uint32_t user_get(const struct stack_state *st, int store, const struct stack_key *key,
+			 struct stack_ips *u)
+{
+	const struct stack_pcs *p;
+
+	if (!(key->flags & STACK_USER_UNWOUND))
+		return stack_get(store, key->user, u);
+	p = key->user ? stack_agg_stack(&st->agg, key->user) : NULL;
+	if (!p)
+		return 0;
+	memcpy(u->ip, p->pc, p->n * sizeof(p->pc[0]));
+	return p->n;
+}
+
 /* The row of one key: its stacks symbolized. */
 static int row_fill(struct stack_state *st, int store, struct stack_row *r)
 {
 	struct stack_ips k, u;
-	uint32_t nk = stack_get(store, r->key.kernel, &k), nu = stack_get(store, r->key.user, &u);
+	uint32_t nk = stack_get(store, r->key.kernel, &k), nu = user_get(st, store, &r->key, &u);
 
 	r->frames = calloc(nk + nu ? nk + nu : 1, sizeof(*r->frames));
 	if (!r->frames)
@@ -211,7 +287,15 @@ static int row_add(struct stack_state *st, const struct stack_key *key, uint64_t
 	return 0;
 }
 
-/* Every key's total; 0 or -errno. */
+static int agg_row(const void *key, void *value, void *arg)
+{
+	struct stack_state *st = arg;
+	uint64_t v = *(uint64_t *)value, div = st->cfg->value.divisor ? st->cfg->value.divisor : 1;
+
+	return v / div ? row_add(st, key, v / div) : 0;
+}
+
+/* Every key's total, the kernel's and ours; 0 or -errno. */
 static int read_totals(struct stack_state *st)
 {
 	int fd = map_fd(st->obj, STACK_NAME(STACK_TOTALS)), err = 0;
@@ -227,7 +311,7 @@ static int read_totals(struct stack_state *st)
 		if (!bpf_map_lookup_elem(fd, &key, &v) && v / div)
 			err = row_add(st, &key, v / div);
 	}
-	return err;
+	return err ? err : stack_tab_each(&st->agg.totals, agg_row, st);
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -257,6 +341,10 @@ static int report(struct stack_state *st, FILE *f)
 	if (st->n)
 		qsort(st->rows, st->n, sizeof(*st->rows), row_cmp);
 	err = stack_out_write(&so, st->rows, st->n);
+	if (st->agg.missed || st->agg.uncounted)
+		log_err("%llu samples kept without their user stack, %llu not counted: the table "
+			"of unwound stacks was full",
+			(unsigned long long)st->agg.missed, (unsigned long long)st->agg.uncounted);
 	if (syms_procs_unread(st->syms))
 		log_err("%zu processes were gone before their maps could be read: their user "
 			"frames are addresses",
@@ -330,7 +418,9 @@ int stack_run(struct bpf_object_skeleton *s, const struct stack_cfg *cfg)
 	if (!f)
 		return -errno;
 	st.syms = syms__new(NULL);
-	err = st.syms ? sonde_load(s, cfg->common) : -ENOMEM;
+	st.unwinder = st.syms ? stack_unwinder__new(st.syms) : NULL;
+	stack_agg_init(&st.agg);
+	err = st.unwinder ? sonde_load(s, cfg->common) : -ENOMEM;
 	if (!err)
 		err = sonde_attach(s);
 	if (!err && cfg->attach)
@@ -340,6 +430,8 @@ int stack_run(struct bpf_object_skeleton *s, const struct stack_cfg *cfg)
 	for (size_t i = 0; i < st.n; i++)
 		free(st.rows[i].frames);
 	free(st.rows);
+	stack_agg_free(&st.agg);
+	stack_unwinder__free(st.unwinder);
 	syms__free(st.syms);
 	if (f != stdout && fclose(f) && !err)
 		err = -errno;

@@ -23,13 +23,15 @@ enum stack_format {
 };
 
 struct stack_opts {
-	bool user_only;	     /* -U */
-	bool kernel_only;    /* -K */
-	bool folded;	     /* -f */
-	bool by_cgroup;	     /* --by-cgroup (a tool that offers it) */
-	const char *format;  /* --format, as typed */
-	const char *output;  /* -o: a file instead of stdout */
-	uint32_t duration_s; /* [duration], as BCC's tools take it */
+	bool user_only;		/* -U */
+	bool kernel_only;	/* -K */
+	bool folded;		/* -f */
+	bool by_cgroup;		/* --by-cgroup (a tool that offers it) */
+	const char *format;	/* --format, as typed */
+	const char *output;	/* -o: a file instead of stdout */
+	uint32_t duration_s;	/* [duration], as BCC's tools take it */
+	const char *unwind_arg; /* --unwind, as typed */
+	enum stack_unwind unwind;
 	enum stack_format fmt;
 };
 
@@ -84,5 +86,61 @@ struct stack_out {
 
 /* Writes the rows (sorted as they should appear). 0 or -errno. */
 int stack_out_write(const struct stack_out *so, const struct stack_row *rows, size_t n);
+
+/* User stacks unwound in user space (lib/stack_unwind.c, elfutils' libdw):
+ * the copy of a sample's stack walked with the call-frame information of
+ * the files its process maps, as the symbolizer read them. */
+struct stack_unwinder;
+
+struct stack_unwinder *stack_unwinder__new(struct syms *syms);
+void stack_unwinder__free(struct stack_unwinder *u);
+/* The image's maps were read again: what was made of them is made again at
+ * its next sample. */
+void stack_unwinder_forget(struct stack_unwinder *u, uint32_t pid, uint32_t gen);
+/* The addresses of the sample's user stack (len: the record's bytes),
+ * innermost first, at most max; how many. At least the one it was at. */
+uint32_t stack_unwind(struct stack_unwinder *u, const struct stack_sample_rec *r, size_t len,
+		      uint64_t *pcs, uint32_t max);
+
+/* A hash table of fixed-size keys and values (lib/stack_agg.c). */
+struct stack_tab {
+	size_t ksize, vsize;
+	size_t n, cap; /* cap: a power of two */
+	unsigned char *slots;
+};
+
+/* The value of key, made zeroed when absent and `create`; NULL when absent
+ * (or out of memory). */
+void *stack_tab_get(struct stack_tab *t, const void *key, bool create);
+/* Calls cb for every entry until it returns non-zero, which is returned. */
+int stack_tab_each(const struct stack_tab *t, int (*cb)(const void *key, void *value, void *arg),
+		   void *arg);
+void stack_tab_free(struct stack_tab *t);
+
+/* A user stack user space unwound. */
+struct stack_pcs {
+	uint32_t n;
+	uint64_t pc[STACK_MAX_DEPTH];
+};
+
+/* Distinct unwound stacks, and keys, kept: as many as the kernel keeps of
+ * its own, four times over. */
+#define STACK_AGG_MAX (4u * STACK_MAX_STACKS)
+
+/* The totals of samples whose user stacks user space unwound. */
+struct stack_agg {
+	struct stack_tab stacks; /* hash -> struct stack_pcs */
+	struct stack_tab totals; /* struct stack_key -> uint64_t */
+	uint64_t missed;	 /* samples counted without their stack: stacks was full */
+	uint64_t uncounted;	 /* samples not counted: totals was full */
+};
+
+void stack_agg_init(struct stack_agg *a);
+void stack_agg_free(struct stack_agg *a);
+/* Adds v to key (its user stack: pcs, n of them; none when n is 0). */
+int stack_agg_add(struct stack_agg *a, const struct stack_key *key, const uint64_t *pcs, uint32_t n,
+		  uint64_t v);
+/* The stack a key's user hash names (STACK_USER_UNWOUND), or NULL. */
+const struct stack_pcs *stack_agg_stack(const struct stack_agg *a, uint64_t hash);
 
 #endif

@@ -177,7 +177,7 @@ static int write_folded(const struct stack_out *so, const struct stack_row *rows
 
 /* ------------------------------------------------------------- JSON --- */
 
-enum { C_TIME, C_PID, C_TID, C_COMM, C_CGROUP, C_TOTAL, C_KSTACK, C_USTACK };
+enum { C_TIME, C_PID, C_TID, C_COMM, C_CGROUP, C_TOTAL, C_KSTACK, C_USTACK, C_UNWIND };
 enum { F_SYM, F_OFF, F_MODULE };
 
 static const struct out_col frame_cols[] = {
@@ -213,6 +213,18 @@ static void json_frames(struct out *o, unsigned col, struct out_rows *fr,
 	out_rows_end(fr);
 }
 
+/* How the user stack was walked: "dwarf" (unwound here), "fp" (by the
+ * kernel), null without one. */
+static void out_unwind(struct out *o, unsigned col, const struct stack_key *k)
+{
+	if (k->flags & STACK_USER_UNWOUND)
+		out_str(o, col, "dwarf", 5);
+	else if (k->user)
+		out_str(o, col, "fp", 2);
+	else
+		out_null(o, col, "-");
+}
+
 static int write_json(const struct stack_out *so, const struct stack_row *rows, size_t n)
 {
 	struct out_col cols[] = {
@@ -224,6 +236,7 @@ static int write_json(const struct stack_out *so, const struct stack_row *rows, 
 		[C_TOTAL] = { NULL, so->cfg->value.key, 0, 0 },
 		[C_KSTACK] = { NULL, so->cfg->opts->user_only ? NULL : "kernel_stack", 0, 0 },
 		[C_USTACK] = { NULL, so->cfg->opts->kernel_only ? NULL : "user_stack", 0, 0 },
+		[C_UNWIND] = { NULL, so->cfg->opts->kernel_only ? NULL : "unwind", 0, 0 },
 	};
 	struct out o;
 	struct out_rows fr;
@@ -246,6 +259,7 @@ static int write_json(const struct stack_out *so, const struct stack_row *rows, 
 			    k->flags & STACK_KERNEL_MISSED);
 		json_frames(&o, C_USTACK, &fr, r->frames + r->nkernel, r->nuser,
 			    k->flags & STACK_USER_MISSED);
+		out_unwind(&o, C_UNWIND, k);
 		out_row_end(&o);
 	}
 	return 0;

@@ -73,6 +73,12 @@ enum sym_source {
 	SYM_FROM_NONE,
 };
 enum sym_source sym_elf_source(const struct sym_elf *e);
+/* Whether the file's functions set up frame pointers (x86_64's prologue
+ * found in most of 64 of them). */
+bool sym_elf_has_fp(const struct sym_elf *e);
+/* The load bias of the file mapped at start from file offset pgoff: what
+ * is added to its link-time addresses. */
+uint64_t sym_elf_bias(const struct sym_elf *e, uint64_t start, uint64_t pgoff);
 
 /* For lib/sym_*.c: grows the array *p of *cap elements of elem bytes to
  * hold need of them (doubling). 0 or -ENOMEM. */
@@ -94,8 +100,8 @@ struct syms;
 struct syms *syms__new(const char *debug_dir);
 void syms__free(struct syms *s);
 /* Process pid has a new image numbered gen (common/stack.h): its maps are
- * read now, and the files they map. 0, or -errno when they cannot be read
- * (the process is gone). */
+ * read now, and the files they map; again when called again. 0, or -errno
+ * when they cannot be read (the process is gone). */
 int syms_proc_note(struct syms *s, uint32_t pid, uint32_t gen);
 /* A user address of image (pid, gen). ret: it is a return address (every
  * frame but the innermost), looked up one byte before, inside the call. */
@@ -106,5 +112,24 @@ void syms_kernel(struct syms *s, uint64_t addr, bool ret, struct sym_frame *f);
 /* Processes whose maps could not be read, so that their addresses stay
  * addresses. */
 size_t syms_procs_unread(const struct syms *s);
+
+/* An ELF file an image maps executable, as an unwinder reads it. */
+struct sym_module {
+	const char *path;    /* as the process saw it */
+	int fd;		     /* open for the run; stays the symbolizer's; -1: the vDSO */
+	uint64_t bias;	     /* added to the file's link-time addresses */
+	uint64_t start, end; /* the vDSO: where it is mapped */
+	const void *image;   /* the vDSO: its image, for the run */
+	size_t size;
+};
+
+/* Calls cb once per ELF file the image (pid, gen) maps executable, and for
+ * its vDSO, until cb returns non-zero, which is returned. -ENOENT when the
+ * image's maps were not read. */
+int syms_proc_modules(struct syms *s, uint32_t pid, uint32_t gen,
+		      int (*cb)(const struct sym_module *m, void *arg), void *arg);
+/* Whether every ELF file the image maps executable keeps frame pointers
+ * (sym_elf_has_fp()); false when its maps were not read or it maps none. */
+bool syms_proc_has_fp(struct syms *s, uint32_t pid, uint32_t gen);
 
 #endif

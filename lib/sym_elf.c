@@ -36,6 +36,7 @@ struct sym_elf {
 	struct elf_load *loads;
 	size_t nloads;
 	enum sym_source source;
+	bool has_fp;
 };
 
 /* The longest build ID (SHA-1 is 20 bytes; some linkers write more). */
@@ -85,9 +86,11 @@ static uint32_t rank_of(const GElf_Sym *s, const char *name)
 	return r << 16 | (uint32_t)(strlen(name) & 0xffff);
 }
 
+/* A symbol, without the version a debug file's .symtab may append to a
+ * shared library's ("__libc_start_main@@GLIBC_2.34"). */
 static int add_sym(struct sym_elf *e, const GElf_Sym *s, const char *name)
 {
-	size_t len = strlen(name) + 1;
+	size_t len = strcspn(name, "@") + 1;
 
 	if (e->strs_len + len > UINT32_MAX ||
 	    sym_grow((void **)&e->syms, &e->cap, e->n + 1, sizeof(*e->syms)) ||
@@ -95,7 +98,8 @@ static int add_sym(struct sym_elf *e, const GElf_Sym *s, const char *name)
 		return -ENOMEM;
 	e->syms[e->n++] =
 	    (struct elf_sym){ s->st_value, s->st_size, e->strs_len, rank_of(s, name) };
-	memcpy(e->strs + e->strs_len, name, len);
+	memcpy(e->strs + e->strs_len, name, len - 1);
+	e->strs[e->strs_len + len - 1] = '\0';
 	e->strs_len += len;
 	return 0;
 }
@@ -401,6 +405,65 @@ static int read_symbols(struct sym_elf *e, Elf *elf, int root_fd, const char *pa
 	return err;
 }
 
+/* x, a file offset (to_vaddr) or a link-time address, as the other; false
+ * outside every segment. */
+static bool convert(const struct sym_elf *e, uint64_t x, bool to_vaddr, uint64_t *out)
+{
+	for (size_t i = 0; i < e->nloads; i++) {
+		const struct elf_load *l = &e->loads[i];
+		uint64_t from = to_vaddr ? l->off : l->vaddr, to = to_vaddr ? l->vaddr : l->off;
+
+		if (x >= from && x - from < l->filesz) {
+			*out = x - from + to;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The file offset of link-time address va. */
+static bool off_of(const struct sym_elf *e, uint64_t va, uint64_t *off)
+{
+	return convert(e, va, false, off);
+}
+
+/* x86_64's frame set-up: "push %rbp" first (after an endbr64), then
+ * "mov %rsp,%rbp" among the next instructions (gcc may schedule one
+ * between). Code without frame pointers pushes %rbp too, when it uses it as
+ * a register, but does not copy %rsp to it. p: 24 bytes. */
+static bool fp_prologue(const unsigned char *p)
+{
+	static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	static const unsigned char mov_rsp_rbp[] = { 0x48, 0x89, 0xe5 };
+
+	if (!memcmp(p, endbr64, sizeof(endbr64)))
+		p += sizeof(endbr64);
+	return p[0] == 0x55 && memmem(p + 1, 16, mov_rsp_rbp, sizeof(mov_rsp_rbp));
+}
+
+/* Whether the file's code keeps frame pointers: of 64 functions of 8
+ * bytes or more spread over the symbol table, at least half set one up.
+ * (Built with -fno-omit-frame-pointer, most do; leaf functions that need
+ * no stack do not. Built without, none but hand-written ones do.) */
+static bool detect_fp(const struct sym_elf *e, Elf *elf)
+{
+	size_t step = e->n / 64 + 1, tried = 0, with = 0;
+
+	for (size_t i = 0; i < e->n; i += step) {
+		uint64_t off;
+		Elf_Data *d;
+
+		if (e->syms[i].size < 8 || !off_of(e, e->syms[i].addr, &off))
+			continue;
+		d = elf_getdata_rawchunk(elf, off, 24, ELF_T_BYTE);
+		if (!d || !d->d_buf)
+			continue;
+		tried++;
+		with += fp_prologue(d->d_buf);
+	}
+	return tried >= 4 && with * 2 >= tried;
+}
+
 static struct sym_elf *load(Elf *elf, int root_fd, const char *path, const char *debug_dir)
 {
 	struct sym_elf *e = calloc(1, sizeof(*e));
@@ -412,8 +475,10 @@ static struct sym_elf *load(Elf *elf, int root_fd, const char *path, const char 
 		err = read_loads(e, elf);
 	if (!err)
 		err = read_symbols(e, elf, root_fd, path, debug_dir);
-	if (!err)
+	if (!err) {
 		sort_syms(e);
+		e->has_fp = detect_fp(e, elf);
+	}
 	elf_end(elf);
 	if (err) {
 		sym_elf_free(e);
@@ -460,18 +525,10 @@ void sym_elf_free(struct sym_elf *e)
 	free(e);
 }
 
-/* The link-time address of file offset off; false outside every segment. */
+/* The link-time address of file offset off. */
 static bool vaddr_of(const struct sym_elf *e, uint64_t off, uint64_t *vaddr)
 {
-	for (size_t i = 0; i < e->nloads; i++) {
-		const struct elf_load *l = &e->loads[i];
-
-		if (off >= l->off && off - l->off < l->filesz) {
-			*vaddr = off - l->off + l->vaddr;
-			return true;
-		}
-	}
-	return false;
+	return convert(e, off, true, vaddr);
 }
 
 const char *sym_elf_find(const struct sym_elf *e, uint64_t off, uint64_t *sym_off)
@@ -502,4 +559,23 @@ size_t sym_elf_count(const struct sym_elf *e)
 enum sym_source sym_elf_source(const struct sym_elf *e)
 {
 	return e->source;
+}
+
+bool sym_elf_has_fp(const struct sym_elf *e)
+{
+	return e->has_fp;
+}
+
+uint64_t sym_elf_bias(const struct sym_elf *e, uint64_t start, uint64_t pgoff)
+{
+	for (size_t i = 0; i < e->nloads; i++) {
+		const struct elf_load *l = &e->loads[i];
+
+		/* The segment the mapping starts in: its offset is the segment's
+		 * rounded down to a page (of up to 64 KiB). Its file offsets x
+		 * are at x - off + vaddr + bias. */
+		if (pgoff < l->off + l->filesz && pgoff + 65536 > l->off)
+			return start - pgoff + l->off - l->vaddr;
+	}
+	return start - pgoff;
 }

@@ -12,11 +12,23 @@
 #include <unistd.h>
 #include "lib/sym.h"
 
+/* A file read once, by identity, whatever number of processes map it. */
+struct elf_entry {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct sym_elf *elf; /* NULL: not an ELF file */
+	int fd;		     /* kept open: an unwinder reads the file after its process is gone */
+	struct elf_entry *next;
+};
+
 /* An executable mapping of a process. */
 struct sym_map {
 	uint64_t start, end, pgoff;
-	const struct sym_elf *elf; /* NULL: no symbols */
-	const char *path;	   /* as the process saw it (in paths); NULL: anonymous */
+	const struct sym_elf *elf;    /* NULL: no symbols */
+	const struct elf_entry *file; /* the file read, when it is one (not the vDSO) */
+	const char *path;	      /* as the process saw it (in paths); NULL: anonymous */
 };
 
 /* A symbol of a JIT's /tmp/perf-PID.map. */
@@ -45,16 +57,6 @@ struct sym_proc {
 	struct sym_proc *next;
 };
 
-/* A file read once, by identity, whatever number of processes map it. */
-struct elf_entry {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	struct sym_elf *elf; /* NULL: not an ELF file */
-	struct elf_entry *next;
-};
-
 #define PROC_BUCKETS 1024
 #define ELF_BUCKETS 256
 
@@ -65,6 +67,8 @@ struct syms {
 	struct ksyms *ksyms;
 	bool ksyms_tried;
 	struct sym_elf *vdso;
+	void *vdso_image; /* a copy of it, for an unwinder */
+	size_t vdso_size;
 	bool vdso_tried;
 	size_t unread;
 };
@@ -151,11 +155,14 @@ void syms__free(struct syms *s)
 		for (struct elf_entry *e = s->elfs[b], *next; e; e = next) {
 			next = e->next;
 			sym_elf_free(e->elf);
+			if (e->fd >= 0)
+				close(e->fd);
 			free(e);
 		}
 	}
 	ksyms__free(s->ksyms);
 	sym_elf_free(s->vdso);
+	free(s->vdso_image);
 	free(s->debug_dir);
 	free(s);
 }
@@ -186,7 +193,12 @@ static const struct sym_elf *vdso_elf(struct syms *s)
 
 		if (hex_at(&p, &start) && skip(&p, '-') && hex_at(&p, &end) && start == base &&
 		    strstr(line, "[vdso]")) {
-			s->vdso = sym_elf_load_mem((const void *)base, end - start);
+			s->vdso_image = malloc(end - start);
+			if (!s->vdso_image)
+				break;
+			memcpy(s->vdso_image, (const void *)base, end - start);
+			s->vdso_size = end - start;
+			s->vdso = sym_elf_load_mem(s->vdso_image, s->vdso_size);
 			break;
 		}
 	}
@@ -210,50 +222,59 @@ static struct elf_entry **elf_slot(struct syms *s, const struct stat *st)
 	return ep;
 }
 
-/* The symbols of the file open at fd, read the first time it is seen. */
-static const struct sym_elf *elf_of(struct syms *s, int fd, int root_fd, const char *path)
+/* The file open at fd (which it takes), read the first time it is seen. */
+static const struct elf_entry *elf_of(struct syms *s, int fd, int root_fd, const char *path)
 {
 	struct elf_entry **ep, *e;
 	struct stat st;
 
-	if (fstat(fd, &st))
+	if (fstat(fd, &st)) {
+		close(fd);
 		return NULL;
+	}
 	ep = elf_slot(s, &st);
-	if (*ep)
-		return (*ep)->elf;
+	if (*ep) {
+		close(fd);
+		return *ep;
+	}
 	e = calloc(1, sizeof(*e));
-	if (!e)
+	if (!e) {
+		close(fd);
 		return NULL;
-	*e = (struct elf_entry){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, NULL, NULL };
+	}
+	*e = (struct elf_entry){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, NULL, -1, NULL };
 	e->elf = sym_elf_load(fd, root_fd, path, s->debug_dir);
+	if (e->elf)
+		e->fd = fd;
+	else
+		close(fd);
 	*ep = e;
-	return e->elf;
+	return e;
 }
 
 /* The file of a mapping: through map_files (deleted, replaced, or in
  * another mount namespace: the very file mapped), else by its name in the
  * process's root. */
-static const struct sym_elf *map_elf(struct syms *s, uint32_t pid, int root_fd,
-				     const struct sym_map *m)
+static void map_elf(struct syms *s, uint32_t pid, int root_fd, struct sym_map *m)
 {
 	char link[96];
-	const struct sym_elf *e;
 	int fd;
 
-	if (!strcmp(m->path, "[vdso]"))
-		return vdso_elf(s);
+	if (!strcmp(m->path, "[vdso]")) {
+		m->elf = vdso_elf(s);
+		return;
+	}
 	if (m->path[0] == '[')
-		return NULL;
+		return;
 	snprintf(link, sizeof(link), "/proc/%u/map_files/%" PRIx64 "-%" PRIx64, pid, m->start,
 		 m->end);
 	fd = sym_open_in(-1, link);
 	if (fd < 0 && root_fd >= 0)
 		fd = sym_open_in(root_fd, m->path);
 	if (fd < 0)
-		return NULL;
-	e = elf_of(s, fd, root_fd, m->path);
-	close(fd);
-	return e;
+		return;
+	m->file = elf_of(s, fd, root_fd, m->path);
+	m->elf = m->file ? m->file->elf : NULL;
 }
 
 /* One line of /proc/PID/maps, "start-end perms offset dev inode path",
@@ -284,6 +305,7 @@ static bool parse_map(char *line, struct sym_map *m)
 		*end = '\0';
 	m->path = *path ? path : NULL;
 	m->elf = NULL;
+	m->file = NULL;
 	return true;
 }
 
@@ -303,12 +325,44 @@ static const char *keep_path(struct sym_proc *p, const char *path)
 	return copy;
 }
 
-static int add_map(struct sym_proc *p, const struct sym_map *m, size_t *cap)
+static int add_map(struct sym_map **maps, size_t *n, size_t *cap, const struct sym_map *m)
 {
-	if (sym_grow((void **)&p->maps, cap, p->n + 1, sizeof(*p->maps)))
+	if (sym_grow((void **)maps, cap, *n + 1, sizeof(**maps)))
 		return -ENOMEM;
-	p->maps[p->n++] = *m;
+	(*maps)[(*n)++] = *m;
 	return 0;
+}
+
+static bool overlaps(const struct sym_map *maps, size_t n, const struct sym_map *m)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m->start < maps[i].end && maps[i].start < m->end)
+			return true;
+	return false;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct sym_map *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The maps just read, and those read before that none of them replaced (a
+ * library unmapped since: an earlier sample may be in it), by address. */
+static int merge_maps(struct sym_proc *p, struct sym_map *maps, size_t n, size_t cap)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < p->n && !err; i++)
+		if (!overlaps(maps, n, &p->maps[i]))
+			err = add_map(&maps, &n, &cap, &p->maps[i]);
+	if (n)
+		qsort(maps, n, sizeof(*maps), by_start);
+	free(p->maps);
+	p->maps = maps;
+	p->n = n;
+	return err;
 }
 
 /* The last PID of "NSpid:" in /proc/PID/status: the one the process has in
@@ -350,8 +404,8 @@ static void keep_root(struct sym_proc *p, int *root_fd)
 static int read_maps(struct syms *s, struct sym_proc *p)
 {
 	char path[64], line[4096 + 256];
-	struct sym_map m;
-	size_t cap = 0;
+	struct sym_map m, *maps = NULL;
+	size_t n = 0, cap = 0;
 	int root_fd, err = 0;
 	FILE *f;
 
@@ -361,23 +415,25 @@ static int read_maps(struct syms *s, struct sym_proc *p)
 		return -errno;
 	snprintf(path, sizeof(path), "/proc/%u/root", p->pid);
 	root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	maps_free(p);
 	while (!err && fgets(line, sizeof(line), f)) {
 		if (!parse_map(line, &m))
 			continue;
 		if (m.path && !(m.path = keep_path(p, m.path)))
 			err = -ENOMEM;
 		else if (m.path)
-			m.elf = map_elf(s, p->pid, root_fd, &m);
+			map_elf(s, p->pid, root_fd, &m);
 		else
 			keep_root(p, &root_fd);
 		if (!err)
-			err = add_map(p, &m, &cap);
+			err = add_map(&maps, &n, &cap, &m);
 	}
 	fclose(f);
 	if (root_fd >= 0)
 		close(root_fd);
-	return err ? err : p->n ? 0 : -ENOENT;
+	if (!err)
+		return merge_maps(p, maps, n, cap) ?: (p->n ? 0 : -ENOENT);
+	free(maps);
+	return err;
 }
 
 static struct sym_proc *proc_new(struct syms *s, uint32_t pid, uint32_t gen)
@@ -403,10 +459,10 @@ int syms_proc_note(struct syms *s, uint32_t pid, uint32_t gen)
 
 	if (!p)
 		return -ENOMEM;
-	if (p->n)
-		return 0;
+	/* Read again: a library loaded since is added; one unmapped since
+	 * stays (an earlier frame may be in it). */
 	err = read_maps(s, p);
-	p->unread = err != 0;
+	p->unread = !p->n;
 	return err;
 }
 
@@ -541,4 +597,53 @@ void syms_kernel(struct syms *s, uint64_t addr, bool ret, struct sym_frame *f)
 		f->off += addr - look;
 	else
 		*f = (struct sym_frame){ NULL, addr, "[kernel]" };
+}
+
+int syms_proc_modules(struct syms *s, uint32_t pid, uint32_t gen,
+		      int (*cb)(const struct sym_module *m, void *arg), void *arg)
+{
+	struct sym_proc *p = *proc_slot(s, pid, gen);
+	const struct elf_entry *last = NULL;
+	int ret = 0;
+
+	if (!p || !p->n)
+		return -ENOENT;
+	for (size_t i = 0; i < p->n && !ret; i++) {
+		const struct sym_map *m = &p->maps[i];
+		struct sym_module mod;
+
+		if (m->elf && m->elf == s->vdso) {
+			mod = (struct sym_module){ m->path,	-1,	m->start,
+						   m->start,	m->end, s->vdso_image,
+						   s->vdso_size };
+			ret = cb(&mod, arg);
+			continue;
+		}
+		/* A file's executable mappings follow each other: once each. */
+		if (!m->file || !m->elf || m->file == last)
+			continue;
+		last = m->file;
+		mod = (struct sym_module){ .path = m->path,
+					   .fd = m->file->fd,
+					   .bias = sym_elf_bias(m->elf, m->start, m->pgoff) };
+		ret = cb(&mod, arg);
+	}
+	return ret;
+}
+
+bool syms_proc_has_fp(struct syms *s, uint32_t pid, uint32_t gen)
+{
+	struct sym_proc *p = *proc_slot(s, pid, gen);
+	size_t files = 0;
+
+	if (!p)
+		return false;
+	for (size_t i = 0; i < p->n; i++) {
+		if (!p->maps[i].file)
+			continue;
+		if (!p->maps[i].elf || !sym_elf_has_fp(p->maps[i].elf))
+			return false;
+		files++;
+	}
+	return files > 0;
 }

@@ -23,6 +23,7 @@ const volatile __u8 STACK_WANT_USER = 1;
 const volatile __u8 STACK_WANT_KERNEL = 1;
 const volatile __u8 STACK_BY_CGROUP = 0;
 const volatile __u8 STACK_BY_THREAD = 0;
+const volatile __u8 STACK_UNWIND = STACK_UNWIND_FP;
 
 /* Preallocated: an element allocated at run time comes from a per-CPU
  * cache that the kernel refills after the program returns, and for an
@@ -59,6 +60,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct stack_ips);
 } stack_scratch SEC(".maps");
+
+/* Where a sample whose user stack is copied is built. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stack_sample_rec);
+} stack_sample_scratch SEC(".maps");
 
 /* The last process image number given out. */
 __u32 stack_gen_last;
@@ -111,38 +120,80 @@ static __always_inline __u64 stack_take(void *ctx, __u64 flags, bool *missed)
 	return h;
 }
 
+/* Announces image gen of process tgid; the reader is woken at once: a
+ * short-lived process must not exit before its maps are read (a wakeup
+ * costs microseconds, a few times per process). */
+static __always_inline long stack_announce(__u32 tgid, __u32 gen, bool again)
+{
+	struct stack_proc_rec rec = {
+		.type = STACK_REC_PROC, .pid = tgid, .gen = gen, .again = again
+	};
+	long err = bpf_ringbuf_output(&STREAM_EVENTS, &rec, sizeof(rec), BPF_RB_FORCE_WAKEUP);
+
+	if (err)
+		sonde_count_lost();
+	return err;
+}
+
+/* A known image announced again when it is time (struct stack_proc). */
+static __always_inline void stack_reannounce(__u32 tgid, struct stack_proc *p)
+{
+	__u64 now;
+
+	if (p->rounds >= STACK_PROC_ROUNDS || (now = bpf_ktime_get_ns()) < p->next_ns)
+		return;
+	if (stack_announce(tgid, p->gen, true))
+		return;
+	p->rounds++;
+	/* 10 ms, then 100 ms, then 1 s after the one before. */
+	p->next_ns = now + STACK_PROC_FIRST_NS * (p->rounds == 1 ? 10 : 100);
+}
+
 /* The number of the current process's image; announced on the ring buffer
- * the first time it is seen. 0 for a task without an address space. */
-static __always_inline __u32 stack_proc_gen(__u32 tgid)
+ * the first time it is seen. 0 for a task without an address space.
+ * *unwind: how user space chose to walk its user stacks (0: not yet). */
+static __always_inline __u32 stack_proc_gen(__u32 tgid, __u8 *unwind)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 mm = (__u64)BPF_CORE_READ(task, mm);
-	struct stack_proc *p, np = { .mm = mm };
-	struct stack_proc_rec rec = { .type = STACK_REC_PROC, .pid = tgid };
+	__u64 exec_id = BPF_CORE_READ(task, self_exec_id);
+	struct stack_proc *p, np = { .mm = mm, .exec_id = exec_id };
 
+	*unwind = 0;
 	if (!mm)
 		return 0;
 	p = bpf_map_lookup_elem(&STACK_PROCS, &tgid);
-	if (p && p->mm == mm)
+	if (p && p->mm == mm && p->exec_id == exec_id) {
+		*unwind = p->unwind;
+		stack_reannounce(tgid, p);
 		return p->gen;
-	np.gen = __sync_fetch_and_add(&stack_gen_last, 1) + 1;
-	rec.gen = np.gen;
-	/* Remembered only once announced: a full buffer means another try at
-	 * the next sample, and the counted "lost" event meanwhile. The reader
-	 * is woken at once: a short-lived process must not exit before its
-	 * maps are read (a wakeup costs microseconds, once per process). */
-	if (bpf_ringbuf_output(&STREAM_EVENTS, &rec, sizeof(rec), BPF_RB_FORCE_WAKEUP)) {
-		sonde_count_lost();
-		return np.gen;
 	}
-	bpf_map_update_elem(&STACK_PROCS, &tgid, &np, BPF_ANY);
+	np.gen = __sync_fetch_and_add(&stack_gen_last, 1) + 1;
+	np.next_ns = bpf_ktime_get_ns() + STACK_PROC_FIRST_NS;
+	/* Remembered only once announced: a full buffer means another try at
+	 * the next sample, and the counted "lost" event meanwhile. */
+	if (!stack_announce(tgid, np.gen, false))
+		bpf_map_update_elem(&STACK_PROCS, &tgid, &np, BPF_ANY);
 	return np.gen;
 }
 
-/* The key of a sample of the current task, its stacks stored. */
-static __always_inline void stack_key_current(void *ctx, struct stack_key *k, __u64 pid_tgid)
+/* Whether a process's user stacks are copied for user space to unwind:
+ * with --unwind=auto, until user space found that all its code keeps frame
+ * pointers (so nothing is lost before it looked). */
+static __always_inline bool stack_copies(__u8 unwind)
 {
-	bool umiss = false, kmiss = false;
+	if (STACK_UNWIND == STACK_UNWIND_AUTO)
+		return unwind != STACK_UNWIND_FP;
+	return STACK_UNWIND == STACK_UNWIND_DWARF;
+}
+
+/* The key of a sample of the current task, its kernel stack stored; its
+ * user stack stored too, or (true returned) to be copied for user space to
+ * unwind: stack_copy_user(). */
+static __always_inline bool stack_key_current(void *ctx, struct stack_key *k, __u64 pid_tgid)
+{
+	bool umiss = false, kmiss = false, copy = false;
+	__u8 unwind;
 
 	__builtin_memset(k, 0, sizeof(*k));
 	k->pid = pid_tgid >> 32;
@@ -152,15 +203,88 @@ static __always_inline void stack_key_current(void *ctx, struct stack_key *k, __
 		k->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(k->comm, sizeof(k->comm));
 	if (STACK_WANT_USER) {
-		k->gen = stack_proc_gen(k->pid);
-		if (k->gen)
+		k->gen = stack_proc_gen(k->pid, &unwind);
+		copy = k->gen && stack_copies(unwind);
+		if (k->gen && !copy)
 			k->user = stack_take(ctx, BPF_F_USER_STACK, &umiss);
-		if (k->gen && !k->user)
+		if (k->gen && !copy && !k->user)
 			umiss = true;
 	}
 	if (STACK_WANT_KERNEL)
 		k->kernel = stack_take(ctx, 0, &kmiss);
 	k->flags = (umiss ? STACK_USER_MISSED : 0) | (kmiss ? STACK_KERNEL_MISSED : 0);
+	return copy;
+}
+
+/* The current task's user registers (where it entered the kernel) in
+ * DWARF's order, and its stack from the stack pointer up: a page at a time,
+ * until STACK_COPY_BYTES or the first page that cannot be read (the end of
+ * the stack, or a page not in memory: no fault can be taken here). */
+static __always_inline void stack_copy_user(struct stack_sample_rec *r)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	__u64 sp, first, off;
+
+	r->regs.r[0] = BPF_CORE_READ(regs, ax);
+	r->regs.r[1] = BPF_CORE_READ(regs, dx);
+	r->regs.r[2] = BPF_CORE_READ(regs, cx);
+	r->regs.r[3] = BPF_CORE_READ(regs, bx);
+	r->regs.r[4] = BPF_CORE_READ(regs, si);
+	r->regs.r[5] = BPF_CORE_READ(regs, di);
+	r->regs.r[6] = BPF_CORE_READ(regs, bp);
+	r->regs.r[7] = BPF_CORE_READ(regs, sp);
+	r->regs.r[8] = BPF_CORE_READ(regs, r8);
+	r->regs.r[9] = BPF_CORE_READ(regs, r9);
+	r->regs.r[10] = BPF_CORE_READ(regs, r10);
+	r->regs.r[11] = BPF_CORE_READ(regs, r11);
+	r->regs.r[12] = BPF_CORE_READ(regs, r12);
+	r->regs.r[13] = BPF_CORE_READ(regs, r13);
+	r->regs.r[14] = BPF_CORE_READ(regs, r14);
+	r->regs.r[15] = BPF_CORE_READ(regs, r15);
+	r->regs.r[16] = BPF_CORE_READ(regs, ip);
+	sp = r->regs.r[7];
+	r->size = 0;
+	/* To the end of the stack pointer's page, then whole pages. */
+	first = 4096 - (sp & 4095);
+	if (bpf_probe_read_user(r->stack, first, (void *)sp))
+		return;
+	r->size = first;
+	for (__u32 i = 0; i < STACK_COPY_BYTES / 4096 - 1; i++) {
+		off = first + i * 4096;
+		if (off > STACK_COPY_BYTES - 4096 ||
+		    bpf_probe_read_user(r->stack + off, 4096, (void *)(sp + off)))
+			break;
+		r->size = off + 4096;
+	}
+}
+
+/* Sends a sample built by stack_copy_user(), up to the end of its copy. */
+static __always_inline void stack_send(struct stack_sample_rec *r)
+{
+	__u64 size = r->size;
+
+	if (size > STACK_COPY_BYTES)
+		size = STACK_COPY_BYTES;
+	r->type = STACK_REC_SAMPLE;
+	if (bpf_ringbuf_output(&STREAM_EVENTS, r,
+			       __builtin_offsetof(struct stack_sample_rec, stack) + size,
+			       sonde_wakeup()))
+		sonde_count_lost();
+}
+
+/* A sample of the current task, of value v, whose user stack is copied and
+ * sent now (profile). */
+static __always_inline void stack_copy_send(const struct stack_key *k, __u64 v)
+{
+	__u32 zero = 0;
+	struct stack_sample_rec *r = bpf_map_lookup_elem(&stack_sample_scratch, &zero);
+
+	if (!r)
+		return;
+	r->key = *k;
+	r->value = v;
+	stack_copy_user(r);
+	stack_send(r);
 }
 
 /* Adds v to the key's total. */

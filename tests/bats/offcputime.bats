@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # offcputime against the real kernel, as root. The workload is stackchain
-# (tests/helpers/stackchain.c) asleep: main -> a -> b -> c, where c makes
-# nanosleep N times, and measures the time it slept around each call: the
-# total under main;a;b;c must be that time, within 5 %.
+# (tests/helpers/stackchain.c) asleep: main -> a -> b -> c -> nanosleep
+# (libc), built without frame pointers, N times, and measures the time it
+# slept around each call: the total under that chain must be that time,
+# within 5 %. A build with frame pointers that makes the system call in c
+# itself checks --unwind fp.
 #
 #	SONDE_BIN=$PWD/build/bin SONDE_BUILD=$PWD/build bats tests/bats/offcputime.bats
 
@@ -21,7 +23,7 @@ teardown() {
 }
 
 @test "--help, and bad values exit 2 naming the option" {
-	assert_help offcputime -t -U -K -m -M --state -f --format -o
+	assert_help offcputime -t -U -K -m -M --state -f --format -o --unwind
 	assert_bad_value offcputime -m/--min-block-time 0 -m 0
 	assert_bad_value offcputime -M/--max-block-time x -M x
 	assert_bad_value offcputime --state X --state X
@@ -30,28 +32,41 @@ teardown() {
 	assert_usage_error offcputime "-U and -K" -U -K
 }
 
-@test "the time slept in nanosleep under main;a;b;c is the time the program measured (5 %)" {
+@test "no frame pointers: the time slept in libc's nanosleep under main;a;b;c is the time the program measured (5 %)" {
 	local slept total
-	target_start sh -c 'exec "$1" sleep-raw 20 50 >"$2"' _ "$STACKCHAIN_FP" "$BATS_TEST_TMPDIR/slept"
+	target_start sh -c 'exec "$1" sleep 20 50 >"$2"' _ "$STACKCHAIN_NOFP" "$BATS_TEST_TMPDIR/slept"
 	tool_start offcputime -v -f -U -p "$TARGET"
 	target_go
 	stop_ok
 	slept=$(<"$BATS_TEST_TMPDIR/slept")
-	total=$(folded_total '^stackchain_fp;(.*;)?main;a;b;c$')
+	total=$(folded_total '^stackchain_nofp;(.*;)?main;a;b;c;([^;]*nanosleep[^;]*;?)+$')
 	((slept >= 1000000)) || sonde_fail "the program slept $slept us only"
 	((total * 100 >= slept * 95 && total * 100 <= slept * 105)) ||
-		sonde_fail "main;a;b;c blocked $total us; the program slept $slept us:" "$(<"$TOOL_OUT")"
+		sonde_fail "main;a;b;c;nanosleep blocked $total us; the program slept $slept us:" "$(<"$TOOL_OUT")"
 	assert_detached handle_switch
 }
 
+@test "--unwind fp, a frame-pointer build, the system call made in c: main;a;b;c blocked the time measured (5 %)" {
+	local slept total
+	target_start sh -c 'exec "$1" sleep-raw 10 50 >"$2"' _ "$STACKCHAIN_FP" "$BATS_TEST_TMPDIR/slept"
+	tool_start offcputime -v -f -U --unwind fp -p "$TARGET"
+	target_go
+	stop_ok
+	slept=$(<"$BATS_TEST_TMPDIR/slept")
+	total=$(folded_total '^stackchain_fp;(.*;)?main;a;b;c$')
+	((total * 100 >= slept * 95 && total * 100 <= slept * 105)) ||
+		sonde_fail "main;a;b;c blocked $total us; the program slept $slept us:" "$(<"$TOOL_OUT")" \
+			"--- stderr:" "$(<"$TOOL_ERR")"
+}
+
 @test "-j: total_us, tid, the kernel's nanosleep frames and the user chain" {
-	target_start "$STACKCHAIN_FP" sleep-raw 5 20
+	target_start "$STACKCHAIN_NOFP" sleep 5 20
 	tool_start offcputime -v -j -p "$TARGET"
 	target_go
 	stop_ok
 	assert_json_lines
 	assert_jq "$(jq -s . "$TOOL_OUT")" '
-		any(.[]; .tid == $t and .total_us >= 90000 and
+		any(.[]; .tid == $t and .total_us >= 90000 and .unwind == "dwarf" and
 		    any(.kernel_stack[]; .sym == "do_nanosleep" and .module == "[kernel]") and
 		    (.user_stack | map(.sym) | index(["c", "b", "a", "main"]) != null))' \
 		--argjson t "$TARGET"

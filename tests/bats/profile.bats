@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # profile against the real kernel, as root. The workload is stackchain
-# (tests/helpers/stackchain.c): main -> a -> b -> c -> spin on the CPU,
-# built with frame pointers, so every sample in spin must show that chain;
+# (tests/helpers/stackchain.c): main -> a -> b -> c -> spin on the CPU, or
+# main -> a -> b -> c -> qsort (libc) -> cmp -> spin, built with frame
+# pointers and without: every sample in spin must show the whole chain,
+# libc's frames too, as often as `perf record --call-graph dwarf` shows it.
 # perf record sampling the same way is the oracle of the sample count.
 #
 #	SONDE_BIN=$PWD/build/bin SONDE_BUILD=$PWD/build bats tests/bats/profile.bats
@@ -30,23 +32,41 @@ spin_bg() {
 	sonde_track_pid "$SPIN_PID"
 }
 
+# profile_of OPTION... -- CMD...: CMD in the background, profiled with
+# OPTIONs and -p its PID (in SPIN_PID) until it ends; then stop_ok.
+profile_of() {
+	local -a opts=()
+	while [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	"$@" &
+	SPIN_PID=$!
+	sonde_track_pid "$SPIN_PID"
+	tool_start profile -v "${opts[@]}" -p "$SPIN_PID"
+	wait "$SPIN_PID"
+	stop_ok
+}
+
 @test "--help, and bad values exit 2 naming the option" {
-	assert_help profile -F -L -I -U -K -f --format -o --cpu --by-cgroup
+	assert_help profile -F -L -I -U -K -f --format -o --cpu --by-cgroup --unwind
 	assert_bad_value profile -F/--frequency 0 -F 0
 	assert_bad_value profile -F/--frequency 10001 -F 10001
 	assert_bad_value profile --cpu x --cpu x
 	assert_bad_value profile -L/--tid 0 -L 0
 	assert_bad_value profile --format svgz --format svgz
+	assert_bad_value profile --unwind frame --unwind frame
 	assert_usage_error profile "-U and -K" -U -K
 	assert_usage_error profile "-f/--folded" -f -j
 	assert_bad_value profile duration 0 0
 	assert_usage_error profile "unexpected argument" 1 2
 }
 
-@test "frame pointers: every sample in spin shows main;a;b;c;spin, as many samples as perf record's" {
+@test "--unwind fp, a frame-pointer build: every sample in spin shows main;a;b;c;spin, as many samples as perf record's" {
 	local want n
 	cgroup_create
-	tool_start profile -v -f -U -c "$CGROUP_DIR"
+	tool_start profile -v -f -U --unwind fp -c "$CGROUP_DIR"
 	# perf samples the same way (a CPU clock on every CPU at 49 Hz) in the
 	# same window: its samples of the workload are the oracle.
 	run_in_cgroup "$CGROUP_DIR" perf record -q -a -e cpu-clock -F 49 \
@@ -61,11 +81,48 @@ spin_bg() {
 	assert_detached handle_sample
 }
 
+# qsort_proof BINARY: profile BINARY's qsort chain, then the same run of it
+# under perf record --call-graph dwarf; >= 90 % of the samples in spin show
+# the whole chain, and no fewer than perf's (5 points of slack for chance).
+qsort_proof() {
+	local bin=$1 comm with of pwith pof
+	comm=$(basename "$bin")
+	profile_of -f -U -- "$bin" qsort 3
+	assert_chain_share "$comm" spin "$QSORT_CHAIN" 90
+	read -r with of < <(chain_share "$comm" spin "$QSORT_CHAIN")
+	perf record -q --call-graph dwarf -F 49 -o "$BATS_TEST_TMPDIR/perf.data" -- "$bin" qsort 2 \
+		2>/dev/null
+	read -r pwith pof < <(perf_chain_share "$BATS_TEST_TMPDIR/perf.data" "$comm" spin "$QSORT_CHAIN")
+	((pof > 0)) || sonde_fail "perf has no sample in spin"
+	echo "# $comm: sonde $with of $of, perf --call-graph dwarf $pwith of $pof" >&3
+	((with * 100 * pof >= (pwith * 100 - 5 * pof) * of)) ||
+		sonde_fail "sonde: $with of $of whole; perf: $pwith of $pof"
+}
+
+@test "no frame pointers (-O2 -fomit-frame-pointer): >= 90 % of samples in spin show main;a;b;c;qsort...;cmp;spin, as perf's dwarf unwinding does" {
+	qsort_proof "$STACKCHAIN_NOFP"
+}
+
+@test "the same through libc from a frame-pointer build (libc keeps none)" {
+	qsort_proof "$STACKCHAIN_FP"
+}
+
+@test "--unwind auto: frame pointers for a program all of whose code keeps them, dwarf for one through libc; --unwind fp loses the chain without them" {
+	profile_of -j -- "$FPCHAIN" 2
+	assert_jq "$(jq -s . "$TOOL_OUT")" '
+		(map(select(.unwind == "fp") | .count) | add) as $fp | (map(.count) | add) as $all
+		| $fp * 10 >= $all * 8 and
+		  all(.[] | select(.unwind == "fp" and .user_stack[0].sym == "spin");
+		      [.user_stack[].sym][:5] == ["spin", "c", "b", "a", "start"])'
+	profile_of -j -- "$STACKCHAIN_NOFP" qsort 1
+	assert_jq "$(jq -s . "$TOOL_OUT")" 'length > 0 and all(.[]; .unwind == "dwarf")'
+	profile_of -f -U --unwind fp -- "$STACKCHAIN_NOFP" qsort 1
+	(($(folded_total 'stackchain_nofp;(.*;)?spin$') > 0)) || sonde_fail "no sample in spin"
+	assert_eq "$(folded_total "main;a;b;c;")" 0 "samples with the chain, by frame pointers"
+}
+
 @test "-j: one object per stack; frames are sym, off and module; the binary is the module" {
-	spin_bg 2
-	tool_start profile -v -j -p "$SPIN_PID"
-	wait "$SPIN_PID"
-	stop_ok
+	profile_of -j -- "$STACKCHAIN_FP" direct 2
 	assert_json_lines
 	assert_jq "$(jq -s . "$TOOL_OUT")" '
 		all(.[]; .pid > 0 and .comm == "stackchain_fp" and .count > 0
@@ -79,25 +136,16 @@ spin_bg() {
 }
 
 @test "-K: kernel stacks only, -U: user stacks only" {
-	spin_bg 1
-	tool_start profile -v -j -K -p "$SPIN_PID"
-	wait "$SPIN_PID"
-	stop_ok
+	profile_of -j -K -- "$STACKCHAIN_FP" direct 1
 	assert_json_lines
 	assert_jq "$(jq -s . "$TOOL_OUT")" 'all(.[]; has("user_stack") | not) and all(.[]; has("kernel_stack"))'
-	spin_bg 1
-	tool_start profile -v -j -U -p "$SPIN_PID"
-	wait "$SPIN_PID"
-	stop_ok
+	profile_of -j -U -- "$STACKCHAIN_FP" direct 1
 	assert_jq "$(jq -s . "$TOOL_OUT")" 'all(.[]; has("kernel_stack") | not) and length > 0'
 }
 
 @test "--cpu: only that CPU's samples; -L: only that thread" {
 	(($(nproc) >= 2)) || skip "needs two CPUs"
-	spin_bg 1 taskset -c 1
-	tool_start profile -v -f --cpu 0 -p "$SPIN_PID"
-	wait "$SPIN_PID"
-	stop_ok
+	profile_of -f --cpu 0 -- taskset -c 1 "$STACKCHAIN_FP" direct 1
 	assert_eq "$(folded_total '^stackchain_fp;')" 0 "samples on CPU 0 of a process pinned to CPU 1"
 	spin_bg 1 taskset -c 1
 	tool_start profile -v -f --cpu 1 -L "$SPIN_PID"
@@ -122,16 +170,17 @@ spin_bg() {
 	mkdir -p "$dir"
 	cgroup_create
 	tool_start profile -v -f -U -c "$CGROUP_DIR"
-	run_in_cgroup "$CGROUP_DIR" "$STACKCHAIN_FP" direct 1
+	run_in_cgroup "$CGROUP_DIR" "$STACKCHAIN_NOFP" qsort 1
 	# A private tmpfs over $dir, the binary copied there: the host's $dir
-	# stays empty, /proc/PID/root and map_files reach the copy.
+	# stays empty, /proc/PID/root and map_files reach the copy (its symbols
+	# and its call-frame information).
 	run_in_cgroup "$CGROUP_DIR" unshare -m --propagation private sh -c \
-		'mount -t tmpfs tmpfs "$1" && cp "$2" "$1/stackchain_priv" && exec "$1/stackchain_priv" direct 1' \
-		_ "$dir" "$STACKCHAIN_FP"
+		'mount -t tmpfs tmpfs "$1" && cp "$2" "$1/stackchain_priv" && exec "$1/stackchain_priv" qsort 1' \
+		_ "$dir" "$STACKCHAIN_NOFP"
 	stop_ok
 	[[ -z $(ls -A "$dir") ]] || sonde_fail "the private copy is visible on the host"
-	assert_chain_share stackchain_fp spin "main;a;b;c;spin" 90
-	assert_chain_share stackchain_priv spin "main;a;b;c;spin" 90
+	assert_chain_share stackchain_nofp spin "$QSORT_CHAIN" 90
+	assert_chain_share stackchain_priv spin "$QSORT_CHAIN" 90
 }
 
 @test "a hostile process name is escaped in text and folded, and kept in JSON" {

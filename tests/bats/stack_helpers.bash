@@ -14,10 +14,13 @@
 SONDE_BUILD=${SONDE_BUILD:-$BATS_TEST_DIRNAME/../../build}
 STACKCHAIN_FP=$SONDE_BUILD/tests/stackchain_fp
 STACKCHAIN_NOFP=$SONDE_BUILD/tests/stackchain_nofp
+# A program without libc, every function of which keeps a frame pointer
+# (tests/helpers/fpchain.c): start -> a -> b -> c -> spin.
+FPCHAIN=$SONDE_BUILD/tests/fpchain
 
-# require_stackchain: the workload is built (same policy as require_tool).
+# require_stackchain: the workloads are built (same policy as require_tool).
 require_stackchain() {
-	[[ -x $STACKCHAIN_FP && -x $STACKCHAIN_NOFP ]] ||
+	[[ -x $STACKCHAIN_FP && -x $STACKCHAIN_NOFP && -x $FPCHAIN ]] ||
 		_sonde_cannot_run "$STACKCHAIN_FP is not built (set SONDE_BUILD)"
 }
 
@@ -46,4 +49,30 @@ assert_chain_share() {
 	((with * 100 >= of * $4)) ||
 		sonde_fail "$with of $of samples of $1 in $2 show $3 (less than $4 %):" \
 			"$(grep -F "$1;" "${5:-$TOOL_OUT}")"
+}
+
+# The chain of the qsort workload, outermost first, to its leaf: main, a, b,
+# c, then libc's qsort and whatever libc calls it through, then cmp and spin.
+QSORT_CHAIN='main;a;b;c;[^;]*qsort[^;]*;([^;]+;)*cmp;spin'
+
+# perf_chain_share DATA COMM LEAF CHAIN: chain_share for the samples `perf
+# record --call-graph dwarf` wrote to DATA, read by `perf script` (the
+# frames of inlined functions left out: sonde shows a function's frame).
+perf_chain_share() {
+	perf script -i "$1" -F comm,ip,sym 2>/dev/null | awk -v comm="$2" -v leaf="$3" -v re="^(.*;)?$4\$" '
+		function flush(   s, i) {
+			if (n && c == comm && f[1] == leaf) {
+				of++
+				s = f[n]
+				for (i = n - 1; i >= 1; i--)
+					s = s ";" f[i]
+				if (s ~ re)
+					with++
+			}
+			n = 0
+		}
+		/^[^ \t]/ { flush(); c = $1; next }
+		/\(inlined\)/ || NF < 2 { next }
+		{ f[++n] = $2 }
+		END { flush(); print with + 0, of + 0 }'
 }

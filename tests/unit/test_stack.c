@@ -140,6 +140,51 @@ static void options_exclude(void **state)
 	assert_int_equal(o.fmt, STACK_FMT_FOLDED);
 }
 
+static int hash_of(const void *key, void *value, void *arg)
+{
+	(void)value;
+	memcpy(arg, key, sizeof(uint64_t));
+	return 1;
+}
+
+/* Unwound stacks: one copy per distinct stack, totals per key, the table
+ * grown past its first size, a key without a stack marked missed. */
+static void agg_adds_up(void **state)
+{
+	struct stack_agg a;
+	struct stack_key k = { .pid = 7 };
+	uint64_t pcs[3] = { 0x1000, 0x2000, 0x3000 }, *total;
+	const struct stack_pcs *s;
+
+	(void)state;
+	stack_agg_init(&a);
+	for (unsigned i = 0; i < 1000; i++) {
+		k.tid = i % 300;
+		assert_int_equal(stack_agg_add(&a, &k, pcs, 3, 2), 0);
+	}
+	assert_int_equal(a.stacks.n, 1);
+	assert_int_equal(a.totals.n, 300);
+	k.tid = 5;
+	k.flags = STACK_USER_UNWOUND;
+	k.user = 0;
+	/* Its user hash is the one stack's. */
+	assert_int_equal(stack_tab_each(&a.stacks, hash_of, &k.user), 1);
+	s = stack_agg_stack(&a, k.user);
+	assert_non_null(s);
+	assert_int_equal(s->n, 3);
+	assert_int_equal(s->pc[2], 0x3000);
+	total = stack_tab_get(&a.totals, &k, false);
+	assert_non_null(total);
+	assert_int_equal(*total, 8); /* tid 5: i = 5, 305, 605, 905 */
+	k = (struct stack_key){ .pid = 7 };
+	assert_int_equal(stack_agg_add(&a, &k, NULL, 0, 1), 0);
+	k.flags = STACK_USER_UNWOUND | STACK_USER_MISSED;
+	total = stack_tab_get(&a.totals, &k, false);
+	assert_non_null(total);
+	assert_int_equal(*total, 1);
+	stack_agg_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +192,7 @@ int main(void)
 		cmocka_unit_test(text_like_bcc),
 		cmocka_unit_test(json_parses),
 		cmocka_unit_test(options_exclude),
+		cmocka_unit_test(agg_adds_up),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

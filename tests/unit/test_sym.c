@@ -286,12 +286,40 @@ static void kernel(void **state)
 	ksyms__free(ks);
 }
 
+/* A program all of whose code keeps frame pointers, and libc. */
+static void frame_pointers(void **state)
+{
+	static const struct {
+		const char *env, *path;
+		bool fp;
+	} cases[] = {
+		{ "SONDE_FPCHAIN", NULL, true },
+		{ NULL, "/lib/x86_64-linux-gnu/libc.so.6", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *path = cases[i].env ? getenv(cases[i].env) : cases[i].path;
+		struct sym_elf *e;
+		int fd = path ? open(path, O_RDONLY) : -1;
+
+		if (fd < 0)
+			skip();
+		e = sym_elf_load(fd, -1, path, NULL);
+		close(fd);
+		assert_non_null(e);
+		assert_int_equal(sym_elf_has_fp(e), cases[i].fp);
+		sym_elf_free(e);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sources),     cmocka_unit_test(running), cmocka_unit_test(exited),
-		cmocka_unit_test(never_noted), cmocka_unit_test(deleted), cmocka_unit_test(jit_map),
-		cmocka_unit_test(kernel),
+		cmocka_unit_test(sources), cmocka_unit_test(running),
+		cmocka_unit_test(exited),  cmocka_unit_test(never_noted),
+		cmocka_unit_test(deleted), cmocka_unit_test(jit_map),
+		cmocka_unit_test(kernel),  cmocka_unit_test(frame_pointers),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
