@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include "lib/evloop.h"
 #include "lib/filter.h"
@@ -66,9 +67,8 @@ static const struct argp stack_argp = { .options = stack_options, .parser = stac
 const struct argp_child stack_argp_children[] = { { &stack_argp, 0, NULL, 0 }, { 0 } };
 
 static const char *const format_names[] = {
-	[STACK_FMT_TEXT] = "text",
-	[STACK_FMT_FOLDED] = "folded",
-	[STACK_FMT_JSON] = "json",
+	[STACK_FMT_TEXT] = "text",   [STACK_FMT_FOLDED] = "folded", [STACK_FMT_JSON] = "json",
+	[STACK_FMT_PPROF] = "pprof", [STACK_FMT_SVG] = "svg",
 };
 
 static int parse_format(const char *arg, enum stack_format *fmt)
@@ -79,7 +79,7 @@ static int parse_format(const char *arg, enum stack_format *fmt)
 			return 0;
 		}
 	}
-	log_err("invalid value '%s' for --format: expected text, folded or json", arg);
+	log_err("invalid value '%s' for --format: expected text, folded, json, pprof or svg", arg);
 	return -EINVAL;
 }
 
@@ -101,30 +101,48 @@ static int parse_unwind(const char *arg, enum stack_unwind *u)
 	return -EINVAL;
 }
 
+/* -f, -j and --format (parsed into fmt) agree, or one line says why not. */
+static int formats_agree(const struct stack_opts *o, const struct sonde_opts *common,
+			 enum stack_format fmt)
+{
+	bool file = fmt == STACK_FMT_PPROF || fmt == STACK_FMT_SVG;
+
+	if (o->folded && common->out.json) {
+		log_err("-f/--folded and -j/--json exclude each other");
+		return -EINVAL;
+	}
+	if (o->format && !file &&
+	    ((o->folded && fmt != STACK_FMT_FOLDED) ||
+	     (common->out.json && fmt != STACK_FMT_JSON))) {
+		log_err("--format '%s' and %s exclude each other", o->format,
+			o->folded ? "-f/--folded" : "-j/--json");
+		return -EINVAL;
+	}
+	if (file && !o->output) {
+		log_err("--format '%s' needs -o FILE: it is written to a file", o->format);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int stack_opts_check(struct stack_opts *o, struct sonde_opts *common)
 {
-	enum stack_format fmt = common->out.json ? STACK_FMT_JSON : STACK_FMT_TEXT;
+	enum stack_format fmt = STACK_FMT_TEXT;
 
 	if (o->user_only && o->kernel_only) {
 		log_err("-U and -K exclude each other: give one (or neither, for both stacks)");
 		return -EINVAL;
 	}
-	if (o->format && parse_format(o->format, &fmt))
+	if ((o->format && parse_format(o->format, &fmt)) ||
+	    (o->unwind_arg && parse_unwind(o->unwind_arg, &o->unwind)) ||
+	    formats_agree(o, common, fmt))
 		return -EINVAL;
-	if (o->unwind_arg && parse_unwind(o->unwind_arg, &o->unwind))
-		return -EINVAL;
-	if (o->folded && o->format && fmt != STACK_FMT_FOLDED) {
-		log_err("-f/--folded and --format '%s' exclude each other", o->format);
-		return -EINVAL;
-	}
-	if (o->folded)
-		fmt = STACK_FMT_FOLDED;
-	if (common->out.json && fmt != STACK_FMT_JSON) {
-		log_err("-j/--json and %s exclude each other",
-			o->folded ? "-f/--folded" : "--format");
-		return -EINVAL;
-	}
-	o->fmt = fmt;
+	o->file_fmt = fmt == STACK_FMT_PPROF || fmt == STACK_FMT_SVG ? fmt : 0;
+	o->print = !o->file_fmt || o->folded || common->out.json;
+	o->fmt = o->folded	    ? STACK_FMT_FOLDED
+		 : common->out.json ? STACK_FMT_JSON
+		 : o->file_fmt	    ? STACK_FMT_TEXT
+				    : fmt;
 	/* -d wins over [duration]. */
 	if (!common->duration_s)
 		common->duration_s = o->duration_s;
@@ -160,6 +178,7 @@ struct stack_state {
 	struct syms *syms;
 	struct stack_unwinder *unwinder;
 	struct stack_agg agg; /* samples whose user stacks were unwound here */
+	uint64_t start_ns;    /* CLOCK_REALTIME when tracing began */
 	uint64_t pcs[STACK_MAX_DEPTH];
 	struct stack_row *rows;
 	size_t n, cap;
@@ -323,10 +342,34 @@ static int row_cmp(const void *a, const void *b)
 	return memcmp(&x->key, &y->key, sizeof(x->key));
 }
 
+static uint64_t real_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* The rows in each format asked for. f: -o's file, or stdout. */
+static int write_all(struct stack_state *st, FILE *f)
+{
+	const struct stack_opts *o = st->cfg->opts;
+	struct stack_out so = {
+		f, o->file_fmt, st->cfg, st->cfg->common->out, st->start_ns, real_now_ns()
+	};
+	int err = 0;
+
+	if (o->file_fmt)
+		err = stack_out_write(&so, st->rows, st->n);
+	so.f = o->file_fmt ? stdout : f;
+	so.fmt = o->fmt;
+	if (!err && o->print)
+		err = stack_out_write(&so, st->rows, st->n);
+	return err;
+}
+
 static int report(struct stack_state *st, FILE *f)
 {
-	const struct stack_cfg *cfg = st->cfg;
-	struct stack_out so = { f, cfg->opts->fmt, cfg, cfg->common->out };
 	int store = map_fd(st->obj, STACK_NAME(STACK_STORE)), err;
 
 	if (store < 0)
@@ -340,7 +383,7 @@ static int report(struct stack_state *st, FILE *f)
 	}
 	if (st->n)
 		qsort(st->rows, st->n, sizeof(*st->rows), row_cmp);
-	err = stack_out_write(&so, st->rows, st->n);
+	err = write_all(st, f);
 	if (st->agg.missed || st->agg.uncounted)
 		log_err("%llu samples kept without their user stack, %llu not counted: the table "
 			"of unwound stacks was full",
@@ -380,6 +423,7 @@ static int run_loop(struct bpf_object_skeleton *s, struct stack_state *st, FILE 
 	if (err)
 		return err;
 	loop.watch = &watch;
+	st->start_ns = real_now_ns();
 	err = evloop_run(&loop);
 	if (!sonde_global_get(*s->obj, ".bss", STACK_NAME(STACK_STORE_ERR), &store_err,
 			      sizeof(store_err)) &&
@@ -414,6 +458,9 @@ int stack_run(struct bpf_object_skeleton *s, const struct stack_cfg *cfg)
 	err = stack_setup(*s->obj, cfg);
 	if (err)
 		return err;
+	/* Room for 1024 copied stacks; --buffer sets another size at load. */
+	if (!cfg->common->buffer_kib)
+		sonde_ringbuf_size(*s->obj, STACK_RINGBUF_BYTES);
 	f = open_output(cfg->opts->output);
 	if (!f)
 		return -errno;

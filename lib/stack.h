@@ -20,6 +20,8 @@ enum stack_format {
 	STACK_FMT_TEXT,	  /* BCC's: frames, then "- comm (pid)", then the total */
 	STACK_FMT_FOLDED, /* -f: "comm;outer;...;inner total", the flame graphs' input */
 	STACK_FMT_JSON,	  /* -j: one object per stack */
+	STACK_FMT_PPROF,  /* gzipped pprof protobuf, to -o's file */
+	STACK_FMT_SVG,	  /* an interactive flame graph, to -o's file */
 };
 
 struct stack_opts {
@@ -32,7 +34,12 @@ struct stack_opts {
 	uint32_t duration_s;	/* [duration], as BCC's tools take it */
 	const char *unwind_arg; /* --unwind, as typed */
 	enum stack_unwind unwind;
-	enum stack_format fmt;
+	/* What is written, from the options: fmt (text, folded or JSON) to
+	 * stdout, or to -o's file when there is no file_fmt; file_fmt (pprof or
+	 * SVG, 0 for none) to -o's file. `print`: fmt is written at all (with
+	 * a file_fmt, only when -f or -j asked for it too). */
+	enum stack_format fmt, file_fmt;
+	bool print;
 };
 
 /* -U -K -f --format -o and [duration], as an argp child whose input is a
@@ -56,6 +63,10 @@ struct stack_cfg {
 	const struct stack_opts *opts;
 	const struct sonde_opts *common;
 	struct stack_value value;
+	/* pprof: what a sample is ("samples"/"count" or "off_cpu"/"microseconds"),
+	 * and for a sampling tool the time between two samples of a CPU (ns). */
+	const char *sample_type, *sample_unit;
+	uint64_t period_ns;
 	bool by_thread; /* stacks are told apart by thread (TID shown) */
 	/* Called after the skeleton's own programs are attached (perf
 	 * events), and before the totals are read; NULL: none. */
@@ -63,6 +74,11 @@ struct stack_cfg {
 	void (*detach)(void *ctx);
 	void *ctx;
 };
+
+/* The stack tools' ring buffer, unless --buffer says otherwise: user
+ * stacks copied for unwinding take up to 16 KiB each (measured: with the
+ * default 4 MiB, offcputime on a busy machine lost 388 in 2 s). */
+#define STACK_RINGBUF_BYTES (16u << 20)
 
 /* Loads the opened skeleton, attaches it, runs until a signal, --duration
  * or -c's cgroup going, then writes the stacks. 0 or -errno as
@@ -81,11 +97,22 @@ struct stack_out {
 	FILE *f;
 	enum stack_format fmt;
 	const struct stack_cfg *cfg;
-	struct out_cfg out; /* -C for the cgroup's path */
+	struct out_cfg out;	   /* -C for the cgroup's path */
+	uint64_t start_ns, end_ns; /* CLOCK_REALTIME of the run's start and end */
 };
 
 /* Writes the rows (sorted as they should appear). 0 or -errno. */
 int stack_out_write(const struct stack_out *so, const struct stack_row *rows, size_t n);
+/* A frame's name in folded lines, pprof and flame graphs: its function, or
+ * its file's name in brackets, or [unknown]; written escaped as text is,
+ * ';' too (the folded format's separator). */
+void stack_frame_name(FILE *f, const struct sym_frame *fr);
+/* The same for a string of at most len bytes (a process name, a path). */
+void stack_name_str(FILE *f, const char *s, size_t len);
+/* The gzipped pprof protobuf of the rows (lib/stack_pprof.c). */
+int stack_pprof_write(const struct stack_out *so, const struct stack_row *rows, size_t n);
+/* The self-contained interactive flame graph of the rows (lib/stack_svg.c). */
+int stack_svg_write(const struct stack_out *so, const struct stack_row *rows, size_t n);
 
 /* User stacks unwound in user space (lib/stack_unwind.c, elfutils' libdw):
  * the copy of a sample's stack walked with the call-frame information of

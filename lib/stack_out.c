@@ -69,8 +69,7 @@ static void text_row(const struct stack_out *so, const struct stack_row *r)
 
 /* ----------------------------------------------------------- folded --- */
 
-/* Text escaping, and ';' too: it separates the frames. */
-static void folded_str(FILE *f, const char *s, size_t len)
+void stack_name_str(FILE *f, const char *s, size_t len)
 {
 	size_t n = strnlen(s, len), i = 0;
 
@@ -88,18 +87,23 @@ static void folded_str(FILE *f, const char *s, size_t len)
 	}
 }
 
+void stack_frame_name(FILE *f, const struct sym_frame *fr)
+{
+	const char *m = fr->module ? base_name(fr->module) : "unknown";
+
+	if (fr->sym) {
+		stack_name_str(f, fr->sym, strlen(fr->sym));
+		return;
+	}
+	putc('[', f);
+	stack_name_str(f, m, strlen(m));
+	putc(']', f);
+}
+
 static void folded_frame(FILE *f, const struct sym_frame *fr, bool kernel)
 {
 	putc(';', f);
-	if (fr->sym) {
-		folded_str(f, fr->sym, strlen(fr->sym));
-	} else {
-		const char *m = fr->module ? base_name(fr->module) : "unknown";
-
-		putc('[', f);
-		folded_str(f, m, strlen(m));
-		putc(']', f);
-	}
+	stack_frame_name(f, fr);
 	if (kernel)
 		fputs("_[k]", f);
 }
@@ -113,12 +117,12 @@ static void folded_line(FILE *f, const struct stack_out *so, const struct stack_
 		const char *path = cgroup_path_of(k->cgroup_id);
 
 		if (path)
-			folded_str(f, path, strlen(path));
+			stack_name_str(f, path, strlen(path));
 		else
 			fprintf(f, "%llu", (unsigned long long)k->cgroup_id);
 		putc(';', f);
 	}
-	folded_str(f, k->comm, sizeof(k->comm));
+	stack_name_str(f, k->comm, sizeof(k->comm));
 	if (k->flags & STACK_USER_MISSED)
 		fputs(";[missed user stack]", f);
 	for (uint32_t i = r->nuser; i-- > 0;)
@@ -272,6 +276,10 @@ int stack_out_write(const struct stack_out *so, const struct stack_row *rows, si
 	switch (so->fmt) {
 	case STACK_FMT_FOLDED:
 		return write_folded(so, rows, n);
+	case STACK_FMT_PPROF:
+		return stack_pprof_write(so, rows, n);
+	case STACK_FMT_SVG:
+		return stack_svg_write(so, rows, n);
 	case STACK_FMT_JSON:
 		json.out.json = true;
 		return write_json(&json, rows, n);

@@ -82,6 +82,7 @@ static const struct argp argp = {
 	       "  offcputime -m 1000 -d 10     # only blocks of 1 ms or more\n"
 	       "  offcputime --state D -K -d 5 # uninterruptible waits, kernel stacks\n"
 	       "  offcputime -f -d 30 > off.folded   # folded, for a flame graph\n"
+	       "  offcputime -d 10 --format svg -o off.svg  # a flame graph of the waits\n"
 	       "  offcputime -j -d 5 | jq -c '{comm, total_us, top: .kernel_stack[0].sym}'",
 	.children = stack_argp_children,
 };
@@ -105,6 +106,8 @@ int main(int argc, char **argv)
 		.opts = &opts.stack,
 		.common = &opts.common,
 		.value = { "total_us", 1000 },
+		.sample_type = "off_cpu",
+		.sample_unit = "microseconds",
 		.by_thread = true,
 	};
 	struct offcputime_bpf *skel;

@@ -81,6 +81,8 @@ static const struct argp argp = {
 	       "  profile -p 1234 -F 99 5    # one process, 99 samples a second, 5 seconds\n"
 	       "  profile -U -f -d 30 > out.folded   # user stacks, folded\n"
 	       "  profile -K --cpu 0 -d 5    # kernel stacks on CPU 0\n"
+	       "  profile -d 30 --format svg -o cpu.svg  # a flame graph to open in a browser\n"
+	       "  profile -d 30 --format pprof -o cpu.pb.gz  # for go tool pprof\n"
 	       "  profile -c 3f2a9c1b7d4e -d 10 # one container\n"
 	       "  profile -j -d 5 | jq -c '{comm, count, top: .user_stack[0].sym}'",
 	.children = stack_argp_children,
@@ -172,6 +174,8 @@ int main(int argc, char **argv)
 		.opts = &opts.stack,
 		.common = &opts.common,
 		.value = { "count", 1 },
+		.sample_type = "samples",
+		.sample_unit = "count",
 		.attach = attach,
 		.detach = detach,
 		.ctx = &ctx,
@@ -184,6 +188,7 @@ int main(int argc, char **argv)
 		err = stack_opts_check(&opts.stack, &opts.common);
 	if (err)
 		return sonde_exit(err);
+	cfg.period_ns = 1000000000ULL / opts.hz;
 
 	skel = profile_bpf__open();
 	if (!skel)

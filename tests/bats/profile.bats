@@ -57,8 +57,9 @@ profile_of() {
 	assert_bad_value profile -L/--tid 0 -L 0
 	assert_bad_value profile --format svgz --format svgz
 	assert_bad_value profile --unwind frame --unwind frame
+	assert_usage_error profile "needs -o FILE" --format pprof
+	assert_usage_error profile "-f/--folded and -j/--json" -f -j
 	assert_usage_error profile "-U and -K" -U -K
-	assert_usage_error profile "-f/--folded" -f -j
 	assert_bad_value profile duration 0 0
 	assert_usage_error profile "unexpected argument" 1 2
 }
@@ -207,4 +208,71 @@ qsort_proof() {
 	assert_eq "$status" 0 "exit status"
 	assert_eq "$output" "" "stdout"
 	(($(folded_total '^stackchain_fp;' "$out") > 10)) || sonde_fail "few samples in $out:" "$(<"$out")"
+}
+
+@test "--format pprof -o FILE: go tool pprof reads it, with the total and the chain of -f's folded lines of the same run" {
+	local out=$BATS_TEST_TMPDIR/cpu.pb.gz top total
+	require_cmd go
+	profile_of -f --format pprof -o "$out" -- "$STACKCHAIN_NOFP" qsort 2
+	total=$(folded_total '')
+	((total > 10)) || sonde_fail "few samples:" "$(<"$TOOL_OUT")"
+	# go tool pprof keeps state under $HOME.
+	top=$(HOME=$BATS_TEST_TMPDIR go tool pprof -top "$out" 2>&1) || sonde_fail "go tool pprof -top failed:" "$top"
+	[[ $top == *"Type: samples"* && $top == *"of $total total"* ]] ||
+		sonde_fail "pprof's total is not the folded total $total:" "$top"
+	HOME=$BATS_TEST_TMPDIR go tool pprof -traces "$out" >"$BATS_TEST_TMPDIR/traces" 2>&1 ||
+		sonde_fail "go tool pprof -traces failed:" "$(<"$BATS_TEST_TMPDIR/traces")"
+	# A trace: its count, then its frames innermost first, one a line.
+	awk '/^-+\+/ { if (s != "") print s; s = ""; next }
+	     /^ +(comm|pid):/ { next }
+	     { f = $NF; s = (s == "" ? f : f ";" s) }' "$BATS_TEST_TMPDIR/traces" >"$BATS_TEST_TMPDIR/chains"
+	grep -qE "(^|;)$QSORT_CHAIN\$" "$BATS_TEST_TMPDIR/chains" ||
+		sonde_fail "no trace of the whole chain:" "$(<"$BATS_TEST_TMPDIR/traces")"
+	grep -q "comm: *stackchain_nofp" "$BATS_TEST_TMPDIR/traces" || sonde_fail "no comm label"
+}
+
+@test "--format svg -o FILE: a flame graph that parses as XML, the run's total at its root, the chain's frames, its script, no link out" {
+	local out=$BATS_TEST_TMPDIR/cpu.svg
+	require_cmd python3
+	profile_of -f --format svg -o "$out" -- "$STACKCHAIN_NOFP" qsort 2
+	python3 - "$out" "$(folded_total '')" <<'PY' || sonde_fail "the SVG is not what it should be"
+import sys, xml.etree.ElementTree as ET
+ns = {"s": "http://www.w3.org/2000/svg"}
+root = ET.parse(sys.argv[1]).getroot()
+frames = root.findall(".//s:g[@class='f']", ns)
+names = [g.get("data-n") for g in frames]
+top = [g for g in frames if g.get("data-d") == "0"]
+assert len(top) == 1 and top[0].get("data-n") == "all", "one root"
+assert top[0].get("data-w") == sys.argv[2], "root %s, folded %s" % (top[0].get("data-w"), sys.argv[2])
+for f in ("stackchain_nofp", "main", "a", "b", "c", "qsort_r", "cmp", "spin"):
+    assert f in names, f + " missing"
+script = root.find("s:script", ns).text
+assert "function zoom" in script and "function search" in script
+text = open(sys.argv[1]).read()
+assert text.count("http") == 1, "a URL besides the SVG namespace"
+PY
+}
+
+@test "--format svg: in a browser (headless Chromium) the script zooms into c and finds spin, as a link asks" {
+	local out=$BATS_TEST_TMPDIR/cpu.svg dom=$BATS_TEST_TMPDIR/dom log=$BATS_TEST_TMPDIR/chromium.log
+	require_cmd chromium python3
+	profile_of -f --format svg -o "$out" -- "$STACKCHAIN_NOFP" qsort 2
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$BATS_TEST_TMPDIR/chr" \
+		--enable-logging=stderr --v=0 --dump-dom "file://$out#z=c&s=^spin\$" >"$dom" 2>"$log" ||
+		sonde_fail "chromium failed:" "$(tail -n 5 "$log")"
+	! grep -q "Uncaught" "$log" || sonde_fail "the script failed:" "$(grep Uncaught "$log")"
+	python3 - "$dom" "$(folded_total ';spin(;|$)')" "$(folded_total '')" <<'PY' ||
+import re, sys
+dom = open(sys.argv[1]).read()
+spin, total = int(sys.argv[2]), int(sys.argv[3])
+m = re.search(r'id="matched"[^>]*>Matched: ([0-9.]+)%<', dom)
+assert m, "no match shown"
+assert abs(float(m.group(1)) - 100.0 * spin / total) < 0.1, (m.group(1), spin, total)
+c = re.search(r'data-n="c"[^>]*>.*?<rect[^>]*width="([0-9.]+)"', dom)
+assert c and float(c.group(1)) == 1200, "c is not the whole width"
+# Zoomed into c: its callers, "all" among them, are dimmed.
+root = re.search(r'<g [^>]*data-n="all"[^>]*>', dom).group(0)
+assert "opacity: 0.6" in root, root
+PY
+		sonde_fail "the browser's page is not zoomed and searched:" "$(grep -o 'Matched[^<]*' "$dom")"
 }

@@ -48,7 +48,7 @@ static char *render(enum stack_format fmt)
 	char *buf = NULL;
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
-	struct stack_out so = { f, fmt, &cfg, { 0 } };
+	struct stack_out so = { f, fmt, &cfg, { 0 }, 0, 0 };
 
 	assert_non_null(f);
 	rows_init(rows);
