@@ -16,6 +16,7 @@
 #include <bpf/bpf_tracing.h>
 #include "common/capable.h"
 #include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stack_event.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/syscall.bpf.h"
 
@@ -77,7 +78,21 @@ static __always_inline bool first_time(int cap)
 	return !(__sync_fetch_and_or(caps, bit) & bit);
 }
 
-static __always_inline int report(int cap, int ret, __u32 opts, __u32 flags)
+/* The event, with room for the kernel stack with -K (a size the verifier
+ * knows either way). */
+static __always_inline struct capable_event *reserve(void *ctx)
+{
+	struct capable_stack_event *se;
+
+	if (!STACK_EVENT_KERNEL)
+		return sonde_reserve(sizeof(struct capable_event));
+	se = sonde_reserve(sizeof(*se));
+	if (se)
+		stack_event_kernel(ctx, &se->k);
+	return se ? &se->e : NULL;
+}
+
+static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, __u32 flags)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct capable_event *e;
@@ -88,7 +103,7 @@ static __always_inline int report(int cap, int ret, __u32 opts, __u32 flags)
 		return 0;
 	if (unique && !first_time(cap))
 		return 0;
-	e = sonde_reserve(sizeof(*e));
+	e = reserve(ctx);
 	if (!e)
 		return 0;
 	stream_hdr_current(&e->h, pid_tgid, STREAM_UID);
@@ -104,14 +119,14 @@ SEC("tp_btf/cap_capable")
 int BPF_PROG(handle_cap_tp, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	return report(cap, ret, 0, 0);
+	return report(ctx, cap, ret, 0, 0);
 }
 
 SEC("fexit/cap_capable")
 int BPF_PROG(handle_cap_fexit, const struct cred *cred, struct user_namespace *target_ns, int cap,
 	     unsigned int opts, int ret)
 {
-	return report(cap, ret, opts, CAPABLE_F_OPTS);
+	return report(ctx, cap, ret, opts, CAPABLE_F_OPTS);
 }
 
 SEC("kprobe/cap_capable")
@@ -138,5 +153,5 @@ int BPF_KRETPROBE(handle_cap_kretprobe, int ret)
 
 	if (!c)
 		return 0;
-	return report(c->cap, ret, c->opts, CAPABLE_F_OPTS);
+	return report(ctx, c->cap, ret, c->opts, CAPABLE_F_OPTS);
 }

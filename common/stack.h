@@ -13,15 +13,16 @@
 
 /* The BPF side declares them with these identifiers and user space looks
  * them up by STACK_NAME() of the same. */
-#define STACK_STORE stack_store		    /* hash: stack hash -> struct stack_ips */
-#define STACK_TOTALS stack_totals	    /* hash: struct stack_key -> __u64 */
-#define STACK_PROCS stack_procs		    /* LRU hash: tgid -> struct stack_proc */
-#define STACK_WANT_USER stack_want_user	    /* rodata __u8: user stacks (not -K) */
-#define STACK_WANT_KERNEL stack_want_kernel /* rodata __u8: kernel stacks (not -U) */
-#define STACK_BY_CGROUP stack_by_cgroup	    /* rodata __u8: key by cgroup */
-#define STACK_BY_THREAD stack_by_thread	    /* rodata __u8: key by thread */
-#define STACK_STORE_ERR stack_store_err	    /* .bss long: a store's last error */
-#define STACK_UNWIND stack_unwind_mode	    /* rodata __u8: enum stack_unwind */
+#define STACK_STORE stack_store			 /* hash: stack hash -> struct stack_ips */
+#define STACK_TOTALS stack_totals		 /* hash: struct stack_key -> __u64 */
+#define STACK_PROCS stack_procs			 /* LRU hash: tgid -> struct stack_proc */
+#define STACK_WANT_USER stack_want_user		 /* rodata __u8: user stacks (not -K) */
+#define STACK_WANT_KERNEL stack_want_kernel	 /* rodata __u8: kernel stacks (not -U) */
+#define STACK_BY_CGROUP stack_by_cgroup		 /* rodata __u8: key by cgroup */
+#define STACK_BY_THREAD stack_by_thread		 /* rodata __u8: key by thread */
+#define STACK_STORE_ERR stack_store_err		 /* .bss long: a store's last error */
+#define STACK_UNWIND stack_unwind_mode		 /* rodata __u8: enum stack_unwind */
+#define STACK_EVENT_KERNEL stack_event_kernel_on /* rodata __u8: events carry a kernel stack */
 
 #define STACK_NAME(id) STACK_NAME_(id)
 #define STACK_NAME_(id) #id
@@ -136,5 +137,15 @@ struct stack_sample_rec {
 
 _Static_assert(sizeof(struct stack_sample_rec) == 16 + 56 + 136 + STACK_COPY_BYTES,
 	       "stack_sample_rec layout");
+
+/* A kernel stack an event carries (capable -K, tcpdrop -K): taken into the
+ * event itself, innermost first. */
+struct stack_kernel {
+	__u32 n; /* addresses in ip */
+	__u32 pad;
+	__u64 ip[STACK_MAX_DEPTH];
+};
+
+_Static_assert(sizeof(struct stack_kernel) == 1024, "stack_kernel layout");
 
 #endif

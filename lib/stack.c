@@ -243,17 +243,6 @@ static uint32_t stack_get(int fd, uint64_t hash, struct stack_ips *s)
 	return n;
 }
 
-/* A frame of the machinery that ran the BPF program (a tracepoint's): the
- * program itself, bpf_trace_run*(), __bpf_trace_*() and __traceiter_*(), whose number
- * differs between kernels. */
-static bool tracing_frame(const struct sym_frame *f)
-{
-	return (f->module && !strcmp(f->module, "[bpf]")) ||
-	       (f->sym &&
-		(!strncmp(f->sym, "bpf_trace_run", 13) || !strncmp(f->sym, "__bpf_trace_", 12) ||
-		 !strncmp(f->sym, "__traceiter_", 12)));
-}
-
 /* The user stack of a key: from the kernel's store, or unwound here. */
 static uint32_t user_get(const struct stack_state *st, int store, const struct stack_key *key,
 			 struct stack_ips *u)
@@ -282,7 +271,7 @@ static int row_fill(struct stack_state *st, int store, struct stack_row *r)
 	r->nuser = nu;
 	for (uint32_t i = 0; i < nk; i++)
 		syms_kernel(st->syms, k.ip[i], i > 0, &r->frames[i]);
-	while (r->nkernel && tracing_frame(&r->frames[nk - r->nkernel]))
+	while (r->nkernel && stack_tracing_frame(&r->frames[nk - r->nkernel]))
 		r->nkernel--;
 	memmove(r->frames, r->frames + (nk - r->nkernel), r->nkernel * sizeof(*r->frames));
 	for (uint32_t i = 0; i < nu; i++)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <bpf/libbpf.h>
 #include "lib/opts.h"
+#include "lib/out_rows.h"
 #include "lib/sym.h"
 #include "common/stack.h"
 
@@ -169,5 +170,36 @@ int stack_agg_add(struct stack_agg *a, const struct stack_key *key, const uint64
 		  uint64_t v);
 /* The stack a key's user hash names (STACK_USER_UNWOUND), or NULL. */
 const struct stack_pcs *stack_agg_stack(const struct stack_agg *a, uint64_t hash);
+
+/* Frames as JSON (lib/stack_event.c): a column whose value is an array of
+ * {"sym", "off", "module"}, innermost first, or null when `missed`; fr,
+ * from stack_frames_init(), writes them. */
+void stack_frames_init(struct out_rows *fr, FILE *f, const struct out_cfg *cfg);
+void stack_frames_json(struct out *o, unsigned col, struct out_rows *fr,
+		       const struct sym_frame *frames, uint32_t n, bool missed);
+/* A frame of the machinery that ran the BPF program (a tracepoint's or a
+ * probe's), left out of kernel stacks. */
+bool stack_tracing_frame(const struct sym_frame *f);
+
+/* The kernel stack an event carries (capable -K, tcpdrop -K), as the
+ * value of a column: in JSON an array of frames as the stack tools'
+ * kernel_stack, in text the functions innermost first, joined by ';';
+ * null or "-" for an event without one (k NULL: a record too short).
+ * /proc/kallsyms is read at the first one. */
+struct stack_event {
+	struct ksyms *ks;
+	bool tried;
+	struct out_rows frames;
+};
+
+/* Before load: whether events carry their kernel stack (-K). 0 or -EIO. */
+int stack_event_setup(struct bpf_object *obj, bool on);
+void stack_event_init(struct stack_event *se, FILE *f, const struct out_cfg *cfg);
+void stack_event_out(struct stack_event *se, struct out *o, unsigned col,
+		     const struct stack_kernel *k);
+void stack_event_free(struct stack_event *se);
+/* Its kernel symbols, read at the first call (one line on stderr when they
+ * cannot be); NULL then. */
+const struct ksyms *stack_event_ksyms(struct stack_event *se);
 
 #endif

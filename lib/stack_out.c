@@ -182,41 +182,6 @@ static int write_folded(const struct stack_out *so, const struct stack_row *rows
 /* ------------------------------------------------------------- JSON --- */
 
 enum { C_TIME, C_PID, C_TID, C_COMM, C_CGROUP, C_TOTAL, C_KSTACK, C_USTACK, C_UNWIND };
-enum { F_SYM, F_OFF, F_MODULE };
-
-static const struct out_col frame_cols[] = {
-	[F_SYM] = { NULL, "sym", 0, 0 },
-	[F_OFF] = { NULL, "off", 0, 0 },
-	[F_MODULE] = { NULL, "module", 0, 0 },
-};
-
-/* frames: innermost first; NULL when missed. */
-static void json_frames(struct out *o, unsigned col, struct out_rows *fr,
-			const struct sym_frame *frames, uint32_t n, bool missed)
-{
-	if (missed) {
-		out_null(o, col, "-");
-		return;
-	}
-	out_rows_nest(fr, o, col);
-	for (uint32_t i = 0; i < n; i++) {
-		struct out *f = out_rows_row(fr);
-		const struct sym_frame *x = &frames[i];
-
-		if (x->sym)
-			out_str(f, F_SYM, x->sym, strlen(x->sym));
-		else
-			out_null(f, F_SYM, "-");
-		out_uint(f, F_OFF, x->off);
-		if (x->module)
-			out_str(f, F_MODULE, x->module, strlen(x->module));
-		else
-			out_null(f, F_MODULE, "-");
-		out_rows_row_end(fr);
-	}
-	out_rows_end(fr);
-}
-
 /* How the user stack was walked: "dwarf" (unwound here), "fp" (by the
  * kernel), null without one. */
 static void out_unwind(struct out *o, unsigned col, const struct stack_key *k)
@@ -247,7 +212,7 @@ static int write_json(const struct stack_out *so, const struct stack_row *rows, 
 	uint64_t now = mono_now_ns();
 
 	out_init(&o, so->f, cols, ARRAY_SIZE(cols), 0, &so->out);
-	out_rows_init(&fr, so->f, frame_cols, ARRAY_SIZE(frame_cols), 0, &so->out);
+	stack_frames_init(&fr, so->f, &so->out);
 	for (size_t i = 0; i < n; i++) {
 		const struct stack_row *r = &rows[i];
 		const struct stack_key *k = &r->key;
@@ -259,10 +224,10 @@ static int write_json(const struct stack_out *so, const struct stack_row *rows, 
 		out_str(&o, C_COMM, k->comm, sizeof(k->comm));
 		out_cgroup(&o, C_CGROUP, k->cgroup_id);
 		out_uint(&o, C_TOTAL, r->total);
-		json_frames(&o, C_KSTACK, &fr, r->frames, r->nkernel,
-			    k->flags & STACK_KERNEL_MISSED);
-		json_frames(&o, C_USTACK, &fr, r->frames + r->nkernel, r->nuser,
-			    k->flags & STACK_USER_MISSED);
+		stack_frames_json(&o, C_KSTACK, &fr, r->frames, r->nkernel,
+				  k->flags & STACK_KERNEL_MISSED);
+		stack_frames_json(&o, C_USTACK, &fr, r->frames + r->nkernel, r->nuser,
+				  k->flags & STACK_USER_MISSED);
 		out_unwind(&o, C_UNWIND, k);
 		out_row_end(&o);
 	}

@@ -40,6 +40,10 @@ struct ksyms *ksyms__load(void);
 void ksyms__free(struct ksyms *ks);
 /* False when no symbol is at or below addr (f->sym NULL, f->off addr). */
 bool ksyms_find(const struct ksyms *ks, uint64_t addr, struct sym_frame *f);
+/* A frame of a kernel stack: ret, it is a return address (every frame but
+ * the innermost), looked up one byte before. ks may be NULL: no symbols,
+ * the address. */
+void ksyms_frame(const struct ksyms *ks, uint64_t addr, bool ret, struct sym_frame *f);
 /* Writes "tcp_v4_rcv+0x1a5" into buf; false when no symbol is at or below
  * addr. */
 bool ksyms_name(const struct ksyms *ks, uint64_t addr, char *buf, size_t len);

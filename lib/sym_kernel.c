@@ -181,6 +181,16 @@ bool ksyms_find(const struct ksyms *ks, uint64_t addr, struct sym_frame *f)
 	return true;
 }
 
+void ksyms_frame(const struct ksyms *ks, uint64_t addr, bool ret, struct sym_frame *f)
+{
+	uint64_t look = ret ? addr - 1 : addr;
+
+	if (ks && ksyms_find(ks, look, f))
+		f->off += addr - look;
+	else
+		*f = (struct sym_frame){ NULL, addr, "[kernel]" };
+}
+
 bool ksyms_name(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
 {
 	struct sym_frame f;

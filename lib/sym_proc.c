@@ -586,17 +586,11 @@ void syms_user(struct syms *s, uint32_t pid, uint32_t gen, uint64_t addr, bool r
 
 void syms_kernel(struct syms *s, uint64_t addr, bool ret, struct sym_frame *f)
 {
-	uint64_t look = ret ? addr - 1 : addr;
-
 	if (!s->ksyms_tried) {
 		s->ksyms_tried = true;
 		s->ksyms = ksyms__load();
 	}
-	*f = (struct sym_frame){ NULL, addr, "[kernel]" };
-	if (s->ksyms && ksyms_find(s->ksyms, look, f))
-		f->off += addr - look;
-	else
-		*f = (struct sym_frame){ NULL, addr, "[kernel]" };
+	ksyms_frame(s->ksyms, addr, ret, f);
 }
 
 int syms_proc_modules(struct syms *s, uint32_t pid, uint32_t gen,

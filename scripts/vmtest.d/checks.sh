@@ -285,7 +285,8 @@ check_oomkill() {
 # in the initial one and is denied (-x). Where the kernel lacks the
 # capability:cap_capable tracepoint (6.1) capable falls back to fentry, which
 # also tells the audit flag; the -x run then forces the kprobe pair. Both run
-# with --unique, whose per-process set the verifier checks on each hook.
+# with --unique, whose per-process set the verifier checks on each hook; the
+# -x run with -K, its kernel stack without the hook's frames.
 check_capable() {
 	: >"$VMT_DIR/f"
 	tool_start capable -j -v --unique || return 1
@@ -302,10 +303,11 @@ check_capable() {
 	fi
 
 	# shellcheck disable=SC2086 # $_forced is two words or none
-	tool_start capable -j -v -x --unique $_forced || return 1
+	tool_start capable -j -v -x --unique -K $_forced || return 1
 	tool_wait_ready || return 1
 	/bin/busybox unshare -U /bin/busybox mknod "$VMT_DIR/n" c 1 3 2>/dev/null
-	tool_wait_out '"cap":27,"cap_name":"CAP_MKNOD"' '"verdict":"deny"' || return 1
+	tool_wait_out '"cap":27,"cap_name":"CAP_MKNOD"' '"verdict":"deny"' \
+		'"kernel_stack":[{"sym":"' 'mknod' || return 1
 	tool_stop_ok || return 1
 	echo "VMTEST INFO capable -x: hook $(sed -n 's/^capable: hook: //p' "$TOOL_ERR")"
 	tool_out_lacks '"verdict":"allow"'

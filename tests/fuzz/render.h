@@ -83,7 +83,11 @@
 	R(tcpretrans, "")                                                                          \
 	R(tcpretrans, "-j")                                                                        \
 	R(tcpretrans, "-U -T")                                                                     \
-	R(tcpretrans, "-t")
+	R(tcpretrans, "-t")                                                                        \
+	R(capable, "--hook=tracepoint -K")                                                         \
+	R(capable, "--hook=tracepoint -K -j")                                                      \
+	R(tcpdrop, "-K")                                                                           \
+	R(tcpdrop, "-K -l -j")
 
 #define RENDER_COUNT(name, opts) +1
 enum { RENDER_NRUNS = 0 RENDER_RUNS(RENDER_COUNT) };
