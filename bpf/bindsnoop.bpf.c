@@ -27,26 +27,25 @@ const volatile __u8 failed_only = 0;
 const volatile __u16 ports[NET_MAX_PORTS] = {};
 const volatile __u32 nports = 0;
 
-/* The longest sockaddr read: a sockaddr_in6. */
-#define SOCKADDR_MAX 28
-
 struct bind_entry {
 	struct entry_arm arm;
-	__u64 uaddr;
 	__s32 fd;
-	__u32 len; /* bytes of the caller's sockaddr read */
-	__u8 from; /* enum stream_from of sa */
-	__u8 pad[7];
-	__u8 sa[32]; /* the caller's sockaddr, as read */
+	__u32 pad;
+	struct net_sockaddr sa; /* the address asked for */
 };
 
 SONDE_ENTRY_STORE(binds, struct bind_entry);
 
-/* Up to Linux 6.5 the inet options were bitfields (CO-RE flavour). */
+/* Up to Linux 6.5 the inet options were bitfields, from 6.6 on bits of
+ * inet_flags (CO-RE flavours: vmlinux.h has one or the other). */
 struct inet_sock___old {
 	__u8 freebind : 1;
 	__u8 transparent : 1;
 	__u8 bind_address_no_port : 1;
+} __attribute__((preserve_access_index));
+
+struct inet_sock___new {
+	unsigned long inet_flags;
 } __attribute__((preserve_access_index));
 
 /* Bits of inet_flags from 6.6 on. Their enum has no name, so CO-RE cannot
@@ -58,10 +57,11 @@ struct inet_sock___old {
 static __always_inline __u8 inet_opts(const struct sock *sk)
 {
 	struct inet_sock___old *old = (void *)sk;
+	struct inet_sock___new *new = (void *)sk;
 	__u8 o = 0;
 
-	if (bpf_core_field_exists(struct inet_sock, inet_flags)) {
-		unsigned long f = BPF_CORE_READ((struct inet_sock *)sk, inet_flags);
+	if (bpf_core_field_exists(new->inet_flags)) {
+		unsigned long f = BPF_CORE_READ(new, inet_flags);
 
 		o |= (f >> INET_FREEBIND_BIT & 1) ? BINDSNOOP_OPT_FREEBIND : 0;
 		o |= (f >> INET_TRANSPARENT_BIT & 1) ? BINDSNOOP_OPT_TRANSPARENT : 0;
@@ -82,15 +82,6 @@ static __always_inline __u8 inet_opts(const struct sock *sk)
 	return o;
 }
 
-/* A sockaddr of len bytes at uaddr into b->sa; false when unreadable. */
-static __always_inline bool read_sockaddr(struct bind_entry *b, __u64 uaddr, __u64 len)
-{
-	if (len > SOCKADDR_MAX)
-		len = SOCKADDR_MAX;
-	b->len = len;
-	return !bpf_probe_read_user(b->sa, len, (void *)uaddr);
-}
-
 SEC("tracepoint/syscalls/sys_enter_bind")
 int handle_enter_bind(struct trace_event_raw_sys_enter *ctx)
 {
@@ -102,30 +93,9 @@ int handle_enter_bind(struct trace_event_raw_sys_enter *ctx)
 	if (!b)
 		return SONDE_TP_KEEP;
 	b->fd = ctx->args[0];
-	b->uaddr = ctx->args[1];
-	__builtin_memset(b->sa, 0, sizeof(b->sa));
-	b->from = read_sockaddr(b, b->uaddr, ctx->args[2]) ? STREAM_FROM_ENTRY : STREAM_FROM_EXIT;
+	net_sockaddr_enter(&b->sa, ctx->args[1], ctx->args[2]);
 	entry_store_arm(&b->arm, ctx->id);
 	return SONDE_TP_KEEP;
-}
-
-/* The address and port asked for, from the caller's sockaddr, read as the
- * socket's family lays it out (an AF_INET socket also takes AF_UNSPEC). An
- * IPv6 socket given another family's sockaddr (bind() fails) shows "::". */
-static __always_inline void asked_addr(struct bindsnoop_event *e, struct bind_entry *b)
-{
-	__u16 sa_family = 0, port = 0;
-
-	if (b->from == STREAM_FROM_EXIT && !read_sockaddr(b, b->uaddr, b->len))
-		__builtin_memset(b->sa, 0, sizeof(b->sa));
-	__builtin_memcpy(&sa_family, &b->sa[0], 2);
-	__builtin_memcpy(&port, &b->sa[2], 2);
-	e->port = bpf_ntohs(port);
-	if (e->family == NET_AF_INET)
-		__builtin_memcpy(e->addr, &b->sa[4], 4);
-	else if (sa_family == NET_AF_INET6)
-		__builtin_memcpy(e->addr, &b->sa[8], 16);
-	e->addr_from = b->from;
 }
 
 /* The address and port the socket is bound to. */
@@ -158,14 +128,14 @@ static __always_inline void exit_bind(struct trace_event_raw_sys_exit *ctx)
 	if (ctx->ret == 0)
 		bound_addr(&e, sk);
 	else
-		asked_addr(&e, b);
+		e.addr_from = net_sockaddr_addr(&b->sa, e.family, e.addr, &e.port);
 	if (!net_port_pass(ports, nports, e.port))
 		return;
 	stream_hdr_current(&e.h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e.protocol = BPF_CORE_READ(sk, sk_protocol);
 	e.opts = inet_opts(sk);
 	e.ifindex = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
-	sonde_output(&e, sizeof(e));
+	sonde_output(ctx, &e, sizeof(e));
 }
 
 SEC("tracepoint/syscalls/sys_exit_bind")

@@ -14,7 +14,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+/* Events reserved whole with their kernel stack (-K): 1088 bytes. */
+#define STREAM_SCRATCH_SIZE 1152
 #include "common/capable.h"
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stack_event.bpf.h"
 #include "bpf/lib/stream.bpf.h"
@@ -78,23 +81,10 @@ static __always_inline bool first_time(int cap)
 	return !(__sync_fetch_and_or(caps, bit) & bit);
 }
 
-/* The event, with room for the kernel stack with -K (a size the verifier
- * knows either way). */
-static __always_inline struct capable_event *reserve(void *ctx)
-{
-	struct capable_stack_event *se;
-
-	if (!STACK_EVENT_KERNEL)
-		return sonde_reserve(sizeof(struct capable_event));
-	se = sonde_reserve(sizeof(*se));
-	if (se)
-		stack_event_kernel(ctx, &se->k);
-	return se ? &se->e : NULL;
-}
-
 static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, __u32 flags)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct capable_stack_event *se = NULL;
 	struct capable_event *e;
 
 	if (denied_only && ret == 0)
@@ -103,7 +93,12 @@ static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, __u32
 		return 0;
 	if (unique && !first_time(cap))
 		return 0;
-	e = reserve(ctx);
+	if (STACK_EVENT_KERNEL) {
+		se = sonde_reserve(sizeof(*se));
+		e = se ? &se->e : NULL;
+	} else {
+		e = sonde_reserve(sizeof(*e));
+	}
 	if (!e)
 		return 0;
 	stream_hdr_current(&e->h, pid_tgid, STREAM_UID);
@@ -111,12 +106,13 @@ static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, __u32
 	e->ret = ret;
 	e->opts = opts;
 	e->flags = flags;
-	sonde_submit(e);
+	if (se)
+		stack_event_kernel(ctx, &se->k);
+	sonde_submit(ctx, e);
 	return 0;
 }
 
-SEC("tp_btf/cap_capable")
-int BPF_PROG(handle_cap_tp, const struct cred *cred, struct user_namespace *target_ns,
+SONDE_TP_BTF(handle_cap_tp, cap_capable, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
 	return report(ctx, cap, ret, 0, 0);

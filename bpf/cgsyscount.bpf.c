@@ -52,8 +52,7 @@ static __always_inline bool count_in_slot(__u64 cgroup_id, const struct count_va
 	return true;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+SONDE_TP_BTF(handle_sys_exit, sys_exit, struct pt_regs *regs, long ret)
 {
 	struct cgsyscount_key key = {};
 	struct count_val add;
@@ -63,7 +62,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	count_measure(&add, ret);
 	key.cgroup_id = bpf_get_current_cgroup_id();
 	if (by_syscall)
-		key.nr = regs->orig_ax;
+		key.nr = sonde_regs_syscall(regs, sonde_raw);
 	else if (count_in_slot(key.cgroup_id, &add))
 		return 0;
 	count_call(&counts, &counts_a, &key, &add, true);

@@ -250,7 +250,7 @@ static __always_inline void report_exec(const struct trace_event_raw_sys_exit *c
 	       ((e->args_size + e->exe_len) & (sizeof(e->data) * 2 - 1));
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	sonde_output(e, size);
+	sonde_output((void *)ctx, e, size);
 out:
 	if (x)
 		forget_argv();

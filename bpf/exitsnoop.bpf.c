@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "common/exitsnoop.h"
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/task.bpf.h"
@@ -68,8 +69,7 @@ static __always_inline __u32 process_status(struct task_struct *task, struct tas
 	return BPF_CORE_READ(leader, exit_code);
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(handle_exit, struct task_struct *task)
+SONDE_TP_BTF(handle_exit, sched_process_exit, struct task_struct *task)
 {
 	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
 	struct task_struct *who = per_thread ? task : leader;
@@ -97,6 +97,6 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	e->start_ns = BPF_CORE_READ(who, start_time);
 	e->ppid = sonde_current_ppid();
 	e->status = status;
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 	return 0;
 }

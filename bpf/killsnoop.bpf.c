@@ -34,7 +34,7 @@ struct kill_call {
 
 SONDE_ENTRY_STORE(calls, struct kill_call);
 
-static __always_inline void report(__s32 tpid, __s32 sig, __s32 result, __u8 source)
+static __always_inline void report(void *ctx, __s32 tpid, __s32 sig, __s32 result, __u8 source)
 {
 	struct killsnoop_event *e = sonde_reserve(sizeof(*e));
 
@@ -46,7 +46,7 @@ static __always_inline void report(__s32 tpid, __s32 sig, __s32 result, __u8 sou
 	e->result = result;
 	e->source = source;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 }
 
 static __always_inline void enter_kill(long nr, __s32 tpid, __s32 sig)
@@ -64,9 +64,10 @@ static __always_inline void enter_kill(long nr, __s32 tpid, __s32 sig)
 	entry_store_arm(&c->arm, nr);
 }
 
-static __always_inline void exit_kill(long nr, long ret)
+static __always_inline void exit_kill(struct trace_event_raw_sys_exit *ctx)
 {
-	struct kill_call *c = entry_store_take(&calls, nr);
+	struct kill_call *c = entry_store_take(&calls, ctx->id);
+	long ret = ctx->ret;
 	struct kill_call call;
 
 	if (!c)
@@ -77,7 +78,7 @@ static __always_inline void exit_kill(long nr, long ret)
 		return;
 	if (failed_only && ret >= 0)
 		return;
-	report(call.tpid, call.sig, ret, KILLSNOOP_SYSCALL);
+	report(ctx, call.tpid, call.sig, ret, KILLSNOOP_SYSCALL);
 }
 
 SEC("tracepoint/syscalls/sys_enter_kill")
@@ -104,21 +105,21 @@ int handle_enter_tgkill(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_kill")
 int handle_exit_kill(struct trace_event_raw_sys_exit *ctx)
 {
-	exit_kill(ctx->id, ctx->ret);
+	exit_kill(ctx);
 	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_tkill")
 int handle_exit_tkill(struct trace_event_raw_sys_exit *ctx)
 {
-	exit_kill(ctx->id, ctx->ret);
+	exit_kill(ctx);
 	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_tgkill")
 int handle_exit_tgkill(struct trace_event_raw_sys_exit *ctx)
 {
-	exit_kill(ctx->id, ctx->ret);
+	exit_kill(ctx);
 	return SONDE_TP_KEEP;
 }
 
@@ -142,7 +143,7 @@ static __always_inline void generate(struct trace_event_raw_signal_generate *ctx
 		return;
 	if (failed_only && ctx->result != KILLSNOOP_OVERFLOW_FAIL)
 		return;
-	report(ctx->pid, sig, ctx->result, source);
+	report(ctx, ctx->pid, sig, ctx->result, source);
 }
 
 SEC("tracepoint/signal/signal_generate")

@@ -217,7 +217,7 @@ static __always_inline void leave(const struct trace_event_raw_sys_exit *ctx)
 	m->e.ret = ret;
 	if (m->pending)
 		read_pending(m);
-	sonde_output(&m->e, sizeof(m->e));
+	sonde_output((void *)ctx, &m->e, sizeof(m->e));
 }
 
 /* The entry and exit programs of the syscall NAME (NARGS arguments), call CALL. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* offcputime: time blocked, by stack. At sched_switch, the thread going
- * off the CPU (the current task still) has its stacks taken and kept in its
- * task storage with the time; when it is switched in again, the time it was
+ * off the CPU (the current task still) has its stacks taken and kept by
+ * thread ID with the time; when it is switched in again, the time it was
  * off is added to those stacks' total (bpf/lib/stack.bpf.h). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -23,19 +23,28 @@ const volatile __u64 max_ns = ~0ULL;
 /* The tool's own process: its waits are not the user's. */
 const volatile __u32 self_tgid = 0;
 
+/* Threads switched out, by thread ID, until they run again. Hashes, not
+ * task storage, which refuses calls while another tool's program holds it
+ * on the CPU (bpf/lib/runq.bpf.h). A thread that the full table cannot
+ * hold is counted as lost. */
+#define OFFCPU_MAX_BLOCKED 16384
+
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, OFFCPU_MAX_BLOCKED);
+	__type(key, __u32);
 	__type(value, struct offcpu_start);
 } starts SEC(".maps");
 
-/* 16 KiB per thread, made only for threads whose stacks are copied. */
+/* The user stacks copied of threads in starts with copied set, until they
+ * run again (rec.value: the time blocked, once known). 16 KiB an entry,
+ * allocated as used: at most 4096 blocked at once. */
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct offcpu_copy);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct stack_sample_rec);
 } copies SEC(".maps");
 
 static __always_inline bool state_wanted(unsigned int state)
@@ -45,70 +54,84 @@ static __always_inline bool state_wanted(unsigned int state)
 	return target_state ? (state & target_state) != 0 : state == 0;
 }
 
-/* The stack copied into the thread's copy storage; false without one. */
-static __always_inline bool copy_out(struct task_struct *prev, const struct stack_key *k, __u64 ts)
-{
-	struct offcpu_copy *c =
-	    bpf_task_storage_get(&copies, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-
-	if (!c)
-		return false;
-	c->rec.key = *k;
-	stack_copy_user(&c->rec);
-	c->ts_ns = ts;
-	return true;
-}
-
-/* prev is the current task. */
-static __always_inline void switched_out(void *ctx, struct task_struct *prev, unsigned int state)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct offcpu_start *s;
-	struct stack_key k;
-
-	if (!(__u32)pid_tgid || (pid_tgid >> 32) == self_tgid)
-		return;
-	if ((target_tid && (__u32)pid_tgid != target_tid) || !state_wanted(state) ||
-	    !sonde_filter_pass())
-		return;
-	if (stack_key_current(ctx, &k, pid_tgid)) {
-		if (!copy_out(prev, &k, bpf_ktime_get_ns()))
-			sonde_count(STREAM_STACK_UNCOUNTED);
-		return;
-	}
-	s = bpf_task_storage_get(&starts, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!s) {
-		sonde_count(STREAM_STACK_UNCOUNTED);
-		return;
-	}
-	s->key = k;
-	s->ts_ns = bpf_ktime_get_ns();
-}
-
 static __always_inline bool in_range(__u64 delta)
 {
 	return delta >= min_ns && delta <= max_ns;
 }
 
-static __always_inline void switched_in(struct task_struct *next)
+/* The thread's stack copied, kept until it runs again; false when it
+ * cannot be. */
+static __always_inline bool copy_out(__u32 tid, const struct stack_key *k)
 {
-	struct offcpu_start *s = bpf_task_storage_get(&starts, next, 0, 0);
-	struct offcpu_copy *c = bpf_task_storage_get(&copies, next, 0, 0);
-	__u64 now = bpf_ktime_get_ns(), delta;
+	__u32 zero = 0;
+	struct stack_sample_rec *r = bpf_map_lookup_elem(&stack_sample_scratch, &zero);
 
-	if (s && s->ts_ns) {
-		delta = now - s->ts_ns;
-		s->ts_ns = 0;
+	if (!r)
+		return false;
+	r->key = *k;
+	stack_copy_user(r);
+	return !bpf_map_update_elem(&copies, &tid, r, BPF_ANY);
+}
+
+/* Thread tid's wait, kept in s, ended `delta` ns after it began: counted
+ * on its stacks, and forgotten. */
+static __always_inline void wait_ended(void *ctx, __u32 tid, struct offcpu_start *s, __u64 delta)
+{
+	struct stack_sample_rec *c;
+
+	if (!s->copied) {
 		if (in_range(delta))
 			stack_add(&s->key, delta);
-	}
-	if (c && c->ts_ns) {
-		delta = now - c->ts_ns;
-		c->ts_ns = 0;
-		c->rec.value = delta;
+	} else if ((c = bpf_map_lookup_elem(&copies, &tid))) {
+		c->value = delta;
 		if (in_range(delta))
-			stack_send(&c->rec);
+			stack_send(ctx, c);
+		bpf_map_delete_elem(&copies, &tid);
 	}
+	bpf_map_delete_elem(&starts, &tid);
+}
+
+/* prev goes off the CPU. */
+static __always_inline void switched_out(void *ctx, struct task_struct *prev, unsigned int state)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+	__u64 ran = BPF_CORE_READ(prev, se.sum_exec_runtime);
+	struct offcpu_start s = {}, *old;
+	__u32 tid = pid_tgid;
+
+	if (!tid || (pid_tgid >> 32) == self_tgid)
+		return;
+	/* Still kept: its switch-in was not seen (a CPU can switch from a
+	 * task whose own switch the tracepoint does not report; measured
+	 * here: one 50 ms sleep in ten runs). It was off the CPU since, less
+	 * the CPU time it ran. */
+	old = bpf_map_lookup_elem(&starts, &tid);
+	if (old && now - old->ts_ns > ran - old->ran_ns)
+		wait_ended(ctx, tid, old, now - old->ts_ns - (ran - old->ran_ns));
+	if ((target_tid && tid != target_tid) || !state_wanted(state) || !sonde_filter_pass())
+		return;
+	s.copied = stack_key_current(ctx, &s.key, pid_tgid);
+	if (s.copied && !copy_out(tid, &s.key)) {
+		sonde_count_lost();
+		return;
+	}
+	s.ts_ns = now;
+	s.ran_ns = ran;
+	if (bpf_map_update_elem(&starts, &tid, &s, BPF_ANY)) {
+		if (s.copied)
+			bpf_map_delete_elem(&copies, &tid);
+		sonde_count_lost();
+	}
+}
+
+/* next runs again: the time it was off goes to its stacks. */
+static __always_inline void switched_in(void *ctx, struct task_struct *next)
+{
+	__u32 tid = BPF_CORE_READ(next, pid);
+	struct offcpu_start *s = bpf_map_lookup_elem(&starts, &tid);
+
+	if (s)
+		wait_ended(ctx, tid, s, bpf_ktime_get_ns() - s->ts_ns);
 }
 
 SEC("tp_btf/sched_switch")
@@ -116,6 +139,6 @@ int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_
 	     unsigned int prev_state)
 {
 	switched_out(ctx, prev, prev_state);
-	switched_in(next);
+	switched_in(ctx, next);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "common/oomkill.h"
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 
@@ -25,12 +26,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define SEND_SIG_PRIV 1
 /* x86: 4 KiB pages. */
 #define PAGES_TO_KB(n) ((n) << 2)
-/* Deepest cgroup nesting the -c test walks up from the victim's cgroup. */
-#define CGROUP_MAX_DEPTH 32
-
-/* -c's cgroup ID: the victim's cgroup is tested against it too. Not rodata:
- * user space moves it when -c's cgroup is created again (lib/filter.h). */
-__u64 FILTER_CGROUP_ID = 0;
 
 /* The victim as seen when it was sent SIGKILL. */
 struct victim {
@@ -41,7 +36,7 @@ struct victim {
 	__u32 uid;
 	__s16 oom_score_adj;
 	__u8 has_mem;
-	__u8 in_cgroup; /* under -c's cgroup */
+	__u8 passes; /* the victim passes -p and -c */
 	char comm[TASK_COMM_LEN];
 };
 
@@ -58,12 +53,18 @@ struct {
 	__type(value, struct victim);
 } victims SEC(".maps");
 
+/* Since Linux 6.2, a percpu_counter per counter (a flavour of mm_struct,
+ * which every kernel has: vmlinux.h may be an older kernel's). */
+struct mm_struct___pcp {
+	struct percpu_counter rss_stat[4];
+} __attribute__((preserve_access_index));
+
 /* get_mm_counter(mm, idx) in kB; the percpu sum is approximate, as in /proc.
  * Before Linux 6.2 the counters were NR_MM_COUNTERS (4) atomic longs in a
- * struct mm_rss_stat, since then percpu_counters (as in vmlinux.h). The
- * old layout is told by the field's size, not by a flavour of the old
- * struct: a type missing from vmlinux makes libbpf search the modules' BTF,
- * which takes CAP_SYS_ADMIN that CAP_BPF + CAP_PERFMON users do not have. */
+ * struct mm_rss_stat, since then percpu_counters. The old layout is told by
+ * the field's size, not by a flavour of the old struct: a type missing from
+ * vmlinux makes libbpf search the modules' BTF, which takes CAP_SYS_ADMIN
+ * that CAP_BPF + CAP_PERFMON users do not have. */
 static __always_inline __u64 mm_counter_kb(struct mm_struct *mm, const int idx)
 {
 	__s64 n = 0;
@@ -73,7 +74,7 @@ static __always_inline __u64 mm_counter_kb(struct mm_struct *mm, const int idx)
 				      (void *)mm + bpf_core_field_offset(mm->rss_stat) +
 					  idx * sizeof(long));
 	else
-		n = BPF_CORE_READ(mm, rss_stat[idx].count);
+		n = BPF_CORE_READ((struct mm_struct___pcp *)mm, rss_stat[idx].count);
 	return n > 0 ? PAGES_TO_KB(n) : 0;
 }
 
@@ -89,19 +90,6 @@ static __always_inline void read_mm(struct mm_struct *mm, struct victim *v)
 	v->has_mem = 1;
 }
 
-/* The task's cgroup v2 is -c's cgroup or below it. */
-static __always_inline bool task_under_filter_cgroup(struct task_struct *t)
-{
-	struct cgroup *cg = BPF_CORE_READ(t, cgroups, dfl_cgrp);
-
-	for (int i = 0; i < CGROUP_MAX_DEPTH && cg; i++) {
-		if (BPF_CORE_READ(cg, kn, id) == FILTER_CGROUP_ID)
-			return true;
-		cg = BPF_CORE_READ(cg, self.parent, cgroup);
-	}
-	return false;
-}
-
 static __always_inline void read_victim(struct task_struct *t, struct victim *v)
 {
 	v->tgid = BPF_CORE_READ(t, tgid);
@@ -113,11 +101,11 @@ static __always_inline void read_victim(struct task_struct *t, struct victim *v)
 	/* The tracepoint's own figures are exact: read the mm only without them. */
 	if (!bpf_core_field_exists(struct trace_event_raw_mark_victim, total_vm))
 		read_mm(BPF_CORE_READ(t, mm), v);
-	v->in_cgroup = FILTER_CGROUP && task_under_filter_cgroup(t);
+	v->passes = sonde_filter_task(t);
 }
 
-SEC("tp_btf/signal_generate")
-int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_struct *task)
+SONDE_TP_BTF(handle_signal, signal_generate, int sig, struct kernel_siginfo *info,
+	     struct task_struct *task)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct victim v = {};
@@ -127,14 +115,6 @@ int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_st
 	read_victim(task, &v);
 	bpf_map_update_elem(&victims, &tid, &v, BPF_ANY);
 	return 0;
-}
-
-/* -p and -c pass when either the trigger or the victim matches. */
-static __always_inline bool victim_pass(const struct victim *v)
-{
-	if (FILTER_TGID && v->tgid != FILTER_TGID)
-		return false;
-	return !FILTER_CGROUP || v->in_cgroup;
 }
 
 static __always_inline void fill_victim(struct oomkill_event *e, const struct victim *v)
@@ -193,7 +173,8 @@ static __always_inline void mark_victim(struct trace_event_raw_mark_victim *ctx)
 		read_victim((struct task_struct *)bpf_get_current_task(), &self);
 		v = &self;
 	}
-	if (!sonde_filter_pass() && !(v && victim_pass(v)))
+	/* -p and -c pass when either the trigger or the victim matches. */
+	if (!sonde_filter_pass() && !(v && v->passes))
 		goto out;
 	e = sonde_reserve(sizeof(*e));
 	if (!e)
@@ -211,7 +192,7 @@ static __always_inline void mark_victim(struct trace_event_raw_mark_victim *ctx)
 	if (v)
 		fill_victim(e, v);
 	fill_from_tracepoint(e, ctx);
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 out:
 	bpf_map_delete_elem(&victims, &tid);
 }

@@ -30,7 +30,7 @@ int handle_sample(struct bpf_perf_event_data *ctx)
 	if (!sonde_filter_pass())
 		return 0;
 	if (stack_key_current(ctx, &k, pid_tgid))
-		stack_copy_send(&k, 1);
+		stack_copy_send(ctx, &k, 1);
 	else
 		stack_add(&k, 1);
 	return 0;

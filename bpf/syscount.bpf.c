@@ -11,6 +11,10 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 by_process = 0; /* -P */
+/* This architecture's exec calls: -P notes a process's new name when one
+ * succeeds. */
+const volatile __u32 nr_execve = 0;
+const volatile __u32 nr_execveat = 0;
 
 COUNT_MAPS(nr_counts, BPF_MAP_TYPE_PERCPU_ARRAY, 0, COUNT_MAX_NR, __u32);
 COUNT_MAPS(pid_counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, SYSCOUNT_MAX_PIDS, __u32);
@@ -44,7 +48,7 @@ static __always_inline void count_syscall(__u32 nr, const struct count_val *add)
 
 static __always_inline bool is_exec(__u32 nr, long ret)
 {
-	return ret == 0 && (nr == SYSCOUNT_NR_EXECVE || nr == SYSCOUNT_NR_EXECVEAT);
+	return ret == 0 && (nr == nr_execve || nr == nr_execveat);
 }
 
 static __always_inline void count_process(__u32 nr, long ret, const struct count_val *add)
@@ -59,8 +63,7 @@ static __always_inline void count_process(__u32 nr, long ret, const struct count
 	bpf_map_update_elem(&procs, &tgid, &p, BPF_ANY);
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+SONDE_TP_BTF(handle_sys_exit, sys_exit, struct pt_regs *regs, long ret)
 {
 	struct count_val add;
 
@@ -68,8 +71,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	count_measure(&add, ret);
 	if (by_process)
-		count_process(regs->orig_ax, ret, &add);
+		count_process(sonde_regs_syscall(regs, sonde_raw), ret, &add);
 	else
-		count_syscall(regs->orig_ax, &add);
+		count_syscall(sonde_regs_syscall(regs, sonde_raw), &add);
 	return 0;
 }

@@ -21,7 +21,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u16 lports[NET_MAX_PORTS] = {};
 const volatile __u32 nlports = 0;
 
-static __always_inline void report_accept(long fd)
+static __always_inline void report_accept(void *ctx, long fd)
 {
 	struct tcpaccept_event *e;
 	struct net_tuple t;
@@ -40,19 +40,19 @@ static __always_inline void report_accept(long fd)
 		return;
 	stream_hdr_current(&e->h, bpf_get_current_pid_tgid(), STREAM_UID);
 	e->t = t;
-	sonde_submit(e);
+	sonde_submit(ctx, e);
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept4")
 int handle_exit_accept4(struct trace_event_raw_sys_exit *ctx)
 {
-	report_accept(ctx->ret);
+	report_accept(ctx, ctx->ret);
 	return SONDE_TP_KEEP;
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept")
 int handle_exit_accept(struct trace_event_raw_sys_exit *ctx)
 {
-	report_accept(ctx->ret);
+	report_accept(ctx, ctx->ret);
 	return SONDE_TP_KEEP;
 }

@@ -23,6 +23,8 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
+/* Events reserved whole with their kernel stack (-K): 1128 bytes. */
+#define STREAM_SCRATCH_SIZE 1152
 #include "common/tcpdrop.h"
 #include "bpf/lib/stack_event.bpf.h"
 #include "bpf/lib/filter.bpf.h"
@@ -103,32 +105,37 @@ static __always_inline bool skb_read_tcp(const struct sk_buff *skb, struct net_t
 }
 
 /* A request socket's owner: its listener's. */
-static __always_inline bool listener_owner_get(const struct sock *req, struct net_owner *o)
+static __always_inline bool listener_owner_get(const struct sock *req, struct net_owner *o,
+					       __u8 *from)
 {
 	__u64 key = (__u64)BPF_CORE_READ((struct request_sock *)req, __req_common.skc_listener);
 
-	return sock_owner_copy(bpf_map_lookup_elem(&listener_owners, &key), o);
+	return sock_owner_copy(bpf_map_lookup_elem(&listener_owners, &key), o, from);
 }
 
-/* The owner a drop is attributed to, into *o, and the TCP state to show
- * (0: none); returns whether the drop passes -p/-u/-c. A request socket
- * stands for its listener; a time-wait socket has no owner. */
-static __always_inline bool drop_owner(const struct sock *sk, __u8 *state, struct net_owner *o)
+/* The owner a drop is attributed to, into *o and e->owner_from, and the TCP
+ * state to show into e->state (0: none); returns whether the drop passes
+ * -p/-u/-c. A request socket stands for its listener; a time-wait socket
+ * has no owner. */
+static __always_inline bool drop_owner(const struct sock *sk, struct tcpdrop_event *e,
+				       struct net_owner *o)
 {
-	*state = 0;
+	__u8 *from = &e->owner_from;
+
+	e->state = 0;
 	if (!sk)
-		return sock_owner_none(o);
-	*state = sock_state(sk);
-	if (*state == TCP_NEW_SYN_RECV)
-		return listener_owner_get(sk, o);
-	if (*state == TCP_TIME_WAIT)
-		return sock_owner_none(o);
+		return sock_owner_none(o, from);
+	e->state = sock_state(sk);
+	if (e->state == TCP_NEW_SYN_RECV)
+		return listener_owner_get(sk, o, from);
+	if (e->state == TCP_TIME_WAIT)
+		return sock_owner_none(o, from);
 	/* A full socket: a TCP one, or (a raw socket sending TCP) none. */
 	if (!sock_is_tcp(sk)) {
-		*state = 0;
-		return sock_owner_none(o);
+		e->state = 0;
+		return sock_owner_none(o, from);
 	}
-	return sock_owner_get(sk, o);
+	return sock_owner_get(sk, o, from);
 }
 
 static __always_inline void count_drop(__u32 reason)
@@ -146,7 +153,7 @@ static __always_inline void send(void *ctx, struct tcpdrop_event *e)
 	struct tcpdrop_stack_event *se;
 
 	if (!STACK_EVENT_KERNEL) {
-		sonde_output(e, sizeof(*e));
+		sonde_output(ctx, e, sizeof(*e));
 		return;
 	}
 	se = sonde_reserve(sizeof(*se));
@@ -154,7 +161,7 @@ static __always_inline void send(void *ctx, struct tcpdrop_event *e)
 		return;
 	se->e = *e;
 	stack_event_kernel(ctx, &se->k);
-	sonde_submit(se);
+	sonde_submit(ctx, se);
 }
 
 SEC("tp_btf/kfree_skb")
@@ -171,7 +178,7 @@ int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, enum skb_dro
 		sk = (const struct sock *)ctx[3];
 	if (!sk)
 		sk = skb->sk;
-	if (!drop_owner(sk, &e.state, &o))
+	if (!drop_owner(sk, &e, &o))
 		return 0;
 	if (count_mode) {
 		count_drop(reason);
@@ -199,7 +206,7 @@ int BPF_PROG(handle_owner_state, const struct sock *sk, int oldstate, int newsta
 	}
 	sock_owner_on_state(sk, newstate);
 	if (newstate == TCP_LISTEN) {
-		sock_owner_current(&so);
+		sock_owner_current(&so, NET_OWNER_LISTENER);
 		bpf_map_update_elem(&listener_owners, &key, &so, BPF_ANY);
 	}
 	return 0;

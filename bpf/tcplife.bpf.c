@@ -6,8 +6,9 @@
  * softirq context), and reported when it enters CLOSE, with the bytes its
  * tcp_sock counted. Sessions born before tcplife started are not reported.
  * The owner is the process that connected, or the one that accepted the
- * socket, or until then its listener's (bpf/lib/net_owner.bpf.h); the close
- * itself often runs in softirq context, so the current task is never used.
+ * socket, or until then its listener's (bpf/lib/net_owner.bpf.h), and the
+ * event says which; the close itself often runs in softirq context, so the
+ * current task is never used.
  * A birth is kept in the socket's own storage: no table to fill. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -35,14 +36,15 @@ struct {
 	__type(value, __u64);
 } births SEC(".maps");
 
-static __always_inline void report_close(const struct sock *sk, __u64 born)
+static __always_inline void report_close(void *ctx, const struct sock *sk, __u64 born)
 {
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
 	struct tcplife_event *e;
 	struct net_owner o;
 	struct net_tuple t;
+	__u8 from;
 
-	if (!sock_owner_get(sk, &o))
+	if (!sock_owner_get(sk, &o, &from))
 		return;
 	sock_read_tuple(sk, &t);
 	if (!net_family_pass(t.family) || !net_port_pass(lports, nlports, t.sport) ||
@@ -56,7 +58,9 @@ static __always_inline void report_close(const struct sock *sk, __u64 born)
 	e->dur_ns = e->h.ts_ns - born;
 	e->tx_bytes = BPF_CORE_READ(tp, bytes_acked);
 	e->rx_bytes = BPF_CORE_READ(tp, bytes_received);
-	sonde_submit(e);
+	e->owner_from = from;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
+	sonde_submit(ctx, e);
 }
 
 /* A session starts (the first of SYN_SENT and SYN_RECV, for a simultaneous
@@ -72,12 +76,12 @@ static __always_inline void remember_birth(const struct sock *sk)
 		*born = bpf_ktime_get_ns();
 }
 
-static __always_inline void on_close(const struct sock *sk)
+static __always_inline void on_close(void *ctx, const struct sock *sk)
 {
 	__u64 *born = bpf_sk_storage_get(&births, (struct sock *)sk, 0, 0);
 
 	if (born && *born)
-		report_close(sk, *born);
+		report_close(ctx, sk, *born);
 	bpf_sk_storage_delete(&births, (struct sock *)sk);
 	sock_owner_forget(sk);
 }
@@ -91,7 +95,7 @@ int BPF_PROG(handle_set_state, const struct sock *sk, int oldstate, int newstate
 	if (newstate == TCP_SYN_SENT || newstate == TCP_SYN_RECV)
 		remember_birth(sk);
 	else if (newstate == TCP_CLOSE)
-		on_close(sk);
+		on_close(ctx, sk);
 	return 0;
 }
 

@@ -10,7 +10,14 @@
  * socket's congestion state: the timer has put it in Loss before it
  * retransmits, fast retransmit runs in Recovery, and a tail loss probe is
  * only sent in Open or CWR. --count adds up retransmissions per flow in a
- * hash map instead of sending events. */
+ * hash map instead of sending events.
+ *
+ * Since Linux 6.17 tcp_retransmit_skb also fires for an attempt that sent
+ * nothing (no route, a netfilter drop on output, no memory, the previous
+ * copy still in the host's queue), with the error as a third argument;
+ * before, it fired for sent retransmissions only. The kernel's BTF says
+ * which: the tracepoint's record (trace_event_raw_tcp_retransmit_skb) has
+ * an err field exactly when the tracepoint passes one. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -46,16 +53,23 @@ static __always_inline __u8 retransmit_type(const struct sock *sk)
 	}
 }
 
-/* owner_sk: the socket whose owner the event is attributed to. */
-static __always_inline void report(const struct sock_common *skc, const void *owner_sk, __u8 state,
-				   __u8 type)
+/* The record of the 6.17+ tracepoint, for CO-RE to say whether it has err. */
+struct trace_event_raw_tcp_retransmit_skb___err {
+	int err;
+} __attribute__((preserve_access_index));
+
+/* owner_sk: the socket whose owner the event is attributed to; err: 0, or
+ * the negative errno of an attempt that sent nothing. */
+static __always_inline void report(void *ctx, const struct sock_common *skc, const void *owner_sk,
+				   __u8 state, __u8 type, int err)
 {
 	struct tcpretrans_event *e;
 	struct tcpretrans_count init = { .retransmits = 1 };
 	struct net_tuple t;
+	__u8 from;
 
 	skc_read_tuple(skc, &t);
-	if (!net_family_pass(t.family) || !sock_owner_get(owner_sk, &init.o))
+	if (!net_family_pass(t.family) || !sock_owner_get(owner_sk, &init.o, &from))
 		return;
 	if (count_mode) {
 		if (!net_count(&counts, &t, &init))
@@ -69,13 +83,22 @@ static __always_inline void report(const struct sock_common *skc, const void *ow
 	e->t = t;
 	e->state = state;
 	e->type = type;
-	sonde_submit(e);
+	e->owner_from = from;
+	e->pad = 0;
+	e->err = -err;
+	sonde_submit(ctx, e);
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(handle_retransmit, const struct sock *sk, const struct sk_buff *skb)
 {
-	report(&sk->__sk_common, sk, sock_state(sk), retransmit_type(sk));
+	int err = 0;
+
+	/* Read only where it exists: the verifier refuses a 3rd argument of a
+	 * tracepoint that has two, and skips this on such kernels. */
+	if (bpf_core_field_exists(struct trace_event_raw_tcp_retransmit_skb___err, err))
+		err = (int)ctx[2];
+	report(ctx, &sk->__sk_common, sk, sock_state(sk), retransmit_type(sk), err);
 	return 0;
 }
 
@@ -83,7 +106,7 @@ int BPF_PROG(handle_retransmit, const struct sock *sk, const struct sk_buff *skb
 SEC("tp_btf/tcp_retransmit_synack")
 int BPF_PROG(handle_retransmit_synack, const struct sock *listener, const struct request_sock *req)
 {
-	report(&req->__req_common, listener, TCP_SYN_RECV, TCPRETRANS_SYNACK);
+	report(ctx, &req->__req_common, listener, TCP_SYN_RECV, TCPRETRANS_SYNACK, 0);
 	return 0;
 }
 

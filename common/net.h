@@ -42,4 +42,15 @@ struct net_owner {
 
 _Static_assert(sizeof(struct net_owner) == 32, "net_owner layout");
 
+/* Where a socket's owner came from (JSON owner_from): the process that
+ * connected the socket, the one that accepted it, or the owner of its
+ * listener (the listener itself, or a connection nobody has accepted yet:
+ * it was born with a copy of its listener's). */
+enum net_owner_from {
+	NET_OWNER_NONE, /* not known */
+	NET_OWNER_CONNECT,
+	NET_OWNER_ACCEPT,
+	NET_OWNER_LISTENER,
+};
+
 #endif

@@ -6,22 +6,16 @@
 
 #include "common/stack.h"
 
-/* A thread switched out, kept in its task storage until it runs again. */
+/* A thread switched out, kept until it runs again. */
 struct offcpu_start {
 	struct stack_key key;
-	__u64 ts_ns; /* CLOCK_MONOTONIC of the switch; 0: not blocked */
+	__u64 ts_ns;  /* CLOCK_MONOTONIC of the switch */
+	__u64 ran_ns; /* the thread's CPU time then (se.sum_exec_runtime) */
+	__u32 copied; /* its user stack waits in the copies too */
+	__u32 pad;
 };
 
-_Static_assert(sizeof(struct offcpu_start) == 64, "offcpu_start layout");
-
-/* The same for a thread whose user stack is copied for user space to
- * unwind (--unwind dwarf, or auto without frame pointers): the copy waits
- * in its task storage for the time it blocked. */
-struct offcpu_copy {
-	__u64 ts_ns;
-	__u64 pad;
-	struct stack_sample_rec rec;
-};
+_Static_assert(sizeof(struct offcpu_start) == 80, "offcpu_start layout");
 
 /* --state: the state the thread blocked in (include/linux/sched.h); the
  * value OFFCPU_STATE_ANY counts every state. */

@@ -114,10 +114,21 @@ _Static_assert(sizeof(struct stack_proc_rec) == 16, "stack_proc_rec layout");
 
 /* A user stack to unwind from DWARF call-frame information: the top of the
  * stack, copied from the stack pointer up, and the registers, as DWARF
- * numbers them (x86_64: rax, rdx, rcx, rbx, rsi, rdi, rbp, rsp, r8 to r15,
- * then the return address column, rip). */
+ * numbers them. x86_64: rax, rdx, rcx, rbx, rsi, rdi, rbp, rsp, r8 to r15,
+ * then rip (DWARF's return address column, 16); arm64: x0 to x30, sp (31),
+ * then pc, which DWARF does not number (STACK_DWARF_NREGS: those it does). */
 #define STACK_COPY_BYTES 16384
+#if defined(__TARGET_ARCH_arm64) || defined(__aarch64__)
+#define STACK_NREGS 33
+#define STACK_DWARF_NREGS 32
+#define STACK_REG_SP 31
+#define STACK_REG_IP 32
+#else
 #define STACK_NREGS 17
+#define STACK_DWARF_NREGS 17
+#define STACK_REG_SP 7
+#define STACK_REG_IP 16
+#endif
 
 struct stack_regs {
 	__u64 r[STACK_NREGS];
@@ -135,7 +146,7 @@ struct stack_sample_rec {
 	__u8 stack[STACK_COPY_BYTES];
 };
 
-_Static_assert(sizeof(struct stack_sample_rec) == 16 + 56 + 136 + STACK_COPY_BYTES,
+_Static_assert(sizeof(struct stack_sample_rec) == 16 + 56 + 8 * STACK_NREGS + STACK_COPY_BYTES,
 	       "stack_sample_rec layout");
 
 /* A kernel stack an event carries (capable -K, tcpdrop -K): taken into the

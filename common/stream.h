@@ -9,9 +9,22 @@
 
 /* The BPF side declares them with these identifiers and user space looks
  * them up by STREAM_NAME() of the same: a rename cannot reach one side only. */
-#define STREAM_EVENTS events		       /* the ring buffer */
+#define STREAM_EVENTS events		       /* the ring buffer, or a perf event array */
 #define STREAM_COUNTS sonde_counts	       /* per-CPU counters: enum stream_count */
 #define STREAM_WAKEUP_BYTES sonde_wakeup_bytes /* rodata: unread bytes that wake the reader */
+#define STREAM_PERFBUF sonde_perfbuf	       /* rodata: STREAM_EVENTS is a perf event array */
+#define STREAM_SCRATCH sonde_scratch	       /* per-CPU room to build events in, for it */
+
+/* The largest event built in place (sonde_reserve()); a larger one is built
+ * by the tool and sent whole (sonde_output()). A tool whose events are
+ * larger defines its own before including this (capable and tcpdrop, whose
+ * events can carry a kernel stack). */
+#ifndef STREAM_SCRATCH_SIZE
+#define STREAM_SCRATCH_SIZE 512
+#endif
+/* Programs that can run one inside another on a CPU (a task's, then a
+ * softirq's, a hard irq's and an NMI's): each builds in a room of its own. */
+#define STREAM_SCRATCH_DEPTH 4
 
 #define STREAM_NAME(id) STREAM_NAME_(id)
 #define STREAM_NAME_(id) #id

@@ -12,10 +12,6 @@
  * more numbers than this are counted as lost. */
 #define SYSCOUNT_MAX_FAR 256
 
-/* x86_64's exec calls: -P notes a process's new name when one succeeds. */
-#define SYSCOUNT_NR_EXECVE 59
-#define SYSCOUNT_NR_EXECVEAT 322
-
 /* -P: what a process was when it was last counted. */
 struct syscount_proc {
 	__u64 cgroup_id;

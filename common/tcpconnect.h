@@ -12,6 +12,7 @@ enum tcpconnect_result {
 				 * connect made another way, its handshake ended) */
 	TCPCONNECT_ESTABLISHED, /* the handshake completed */
 	TCPCONNECT_FAILED,	/* the socket closed in SYN_SENT; err says why */
+	TCPCONNECT_UNSENT,	/* connect() failed before a SYN was sent; err says why */
 };
 
 /* What connect() returns for a socket closed without an error (the kernel's
@@ -21,12 +22,14 @@ enum tcpconnect_result {
 struct tcpconnect_event {
 	struct stream_hdr h; /* the caller; with -L, the socket's owner */
 	struct net_tuple t;
-	__u64 lat_ns; /* -L: from SYN_SENT to the outcome */
-	__s32 ret;    /* connect()'s return; with -L, the socket error (errno) */
-	__u32 result; /* enum tcpconnect_result */
+	__u64 lat_ns;	/* -L: from SYN_SENT (or connect()'s entry) to the outcome */
+	__s32 ret;	/* connect()'s return; with -L, the socket error (errno) */
+	__u32 result;	/* enum tcpconnect_result */
+	__u8 addr_from; /* enum stream_from of daddr and dport */
+	__u8 pad[7];
 };
 
-_Static_assert(sizeof(struct tcpconnect_event) == 104, "tcpconnect_event layout");
+_Static_assert(sizeof(struct tcpconnect_event) == 112, "tcpconnect_event layout");
 
 /* --count: connects by process and destination. */
 struct tcpconnect_key {

@@ -27,7 +27,8 @@ struct tcpdrop_event {
 	__u32 reason;	     /* this kernel's enum skb_drop_reason */
 	__u8 state;	     /* TCP state of the packet's socket; 0: no socket */
 	__u8 flags;	     /* TCPDROP_* */
-	__u16 pad;
+	__u8 owner_from;     /* enum net_owner_from */
+	__u8 pad;
 };
 
 _Static_assert(sizeof(struct tcpdrop_event) == 104, "tcpdrop_event layout");

@@ -11,8 +11,10 @@ struct tcplife_event {
 	__u64 dur_ns;	     /* from SYN_SENT or SYN_RECV to CLOSE */
 	__u64 tx_bytes;	     /* tcp_sock bytes_acked (SYN and FIN count one) */
 	__u64 rx_bytes;	     /* tcp_sock bytes_received (the same) */
+	__u8 owner_from;     /* enum net_owner_from */
+	__u8 pad[7];
 };
 
-_Static_assert(sizeof(struct tcplife_event) == 112, "tcplife_event layout");
+_Static_assert(sizeof(struct tcplife_event) == 120, "tcplife_event layout");
 
 #endif

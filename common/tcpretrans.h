@@ -21,7 +21,9 @@ struct tcpretrans_event {
 	struct net_tuple t;  /* s: local end, d: remote end */
 	__u8 state;	     /* TCP state of the socket */
 	__u8 type;	     /* enum tcpretrans_type */
-	__u8 pad[6];
+	__u8 owner_from;     /* enum net_owner_from */
+	__u8 pad;
+	__s32 err; /* 0: sent; else the errno of an attempt that failed (6.17+) */
 };
 
 _Static_assert(sizeof(struct tcpretrans_event) == 96, "tcpretrans_event layout");

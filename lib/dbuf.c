@@ -12,6 +12,7 @@
 int dbuf_init(struct dbuf *d, struct bpf_map *outer, struct bpf_map *a, struct bpf_map *b)
 {
 	memset(d, 0, sizeof(*d));
+	d->max_word = -1;
 	d->outer_fd = bpf_map__fd(outer);
 	d->fds[0] = bpf_map__fd(a);
 	d->fds[1] = bpf_map__fd(b);
@@ -52,10 +53,18 @@ static bool sum_entry(struct dbuf *d, const void *vals)
 	memset(d->sum, 0, words * sizeof(uint64_t));
 	for (int cpu = 0; cpu < d->ncpu; cpu++, v += words)
 		for (size_t w = 0; w < words; w++) {
-			d->sum[w] += v[w];
+			if ((int)w == d->max_word)
+				d->sum[w] = v[w] > d->sum[w] ? v[w] : d->sum[w];
+			else
+				d->sum[w] += v[w];
 			any |= v[w];
 		}
 	return any;
+}
+
+void dbuf_max_word(struct dbuf *d, int word)
+{
+	d->max_word = word >= 0 && (size_t)word < d->value_size / 8 ? word : -1;
 }
 
 int pcpu_array_drain(int fd, uint32_t first, uint32_t n, uint32_t value_size, int ncpu,

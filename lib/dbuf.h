@@ -24,7 +24,8 @@ struct dbuf {
 	 * before each switch: counters kept beside the maps (cgsyscount's
 	 * slots) take their half from it and are quiet after the switch too. */
 	uint32_t *active_mirror;
-	bool array; /* per-CPU array (cleared by zeroing), else per-CPU hash */
+	bool array;   /* per-CPU array (cleared by zeroing), else per-CPU hash */
+	int max_word; /* the value word that is a maximum over CPUs, not a sum; -1: none */
 	uint32_t key_size, value_size, entries, chunk;
 	int ncpu;
 	void *keys, *vals; /* one chunk of entries, the values per CPU */
@@ -32,7 +33,7 @@ struct dbuf {
 };
 
 /* Called for each key whose value is not all zero; sum holds the value's
- * __u64 words, each added over the CPUs. */
+ * __u64 words, each added over the CPUs (the largest for max_word). */
 typedef int (*dbuf_fn)(const void *key, const uint64_t *sum, void *ctx);
 
 /* After load: `outer` is the ARRAY_OF_MAPS whose slot 0 holds `a`, or is
@@ -40,6 +41,9 @@ typedef int (*dbuf_fn)(const void *key, const uint64_t *sum, void *ctx);
  * the spare of the same kind. Values must be made of __u64 words. */
 int dbuf_init(struct dbuf *d, struct bpf_map *outer, struct bpf_map *a, struct bpf_map *b);
 void dbuf_free(struct dbuf *d);
+/* Values whose word `word` is a maximum (struct hist's max), combined over
+ * CPUs by taking the largest. */
+void dbuf_max_word(struct dbuf *d, int word);
 /* Swaps the maps, then hands every counted key of the old one to fn and
  * clears it. 0 or -errno (fn's negative return stops it). */
 int dbuf_drain(struct dbuf *d, dbuf_fn fn, void *ctx);

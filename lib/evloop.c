@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "lib/perfread.h"
 #include "lib/ringread.h"
 #include "common/stream.h"
 
@@ -90,7 +91,9 @@ static bool stdout_pollable(void)
 
 struct loop {
 	int ep, sig, dur, tick, cg_timer;
-	struct ringread rb;	       /* rb.data: NULL for tools without a ring buffer */
+	bool events;		       /* the tool sends events: in rb, or in pb */
+	struct ringread rb;	       /* rb.data: NULL unless the events come through it */
+	struct perfread pb;	       /* pb.pb: NULL unless the events come through it */
 	uint64_t seen[STREAM_NCOUNTS]; /* counts already reported */
 	const struct evloop_cfg *cfg;
 };
@@ -152,6 +155,24 @@ static bool check_cgroup(const struct evloop_cfg *cfg, struct loop *l, bool time
 	return filter_watch_check(cfg->watch);
 }
 
+/* The ring buffer, or the perf event array lib/loader.c made in its place. */
+static int open_events(const struct evloop_cfg *cfg, struct loop *l, struct bpf_map *events)
+{
+	int err;
+
+	if (bpf_map__type(events) == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		err = perfread_open(&l->pb, events, cfg->buffer_bytes, on_sample, l);
+		if (!err)
+			err = add_fd(l->ep, perfread_fd(&l->pb), EPOLLIN, EV_RING);
+	} else {
+		err = ringread_open(&l->rb, events);
+		if (!err)
+			err = add_fd(l->ep, l->rb.fd, EPOLLIN, EV_RING);
+	}
+	l->events = !err;
+	return err;
+}
+
 static int setup(const struct evloop_cfg *cfg, struct loop *l)
 {
 	sigset_t set = stop_signals();
@@ -167,9 +188,7 @@ static int setup(const struct evloop_cfg *cfg, struct loop *l)
 		events = bpf_object__find_map_by_name(cfg->obj, STREAM_NAME(STREAM_EVENTS));
 		if (!events)
 			return -ENOENT;
-		err = ringread_open(&l->rb, events);
-		if (!err)
-			err = add_fd(l->ep, l->rb.fd, EPOLLIN, EV_RING);
+		err = open_events(cfg, l, events);
 	}
 	if (!err && cfg->duration_s) {
 		l->dur = timer_fd(cfg->duration_s * 1000ULL, 0);
@@ -189,6 +208,7 @@ static int setup(const struct evloop_cfg *cfg, struct loop *l)
 static void teardown(struct loop *l)
 {
 	ringread_close(&l->rb);
+	perfread_close(&l->pb);
 	for (int *fd = &l->ep; fd <= &l->cg_timer; fd++)
 		if (*fd >= 0)
 			close(*fd);
@@ -196,7 +216,9 @@ static void teardown(struct loop *l)
 
 static int drain(const struct evloop_cfg *cfg, struct loop *l)
 {
-	int n = l->rb.data ? ringread_consume(&l->rb, on_sample, l, EVLOOP_BATCH) : 0;
+	int n = l->rb.data ? ringread_consume(&l->rb, on_sample, l, EVLOOP_BATCH)
+		: l->pb.pb ? perfread_consume(&l->pb)
+			   : 0;
 
 	if (n < 0)
 		return n;
@@ -219,6 +241,20 @@ static int tick(const struct evloop_cfg *cfg, struct loop *l, uint32_t *ticks)
 	return err;
 }
 
+/* A run that shows nothing until it ends (an interval tool without an
+ * interval, a count mode) looks hung on a terminal: one line says it is
+ * not. Not with -v, whose "tracing" line says the same; the ellipsis is
+ * ASCII, as every message is (lib/log.h escapes other bytes). */
+static void hint_quiet_run(const struct evloop_cfg *cfg)
+{
+	if (cfg->on_event || cfg->interval_ms || log_verbose() || !isatty(STDOUT_FILENO))
+		return;
+	if (cfg->duration_s)
+		log_err("Tracing for %u s... Ctrl-C to end sooner.", cfg->duration_s);
+	else
+		log_err("Tracing... Ctrl-C to end.");
+}
+
 int evloop_run(const struct evloop_cfg *cfg)
 {
 	struct loop l = { .ep = -1, .sig = -1, .dur = -1, .tick = -1, .cg_timer = -1, .cfg = cfg };
@@ -234,9 +270,10 @@ int evloop_run(const struct evloop_cfg *cfg)
 	if (cfg->out && (err = out_flush(cfg->out)))
 		goto out;
 	log_debug("tracing; Ctrl-C to stop");
+	hint_quiet_run(cfg);
 	for (;;) {
 		struct epoll_event evs[8];
-		int n = epoll_wait(l.ep, evs, 8, l.rb.data ? EVLOOP_POLL_MS : -1);
+		int n = epoll_wait(l.ep, evs, 8, l.events ? EVLOOP_POLL_MS : -1);
 		bool stop = false;
 
 		if (n < 0) {
@@ -246,7 +283,8 @@ int evloop_run(const struct evloop_cfg *cfg)
 			break;
 		}
 		/* The kernel wakes us only once a quarter of the buffer waits
-		 * (bpf/lib/stream.bpf.h): read it on every timeout too. */
+		 * (bpf/lib/stream.bpf.h, lib/perfread.c): read it on every
+		 * timeout too. */
 		if (n == 0)
 			err = drain(cfg, &l);
 		for (int i = 0; i < n && !err && !stop; i++) {

@@ -24,6 +24,9 @@ struct evloop_cfg {
 	uint32_t duration_s; /* 0: until a signal */
 	uint32_t interval_ms;
 	uint32_t count; /* ticks before stopping; 0: unlimited */
+	/* Bytes of a perf event array's buffers in all, when the events come
+	 * through one (lib/perfread.h); 0: the default. */
+	size_t buffer_bytes;
 	/* NULL, or one text per slot of enum stream_count after the first (lost
 	 * events, always reported): a slot whose count grew is reported as
 	 * "<tool>: N <text>" when the run ends (and after each tick); a NULL

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -15,6 +17,7 @@
 #include "lib/loader.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "lib/procfs.h"
 
 /* -c named the cgroup by its ID (cgroup_resolve() tries that form first). */
 static bool given_by_id(const char *arg, uint64_t id)
@@ -24,7 +27,66 @@ static bool given_by_id(const char *arg, uint64_t id)
 	return !parse_decimal(arg, 1, UINT64_MAX, &v) && v == id;
 }
 
-int filter_resolve(struct sonde_opts *o)
+/* The thread group of thread `tid` from /proc (tid itself when unknown). */
+static uint32_t tgid_of(uint32_t tid)
+{
+	uint64_t tgid;
+	char v[32];
+
+	if (!proc_status_field(tid, "Tgid:", v, sizeof(v)) ||
+	    parse_decimal(v, 1, UINT32_MAX, &tgid))
+		return tid;
+	return tgid;
+}
+
+/* The filter compares thread group IDs: a PID that is gone, or a thread's
+ * ID, would trace nothing, in silence. */
+static int pid_check(uint32_t pid)
+{
+	uint32_t tgid;
+
+	if (kill((pid_t)pid, 0) && errno == ESRCH) {
+		log_err("no process with PID %u (-p/--pid)", pid);
+		return -ESRCH;
+	}
+	tgid = tgid_of(pid);
+	if (tgid != pid) {
+		log_err("invalid value '%u' for -p/--pid: a thread of process %u; give the process "
+			"ID",
+			pid, tgid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The inode of the initial cgroup namespace (include/linux/proc_ns.h's
+ * PROC_CGROUP_INIT_INO): fixed, whatever the kernel. */
+#define CGROUP_INIT_NS "cgroup:[4026531835]"
+
+/* The level in the kernel's cgroup2 tree of `path`, a cgroup directory
+ * under the cgroup2 mount `mnt`: its depth below the mount, when the mount
+ * shows the whole tree. In a cgroup namespace of its own, the mount's root
+ * is the namespace's, at a level not known here: FILTER_LEVEL_WALK. */
+static uint32_t cgroup_level_of(const char *mnt, const char *path)
+{
+	char ns[64] = "", real_mnt[PATH_MAX], real[PATH_MAX];
+	ssize_t n = readlink("/proc/self/ns/cgroup", ns, sizeof(ns) - 1);
+	uint32_t level = 0;
+	size_t m;
+
+	if (n <= 0 || strcmp(ns, CGROUP_INIT_NS) || !realpath(mnt, real_mnt) ||
+	    !realpath(path, real))
+		return FILTER_LEVEL_WALK;
+	m = strlen(real_mnt);
+	if (strncmp(real, real_mnt, m) || (real[m] != '/' && real[m] != '\0'))
+		return FILTER_LEVEL_WALK;
+	/* realpath() leaves no "//", "." or "..": each '/' starts a level. */
+	for (const char *p = real + m; *p; p++)
+		level += *p == '/';
+	return level;
+}
+
+static int cgroup_check(struct sonde_opts *o)
 {
 	const char *mnt;
 	char path[PATH_MAX];
@@ -57,8 +119,22 @@ int filter_resolve(struct sonde_opts *o)
 		return err;
 	}
 	o->cgroup_by_id = given_by_id(o->cgroup, o->cgroup_id);
-	log_debug("cgroup filter: %s (id %llu)", path, (unsigned long long)o->cgroup_id);
+	o->cgroup_level = cgroup_level_of(mnt, path);
+	if (o->cgroup_level == FILTER_LEVEL_WALK)
+		log_debug(
+		    "cgroup filter: %s (id %llu; its level is not known in this cgroup namespace)",
+		    path, (unsigned long long)o->cgroup_id);
+	else
+		log_debug("cgroup filter: %s (id %llu, level %u)", path,
+			  (unsigned long long)o->cgroup_id, o->cgroup_level);
 	return 0;
+}
+
+int filter_resolve(struct sonde_opts *o)
+{
+	int err = o->pid ? pid_check(o->pid) : 0;
+
+	return err ? err : cgroup_check(o);
 }
 
 void filter_close(struct sonde_opts *o)
@@ -81,10 +157,14 @@ int filter_rodata_write(struct bpf_object *obj, const struct sonde_opts *o)
 		err = sonde_rodata_set(obj, FILTER_NAME(FILTER_UID), &o->uid, sizeof(o->uid));
 	if (!err && cg)
 		err = sonde_rodata_set(obj, FILTER_NAME(FILTER_CGROUP), &cg, sizeof(cg));
-	/* Only the tools that compare cgroup IDs themselves have it. */
+	/* For the filters on other tasks: .bss, so that following the cgroup
+	 * can move the ID while the programs run. */
 	if (!err && cg)
-		sonde_global_set(obj, ".bss", FILTER_NAME(FILTER_CGROUP_ID), &o->cgroup_id,
-				 sizeof(o->cgroup_id));
+		err = sonde_global_set(obj, ".bss", FILTER_NAME(FILTER_CGROUP_ID), &o->cgroup_id,
+				       sizeof(o->cgroup_id));
+	if (!err && cg)
+		err = sonde_global_set(obj, ".bss", FILTER_NAME(FILTER_CGROUP_LEVEL),
+				       &o->cgroup_level, sizeof(o->cgroup_level));
 	if (err)
 		log_err("internal error: the BPF object has no common filter (%s)", strerror(-err));
 	return err ? -EIO : 0;

@@ -14,10 +14,13 @@
 #include <bpf/libbpf.h>
 #include "lib/opts.h"
 
-/* Without -c, nothing. With it: the cgroup's ID (o->cgroup_id) and its
- * directory, open for the filter map (o->cgroup_fd). 0, or after one line
- * -ENOENT (no such cgroup, or no cgroup v2: exit 3), -EINVAL (a container
- * ID that more than one cgroup matches: exit 2) or the open's -errno. */
+/* With -p: the process exists and the PID is its thread group's, else
+ * after one line -ESRCH (no such process: exit 3) or -EINVAL (a thread's
+ * ID: exit 2). Without -c, nothing more. With it: the cgroup's ID
+ * (o->cgroup_id) and its directory, open for the filter map
+ * (o->cgroup_fd). 0, or after one line -ENOENT (no such cgroup, or no
+ * cgroup v2: exit 3), -EINVAL (a container ID that more than one cgroup
+ * matches: exit 2) or the open's -errno. */
 int filter_resolve(struct sonde_opts *o);
 /* Closes what filter_resolve() opened. */
 void filter_close(struct sonde_opts *o);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <string.h>
 #include "lib/evloop.h"
+#include "common/hist.h"
 #include "lib/interval.h"
 #include "lib/loader.h"
 #include "lib/log.h"
@@ -48,6 +49,8 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		return err;
 	}
 	cfg->dbuf->active_mirror = cfg->active_mirror;
+	if (cfg->hist)
+		dbuf_max_word(cfg->dbuf, HIST_MAX_WORD);
 	err = sonde_attach(s);
 	if (!err)
 		err = filter_watch_start(&watch, *s->obj, o);

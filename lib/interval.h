@@ -25,6 +25,7 @@ struct interval_cfg {
 	struct dbuf *dbuf;
 	struct bpf_map *outer, *a, *b;
 	uint32_t *active_mirror; /* for dbuf: NULL, or as there */
+	bool hist;		 /* the values are struct hist (common/hist.h) */
 };
 
 /* Loads the opened skeleton (common filters in rodata), sets up cfg->dbuf,

@@ -9,8 +9,13 @@
 #include "lib/names.h"
 #include "lib/parse.h"
 
+/* The table of the architecture built for (scripts/gen-syscalls). */
 static const char *const syscalls[] = {
+#ifdef __aarch64__
+#include "syscalls_aarch64.inc"
+#else
 #include "syscalls_x86_64.inc"
+#endif
 };
 
 static const char *const errnos[] = {

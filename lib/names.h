@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Built-in names: x86_64 syscalls, errno values, signals. No run-time
+/* Built-in names: syscalls (x86_64 or arm64, as built), errno values, signals. No run-time
  * helpers (ausyscall, errno(1)) are needed on the target. */
 #ifndef SONDE_LIB_NAMES_H
 #define SONDE_LIB_NAMES_H

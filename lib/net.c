@@ -158,6 +158,21 @@ void out_owner_cgroup(struct out *o, unsigned col, uint32_t pid, uint64_t cgroup
 		out_null(o, col, "-");
 }
 
+void out_owner_end(struct out *o, unsigned col, unsigned from, const struct stream_hdr *h)
+{
+	static const char *const names[] = {
+		[NET_OWNER_CONNECT] = "connect",
+		[NET_OWNER_ACCEPT] = "accept",
+		[NET_OWNER_LISTENER] = "listener",
+	};
+
+	if (h->pid && from < ARRAY_SIZE(names) && names[from])
+		out_str(o, col, names[from], 8);
+	else
+		out_null(o, col, "-");
+	out_owner_cgroup(o, col + 1, h->pid, h->cgroup_id);
+}
+
 const char *const *net_owner_notes(const struct sonde_opts *o, const char *events)
 {
 	static char no_owner[192];

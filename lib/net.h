@@ -40,7 +40,7 @@ void out_endpoint(struct out *o, unsigned col, uint16_t family, const uint8_t *a
 void out_ip_version(struct out *o, unsigned col, uint16_t family);
 /* One end in three columns: col, "addr:port" (a text column), then col + 1
  * and col + 2, the address and the port (JSON keys), declared together:
- *	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "saddr", "sport"),
+ *	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "laddr", "lport"),
  */
 #define NET_COLS_END(col, head, addr_key, port_key)                                                \
 	[col] = { head, NULL, 21, 0 }, [(col) + 1] = { NULL, addr_key, 0, 0 },                     \
@@ -76,6 +76,16 @@ void net_row_begin(struct out *o, const struct stream_hdr *h, uint16_t family);
 void net_count_row_begin(struct out *o, const struct net_owner *ow, uint16_t family);
 /* The owner's cgroup (OUT_COL_CGROUP), or "-" / null when not known (pid 0). */
 void out_owner_cgroup(struct out *o, unsigned col, uint32_t pid, uint64_t cgroup_id);
+
+/* The last columns of an event attributed to a socket's owner (tcplife,
+ * tcpretrans, tcpdrop): where the owner came from (enum net_owner_from: a
+ * JSON key, "connect", "accept" or "listener", null when the owner is not
+ * known), then its cgroup (as out_owner_cgroup()), in col and col + 1,
+ * declared together:
+ *	NET_COLS_OWNER_END(C_OWNER_FROM),
+ */
+#define NET_COLS_OWNER_END(col) [col] = { NULL, "owner_from", 0, 0 }, [(col) + 1] = OUT_COL_CGROUP
+void out_owner_end(struct out *o, unsigned col, unsigned from, const struct stream_hdr *h);
 
 /* What a tool that attributes its events to a socket's owner says when its
  * run ends about those it could not (struct sonde_stream's notes, for

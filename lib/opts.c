@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "lib/btfsrc.h"
 #include "lib/filter.h"
 #include "lib/escape.h"
 #include "lib/log.h"
@@ -15,7 +17,7 @@
 #define SONDE_VERSION "0.0.0"
 #endif
 
-enum { OPT_USAGE = 0x1000, OPT_BUFFER, OPT_FOLLOW };
+enum { OPT_USAGE = 0x1000, OPT_BUFFER, OPT_FOLLOW, OPT_LIST_OPTIONS, OPT_BTF };
 
 static const struct argp_option common_options[] = {
 	{ NULL, 0, NULL, 0, "Common options:", 100 },
@@ -33,9 +35,16 @@ static const struct argp_option common_options[] = {
 	{ "buffer", OPT_BUFFER, "KIB", 0,
 	  "Kernel event buffer size in KiB: a power of two, 4 to 262144 (default 4096)", 100 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf and loader diagnostics on stderr", 100 },
+	{ "btf", OPT_BTF, "FILE", 0,
+	  "Kernel BTF to use where the kernel has none at /sys/kernel/btf/vmlinux (a vmlinux, a "
+	  "BTF file, or a small one from scripts/gen-min-btf)",
+	  100 },
 	{ "help", 'h', NULL, 0, "Show this help and exit", 100 },
 	{ "usage", OPT_USAGE, NULL, 0, "Show a short usage message and exit", 100 },
 	{ "version", 'V', NULL, 0, "Print the version and exit", 100 },
+	/* For the build, which makes the shell completion of each tool from it. */
+	{ "list-options", OPT_LIST_OPTIONS, NULL, OPTION_HIDDEN, "List every option, one a line",
+	  100 },
 	{ 0 },
 };
 
@@ -93,6 +102,7 @@ static const struct sonde_store sonde_stores[] = {
 	SONDE_STORE('j', struct sonde_opts, out.json),
 	SONDE_STORE('v', struct sonde_opts, verbose),
 	SONDE_STORE(OPT_FOLLOW, struct sonde_opts, follow),
+	SONDE_STORE(OPT_BTF, struct sonde_opts, btf),
 	SONDE_STORE('U', struct sonde_opts, out.show_uid),
 	{ 0 },
 };
@@ -109,6 +119,61 @@ static int parse_buffer_kib(const char *arg, uint32_t *kib)
 	}
 	*kib = v;
 	return 0;
+}
+
+/* argp ends an option's help with a line of only spaces when the help fills
+ * its last line exactly: the help goes out without such lines and without
+ * blanks at the ends of lines. */
+static void help_write(const char *text, FILE *f)
+{
+	while (*text) {
+		size_t len = strcspn(text, "\n"), end = len;
+
+		while (end && text[end - 1] == ' ')
+			end--;
+		if (end || !len)
+			fprintf(f, "%.*s\n", (int)end, text);
+		text += len + (text[len] == '\n');
+	}
+}
+
+/* argp's help and usage, through help_write(); exits 0. */
+static void help_print(struct argp_state *state, unsigned flags)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m) {
+		argp_state_help(state, stdout, flags | ARGP_HELP_EXIT_OK);
+		return;
+	}
+	argp_state_help(state, m, flags & ~(unsigned)ARGP_HELP_EXIT_OK);
+	fclose(m);
+	help_write(buf, stdout);
+	free(buf);
+	exit(0);
+}
+
+/* Every option of argp a and its children, one a line, as `--name`,
+ * `--name=ARG`, `-k` or `-k ARG`: what the shell completion offers. */
+static void options_list(const struct argp *a, FILE *f)
+{
+	const char *arg = NULL;
+
+	for (const struct argp_option *opt = a->options;
+	     opt && (opt->name || opt->key || opt->doc || opt->group); opt++) {
+		if (!(opt->flags & OPTION_ALIAS))
+			arg = opt->arg;
+		if (opt->flags & (OPTION_HIDDEN | OPTION_DOC))
+			continue;
+		if (opt->name)
+			fprintf(f, "--%s%s%s\n", opt->name, arg ? "=" : "", arg ? arg : "");
+		if (opt->key > 0 && opt->key < 128 && isalnum(opt->key))
+			fprintf(f, "-%c%s%s\n", opt->key, arg ? " " : "", arg ? arg : "");
+	}
+	for (const struct argp_child *c = a->children; c && c->argp; c++)
+		options_list(c->argp, f);
 }
 
 /* -4 and -6 together are a usage error. */
@@ -152,11 +217,14 @@ static error_t parse_sonde(int key, char *arg, struct argp_state *state)
 		o->out.time = OUT_TIME_ELAPSED;
 		return 0;
 	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		help_print(state, ARGP_HELP_STD_HELP);
 		return 0;
 	case OPT_USAGE:
-		argp_state_help(state, stdout, ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
+		help_print(state, ARGP_HELP_USAGE);
 		return 0;
+	case OPT_LIST_OPTIONS:
+		options_list(state->root_argp, stdout);
+		exit(0);
 	case 'V':
 		printf("%s (sonde) %s\n", state->name, SONDE_VERSION);
 		exit(0);
@@ -241,6 +309,19 @@ static error_t parse_root(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* The last group: an argument that every other group's parser refused
+ * (argp offers it to each group in turn). */
+static error_t parse_stray(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	if (key != ARGP_KEY_ARGS)
+		return ARGP_ERR_UNKNOWN;
+	log_err("unexpected argument '%s'", state->argv[state->next]);
+	return EINVAL;
+}
+
+static const struct argp stray_argp = { .parser = parse_stray };
+
 /* Installed setuid or setgid, a tool would let any user trace everything
  * and read root's files through its options (xdpdrop -f): it runs only with
  * the IDs it was started with. */
@@ -254,7 +335,7 @@ int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_o
 {
 	const struct argp *tool = cli->argp;
 	struct argp tool_child = *tool;
-	struct argp_child children[6] = { { &tool_child, 0, NULL, 0 },
+	struct argp_child children[7] = { { &tool_child, 0, NULL, 0 },
 					  { &common_argp, 0, NULL, 0 } };
 	struct argp root = { NULL, parse_root, tool->args_doc, tool->doc, children, NULL, NULL };
 	struct parse_inputs in = { cli, tool_opts, common, 2 };
@@ -266,6 +347,7 @@ int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_o
 		children[in.nchildren++].argp = &uid_argp;
 	if (cli->groups & SONDE_OPT_FAMILY)
 		children[in.nchildren++].argp = &family_argp;
+	children[in.nchildren].argp = &stray_argp;
 	tool_child.parser = parse_tool;
 	tool_child.doc = NULL;
 	tool_child.args_doc = NULL;
@@ -292,11 +374,14 @@ int sonde_parse(int argc, char **argv, const struct sonde_cli *cli, void *tool_o
 	/* -c is resolved here, not by the run: an unknown cgroup must fail
 	 * (one line, exit 3) before a tool's own checks (xdpdrop refuses -c),
 	 * its probes (capable loads some) and its rodata (oomkill's holds -c's
-	 * ID), as a bad value does. */
-	return filter_resolve(common);
+	 * ID), as a bad value does. So is a --btf that holds no BTF. */
+	err = filter_resolve(common);
+	return err ? err : btfsrc_resolve(common);
 }
 
 void sonde_opts_free(struct sonde_opts *o)
 {
 	filter_close(o);
+	free(o->btf_found);
+	o->btf_found = NULL;
 }

@@ -2,10 +2,11 @@
 /* The command line every tool shares.
  *
  * sonde_parse() runs argp over the tool's own options plus the common ones
- * (-p -c -j -d -v -C -h -V) and, on request, the shared groups for time
+ * (-p -c -j -d -v -C --btf -h -V) and, on request, the shared groups for time
  * stamps (-T/-t), users (-u/-U) and address families (-4/-6). It then sets
  * up logging and has -c resolved (lib/filter.h), so an unknown cgroup fails
- * before the tool does anything else.
+ * before the tool does anything else, and finds the kernel BTF to open
+ * skeletons with (lib/btfsrc.h).
  *
  * A tool declares its command line as a struct sonde_cli. Its options that
  * only store what they were given (a flag, a string kept as typed, a number
@@ -19,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <bpf/libbpf.h>
 #include "lib/out.h"
 
 /* Option groups a tool may ask for on top of the common ones. */
@@ -37,19 +39,31 @@ struct sonde_opts {
 	uint16_t family;     /* -4/-6: NET_AF_INET or NET_AF_INET6; 0 = both */
 	bool verbose;	     /* -v */
 	struct out_cfg out;  /* -j, -C, -U, -T, -t */
-	/* -c resolved by filter_resolve(): the cgroup's ID, and its directory
-	 * open for the filter map (-1 without -c), its absolute path and
-	 * whether -c gave its ID (then it is not followed: lib/filter.h). */
+	/* -c resolved by filter_resolve(): the cgroup's ID, its level in the
+	 * cgroup2 tree (FILTER_LEVEL_WALK when not known), its directory open
+	 * for the filter map (-1 without -c), its absolute path and whether -c
+	 * gave its ID (then it is not followed: lib/filter.h). */
 	int cgroup_fd;
+	uint32_t cgroup_level;
 	uint64_t cgroup_id;
 	char *cgroup_path;
 	bool cgroup_by_id;
-	bool follow; /* --follow: -c's cgroup is followed through its removal */
+	bool follow;	 /* --follow: -c's cgroup is followed through its removal */
+	const char *btf; /* --btf as typed */
+	/* What every skeleton is opened with (foo_bpf__open_opts()): the
+	 * kernel BTF that CO-RE relocates against, when it is not the
+	 * kernel's own (lib/btfsrc.h); btf_found is a path found there, and
+	 * btf_none says there is none at all. */
+	struct bpf_object_open_opts open;
+	char *btf_found;
+	bool btf_none;
 };
 
 #define SONDE_OPTS_DEFAULTS                                                                        \
 	{                                                                                          \
-		.uid = (uint32_t)-1, .cgroup_fd = -1                                               \
+		.uid = (uint32_t)-1, .cgroup_fd = -1, .open = {                                    \
+			.sz = sizeof(struct bpf_object_open_opts)                                  \
+		}                                                                                  \
 	}
 
 /* What a stored option writes into its field. */

@@ -7,6 +7,7 @@
 #include "lib/cgroup.h"
 #include "lib/escape.h"
 #include "lib/log.h"
+#include "lib/names.h"
 #include "lib/out.h"
 
 #define NSEC_PER_SEC 1000000000LL
@@ -213,6 +214,24 @@ void out_int(struct out *o, unsigned col, int64_t v)
 	number(o, col, buf, n);
 }
 
+void out_errno(struct out *o, unsigned col, int64_t err)
+{
+	const char *name = err > 0 && err <= 4095 && !o->cfg.json ? errno_name((int)err) : NULL;
+
+	if (name)
+		out_str(o, col, name, strlen(name));
+	else
+		out_int(o, col, err);
+}
+
+void out_ret(struct out *o, unsigned col, int64_t ret)
+{
+	if (ret < 0 && ret >= -4095 && !o->cfg.json && errno_name((int)-ret))
+		out_errno(o, col, -ret);
+	else
+		out_int(o, col, ret);
+}
+
 void out_bool(struct out *o, unsigned col, bool v)
 {
 	if (!field(o, col))
@@ -395,8 +414,15 @@ void out_null(struct out *o, unsigned col, const char *text)
 		out_str(o, col, text, strlen(text));
 		return;
 	}
-	if (out_key(o, col))
+	if (!out_key(o, col))
+		return;
+	fputs_unlocked("null", o->f);
+	/* A cgroup column has its path too with -C (out_cgroup()): every
+	 * line keeps the same keys. */
+	if ((o->cols[col].flags & OUT_WITH_CGROUP) && o->cfg.show_cgroup) {
+		json_key(o, "cgroup");
 		fputs_unlocked("null", o->f);
+	}
 }
 
 void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool cut)

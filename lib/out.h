@@ -104,6 +104,12 @@ void out_row_end(struct out *o);
 void out_str(struct out *o, unsigned col, const char *s, size_t maxlen);
 void out_uint(struct out *o, unsigned col, uint64_t v);
 void out_int(struct out *o, unsigned col, int64_t v);
+/* An errno value (positive): text shows its name ("ENOENT"), JSON the
+ * number; 0 and numbers without a name as numbers. */
+void out_errno(struct out *o, unsigned col, int64_t err);
+/* A call's return value: a failure (-errno) as out_errno() in text, the
+ * number in JSON; other values as numbers. */
+void out_ret(struct out *o, unsigned col, int64_t ret);
 void out_bool(struct out *o, unsigned col, bool v);
 /* A fixed-point number with `decimals` digits after the point. */
 void out_double(struct out *o, unsigned col, double v, int decimals);

@@ -19,7 +19,7 @@ static void rows_begin(struct out_rows *r, FILE *f, bool nested, bool on)
 	/* Off, the typed writers find no column and write nothing. */
 	r->out.ncols = on ? r->ncols : 0;
 	r->n = 0;
-	if (on && r->out.cfg.json)
+	if (on && r->out.cfg.json && !r->flat)
 		putc_unlocked('[', f);
 }
 
@@ -29,7 +29,7 @@ struct out *out_rows_row(struct out_rows *r)
 
 	if (!r->on)
 		return o;
-	if (o->cfg.json && r->n) {
+	if (o->cfg.json && r->n && !r->flat) {
 		putc_unlocked(',', o->f);
 	} else if (!o->cfg.json && r->nested) {
 		/* Ends the line above: the parent's, or the previous row's. */
@@ -41,6 +41,10 @@ struct out *out_rows_row(struct out_rows *r)
 		fprintf(o->f, "%*s", (int)r->indent, "");
 	}
 	out_row_begin(o);
+	if (r->flat) {
+		out_time(o, 0, r->time_ns);
+		out_uint(o, 1, r->interval_ms);
+	}
 	return o;
 }
 
@@ -51,7 +55,7 @@ void out_rows_row_end(struct out_rows *r)
 	/* Not out_row_end(): a row inside an array or under a line ends no
 	 * line of its own, but a block's row in text does. */
 	if (r->out.cfg.json)
-		putc_unlocked('}', r->out.f);
+		fputs_unlocked(r->flat ? "}\n" : "}", r->out.f);
 	else if (!r->nested)
 		putc_unlocked('\n', r->out.f);
 	r->n++;
@@ -64,7 +68,7 @@ void out_rows_nest(struct out_rows *r, struct out *parent, unsigned col)
 
 void out_rows_end(struct out_rows *r)
 {
-	if (r->on && r->out.cfg.json)
+	if (r->on && r->out.cfg.json && !r->flat)
 		putc_unlocked(']', r->out.f);
 }
 
@@ -80,6 +84,7 @@ void out_block_init(struct out_block *b, FILE *f, const char *key, const struct 
 	out_init(&b->head, f, b->head_cols, 3, 0, cfg);
 	b->last_ns = b->head.start_mono_ns;
 	out_rows_init(&b->rows, f, cols, ncols, show, cfg);
+	b->rows.flat = !key;
 }
 
 void out_block_start(struct out_block *b)
@@ -94,7 +99,10 @@ struct out_rows *out_block_begin(struct out_block *b)
 	time_t t;
 	struct tm tm;
 
-	if (b->head.cfg.json) {
+	if (b->head.cfg.json && b->rows.flat) {
+		b->rows.time_ns = now;
+		b->rows.interval_ms = (now - b->last_ns + 500000) / 1000000;
+	} else if (b->head.cfg.json) {
 		out_row_begin(&b->head);
 		out_time(&b->head, B_TIME, now);
 		out_uint(&b->head, B_INTERVAL, (now - b->last_ns + 500000) / 1000000);
@@ -114,5 +122,6 @@ struct out_rows *out_block_begin(struct out_block *b)
 void out_block_end(struct out_block *b)
 {
 	out_rows_end(&b->rows);
-	out_row_end(&b->head); /* JSON "}\n"; text the empty line after the block */
+	if (!(b->head.cfg.json && b->rows.flat))
+		out_row_end(&b->head); /* JSON "}\n"; text the empty line after the block */
 }

@@ -44,12 +44,14 @@
 struct out_rows {
 	struct out out; /* the current row: use out.h's writers on it */
 	/* Text layout of a nested table; set after out_rows_init() (0: none). */
-	unsigned indent; /* blanks before each line */
-	bool header;	 /* a header line above the first row */
-	bool nested;	 /* under a parent's row, not a block's rows */
-	bool on;	 /* written: JSON has the parent column's key */
-	unsigned n;	 /* rows written since the table began */
-	unsigned ncols;	 /* out.ncols while on (0 while off: nothing written) */
+	unsigned indent;	       /* blanks before each line */
+	bool header;		       /* a header line above the first row */
+	bool nested;		       /* under a parent's row, not a block's rows */
+	bool on;		       /* written: JSON has the parent column's key */
+	bool flat;		       /* a block's rows as objects of their own (out_block_init) */
+	uint64_t time_ns, interval_ms; /* flat: the block's, first in every row */
+	unsigned n;		       /* rows written since the table began */
+	unsigned ncols;		       /* out.ncols while on (0 while off: nothing written) */
 };
 
 /* Rows written to f (stdout), columns as out_init() takes them. */
@@ -65,6 +67,8 @@ void out_rows_row_end(struct out_rows *r);
 void out_rows_nest(struct out_rows *r, struct out *parent, unsigned col);
 void out_rows_end(struct out_rows *r);
 
+#define OUT_COLS_BLOCK_TIME [0] = { NULL, "time", 0, 0 }, [1] = { NULL, "interval_ms", 0, 0 }
+
 struct out_block {
 	struct out head;
 	struct out_col head_cols[3];
@@ -73,7 +77,11 @@ struct out_block {
 };
 
 /* Blocks written to f (stdout); key: the JSON key of the rows' array
- * ("syscalls"); the rows' columns as out_init() takes them. */
+ * ("syscalls"); the rows' columns as out_init() takes them.
+ * With a NULL key, JSON has no object per block but one per row, which
+ * starts with the block's time and length: the rows' first two columns are
+ * then OUT_COLS_BLOCK_TIME, which the block writes itself (text is as with
+ * a key). For rows that stand alone, one histogram each (lib/hist.h). */
 void out_block_init(struct out_block *b, FILE *f, const char *key, const struct out_col *cols,
 		    unsigned ncols, uint64_t show, const struct out_cfg *cfg);
 /* The first interval starts now. */

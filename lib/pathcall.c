@@ -46,21 +46,44 @@ error_t pathcall_parse_opt(int key, char *arg, struct pathcall_opts *o)
 
 /* ----------------------------------------------------------- open flags --- */
 
-/* x86_64's values (include/uapi/asm-generic/fcntl.h), not libc's: glibc
+/* The kernel's values (include/uapi/asm-generic/fcntl.h), not libc's: glibc
  * defines O_LARGEFILE as 0 on 64-bit, but a caller may pass the kernel's bit.
- * The access mode comes first, then the flags made of two bits, so that
+ * arm64 has four of them elsewhere (arch/arm64/include/uapi/asm/fcntl.h). */
+#ifdef __aarch64__
+#define KO_DIRECTORY 0040000
+#define KO_NOFOLLOW 0100000
+#define KO_DIRECT 0200000
+#define KO_LARGEFILE 0400000
+#else
+#define KO_DIRECT 0040000
+#define KO_LARGEFILE 0100000
+#define KO_DIRECTORY 0200000
+#define KO_NOFOLLOW 0400000
+#endif
+
+/* The access mode comes first, then the flags made of two bits, so that
  * those are named once. */
 static const struct flag_name open_flags[] = {
-	FLAG_FIELD(3, 0, "O_RDONLY"),	    FLAG_FIELD(3, 1, "O_WRONLY"),
-	FLAG_FIELD(3, 2, "O_RDWR"),	    FLAG_BITS(04010000, "O_SYNC"),
-	FLAG_BITS(020200000, "O_TMPFILE"),  FLAG_BITS(00000100, "O_CREAT"),
-	FLAG_BITS(00000200, "O_EXCL"),	    FLAG_BITS(00000400, "O_NOCTTY"),
-	FLAG_BITS(00001000, "O_TRUNC"),	    FLAG_BITS(00002000, "O_APPEND"),
-	FLAG_BITS(00004000, "O_NONBLOCK"),  FLAG_BITS(00010000, "O_DSYNC"),
-	FLAG_BITS(00020000, "O_ASYNC"),	    FLAG_BITS(00040000, "O_DIRECT"),
-	FLAG_BITS(00100000, "O_LARGEFILE"), FLAG_BITS(00200000, "O_DIRECTORY"),
-	FLAG_BITS(00400000, "O_NOFOLLOW"),  FLAG_BITS(01000000, "O_NOATIME"),
-	FLAG_BITS(02000000, "O_CLOEXEC"),   FLAG_BITS(010000000, "O_PATH"),
+	FLAG_FIELD(3, 0, "O_RDONLY"),
+	FLAG_FIELD(3, 1, "O_WRONLY"),
+	FLAG_FIELD(3, 2, "O_RDWR"),
+	FLAG_BITS(04010000, "O_SYNC"),
+	FLAG_BITS(020000000 | KO_DIRECTORY, "O_TMPFILE"),
+	FLAG_BITS(00000100, "O_CREAT"),
+	FLAG_BITS(00000200, "O_EXCL"),
+	FLAG_BITS(00000400, "O_NOCTTY"),
+	FLAG_BITS(00001000, "O_TRUNC"),
+	FLAG_BITS(00002000, "O_APPEND"),
+	FLAG_BITS(00004000, "O_NONBLOCK"),
+	FLAG_BITS(00010000, "O_DSYNC"),
+	FLAG_BITS(00020000, "O_ASYNC"),
+	FLAG_BITS(KO_DIRECT, "O_DIRECT"),
+	FLAG_BITS(KO_LARGEFILE, "O_LARGEFILE"),
+	FLAG_BITS(KO_DIRECTORY, "O_DIRECTORY"),
+	FLAG_BITS(KO_NOFOLLOW, "O_NOFOLLOW"),
+	FLAG_BITS(01000000, "O_NOATIME"),
+	FLAG_BITS(02000000, "O_CLOEXEC"),
+	FLAG_BITS(010000000, "O_PATH"),
 };
 
 int open_flag_parse(const char *name, uint32_t *bits, uint8_t *accmodes)
@@ -102,6 +125,7 @@ static int prepare(struct bpf_object *obj, const struct pathcall_opts *o)
 {
 	__u8 failed = o->failed;
 	__u32 self = getpid();
+	int left;
 
 	if (sonde_rodata_set(obj, "pathcall_failed_only", &failed, sizeof(failed)) ||
 	    sonde_rodata_set(obj, "pathcall_self_tgid", &self, sizeof(self))) {
@@ -110,8 +134,9 @@ static int prepare(struct bpf_object *obj, const struct pathcall_opts *o)
 	}
 	pick_programs(obj, o->full_path);
 	/* open() and creat() exist on x86_64 only; openat2() since 5.6. */
-	if (probe_drop_missing_tracepoints(obj))
-		return 0;
+	left = probe_drop_missing_tracepoints(obj);
+	if (left)
+		return left < 0 ? left : 0;
 	log_err("this kernel has none of the syscall tracepoints needed (CONFIG_FTRACE_SYSCALLS)");
 	return -ENOTSUP;
 }
@@ -175,8 +200,8 @@ static int handle_event(void *vctx, void *data, size_t size)
 	stream_row_begin(o, &e->h);
 	out_str(o, PATHCALL_CALL, call ? call : "unknown", 32);
 	out_int(o, PATHCALL_FD, e->ret >= 0 ? e->ret : -1);
-	out_uint(o, PATHCALL_ERR, e->ret < 0 ? -(int64_t)e->ret : 0);
-	out_int(o, PATHCALL_RET, e->ret);
+	out_errno(o, PATHCALL_ERR, e->ret < 0 ? -(int64_t)e->ret : 0);
+	out_ret(o, PATHCALL_RET, e->ret);
 	out_open_flags(c, e);
 	out_mode(o, e);
 	out_cgroup(o, PATHCALL_CGROUP, e->h.cgroup_id);

@@ -403,6 +403,10 @@ static int run_loop(struct bpf_object_skeleton *s, struct stack_state *st, FILE 
 		.ctx = st,
 		.duration_s = cfg->common->duration_s,
 		.notes = stack_notes,
+		/* The perf buffer, where it stands in for the ring buffer, is
+		 * sized by this (lib/perfread.c). */
+		.buffer_bytes = cfg->common->buffer_kib ? (size_t)cfg->common->buffer_kib * 1024
+							: STACK_RINGBUF_BYTES,
 	};
 	struct filter_watch watch;
 	long store_err = 0;

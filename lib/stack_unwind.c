@@ -91,7 +91,7 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *a
 {
 	struct stack_unwinder *u = arg;
 	const struct stack_sample_rec *r = u->cur.rec;
-	uint64_t sp = r->regs.r[7];
+	uint64_t sp = r->regs.r[STACK_REG_SP];
 
 	(void)dwfl;
 	if (addr < sp || addr - sp > u->cur.size || u->cur.size - (addr - sp) < sizeof(*result))
@@ -107,7 +107,10 @@ static bool set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 
 	for (int i = 0; i < STACK_NREGS; i++)
 		regs[i] = u->cur.rec->regs.r[i];
-	return dwfl_thread_state_registers(thread, 0, STACK_NREGS, regs);
+	/* arm64's pc has no DWARF number: given apart. */
+	if (STACK_DWARF_NREGS < STACK_NREGS)
+		dwfl_thread_state_register_pc(thread, regs[STACK_REG_IP]);
+	return dwfl_thread_state_registers(thread, 0, STACK_DWARF_NREGS, regs);
 }
 
 static const Dwfl_Thread_Callbacks thread_callbacks = {
@@ -290,7 +293,7 @@ uint32_t stack_unwind(struct stack_unwinder *u, const struct stack_sample_rec *r
 		}
 	}
 	/* At least where the thread was. */
-	if (!u->cur.n && r->regs.r[16])
-		pcs[u->cur.n++] = r->regs.r[16];
+	if (!u->cur.n && r->regs.r[STACK_REG_IP])
+		pcs[u->cur.n++] = r->regs.r[STACK_REG_IP];
 	return u->cur.n;
 }

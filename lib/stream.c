@@ -50,6 +50,8 @@ int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		.out = st->out,
 		.duration_s = o->duration_s,
 		.notes = st->notes,
+		.buffer_bytes =
+		    o->buffer_kib ? (size_t)o->buffer_kib * 1024 : SONDE_RINGBUF_DEFAULT,
 	};
 	struct filter_watch watch;
 	int err;

@@ -8,7 +8,7 @@
  *	...
  *	st.show = OUT_SHOW(C_FLAGS, opts.extended);	// a column an option turns on
  *
- *	skel = foo_bpf__open();
+ *	skel = foo_bpf__open_opts(&opts.common.open);
  *	if (!skel)
  *		return sonde_open_failed();
  *	...rodata, autoload...

@@ -10,6 +10,7 @@
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "lib/procfs.h"
 #include "lib/sym.h"
 
 /* A file read once, by identity, whatever number of processes map it. */
@@ -369,24 +370,13 @@ static int merge_maps(struct sym_proc *p, struct sym_map *maps, size_t n, size_t
  * its own namespace, which names its JIT map. */
 static uint32_t ns_pid(uint32_t pid)
 {
-	char path[64], line[256];
-	uint32_t ns = pid;
-	FILE *f;
+	char v[200], *last;
+	uint32_t ns;
 
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	f = fopen(path, "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		char *last;
-
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		last = strrchr(line, '\t');
-		ns = last ? strtoul(last + 1, NULL, 10) : pid;
-		break;
-	}
-	if (f)
-		fclose(f);
+	if (!proc_status_field(pid, "NSpid:", v, sizeof(v)))
+		return pid;
+	last = strrchr(v, '\t');
+	ns = strtoul(last ? last + 1 : v, NULL, 10);
 	return ns ? ns : pid;
 }
 

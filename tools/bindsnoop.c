@@ -32,12 +32,12 @@ static const struct out_col cols[] = {
 	NET_COLS_OWNER,
 	[C_IP] = { NULL, "family", 0, 0 },
 	[C_PROT] = { "PROT", "protocol", 4, 0 },
-	[C_ADDR] = { "ADDR", "saddr", 16, 0 },
-	[C_PORT] = { "PORT", "sport", 5, 0 },
+	[C_ADDR] = { "LADDR", "laddr", 16, 0 },
+	[C_PORT] = { "LPORT", "lport", 5, 0 },
 	[C_ADDR_FROM] = { NULL, "addr_from", 0, 0 },
 	[C_OPTS] = { "OPTS", "opts", 5, 0 },
 	[C_IF] = { "IF", "ifindex", 3, 0 },
-	[C_RET] = { "RET", "ret", 4, OUT_RIGHT },
+	[C_RET] = { "RET", "ret", 10, OUT_RIGHT },
 	[C_ERROR] = { NULL, "error", 0, 0 },
 	[C_CGROUP] = OUT_COL_CGROUP,
 };
@@ -74,7 +74,7 @@ static const struct argp argp = {
 	       "  bindsnoop -x              # only failed binds (EADDRINUSE, EACCES, ...)\n"
 	       "  bindsnoop -P 80,443 -T    # binds to ports 80 and 443, with a clock column\n"
 	       "  bindsnoop -c system.slice/nginx.service   # only inside this cgroup\n"
-	       "  bindsnoop -j | jq -c 'select(.ret < 0) | {comm, sport, error}'",
+	       "  bindsnoop -j | jq -c 'select(.ret < 0) | {comm, lport, error}'",
 };
 
 static const struct sonde_cli cli = { &argp, stores,
@@ -128,7 +128,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	stream_out_from(o, C_ADDR_FROM, e->addr_from);
 	out_opts(o, C_OPTS, e->opts);
 	out_int(o, C_IF, e->ifindex);
-	out_int(o, C_RET, e->ret);
+	out_ret(o, C_RET, e->ret);
 	/* -INT_MIN is no int (and no errno). */
 	s = e->ret < 0 && e->ret != INT_MIN ? errno_name(-e->ret) : NULL;
 	if (s)
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = bindsnoop_bpf__open();
+	skel = bindsnoop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->failed_only = opts.failed;

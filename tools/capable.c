@@ -160,9 +160,9 @@ static void select_hook(struct capable_bpf *skel, enum capable_hook h)
 /* Loads and attaches a throwaway copy with hook h only: whether this
  * kernel takes it (fentry needs BPF trampolines, kprobe needs kprobes;
  * neither can be told apart beforehand). libbpf's complaints show with -v. */
-static bool hook_works(enum capable_hook h)
+static bool hook_works(enum capable_hook h, const struct sonde_opts *common)
 {
-	struct capable_bpf *skel = capable_bpf__open();
+	struct capable_bpf *skel = capable_bpf__open_opts(&common->open);
 	bool ok;
 
 	if (!skel)
@@ -174,17 +174,38 @@ static bool hook_works(enum capable_hook h)
 	return ok;
 }
 
-static int choose_hook(enum capable_hook *h)
+static bool hook_usable(enum capable_hook h, const struct sonde_opts *common)
 {
-	/* Unprivileged, every probe fails: let the load say why. */
-	if (*h == HOOK_AUTO && !probe_privileged())
+	if (h == HOOK_TRACEPOINT)
+		return !probe_tracefs() || probe_tracepoint("capability", "cap_capable");
+	return hook_works(h, common);
+}
+
+static int choose_hook(enum capable_hook *h, const struct sonde_opts *common)
+{
+	bool privileged = !probe_caps_missing(PROBE_CAP_BPF | PROBE_CAP_PERFMON);
+
+	/* Unprivileged or without kernel BTF, every probe fails: let the load
+	 * say why. */
+	if (!privileged || common->btf_none) {
+		if (*h == HOOK_AUTO)
+			*h = HOOK_TRACEPOINT;
+		return 0;
+	}
+	if (*h != HOOK_AUTO && !hook_usable(*h, common)) {
+		log_err("hook '%s' (--hook) is not available on this kernel", hook_names[*h]);
+		return -ENOTSUP;
+	}
+	/* The tracepoint (tp_btf) needs no tracefs, only its probe here does:
+	 * out of reach, the load tells whether the tracepoint is there. */
+	if (*h == HOOK_AUTO && !probe_tracefs())
 		*h = HOOK_TRACEPOINT;
 	if (*h == HOOK_AUTO) {
 		if (probe_tracepoint("capability", "cap_capable"))
 			*h = HOOK_TRACEPOINT;
-		else if (hook_works(HOOK_FENTRY))
+		else if (hook_works(HOOK_FENTRY, common))
 			*h = HOOK_FENTRY;
-		else if (hook_works(HOOK_KPROBE))
+		else if (hook_works(HOOK_KPROBE, common))
 			*h = HOOK_KPROBE;
 	}
 	if (*h == HOOK_AUTO) {
@@ -246,13 +267,13 @@ int main(int argc, char **argv)
 
 	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
 	if (!err)
-		err = choose_hook(&opts.hook);
+		err = choose_hook(&opts.hook, &opts.common);
 	if (err) {
 		sonde_opts_free(&opts.common);
 		return sonde_exit(err);
 	}
 
-	skel = capable_bpf__open();
+	skel = capable_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	select_hook(skel, opts.hook);

@@ -29,7 +29,7 @@ static const struct out_col cols[] = {
 	[C_COMM] = { "PCOMM", "comm", 16, 0 },
 	[C_PID] = { "PID", "pid", 7, 0 },
 	[C_PPID] = { "PPID", "ppid", 7, 0 },
-	[C_RET] = { "RET", "ret", 3, OUT_RIGHT },
+	[C_RET] = { "RET", "ret", 7, OUT_RIGHT },
 	[C_CGROUP] = OUT_COL_CGROUP,
 	[C_EXE] = { "EXE", "exe", 24, OUT_HIDDEN },
 	[C_ARGS] = { "ARGS", "args", 0, 0 },
@@ -111,7 +111,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_str(o, C_COMM, e->h.comm, sizeof(e->h.comm));
 	out_uint(o, C_PID, e->h.pid);
 	out_uint(o, C_PPID, e->ppid);
-	out_int(o, C_RET, e->ret);
+	out_ret(o, C_RET, e->ret);
 	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
 	if (exe_len)
 		out_str(o, C_EXE, e->data + args_len, exe_len);
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = execsnoop_bpf__open();
+	skel = execsnoop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	st.show = OUT_SHOW(C_EXE, opts.exe);

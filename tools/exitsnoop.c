@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = exitsnoop_bpf__open();
+	skel = exitsnoop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->failed_only = opts.failed;

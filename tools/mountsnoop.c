@@ -59,7 +59,7 @@ static const struct out_col cols[] = {
 	[C_FLAGS_TEXT] = { "FLAGS", NULL, 20, 0 },
 	[C_FLAGS] = { NULL, "flags", 0, 0 },
 	[C_FLAGS_NAMES] = { NULL, "flags_names", 0, 0 },
-	[C_RET] = { "RET", "ret", 4, OUT_RIGHT },
+	[C_RET] = { "RET", "ret", 7, OUT_RIGHT },
 	[C_CGROUP] = OUT_COL_CGROUP,
 	[C_DATA] = { "DATA", "data", 0, 0 },
 	[C_STRINGS_FROM] = { NULL, "strings_from", 0, 0 },
@@ -342,7 +342,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_value(o, C_FS, &v[MOUNTSNOOP_FS]);
 	out_uint(o, C_FLAGS, e->flags);
 	out_flag_names(o, C_FLAGS_TEXT, C_FLAGS_NAMES, &n);
-	out_int(o, C_RET, e->ret);
+	out_ret(o, C_RET, e->ret);
 	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
 	out_value(o, C_DATA, &v[MOUNTSNOOP_DATA]);
 	stream_out_from(o, C_STRINGS_FROM, e->strings_from);
@@ -356,11 +356,14 @@ static int handle_event(void *vctx, void *data, size_t size)
 static int skip_missing_calls(struct bpf_object *obj)
 {
 	char name[64], tp[64];
-	int left = 0;
+	int left = 0, err;
 
 	/* Unprivileged, tracefs may be out of reach: let the load say why. */
 	if (!probe_privileged())
 		return 0;
+	err = tracefs_ensure();
+	if (err)
+		return err;
 	for (int c = 0; c < MOUNTSNOOP_NCALLS; c++) {
 		snprintf(tp, sizeof(tp), "sys_enter_%s", calls[c].tp);
 		if (probe_tracepoint("syscalls", tp)) {
@@ -395,7 +398,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = mountsnoop_bpf__open();
+	skel = mountsnoop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->failed_only = opts.failed;

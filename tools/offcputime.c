@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = offcputime_bpf__open();
+	skel = offcputime_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->target_tid = opts.tid;

@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = oomkill_bpf__open();
+	skel = oomkill_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 

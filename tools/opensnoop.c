@@ -18,7 +18,7 @@ struct opensnoop_opts {
 static const struct out_col cols[PATHCALL_NCOLS] = {
 	PATHCALL_COLS_COMMON,
 	[PATHCALL_FD] = { "FD", "fd", 3, OUT_RIGHT },
-	[PATHCALL_ERR] = { "ERR", "err", 3, OUT_RIGHT },
+	[PATHCALL_ERR] = { "ERR", "err", 7, OUT_RIGHT },
 	[PATHCALL_FLAGS] = { NULL, "flags", 0, 0 },
 	[PATHCALL_FLAGS_TEXT] = { "FLAGS", NULL, 24, OUT_HIDDEN },
 	[PATHCALL_FLAGS_NAMES] = { NULL, "flags_names", 0, 0 },
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = opensnoop_bpf__open();
+	skel = opensnoop_bpf__open_opts(&opts.p.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	memcpy(skel->rodata->want_flags, opts.want_flags, sizeof(opts.want_flags));

@@ -190,7 +190,7 @@ int main(int argc, char **argv)
 		return sonde_exit(err);
 	cfg.period_ns = 1000000000ULL / opts.hz;
 
-	skel = profile_bpf__open();
+	skel = profile_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	ctx.skel = skel;

@@ -8,7 +8,7 @@
 
 static const struct out_col cols[PATHCALL_NCOLS] = {
 	PATHCALL_COLS_COMMON,
-	[PATHCALL_RET] = { "RET", "ret", 4, OUT_RIGHT },
+	[PATHCALL_RET] = { "RET", "ret", 7, OUT_RIGHT },
 };
 
 static const struct argp_option options[] = {
@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = statsnoop_bpf__open();
+	skel = statsnoop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 

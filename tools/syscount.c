@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include "lib/sonde.h"
 #include "lib/count.h"
@@ -255,13 +256,15 @@ int main(int argc, char **argv)
 	if (err || opts.list)
 		return sonde_exit(err ?: list_syscalls(&opts.common.out));
 
-	skel = syscount_bpf__open();
+	skel = syscount_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	ctx.skel = skel;
 	ctx.ncpu = libbpf_num_possible_cpus();
 	ctx.cpu_vals = ctx.ncpu > 0 ? calloc(ctx.ncpu, sizeof(*ctx.cpu_vals)) : NULL;
 	skel->rodata->by_process = opts.by_process;
+	skel->rodata->nr_execve = SYS_execve;
+	skel->rodata->nr_execveat = SYS_execveat;
 	cfg.interval_s = opts.count.interval_s;
 	cfg.count = opts.count.count;
 	cfg.outer = opts.by_process ? skel->maps.pid_counts : skel->maps.nr_counts;

@@ -18,10 +18,10 @@ enum { C_IP = NET_COL_IP, C_RADDR, C_RPORT, C_LADDR, C_LPORT, C_CGROUP };
 static const struct out_col cols[] = {
 	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
-	[C_RADDR] = { "RADDR", "daddr", 16, 0 },
-	[C_RPORT] = { "RPORT", "dport", 5, 0 },
-	[C_LADDR] = { "LADDR", "saddr", 16, 0 },
-	[C_LPORT] = { "LPORT", "sport", 5, 0 },
+	[C_RADDR] = { "RADDR", "raddr", 16, 0 },
+	[C_RPORT] = { "RPORT", "rport", 5, 0 },
+	[C_LADDR] = { "LADDR", "laddr", 16, 0 },
+	[C_LPORT] = { "LPORT", "lport", 5, 0 },
 	[C_CGROUP] = OUT_COL_CGROUP,
 };
 
@@ -51,7 +51,7 @@ static const struct argp argp = {
 	       "  tcpaccept -T              # with a clock column\n"
 	       "  tcpaccept -P 80,443       # only on local ports 80 and 443\n"
 	       "  tcpaccept -c system.slice/nginx.service   # only accepts inside this cgroup\n"
-	       "  tcpaccept -j | jq -r '.daddr' | sort | uniq -c   # clients by address",
+	       "  tcpaccept -j | jq -r '.raddr' | sort | uniq -c   # clients by address",
 };
 
 static const struct sonde_cli cli = { &argp, NULL,
@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = tcpaccept_bpf__open();
+	skel = tcpaccept_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->net_family = opts.common.family;

@@ -3,7 +3,6 @@
  * count them by process and destination (--count). */
 #include <errno.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include "lib/sonde.h"
 #include "lib/net.h"
 #include "lib/net_count.h"
@@ -30,6 +29,7 @@ enum {
 	C_DADDR,
 	C_SPORT,
 	C_DPORT,
+	C_ADDR_FROM,
 	C_LAT,
 	C_LAT_US,
 	C_RESULT,
@@ -42,10 +42,11 @@ enum {
 static const struct out_col cols[] = {
 	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
-	[C_SADDR] = { "SADDR", "saddr", 16, 0 },
-	[C_DADDR] = { "DADDR", "daddr", 16, 0 },
-	[C_SPORT] = { "SPORT", "sport", 5, OUT_HIDDEN },
-	[C_DPORT] = { "DPORT", "dport", 5, 0 },
+	[C_SADDR] = { "LADDR", "laddr", 16, 0 },
+	[C_DADDR] = { "RADDR", "raddr", 16, 0 },
+	[C_SPORT] = { "LPORT", "lport", 5, OUT_HIDDEN },
+	[C_DPORT] = { "RPORT", "rport", 5, 0 },
+	[C_ADDR_FROM] = { NULL, "addr_from", 0, 0 },
 	[C_LAT] = { "LAT(ms)", NULL, 9, OUT_RIGHT | OUT_HIDDEN },
 	[C_LAT_US] = { NULL, "lat_us", 0, 0 },
 	[C_RESULT] = { "RESULT", "result", 11, OUT_HIDDEN },
@@ -59,8 +60,8 @@ enum { K_IP = NET_COL_IP, K_DADDR, K_DPORT, K_CONNECTS, K_CGROUP };
 static const struct out_col count_cols[] = {
 	NET_COLS_WHO,
 	[K_IP] = { "IP", "family", 2, 0 },
-	[K_DADDR] = { "DADDR", "daddr", 16, 0 },
-	[K_DPORT] = { "DPORT", "dport", 5, 0 },
+	[K_DADDR] = { "RADDR", "raddr", 16, 0 },
+	[K_DPORT] = { "RPORT", "rport", 5, 0 },
 	[K_CONNECTS] = { "CONNECTS", "connects", 8, OUT_RIGHT },
 	[K_CGROUP] = OUT_COL_CGROUP,
 };
@@ -68,7 +69,7 @@ static const struct out_col count_cols[] = {
 enum { OPT_COUNT = 0x100 };
 
 static const struct argp_option options[] = {
-	{ "sport", 's', NULL, 0, "Show the source port (SPORT column)", 0 },
+	{ "sport", 's', NULL, 0, "Show the local port (LPORT column)", 0 },
 	{ "port", 'P', "PORTS", 0, "Only these destination ports (comma list, e.g. 80,443)", 0 },
 	{ "latency", 'L', NULL, 0, "Report each connect's latency and outcome", 0 },
 	{ "count", OPT_COUNT, NULL, 0, "Count connects by process and destination; print at exit",
@@ -115,7 +116,7 @@ static const struct argp argp = {
 	       "  tcpconnect -c system.slice/nginx.service   # only inside this cgroup\n"
 	       "  tcpconnect -L             # latency and outcome: established, refused, ...\n"
 	       "  tcpconnect --count -d 10  # connects per process and destination, for 10 s\n"
-	       "  tcpconnect -j | jq -r 'select(.dport == 443) | .daddr'",
+	       "  tcpconnect -j | jq -r 'select(.rport == 443) | .raddr'",
 };
 
 static const struct sonde_cli cli = { &argp, stores,
@@ -126,6 +127,8 @@ static const char *result_name(const struct tcpconnect_event *e)
 {
 	if (e->result == TCPCONNECT_ESTABLISHED)
 		return "established";
+	if (e->result == TCPCONNECT_UNSENT)
+		return "failed"; /* before a SYN was sent */
 	switch (e->ret) {
 	case 0:
 		return "aborted"; /* closed by its owner before an answer */
@@ -167,6 +170,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_addr(o, C_DADDR, e->t.family, e->t.daddr);
 	out_uint(o, C_SPORT, e->t.sport);
 	out_uint(o, C_DPORT, e->t.dport);
+	stream_out_from(o, C_ADDR_FROM, e->addr_from);
 	/* The options choose the keys, not the record: -L's, or ret. */
 	if (ctx->latency)
 		write_outcome(o, e);
@@ -208,17 +212,17 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = tcpconnect_bpf__open();
+	skel = tcpconnect_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->count_mode = opts.count;
 	skel->rodata->latency_mode = opts.latency;
-	skel->rodata->connect_nr = SYS_connect;
 	skel->rodata->net_family = opts.common.family;
 	memcpy((void *)skel->rodata->dports, opts.ports, sizeof(opts.ports));
 	skel->rodata->ndports = opts.nports;
-	/* Only the plain mode reports at connect()'s return. */
-	bpf_program__set_autoload(skel->progs.handle_exit_connect, !opts.count && !opts.latency);
+	/* --count counts SYN_SENT transitions only. */
+	bpf_program__set_autoload(skel->progs.handle_enter_connect, !opts.count);
+	bpf_program__set_autoload(skel->progs.handle_exit_connect, !opts.count);
 	if (opts.count) {
 		struct net_count_table t = {
 			count_cols,

@@ -27,18 +27,19 @@ enum {
 	C_RX,
 	C_MS,
 	C_DUR_US,
+	C_OWNER_FROM,
 	C_CGROUP
 };
 
 /* The table, with addresses `addr` wide; -w also shows IP. */
 #define TCPLIFE_COLS(addr)                                                                         \
 	NET_COLS_OWNER,                                                                            \
-	    [C_IP] = { "IP", "family", 2, OUT_HIDDEN }, [C_LADDR] = { "LADDR", "saddr", addr, 0 }, \
-	    [C_LPORT] = { "LPORT", "sport", 5, 0 }, [C_RADDR] = { "RADDR", "daddr", addr, 0 },     \
-	    [C_RPORT] = { "RPORT", "dport", 5, 0 }, [C_TX_KB] = { "TX_KB", NULL, 6, OUT_RIGHT },   \
+	    [C_IP] = { "IP", "family", 2, OUT_HIDDEN }, [C_LADDR] = { "LADDR", "laddr", addr, 0 }, \
+	    [C_LPORT] = { "LPORT", "lport", 5, 0 }, [C_RADDR] = { "RADDR", "raddr", addr, 0 },     \
+	    [C_RPORT] = { "RPORT", "rport", 5, 0 }, [C_TX_KB] = { "TX_KB", NULL, 6, OUT_RIGHT },   \
 	    [C_RX_KB] = { "RX_KB", NULL, 6, OUT_RIGHT }, [C_TX] = { NULL, "tx_bytes", 0, 0 },      \
 	    [C_RX] = { NULL, "rx_bytes", 0, 0 }, [C_MS] = { "MS", NULL, 9, OUT_RIGHT },            \
-	    [C_DUR_US] = { NULL, "dur_us", 0, 0 }, [C_CGROUP] = OUT_COL_CGROUP
+	    [C_DUR_US] = { NULL, "dur_us", 0, 0 }, NET_COLS_OWNER_END(C_OWNER_FROM)
 
 static const struct out_col cols[] = { TCPLIFE_COLS(15) };
 /* -w: wide enough for any IPv6 address. */
@@ -86,7 +87,7 @@ static const struct argp argp = {
 	       "  tcplife -L 80,443         # sessions of local ports 80 and 443 (a server)\n"
 	       "  tcplife -D 5432           # sessions to remote port 5432 (a client)\n"
 	       "  tcplife -c system.slice/nginx.service   # only sessions owned in this cgroup\n"
-	       "  tcplife -j | jq -c 'select(.tx_bytes > 1000000) | {comm, daddr, tx_bytes}'",
+	       "  tcplife -j | jq -c 'select(.tx_bytes > 1000000) | {comm, raddr, tx_bytes}'",
 };
 
 static const struct sonde_cli cli = { &argp, stores,
@@ -110,7 +111,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	out_uint(o, C_RX, e->rx_bytes);
 	out_double(o, C_MS, e->dur_ns / 1e6, 2);
 	out_uint(o, C_DUR_US, e->dur_ns / 1000);
-	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
+	out_owner_end(o, C_OWNER_FROM, e->owner_from, &e->h);
 	out_row_end(o);
 	return 0;
 }
@@ -135,7 +136,7 @@ int main(int argc, char **argv)
 		st.show = OUT_SHOW(C_IP, true);
 	}
 
-	skel = tcplife_bpf__open();
+	skel = tcplife_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->net_family = opts.common.family;

@@ -25,18 +25,23 @@ enum {
 	C_DPORT,
 	C_STATE,
 	C_TYPE,
+	C_ERROR,
+	C_ERR,
+	C_OWNER_FROM,
 	C_CGROUP
 };
 
 static const struct out_col cols[] = {
 	NET_COLS_OWNER,
 	[C_IP] = { "IP", "family", 2, 0 },
-	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "saddr", "sport"),
+	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "laddr", "lport"),
 	[C_T] = { "T>", NULL, 2, 0 },
-	NET_COLS_END(C_REMOTE, "RADDR:RPORT", "daddr", "dport"),
+	NET_COLS_END(C_REMOTE, "RADDR:RPORT", "raddr", "rport"),
 	[C_STATE] = { "STATE", "state", 11, 0 },
 	[C_TYPE] = { "TYPE", "type", 6, 0 },
-	[C_CGROUP] = OUT_COL_CGROUP,
+	[C_ERROR] = { "ERROR", "error", 12, 0 },
+	[C_ERR] = { NULL, "err", 0, 0 },
+	NET_COLS_OWNER_END(C_OWNER_FROM),
 };
 
 enum {
@@ -54,8 +59,8 @@ enum {
 static const struct out_col count_cols[] = {
 	NET_COLS_WHO,
 	[K_IP] = { "IP", "family", 2, 0 },
-	NET_COLS_END(K_LOCAL, "LADDR:LPORT", "saddr", "sport"),
-	NET_COLS_END(K_REMOTE, "RADDR:RPORT", "daddr", "dport"),
+	NET_COLS_END(K_LOCAL, "LADDR:LPORT", "laddr", "lport"),
+	NET_COLS_END(K_REMOTE, "RADDR:RPORT", "raddr", "rport"),
 	[K_RETRANS] = { "RETRANSMITS", "retransmits", 11, OUT_RIGHT },
 	[K_CGROUP] = OUT_COL_CGROUP,
 };
@@ -83,7 +88,7 @@ static const struct argp argp = {
 	    "  tcpretrans -6             # only IPv6 flows\n"
 	    "  tcpretrans -c system.slice/nginx.service   # sockets owned in this cgroup\n"
 	    "  tcpretrans --count -d 60  # retransmissions per flow over a minute\n"
-	    "  tcpretrans -j | jq -r 'select(.type == \"rto\") | .daddr' | sort | uniq -c",
+	    "  tcpretrans -j | jq -r 'select(.type == \"rto\") | .raddr' | sort | uniq -c",
 };
 
 static const struct sonde_cli cli = { &argp, stores,
@@ -93,6 +98,19 @@ static const char *const type_names[] = {
 	[TCPRETRANS_RTO] = "rto",	[TCPRETRANS_FAST] = "fast",   [TCPRETRANS_TLP] = "tlp",
 	[TCPRETRANS_SYNACK] = "synack", [TCPRETRANS_OTHER] = "other",
 };
+
+/* A failed attempt's errno by name ("-" / null for a sent one), then its
+ * number (0 for a sent one). */
+static void out_error(struct out *o, unsigned col, int err)
+{
+	const char *name = errno_name(err) ?: "?";
+
+	if (err)
+		out_str(o, col, name, strlen(name));
+	else
+		out_null(o, col, "-");
+	out_int(o, col + 1, err);
+}
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
@@ -110,7 +128,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	out_endpoint_cols(o, C_REMOTE, e->t.family, e->t.daddr, e->t.dport);
 	out_tcp_state(o, C_STATE, e->state);
 	out_str(o, C_TYPE, type, strlen(type));
-	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
+	out_error(o, C_ERROR, e->err);
+	out_owner_end(o, C_OWNER_FROM, e->owner_from, &e->h);
 	out_row_end(o);
 	return 0;
 }
@@ -146,7 +165,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = tcpretrans_bpf__open();
+	skel = tcpretrans_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	notes = net_owner_notes(&opts.common, "retransmissions");

@@ -2,8 +2,9 @@
 /* Counting system calls as they return, shared by syscount and cgsyscount.
  *
  * Hooks: tp_btf/sys_exit (and tp_btf/sys_enter for -L), the BTF-typed form
- * of the raw_syscalls tracepoints: the syscall number is a plain load of
- * regs->orig_ax, with no bpf_probe_read_kernel() call.
+ * of the raw_syscalls tracepoints: the syscall number is a plain load from
+ * regs, with no bpf_probe_read_kernel() call. Their raw_tp twins
+ * (bpf/lib/btfsrc.bpf.h) make that load a helper call.
  *
  * Counters are per-CPU (no atomics, no shared cache lines) and live in one
  * of two maps behind a one-slot ARRAY_OF_MAPS: user space points the slot at
@@ -14,28 +15,16 @@
 #define SONDE_BPF_LIB_COUNT_BPF_H
 
 #include "common/count.h"
+#include "bpf/lib/dbuf.bpf.h"
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
+#include "bpf/lib/syscall.bpf.h"
 
-/* The counting maps `name`_a and `name`_b, and `name`, the ARRAY_OF_MAPS
- * whose one slot says which of them the programs count into. The slot is
- * empty at load, which means `name`_a: filling it is an RCU grace period in
- * the kernel (12-15 ms here, at every start), so the first one is waited
- * for at the first interval, not at start. */
+/* The counting maps of a tool: double-buffered (bpf/lib/dbuf.bpf.h), values
+ * struct count_val. */
 #define COUNT_MAPS(name, map_type, flags, max, key_type)                                           \
-	struct name {                                                                              \
-		__uint(type, map_type);                                                            \
-		__uint(map_flags, flags);                                                          \
-		__uint(max_entries, max);                                                          \
-		__type(key, key_type);                                                             \
-		__type(value, struct count_val);                                                   \
-	} name##_a SEC(".maps"), name##_b SEC(".maps");                                            \
-	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                                          \
-		__uint(max_entries, 1);                                                            \
-		__type(key, __u32);                                                                \
-		__array(values, struct name);                                                      \
-	} name SEC(".maps")
+	DBUF_MAPS(name, map_type, flags, max, key_type, struct count_val)
 
 const volatile __u8 count_failed = 0;	 /* -x: only calls that failed */
 const volatile __u32 count_errno = 0;	 /* -e: only calls that failed with this errno */
@@ -51,8 +40,7 @@ struct {
 } sys_start SEC(".maps");
 
 /* Loaded only with -L. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+SONDE_TP_BTF(handle_sys_enter, sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 *ts;
 
@@ -147,17 +135,13 @@ static __always_inline bool count_in(void *map, const void *key, const struct co
 	return false;
 }
 
-/* Counts one call for key in this interval's map: the one in outer's slot,
- * or first while the slot is empty. Each case has map calls of its own:
- * the verifier then sees one map at each call and inlines the lookups,
- * where calls shared by both maps stay helper calls (35 ns more per run
- * here). The empty asm keeps the compiler from merging the two back.
- * Returns true when key is new in this interval (hashes only). */
+/* Counts one call for key in this interval's map (dbuf_current(), or first
+ * while the slot is empty). Returns true when key is new in this interval
+ * (hashes only). */
 static __always_inline bool count_call(void *outer, void *first, const void *key,
 				       const struct count_val *add, bool hash)
 {
-	__u32 zero = 0;
-	void *map = bpf_map_lookup_elem(outer, &zero);
+	void *map = dbuf_current(outer);
 	bool fresh;
 
 	if (map)

@@ -74,6 +74,60 @@ static __always_inline bool sock_is_tcp(const struct sock *sk)
 	return BPF_CORE_READ(sk, sk_protocol) == IPPROTO_TCP;
 }
 
+/* A caller's sockaddr (bind(), connect()), copied as the call entered:
+ * another thread of the caller can rewrite it while the call runs, and the
+ * kernel's own copy is out of a tracepoint's reach. */
+struct net_sockaddr {
+	__u64 uaddr;
+	__u32 len; /* bytes read: at most a sockaddr_in6's 28 */
+	__u8 from; /* enum stream_from of sa */
+	__u8 pad[3];
+	__u8 sa[32]; /* as read; zero beyond len */
+};
+
+#define NET_SOCKADDR_MAX 28
+
+static __always_inline bool net_sockaddr_read(struct net_sockaddr *s)
+{
+	__u32 len = s->len;
+
+	if (len > NET_SOCKADDR_MAX)
+		len = NET_SOCKADDR_MAX;
+	return !bpf_probe_read_user(s->sa, len, (void *)s->uaddr);
+}
+
+/* At the call's entry: the len bytes at uaddr. A page not yet in memory
+ * (a constant nothing has read yet) cannot be read here: it is read again
+ * at exit, once the kernel has loaded it (from: STREAM_FROM_EXIT). */
+static __always_inline void net_sockaddr_enter(struct net_sockaddr *s, __u64 uaddr, __u64 len)
+{
+	s->uaddr = uaddr;
+	s->len = len > NET_SOCKADDR_MAX ? NET_SOCKADDR_MAX : len;
+	__builtin_memset(s->sa, 0, sizeof(s->sa));
+	s->from = net_sockaddr_read(s) ? STREAM_FROM_ENTRY : STREAM_FROM_EXIT;
+}
+
+/* At the call's exit: the address (addr[16], network order) and port (host
+ * order) the sockaddr names, read as a socket of family lays it out (an
+ * AF_INET socket also takes AF_UNSPEC; an AF_INET6 one given another
+ * family's sockaddr shows "::"); returns where it came from. */
+static __always_inline __u8 net_sockaddr_addr(struct net_sockaddr *s, __u16 family, __u8 *addr,
+					      __u16 *port)
+{
+	__u16 sa_family = 0, p = 0;
+
+	if (s->from == STREAM_FROM_EXIT && !net_sockaddr_read(s))
+		__builtin_memset(s->sa, 0, sizeof(s->sa));
+	__builtin_memcpy(&sa_family, &s->sa[0], 2);
+	__builtin_memcpy(&p, &s->sa[2], 2);
+	*port = bpf_ntohs(p);
+	if (family == NET_AF_INET)
+		__builtin_memcpy(addr, &s->sa[4], 4);
+	else if (sa_family == NET_AF_INET6)
+		__builtin_memcpy(addr, &s->sa[8], 16);
+	return s->from;
+}
+
 /* The socket behind the current task's file descriptor fd, or NULL when fd
  * is not a socket (its file's private data is checked to be a struct socket
  * that points back at the file). */

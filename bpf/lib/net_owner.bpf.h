@@ -7,7 +7,8 @@
  * (the CLOSE -> SYN_SENT transition runs in connect()), listens (CLOSE ->
  * LISTEN, in listen(), after any bind()) or accepts (the accept syscalls'
  * exit, from the returned fd). Every owner is remembered, with whether it
- * passes -p/-u/-c; an event is then reported when its owner passes them.
+ * passes -p/-u/-c and where it came from (enum net_owner_from); an event is
+ * then reported when its owner passes them.
  *
  * Nothing a user does can push another's owner out:
  * - connect and listen write the socket's own storage (sk storage: no size
@@ -38,7 +39,8 @@ struct sock_owner {
 	struct net_owner o;
 	__u64 since_ns; /* when it was remembered (connect start for SYN_SENT) */
 	__u8 passes;	/* the owner passes -p/-u/-c */
-	__u8 pad[7];
+	__u8 from;	/* enum net_owner_from */
+	__u8 pad[6];
 };
 
 struct {
@@ -61,25 +63,26 @@ static __always_inline bool sonde_filter_active(void)
 	return FILTER_TGID || FILTER_UID != SONDE_UID_ANY || FILTER_CGROUP;
 }
 
-/* The current task as an owner. */
-static __always_inline void sock_owner_current(struct sock_owner *so)
+/* The current task as an owner, come from `from`. */
+static __always_inline void sock_owner_current(struct sock_owner *so, __u8 from)
 {
 	so->since_ns = bpf_ktime_get_ns();
 	so->passes = sonde_filter_pass();
+	so->from = from;
 	__builtin_memset(so->pad, 0, sizeof(so->pad));
 	net_owner_current(&so->o);
 }
 
 /* Remembers the current task as sk's owner, in sk's storage; false when it
  * could not be made (no memory, or the socket's option memory is used up). */
-static __always_inline bool sock_owner_remember(const struct sock *sk)
+static __always_inline bool sock_owner_remember(const struct sock *sk, __u8 from)
 {
 	struct sock_owner *so =
 	    bpf_sk_storage_get(&sock_owners, (struct sock *)sk, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (!so)
 		return false;
-	sock_owner_current(so);
+	sock_owner_current(so, from);
 	return true;
 }
 
@@ -102,44 +105,51 @@ static __always_inline void sock_owner_forget(const struct sock *sk)
 }
 
 /* An event with no socket, or one that has no owner by nature (a time-wait
- * socket): *o is zero; the event passes unless -p, -u or -c was given. */
-static __always_inline bool sock_owner_none(struct net_owner *o)
+ * socket): *o is zero, *from NET_OWNER_NONE; the event passes unless -p, -u
+ * or -c was given. */
+static __always_inline bool sock_owner_none(struct net_owner *o, __u8 *from)
 {
 	__builtin_memset(o, 0, sizeof(*o));
+	*from = NET_OWNER_NONE;
 	return !sonde_filter_active();
 }
 
 /* An event about a socket whose owner is not known: counted, then as
  * sock_owner_none(). */
-static __always_inline bool sock_owner_unknown(struct net_owner *o)
+static __always_inline bool sock_owner_unknown(struct net_owner *o, __u8 *from)
 {
 	sonde_count(STREAM_NO_OWNER);
-	return sock_owner_none(o);
+	return sock_owner_none(o, from);
 }
 
-/* Copies so's owner into *o (so NULL: not known). Returns whether the event
- * passes -p/-u/-c. */
-static __always_inline bool sock_owner_copy(const struct sock_owner *so, struct net_owner *o)
+/* Copies so's owner into *o and where it came from into *from (so NULL: not
+ * known). Returns whether the event passes -p/-u/-c. */
+static __always_inline bool sock_owner_copy(const struct sock_owner *so, struct net_owner *o,
+					    __u8 *from)
 {
 	if (!so)
-		return sock_owner_unknown(o);
+		return sock_owner_unknown(o, from);
 	*o = so->o;
+	*from = so->from;
 	return so->passes;
 }
 
-/* Copies sk's owner into *o (zero when unknown). Returns whether the event
- * passes -p/-u/-c. sk is the socket a BTF-typed hook handed over. */
-static __always_inline bool sock_owner_get(const struct sock *sk, struct net_owner *o)
+/* Copies sk's owner into *o (zero when unknown) and where it came from into
+ * *from. Returns whether the event passes -p/-u/-c. sk is the socket a
+ * BTF-typed hook handed over. */
+static __always_inline bool sock_owner_get(const struct sock *sk, struct net_owner *o, __u8 *from)
 {
-	return sock_owner_copy(sock_owner_find(sk), o);
+	return sock_owner_copy(sock_owner_find(sk), o, from);
 }
 
 /* To call from a tool's inet_sock_set_state handler: remembers the owner
  * when a TCP socket starts connecting or listening (process context). */
 static __always_inline void sock_owner_on_state(const struct sock *sk, int newstate)
 {
-	if (newstate == TCP_SYN_SENT || newstate == TCP_LISTEN)
-		sock_owner_remember(sk);
+	if (newstate == TCP_SYN_SENT)
+		sock_owner_remember(sk, NET_OWNER_CONNECT);
+	else if (newstate == TCP_LISTEN)
+		sock_owner_remember(sk, NET_OWNER_LISTENER);
 }
 
 /* The state hook of tools that only need owners: remembers them, and
@@ -171,7 +181,7 @@ static __always_inline void sock_owner_on_accept(long fd)
 	if (!sk || !sock_is_tcp(sk))
 		return;
 	key = (__u64)sk;
-	sock_owner_current(&so);
+	sock_owner_current(&so, NET_OWNER_ACCEPT);
 	if (bpf_map_update_elem(&accept_owners, &key, &so, BPF_ANY))
 		sonde_count(STREAM_OWNER_LISTENER);
 }

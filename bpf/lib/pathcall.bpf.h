@@ -281,8 +281,8 @@ static __always_inline __u32 pathcall_given(struct pathcall_scratch *s, struct p
 	return n;
 }
 
-/* Sends e with its first n bytes of path. */
-static __always_inline void pathcall_send(struct pathcall_event *e, __u32 n)
+/* Sends e with its first n bytes of path; ctx: the program's. */
+static __always_inline void pathcall_send(void *ctx, struct pathcall_event *e, __u32 n)
 {
 	/* The mask tells the verifier the size is bounded. */
 	__u64 size = offsetof(struct pathcall_event, path) + (n & (PATHCALL_PATH_MAX * 2 - 1));
@@ -290,7 +290,7 @@ static __always_inline void pathcall_send(struct pathcall_event *e, __u32 n)
 	e->path_len = n;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	sonde_output(e, size);
+	sonde_output(ctx, e, size);
 }
 
 /* At exit: the event of the call whose entry pathcall_enter() kept, with
@@ -317,9 +317,9 @@ static __always_inline void pathcall_exit(const struct trace_event_raw_sys_exit 
 	e->nr = ctx->id;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	if (ret == PATHCALL_RET_FD && ctx->ret >= 0 && pathcall_file_path(s, e, ctx->ret))
-		pathcall_send(e, e->path_len);
+		pathcall_send((void *)ctx, e, e->path_len);
 	else
-		pathcall_send(e, pathcall_given(s, in, full));
+		pathcall_send((void *)ctx, e, pathcall_given(s, in, full));
 }
 
 #endif

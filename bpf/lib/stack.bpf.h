@@ -123,26 +123,23 @@ static __always_inline __u64 stack_take(void *ctx, __u64 flags, bool *missed)
 /* Announces image gen of process tgid; the reader is woken at once: a
  * short-lived process must not exit before its maps are read (a wakeup
  * costs microseconds, a few times per process). */
-static __always_inline long stack_announce(__u32 tgid, __u32 gen, bool again)
+static __always_inline long stack_announce(void *ctx, __u32 tgid, __u32 gen, bool again)
 {
 	struct stack_proc_rec rec = {
 		.type = STACK_REC_PROC, .pid = tgid, .gen = gen, .again = again
 	};
-	long err = bpf_ringbuf_output(&STREAM_EVENTS, &rec, sizeof(rec), BPF_RB_FORCE_WAKEUP);
 
-	if (err)
-		sonde_count_lost();
-	return err;
+	return sonde_output_now(ctx, &rec, sizeof(rec));
 }
 
 /* A known image announced again when it is time (struct stack_proc). */
-static __always_inline void stack_reannounce(__u32 tgid, struct stack_proc *p)
+static __always_inline void stack_reannounce(void *ctx, __u32 tgid, struct stack_proc *p)
 {
 	__u64 now;
 
 	if (p->rounds >= STACK_PROC_ROUNDS || (now = bpf_ktime_get_ns()) < p->next_ns)
 		return;
-	if (stack_announce(tgid, p->gen, true))
+	if (stack_announce(ctx, tgid, p->gen, true))
 		return;
 	p->rounds++;
 	/* 10 ms, then 100 ms, then 1 s after the one before. */
@@ -152,7 +149,7 @@ static __always_inline void stack_reannounce(__u32 tgid, struct stack_proc *p)
 /* The number of the current process's image; announced on the ring buffer
  * the first time it is seen. 0 for a task without an address space.
  * *unwind: how user space chose to walk its user stacks (0: not yet). */
-static __always_inline __u32 stack_proc_gen(__u32 tgid, __u8 *unwind)
+static __always_inline __u32 stack_proc_gen(void *ctx, __u32 tgid, __u8 *unwind)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 mm = (__u64)BPF_CORE_READ(task, mm);
@@ -165,14 +162,14 @@ static __always_inline __u32 stack_proc_gen(__u32 tgid, __u8 *unwind)
 	p = bpf_map_lookup_elem(&STACK_PROCS, &tgid);
 	if (p && p->mm == mm && p->exec_id == exec_id) {
 		*unwind = p->unwind;
-		stack_reannounce(tgid, p);
+		stack_reannounce(ctx, tgid, p);
 		return p->gen;
 	}
 	np.gen = __sync_fetch_and_add(&stack_gen_last, 1) + 1;
 	np.next_ns = bpf_ktime_get_ns() + STACK_PROC_FIRST_NS;
 	/* Remembered only once announced: a full buffer means another try at
 	 * the next sample, and the counted "lost" event meanwhile. */
-	if (!stack_announce(tgid, np.gen, false))
+	if (!stack_announce(ctx, tgid, np.gen, false))
 		bpf_map_update_elem(&STACK_PROCS, &tgid, &np, BPF_ANY);
 	return np.gen;
 }
@@ -203,7 +200,7 @@ static __always_inline bool stack_key_current(void *ctx, struct stack_key *k, __
 		k->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(k->comm, sizeof(k->comm));
 	if (STACK_WANT_USER) {
-		k->gen = stack_proc_gen(k->pid, &unwind);
+		k->gen = stack_proc_gen(ctx, k->pid, &unwind);
 		copy = k->gen && stack_copies(unwind);
 		if (k->gen && !copy)
 			k->user = stack_take(ctx, BPF_F_USER_STACK, &umiss);
@@ -216,6 +213,38 @@ static __always_inline bool stack_key_current(void *ctx, struct stack_key *k, __
 	return copy;
 }
 
+/* The registers of pt_regs in DWARF's order (common/stack.h). */
+#if defined(__TARGET_ARCH_arm64)
+static __always_inline void stack_regs_read(struct stack_regs *out, struct pt_regs *regs)
+{
+	bpf_probe_read_kernel(out->r, 31 * sizeof(__u64),
+			      __builtin_preserve_access_index(&regs->regs));
+	out->r[STACK_REG_SP] = BPF_CORE_READ(regs, sp);
+	out->r[STACK_REG_IP] = BPF_CORE_READ(regs, pc);
+}
+#else
+static __always_inline void stack_regs_read(struct stack_regs *out, struct pt_regs *regs)
+{
+	out->r[0] = BPF_CORE_READ(regs, ax);
+	out->r[1] = BPF_CORE_READ(regs, dx);
+	out->r[2] = BPF_CORE_READ(regs, cx);
+	out->r[3] = BPF_CORE_READ(regs, bx);
+	out->r[4] = BPF_CORE_READ(regs, si);
+	out->r[5] = BPF_CORE_READ(regs, di);
+	out->r[6] = BPF_CORE_READ(regs, bp);
+	out->r[7] = BPF_CORE_READ(regs, sp);
+	out->r[8] = BPF_CORE_READ(regs, r8);
+	out->r[9] = BPF_CORE_READ(regs, r9);
+	out->r[10] = BPF_CORE_READ(regs, r10);
+	out->r[11] = BPF_CORE_READ(regs, r11);
+	out->r[12] = BPF_CORE_READ(regs, r12);
+	out->r[13] = BPF_CORE_READ(regs, r13);
+	out->r[14] = BPF_CORE_READ(regs, r14);
+	out->r[15] = BPF_CORE_READ(regs, r15);
+	out->r[16] = BPF_CORE_READ(regs, ip);
+}
+#endif
+
 /* The current task's user registers (where it entered the kernel) in
  * DWARF's order, and its stack from the stack pointer up: a page at a time,
  * until STACK_COPY_BYTES or the first page that cannot be read (the end of
@@ -225,24 +254,8 @@ static __always_inline void stack_copy_user(struct stack_sample_rec *r)
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	__u64 sp, first, off;
 
-	r->regs.r[0] = BPF_CORE_READ(regs, ax);
-	r->regs.r[1] = BPF_CORE_READ(regs, dx);
-	r->regs.r[2] = BPF_CORE_READ(regs, cx);
-	r->regs.r[3] = BPF_CORE_READ(regs, bx);
-	r->regs.r[4] = BPF_CORE_READ(regs, si);
-	r->regs.r[5] = BPF_CORE_READ(regs, di);
-	r->regs.r[6] = BPF_CORE_READ(regs, bp);
-	r->regs.r[7] = BPF_CORE_READ(regs, sp);
-	r->regs.r[8] = BPF_CORE_READ(regs, r8);
-	r->regs.r[9] = BPF_CORE_READ(regs, r9);
-	r->regs.r[10] = BPF_CORE_READ(regs, r10);
-	r->regs.r[11] = BPF_CORE_READ(regs, r11);
-	r->regs.r[12] = BPF_CORE_READ(regs, r12);
-	r->regs.r[13] = BPF_CORE_READ(regs, r13);
-	r->regs.r[14] = BPF_CORE_READ(regs, r14);
-	r->regs.r[15] = BPF_CORE_READ(regs, r15);
-	r->regs.r[16] = BPF_CORE_READ(regs, ip);
-	sp = r->regs.r[7];
+	stack_regs_read(&r->regs, regs);
+	sp = r->regs.r[STACK_REG_SP];
 	r->size = 0;
 	/* To the end of the stack pointer's page, then whole pages. */
 	first = 4096 - (sp & 4095);
@@ -259,22 +272,19 @@ static __always_inline void stack_copy_user(struct stack_sample_rec *r)
 }
 
 /* Sends a sample built by stack_copy_user(), up to the end of its copy. */
-static __always_inline void stack_send(struct stack_sample_rec *r)
+static __always_inline void stack_send(void *ctx, struct stack_sample_rec *r)
 {
 	__u64 size = r->size;
 
 	if (size > STACK_COPY_BYTES)
 		size = STACK_COPY_BYTES;
 	r->type = STACK_REC_SAMPLE;
-	if (bpf_ringbuf_output(&STREAM_EVENTS, r,
-			       __builtin_offsetof(struct stack_sample_rec, stack) + size,
-			       sonde_wakeup()))
-		sonde_count_lost();
+	sonde_output(ctx, r, __builtin_offsetof(struct stack_sample_rec, stack) + size);
 }
 
 /* A sample of the current task, of value v, whose user stack is copied and
  * sent now (profile). */
-static __always_inline void stack_copy_send(const struct stack_key *k, __u64 v)
+static __always_inline void stack_copy_send(void *ctx, const struct stack_key *k, __u64 v)
 {
 	__u32 zero = 0;
 	struct stack_sample_rec *r = bpf_map_lookup_elem(&stack_sample_scratch, &zero);
@@ -284,7 +294,7 @@ static __always_inline void stack_copy_send(const struct stack_key *k, __u64 v)
 	r->key = *k;
 	r->value = v;
 	stack_copy_user(r);
-	stack_send(r);
+	stack_send(ctx, r);
 }
 
 /* Adds v to the key's total. */

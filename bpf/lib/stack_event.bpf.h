@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The kernel stack of an event (capable -K, tcpdrop -K), taken into the
  * event itself: an event tool needs none of the stack tools' tables
- * (bpf/lib/stack.bpf.h), and an event with a stack is larger only when -K
- * asks for it. User space: lib/stack.h's stack_event. */
+ * (bpf/lib/stack.bpf.h), and an event is larger by its stack only when -K
+ * asks for it. Such a tool sets STREAM_SCRATCH_SIZE (common/stream.h) to
+ * its largest event. User space: lib/stack.h's stack_event. */
 #ifndef SONDE_BPF_LIB_STACK_EVENT_BPF_H
 #define SONDE_BPF_LIB_STACK_EVENT_BPF_H
 

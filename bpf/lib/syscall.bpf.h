@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Syscall tracing helpers: what a syscall's entry learns (its arguments) is
- * kept per thread until its exit reports the result, the syscall a thread is
- * in is known, and user strings are read with truncation made visible.
+ * kept per thread until its exit reports the result (and hooks inside the
+ * call find it), and user strings are read with truncation made visible.
  *
  * Include after bpf/lib/stream.bpf.h. */
 #ifndef SONDE_BPF_LIB_SYSCALL_BPF_H
 #define SONDE_BPF_LIB_SYSCALL_BPF_H
 
+#include <bpf/bpf_core_read.h>
 #include "bpf/lib/stream.bpf.h"
 
 /* What a syscall's entry keeps for its exit, per thread, in task storage:
@@ -75,24 +76,26 @@ static __always_inline void *entry_store_peek(void *map)
 
 /* The saved registers' syscall number, as x86 and arm64 keep it (CO-RE
  * picks the one this kernel has). */
-struct pt_regs___x86 {
+struct pt_regs___sonde_x86 {
 	long orig_ax;
 } __attribute__((preserve_access_index));
 
-struct pt_regs___arm64 {
+struct pt_regs___sonde_arm64 {
 	int syscallno;
 } __attribute__((preserve_access_index));
 
-/* The number of the system call the current thread is in (as it entered
- * it); meaningless in a thread that never left the kernel (a kernel or
- * io_uring worker thread). */
-static __always_inline long sonde_current_syscall(void)
+/* The number of the system call whose saved registers regs are (what
+ * raw_syscalls' sys_enter and sys_exit hand over): a plain load where regs
+ * is a BTF pointer, a helper call where the verifier sees a number (raw:
+ * bpf/lib/btfsrc.bpf.h). */
+static __always_inline long sonde_regs_syscall(struct pt_regs *regs, bool raw)
 {
-	void *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct pt_regs___sonde_x86 *x86 = (void *)regs;
+	struct pt_regs___sonde_arm64 *arm64 = (void *)regs;
 
-	if (bpf_core_field_exists(((struct pt_regs___x86 *)regs)->orig_ax))
-		return BPF_CORE_READ((struct pt_regs___x86 *)regs, orig_ax);
-	return BPF_CORE_READ((struct pt_regs___arm64 *)regs, syscallno);
+	if (bpf_core_field_exists(x86->orig_ax))
+		return raw ? BPF_CORE_READ(x86, orig_ax) : x86->orig_ax;
+	return raw ? BPF_CORE_READ(arm64, syscallno) : arm64->syscallno;
 }
 
 /* Reads a NUL-terminated user string into buf[size]; returns its length

@@ -89,6 +89,10 @@ conf bare "no tool" none true
 conf floor_open "floor: empty programs on opensnoop's ${#h_open[@]} hooks" out:floor: "$floor" "${h_open[@]}"
 conf sonde_open "sonde opensnoop" "err:tracing; Ctrl-C" "$build/bin/opensnoop" -v
 conf sonde_open_j "sonde opensnoop -j" "err:tracing; Ctrl-C" "$build/bin/opensnoop" -v -j
+conf sonde_open_pb "sonde opensnoop, perf buffer (SONDE_OUTPUT=perfbuf)" "err:tracing; Ctrl-C" \
+	env SONDE_OUTPUT=perfbuf "$build/bin/opensnoop" -v
+conf sonde_open_pbj "sonde opensnoop -j, perf buffer" "err:tracing; Ctrl-C" \
+	env SONDE_OUTPUT=perfbuf "$build/bin/opensnoop" -v -j
 conf lbt_open "libbpf-tools opensnoop" perf:2 "$lbt/opensnoop"
 conf bt_open "bpftrace opensnoop one-liner" perf:2 "$bpftrace" -e "$bt_open"
 conf floor_count "floor: an empty program on syscount's ${h_count[*]}" out:floor: "$floor" "${h_count[@]}"
@@ -105,7 +109,7 @@ conf bt_exec "bpftrace execsnoop one-liner" perf:1 "$bpftrace" -e "$bt_exec"
 # The groups: a workload, its configurations, the floor they are set against.
 groups=(open count exec)
 declare -A confs=(
-	[open]="bare floor_open sonde_open sonde_open_j lbt_open bt_open"
+	[open]="bare floor_open sonde_open sonde_open_j sonde_open_pb lbt_open bt_open"
 	[count]="bare floor_count net_count sonde_cg lbt_count bt_count"
 	[exec]="bare floor_exec sonde_exec sonde_exec_j lbt_exec bt_exec")
 declare -A floor_of=([open]=floor_open [count]=floor_count [exec]=floor_exec)
@@ -189,32 +193,37 @@ for ((i = 1; i <= reps; i++)); do
 	done
 done
 
-# --- 2. opensnoop's lossless rate ------------------------------------------------
-declare -A got=() gone=() cpu=()
-best=0 first_lossy=
+# --- 2. opensnoop's lossless rate, through each transport ---------------------------
+# The ring buffer and the perf buffer, each rate's rounds of both in turn.
+transports=(sonde_open_j sonde_open_pbj)
+declare -A got=() gone=() cpu=() best=() first_lossy=()
 for r in "${rates[@]}"; do
 	for ((i = 1; i <= rate_reps; i++)); do
-		log "lossless rate: ${r/#0/as fast as they can} opens/s, $i/$rate_reps"
-		start_conf sonde_open_j || die "opensnoop did not start: $(tail -n 1 "$work/c.err")"
-		sleep 0.1
-		n=$(awk -v r="$r" -v s="$rate_s" 'BEGIN { printf "%d", (r ? r : 2000000) * s }')
-		c0=$(cpu_ns "$bg")
-		out=$("$openloop" "$work/absent" "$n" 2 "$r") || die "openloop failed"
-		sleep 0.05 # the last poll period's events
-		c1=$(cpu_ns "$bg")
-		stop_conf
-		got[$r]+=" ${out%% *}"
-		cpu[$r]+=" $(awk -v a="$c0" -v b="$c1" -v n="$n" 'BEGIN { printf "%.0f", (b - a) / n }')"
-		gone[$r]+=" $(awk -v l="$(lost_in)" -v n="$n" 'BEGIN { printf "%.3f", l / n * 100 }')"
+		for t in "${transports[@]}"; do
+			log "lossless rate ($t): ${r/#0/as fast as they can} opens/s, $i/$rate_reps"
+			start_conf "$t" || die "opensnoop did not start: $(tail -n 1 "$work/c.err")"
+			sleep 0.1
+			n=$(awk -v r="$r" -v s="$rate_s" 'BEGIN { printf "%d", (r ? r : 2000000) * s }')
+			c0=$(cpu_ns "$bg")
+			out=$("$openloop" "$work/absent" "$n" 2 "$r") || die "openloop failed"
+			sleep 0.05 # the last poll period's events
+			c1=$(cpu_ns "$bg")
+			stop_conf
+			got[$t.$r]+=" ${out%% *}"
+			cpu[$t.$r]+=" $(awk -v a="$c0" -v b="$c1" -v n="$n" 'BEGIN { printf "%.0f", (b - a) / n }')"
+			gone[$t.$r]+=" $(awk -v l="$(lost_in)" -v n="$n" 'BEGIN { printf "%.3f", l / n * 100 }')"
+		done
 	done
-	# shellcheck disable=SC2086 # one value a word
-	m=$(median ${got[$r]})
-	# shellcheck disable=SC2086
-	if ! printf '%s\n' ${gone[$r]} | grep -qv '^0.000$'; then
-		awk -v m="$m" -v b="$best" 'BEGIN { exit !(m > b) }' && best=$m
-	elif [[ -z $first_lossy ]]; then
-		first_lossy="$m opens/s (asked ${r/#0/as fast as they can}) lost $(stats 3 ${gone[$r]})% of the opens"
-	fi
+	for t in "${transports[@]}"; do
+		# shellcheck disable=SC2086 # one value a word
+		m=$(median ${got[$t.$r]})
+		# shellcheck disable=SC2086
+		if ! printf '%s\n' ${gone[$t.$r]} | grep -qv '^0.000$'; then
+			awk -v m="$m" -v b="${best[$t]:-0}" 'BEGIN { exit !(m > b) }' && best[$t]=$m
+		elif [[ -z ${first_lossy[$t]:-} ]]; then
+			first_lossy[$t]="$m opens/s (asked ${r/#0/as fast as they can}) lost $(stats 3 ${gone[$t.$r]})% of the opens"
+		fi
+	done
 done
 
 # --- report ------------------------------------------------------------------------
@@ -284,21 +293,26 @@ per event is the CPU time its threads used while the workers ran (from
 /proc/PID/task/*/schedstat), over the workload's opens: what reading and
 printing an event costs in user space.
 
-| asked (opens/s) | achieved (opens/s) | lost (% of opens) | opensnoop's CPU per event (ns) |
-| ---: | ---: | ---: | ---: |
+The perf buffer (\`SONDE_OUTPUT=perfbuf\`, what a kernel without the BPF ring
+buffer gets) is measured in the same rounds, in turn with the ring buffer.
+
+| transport | asked (opens/s) | achieved (opens/s) | lost (% of opens) | opensnoop's CPU per event (ns) |
+| --- | ---: | ---: | ---: | ---: |
 EOF
-for r in "${rates[@]}"; do
-	# shellcheck disable=SC2086
-	printf '| %s | %s | %s | %s |\n' "${r/#0/as fast as they can}" "$(stats 0 ${got[$r]})" \
-		"$(stats 3 ${gone[$r]})" "$(stats 0 ${cpu[$r]})"
+transport_name() { [[ $1 == sonde_open_pbj ]] && echo "perf buffer" || echo "ring buffer"; }
+for t in "${transports[@]}"; do
+	for r in "${rates[@]}"; do
+		# shellcheck disable=SC2086
+		printf '| %s | %s | %s | %s | %s |\n' "$(transport_name "$t")" "${r/#0/as fast as they can}" \
+			"$(stats 0 ${got[$t.$r]})" "$(stats 3 ${gone[$t.$r]})" "$(stats 0 ${cpu[$t.$r]})"
+	done
 done
 echo
-if [[ -n $first_lossy ]]; then
-	loss="First loss: at $first_lossy."
-else
-	loss="No run lost an event."
-fi
-echo "Highest rate achieved with no event lost in any run: $best opens/s. $loss"
+for t in "${transports[@]}"; do
+	loss="no run lost an event"
+	[[ -n ${first_lossy[$t]:-} ]] && loss="first loss at ${first_lossy[$t]}"
+	echo "- $(transport_name "$t"): the highest rate achieved with no event lost in any run: ${best[$t]:-0} opens/s; $loss."
+done
 cat <<EOF
 
 Commands (\`\$B\` the build directory, \`\$T\` a scratch directory with

@@ -76,8 +76,10 @@ wait_out_contains() {
 
 @test "every tool: common bad values exit 2 or 3 with one line on stderr and nothing on stdout" {
 	local t a rc want
-	local -a cases=("2|-p abc" "2|-p -1" "2|-p 0" "3|-c /no/such/cgroup" "2|-d 0" "2|-d 1x"
-		"2|--buffer 3" "2|--no-such-flag" "2|-Z")
+	# PID_MAX (4194304) is above every PID the kernel gives (pid_max is at
+	# most 4194304): no process has it.
+	local -a cases=("2|-p abc" "2|-p -1" "2|-p 0" "3|-p 4194304" "3|-c /no/such/cgroup" "2|-d 0"
+		"2|-d 1x" "2|--buffer 3" "2|--no-such-flag" "2|-Z" "2|--btf /no/such/btf")
 	for t in "${TOOLS[@]}"; do
 		for a in "${cases[@]}"; do
 			want=${a%%|*}
@@ -89,6 +91,176 @@ wait_out_contains() {
 			[[ $(wc -l <<<"$stderr") == 1 && $stderr == "$t: "* ]] ||
 				bad "$t" "'${a#*|}' wrote not one '$t: ' line on stderr: $stderr"
 		done
+	done
+	no_failures
+}
+
+@test "every tool: -p of a process that is gone, or of a thread, is one line naming it" {
+	local t gone tid
+	sleep 0.01 &
+	gone=$!
+	wait "$gone"
+	# A thread that is not its process's leader: one of the tool's own
+	# threads is not there before it runs, so a thread of a helper.
+	sleep 30 &
+	sonde_track_pid $!
+	tid=$(python3 -c 'import threading,os,time
+t = threading.Thread(target=time.sleep, args=(30,), daemon=True); t.start()
+print(t.native_id, flush=True); os.close(1); time.sleep(30)' &)
+	for t in "${TOOLS[@]}"; do
+		tool_run_bounded 10 "$t" -p "$gone"
+		[[ $status == 3 && $stderr == "$t: no process with PID $gone (-p/--pid)" ]] ||
+			bad "$t" "-p $gone (gone): exit $status, stderr: $stderr"
+		tool_run_bounded 10 "$t" -p "$tid"
+		[[ $status == 2 && $stderr == "$t: invalid value '$tid' for -p/--pid: a thread of process "* ]] ||
+			bad "$t" "-p $tid (a thread): exit $status, stderr: $stderr"
+	done
+	no_failures
+}
+
+# Each tool's positional arguments, if any, then one no tool takes.
+@test "every tool: a stray argument is named in one line, exit 2" {
+	local t
+	local -A args=([syscount]="1 1" [cgsyscount]="1 1")
+	for t in "${TOOLS[@]}"; do
+		# shellcheck disable=SC2086 # the arguments are words
+		tool_run_bounded 10 "$t" ${args[$t]:-} zzstray
+		[[ $status == 2 ]] || bad "$t" "exited $status, not 2"
+		[[ $(wc -l <<<"$stderr") == 1 && $stderr == "$t: "*"'zzstray'"* ]] ||
+			bad "$t" "stderr does not name 'zzstray' in one line: $stderr"
+	done
+	no_failures
+}
+
+# argp writes a line of blanks after an option whose help fills its last
+# line exactly.
+@test "every tool: --help and --usage have no line of only blanks, and no line ends in a blank" {
+	local t o
+	for t in "${TOOLS[@]}"; do
+		for o in --help --usage; do
+			tool_run_bounded 10 "$t" "$o"
+			[[ $status == 0 ]] || bad "$t" "$o exited $status"
+			grep -n ' $' <<<"$output" >"$BATS_TEST_TMPDIR/blank" &&
+				bad "$t" "$o: lines ending in a blank: $(<"$BATS_TEST_TMPDIR/blank")"
+		done
+	done
+	no_failures
+}
+
+# hidden_btf_bin: HIDDEN_BIN, a directory with a wrapper for each tool that
+# runs it in a mount namespace of its own where /sys/kernel/btf/vmlinux is an
+# empty file: a kernel whose BTF the tools cannot read there. The machine's
+# file is untouched; the tool keeps the wrapper's PID (exec).
+hidden_btf_bin() {
+	local t empty=$BATS_TEST_TMPDIR/empty-btf
+	HIDDEN_BIN=$BATS_TEST_TMPDIR/hidden-btf-bin
+	mkdir -p "$HIDDEN_BIN"
+	: >"$empty"
+	for t in "${TOOLS[@]}"; do
+		printf '#!/bin/sh\nexec unshare -m --propagation private sh -c '\''mount --bind "$0" /sys/kernel/btf/vmlinux && exec "$@"'\'' "%s" "%s" "$@"\n' \
+			"$empty" "$SONDE_BIN/$t" >"$HIDDEN_BIN/$t"
+		chmod +x "$HIDDEN_BIN/$t"
+	done
+}
+
+# tp_btf_alone TOOL: TOOL's BPF object has a tp_btf program without the
+# ?raw_tp twin that can stand in for it (bpf/lib/btfsrc.bpf.h).
+tp_btf_alone() {
+	local secs s
+	secs=$(readelf -SW "$SONDE_BUILD/bpf/$1.bpf.o" | grep -o '[?a-z_]*/[a-z_0-9]*' || true)
+	for s in $(grep '^tp_btf/' <<<"$secs"); do
+		grep -qx "?raw_tp/${s#tp_btf/}" <<<"$secs" || return 0
+	done
+	return 1
+}
+
+@test "every tool: where the kernel's BTF is nowhere, it exits 3 with one line naming each place looked at" {
+	local t r p rc err
+	local -a places
+	require_cmd unshare readelf
+	r=$(uname -r)
+	places=(/sys/kernel/btf/vmlinux "/boot/vmlinux-$r" "/lib/modules/$r/vmlinux"
+		"/usr/lib/debug/boot/vmlinux-$r" "/usr/lib/debug/lib/modules/$r/vmlinux")
+	for p in "${places[@]:1}"; do
+		[[ ! -e $p ]] || _sonde_cannot_run "$p exists: the kernel's BTF is not nowhere"
+	done
+	hidden_btf_bin
+	for t in "${TOOLS[@]}"; do
+		rc=0
+		if [[ ${TOOL_KIND[$t]} == xdp ]]; then
+			# the loopback of a network namespace of its own
+			err=$(timeout -s KILL 10 unshare -n "$HIDDEN_BIN/$t" -i lo --src 192.0.2.1 \
+				2>&1 >/dev/null) || rc=$?
+		else
+			err=$(timeout -s KILL 10 "$HIDDEN_BIN/$t" 2>&1 >/dev/null) || rc=$?
+		fi
+		[[ $rc == 3 ]] || bad "$t" "exited $rc, not 3: $err"
+		[[ $(wc -l <<<"$err") == 1 && $err == "$t: "* ]] || bad "$t" "not one line: $err"
+		for p in "${places[@]}"; do
+			[[ $err == *"$p"* ]] || bad "$t" "does not name $p: $err"
+		done
+	done
+	no_failures
+}
+
+# Runs that print only when they end: an interval tool without an interval,
+# a count mode.
+@test "every run that reports only at its end: on a terminal it says so on stderr; into a pipe, nothing" {
+	local run t err
+	local -a runs=(syscount cgsyscount "tcpconnect --count" "tcpretrans --count" "tcpdrop --count")
+	require_cmd script
+	for run in "${runs[@]}"; do
+		t=${run%% *}
+		[[ " ${TOOLS[*]} " == *" $t "* ]] || continue
+		err=$BATS_TEST_TMPDIR/$t.err
+		# script gives the tool a terminal for stdout; stderr goes to a
+		# file; the run is two seconds long, then Ctrl-C's signal.
+		timeout -s KILL 20 script -qec "timeout --preserve-status -s INT 2 $SONDE_BIN/$run 2>$err" /dev/null \
+			</dev/null >/dev/null 3>&- || bad "$t" "'$run' on a terminal failed: $(<"$err")"
+		# The hint first; what the run counted but could not attribute
+		# (tcpdrop: drops of the machine's other traffic) may follow.
+		[[ $(head -n 1 "$err") == "$t: Tracing... Ctrl-C to end." ]] &&
+			! tail -n +2 "$err" | grep -qv "^$t: [0-9][0-9]* " ||
+			bad "$t" "on a terminal, stderr: $(<"$err")"
+		# shellcheck disable=SC2086 # the run is words
+		tool_run_bounded 10 ${run} -d 1
+		[[ $status == 0 ]] && ! grep -v "^$t: [0-9][0-9]* " <<<"$stderr" | grep -q . ||
+			bad "$t" "into a pipe: exit $status, stderr: $stderr"
+	done
+	no_failures
+}
+
+# The BTF a tool is given is the CO-RE relocations' only source (tp_btf
+# hooks excepted: libbpf attaches them by the kernel's own type IDs, which
+# only the kernel's complete BTF has).
+@test "every tool: with the kernel's BTF hidden, a min BTF from scripts/gen-min-btf serves, or the hook that needs it all is named" {
+	local t min name progs
+	require_cmd unshare readelf bpftool jq
+	"$BATS_TEST_DIRNAME/../../scripts/gen-min-btf" --build-dir "$SONDE_BUILD" \
+		--out-dir "$BATS_TEST_TMPDIR" /sys/kernel/btf/vmlinux
+	min=$BATS_TEST_TMPDIR/vmlinux-$(uname -r).min.btf
+	hidden_btf_bin
+	for t in $(tools_of event interval none); do
+		if tp_btf_alone "$t"; then
+			SONDE_BIN=$HIDDEN_BIN tool_run_bounded 15 "$t" --btf "$min" -d 1
+			[[ $status == 3 ]] || bad "$t" "exited $status, not 3: $stderr"
+			[[ $(wc -l <<<"$stderr") == 1 && $stderr == "$t: "*"the kernel's complete BTF"* ]] || bad "$t" "stderr: $stderr"
+			continue
+		fi
+		# shellcheck disable=SC2086 # options are words
+		SONDE_BIN=$HIDDEN_BIN tool_start "$t" -v --btf "$min" ${TOOL_WORKLOAD_OPTS[$t]:-} ||
+			{ bad "$t" "did not start: $(grep -v '^libbpf' "$TOOL_ERR" | tail -n 2)"; continue; }
+		tool_record_bpf
+		progs=$(IFS=,; bpftool -j prog show | jq -c --argjson ids "[${TOOL_PROG_IDS[*]}]" \
+			'[.[] | select(.id as $i | $ids | index($i)) | .type] | unique')
+		[[ $progs != *'"tracing"'* ]] || bad "$t" "a tp_btf program was loaded without the kernel's BTF: $progs"
+		if [[ ${TOOL_KIND[$t]} == event || ${TOOL_KIND[$t]} == interval ]]; then
+			name=min$RANDOM
+			"workload_$t" "$name" >/dev/null 2>&1 || true
+			wait_out_contains "$name" || bad "$t" "no event from the workload"
+		fi
+		tool_stop
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC: $(grep -v '^libbpf' "$TOOL_ERR" | tail -n 2)"
 	done
 	no_failures
 }
@@ -110,25 +282,94 @@ wait_out_contains() {
 	no_failures
 }
 
-# A user with CAP_BPF and CAP_PERFMON but not CAP_SYS_ADMIN (no module BTF
-# walk, no tracefs mount) traces, given a tracefs its group may read: in a
-# mount namespace of the test's own, so the machine's tracefs is untouched.
-@test "every tool but xdpdrop: with only CAP_BPF and CAP_PERFMON it traces" {
-	local t out rc
-	require_cmd setpriv unshare
+# page_caps TOOL: the capabilities TOOL's page (its CAPABILITIES section)
+# says it runs with, as setpriv names them (bpf, perfmon, net_admin), one a
+# line.
+page_caps() {
+	sed -n '/^# CAPABILITIES$/,/^# OPTIONS$/p' "$BATS_TEST_DIRNAME/../../docs/$1.md" | tr '\n' ' ' |
+		grep -o 'exactly these capabilities: [A-Z_, ]*\.' | grep -o 'CAP_[A-Z_]*' |
+		sed 's/^CAP_//' | tr 'A-Z' 'a-z'
+}
+
+# with_caps CAPS MODE TOOL ARGS...: runs TOOL (a copy anyone may run) as
+# nobody with exactly the capabilities CAPS (comma list of setpriv names,
+# or empty), in a mount namespace whose tracefs nobody's group may read
+# (MODE 0750) or not (MODE 0700, root's alone, as on most systems), and in a
+# network namespace of its own (xdpdrop attaches to its loopback). Sets
+# $status and $stderr.
+with_caps() {
+	local caps=$1 mode=$2 t=$3 inh=-all amb=
+	shift 3
+	if [[ -n $caps ]]; then
+		inh=+${caps//,/,+}
+		amb=--ambient-caps=$inh
+	fi
+	[[ -x $SONDE_PUBLIC_DIR/$t ]] || cp "$SONDE_BIN/$t" "$SONDE_PUBLIC_DIR/$t"
+	status=0
+	stderr=$(unshare -m -n bash -c '
+		mode=$1 inh=$2 amb=$3
+		shift 3
+		ip link set lo up &&
+		mount --make-rprivate / &&
+		{ umount -l /sys/kernel/tracing 2>/dev/null; true; } &&
+		mount -t tracefs -o gid=65534,mode=$mode tracefs /sys/kernel/tracing &&
+		cd / && exec timeout -s KILL 15 setpriv --reuid=65534 --regid=65534 \
+			--clear-groups --inh-caps="$inh" ${amb:+"$amb"} "$@"' \
+		_ "$mode" "$inh" "$amb" "$SONDE_PUBLIC_DIR/$t" "$@" 2>&1 >/dev/null) || status=$?
+}
+
+# The arguments each tool runs with in these tests.
+declare -gA CAPS_ARGS=([xdpdrop]="-i lo --src 192.0.2.1")
+
+# A user with the capabilities the page names and no others (no
+# CAP_SYS_ADMIN: no module BTF walk, no tracefs mount) traces, given a
+# tracefs its group may read.
+@test "every tool: with exactly the capabilities its page names, it traces" {
+	local t caps
 	sonde_tmpdir_public
-	for t in $(tools_of event interval none); do
-		cp "$SONDE_BIN/$t" "$SONDE_PUBLIC_DIR/$t"
-		rc=0
-		out=$(unshare -m bash -c '
-			mount --make-rprivate / &&
-			{ umount -l /sys/kernel/tracing 2>/dev/null; true; } &&
-			mount -t tracefs -o gid=65534,mode=0750 tracefs /sys/kernel/tracing &&
-			cd / && exec timeout -s KILL 15 setpriv --reuid=65534 --regid=65534 \
-				--clear-groups --inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon \
-				"$1" -v -d 1' _ "$SONDE_PUBLIC_DIR/$t" 2>&1 >/dev/null) || rc=$?
-		[[ $rc == 0 ]] || bad "$t" "exited $rc: $(grep -v '^libbpf' <<<"$out" | tail -n 2)"
-		[[ $out == *"tracing; Ctrl-C to stop"* ]] || bad "$t" "never said 'tracing'"
+	for t in "${TOOLS[@]}"; do
+		caps=$(page_caps "$t" | paste -sd,)
+		[[ -n $caps ]] || { bad "$t" "its page names no capabilities under CAPABILITIES"; continue; }
+		# shellcheck disable=SC2086 # the arguments are words
+		with_caps "$caps" 0750 "$t" -v -d 1 ${CAPS_ARGS[$t]:-}
+		[[ $status == 0 ]] || bad "$t" "with $caps: exited $status: $(grep -v '^libbpf' <<<"$stderr" | tail -n 2)"
+		[[ $stderr == *"tracing; Ctrl-C to stop"* ]] || bad "$t" "with $caps: never said 'tracing'"
+	done
+	no_failures
+}
+
+@test "every tool: without one of the capabilities its page names, it names the one it lacks" {
+	local t c all others want
+	sonde_tmpdir_public
+	for t in "${TOOLS[@]}"; do
+		all=$(page_caps "$t" | paste -sd,)
+		for c in $(page_caps "$t"); do
+			others=$(tr ',' '\n' <<<"$all" | grep -vx "$c" | paste -sd,)
+			# shellcheck disable=SC2086 # the arguments are words
+			with_caps "$others" 0750 "$t" -d 1 ${CAPS_ARGS[$t]:-}
+			want="$t: not permitted to load BPF programs: this process lacks CAP_${c^^} (run as root, or with "
+			[[ $status == 3 ]] || bad "$t" "without $c: exited $status, not 3"
+			[[ $(wc -l <<<"$stderr") == 1 && $stderr == "$want"*")" ]] ||
+				bad "$t" "without $c: stderr: $stderr"
+		done
+	done
+	no_failures
+}
+
+# Mounted but root's alone (mode 0700, as on most systems), tracefs keeps a
+# user with every capability a tool names out: it says so, not that it
+# cannot mount it or that capabilities are missing.
+@test "every tool that uses tracefs: mounted root's only, one line names its mode" {
+	local t caps
+	sonde_tmpdir_public
+	for t in "${TOOLS[@]}"; do
+		grep -q 'reached through tracefs' "$BATS_TEST_DIRNAME/../../docs/$t.md" || continue
+		caps=$(page_caps "$t" | paste -sd,)
+		with_caps "$caps" 0700 "$t" -d 1
+		[[ $status == 3 ]] || bad "$t" "exited $status, not 3"
+		[[ $(wc -l <<<"$stderr") == 1 &&
+			$stderr == "$t: cannot reach tracefs at /sys/kernel/tracing: its mode 0700 (owner 0, group 65534) keeps this user out: "* ]] ||
+			bad "$t" "stderr: $stderr"
 	done
 	no_failures
 }
@@ -242,6 +483,40 @@ wait_out_contains() {
 			bad "$t" "no 'lost N events' line: $(grep -v tracing "$TOOL_ERR")"
 	done
 	no_failures
+}
+
+# The transport of kernels without a BPF ring buffer, forced: every event
+# tool's event arrives, and an overrun is counted as lost as with the ring
+# buffer (a 4 KiB buffer is one page per CPU here).
+@test "every event tool: through a perf buffer (SONDE_OUTPUT=perfbuf) its events arrive and an overrun is counted as lost" {
+	local t i opts
+	export SONDE_OUTPUT=perfbuf
+	for t in $(tools_of event); do
+		opts=${TOOL_WORKLOAD_OPTS[$t]:-}
+		# shellcheck disable=SC2086 # options are words
+		tool_start "$t" -v $opts || { bad "$t" "did not start"; continue; }
+		grep -q "^$t: events through a perf buffer$" "$TOOL_ERR" || bad "$t" "not through a perf buffer"
+		"workload_$t" "pbuf$t" >/dev/null 2>&1 || true
+		wait_out_contains "pbuf${t:0:11}" || bad "$t" "no line with 'pbuf${t:0:11}'"
+		tool_stop
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC"
+
+		tool_start "$t" --buffer 4 -v || { bad "$t" "did not start with --buffer 4"; continue; }
+		kill -s STOP "$TOOL_PID"
+		for ((i = 0; i < 160; i++)); do
+			"workload_$t" "ov$i" >/dev/null 2>&1 || true
+		done
+		kill -s CONT "$TOOL_PID"
+		tool_stop
+		[[ $TOOL_RC == 0 ]] || bad "$t" "exited $TOOL_RC after the overrun"
+		grep -Eq "^$t: lost [1-9][0-9]* events$" "$TOOL_ERR" ||
+			bad "$t" "no 'lost N events' line: $(grep -v tracing "$TOOL_ERR")"
+	done
+	no_failures
+}
+
+@test "execsnoop: SONDE_OUTPUT other than ringbuf or perfbuf is a usage error that names it" {
+	SONDE_OUTPUT=bogus assert_usage_error execsnoop "SONDE_OUTPUT: 'bogus'" -d 1
 }
 
 # wait_err_contains TEXT: the tool's stderr (bounded wait) has TEXT.
@@ -461,5 +736,75 @@ perf_window() {
 		((judged)) || echo "# $t: perf counts none of its tracepoints here ($evs); not judged" >&3
 	done
 	sysctl -qw "kernel.bpf_stats_enabled=$old"
+	no_failures
+}
+
+# names_pairs: docs/output.md's table of the text columns whose JSON key is
+# not their own name, as "TOOL HEAD KEY" lines (TOOL * for every tool).
+names_pairs() {
+	sed -n '/^## Names$/,/^## /p' "$BATS_TEST_DIRNAME/../../docs/output.md" |
+		sed -n 's/^| \([a-z*]*\) | `\([^`]*\)` | `\([a-z_]*\)` |.*/\1 \2 \3/p'
+}
+
+# head_key TOOL HEAD KEYS: the documented key (one of the words of KEYS) of
+# TOOL's text column HEAD: the one names_pairs gives it, else its name in
+# lower case, '-' as '_', without a unit in parentheses or after '_'
+# ("LAT(ms)", "TX_KB"), as a key or a key's stem before a unit or kind
+# ("lat_us", "tx_bytes", "exit_code"). Fails when none.
+head_key() {
+	local t=$1 head=$2 keys=" $3 " name pair
+	while read -r -a pair; do
+		[[ (${pair[0]} == "$t" || ${pair[0]} == "*") && ${pair[1]} == "$head" &&
+			$keys == *" ${pair[2]} "* ]] && { echo "${pair[2]}"; return 0; }
+	done < <(names_pairs)
+	name=${head,,}
+	name=${name//-/_}
+	name=${name%%(*}
+	[[ $keys == *" $name "* ]] && { echo "$name"; return 0; }
+	# A unit of the text's own: TX_KB is tx_bytes.
+	[[ $name =~ ^(.+)_(kb|ms|us|s)$ ]] && name=${BASH_REMATCH[1]}
+	[[ $keys =~ \ ($name)_[a-z_]+\  ]] && { echo "${BASH_REMATCH[0]// /}"; return 0; }
+	return 1
+}
+
+# The runs whose text headers are compared, per tool, besides the one
+# without options: every column an option adds.
+declare -gA HEADER_RUNS=(
+	[execsnoop]="--exe" [opensnoop]="-e" [tcpconnect]="-s -L|--count" [tcplife]="-w"
+	[tcpretrans]="--count" [tcpdrop]="-l|--count" [syscount]="-P -L|-L"
+	[xdpdrop]="-i lo --src 192.0.2.1" [runqslower]="-P" [runqlat]="-P|-L|--by-cgroup"
+	[cpudist]="-P|-L|--by-cgroup" [biolatency]="-D|-F|--by-cgroup"
+	[biosnoop]="-Q" [bitesize]="-L|--by-cgroup|--system"
+)
+
+@test "every tool: each text column is named as its documented JSON key (docs/output.md, Names)" {
+	local t run keys head col key out opts
+	local -a runs cols
+	for t in "${TOOLS[@]}"; do
+		keys=$(sed -n '/^## JSON$/,/^#/p' "$BATS_TEST_DIRNAME/../../docs/$t.md" |
+			grep -o '`[a-z][a-z0-9_]*`' | tr -d '`' | sort -u | tr '\n' ' ')
+		[[ -n $keys ]] || { bad "$t" "docs/$t.md documents no JSON keys under ## JSON"; continue; }
+		opts=$("$SONDE_BIN/$t" --list-options | grep -xE -- '-[TUC]' | tr '\n' ' ')
+		# Packets belong to no process: xdpdrop refuses -C.
+		[[ $t == xdpdrop ]] && opts=
+		IFS='|' read -r -a runs <<<"${HEADER_RUNS[$t]:-}"
+		runs=("" "${runs[@]}")
+		[[ $t == xdpdrop ]] && runs=("${HEADER_RUNS[$t]}")
+		for run in "${runs[@]}"; do
+			out=$BATS_TEST_TMPDIR/$t.header
+			# shellcheck disable=SC2086 # options are words
+			timeout -s KILL 20 unshare -n bash -c 'ip link set lo up; exec "$@"' _ \
+				"$SONDE_BIN/$t" -d 1 $opts $run >"$out" 2>/dev/null 3>&- ||
+				{ bad "$t" "'$t $opts$run -d 1' failed"; continue; }
+			head=$(grep -v '^\[' "$out" | head -n 1)
+			[[ -n $head ]] || { bad "$t" "'$t $opts$run' printed no header"; continue; }
+			read -r -a cols <<<"${head//:/ }"
+			for col in "${cols[@]}"; do
+				[[ $col == *'>'* ]] && continue # the arrows of a flow: T>, >
+				key=$(head_key "$t" "$col" "$keys") ||
+					bad "$t" "'$t $opts$run': column $col has no documented JSON key of its name (keys: $keys)"
+			done
+		done
+	done
 	no_failures
 }

@@ -39,7 +39,7 @@ udp_bind() {
 	wait_for_match " $PORT +"
 	stop_ok
 
-	assert_header '^PID +COMM +PROT +ADDR +PORT +OPTS +IF +RET$'
+	assert_header '^PID +COMM +PROT +LADDR +LPORT +OPTS +IF +RET$'
 	local line
 	line=$(grep -E " $PORT " "$TOOL_OUT")
 	assert_one_line "$line" "bind lines"
@@ -49,15 +49,15 @@ udp_bind() {
 @test "JSON: a UDP IPv6 bind has the documented keys and values" {
 	tool_start bindsnoop -j -v
 	udp_bind "$CLI6" "$PORT"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	stop_ok
 	assert_json_lines
-	json_one sport "$PORT" "bind events"
+	json_one lport "$PORT" "bind events"
 	assert_jq "$EV" '.pid == $p and .comm == "socat" and .uid == 0' --argjson p "$CLI_PID"
-	assert_jq "$EV" '.protocol == "UDP" and .family == 6 and .saddr == $a' --arg a "$CLI6"
+	assert_jq "$EV" '.protocol == "UDP" and .family == 6 and .laddr == $a' --arg a "$CLI6"
 	assert_jq "$EV" '.opts == "....." and .ifindex == 0 and .ret == 0 and .error == null'
 	assert_jq "$EV" '.addr_from == "kernel"'
-	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","protocol","saddr","sport","addr_from","opts","ifindex","ret","error","cgroup_id"]'
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","protocol","laddr","lport","addr_from","opts","ifindex","ret","error","cgroup_id"]'
 }
 
 @test "-x shows a failed bind (EADDRINUSE), not the successful one" {
@@ -68,9 +68,9 @@ udp_bind() {
 	local second=$!
 	sonde_track_pid "$second"
 	wait "$second" || :
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	stop_ok
-	json_one sport "$PORT" "bind events"
+	json_one lport "$PORT" "bind events"
 	assert_jq "$EV" '.pid == $p and .ret == -98 and .error == "EADDRINUSE"' --argjson p "$second"
 	assert_jq "$EV" '.pid != $f and .addr_from == "entry"' --argjson f "$first"
 }
@@ -85,10 +85,10 @@ open(sys.argv[2], "w").write("%d\n" % s.getsockname()[1])' "$CLI4" "$BATS_TEST_T
 	wait "$CLI_PID"
 	local port
 	port=$(<"$BATS_TEST_TMPDIR/port")
-	wait_for_text "\"sport\":$port,"
+	wait_for_text "\"lport\":$port,"
 	stop_ok
-	json_one sport "$port" "bind events"
-	assert_jq "$EV" '.pid == $p and .saddr == $a and .addr_from == "kernel" and .ret == 0' \
+	json_one lport "$port" "bind events"
+	assert_jq "$EV" '.pid == $p and .laddr == $a and .addr_from == "kernel" and .ret == 0' \
 		--argjson p "$CLI_PID" --arg a "$CLI4"
 }
 
@@ -99,12 +99,12 @@ open(sys.argv[2], "w").write("%d\n" % s.getsockname()[1])' "$CLI4" "$BATS_TEST_T
 	out=$(ip netns exec "$NS_CLI" "$TOCTOU" bind 2000 "$good" "$bad")
 	read -r _ ngood _ nbad <<<"$out"
 	udp_bind "$CLI4" $((PORT + 2))
-	wait_for_text "\"sport\":$((PORT + 2)),"
+	wait_for_text "\"lport\":$((PORT + 2)),"
 	stop_ok
 	# All but the first: the bind of the socket that holds the port.
-	ok=$(jq -c 'select(.comm == "toctou" and .saddr == "127.0.0.1" and .ret == 0)' "$TOOL_OUT" | tail -n +2)
-	failed=$(jq -c 'select(.comm == "toctou" and .saddr == "127.0.0.1" and .ret < 0)' "$TOOL_OUT")
-	assert_eq "$(jq -c --argjson g "$good" 'select(.sport != $g or .addr_from != "kernel")' <<<"$ok")" "" \
+	ok=$(jq -c 'select(.comm == "toctou" and .laddr == "127.0.0.1" and .ret == 0)' "$TOOL_OUT" | tail -n +2)
+	failed=$(jq -c 'select(.comm == "toctou" and .laddr == "127.0.0.1" and .ret < 0)' "$TOOL_OUT")
+	assert_eq "$(jq -c --argjson g "$good" 'select(.lport != $g or .addr_from != "kernel")' <<<"$ok")" "" \
 		"successful binds reported with the port another socket holds, or not from the socket"
 	assert_eq "$(jq -c 'select(.addr_from != "entry")' <<<"$failed")" "" \
 		"failed binds reported with another sockaddr than the one given at entry"
@@ -122,10 +122,10 @@ open(sys.argv[2], "w").write("%d\n" % s.getsockname()[1])' "$CLI4" "$BATS_TEST_T
 	tool_start bindsnoop -P "$PORT" -j -v
 	listen "$other"
 	listen "$PORT"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	tool_stop
-	assert_one_line "$(json_sport "$PORT")" "binds of the listed port"
-	assert_eq "$(json_sport "$other")" "" "binds of the other port"
+	assert_one_line "$(json_lport "$PORT")" "binds of the listed port"
+	assert_eq "$(json_lport "$other")" "" "binds of the other port"
 
 	local fifo=$BATS_TEST_TMPDIR/go cmd target
 	mkfifo "$fifo"
@@ -142,27 +142,27 @@ open(sys.argv[2], "w").write("%d\n" % s.getsockname()[1])' "$CLI4" "$BATS_TEST_T
 	echo go >&"$cmd"
 	wait "$target"
 	exec {cmd}>&-
-	wait_for_text "\"sport\":$((PORT + 2)),"
+	wait_for_text "\"lport\":$((PORT + 2)),"
 	tool_stop
-	assert_jq "$(json_sport $((PORT + 2)))" '.pid == $p' --argjson p "$target"
-	assert_eq "$(json_sport $((PORT + 3)))" "" "binds of other processes"
+	assert_jq "$(json_lport $((PORT + 2)))" '.pid == $p' --argjson p "$target"
+	assert_eq "$(json_lport $((PORT + 3)))" "" "binds of other processes"
 }
 
 @test "-6 keeps IPv6 binds, -4 IPv4 ones" {
 	tool_start bindsnoop -6 -j -v
 	udp_bind "$CLI4" "$PORT"
 	udp_bind "$CLI6" $((PORT + 1))
-	wait_for_text "\"sport\":$((PORT + 1)),"
+	wait_for_text "\"lport\":$((PORT + 1)),"
 	tool_stop
-	assert_eq "$(json_sport "$PORT")" "" "IPv4 binds with -6"
+	assert_eq "$(json_lport "$PORT")" "" "IPv4 binds with -6"
 
 	tool_start bindsnoop -4 -j -v
 	udp_bind "$CLI6" $((PORT + 2))
 	udp_bind "$CLI4" $((PORT + 3))
-	wait_for_text "\"sport\":$((PORT + 3)),"
+	wait_for_text "\"lport\":$((PORT + 3)),"
 	tool_stop
-	assert_eq "$(json_sport $((PORT + 2)))" "" "IPv6 binds with -4"
-	assert_jq "$(json_sport $((PORT + 3)))" '.family == 4 and .saddr == $a' --arg a "$CLI4"
+	assert_eq "$(json_lport $((PORT + 2)))" "" "IPv6 binds with -4"
+	assert_jq "$(json_lport $((PORT + 3)))" '.family == 4 and .laddr == $a' --arg a "$CLI4"
 }
 
 @test "-u keeps that user's binds, -c those inside the cgroup" {
@@ -179,10 +179,10 @@ open(sys.argv[2], "w").write("%d\n" % s.getsockname()[1])' "$CLI4" "$BATS_TEST_T
 	udp_bind "$CLI4" $((PORT + 2))
 	run_in_cgroup "$CGROUP_DIR" ip netns exec "$NS_CLI" socat -u OPEN:/dev/null \
 		"UDP-SENDTO:$SRV4:9,bind=$CLI4:$((PORT + 3))"
-	wait_for_text "\"sport\":$((PORT + 3)),"
+	wait_for_text "\"lport\":$((PORT + 3)),"
 	tool_stop
-	assert_eq "$(json_sport $((PORT + 2)))" "" "binds outside the cgroup"
-	assert_jq "$(json_sport $((PORT + 3)))" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	assert_eq "$(json_lport $((PORT + 2)))" "" "binds outside the cgroup"
+	assert_jq "$(json_lport $((PORT + 3)))" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
 }
 
 @test "bad values exit 2 with one line naming the option" {
@@ -204,5 +204,5 @@ open(sys.argv[2], "w").write("%d\n" % s.getsockname()[1])' "$CLI4" "$BATS_TEST_T
 
 @test "bindsnoop -j | head -n1 exits 0 with nothing on stderr" {
 	assert_head_ends bindsnoop -P "$PORT" -- udp_bind "$CLI4" "$PORT"
-	assert_jq "$HEAD_LINE" '.sport == $p' --argjson p "$PORT"
+	assert_jq "$HEAD_LINE" '.lport == $p' --argjson p "$PORT"
 }

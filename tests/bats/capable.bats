@@ -304,6 +304,24 @@ except OSError:
 	assert_bad_value capable --hook fentry2 --hook=fentry2
 }
 
+# This kernel may lack kprobes and BPF trampolines (fentry): a hook it lacks
+# is said to be missing, not a privilege (the kernel answers EPERM for
+# fentry without trampolines).
+@test "--hook of a kind this kernel lacks: exit 3, one line saying it is not available" {
+	local h
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
+	for h in fentry kprobe; do
+		tool_run_bounded 10 capable --hook "$h" -d 1
+		# kprobe_events is where the kernel's kprobes are (CONFIG_KPROBE_EVENTS).
+		if [[ $h == kprobe && ! -e /sys/kernel/tracing/kprobe_events ]]; then
+			assert_eq "$status" 3 "exit status of --hook kprobe without kprobes"
+		fi
+		[[ $status == 0 ]] && continue
+		assert_eq "$status" 3 "exit status of --hook $h"
+		assert_eq "$stderr" "capable: hook '$h' (--hook) is not available on this kernel" "stderr of --hook $h"
+	done
+}
+
 @test "an unknown option or an extra argument exits 2" {
 	assert_usage_error capable --bogus --bogus
 	assert_usage_error capable "" extra-argument

@@ -187,11 +187,7 @@ row_of() {
 }
 
 @test "interval and count: reports every second, then exit 0 by itself" {
-	tool_run_bounded 10 cgsyscount -j 1 2
-	assert_eq "$status" 0 "exit status"
-	assert_eq "$stderr" "" "stderr"
-	assert_eq "$(wc -l <<<"$output")" 2 "objects"
-	assert_jq "$(head -n 1 <<<"$output")" '.interval_ms > 800 and .interval_ms < 1500'
+	assert_reports 2 2 cgsyscount 1 2
 	assert_jq "$(head -n 1 <<<"$output")" '.cgroups | length > 0'
 }
 

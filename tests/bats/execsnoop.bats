@@ -115,17 +115,17 @@ cgroup_id_of_pid() {
 
 # --- 2. failed execs ----------------------------------------------------------
 
-@test "-x shows a failed exec with RET -2 and the path it tried" {
+@test "-x shows a failed exec with RET ENOENT (-2 in JSON) and the path it tried" {
 	local path=/nonexistent-$MARK
 	tool_start execsnoop -x
 	sh -c "$path 2>/dev/null" || true
-	wait_for_match " -2 $path\$"
+	wait_for_match " ENOENT $path\$"
 	stop_ok
 
 	one_line_ending " $path" "failed exec lines"
 	read_event "$LINE"
 	assert_eq "$EV_COMM" sh "PCOMM"
-	assert_eq "$EV_RET" -2 "RET"
+	assert_eq "$EV_RET" ENOENT "RET"
 	assert_eq "$EV_ARGS" "$path" "ARGS"
 }
 
@@ -141,7 +141,7 @@ cgroup_id_of_pid() {
 	# argument; no event is the failed exec of the path itself.
 	assert_eq "$(lines_ending " $path")" "" "events of the failed exec"
 	# No failed exec of any process: every RET is >= 0.
-	assert_eq "$(awk 'NR > 1 && $4 < 0' "$TOOL_OUT")" "" "events with a negative RET"
+	assert_eq "$(awk 'NR > 1 && $4 !~ /^[0-9]+$/' "$TOOL_OUT")" "" "events with a negative RET"
 }
 
 @test "-x -j: a failed exec has the arguments its argv held at entry, and no exe" {

@@ -555,6 +555,22 @@ assert_help() {
 	assert_match "$output" "^$tool \\(sonde\\) [0-9]+\\.[0-9]+" "stdout of -V"
 }
 
+# assert_reports MIN MAX TOOL [ARG...]: an interval tool's `TOOL -j ARG...`
+# (bounded) ends by itself with exit 0 and nothing on stderr, having printed
+# MIN to MAX JSON objects, the first of which covers a one-second interval
+# (interval_ms from 800 to 1500). Its stdout is left in $output.
+assert_reports() {
+	local min=$1 max=$2 tool=$3 n
+	shift 3
+	tool_run_bounded 10 "$tool" -j "$@"
+	assert_eq "$status" 0 "exit status of $tool -j $*"
+	assert_eq "$stderr" "" "stderr of $tool -j $*"
+	n=$(wc -l <<<"$output")
+	[[ -n $output ]] && ((n >= min && n <= max)) ||
+		sonde_fail "$tool -j $*: expected $min to $max objects, got:" "$output"
+	assert_jq "$(head -n 1 <<<"$output")" '.interval_ms > 800 and .interval_ms < 1500'
+}
+
 # assert_head_ends TOOL [ARG...] -- [CMD...]: `TOOL -j ARG... | head -n 1`
 # ends (bounded), with exit status 0 for both, nothing on the tool's stderr
 # and one JSON object through head, which is left in HEAD_LINE. CMD, which

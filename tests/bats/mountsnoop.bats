@@ -169,9 +169,9 @@ read_event() {
 	assert_eq "$EV_CALL" mount "CALL"
 	assert_eq "$EV_TARGET" "$DIR" "TARGET"
 	assert_eq "$EV_FS" sonde-nofs "FS"
-	assert_eq "$EV_RET" -19 "RET (-ENODEV)"
+	assert_eq "$EV_RET" ENODEV "RET"
 	assert_absent "$MARK-ok"
-	assert_eq "$(awk 'NR > 1 && $8 >= 0' "$TOOL_OUT")" "" "lines with RET >= 0"
+	assert_eq "$(awk 'NR > 1 && $8 ~ /^[0-9]+$/' "$TOOL_OUT")" "" "lines with RET >= 0"
 }
 
 # --- 3. the new mount API ------------------------------------------------------------

@@ -52,6 +52,16 @@ require_uring() {
 	[[ -x $URING ]] || _sonde_cannot_run "$URING is not built (set SONDE_BUILD)"
 }
 
+# A command prefix whose TCP connects the kernel refuses before a SYN
+# (tests/helpers/denyconnect.c): "$DENYCONNECT" cgroup DIR CMD... or
+# "$DENYCONNECT" landlock CMD...
+DENYCONNECT=$SONDE_BUILD/tests/denyconnect
+
+# require_denyconnect: it is built (same policy as require_tool).
+require_denyconnect() {
+	[[ -x $DENYCONNECT ]] || _sonde_cannot_run "$DENYCONNECT is not built (set SONDE_BUILD)"
+}
+
 # A command prefix: what follows runs as the unprivileged user 65534, without
 # groups or capabilities ("${AS_NOBODY[@]}" CMD...).
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
@@ -147,6 +157,18 @@ wait_listening() {
 	done
 }
 
+# wait_established NS PORT: a connection to PORT is established in NS. Bounded.
+wait_established() {
+	local start=$EPOCHREALTIME
+	until [[ -n $(ip netns exec "$1" ss -Htn state established "dport = :$2") ]]; do
+		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
+			sonde_fail "no connection to port $2 established in $1"
+			return 1
+		fi
+		sonde_nap
+	done
+}
+
 # cli_run CMD...: run CMD in NS_CLI, in the background, and wait for it; its
 # PID (CMD's own: `ip netns exec` execs it) in CLI_PID, its status returned.
 # CMD must end by itself (socat with connect-timeout, a bounded loop).
@@ -191,24 +213,30 @@ serve() {
 	srv_start "$1" socat -u "${2:-TCP-LISTEN}:$1,reuseaddr,fork${3:+,$3}" OPEN:/dev/null
 }
 
-# json_sport PORT / json_dport PORT: the tool's JSON events whose sport
-# (dport) is PORT, one a line.
-json_sport() {
-	jq -c --argjson p "$1" 'select(.sport == $p)' "$TOOL_OUT"
+# json_lport PORT / json_rport PORT: the tool's JSON events whose local
+# (remote) port is PORT, one a line; json_dport PORT: those of a packet's
+# destination port (tcpdrop).
+json_lport() {
+	jq -c --argjson p "$1" 'select(.lport == $p)' "$TOOL_OUT"
+}
+
+json_rport() {
+	jq -c --argjson p "$1" 'select(.rport == $p)' "$TOOL_OUT"
 }
 
 json_dport() {
 	jq -c --argjson p "$1" 'select(.dport == $p)' "$TOOL_OUT"
 }
 
-# json_one sport|dport PORT WHAT: the tool's one JSON event whose sport (or
-# dport) is PORT, in EV; fails unless there is exactly one (WHAT names them).
+# json_one KEY PORT WHAT: the tool's one JSON event whose port KEY (lport,
+# rport; a packet's sport, dport) is PORT, in EV; fails unless there is
+# exactly one (WHAT names them).
 json_one() {
 	one_event ".$1 == \$p" "$3" --argjson p "$2"
 }
 
-# json_first sport|dport PORT FILTER [JQ-ARGS...]: the first JSON event whose
-# sport (or dport) is PORT and for which the jq FILTER is true, in EV.
+# json_first KEY PORT FILTER [JQ-ARGS...]: the first JSON event whose
+# port KEY is PORT and for which the jq FILTER is true, in EV.
 json_first() {
 	local key=$1 port=$2 filter=$3
 	shift 3

@@ -146,11 +146,7 @@ syscall_count() {
 }
 
 @test "interval and count: two 1-second reports, then exit 0 by itself" {
-	tool_run_bounded 10 syscount -j 1 2
-	assert_eq "$status" 0 "exit status"
-	assert_eq "$stderr" "" "stderr"
-	assert_eq "$(wc -l <<<"$output")" 2 "objects"
-	assert_jq "$(head -n 1 <<<"$output")" '.interval_ms > 800 and .interval_ms < 1500'
+	assert_reports 2 2 syscount 1 2
 	assert_jq "$(tail -n 1 <<<"$output")" '.interval_ms > 800 and .interval_ms < 1500'
 	assert_jq "$(head -n 1 <<<"$output")" '.syscalls | length > 0 and length <= 10'
 
@@ -162,12 +158,7 @@ syscall_count() {
 }
 
 @test "-i 1 -d 2: a report each second, the rest of the last one at the end" {
-	tool_run_bounded 10 syscount -j -i 1 -d 2
-	assert_eq "$status" 0 "exit status"
-	local n
-	n=$(wc -l <<<"$output")
-	((n >= 2 && n <= 3)) || sonde_fail "expected 2 or 3 reports, got $n:" "$output"
-	assert_jq "$(head -n 1 <<<"$output")" '.interval_ms > 800 and .interval_ms < 1500'
+	assert_reports 2 3 syscount -i 1 -d 2
 }
 
 @test "-l lists the syscall names with their numbers" {

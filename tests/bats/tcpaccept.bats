@@ -38,24 +38,24 @@ teardown() {
 	serve "$PORT"
 	tool_start tcpaccept -j -v
 	cli_connect "$SRV4" "$PORT"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	stop_ok
 	assert_json_lines
-	json_one sport "$PORT" "accept events"
+	json_one lport "$PORT" "accept events"
 	assert_jq "$EV" '.pid == $p and .comm == "socat" and .uid == 0 and .family == 4' --argjson p "$SRV_PID"
-	assert_jq "$EV" '.daddr == $c and .saddr == $s and .dport > 0' --arg c "$CLI4" --arg s "$SRV4"
+	assert_jq "$EV" '.raddr == $c and .laddr == $s and .rport > 0' --arg c "$CLI4" --arg s "$SRV4"
 	assert_jq "$EV" '(.cgroup_id | type) == "number" and (.time | type) == "string"'
-	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","daddr","dport","saddr","sport","cgroup_id"]'
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","raddr","rport","laddr","lport","cgroup_id"]'
 }
 
 @test "IPv6: -6 shows the IPv6 accept with its addresses" {
 	serve "$PORT" TCP6-LISTEN
 	tool_start tcpaccept -6 -j -v
 	cli_connect "$SRV6" "$PORT"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	tool_stop
-	json_one sport "$PORT" "accept events"
-	assert_jq "$EV" '.family == 6 and .daddr == $c and .saddr == $s and .pid == $p' \
+	json_one lport "$PORT" "accept events"
+	assert_jq "$EV" '.family == 6 and .raddr == $c and .laddr == $s and .pid == $p' \
 		--arg c "$CLI6" --arg s "$SRV6" --argjson p "$SRV_PID"
 }
 
@@ -66,9 +66,9 @@ teardown() {
 	tool_start tcpaccept -4 -j -v
 	cli_connect "$SRV6" "$other"
 	cli_connect "$SRV4" "$PORT"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	tool_stop
-	assert_eq "$(json_sport "$other")" "" "IPv6 accepts"
+	assert_eq "$(json_lport "$other")" "" "IPv6 accepts"
 }
 
 @test "-P and -p keep only the listed ports and that process" {
@@ -80,18 +80,18 @@ teardown() {
 	tool_start tcpaccept -P "$PORT" -j -v
 	cli_connect "$SRV4" "$other"
 	cli_connect "$SRV4" "$PORT"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	tool_stop
-	assert_one_line "$(json_sport "$PORT")" "accepts on the listed port"
-	assert_eq "$(json_sport "$other")" "" "accepts on the other port"
+	assert_one_line "$(json_lport "$PORT")" "accepts on the listed port"
+	assert_eq "$(json_lport "$other")" "" "accepts on the other port"
 
 	tool_start tcpaccept -p "$pid_other" -j -v
 	cli_connect "$SRV4" "$PORT"
 	cli_connect "$SRV4" "$other"
-	wait_for_text "\"sport\":$other,"
+	wait_for_text "\"lport\":$other,"
 	tool_stop
-	assert_eq "$(json_sport "$PORT")" "" "accepts of the other process"
-	assert_jq "$(json_sport "$other")" '.pid == $p' --argjson p "$pid_other"
+	assert_eq "$(json_lport "$PORT")" "" "accepts of the other process"
+	assert_jq "$(json_lport "$other")" '.pid == $p' --argjson p "$pid_other"
 }
 
 @test "-c keeps only accepts by processes inside the cgroup" {
@@ -108,10 +108,10 @@ teardown() {
 	tool_start tcpaccept -c "$CGROUP_DIR" -j -v
 	cli_connect "$SRV4" "$other"
 	cli_connect "$SRV4" "$PORT"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	tool_stop
-	assert_jq "$(json_sport "$PORT")" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
-	assert_eq "$(json_sport "$other")" "" "accepts outside the cgroup"
+	assert_jq "$(json_lport "$PORT")" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	assert_eq "$(json_lport "$other")" "" "accepts outside the cgroup"
 }
 
 @test "bad values exit 2 with one line naming the option" {
@@ -134,5 +134,5 @@ teardown() {
 @test "tcpaccept -j | head -n1 exits 0 with nothing on stderr" {
 	serve "$PORT"
 	assert_head_ends tcpaccept -P "$PORT" -- cli_connect "$SRV4" "$PORT"
-	assert_jq "$HEAD_LINE" '.sport == $p' --argjson p "$PORT"
+	assert_jq "$HEAD_LINE" '.lport == $p' --argjson p "$PORT"
 }

@@ -48,11 +48,11 @@ drop_data() {
 	stop_ok
 	assert_json_lines
 	json_one dport "$PORT" "drop events"
-	assert_jq "$EV" '.pid == null and .comm == null and .uid == null and .cgroup_id == null'
+	assert_jq "$EV" '.pid == null and .comm == null and .uid == null and .cgroup_id == null and .owner_from == null'
 	assert_jq "$EV" '.family == 6 and .saddr == $c and .daddr == $s and .sport > 0' --arg c "$CLI6" --arg s "$SRV6"
 	assert_jq "$EV" '.state == null and .flags == "SYN" and .reason == "NO_SOCKET"'
 	assert_jq "$EV" '.location | test("^[a-z_0-9.]+\\+0x[0-9a-f]+$")'
-	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","saddr","sport","daddr","dport","state","flags","reason","location","cgroup_id"]'
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","saddr","sport","daddr","dport","state","flags","reason","location","owner_from","cgroup_id"]'
 }
 
 @test "-K: the kernel stack that dropped the SYN, from tcp_v4_rcv down; text: the KSTACK column" {
@@ -81,7 +81,8 @@ drop_data() {
 	wait_for_text "\"pid\":$SRV_PID,"
 	stop_ok
 	json_first dport "$PORT" '.pid == $p' --argjson p "$SRV_PID"
-	assert_jq "$EV" '.pid == $p and .comm == "socat" and .state == "ESTABLISHED"' --argjson p "$SRV_PID"
+	assert_jq "$EV" '.pid == $p and .comm == "socat" and .state == "ESTABLISHED" and .owner_from == "accept"' \
+		--argjson p "$SRV_PID"
 	assert_jq "$EV" '.saddr == $c and .daddr == $s and .reason == "NETFILTER_DROP" and (.flags | test("ACK"))' \
 		--arg c "$CLI4" --arg s "$SRV4"
 }

@@ -39,11 +39,11 @@ send() {
 
 # The JSON events of this test's sessions, by which end has PORT.
 json_local() {
-	json_sport "$PORT"
+	json_lport "$PORT"
 }
 
 json_remote() {
-	json_dport "$PORT"
+	json_rport "$PORT"
 }
 
 @test "text: both ends of a session, with their PIDs, bytes in KB and duration" {
@@ -71,27 +71,52 @@ json_remote() {
 	assert_eq "$tx $rx" "0 97" "server TX_KB RX_KB"
 }
 
-@test "JSON: bytes within a few percent of what was sent, and the duration" {
+@test "JSON: bytes within a few percent of what was sent, the duration, and who owns each end" {
 	serve4
 	tool_start tcplife -j -v
 	send "$SRV4"
-	wait_for_text "\"sport\":$PORT,"
-	wait_for_text "\"dport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
+	wait_for_text "\"rport\":$PORT,"
 	stop_ok
 
 	assert_json_lines
-	json_one dport "$PORT" "client sessions"
+	json_one rport "$PORT" "client sessions"
 	assert_jq "$EV" '.pid == $p and .comm == "socat" and .family == 4' --argjson p "$CLI_PID"
-	assert_jq "$EV" '.saddr == $c and .daddr == $s and .sport > 0' --arg c "$CLI4" --arg s "$SRV4"
+	assert_jq "$EV" '.laddr == $c and .raddr == $s and .lport > 0' --arg c "$CLI4" --arg s "$SRV4"
 	# The kernel's counters cover sequence space: SYN and FIN count a byte.
 	assert_jq "$EV" '.tx_bytes >= $n * 0.97 and .tx_bytes <= $n * 1.03 and .rx_bytes <= 2' --argjson n "$NBYTES"
 	# The client's 0.3 s sleep starts as socat forks it, just before the
 	# connect: the session lasts a little less, or more.
 	assert_jq "$EV" '.dur_us >= 250000 and .dur_us < 10000000'
 	assert_jq "$EV" '(.cgroup_id | type) == "number" and (.uid == 0)'
-	json_one sport "$PORT" "server sessions"
+	# Its owner connected; the server's accepted.
+	assert_jq "$EV" '.owner_from == "connect" and (keys_unsorted | .[-2:]) == ["owner_from", "cgroup_id"]'
+	json_one lport "$PORT" "server sessions"
 	assert_jq "$EV" '.pid == $p and .rx_bytes >= $n * 0.97 and .rx_bytes <= $n * 1.03 and .tx_bytes <= 2' \
 		--argjson p "$SRV_PID" --argjson n "$NBYTES"
+	assert_jq "$EV" '.owner_from == "accept"'
+}
+
+# A listener that never accepts (sockflood, in a process of its own, as
+# user 65534); a client connects and resets the connection (SO_LINGER 0):
+# the session closes before anyone accepted it, and belongs to the
+# listener's owner, whose PID ss names.
+@test "a session closed before anyone accepted it is the listener's owner's (owner_from listener)" {
+	local listener
+	tool_start tcplife -j -v
+	flood "$NS_SRV" listen 1
+	listener=$(ip netns exec "$NS_SRV" ss -Hltnp "sport = :$FLOOD_PORT")
+	[[ $listener =~ \"sockflood\",pid=([0-9]+), ]] || sonde_fail "ss shows no listener:" "$listener"
+	listener=${BASH_REMATCH[1]}
+	ip netns exec "$NS_SRV" socat -u OPEN:/dev/null "TCP:127.0.0.1:$FLOOD_PORT,linger=0"
+	wait_for_text "\"lport\":$FLOOD_PORT,"
+	stop_ok
+	flood_release
+	json_one lport "$FLOOD_PORT" "sessions of the listener"
+	assert_jq "$EV" '.pid == $p and .uid == 65534 and .comm == "sockflood" and .owner_from == "listener"' \
+		--argjson p "$listener"
+	json_one rport "$FLOOD_PORT" "client sessions"
+	assert_jq "$EV" '.owner_from == "connect" and .comm == "socat"'
 }
 
 @test "IPv6: -6 -w shows an IPv6 session with its addresses" {
@@ -132,7 +157,7 @@ wait_listening_gone() {
 	serve4
 	tool_start tcplife -L "$PORT" -j -v
 	send "$SRV4"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	tool_stop
 	assert_one_line "$(json_local)" "server sessions"
 	assert_eq "$(json_remote)" "" "client sessions with -L"
@@ -140,7 +165,7 @@ wait_listening_gone() {
 	serve4
 	tool_start tcplife -D "$PORT,1" -j -v
 	send "$SRV4"
-	wait_for_text "\"dport\":$PORT,"
+	wait_for_text "\"rport\":$PORT,"
 	wait_listening_gone
 	tool_stop
 	assert_one_line "$(json_remote)" "client sessions"
@@ -153,10 +178,10 @@ wait_listening_gone() {
 	tool_start tcplife -c "$CGROUP_ID" -j -v
 	run_in_cgroup "$CGROUP_DIR" ip netns exec "$NS_CLI" socat -u \
 		"SYSTEM:head -c $NBYTES /dev/zero" "TCP:$SRV4:$PORT,connect-timeout=5"
-	wait_for_text "\"dport\":$PORT,"
+	wait_for_text "\"rport\":$PORT,"
 	wait_listening_gone
 	tool_stop
-	json_one dport "$PORT" "client sessions"
+	json_one rport "$PORT" "client sessions"
 	assert_jq "$EV" '.cgroup_id == $id and .comm == "socat"' --argjson id "$CGROUP_ID"
 	assert_eq "$(json_local)" "" "server sessions"
 }
@@ -165,23 +190,11 @@ wait_listening_gone() {
 	serve4
 	tool_start tcplife -p "$SRV_PID" -j -v
 	send "$SRV4"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	tool_stop
-	json_one sport "$PORT" "server sessions"
+	json_one lport "$PORT" "server sessions"
 	assert_jq "$EV" '.pid == $p' --argjson p "$SRV_PID"
 	assert_eq "$(json_remote)" "" "client sessions"
-}
-
-# wait_established NS PORT: a connection to PORT is established in NS. Bounded.
-wait_established() {
-	local start=$EPOCHREALTIME
-	until [[ -n $(ip netns exec "$1" ss -Htn state established "dport = :$2") ]]; do
-		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
-			sonde_fail "no connection to port $2 established in $1"
-			return 1
-		fi
-		sonde_nap
-	done
 }
 
 # One process of an unprivileged user opens more listeners than a table of
@@ -193,13 +206,13 @@ wait_established() {
 	wait_established "$NS_CLI" "$PORT"
 	flood "$NS_SRV" listen 17000
 	kill "$CLI_PID"
-	wait_for_text "\"dport\":$PORT,"
-	wait_for_text "\"sport\":$PORT,"
+	wait_for_text "\"rport\":$PORT,"
+	wait_for_text "\"lport\":$PORT,"
 	stop_ok
 	flood_release
-	json_one dport "$PORT" "client sessions"
+	json_one rport "$PORT" "client sessions"
 	assert_jq "$EV" '.pid == $p and .comm == "bash"' --argjson p "$CLI_PID"
-	json_one sport "$PORT" "server sessions"
+	json_one lport "$PORT" "server sessions"
 	assert_jq "$EV" '.pid != null and .comm == "socat"'
 	assert_eq "$(grep -c 'no known owner' "$TOOL_ERR")" 0 "lines about sessions without an owner"
 }
@@ -212,17 +225,17 @@ wait_established() {
 	wait_established "$NS_CLI" "$PORT"
 	flood "$NS_SRV" listen 17000
 	kill "$CLI_PID"
-	wait_for_text "\"dport\":$PORT,"
+	wait_for_text "\"rport\":$PORT,"
 	stop_ok
 	flood_release
-	json_one dport "$PORT" "client sessions"
+	json_one rport "$PORT" "client sessions"
 	assert_jq "$EV" '.pid == $p and .uid == 65534' --argjson p "$CLI_PID"
 	assert_eq "$(json_local)" "" "server sessions (root's)"
 }
 
 # json_peer PORT: the tool's one JSON event whose remote port is PORT, in EV.
 json_peer() {
-	json_one dport "$1" "sessions with remote port $1"
+	json_one rport "$1" "sessions with remote port $1"
 }
 
 # More connections accepted at once than the table of accepting processes
@@ -239,19 +252,22 @@ json_peer() {
 	flood "$NS_SRV" accept 17000
 	cli_connect "$SRV4" "$PORT"
 	kill "$first"
-	wait_for_match "\"pid\":$first,.*\"dport\":$PORT,"
-	wait_for_match "\"pid\":$CLI_PID,.*\"dport\":$PORT,"
-	first_port=$(json_dport "$PORT" | jq -r --argjson p "$first" 'select(.pid == $p) | .sport')
-	second_port=$(json_dport "$PORT" | jq -r --argjson p "$CLI_PID" 'select(.pid == $p) | .sport')
-	wait_for_text "\"dport\":$first_port,"
-	wait_for_text "\"dport\":$second_port,"
+	wait_for_match "\"pid\":$first,.*\"rport\":$PORT,"
+	wait_for_match "\"pid\":$CLI_PID,.*\"rport\":$PORT,"
+	first_port=$(json_rport "$PORT" | jq -r --argjson p "$first" 'select(.pid == $p) | .lport')
+	second_port=$(json_rport "$PORT" | jq -r --argjson p "$CLI_PID" 'select(.pid == $p) | .lport')
+	wait_for_text "\"rport\":$first_port,"
+	wait_for_text "\"rport\":$second_port,"
 	stop_ok
 	flood_release
-	# The server's ends, accepted before and after the flood.
+	# The server's ends, accepted before and after the flood: the first
+	# says who accepted it, the second is its listener's owner's.
 	json_peer "$first_port"
-	assert_jq "$EV" '.pid == $srv and .comm == "socat"' --argjson srv "$SRV_PID"
+	assert_jq "$EV" '.pid == $srv and .comm == "socat" and .owner_from == "accept"' \
+		--argjson srv "$SRV_PID"
 	json_peer "$second_port"
-	assert_jq "$EV" '.pid == $srv and .comm == "socat"' --argjson srv "$SRV_PID"
+	assert_jq "$EV" '.pid == $srv and .comm == "socat" and .owner_from == "listener"' \
+		--argjson srv "$SRV_PID"
 	grep -Eq "^tcplife: [0-9]+ connections accepted while the table of accepting processes was full carry their listener's owner\$" "$TOOL_ERR" ||
 		sonde_fail "no line about connections carrying their listener's owner:" "$(<"$TOOL_ERR")"
 }
@@ -263,10 +279,10 @@ json_peer() {
 	tool_start tcplife -j -v
 	ip netns exec "$NS_SRV" socat -u OPEN:/dev/null "TCP:127.0.0.1:$FLOOD_PORT"
 	flood_release
-	wait_for_text "\"sport\":$FLOOD_PORT,"
+	wait_for_text "\"lport\":$FLOOD_PORT,"
 	stop_ok
-	json_one sport "$FLOOD_PORT" "sessions of the listener"
-	assert_jq "$EV" '.pid == null and .comm == null and .uid == null'
+	json_one lport "$FLOOD_PORT" "sessions of the listener"
+	assert_jq "$EV" '.pid == null and .comm == null and .uid == null and .owner_from == null'
 	assert_eq "$(grep -c '^tcplife: 1 sessions had no known owner$' "$TOOL_ERR")" 1 \
 		"lines about sessions without an owner"
 }
@@ -276,10 +292,10 @@ json_peer() {
 	tool_start tcplife -u 65534 -j -v
 	ip netns exec "$NS_SRV" "${AS_NOBODY[@]}" socat -u OPEN:/dev/null "TCP:127.0.0.1:$FLOOD_PORT"
 	# The client's own end is the user's: it shows that the session closed.
-	wait_for_text "\"dport\":$FLOOD_PORT,"
+	wait_for_text "\"rport\":$FLOOD_PORT,"
 	flood_release
 	stop_ok
-	assert_eq "$(json_sport "$FLOOD_PORT")" "" "sessions of the listener"
+	assert_eq "$(json_lport "$FLOOD_PORT")" "" "sessions of the listener"
 	assert_eq "$(grep -c '^tcplife: 1 sessions had no known owner and were not shown: -p, -u and -c select by owner$' "$TOOL_ERR")" \
 		1 "lines about sessions without an owner"
 }
@@ -307,5 +323,5 @@ json_peer() {
 @test "tcplife -j | head -n1 exits 0 with nothing on stderr" {
 	serve "$PORT"
 	assert_head_ends tcplife -L "$PORT" -- cli_connect "$SRV4" "$PORT"
-	assert_jq "$HEAD_LINE" '.sport == $p' --argjson p "$PORT"
+	assert_jq "$HEAD_LINE" '.lport == $p' --argjson p "$PORT"
 }

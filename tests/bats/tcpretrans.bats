@@ -11,7 +11,7 @@ load helpers
 load net_helpers
 
 setup() {
-	net_setup tcpretrans nft
+	net_setup tcpretrans nft nstat
 }
 
 teardown() {
@@ -70,16 +70,16 @@ wait_retransmits() {
 	drop_data
 	tool_start tcpretrans
 	client "$SRV4"
-	wait_for_match " $SRV4:$PORT +ESTABLISHED +rto\$"
+	wait_for_match " $SRV4:$PORT +ESTABLISHED +rto +-\$"
 	stop_ok
 
-	assert_header '^PID +COMM +IP +LADDR:LPORT +T> +RADDR:RPORT +STATE +TYPE$'
-	local line pid comm ip laddr t raddr state type
-	line=$(grep -E " $SRV4:$PORT +ESTABLISHED +rto\$" "$TOOL_OUT" | head -n 1)
-	read -r pid comm ip laddr t raddr state type <<<"$line"
+	assert_header '^PID +COMM +IP +LADDR:LPORT +T> +RADDR:RPORT +STATE +TYPE +ERROR$'
+	local line pid comm ip laddr t raddr state type error
+	line=$(grep -E " $SRV4:$PORT +ESTABLISHED +rto +-\$" "$TOOL_OUT" | head -n 1)
+	read -r pid comm ip laddr t raddr state type error <<<"$line"
 	assert_eq "$pid $comm $ip" "$CLI_PID bash 4" "PID COMM IP"
 	assert_match "$laddr" "^$CLI4:[1-9][0-9]*\$" "LADDR:LPORT"
-	assert_eq "$t $raddr $state" "R> $SRV4:$PORT ESTABLISHED" "T> RADDR:RPORT STATE"
+	assert_eq "$t $raddr $state $error" "R> $SRV4:$PORT ESTABLISHED -" "T> RADDR:RPORT STATE ERROR"
 }
 
 @test "JSON: the documented keys; a timeout's retransmission is rto" {
@@ -87,17 +87,62 @@ wait_retransmits() {
 	drop_data
 	tool_start tcpretrans -j -v
 	client "$SRV4"
-	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	wait_for_text "\"rport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\",\"error\":null,\"err\":0,"
 	stop_ok
 	assert_json_lines
-	json_first dport "$PORT" '.type == "rto"'
-	assert_jq "$EV" '.pid == $p and .comm == "bash" and .uid == 0 and .family == 4' --argjson p "$CLI_PID"
-	assert_jq "$EV" '.saddr == $c and .daddr == $s and .dport == $port and .sport > 0 and .state == "ESTABLISHED"' \
+	json_first rport "$PORT" '.type == "rto"'
+	assert_jq "$EV" '.pid == $p and .comm == "bash" and .uid == 0 and .family == 4 and .owner_from == "connect"' \
+		--argjson p "$CLI_PID"
+	assert_jq "$EV" '.laddr == $c and .raddr == $s and .rport == $port and .lport > 0 and .state == "ESTABLISHED"' \
 		--arg c "$CLI4" --arg s "$SRV4" --argjson port "$PORT"
-	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","saddr","sport","daddr","dport","state","type","cgroup_id"]'
+	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","laddr","lport","raddr","rport","state","type","error","err","owner_from","cgroup_id"]'
 	# Every retransmission of this flow has a known kind.
-	jq -e -s --argjson p "$PORT" 'map(select(.dport == $p)) | all(.type | IN("rto", "fast", "tlp"))' \
+	jq -e -s --argjson p "$PORT" 'map(select(.rport == $p)) | all(.type | IN("rto", "fast", "tlp"))' \
 		"$TOOL_OUT" >/dev/null
+}
+
+# wait_acked PORT BYTES: NS_CLI's socket to PORT has BYTES acknowledged (ss
+# -ti): its data got through. Bounded.
+wait_acked() {
+	local start=$EPOCHREALTIME info
+	while :; do
+		info=$(ip netns exec "$NS_CLI" ss -Htin "dport = :$1")
+		[[ $info =~ bytes_acked:([0-9]+) ]] && ((BASH_REMATCH[1] >= $2)) && return 0
+		if _sonde_deadline_passed "$start" "$SONDE_WAIT_S"; then
+			sonde_fail "the client to port $1 has not $2 bytes acknowledged:" "$info"
+			return 1
+		fi
+		sonde_nap 0.05
+	done
+}
+
+# The client's data is in flight (the server drops it, the client
+# retransmits); then the client's own namespace drops what it sends, so
+# that its retransmissions fail (netfilter: EPERM) until both rules go.
+# Oracle: the kernel's count of failed retransmissions (nstat
+# TcpExtTCPRetransFail, in the client's namespace of this test only).
+@test "a retransmission that failed to go out carries its error (EPERM), as many as the kernel counted" {
+	local failed
+	serve "$PORT"
+	drop_data
+	tool_start tcpretrans -j -v
+	client "$SRV4"
+	wait_retransmits "$PORT" 1
+	nft_drop "$NS_CLI" "tcp dport $PORT meta length > 200"
+	wait_for_text '"error":"EPERM","err":1,'
+	nft_undrop "$NS_CLI"
+	nft_undrop "$NS_SRV"
+	# 3000 bytes and the SYN.
+	wait_acked "$PORT" 3001
+	failed=$(ip netns exec "$NS_CLI" nstat -asz TcpExtTCPRetransFail | awk '$1 == "TcpExtTCPRetransFail" { print $2 }')
+	stop_ok
+	json_first rport "$PORT" '.err != 0'
+	assert_jq "$EV" '.error == "EPERM" and .err == 1 and .pid == $p and .state == "ESTABLISHED"' \
+		--argjson p "$CLI_PID"
+	assert_eq "$(json_rport "$PORT" | jq -s 'map(select(.err != 0)) | length')" "$failed" \
+		"failed retransmissions (nstat TcpExtTCPRetransFail: $failed)"
+	# The one that got through, after the rules went, was sent.
+	assert_jq "$(json_rport "$PORT" | tail -n 1)" '.err == 0 and .error == null'
 }
 
 @test "a SYN-ACK sent again is the server's (synack), the SYN the client's (rto, SYN_SENT)" {
@@ -105,14 +150,14 @@ wait_retransmits() {
 	tool_start tcpretrans -j -v
 	serve "$PORT"
 	client "$SRV4"
-	wait_for_match "\"sport\":$PORT,.*\"type\":\"synack\""
-	wait_for_text "\"dport\":$PORT,\"state\":\"SYN_SENT\""
+	wait_for_match "\"lport\":$PORT,.*\"type\":\"synack\""
+	wait_for_text "\"rport\":$PORT,\"state\":\"SYN_SENT\""
 	stop_ok
-	json_first sport "$PORT" '.type == "synack"'
-	assert_jq "$EV" '.pid == $p and .saddr == $s and .sport == $port and .state == "SYN_RECV"' \
+	json_first lport "$PORT" '.type == "synack"'
+	assert_jq "$EV" '.pid == $p and .laddr == $s and .lport == $port and .state == "SYN_RECV" and .owner_from == "listener"' \
 		--argjson p "$SRV_PID" --arg s "$SRV4" --argjson port "$PORT"
-	json_first dport "$PORT" '.state == "SYN_SENT"'
-	assert_jq "$EV" '.pid == $p and .type == "rto" and .dport == $port' \
+	json_first rport "$PORT" '.state == "SYN_SENT"'
+	assert_jq "$EV" '.pid == $p and .type == "rto" and .rport == $port' \
 		--argjson p "$CLI_PID" --argjson port "$PORT"
 }
 
@@ -122,11 +167,11 @@ wait_retransmits() {
 	tool_start tcpretrans -6 -j -v
 	client "$SRV4"
 	client "$SRV6"
-	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	wait_for_text "\"rport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
 	stop_ok
-	json_first dport "$PORT" '.type == "rto"'
+	json_first rport "$PORT" '.type == "rto"'
 	assert_jq "$EV" \
-		'.family == 6 and .saddr == $c and .daddr == $s and .pid == $p' \
+		'.family == 6 and .laddr == $c and .raddr == $s and .pid == $p' \
 		--arg c "$CLI6" --arg s "$SRV6" --argjson p "$CLI_PID"
 	assert_eq "$(jq -c 'select(.family != 6)' "$TOOL_OUT")" "" "IPv4 events with -6"
 }
@@ -141,7 +186,7 @@ wait_retransmits() {
 	local other=$CLI_PID
 	wait_retransmits "$PORT" 2
 	client_go
-	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	wait_for_text "\"rport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
 	stop_ok
 	assert_jq "$(head -n 1 "$TOOL_OUT")" '.pid == $p' --argjson p "$target"
 	assert_eq "$(jq -c --argjson p "$target" 'select(.pid != $p)' "$TOOL_OUT")" "" \
@@ -157,7 +202,7 @@ wait_retransmits() {
 	wait_retransmits "$PORT" 2
 	CLIENT_CGROUP=$CGROUP_DIR client "$SRV4"
 	local inside=$CLI_PID
-	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	wait_for_text "\"rport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
 	tool_stop
 	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" \
 		"events outside the cgroup"
@@ -170,7 +215,7 @@ wait_retransmits() {
 	client "$SRV4"
 	wait_retransmits "$PORT" 2
 	client "$SRV4" setpriv --reuid=65534 --regid=65534 --clear-groups
-	wait_for_text "\"dport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
+	wait_for_text "\"rport\":$PORT,\"state\":\"ESTABLISHED\",\"type\":\"rto\""
 	tool_stop
 	assert_eq "$(jq -c 'select(.uid != 65534)' "$TOOL_OUT")" "" "events of other users"
 }
@@ -197,10 +242,10 @@ wait_retransmits() {
 	wait_retransmits "$PORT" 3
 	stop_ok
 	assert_json_lines
-	json_one dport "$PORT" "count objects"
-	assert_jq "$EV" '.retransmits >= 2 and .pid == $p and .saddr == $c and .daddr == $s' \
+	json_one rport "$PORT" "count objects"
+	assert_jq "$EV" '.retransmits >= 2 and .pid == $p and .laddr == $c and .raddr == $s' \
 		--argjson p "$CLI_PID" --arg c "$CLI4" --arg s "$SRV4"
-	assert_jq "$EV" 'keys_unsorted == ["uid","pid","comm","family","saddr","sport","daddr","dport","retransmits","cgroup_id"]'
+	assert_jq "$EV" 'keys_unsorted == ["uid","pid","comm","family","laddr","lport","raddr","rport","retransmits","cgroup_id"]'
 }
 
 @test "bad values exit 2 with one line naming the option" {
@@ -225,5 +270,5 @@ wait_retransmits() {
 	drop_data
 	assert_head_ends tcpretrans -- client "$SRV4"
 	# Perhaps a retransmission of another test's flow: any will do.
-	assert_jq "$HEAD_LINE" '(.dport | type) == "number" and (.type | type) == "string"'
+	assert_jq "$HEAD_LINE" '(.rport | type) == "number" and (.type | type) == "string"'
 }

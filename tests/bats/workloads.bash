@@ -9,7 +9,9 @@
 #   event     one line / object per event; workload_<tool> NAME makes it
 #             report at least one event that carries NAME
 #   interval  one block / object per interval (same workload contract)
-#   none      no event this table can make with a process name: oomkill
+#   none      no event this table can make with a process name: biolatency
+#             (its rows name disks, kinds of request or cgroups;
+#             biolatency.bats checks its pipe and signal cases), oomkill
 #             (no memory controller here; the VM test triggers a real
 #             OOM), tcpretrans (needs a lossy path: tcpretrans.bats makes
 #             one in namespaces), tcpdrop (the dropped packet has no owner
@@ -28,9 +30,13 @@
 # contain '/' or NUL.
 
 declare -gA TOOL_KIND=(
+	[biolatency]=none
+	[biosnoop]=event
+	[bitesize]=interval
 	[bindsnoop]=event
 	[capable]=event
 	[cgsyscount]=none
+	[cpudist]=interval
 	[execsnoop]=event
 	[exitsnoop]=event
 	[killsnoop]=event
@@ -39,6 +45,8 @@ declare -gA TOOL_KIND=(
 	[oomkill]=none
 	[opensnoop]=event
 	[profile]=none
+	[runqlat]=interval
+	[runqslower]=event
 	[statsnoop]=event
 	[syscount]=interval
 	[tcpaccept]=event
@@ -52,6 +60,9 @@ declare -gA TOOL_KIND=(
 # Extra options a tool needs for the workload's event to show (interval
 # tools: per process, one-second intervals).
 declare -gA TOOL_WORKLOAD_OPTS=(
+	[bitesize]=1
+	[cpudist]="-P 1"
+	[runqlat]="-P 1"
 	[syscount]="-P 1"
 )
 
@@ -173,7 +184,41 @@ workload_bindsnoop() {
 	connect_named sonde-cli "$port"
 }
 
+# biosnoop, bitesize: the process named NAME (dd, through a symlink of that name)
+# writes 4 KiB with direct I/O to a file of the test's under /tmp, on a
+# disk: one request, which it submits itself.
+workload_biosnoop() {
+	workload_dir
+	ln -sfn "$(command -v dd)" "$WORKLOAD_DIR/$1"
+	"$WORKLOAD_DIR/$1" if=/dev/zero of="$WORKLOAD_DIR/bio" bs=4k count=1 oflag=direct conv=notrunc status=none
+}
+workload_bitesize() { workload_biosnoop "$@"; }
+
 # syscount -P: the process named NAME makes syscalls for over a second.
 workload_syscount() {
 	as_named "$1" 'for ((i = 0; i < 3000; i++)); do : <"$1"; done' _ /dev/null
+}
+
+# runqlat -P, cpudist -P: the process named NAME sleeps and is woken 20
+# times (each time its child sleep exits), so it waits for a CPU and runs.
+workload_runqlat() {
+	as_named "$1" 'for ((i = 0; i < 20; i++)); do sleep 0.01; done'
+}
+workload_cpudist() { workload_runqlat "$@"; }
+
+# runqslower, at its default threshold (waits over 10 ms): the process
+# named NAME spins on CPU 0 for 0.15 s with five other spinning loops, so
+# that each time it is preempted it waits for five slices of the others.
+workload_runqslower() {
+	local i
+	local -a loops=()
+	# shellcheck disable=SC2016 # expanded by the loops' bash
+	local spin='end=$((${EPOCHREALTIME/[.,]/} + 150000)); while ((${EPOCHREALTIME/[.,]/} < end)); do :; done'
+	for ((i = 0; i < 5; i++)); do
+		taskset -c 0 bash -c "$spin" 3>&- &
+		loops+=("$!")
+		sonde_track_pid "$!"
+	done
+	as_named "$1" "taskset -pc 0 \$\$ >/dev/null && $spin"
+	wait "${loops[@]}"
 }

@@ -11,9 +11,11 @@
 #include "common/execsnoop.h"
 #include "common/exitsnoop.h"
 #include "common/killsnoop.h"
+#include "common/biosnoop.h"
 #include "common/mountsnoop.h"
 #include "common/oomkill.h"
 #include "common/pathcall.h"
+#include "common/runqslower.h"
 #include "common/tcpaccept.h"
 #include "common/tcpconnect.h"
 #include "common/tcpdrop.h"
@@ -222,6 +224,20 @@ static size_t seed_statsnoop(union record *r, const char *args)
 	return pathcall(r, 262, -ENOENT, 0x100, path);
 }
 
+static size_t seed_runqslower(union record *r, const char *args)
+{
+	struct runqslower_event *e = (void *)r;
+
+	(void)args;
+	hdr(&e->h);
+	e->h.uid = 0; /* not reported */
+	e->wait_ns = 12345678;
+	e->prev_pid = 4400;
+	e->prev_tid = 4401;
+	strcpy(e->prev_comm, "spin\x1b]0;\xfe");
+	return sizeof(*e);
+}
+
 static size_t seed_tcpaccept(union record *r, const char *args)
 {
 	struct tcpaccept_event *e = (void *)r;
@@ -238,7 +254,13 @@ static size_t seed_tcpconnect(union record *r, const char *args)
 
 	hdr(&e->h);
 	tuple4(&e->t, 51234, 443);
-	if (strstr(args, "-L")) {
+	if (strstr(args, "-L -s -T")) {
+		/* No SYN sent: the address asked for, at connect()'s entry. */
+		e->result = TCPCONNECT_UNSENT;
+		e->ret = EPERM;
+		e->lat_ns = 12345;
+		e->addr_from = STREAM_FROM_ENTRY;
+	} else if (strstr(args, "-L")) {
 		e->result = TCPCONNECT_FAILED;
 		e->ret = ECONNREFUSED;
 		e->lat_ns = 1234567;
@@ -259,6 +281,7 @@ static size_t seed_tcpdrop(union record *r, const char *args)
 	e->reason = 2; /* NO_SOCKET */
 	e->state = 2;  /* SYN_SENT */
 	e->flags = TCPDROP_SYN | TCPDROP_ACK;
+	e->owner_from = NET_OWNER_LISTENER;
 	return kernel_stack(&se->k, args, sizeof(*e));
 }
 
@@ -272,6 +295,7 @@ static size_t seed_tcplife(union record *r, const char *args)
 	e->dur_ns = 1500000000ull;
 	e->tx_bytes = 512;
 	e->rx_bytes = 1 << 20;
+	e->owner_from = NET_OWNER_ACCEPT;
 	return sizeof(*e);
 }
 
@@ -285,6 +309,25 @@ static size_t seed_tcpretrans(union record *r, const char *args)
 	tuple4(&e->t, 51234, 443);
 	e->state = 1; /* ESTABLISHED */
 	e->type = TCPRETRANS_TLP;
+	e->err = EPERM; /* an attempt that failed */
+	return sizeof(*e);
+}
+
+static size_t seed_biosnoop(union record *r, const char *args)
+{
+	struct biosnoop_event *e = (void *)r;
+
+	(void)args;
+	hdr(&e->h);
+	e->h.uid = 0; /* not reported */
+	strcpy(e->h.comm, "kworker/u4:2\x1b[7m");
+	e->sector = 182151840;
+	e->queue_ns = 9123;
+	e->service_ns = 291456;
+	e->bytes = 4096;
+	e->dev = BIO_DEV(7, 0);
+	e->flags = BIO_OP_WRITE | BIO_F_SYNC | BIO_F_FUA;
+	e->error = 10; /* BLK_STS_IOERR */
 	return sizeof(*e);
 }
 

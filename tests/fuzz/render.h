@@ -84,6 +84,12 @@
 	R(tcpretrans, "-j")                                                                        \
 	R(tcpretrans, "-U -T")                                                                     \
 	R(tcpretrans, "-t")                                                                        \
+	R(runqslower, "")                                                                          \
+	R(runqslower, "-j")                                                                        \
+	R(runqslower, "-P -T 0")                                                                   \
+	R(biosnoop, "")                                                                            \
+	R(biosnoop, "-j")                                                                          \
+	R(biosnoop, "-Q -T -C")                                                                    \
 	R(capable, "--hook=tracepoint -K")                                                         \
 	R(capable, "--hook=tracepoint -K -j")                                                      \
 	R(tcpdrop, "-K")                                                                           \

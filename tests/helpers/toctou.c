@@ -20,7 +20,10 @@
  * loops (default 32, about 100 ns).
  *
  * prints "good G bad B": how many calls the kernel made with GOOD and with
- * BAD, as their results say (exec: ENOEXEC is GOOD, ENOENT BAD).
+ * BAD, as their results say (exec: ENOEXEC is GOOD, ENOENT BAD). After N
+ * calls it goes on until it has seen both, for at most 100 N calls and
+ * RACE_MORE_S seconds: on a loaded machine the flipper can miss a whole
+ * run of N.
  *
  * Waiting: the call is held inside the kernel after it has read the
  * argument, the argument is rewritten with DECOY (same length), then the
@@ -38,6 +41,8 @@
 #include <linux/userfaultfd.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <time.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -194,16 +199,34 @@ static int call_mount(const char *target, const char *good)
 	return 1;
 }
 
+/* Seconds a race goes on past its N calls for the kind it has not seen. */
+#define RACE_MORE_S 10
+
+/* Whether call i of a race of n, which has seen good_n and bad_n, is made. */
+static bool race_on(long i, long n, long good_n, long bad_n, const struct timespec *start)
+{
+	struct timespec now;
+
+	if (i < n)
+		return true;
+	if ((good_n && bad_n) || i >= 100 * n)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - start->tv_sec < RACE_MORE_S;
+}
+
 static int race(const char *what, long n, const char *good, const char *bad)
 {
 	static char buf[4096];
 	struct flip f;
 	long good_n = 0, bad_n = 0;
+	struct timespec start;
 	int r;
 
 	if (strcmp(what, "exec") && flip_start(&f, buf, good, bad))
 		return 2;
-	for (long i = 0; i < n; i++) {
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (long i = 0; race_on(i, n, good_n, bad_n, &start); i++) {
 		if (!strcmp(what, "open"))
 			r = call_open(buf);
 		else if (!strcmp(what, "stat"))
@@ -269,7 +292,9 @@ static int race_bind(long n, int good, int bad)
 {
 	static struct sockaddr_in sa = { .sin_family = AF_INET };
 	struct port_flip f = { &sa.sin_port, htons(good), htons(bad), 0, 0 };
-	int held, fd, good_n = 0, bad_n = 0;
+	long good_n = 0, bad_n = 0;
+	struct timespec start;
+	int held, fd;
 	pthread_t t;
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -280,7 +305,8 @@ static int race_bind(long n, int good, int bad)
 	pin(pthread_self(), t);
 	while (!f.flips)
 		;
-	for (long i = 0; i < n; i++) {
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (long i = 0; race_on(i, n, good_n, bad_n, &start); i++) {
 		fd = udp_bound(0, &sa);
 		if (fd < 0)
 			return 1;
@@ -293,7 +319,7 @@ static int race_bind(long n, int good, int bad)
 	f.stop = 1;
 	pthread_join(t, NULL);
 	close(held);
-	printf("good %d bad %d\n", good_n, bad_n);
+	printf("good %ld bad %ld\n", good_n, bad_n);
 	return 0;
 }
 

@@ -679,6 +679,38 @@ static void int_negative_numbers(void **state)
 	sink_free(&sj);
 }
 
+/* A failed call's return: its errno's name in text, the number in JSON;
+ * success, and a negative number no errno has, as numbers in both. */
+static void ret_errno_by_name_in_text(void **state)
+{
+	static const struct out_col c[] = { { "RET", "ret", 10, OUT_RIGHT } };
+	static const int64_t values[] = { 0, 3, -2, -98, -4095, INT64_MIN };
+	const struct out_cfg text = { 0 }, json = { .json = true };
+	struct sink st, sj;
+
+	(void)state;
+	sink_open(&st, c, 1, &text);
+	sink_open(&sj, c, 1, &json);
+	for (unsigned i = 0; i < 6; i++) {
+		out_row_begin(&st.o);
+		out_ret(&st.o, 0, values[i]);
+		out_row_end(&st.o);
+		out_row_begin(&sj.o);
+		out_ret(&sj.o, 0, values[i]);
+		out_row_end(&sj.o);
+	}
+	out_row_begin(&st.o);
+	out_errno(&st.o, 0, 13);
+	out_row_end(&st.o);
+	sink_close(&st);
+	sink_close(&sj);
+	assert_string_equal(st.buf, "         0\n         3\n    ENOENT\nEADDRINUSE\n"
+				    "     -4095\n-9223372036854775808\n    EACCES\n");
+	assert_true(strstr(sj.buf, "{\"ret\":-2}\n{\"ret\":-98}\n") != NULL);
+	sink_free(&st);
+	sink_free(&sj);
+}
+
 static void double_is_a_json_number(void **state)
 {
 	static const struct out_col c[] = { { "LAT(ms)", "lat_ms", 8, OUT_RIGHT } };
@@ -768,6 +800,7 @@ int main(void)
 		cmocka_unit_test(strv_hidden_column_reports_cut),
 		cmocka_unit_test(strv_quote_mode),
 		cmocka_unit_test(int_negative_numbers),
+		cmocka_unit_test(ret_errno_by_name_in_text),
 		cmocka_unit_test(double_is_a_json_number),
 		cmocka_unit_test(flush_reports_epipe),
 		cmocka_unit_test(flush_reports_epipe_after_full_buffer),

@@ -351,7 +351,7 @@ int main(int argc, char **argv)
 	if (err)
 		return sonde_exit(err);
 
-	skel = cgsyscount_bpf__open();
+	skel = cgsyscount_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	cfg.interval_s = opts.count.interval_s;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "lib/btfsrc.h"
 #include "lib/sonde.h"
 #include "tools/tcpdrop/kbtf.h"
 #include "lib/stack.h"
@@ -42,6 +43,7 @@ enum {
 	C_FLAGS,
 	C_REASON,
 	C_LOCATION,
+	C_OWNER_FROM,
 	C_CGROUP,
 	C_KSTACK
 };
@@ -57,7 +59,7 @@ static const struct out_col cols[] = {
 	[C_FLAGS] = { "FLAGS", "flags", 11, 0 },
 	[C_REASON] = { "REASON", "reason", 22, 0 },
 	[C_LOCATION] = { "LOCATION", "location", 32, OUT_HIDDEN },
-	[C_CGROUP] = OUT_COL_CGROUP,
+	NET_COLS_OWNER_END(C_OWNER_FROM),
 	[C_KSTACK] = { "KSTACK", "kernel_stack", 0, OUT_HIDDEN }, /* -K */
 };
 
@@ -205,7 +207,7 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_tcp_flags(o, C_FLAGS, e->flags);
 	out_reason(o, C_REASON, &ctx->reasons, e->reason);
 	out_location(o, ctx, e->location);
-	out_owner_cgroup(o, C_CGROUP, e->h.pid, e->h.cgroup_id);
+	out_owner_end(o, C_OWNER_FROM, e->owner_from, &e->h);
 	if (ctx->kernel_stack)
 		stack_event_out(&ctx->stack, o, C_KSTACK,
 				size >= sizeof(struct tcpdrop_stack_event)
@@ -232,7 +234,13 @@ static int load_reasons(struct kbtf_enum *names)
 {
 	int err = kbtf_enum_load("skb_drop_reason", "SKB_DROP_REASON_", names);
 
-	if (err)
+	/* libbpf's -ESRCH: no complete kernel BTF where it looks. */
+	if (err == -ESRCH)
+		log_err(
+		    "cannot read the drop reasons: they are in the kernel's complete BTF, which "
+		    "is not at /sys/kernel/btf/vmlinux nor where libbpf looks (a --btf file "
+		    "does not have them)");
+	else if (err)
 		log_err("cannot read the drop reasons (enum skb_drop_reason, Linux 5.17+) from the "
 			"kernel's BTF: %s",
 			strerror(-err));
@@ -301,6 +309,9 @@ int main(int argc, char **argv)
 	int err;
 
 	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
+	/* The reasons are read from the kernel's BTF, before the load asks. */
+	if (!err)
+		err = btfsrc_require(&opts.common);
 	if (!err)
 		err = load_reasons(&ctx.reasons);
 	if (!err && opts.list_reasons)
@@ -311,7 +322,7 @@ int main(int argc, char **argv)
 		return sonde_exit(err);
 	}
 
-	skel = tcpdrop_bpf__open();
+	skel = tcpdrop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
 	st.show = OUT_SHOW(C_LOCATION, opts.location) | OUT_SHOW(C_KSTACK, opts.kernel_stack);

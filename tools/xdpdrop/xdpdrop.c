@@ -302,7 +302,7 @@ int main(int argc, char **argv)
 	if (!err) {
 		switch (opts.action) {
 		case XDP_INST_ATTACH: {
-			struct xdpdrop_bpf *skel = xdpdrop_bpf__open();
+			struct xdpdrop_bpf *skel = xdpdrop_bpf__open_opts(&opts.common.open);
 
 			if (!skel)
 				return sonde_open_failed();
