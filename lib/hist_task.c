@@ -180,7 +180,9 @@ static int report(void *vctx, bool skip_empty)
 	/* The one histogram of the system is shown empty too. */
 	if (!ctx->n && k->one && !row_add(ctx, 0))
 		return -ENOMEM;
-	qsort(ctx->rows, ctx->n, sizeof(*ctx->rows), row_cmp);
+	/* No rows, no array: qsort() must not be handed NULL. */
+	if (ctx->n)
+		qsort(ctx->rows, ctx->n, sizeof(*ctx->rows), row_cmp);
 	rows = out_block_begin(&ctx->block);
 	for (size_t i = 0; i < ctx->n; i++) {
 		o = out_rows_row(rows);

@@ -177,7 +177,8 @@ os._exit(3)'
 	run jq -e -s --argjson ps "[$(IFS=,; echo "${pids[*]}")]" '
 		[.[] | select(.pid as $p | $ps | index($p) != null)] |
 		length == 5 and all(.exit_code == 3) and (map(.pid) | unique | length == 5)' "$TOOL_OUT"
-	[ "$status" -eq 0 ]
+	((status == 0)) || sonde_fail "not each of ${pids[*]} once with exit code 3:" \
+		"$(grep -F -e "$(printf '"pid":%s,\n' "${pids[@]}")" "$TOOL_OUT")" "$(cat "$TOOL_ERR")"
 }
 
 @test "bad values exit 2 and name the option" {

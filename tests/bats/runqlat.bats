@@ -85,7 +85,10 @@ teardown() {
 	stop_ok
 	assert_json_lines
 	assert_jq "$(jq -s . "$TOOL_OUT")" 'all(.[]; .cgroup_id == $id)' --argjson id "$new"
-	assert_jq "$(jq -s . "$TOOL_OUT")" 'any(.[]; .count > 0 and .p50_us >= 1000)'
+	# Three loops on one CPU wait milliseconds for it, on average (the
+	# median falls below 1 ms when the machine's other work cuts their
+	# slices short: 703 us seen under the sanitizer build).
+	assert_jq "$(jq -s . "$TOOL_OUT")" 'any(.[]; .count > 0 and .avg_us >= 1000)'
 }
 
 # In a cgroup namespace of its own, -c's level in the tree is not known: the
@@ -125,7 +128,7 @@ teardown() {
 	tool_start runqlat -j -v -m --fine -p "${BUSY[1]}"
 	sonde_nap 1
 	stop_ok
-	assert_jq "$(<"$TOOL_OUT")" '.unit == "ms" and .count > 0 and .p50_ms >= 1 and .p50_ms < 100 and (.sum_ms | type) == "number"'
+	assert_jq "$(<"$TOOL_OUT")" '.unit == "ms" and .count > 0 and .avg_ms >= 1 and .p50_ms < 100 and (.sum_ms | type) == "number"'
 	assert_jq "$(<"$TOOL_OUT")" 'has("p50_us") | not'
 	# 5 ms waits and more fall in buckets a quarter of a power of two wide.
 	assert_jq "$(<"$TOOL_OUT")" 'any(.buckets[]; .low >= 4 and (.high - .low + 1) * 4 == (.low | . as $l | pow(2; $l | log2 | floor)))'

@@ -63,14 +63,16 @@ teardown() {
 	cgroup_create busy
 	busy_start "$CGROUP_DIR" 3 30
 	tool_start runqslower -v -P -C -p "${BUSY[1]}" 4000
-	sonde_nap 1
+	# A row ends with the cgroup (a wait over 4 ms comes within a second
+	# or so; on a loaded machine later).
+	wait_for_text "$CGROUP_REL"
 	stop_ok
 	assert_header '^PID +TID +COMM +LAT\(us\) PREV_TID PREV_COMM +CGROUP$'
 	assert_match "$(sed -n 2p "$TOOL_OUT")" \
 		"^${BUSY[1]} +${BUSY[1]} +bash +[0-9]{4,} [0-9]+ +[^ ].* +${CGROUP_REL}\$" "row"
 
 	tool_start runqslower -v -T -t "${BUSY[1]}" 4000
-	sonde_nap 1
+	wait_for_text " bash "
 	stop_ok
 	assert_header '^TIME +PID +TID +COMM +LAT\(us\)$'
 	assert_match "$(sed -n 2p "$TOOL_OUT")" "^[0-9]{2}:[0-9]{2}:[0-9]{2} +${BUSY[1]} +${BUSY[1]} +bash +[0-9]+\$" "row"
