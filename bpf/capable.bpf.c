@@ -14,9 +14,12 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+/* Events reserved whole with their kernel stack (-K): 1088 bytes. */
+#define STREAM_SCRATCH_SIZE 1152
 #include "common/capable.h"
 #include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/filter.bpf.h"
+#include "bpf/lib/stack_event.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/syscall.bpf.h"
 
@@ -81,6 +84,7 @@ static __always_inline bool first_time(int cap)
 static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, __u32 flags)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct capable_stack_event *se = NULL;
 	struct capable_event *e;
 
 	if (denied_only && ret == 0)
@@ -89,7 +93,12 @@ static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, __u32
 		return 0;
 	if (unique && !first_time(cap))
 		return 0;
-	e = sonde_reserve(sizeof(*e));
+	if (STACK_EVENT_KERNEL) {
+		se = sonde_reserve(sizeof(*se));
+		e = se ? &se->e : NULL;
+	} else {
+		e = sonde_reserve(sizeof(*e));
+	}
 	if (!e)
 		return 0;
 	stream_hdr_current(&e->h, pid_tgid, STREAM_UID);
@@ -97,6 +106,8 @@ static __always_inline int report(void *ctx, int cap, int ret, __u32 opts, __u32
 	e->ret = ret;
 	e->opts = opts;
 	e->flags = flags;
+	if (se)
+		stack_event_kernel(ctx, &se->k);
 	sonde_submit(ctx, e);
 	return 0;
 }

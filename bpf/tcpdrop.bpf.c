@@ -23,7 +23,10 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
+/* Events reserved whole with their kernel stack (-K): 1128 bytes. */
+#define STREAM_SCRATCH_SIZE 1152
 #include "common/tcpdrop.h"
+#include "bpf/lib/stack_event.bpf.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/net.bpf.h"
@@ -144,6 +147,23 @@ static __always_inline void count_drop(__u32 reason)
 		sonde_count_lost();
 }
 
+/* The event, with -K its kernel stack too. */
+static __always_inline void send(void *ctx, struct tcpdrop_event *e)
+{
+	struct tcpdrop_stack_event *se;
+
+	if (!STACK_EVENT_KERNEL) {
+		sonde_output(ctx, e, sizeof(*e));
+		return;
+	}
+	se = sonde_reserve(sizeof(*se));
+	if (!se)
+		return;
+	se->e = *e;
+	stack_event_kernel(ctx, &se->k);
+	sonde_submit(ctx, se);
+}
+
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
 {
@@ -165,7 +185,7 @@ int BPF_PROG(handle_kfree_skb, struct sk_buff *skb, void *location, enum skb_dro
 		return 0;
 	}
 	net_owner_hdr(&e.h, &o);
-	sonde_output(ctx, &e, sizeof(e));
+	send(ctx, &e);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #ifndef SONDE_COMMON_CAPABLE_H
 #define SONDE_COMMON_CAPABLE_H
 
+#include "common/stack.h"
 #include "common/stream.h"
 
 /* include/linux/security.h: the opts argument of cap_capable() (since 5.1). */
@@ -22,5 +23,13 @@ struct capable_event {
 };
 
 _Static_assert(sizeof(struct capable_event) == 64, "capable_event layout");
+
+/* With -K: the event, then the kernel stack that made the check. */
+struct capable_stack_event {
+	struct capable_event e;
+	struct stack_kernel k;
+};
+
+_Static_assert(sizeof(struct capable_stack_event) == 64 + 1024, "capable_stack_event layout");
 
 #endif

@@ -16,8 +16,12 @@
 #define STREAM_SCRATCH sonde_scratch	       /* per-CPU room to build events in, for it */
 
 /* The largest event built in place (sonde_reserve()); a larger one is built
- * by the tool and sent whole (sonde_output()). */
+ * by the tool and sent whole (sonde_output()). A tool whose events are
+ * larger defines its own before including this (capable and tcpdrop, whose
+ * events can carry a kernel stack). */
+#ifndef STREAM_SCRATCH_SIZE
 #define STREAM_SCRATCH_SIZE 512
+#endif
 /* Programs that can run one inside another on a CPU (a task's, then a
  * softirq's, a hard irq's and an NMI's): each builds in a room of its own. */
 #define STREAM_SCRATCH_DEPTH 4
@@ -37,6 +41,11 @@ enum stream_count {
 	/* Connections accepted while the table of accepting processes was
 	 * full: their events carry their listener's owner instead. */
 	STREAM_OWNER_LISTENER,
+	/* Stacks not stored: the stack tools' table of stacks was full (their
+	 * samples are counted without that stack). */
+	STREAM_STACK_MISSED,
+	/* Samples not counted: the stack tools' table of keys was full. */
+	STREAM_STACK_UNCOUNTED,
 	STREAM_NCOUNTS
 };
 

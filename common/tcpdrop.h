@@ -4,6 +4,7 @@
 #ifndef SONDE_COMMON_TCPDROP_H
 #define SONDE_COMMON_TCPDROP_H
 
+#include "common/stack.h"
 #include "common/net.h"
 
 /* Most reasons -r takes. */
@@ -31,6 +32,14 @@ struct tcpdrop_event {
 };
 
 _Static_assert(sizeof(struct tcpdrop_event) == 104, "tcpdrop_event layout");
+
+/* With -K: the event, then the kernel stack that dropped the packet. */
+struct tcpdrop_stack_event {
+	struct tcpdrop_event e;
+	struct stack_kernel k;
+};
+
+_Static_assert(sizeof(struct tcpdrop_stack_event) == 104 + 1024, "tcpdrop_stack_event layout");
 
 /* --count: drops by reason. */
 struct tcpdrop_count_key {

@@ -17,6 +17,7 @@
 #include "lib/loader.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "lib/procfs.h"
 
 /* -c named the cgroup by its ID (cgroup_resolve() tries that form first). */
 static bool given_by_id(const char *arg, uint64_t id)
@@ -29,23 +30,12 @@ static bool given_by_id(const char *arg, uint64_t id)
 /* The thread group of thread `tid` from /proc (tid itself when unknown). */
 static uint32_t tgid_of(uint32_t tid)
 {
-	char path[32], line[128];
-	uint64_t tgid = tid;
-	FILE *f;
+	uint64_t tgid;
+	char v[32];
 
-	snprintf(path, sizeof(path), "/proc/%u/status", tid);
-	f = fopen(path, "re");
-	if (!f)
+	if (!proc_status_field(tid, "Tgid:", v, sizeof(v)) ||
+	    parse_decimal(v, 1, UINT32_MAX, &tgid))
 		return tid;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "Tgid:\t", 6))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		if (parse_decimal(line + 6, 1, UINT32_MAX, &tgid))
-			tgid = tid;
-		break;
-	}
-	fclose(f);
 	return tgid;
 }
 

@@ -37,8 +37,12 @@ static struct bpf_map *section_map(struct bpf_object *obj, const char *sec)
 	return NULL;
 }
 
-int sonde_global_set(struct bpf_object *obj, const char *secname, const char *name, const void *val,
-		     size_t size)
+/* Where the global variable `name` of section secname lives: the memory
+ * that a skeleton's ->rodata or ->bss points to (writable before load, and
+ * for .bss the kernel's own map after it). NULL when absent (-ENOENT) or
+ * of another size (-EINVAL), in *err. */
+static void *global_at(struct bpf_object *obj, const char *secname, const char *name, size_t size,
+		       int *err)
 {
 	struct btf *btf = bpf_object__btf(obj);
 	const struct btf_var_secinfo *vs;
@@ -48,30 +52,53 @@ int sonde_global_set(struct bpf_object *obj, const char *secname, const char *na
 	void *data;
 	int id;
 
+	*err = -ENOENT;
 	if (!btf)
-		return -ENOENT;
+		return NULL;
 	id = btf__find_by_name_kind(btf, secname, BTF_KIND_DATASEC);
 	if (id < 0)
-		return -ENOENT;
+		return NULL;
 	sec = btf__type_by_id(btf, id);
 	map = section_map(obj, secname);
-	/* The initial value is the map's mmap (the same memory a skeleton's
-	 * ->rodata or ->bss points to): writable before load, and for .bss the
-	 * kernel's own map after it. libbpf 1.1 declares it const. */
+	/* libbpf 1.1 declares the initial value const. */
 	if (!map || !(data = (void *)bpf_map__initial_value(map, &map_size)))
-		return -ENOENT;
+		return NULL;
 	vs = btf_var_secinfos(sec);
 	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
 		const struct btf_type *var = btf__type_by_id(btf, vs->type);
 
 		if (strcmp(btf__name_by_offset(btf, var->name_off), name))
 			continue;
-		if (vs->size != size || vs->offset + size > map_size)
-			return -EINVAL;
-		memcpy((char *)data + vs->offset, val, size);
-		return 0;
+		if (vs->size != size || vs->offset + size > map_size) {
+			*err = -EINVAL;
+			return NULL;
+		}
+		*err = 0;
+		return (char *)data + vs->offset;
 	}
-	return -ENOENT;
+	return NULL;
+}
+
+int sonde_global_set(struct bpf_object *obj, const char *secname, const char *name, const void *val,
+		     size_t size)
+{
+	int err;
+	void *at = global_at(obj, secname, name, size, &err);
+
+	if (at)
+		memcpy(at, val, size);
+	return err;
+}
+
+int sonde_global_get(struct bpf_object *obj, const char *secname, const char *name, void *val,
+		     size_t size)
+{
+	int err;
+	const void *at = global_at(obj, secname, name, size, &err);
+
+	if (at)
+		memcpy(val, at, size);
+	return err;
 }
 
 int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, size_t size)
@@ -308,7 +335,8 @@ int sonde_attach(struct bpf_object_skeleton *s)
 		struct bpf_program *prog = *s->progs[i].prog;
 		struct bpf_link *link;
 
-		if (!bpf_program__autoload(prog))
+		/* A program the tool attaches itself (profile's perf events). */
+		if (!bpf_program__autoload(prog) || !bpf_program__autoattach(prog))
 			continue;
 		link = bpf_program__attach(prog);
 		if (!link)

@@ -29,6 +29,10 @@ int sonde_rodata_set(struct bpf_object *obj, const char *name, const void *val, 
  * name; -ENOENT if absent, -EINVAL if its size differs. */
 int sonde_global_set(struct bpf_object *obj, const char *secname, const char *name, const void *val,
 		     size_t size);
+/* Reads a global variable of section secname (".bss" after load: what the
+ * BPF programs wrote); the same errors as sonde_global_set(). */
+int sonde_global_get(struct bpf_object *obj, const char *secname, const char *name, void *val,
+		     size_t size);
 /* Sets the "events" ring buffer's size (a power of two) before load. */
 int sonde_ringbuf_size(struct bpf_object *obj, size_t bytes);
 

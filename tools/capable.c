@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "lib/sonde.h"
+#include "lib/stack.h"
 #include "common/capable.h"
 #include "skel/capable.skel.h"
 
@@ -20,11 +21,14 @@ struct capable_opts {
 	struct sonde_opts common;
 	bool denied;
 	bool unique;
+	bool kernel_stack;
 	enum capable_hook hook;
 };
 
 struct capable_ctx {
 	struct out out;
+	bool kernel_stack; /* -K */
+	struct stack_event stack;
 };
 
 /* include/uapi/linux/capability.h */
@@ -72,7 +76,7 @@ static const char *const cap_names[] = {
 	"CAP_CHECKPOINT_RESTORE",
 };
 
-enum { C_CAP = STREAM_COL_NEXT, C_NAME, C_AUDIT, C_VERDICT, C_INSETID, C_CGROUP };
+enum { C_CAP = STREAM_COL_NEXT, C_NAME, C_AUDIT, C_VERDICT, C_INSETID, C_CGROUP, C_KSTACK };
 
 static const struct out_col cols[] = {
 	[STREAM_COL_TIME] = OUT_COL_TIME,
@@ -86,6 +90,7 @@ static const struct out_col cols[] = {
 	[C_VERDICT] = { "VERDICT", "verdict", 7, 0 },
 	[C_INSETID] = { NULL, "insetid", 0, 0 },
 	[C_CGROUP] = OUT_COL_CGROUP,
+	[C_KSTACK] = { "KSTACK", "kernel_stack", 0, OUT_HIDDEN }, /* -K */
 };
 
 enum { OPT_UNIQUE = 0x100, OPT_HOOK };
@@ -93,6 +98,7 @@ enum { OPT_UNIQUE = 0x100, OPT_HOOK };
 static const struct argp_option options[] = {
 	{ "denied", 'x', NULL, 0, "Only checks that were denied", 0 },
 	{ "unique", OPT_UNIQUE, NULL, 0, "Show each capability once per process", 0 },
+	{ "kernel-stack", 'K', NULL, 0, "Show the kernel stack that made each check", 0 },
 	{ "hook", OPT_HOOK, "HOOK", 0,
 	  "Trace through HOOK: tracepoint, fentry or kprobe (default: the first this kernel has)",
 	  0 },
@@ -102,6 +108,7 @@ static const struct argp_option options[] = {
 static const struct sonde_store stores[] = {
 	SONDE_STORE('x', struct capable_opts, denied),
 	SONDE_STORE(OPT_UNIQUE, struct capable_opts, unique),
+	SONDE_STORE('K', struct capable_opts, kernel_stack),
 	{ 0 },
 };
 
@@ -136,6 +143,7 @@ static const struct argp argp = {
 	       "  capable -x -T             # only denied checks, with a clock column\n"
 	       "  capable --unique -c 3f2a9c1b7d4e   # what a container needs\n"
 	       "  capable -p 1234 -u www-data        # one process, one user\n"
+	       "  capable -x -K             # denied checks, with their kernel stacks\n"
 	       "  capable -j | jq -c 'select(.verdict == \"deny\") | {comm, cap_name}'",
 };
 
@@ -236,6 +244,11 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_str(o, C_VERDICT, e->ret == 0 ? "allow" : "deny", 8);
 	out_opt_bit(o, C_INSETID, e, e->opts & CAPABLE_OPT_INSETID);
 	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
+	if (ctx->kernel_stack)
+		stack_event_out(&ctx->stack, o, C_KSTACK,
+				size >= sizeof(struct capable_stack_event)
+				    ? &((const struct capable_stack_event *)data)->k
+				    : NULL);
 	out_row_end(o);
 	return 0;
 }
@@ -267,9 +280,15 @@ int main(int argc, char **argv)
 	skel->rodata->denied_only = opts.denied;
 	skel->rodata->unique = opts.unique;
 	skel->rodata->self_tgid = getpid();
+	st.show = OUT_SHOW(C_KSTACK, opts.kernel_stack);
+	stack_event_init(&ctx.stack, stdout, &opts.common.out);
+	ctx.kernel_stack = opts.kernel_stack;
 
-	err = sonde_stream_run(skel->skeleton, &opts.common, &st);
+	err = stack_event_setup(skel->obj, opts.kernel_stack);
+	if (!err)
+		err = sonde_stream_run(skel->skeleton, &opts.common, &st);
 
+	stack_event_free(&ctx.stack);
 	capable_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
 	return sonde_exit(err);

@@ -151,6 +151,20 @@ static __always_inline void sonde_output(void *ctx, void *data, __u64 size)
 		sonde_count_lost();
 }
 
+/* sonde_output(), waking the reader at once: a record it must act on while
+ * what the record names still lives (the stack tools' new processes, whose
+ * maps it reads). 0, or the helper's error (counted as lost). */
+static __always_inline long sonde_output_now(void *ctx, void *data, __u64 size)
+{
+	long err = STREAM_PERFBUF
+		       ? bpf_perf_event_output(ctx, &STREAM_EVENTS, BPF_F_CURRENT_CPU, data, size)
+		       : bpf_ringbuf_output(&STREAM_EVENTS, data, size, BPF_RB_FORCE_WAKEUP);
+
+	if (err)
+		sonde_count_lost();
+	return err;
+}
+
 /* Whether stream_hdr_current() reads the task's UID: only tools that report
  * one pay for the call. */
 enum stream_uid { STREAM_NO_UID, STREAM_UID };

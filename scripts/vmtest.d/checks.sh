@@ -295,7 +295,8 @@ check_oomkill() {
 # in the initial one and is denied (-x). Where the kernel lacks the
 # capability:cap_capable tracepoint (6.1) capable falls back to fentry, which
 # also tells the audit flag; the -x run then forces the kprobe pair. Both run
-# with --unique, whose per-process set the verifier checks on each hook.
+# with --unique, whose per-process set the verifier checks on each hook; the
+# -x run with -K, its kernel stack without the hook's frames.
 check_capable() {
 	: >"$VMT_DIR/f"
 	tool_start capable -j -v --unique || return 1
@@ -312,10 +313,11 @@ check_capable() {
 	fi
 
 	# shellcheck disable=SC2086 # $_forced is two words or none
-	tool_start capable -j -v -x --unique $_forced || return 1
+	tool_start capable -j -v -x --unique -K $_forced || return 1
 	tool_wait_ready || return 1
 	/bin/busybox unshare -U /bin/busybox mknod "$VMT_DIR/n" c 1 3 2>/dev/null
-	tool_wait_out '"cap":27,"cap_name":"CAP_MKNOD"' '"verdict":"deny"' || return 1
+	tool_wait_out '"cap":27,"cap_name":"CAP_MKNOD"' '"verdict":"deny"' \
+		'"kernel_stack":[{"sym":"' 'mknod' || return 1
 	tool_stop_ok || return 1
 	echo "VMTEST INFO capable -x: hook $(sed -n 's/^capable: hook: //p' "$TOOL_ERR")"
 	tool_out_lacks '"verdict":"allow"'
@@ -693,6 +695,26 @@ check_tcpdrop() {
 	tool_stop_ok || return 1
 	grep -q '^{"reason":"NO_SOCKET","drops":[1-9]' "$TOOL_OUT" ||
 		fail "tcpdrop --count: no NO_SOCKET count in $(cat "$TOOL_OUT")"
+}
+
+# profile: a shell busy on the CPU is sampled, with its kernel and user
+# stacks, when the run ends (-d).
+check_profile() {
+	tool_start profile -j -v -d 3 || return 1
+	tool_wait_ready || return 1
+	/bin/busybox sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i + 1)); done'
+	tool_wait_out '"comm":"busybox"' '"count":' '"kernel_stack":[' '"user_stack":[' || return 1
+	tool_stop_ok
+}
+
+# offcputime: a sleep's blocked time, under the kernel's do_nanosleep (kernel
+# symbols on this kernel too).
+check_offcputime() {
+	tool_start offcputime -j -v -K -d 3 || return 1
+	tool_wait_ready || return 1
+	/bin/busybox sleep 1
+	tool_wait_out '"comm":"busybox"' '"total_us":' '"sym":"do_nanosleep"' || return 1
+	tool_stop_ok
 }
 
 # opensnoop: cat opening a file is seen with its fd and the file's path from

@@ -118,6 +118,25 @@ cap_event() {
 	assert_eq "$(jq -c --argjson id "$CGROUP_ID" 'select(.cgroup_id != $id)' "$TOOL_OUT")" "" "events of other cgroups"
 }
 
+@test "-K: the kernel stack that made the check, innermost first: the bind's path through ns_capable" {
+	cgroup_create
+	tool_start capable -j -v -K -c "$CGROUP_DIR"
+	bind_in_cgroup
+	wait_for_match "\"pid\":$BIND_PID,.*\"cap\":10,"
+	stop_ok
+	assert_json_lines
+	cap_event "$BIND_PID" 10 "CAP_NET_BIND_SERVICE events of the bind"
+	assert_jq "$EV" '(keys_unsorted | last) == "kernel_stack" and
+		(.kernel_stack | length > 3 and all(.[]; .module == "[kernel]" and (.off | type == "number"))) and
+		([.kernel_stack[].sym] | index("ns_capable") < index("__sys_bind"))'
+	# Text: the functions joined by ';', the last column.
+	tool_start capable -v -K -c "$CGROUP_DIR"
+	bind_in_cgroup
+	wait_for_match "^0 +$BIND_PID .* allow +.*ns_capable;.*__sys_bind"
+	stop_ok
+	assert_header '^UID +PID +COMM +CAP NAME +AUDIT VERDICT +KSTACK$'
+}
+
 # --- 2. denied checks and -x --------------------------------------------------
 
 @test "a chown of a root-owned file by uid 65534 shows CAP_CHOWN denied" {
@@ -343,5 +362,5 @@ except OSError:
 # --- 9. help --------------------------------------------------------------------------
 
 @test "--help lists the options and ends with the EXAMPLES; -V prints the version" {
-	assert_help capable --unique --denied --hook
+	assert_help capable --unique --denied --hook --kernel-stack
 }

@@ -55,6 +55,23 @@ drop_data() {
 	assert_jq "$EV" 'keys_unsorted == ["time","uid","pid","comm","family","saddr","sport","daddr","dport","state","flags","reason","location","owner_from","cgroup_id"]'
 }
 
+@test "-K: the kernel stack that dropped the SYN, from tcp_v4_rcv down; text: the KSTACK column" {
+	tool_start tcpdrop -j -v -K
+	closed "$SRV4"
+	wait_for_text "\"dport\":$PORT,"
+	stop_ok
+	json_one dport "$PORT" "drop events"
+	assert_jq "$EV" '(keys_unsorted | last) == "kernel_stack" and
+		([.kernel_stack[].sym] | index("tcp_v4_rcv") != null) and
+		all(.kernel_stack[]; .module == "[kernel]")'
+	PORT=$((PORT + 1))
+	tool_start tcpdrop -v -K
+	closed "$SRV4"
+	wait_for_match " > $SRV4:$PORT .*NO_SOCKET +.*tcp_v4_rcv"
+	stop_ok
+	assert_header '^PID +COMM +IP +SADDR:SPORT +> +DADDR:DPORT +STATE +FLAGS +REASON +KSTACK$'
+}
+
 @test "an nft drop on input is the receiving socket's (the server that accepted)" {
 	serve "$PORT"
 	drop_data "$NS_SRV"

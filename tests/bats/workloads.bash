@@ -17,7 +17,9 @@
 #             one in namespaces), tcpdrop (the dropped packet has no owner
 #             to name), cgsyscount (its rows name cgroups, not processes,
 #             and the kernel refuses a cgroup name with a newline;
-#             cgsyscount.bats checks its pipe and removed-cgroup cases)
+#             cgsyscount.bats checks its pipe and removed-cgroup cases),
+#             profile and offcputime (they print their stacks once, when
+#             the run ends; their bats tests check hostile names)
 #   xdp       attaches to an interface, not to a hook of every process
 # A tool of the build with no entry fails the tests that use this table, so
 # that a new tool gets its workload.
@@ -39,8 +41,10 @@ declare -gA TOOL_KIND=(
 	[exitsnoop]=event
 	[killsnoop]=event
 	[mountsnoop]=event
+	[offcputime]=none
 	[oomkill]=none
 	[opensnoop]=event
+	[profile]=none
 	[runqlat]=interval
 	[runqslower]=event
 	[statsnoop]=event

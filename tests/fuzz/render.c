@@ -83,17 +83,29 @@ static size_t seed_bindsnoop(union record *r, const char *args)
 	return sizeof(*e);
 }
 
+/* -K: the kernel stack after the event (a few text addresses). */
+static size_t kernel_stack(struct stack_kernel *k, const char *args, size_t event)
+{
+	if (!strstr(args, "-K"))
+		return event;
+	k->n = 3;
+	k->ip[0] = 0xffffffff81a00010ull;
+	k->ip[1] = 0xffffffff81200020ull;
+	k->ip[2] = 0xffffffff81000030ull;
+	return event + sizeof(*k);
+}
+
 static size_t seed_capable(union record *r, const char *args)
 {
-	struct capable_event *e = (void *)r;
+	struct capable_stack_event *se = (void *)r;
+	struct capable_event *e = &se->e;
 
-	(void)args;
 	hdr(&e->h);
 	e->cap = 21;
 	e->ret = -EPERM;
 	e->opts = CAPABLE_OPT_INSETID;
 	e->flags = CAPABLE_F_OPTS;
-	return sizeof(*e);
+	return kernel_stack(&se->k, args, sizeof(*e));
 }
 
 static size_t seed_execsnoop(union record *r, const char *args)
@@ -260,9 +272,9 @@ static size_t seed_tcpconnect(union record *r, const char *args)
 
 static size_t seed_tcpdrop(union record *r, const char *args)
 {
-	struct tcpdrop_event *e = (void *)r;
+	struct tcpdrop_stack_event *se = (void *)r;
+	struct tcpdrop_event *e = &se->e;
 
-	(void)args;
 	hdr(&e->h);
 	tuple4(&e->t, 51234, 9);
 	e->location = 0xffffffff81a00000ull;
@@ -270,7 +282,7 @@ static size_t seed_tcpdrop(union record *r, const char *args)
 	e->state = 2;  /* SYN_SENT */
 	e->flags = TCPDROP_SYN | TCPDROP_ACK;
 	e->owner_from = NET_OWNER_LISTENER;
-	return sizeof(*e);
+	return kernel_stack(&se->k, args, sizeof(*e));
 }
 
 static size_t seed_tcplife(union record *r, const char *args)

@@ -89,7 +89,11 @@
 	R(runqslower, "-P -T 0")                                                                   \
 	R(biosnoop, "")                                                                            \
 	R(biosnoop, "-j")                                                                          \
-	R(biosnoop, "-Q -T -C")
+	R(biosnoop, "-Q -T -C")                                                                    \
+	R(capable, "--hook=tracepoint -K")                                                         \
+	R(capable, "--hook=tracepoint -K -j")                                                      \
+	R(tcpdrop, "-K")                                                                           \
+	R(tcpdrop, "-K -l -j")
 
 #define RENDER_COUNT(name, opts) +1
 enum { RENDER_NRUNS = 0 RENDER_RUNS(RENDER_COUNT) };

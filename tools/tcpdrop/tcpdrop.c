@@ -7,7 +7,8 @@
 #include "lib/btfsrc.h"
 #include "lib/sonde.h"
 #include "tools/tcpdrop/kbtf.h"
-#include "tools/tcpdrop/ksyms.h"
+#include "lib/stack.h"
+#include "lib/sym.h"
 #include "lib/net.h"
 #include "lib/net_count.h"
 #include "common/tcpdrop.h"
@@ -17,6 +18,7 @@ struct tcpdrop_opts {
 	struct sonde_opts common;
 	bool count;
 	bool location;
+	bool kernel_stack;
 	bool list_reasons;
 	const char *reasons; /* -r as typed */
 };
@@ -24,8 +26,8 @@ struct tcpdrop_opts {
 struct tcpdrop_ctx {
 	struct out out;
 	struct kbtf_enum reasons;
-	struct ksyms *ksyms; /* loaded at the first event that shows a location */
-	bool ksyms_failed;
+	bool kernel_stack;	  /* -K */
+	struct stack_event stack; /* -K; and the kernel's symbols, for -l too */
 };
 
 enum {
@@ -42,7 +44,8 @@ enum {
 	C_REASON,
 	C_LOCATION,
 	C_OWNER_FROM,
-	C_CGROUP
+	C_CGROUP,
+	C_KSTACK
 };
 
 /* -l shows LOCATION. */
@@ -57,6 +60,7 @@ static const struct out_col cols[] = {
 	[C_REASON] = { "REASON", "reason", 22, 0 },
 	[C_LOCATION] = { "LOCATION", "location", 32, OUT_HIDDEN },
 	NET_COLS_OWNER_END(C_OWNER_FROM),
+	[C_KSTACK] = { "KSTACK", "kernel_stack", 0, OUT_HIDDEN }, /* -K */
 };
 
 enum { K_REASON, K_DROPS };
@@ -79,6 +83,7 @@ static const struct argp_option options[] = {
 	{ "reason", 'r', "REASONS", 0,
 	  "Only drops for these reasons (comma list of names, e.g. NO_SOCKET,NETFILTER_DROP)", 0 },
 	{ "location", 'l', NULL, 0, "Show where in the kernel the packet was dropped", 0 },
+	{ "kernel-stack", 'K', NULL, 0, "Show the kernel stack that dropped the packet", 0 },
 	{ "count", OPT_COUNT, NULL, 0, "Count drops by reason; print at exit", 0 },
 	{ "list-reasons", OPT_LIST_REASONS, NULL, 0,
 	  "List the drop reasons this kernel has, and exit", 0 },
@@ -88,6 +93,7 @@ static const struct argp_option options[] = {
 static const struct sonde_store stores[] = {
 	SONDE_STORE('r', struct tcpdrop_opts, reasons),
 	SONDE_STORE('l', struct tcpdrop_opts, location),
+	SONDE_STORE('K', struct tcpdrop_opts, kernel_stack),
 	SONDE_STORE(OPT_COUNT, struct tcpdrop_opts, count),
 	SONDE_STORE(OPT_LIST_REASONS, struct tcpdrop_opts, list_reasons),
 	{ 0 },
@@ -100,6 +106,7 @@ static const struct argp argp = {
 	       "EXAMPLES:\n"
 	       "  tcpdrop                   # every dropped TCP packet, until Ctrl-C\n"
 	       "  tcpdrop -T -l             # with a clock column and the kernel function\n"
+	       "  tcpdrop -K                # with the kernel stack of each drop\n"
 	       "  tcpdrop -r NO_SOCKET      # packets to ports nothing listens on\n"
 	       "  tcpdrop -c system.slice/nginx.service   # sockets owned in this cgroup\n"
 	       "  tcpdrop --count -d 60     # drops per reason over a minute\n"
@@ -170,16 +177,12 @@ static void out_tcp_flags(struct out *o, unsigned col, uint8_t flags)
 static void out_location(struct out *o, struct tcpdrop_ctx *ctx, uint64_t addr)
 {
 	char buf[160];
+	const struct ksyms *ks;
 
 	if (!out_wanted(o, C_LOCATION))
 		return;
-	if (!ctx->ksyms && !ctx->ksyms_failed) {
-		ctx->ksyms = ksyms__load();
-		ctx->ksyms_failed = !ctx->ksyms;
-		if (!ctx->ksyms)
-			log_err("cannot read kernel symbols (/proc/kallsyms): %m; no locations");
-	}
-	if (ctx->ksyms && ksyms_name(ctx->ksyms, addr, buf, sizeof(buf)))
+	ks = stack_event_ksyms(&ctx->stack);
+	if (ks && ksyms_name(ks, addr, buf, sizeof(buf)))
 		out_str(o, C_LOCATION, buf, sizeof(buf));
 	else
 		out_null(o, C_LOCATION, "-");
@@ -205,6 +208,11 @@ static int handle_event(void *vctx, void *data, size_t size)
 	out_reason(o, C_REASON, &ctx->reasons, e->reason);
 	out_location(o, ctx, e->location);
 	out_owner_end(o, C_OWNER_FROM, e->owner_from, &e->h);
+	if (ctx->kernel_stack)
+		stack_event_out(&ctx->stack, o, C_KSTACK,
+				size >= sizeof(struct tcpdrop_stack_event)
+				    ? &((const struct tcpdrop_stack_event *)data)->k
+				    : NULL);
 	out_row_end(o);
 	return 0;
 }
@@ -317,8 +325,12 @@ int main(int argc, char **argv)
 	skel = tcpdrop_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
-	st.show = OUT_SHOW(C_LOCATION, opts.location);
+	st.show = OUT_SHOW(C_LOCATION, opts.location) | OUT_SHOW(C_KSTACK, opts.kernel_stack);
+	stack_event_init(&ctx.stack, stdout, &opts.common.out);
+	ctx.kernel_stack = opts.kernel_stack;
 	err = configure(skel, &opts, &ctx);
+	if (!err)
+		err = stack_event_setup(skel->obj, opts.kernel_stack && !opts.count);
 	if (!err && opts.count) {
 		struct net_count_table t = {
 			count_cols,
@@ -339,7 +351,7 @@ int main(int argc, char **argv)
 	}
 
 	tcpdrop_bpf__destroy(skel);
-	ksyms__free(ctx.ksyms);
+	stack_event_free(&ctx.stack);
 	kbtf_enum_free(&ctx.reasons);
 	sonde_opts_free(&opts.common);
 	return sonde_exit(err);
