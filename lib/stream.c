@@ -35,7 +35,7 @@ void stream_out_from(struct out *o, unsigned col, unsigned from)
 	};
 
 	if (from < ARRAY_SIZE(names) && names[from])
-		out_str(o, col, names[from], 8);
+		out_name(o, col, names[from]);
 	else
 		out_null(o, col, "-");
 }
