@@ -325,6 +325,10 @@ static struct bench_ringfill_bpf *load(const struct tool_maps *m)
 	err = tool_rodata(m, STREAM_NAME(STREAM_WAKEUP_BYTES), &skel->rodata->sonde_wakeup_bytes,
 			  sizeof(skel->rodata->sonde_wakeup_bytes));
 	skel->rodata->sonde_perfbuf = perfbuf;
+	/* Left false for a tool built before it had this setting: it did not
+	 * wake a waiting reader. */
+	tool_rodata(m, STREAM_NAME(STREAM_WAKE_IDLE), &skel->rodata->sonde_wake_idle,
+		    sizeof(skel->rodata->sonde_wake_idle));
 	if (!err && perfbuf)
 		err = bpf_map__set_type(skel->maps.events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
 	if (!err)

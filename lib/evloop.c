@@ -92,6 +92,7 @@ static bool stdout_pollable(void)
 struct loop {
 	int ep, sig, dur, tick, cg_timer;
 	bool events;		       /* the tool sends events: in rb, or in pb */
+	bool more;		       /* the last batch was full: read again at once */
 	struct ringread rb;	       /* rb.data: NULL unless the events come through it */
 	struct perfread pb;	       /* pb.pb: NULL unless the events come through it */
 	uint64_t seen[STREAM_NCOUNTS]; /* counts already reported */
@@ -161,7 +162,8 @@ static int open_events(const struct evloop_cfg *cfg, struct loop *l, struct bpf_
 	int err;
 
 	if (bpf_map__type(events) == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		err = perfread_open(&l->pb, events, cfg->buffer_bytes, on_sample, l);
+		err =
+		    perfread_open(&l->pb, events, cfg->buffer_bytes, cfg->wake_each, on_sample, l);
 		if (!err)
 			err = add_fd(l->ep, perfread_fd(&l->pb), EPOLLIN, EV_RING);
 	} else {
@@ -222,6 +224,9 @@ static int drain(const struct evloop_cfg *cfg, struct loop *l)
 
 	if (n < 0)
 		return n;
+	/* The kernel may not wake us for what is left (it does once a quarter
+	 * of the buffer waits): look again before sleeping. */
+	l->more = n == EVLOOP_BATCH;
 	return cfg->out ? out_flush(cfg->out) : 0;
 }
 
@@ -273,7 +278,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 	hint_quiet_run(cfg);
 	for (;;) {
 		struct epoll_event evs[8];
-		int n = epoll_wait(l.ep, evs, 8, l.events ? EVLOOP_POLL_MS : -1);
+		int n = epoll_wait(l.ep, evs, 8, l.more ? 0 : l.events ? EVLOOP_POLL_MS : -1);
 		bool stop = false;
 
 		if (n < 0) {
@@ -285,6 +290,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 		/* The kernel wakes us only once a quarter of the buffer waits
 		 * (bpf/lib/stream.bpf.h, lib/perfread.c): read it on every
 		 * timeout too. */
+		l.more = false;
 		if (n == 0)
 			err = drain(cfg, &l);
 		for (int i = 0; i < n && !err && !stop; i++) {

@@ -36,16 +36,15 @@ static bool text_column_on(const struct out_col *c, bool shown, const struct out
 }
 
 /* Big blocks for pipes and files (the event loop flushes after every batch
- * of events); a terminal, or any stdout with --line-buffered, gets each line
- * as it ends. Before stdout's first write. */
-static void stdout_buffer(bool line_buffered)
+ * of events, and with --line-buffered a batch is what came since the last
+ * one, down to one event); a terminal stays line-buffered. Before stdout's
+ * first write. */
+static void stdout_buffer(void)
 {
 	static char block[1 << 16];
 	static bool done;
 
-	if (!done && line_buffered)
-		setvbuf(stdout, block, _IOLBF, sizeof(block));
-	else if (!done && !isatty(STDOUT_FILENO))
+	if (!done && !isatty(STDOUT_FILENO))
 		setvbuf(stdout, block, _IOFBF, sizeof(block));
 	done = true;
 }
@@ -57,7 +56,7 @@ void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols
 
 	memset(o, 0, sizeof(*o));
 	if (f == stdout)
-		stdout_buffer(cfg->line_buffered);
+		stdout_buffer();
 	o->f = f;
 	o->cols = cols;
 	o->ncols = ncols < OUT_MAX_COLS ? ncols : OUT_MAX_COLS;

@@ -40,8 +40,8 @@ struct out_cfg {
 	bool json;	  /* -j: NDJSON */
 	bool show_cgroup; /* -C: the cgroup's path (text column, JSON "cgroup") */
 	bool show_uid;	  /* -U: the UID column */
-	/* --line-buffered: stdout written at the end of every line, whatever
-	 * it is (a terminal always is) */
+	/* --line-buffered: the kernel wakes the reader for an event when it
+	 * waits (bpf/lib/stream.bpf.h), and what it reads goes out at once */
 	bool line_buffered;
 	enum out_time time;
 };

@@ -52,6 +52,7 @@ int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		.notes = st->notes,
 		.buffer_bytes =
 		    o->buffer_kib ? (size_t)o->buffer_kib * 1024 : SONDE_RINGBUF_DEFAULT,
+		.wake_each = o->out.line_buffered,
 	};
 	struct filter_watch watch;
 	int err;
