@@ -122,8 +122,6 @@ static inline void put_c(struct out *o, char c)
 	o->len++;
 }
 
-static const char spaces[OUT_PAD_FAST + 1] = "                                ";
-
 static void pad(struct out *o, int n)
 {
 	char *d;
@@ -133,7 +131,7 @@ static void pad(struct out *o, int n)
 	/* Columns are narrower than this: one copy of a fixed size. */
 	if (n <= OUT_PAD_FAST) {
 		d = room(o, OUT_PAD_FAST);
-		memcpy(d, spaces, OUT_PAD_FAST);
+		memset(d, ' ', OUT_PAD_FAST);
 		o->len += n;
 		return;
 	}
@@ -214,16 +212,11 @@ void out_row_end(struct out *o)
 /* ,"key": */
 static void json_key(struct out *o, const char *key, size_t len)
 {
-	char *d = room(o, len + 4);
-
 	if (o->fields++)
-		*d++ = ',';
-	*d++ = '"';
-	memcpy(d, key, len);
-	d += len;
-	*d++ = '"';
-	*d++ = ':';
-	grow(o, d);
+		put_c(o, ',');
+	put_c(o, '"');
+	put(o, key, len);
+	put(o, "\":", 2);
 }
 
 /* Column col's key, from its ,"key": made by out_init(): one copy of a
@@ -490,7 +483,8 @@ void out_name(struct out *o, unsigned col, const char *name)
 		return;
 	}
 	*d++ = '"';
-	memcpy(d, name, n);
+	/* With its NUL, which the quote then takes the place of. */
+	memcpy(d, name, n + 1);
 	d[n] = '"';
 	grow(o, d + n + 1);
 }
@@ -556,9 +550,9 @@ static void json_time(struct out *o, int64_t sec, int64_t ns)
 	d = room(o, o->cached_len + 8);
 	memcpy(d, o->cached_time, o->cached_len);
 	d += o->cached_len;
-	memcpy(d, digits2 + 2 * (us / 10000), 2);
-	memcpy(d + 2, digits2 + 2 * (us / 100 % 100), 2);
-	memcpy(d + 4, digits2 + 2 * (us % 100), 2);
+	memcpy(d, digits2 + 2 * (size_t)(us / 10000), 2);
+	memcpy(d + 2, digits2 + 2 * (size_t)(us / 100 % 100), 2);
+	memcpy(d + 4, digits2 + 2 * (size_t)(us % 100), 2);
 	d[6] = 'Z';
 	d[7] = '"';
 	grow(o, d + 8);
@@ -741,8 +735,7 @@ void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool
 		return;
 	}
 	/* "..." is printable ASCII: escaping leaves it as it is. */
-	memcpy(buf, s, n);
-	memcpy(buf + n, "...", 3);
+	snprintf(buf, sizeof(buf), "%.*s...", (int)n, s);
 	out_str(o, col, buf, n + 3);
 }
 
