@@ -72,6 +72,50 @@ size_t escape_text_len(const char *s, size_t len)
 	return n;
 }
 
+/* Copies the bytes from s[*pos] that need no escape (in JSON, nor '"') to
+ * d, as far as `stop` or the first byte that does (left at *pos): words
+ * that are all plain, then the last bytes as the end of the word before
+ * `stop` (when it is all plain, the bytes of it already written since
+ * `first` are the same), then byte by byte through one word at most (all
+ * of a string shorter than a word). Returns where d ends. */
+static inline __attribute__((always_inline)) char *
+copy_plain(char *d, const unsigned char *s, size_t *pos, size_t stop, size_t first, bool json)
+{
+	size_t i = *pos;
+
+	while (i < stop) {
+		size_t lim;
+
+		if (i + 8 <= stop) {
+			uint64_t w = load8(s + i);
+
+			if (json ? json_word_plain(w) : text_word_plain(w)) {
+				memcpy(d, s + i, 8);
+				d += 8;
+				i += 8;
+				continue;
+			}
+		} else if (stop - first >= 8) {
+			uint64_t w = load8(s + stop - 8);
+
+			if (json ? json_word_plain(w) : text_word_plain(w)) {
+				memcpy(d - (8 - (stop - i)), s + stop - 8, 8);
+				d += stop - i;
+				i = stop;
+				break;
+			}
+		}
+		for (lim = stop - i > 8 ? i + 8 : stop; i < lim; i++) {
+			if (json ? !json_plain(s[i]) : !text_plain(s[i]))
+				goto out;
+			*d++ = (char)s[i];
+		}
+	}
+out:
+	*pos = i;
+	return d;
+}
+
 /* Escapes s[*pos] up to `stop` (no NUL before it) into d; returns the
  * bytes written. */
 static size_t text_core(char *d, const unsigned char *s, size_t *pos, size_t stop)
@@ -79,30 +123,12 @@ static size_t text_core(char *d, const unsigned char *s, size_t *pos, size_t sto
 	char *start = d;
 	size_t i = *pos, first = i;
 
-	while (i < stop) {
+	for (;;) {
 		unsigned char c;
 
-		if (i + 8 <= stop && text_word_plain(load8(s + i))) {
-			memcpy(d, s + i, 8);
-			d += 8;
-			i += 8;
-			continue;
-		}
-		/* The last bytes, as the end of the word before `stop`: when it is
-		 * all plain, the bytes of it already written (since `first`) are
-		 * the same. */
-		if (i + 8 > stop && stop - first >= 8 && text_word_plain(load8(s + stop - 8))) {
-			memcpy(d - (8 - (stop - i)), s + stop - 8, 8);
-			d += stop - i;
-			i = stop;
+		d = copy_plain(d, s, &i, stop, first, false);
+		if (i >= stop)
 			break;
-		}
-		/* Then byte by byte, through this word at most (all of a string
-		 * shorter than a word), to the byte to escape. */
-		for (size_t lim = stop - i > 8 ? i + 8 : stop; i < lim && text_plain(s[i]); i++)
-			*d++ = (char)s[i];
-		if (i == stop || text_plain(s[i]))
-			continue;
 		c = s[i++];
 		if (c == '\\') {
 			*d++ = '\\';
@@ -222,25 +248,10 @@ static size_t json_core(char *d, const unsigned char *s, size_t *pos, size_t sto
 	char *start = d;
 	size_t i = *pos, first = i;
 
-	while (i < stop) {
-		if (i + 8 <= stop && json_word_plain(load8(s + i))) {
-			memcpy(d, s + i, 8);
-			d += 8;
-			i += 8;
-			continue;
-		}
-		/* As text_core() does. */
-		if (i + 8 > stop && stop - first >= 8 && json_word_plain(load8(s + stop - 8))) {
-			memcpy(d - (8 - (stop - i)), s + stop - 8, 8);
-			d += stop - i;
-			i = stop;
+	for (;;) {
+		d = copy_plain(d, s, &i, stop, first, true);
+		if (i >= stop)
 			break;
-		}
-		/* Then byte by byte, as text_core() does. */
-		for (size_t lim = stop - i > 8 ? i + 8 : stop; i < lim && json_plain(s[i]); i++)
-			*d++ = (char)s[i];
-		if (i == stop || json_plain(s[i]))
-			continue;
 		i += json_special(&d, s, i, end);
 	}
 	*pos = i;
