@@ -91,8 +91,20 @@ start_tool() {
 	wait_for "$work/err" 'tracing; Ctrl-C to stop' "$tpid"
 }
 
-# --- 1. rates and loss ------------------------------------------------------------
+# step KEY TOOL RATE: one run of ringfill at RATE against $tpid (a TOOL),
+# its results added to those of KEY.
 declare -A sent=() lostp=() cpu=() runns=()
+step() {
+	local line n l rate rn rd
+	line=$("$ringfill" -p "$tpid" -k "$2" -c 0 -r "$3" -d "$secs") || die "ringfill failed against $1"
+	read -r n l _ rate _ rn rd <<<"$line"
+	sent[$1]+=" $rate"
+	lostp[$1]+=" $(awk -v l="$l" -v n="$n" 'BEGIN { printf "%.3f", n ? l / n * 100 : 0 }')"
+	cpu[$1]+=" $rd"
+	runns[$1]+=" $rn"
+}
+
+# --- 1. rates and loss ------------------------------------------------------------
 confs=()
 for t in opensnoop execsnoop; do
 	for o in "${outs[@]}"; do confs+=("$t $o"); done
@@ -103,15 +115,7 @@ for ((i = 1; i <= reps; i++)); do
 		read -r t fmt sink env <<<"$c"
 		log "round $i/$reps: $c"
 		start_tool "$t" "$fmt" "$sink" "${env:-}" || die "$t did not start: $(tail -n 1 "$work/err")"
-		for r in "${rates[@]}"; do
-			line=$("$ringfill" -p "$tpid" -k "$t" -c 0 -r "$r" -d "$secs") ||
-				die "ringfill failed against $c"
-			read -r n l _ rate _ rn rd <<<"$line"
-			sent[$c.$r]+=" $rate"
-			lostp[$c.$r]+=" $(awk -v l="$l" -v n="$n" 'BEGIN { printf "%.3f", n ? l / n * 100 : 0 }')"
-			cpu[$c.$r]+=" $rd"
-			runns[$c.$r]+=" $rn"
-		done
+		for r in "${rates[@]}"; do step "$c.$r" "$t" "$r"; done
 		stop_tool
 	done
 done
@@ -139,18 +143,14 @@ if command -v valgrind >/dev/null; then
 fi
 
 # --- 3. --line-buffered: cost and latency ---------------------------------------------
-declare -A lb_run=() lb_cpu=() lat=()
+declare -A lat=()
 for ((i = 1; i <= reps; i++)); do
 	for m in default line; do
 		log "--line-buffered, round $i/$reps: $m"
 		extra=()
 		[[ $m == line ]] && extra=(--line-buffered)
 		start_tool opensnoop json pipe "" "${extra[@]}" || die "opensnoop did not start"
-		for r in "${lb_rates[@]}"; do
-			read -r _ _ _ _ _ rn rd <<<"$("$ringfill" -p "$tpid" -k opensnoop -c 0 -r "$r" -d "$secs")"
-			lb_run[$m.$r]+=" $rn"
-			lb_cpu[$m.$r]+=" $rd"
-		done
+		for r in "${lb_rates[@]}"; do step "lb.$m.$r" opensnoop "$r"; done
 		stop_tool
 	done
 done
@@ -276,8 +276,8 @@ from the pipe (by a bash loop, whose own reading is in it), 100 events at
 EOF
 for r in "${lb_rates[@]}"; do
 	# shellcheck disable=SC2086 # one value a word
-	printf '| %s | %s | %s | %s | %s |\n' "$r" "$(stats 0 ${lb_run[default.$r]})" \
-		"$(stats 0 ${lb_run[line.$r]})" "$(stats 0 ${lb_cpu[default.$r]})" "$(stats 0 ${lb_cpu[line.$r]})"
+	printf '| %s | %s | %s | %s | %s |\n' "$r" "$(stats 0 ${runns[lb.default.$r]})" \
+		"$(stats 0 ${runns[lb.line.$r]})" "$(stats 0 ${cpu[lb.default.$r]})" "$(stats 0 ${cpu[lb.line.$r]})"
 done
 cat <<EOF
 
