@@ -13,6 +13,7 @@
 #define STREAM_COUNTS sonde_counts	       /* per-CPU counters: enum stream_count */
 #define STREAM_WAKEUP_BYTES sonde_wakeup_bytes /* rodata: unread bytes that wake the reader */
 #define STREAM_PERFBUF sonde_perfbuf	       /* rodata: STREAM_EVENTS is a perf event array */
+#define STREAM_WAKE_IDLE sonde_wake_idle       /* rodata: an event wakes a reader that waits */
 #define STREAM_SCRATCH sonde_scratch	       /* per-CPU room to build events in, for it */
 
 /* The largest event built in place (sonde_reserve()); a larger one is built

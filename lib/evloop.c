@@ -91,6 +91,7 @@ static bool stdout_pollable(void)
 
 struct loop {
 	int ep, sig, dur, tick, cg_timer;
+	bool more;		       /* the last batch was full: read again at once */
 	struct ringread rb;	       /* rb.data: NULL unless the events come through it */
 	struct perfread pb;	       /* pb.pb: NULL unless the events come through it */
 	uint64_t seen[STREAM_NCOUNTS]; /* counts already reported */
@@ -160,7 +161,8 @@ static int open_events(const struct evloop_cfg *cfg, struct loop *l, struct bpf_
 	int err;
 
 	if (bpf_map__type(events) == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		err = perfread_open(&l->pb, events, cfg->buffer_bytes, on_sample, l);
+		err =
+		    perfread_open(&l->pb, events, cfg->buffer_bytes, cfg->wake_each, on_sample, l);
 		if (!err)
 			err = add_fd(l->ep, perfread_fd(&l->pb), EPOLLIN, EV_RING);
 	} else {
@@ -212,10 +214,14 @@ static void teardown(struct loop *l)
 			close(*fd);
 }
 
-/* The tool sends events, through the ring buffer or the perf buffer. */
-static bool reads_events(const struct loop *l)
+/* How long epoll may wait: not at all after a full batch; a tool that sends
+ * events (through the ring buffer or the perf buffer) polls for them; any
+ * other waits for its fds alone. */
+static int wait_ms(const struct loop *l)
 {
-	return l->rb.data || l->pb.pb;
+	if (l->more)
+		return 0;
+	return l->rb.data || l->pb.pb ? EVLOOP_POLL_MS : -1;
 }
 
 static int drain(const struct evloop_cfg *cfg, struct loop *l)
@@ -226,6 +232,9 @@ static int drain(const struct evloop_cfg *cfg, struct loop *l)
 
 	if (n < 0)
 		return n;
+	/* The kernel may not wake us for what is left (it does once a quarter
+	 * of the buffer waits): look again before sleeping. */
+	l->more = n == EVLOOP_BATCH;
 	return cfg->out ? out_flush(cfg->out) : 0;
 }
 
@@ -277,7 +286,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 	hint_quiet_run(cfg);
 	for (;;) {
 		struct epoll_event evs[8];
-		int n = epoll_wait(l.ep, evs, 8, reads_events(&l) ? EVLOOP_POLL_MS : -1);
+		int n = epoll_wait(l.ep, evs, 8, wait_ms(&l));
 		bool stop = false;
 
 		if (n < 0) {
@@ -289,6 +298,7 @@ int evloop_run(const struct evloop_cfg *cfg)
 		/* The kernel wakes us only once a quarter of the buffer waits
 		 * (bpf/lib/stream.bpf.h, lib/perfread.c): read it on every
 		 * timeout too. */
+		l.more = false;
 		if (n == 0)
 			err = drain(cfg, &l);
 		for (int i = 0; i < n && !err && !stop; i++) {

@@ -27,6 +27,9 @@ struct evloop_cfg {
 	/* Bytes of a perf event array's buffers in all, when the events come
 	 * through one (lib/perfread.h); 0: the default. */
 	size_t buffer_bytes;
+	/* A perf event array's reader is woken at every event, not once a
+	 * quarter of a buffer waits (--line-buffered). */
+	bool wake_each;
 	/* NULL, or one text per slot of enum stream_count after the first (lost
 	 * events, always reported): a slot whose count grew is reported as
 	 * "<tool>: N <text>" when the run ends (and after each tick); a NULL

@@ -6,11 +6,14 @@
 
 void flag_names_add(struct flag_names *n, const char *prefix, const char *name)
 {
-	size_t room = sizeof(n->buf) - n->len;
-	int w = snprintf(n->buf + n->len, room, "%s%s", prefix, name);
+	size_t room = sizeof(n->buf) - n->len, p = strlen(prefix), w = strlen(name);
 
-	if (w > 0 && (size_t)w < room)
-		n->len += w + 1;
+	if (p + w >= room)
+		return;
+	memcpy(n->buf + n->len, prefix, p);
+	memcpy(n->buf + n->len + p, name, w);
+	n->buf[n->len + p + w] = '\0';
+	n->len += p + w + 1;
 }
 
 void flag_names_of(struct flag_names *n, uint64_t v, const struct flag_name *table, size_t count,
@@ -47,16 +50,9 @@ const struct flag_name *flag_lookup(const char *name, const struct flag_name *ta
 
 void out_flag_names(struct out *o, unsigned text_col, unsigned json_col, const struct flag_names *n)
 {
-	char text[sizeof(n->buf)];
-
-	if (!n->len) {
-		out_str(o, text_col, "0", 2);
-	} else {
-		memcpy(text, n->buf, n->len);
-		for (size_t i = 0; i + 1 < n->len; i++)
-			if (!text[i])
-				text[i] = '|';
-		out_str(o, text_col, text, n->len);
-	}
-	out_strv(o, json_col, n->buf, n->len, ~0u, false, false);
+	if (n->len)
+		out_names(o, text_col, n->buf, n->len, '|');
+	else
+		out_name(o, text_col, "0");
+	out_names(o, json_col, n->buf, n->len, '|');
 }

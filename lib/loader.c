@@ -250,6 +250,7 @@ static int load_failed(struct bpf_object *obj, int err)
 
 int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 {
+	bool yes = true;
 	int err;
 
 	/* Here, where every run that loads begins, not at parse time: from here
@@ -270,6 +271,8 @@ int sonde_load(struct bpf_object_skeleton *s, const struct sonde_opts *o)
 	err = pick_transport(*s->obj);
 	if (err)
 		return err;
+	if (o->out.line_buffered)
+		sonde_rodata_set(*s->obj, STREAM_NAME(STREAM_WAKE_IDLE), &yes, sizeof(yes));
 	err = bpf_object__load_skeleton(s);
 	if (err)
 		return load_failed(*s->obj, err);

@@ -17,7 +17,7 @@
 #define SONDE_VERSION "0.0.0"
 #endif
 
-enum { OPT_USAGE = 0x1000, OPT_BUFFER, OPT_FOLLOW, OPT_LIST_OPTIONS, OPT_BTF };
+enum { OPT_USAGE = 0x1000, OPT_BUFFER, OPT_FOLLOW, OPT_LIST_OPTIONS, OPT_BTF, OPT_LINE_BUFFERED };
 
 static const struct argp_option common_options[] = {
 	{ NULL, 0, NULL, 0, "Common options:", 100 },
@@ -34,6 +34,8 @@ static const struct argp_option common_options[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 100 },
 	{ "buffer", OPT_BUFFER, "KIB", 0,
 	  "Kernel event buffer size in KiB: a power of two, 4 to 262144 (default 4096)", 100 },
+	{ "line-buffered", OPT_LINE_BUFFERED, NULL, 0,
+	  "Write each line as soon as its event happens, even into a pipe or a file", 100 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf and loader diagnostics on stderr", 100 },
 	{ "btf", OPT_BTF, "FILE", 0,
 	  "Kernel BTF to use where the kernel has none at /sys/kernel/btf/vmlinux (a vmlinux, a "
@@ -104,6 +106,7 @@ static const struct sonde_store sonde_stores[] = {
 	SONDE_STORE(OPT_FOLLOW, struct sonde_opts, follow),
 	SONDE_STORE(OPT_BTF, struct sonde_opts, btf),
 	SONDE_STORE('U', struct sonde_opts, out.show_uid),
+	SONDE_STORE(OPT_LINE_BUFFERED, struct sonde_opts, out.line_buffered),
 	{ 0 },
 };
 

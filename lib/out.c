@@ -11,6 +11,8 @@
 #include "lib/out.h"
 
 #define NSEC_PER_SEC 1000000000LL
+/* The widest padding written in one fixed-size copy. */
+#define OUT_PAD_FAST 32
 
 uint64_t mono_now_ns(void)
 {
@@ -34,7 +36,9 @@ static bool text_column_on(const struct out_col *c, bool shown, const struct out
 }
 
 /* Big blocks for pipes and files (the event loop flushes after every batch
- * of events); a terminal stays line-buffered. Before stdout's first write. */
+ * of events, and with --line-buffered a batch is what came since the last
+ * one, down to one event); a terminal stays line-buffered. Before stdout's
+ * first write. */
 static void stdout_buffer(void)
 {
 	static char block[1 << 16];
@@ -59,13 +63,89 @@ void out_init(struct out *o, FILE *f, const struct out_col *cols, unsigned ncols
 	o->cfg = *cfg;
 	/* No second: -1 is one (1969-12-31T23:59:59Z), which out_time() can show. */
 	o->cached_sec = INT64_MIN;
-	for (unsigned i = 0; i < o->ncols; i++)
+	for (unsigned i = 0; i < o->ncols; i++) {
 		if (text_column_on(&cols[i], show & (1ULL << i), cfg))
 			o->text_on |= 1ULL << i;
+		if (cfg->json ? cols[i].key != NULL : !!(o->text_on & (1ULL << i)))
+			o->want |= 1ULL << i;
+		if (cols[i].key && strlen(cols[i].key) + 4 < OUT_KEY_ROOM)
+			o->key_json_len[i] =
+			    snprintf(o->key_json[i], OUT_KEY_ROOM, ",\"%s\":", cols[i].key);
+	}
 	clock_gettime(CLOCK_REALTIME, &real);
 	o->start_mono_ns = mono_now_ns();
 	o->mono_to_real_ns = real.tv_sec * NSEC_PER_SEC + real.tv_nsec - (int64_t)o->start_mono_ns;
 }
+
+/* ------------------------------------------------------------ the line --- */
+
+void out_push(struct out *o)
+{
+	if (o->len)
+		fwrite_unlocked(o->line, 1, o->len, o->f);
+	o->len = 0;
+}
+
+/* Room for n more bytes at the end of the line (what it holds goes to the
+ * stream first when it lacks it); NULL when n is more than a line holds:
+ * then the caller writes to the stream itself, the line being empty. */
+static inline char *room(struct out *o, size_t n)
+{
+	if (n <= sizeof(o->line) - o->len)
+		return o->line + o->len;
+	out_push(o);
+	return n <= sizeof(o->line) ? o->line : NULL;
+}
+
+static inline void grow(struct out *o, const char *end)
+{
+	o->len = end - o->line;
+}
+
+static inline void put(struct out *o, const char *s, size_t n)
+{
+	char *d = room(o, n);
+
+	if (!d) {
+		fwrite_unlocked(s, 1, n, o->f);
+		return;
+	}
+	memcpy(d, s, n);
+	o->len += n;
+}
+
+static inline void put_c(struct out *o, char c)
+{
+	char *d = room(o, 1);
+
+	*d = c;
+	o->len++;
+}
+
+static void pad(struct out *o, int n)
+{
+	char *d;
+
+	if (n <= 0)
+		return;
+	/* Columns are narrower than this: one copy of a fixed size. */
+	if (n <= OUT_PAD_FAST) {
+		d = room(o, OUT_PAD_FAST);
+		memset(d, ' ', OUT_PAD_FAST);
+		o->len += n;
+		return;
+	}
+	d = room(o, n);
+	if (!d) {
+		while (n-- > 0)
+			putc_unlocked(' ', o->f);
+		return;
+	}
+	memset(d, ' ', n);
+	o->len += n;
+}
+
+/* ----------------------------------------------------------- structure --- */
 
 static bool text_on(const struct out *o, unsigned col)
 {
@@ -74,15 +154,7 @@ static bool text_on(const struct out *o, unsigned col)
 
 bool out_wanted(const struct out *o, unsigned col)
 {
-	if (col >= o->ncols)
-		return false;
-	return o->cfg.json ? o->cols[col].key != NULL : text_on(o, col);
-}
-
-static void pad(struct out *o, int n)
-{
-	while (n-- > 0)
-		putc_unlocked(' ', o->f);
+	return col < o->ncols && (o->want & (1ULL << col));
 }
 
 static bool is_last_text_col(const struct out *o, unsigned col)
@@ -106,112 +178,180 @@ void out_header(struct out *o)
 		if ((c->flags & OUT_WITH_TIME) && o->cfg.time == OUT_TIME_ELAPSED)
 			head = "TIME(s)";
 		if (!first)
-			putc_unlocked(' ', o->f);
+			put_c(o, ' ');
 		first = false;
 		n = strlen(head);
 		if (c->flags & OUT_RIGHT)
 			pad(o, c->width - n);
-		fputs_unlocked(head, o->f);
+		put(o, head, n);
 		if (!(c->flags & OUT_RIGHT) && !is_last_text_col(o, i))
 			pad(o, c->width - n);
 	}
-	putc_unlocked('\n', o->f);
+	put_c(o, '\n');
+	out_push(o);
 }
 
 void out_row_begin(struct out *o)
 {
 	o->fields = 0;
 	if (o->cfg.json)
-		putc_unlocked('{', o->f);
+		put_c(o, '{');
 }
 
 void out_row_end(struct out *o)
 {
+	char *d = room(o, 2);
+
 	if (o->cfg.json)
-		putc_unlocked('}', o->f);
-	putc_unlocked('\n', o->f);
+		*d++ = '}';
+	*d++ = '\n';
+	grow(o, d);
+	out_push(o);
 }
 
-static void json_key(struct out *o, const char *key)
+/* ,"key": */
+static void json_key(struct out *o, const char *key, size_t len)
 {
 	if (o->fields++)
-		putc_unlocked(',', o->f);
-	putc_unlocked('"', o->f);
-	fputs_unlocked(key, o->f);
-	fputs_unlocked("\":", o->f);
+		put_c(o, ',');
+	put_c(o, '"');
+	put(o, key, len);
+	put(o, "\":", 2);
+}
+
+/* Column col's key, from its ,"key": made by out_init(): one copy of a
+ * fixed size, which the compiler makes two moves. */
+static void json_col_key(struct out *o, unsigned col)
+{
+	size_t n = o->key_json_len[col], first;
+	char *d;
+
+	if (!n) {
+		json_key(o, o->cols[col].key, strlen(o->cols[col].key));
+		return;
+	}
+	first = !o->fields++;
+	d = room(o, OUT_KEY_ROOM);
+	memcpy(d, o->key_json[col] + first, OUT_KEY_ROOM - 1);
+	grow(o, d + n - first);
 }
 
 /* Starts a field; false when the column is not part of this format. */
-static bool field(struct out *o, unsigned col)
+static inline bool field(struct out *o, unsigned col)
 {
-	if (!out_wanted(o, col))
+	if (col >= o->ncols || !(o->want & (1ULL << col)))
 		return false;
 	if (o->cfg.json)
-		json_key(o, o->cols[col].key);
+		json_col_key(o, col);
 	else if (o->fields++)
-		putc_unlocked(' ', o->f);
+		put_c(o, ' ');
 	return true;
 }
 
 bool out_key(struct out *o, unsigned col)
 {
-	return field(o, col);
+	bool on = field(o, col);
+
+	/* What the caller writes next goes to the stream itself. */
+	out_push(o);
+	return on;
 }
 
 /* A preformatted, already safe text value, padded to the column. */
 static void text_value(struct out *o, unsigned col, const char *s, size_t n)
 {
 	const struct out_col *c = &o->cols[col];
-	bool last = is_last_text_col(o, col);
 
 	if (c->flags & OUT_RIGHT)
 		pad(o, c->width - (int)n);
-	fwrite_unlocked(s, 1, n, o->f);
-	if (!(c->flags & OUT_RIGHT) && !last)
+	put(o, s, n);
+	if (!(c->flags & OUT_RIGHT) && !is_last_text_col(o, col))
 		pad(o, c->width - (int)n);
 }
 
-static size_t fmt_u64(char *buf, uint64_t v)
-{
-	char tmp[24];
-	size_t n = 0, i = 0;
+/* ------------------------------------------------------------- numbers --- */
 
-	do {
-		tmp[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	while (n)
-		buf[i++] = tmp[--n];
-	return i;
+static const char digits2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static const uint64_t pow10[20] = {
+	1ULL,
+	10ULL,
+	100ULL,
+	1000ULL,
+	10000ULL,
+	100000ULL,
+	1000000ULL,
+	10000000ULL,
+	100000000ULL,
+	1000000000ULL,
+	10000000000ULL,
+	100000000000ULL,
+	1000000000000ULL,
+	10000000000000ULL,
+	100000000000000ULL,
+	1000000000000000ULL,
+	10000000000000000ULL,
+	100000000000000000ULL,
+	1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
+/* Decimal digits of v: from its bits (1233 / 4096 is about log10(2)). */
+static inline unsigned ndigits(uint64_t v)
+{
+	unsigned t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
+
+	return t + ((v | 1) >= pow10[t]);
 }
 
-static void number(struct out *o, unsigned col, const char *s, size_t n)
+/* v in decimal at d (room for 20 bytes); returns where it ends. Two digits
+ * at a time, from the end, into their place: no copy. */
+static inline char *dec_at(char *d, uint64_t v)
 {
-	if (o->cfg.json)
-		fwrite_unlocked(s, 1, n, o->f);
+	char *end = d + ndigits(v), *p = end;
+
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, digits2 + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(p - 2, digits2 + 2 * v, 2);
 	else
-		text_value(o, col, s, n);
+		p[-1] = (char)('0' + v);
+	return end;
+}
+
+/* -v when neg: the number, in JSON or padded to its text column. */
+static void number(struct out *o, unsigned col, uint64_t v, bool neg)
+{
+	const struct out_col *c = &o->cols[col];
+	int n = (int)ndigits(v) + neg;
+	char *d;
+
+	if (!o->cfg.json && (c->flags & OUT_RIGHT))
+		pad(o, c->width - n);
+	d = room(o, 21);
+	if (neg)
+		*d++ = '-';
+	grow(o, dec_at(d, v));
+	if (!o->cfg.json && !(c->flags & OUT_RIGHT) && !is_last_text_col(o, col))
+		pad(o, c->width - n);
 }
 
 void out_uint(struct out *o, unsigned col, uint64_t v)
 {
-	char buf[24];
-
 	if (field(o, col))
-		number(o, col, buf, fmt_u64(buf, v));
+		number(o, col, v, false);
 }
 
 void out_int(struct out *o, unsigned col, int64_t v)
 {
-	char buf[24];
-	size_t n = 0;
-
-	if (!field(o, col))
-		return;
-	if (v < 0)
-		buf[n++] = '-';
-	n += fmt_u64(buf + n, v < 0 ? -(uint64_t)v : (uint64_t)v);
-	number(o, col, buf, n);
+	if (field(o, col))
+		number(o, col, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void out_errno(struct out *o, unsigned col, int64_t err)
@@ -219,7 +359,7 @@ void out_errno(struct out *o, unsigned col, int64_t err)
 	const char *name = err > 0 && err <= 4095 && !o->cfg.json ? errno_name((int)err) : NULL;
 
 	if (name)
-		out_str(o, col, name, strlen(name));
+		out_name(o, col, name);
 	else
 		out_int(o, col, err);
 }
@@ -237,7 +377,7 @@ void out_bool(struct out *o, unsigned col, bool v)
 	if (!field(o, col))
 		return;
 	if (o->cfg.json)
-		fputs_unlocked(v ? "true" : "false", o->f);
+		put(o, v ? "true" : "false", v ? 4 : 5);
 	else
 		text_value(o, col, v ? "yes" : "no", v ? 3 : 2);
 }
@@ -251,30 +391,210 @@ void out_double(struct out *o, unsigned col, double v, int decimals)
 		return;
 	/* "nan" and "inf" are not JSON: jq would reject the whole line. */
 	if (o->cfg.json && !isfinite(v)) {
-		fputs_unlocked("null", o->f);
+		put(o, "null", 4);
 		return;
 	}
 	n = snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-	number(o, col, buf, n);
+	if (o->cfg.json)
+		put(o, buf, n);
+	else
+		text_value(o, col, buf, n);
+}
+
+/* ------------------------------------------------------------- strings --- */
+
+/* The first n bytes of s (no NUL among them) escaped as JSON, in quotes. */
+static void json_string(struct out *o, const char *s, size_t n)
+{
+	char *d = room(o, ESCAPE_JSON_ROOM(n));
+
+	if (d)
+		o->len += escape_json_mem(d, s, n);
+	else
+		escape_json(o->f, s, n);
+}
+
+/* The first n bytes of s escaped as text; returns the bytes written. */
+static size_t text_string(struct out *o, const char *s, size_t n)
+{
+	char *d = room(o, ESCAPE_TEXT_ROOM(n));
+	size_t w;
+
+	if (!d)
+		return escape_text(o->f, s, n);
+	w = escape_text_mem(d, s, n);
+	o->len += w;
+	return w;
+}
+
+/* A text string in its column: padded after it, or before it (right
+ * aligned: it is moved right once its escaped length is known). */
+static void text_column(struct out *o, unsigned col, const char *s, size_t n)
+{
+	const struct out_col *c = &o->cols[col];
+	size_t start = o->len, w;
+	int gap;
+
+	if (!(c->flags & OUT_RIGHT)) {
+		w = text_string(o, s, n);
+		if (!is_last_text_col(o, col))
+			pad(o, c->width - (int)w);
+		return;
+	}
+	gap = c->width - (int)escape_text_len(s, n);
+	if (gap <= 0 || ESCAPE_TEXT_ROOM(n) + gap > sizeof(o->line) - o->len) {
+		pad(o, gap);
+		text_string(o, s, n);
+		return;
+	}
+	w = text_string(o, s, n);
+	memmove(o->line + start + gap, o->line + start, w);
+	memset(o->line + start, ' ', gap);
+	o->len += gap;
 }
 
 void out_str(struct out *o, unsigned col, const char *s, size_t maxlen)
 {
-	const struct out_col *c;
 	size_t n;
 
 	if (!field(o, col))
 		return;
-	if (o->cfg.json) {
-		escape_json(o->f, s, maxlen);
+	n = strnlen(s, maxlen);
+	if (o->cfg.json)
+		json_string(o, s, n);
+	else
+		text_column(o, col, s, n);
+}
+
+void out_name(struct out *o, unsigned col, const char *name)
+{
+	size_t n = strlen(name);
+	char *d;
+
+	if (!field(o, col))
+		return;
+	if (!o->cfg.json) {
+		text_value(o, col, name, n);
 		return;
 	}
-	c = &o->cols[col];
-	if (c->flags & OUT_RIGHT)
-		pad(o, c->width - (int)escape_text_len(s, maxlen));
-	n = escape_text(o->f, s, maxlen);
-	if (!(c->flags & OUT_RIGHT) && !is_last_text_col(o, col))
-		pad(o, c->width - (int)n);
+	d = room(o, n + 2);
+	if (!d) {
+		json_string(o, name, n);
+		return;
+	}
+	*d++ = '"';
+	/* With its NUL, which the quote then takes the place of. */
+	memcpy(d, name, n + 1);
+	d[n] = '"';
+	grow(o, d + n + 1);
+}
+
+void out_names(struct out *o, unsigned col, const char *buf, size_t len, char sep)
+{
+	char text[OUT_NAMES_MAX];
+
+	if (!field(o, col))
+		return;
+	if (!o->cfg.json) {
+		len = len < sizeof(text) ? len : sizeof(text);
+		for (size_t i = 0; i < len; i++)
+			text[i] = buf[i] ? buf[i] : sep;
+		/* Not the NUL that ends the last one. */
+		text_value(o, col, text, len && !buf[len - 1] ? len - 1 : len);
+		return;
+	}
+	put_c(o, '[');
+	for (const char *s = buf, *end = buf + len; s < end;) {
+		size_t n = strnlen(s, end - s);
+		char *d;
+
+		if (s != buf)
+			put_c(o, ',');
+		d = room(o, n + 2);
+		if (d) {
+			*d++ = '"';
+			memcpy(d, s, n);
+			d[n] = '"';
+			grow(o, d + n + 1);
+		} else {
+			json_string(o, s, n);
+		}
+		s += n + 1;
+	}
+	put_c(o, ']');
+}
+
+/* ---------------------------------------------------------------- time --- */
+
+/* "2026-11-25T09:18:05.414417Z", quoted: the date and time to the second
+ * are built once a second, the microseconds written into a copy. */
+static void json_time(struct out *o, int64_t sec, int64_t ns)
+{
+	uint32_t us = (uint32_t)(ns / 1000);
+	char *d;
+
+	if (sec != o->cached_sec) {
+		char prefix[32];
+		time_t t = sec;
+		struct tm tm;
+		size_t n;
+
+		gmtime_r(&t, &tm);
+		n = strftime(prefix, sizeof(prefix), "%Y-%m-%dT%H:%M:%S", &tm);
+		o->cached_time[0] = '"';
+		memcpy(o->cached_time + 1, prefix, n);
+		o->cached_time[n + 1] = '.';
+		o->cached_len = n + 2;
+		o->cached_sec = sec;
+	}
+	d = room(o, o->cached_len + 8);
+	memcpy(d, o->cached_time, o->cached_len);
+	d += o->cached_len;
+	memcpy(d, digits2 + 2 * (size_t)(us / 10000), 2);
+	memcpy(d + 2, digits2 + 2 * (size_t)(us / 100 % 100), 2);
+	memcpy(d + 4, digits2 + 2 * (size_t)(us % 100), 2);
+	d[6] = 'Z';
+	d[7] = '"';
+	grow(o, d + 8);
+}
+
+/* -T: the local time to the second, built once a second. */
+static void clock_time(struct out *o, unsigned col, int64_t sec)
+{
+	if (sec != o->cached_sec) {
+		time_t t = sec;
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		o->cached_len = strftime(o->cached_time, sizeof(o->cached_time), "%H:%M:%S", &tm);
+		o->cached_sec = sec;
+	}
+	text_value(o, col, o->cached_time, o->cached_len);
+}
+
+/* -t: seconds since the start, to the millisecond, as "%.3f" of the
+ * nanoseconds as a double shows them. In integers, far from a tie (half a
+ * millisecond, give or take a microsecond, which is more than the double's
+ * error below 2^52 ns), where the two round alike. */
+static void elapsed_time(struct out *o, unsigned col, uint64_t mono_ns)
+{
+	int64_t d = (int64_t)(mono_ns - o->start_mono_ns);
+	int64_t sub = d % 1000000;
+	uint64_t ms;
+	char buf[48];
+	size_t n;
+
+	if (d < 0 || d >= (1LL << 52) || (sub >= 499000 && sub <= 501000)) {
+		n = snprintf(buf, sizeof(buf), "%.3f", (double)d / NSEC_PER_SEC);
+		text_value(o, col, buf, n);
+		return;
+	}
+	ms = (uint64_t)(d + 500000) / 1000000;
+	n = dec_at(buf, ms / 1000) - buf;
+	buf[n] = '.';
+	memcpy(buf + n + 1, digits2 + 2 * (ms % 1000 / 10), 2);
+	buf[n + 3] = (char)('0' + ms % 10);
+	text_value(o, col, buf, n + 4);
 }
 
 void out_time(struct out *o, unsigned col, uint64_t mono_ns)
@@ -285,10 +605,6 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 	 * microseconds are not negative. */
 	int64_t real = (int64_t)(mono_ns + (uint64_t)o->mono_to_real_ns);
 	int64_t sec = real / NSEC_PER_SEC, ns = real % NSEC_PER_SEC;
-	char buf[48];
-	struct tm tm;
-	time_t t;
-	int n;
 
 	if (!field(o, col))
 		return;
@@ -296,29 +612,15 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 		sec--;
 		ns += NSEC_PER_SEC;
 	}
-	t = sec;
-	if (o->cfg.json) {
-		/* RFC 3339, UTC, microseconds; the date part is cached per second. */
-		if (sec != o->cached_sec) {
-			gmtime_r(&t, &tm);
-			strftime(o->cached_prefix, sizeof(o->cached_prefix), "%Y-%m-%dT%H:%M:%S",
-				 &tm);
-			o->cached_sec = sec;
-		}
-		n = snprintf(buf, sizeof(buf), "\"%s.%06lldZ\"", o->cached_prefix,
-			     (long long)ns / 1000);
-		fwrite_unlocked(buf, 1, n, o->f);
-		return;
-	}
-	if (o->cfg.time == OUT_TIME_ELAPSED) {
-		n = snprintf(buf, sizeof(buf), "%.3f",
-			     (double)(int64_t)(mono_ns - o->start_mono_ns) / NSEC_PER_SEC);
-	} else {
-		localtime_r(&t, &tm);
-		n = strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-	}
-	text_value(o, col, buf, n);
+	if (o->cfg.json)
+		json_time(o, sec, ns);
+	else if (o->cfg.time == OUT_TIME_ELAPSED)
+		elapsed_time(o, col, mono_ns);
+	else
+		clock_time(o, col, sec);
 }
+
+/* ------------------------------------------------------------- the rest --- */
 
 void out_cgroup(struct out *o, unsigned col, uint64_t id)
 {
@@ -328,27 +630,25 @@ void out_cgroup(struct out *o, unsigned col, uint64_t id)
 	if (!field(o, col))
 		return;
 	if (o->cfg.json) {
-		fwrite_unlocked(buf, 1, fmt_u64(buf, id), o->f);
+		grow(o, dec_at(room(o, 20), id));
 		if (o->cfg.show_cgroup) {
-			json_key(o, "cgroup");
+			json_key(o, "cgroup", 6);
 			if (path)
-				escape_json(o->f, path, strlen(path));
+				json_string(o, path, strlen(path));
 			else
-				fputs_unlocked("null", o->f);
+				put(o, "null", 4);
 		}
 		return;
 	}
 	if (path) {
-		const struct out_col *c = &o->cols[col];
-		size_t n = escape_text(o->f, path, strlen(path));
+		size_t n = text_string(o, path, strlen(path));
 
 		if (!is_last_text_col(o, col))
-			pad(o, c->width - (int)n);
+			pad(o, o->cols[col].width - (int)n);
 	} else {
 		/* A cgroup that is gone (or never had a path we can see): its ID. */
-		int n = snprintf(buf, sizeof(buf), "#%llu", (unsigned long long)id);
-
-		text_value(o, col, buf, n);
+		buf[0] = '#';
+		text_value(o, col, buf, dec_at(buf + 1, id) - buf);
 	}
 }
 
@@ -357,19 +657,19 @@ static void text_strv_item(struct out *o, const char *s, size_t len, bool quote)
 	size_t i, run = 0;
 
 	if (!quote) {
-		escape_text(o->f, s, len);
+		text_string(o, s, strnlen(s, len));
 		return;
 	}
-	putc_unlocked('"', o->f);
+	put_c(o, '"');
 	for (i = 0; i < len && s[i]; i++) {
 		if (s[i] != '"')
 			continue;
-		escape_text(o->f, s + run, i - run);
-		fputs_unlocked("\\\"", o->f);
+		text_string(o, s + run, i - run);
+		put(o, "\\\"", 2);
 		run = i + 1;
 	}
-	escape_text(o->f, s + run, i - run);
-	putc_unlocked('"', o->f);
+	text_string(o, s + run, i - run);
+	put_c(o, '"');
 }
 
 bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned max_items,
@@ -385,7 +685,7 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 		return cut || items > max_items;
 	}
 	if (o->cfg.json)
-		putc_unlocked('[', o->f);
+		put_c(o, '[');
 	while (off < len) {
 		size_t n = strnlen(buf + off, len - off);
 
@@ -394,34 +694,34 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 			break;
 		}
 		if (items++)
-			putc_unlocked(o->cfg.json ? ',' : ' ', o->f);
+			put_c(o, o->cfg.json ? ',' : ' ');
 		if (o->cfg.json)
-			escape_json(o->f, buf + off, n);
+			json_string(o, buf + off, n);
 		else
 			text_strv_item(o, buf + off, n, quote);
 		off += n + 1;
 	}
 	if (o->cfg.json)
-		putc_unlocked(']', o->f);
+		put_c(o, ']');
 	else if (cut)
-		fputs_unlocked(" ...", o->f);
+		put(o, " ...", 4);
 	return cut;
 }
 
 void out_null(struct out *o, unsigned col, const char *text)
 {
 	if (!o->cfg.json) {
-		out_str(o, col, text, strlen(text));
+		out_name(o, col, text);
 		return;
 	}
-	if (!out_key(o, col))
+	if (!field(o, col))
 		return;
-	fputs_unlocked("null", o->f);
+	put(o, "null", 4);
 	/* A cgroup column has its path too with -C (out_cgroup()): every
 	 * line keeps the same keys. */
 	if ((o->cols[col].flags & OUT_WITH_CGROUP) && o->cfg.show_cgroup) {
-		json_key(o, "cgroup");
-		fputs_unlocked("null", o->f);
+		json_key(o, "cgroup", 6);
+		put(o, "null", 4);
 	}
 }
 
@@ -443,6 +743,7 @@ int out_flush(struct out *o)
 {
 	int err;
 
+	out_push(o);
 	if (!fflush(o->f) && !ferror(o->f))
 		return 0;
 	err = errno ? -errno : -EIO;

@@ -54,6 +54,7 @@ void out_rows_row_end(struct out_rows *r)
 		return;
 	/* Not out_row_end(): a row inside an array or under a line ends no
 	 * line of its own, but a block's row in text does. */
+	out_push(&r->out);
 	if (r->out.cfg.json)
 		fputs_unlocked(r->flat ? "}\n" : "}", r->out.f);
 	else if (!r->nested)
@@ -63,6 +64,8 @@ void out_rows_row_end(struct out_rows *r)
 
 void out_rows_nest(struct out_rows *r, struct out *parent, unsigned col)
 {
+	/* The rows follow what the parent's row holds so far. */
+	out_push(parent);
 	rows_begin(r, parent->f, true, !parent->cfg.json || out_key(parent, col));
 }
 

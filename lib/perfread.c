@@ -50,7 +50,7 @@ static enum bpf_perf_event_ret on_record(void *ctx, int cpu, struct perf_event_h
 	return r->err ? LIBBPF_PERF_EVENT_ERROR : LIBBPF_PERF_EVENT_CONT;
 }
 
-int perfread_open(struct perfread *r, const struct bpf_map *map, size_t bytes,
+int perfread_open(struct perfread *r, const struct bpf_map *map, size_t bytes, bool each,
 		  ring_buffer_sample_fn fn, void *ctx)
 {
 	size_t pages = pages_per_cpu(bytes);
@@ -63,9 +63,10 @@ int perfread_open(struct perfread *r, const struct bpf_map *map, size_t bytes,
 		.sample_period = 1,
 		/* Woken when a quarter of a CPU's buffer waits, as the ring
 		 * buffer's reader is (bpf/lib/stream.bpf.h); read every
-		 * EVLOOP_POLL_MS otherwise. */
+		 * EVLOOP_POLL_MS otherwise. `each`: at every event. */
 		.watermark = 1,
-		.wakeup_watermark = (uint32_t)(pages * (size_t)(page > 0 ? page : 4096) / 4),
+		.wakeup_watermark =
+		    each ? 1 : (uint32_t)(pages * (size_t)(page > 0 ? page : 4096) / 4),
 	};
 
 	*r = (struct perfread){ .fn = fn, .ctx = ctx };

@@ -9,6 +9,7 @@
 #ifndef SONDE_LIB_PERFREAD_H
 #define SONDE_LIB_PERFREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
@@ -24,8 +25,8 @@ struct perfread {
 
 /* Opens perf event array MAP (of its object, loaded) with about BYTES of
  * buffer in all, shared out over the CPUs; the kernel wakes the reader when
- * a CPU's buffer is a quarter full. 0 or -errno. */
-int perfread_open(struct perfread *r, const struct bpf_map *map, size_t bytes,
+ * a CPU's buffer is a quarter full, or at every event (EACH). 0 or -errno. */
+int perfread_open(struct perfread *r, const struct bpf_map *map, size_t bytes, bool each,
 		  ring_buffer_sample_fn fn, void *ctx);
 /* An epoll descriptor that is readable when a CPU's buffer has woken us. */
 int perfread_fd(const struct perfread *r);

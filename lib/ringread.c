@@ -51,8 +51,18 @@ int ringread_consume(struct ringread *r, ring_buffer_sample_fn fn, void *ctx, un
 	while (n < max) {
 		if (cons >= prod) {
 			prod = __atomic_load_n(r->prod, __ATOMIC_ACQUIRE);
-			if (cons >= prod)
-				break;
+			if (cons >= prod) {
+				/* Caught up: say so, then look once more. A producer
+				 * wakes a reader whose position is its event's (with
+				 * --line-buffered); one that came before this store
+				 * saw the old position and did not, so it is read
+				 * now rather than at the next poll. */
+				release(r, cons);
+				__atomic_thread_fence(__ATOMIC_SEQ_CST);
+				prod = __atomic_load_n(r->prod, __ATOMIC_ACQUIRE);
+				if (cons >= prod)
+					break;
+			}
 		}
 		unsigned char *rec = r->data + (cons & r->mask);
 		__u32 hdr = __atomic_load_n((__u32 *)rec, __ATOMIC_ACQUIRE);

@@ -35,7 +35,7 @@ void stream_out_from(struct out *o, unsigned col, unsigned from)
 	};
 
 	if (from < ARRAY_SIZE(names) && names[from])
-		out_str(o, col, names[from], 8);
+		out_name(o, col, names[from]);
 	else
 		out_null(o, col, "-");
 }
@@ -52,6 +52,7 @@ int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		.notes = st->notes,
 		.buffer_bytes =
 		    o->buffer_kib ? (size_t)o->buffer_kib * 1024 : SONDE_RINGBUF_DEFAULT,
+		.wake_each = o->out.line_buffered,
 	};
 	struct filter_watch watch;
 	int err;

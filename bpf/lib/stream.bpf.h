@@ -16,7 +16,10 @@
  * EVLOOP_POLL_MS anyway, until a quarter of the buffer waits unread: a
  * wakeup is an irq_work, which costs more than the rest of an event (on a
  * virtual machine, 16.5 us against 1.3 us per execsnoop event). The perf
- * buffer's events are opened with the same watermark (lib/perfread.c). */
+ * buffer's events are opened with the same watermark (lib/perfread.c).
+ * With --line-buffered (STREAM_WAKE_IDLE), an event wakes the reader when
+ * it has read all there was and waits (the ring buffer's own rule): shown
+ * at once on a quiet system, and no wakeup while the reader is busy. */
 #ifndef SONDE_BPF_LIB_STREAM_BPF_H
 #define SONDE_BPF_LIB_STREAM_BPF_H
 
@@ -57,9 +60,15 @@ struct {
 const volatile __u64 STREAM_WAKEUP_BYTES = SONDE_RINGBUF_DEFAULT / 4;
 /* STREAM_EVENTS is a perf event array (lib/loader.c). */
 const volatile bool STREAM_PERFBUF = false;
+/* --line-buffered: wake a reader that waits, at every event. */
+const volatile bool STREAM_WAKE_IDLE = false;
 
 static __always_inline __u64 sonde_wakeup(void)
 {
+	/* 0: the ring buffer wakes the reader when its consumer position is
+	 * this event's, that is, when it has read everything before. */
+	if (STREAM_WAKE_IDLE)
+		return 0;
 	return bpf_ringbuf_query(&STREAM_EVENTS, BPF_RB_AVAIL_DATA) >= STREAM_WAKEUP_BYTES
 		   ? BPF_RB_FORCE_WAKEUP
 		   : BPF_RB_NO_WAKEUP;

@@ -14,7 +14,10 @@
 #    libbpf-tools namesake and under a bpftrace one-liner doing the same
 #    work; the configurations take turns, A B C ... A B C. What a
 #    configuration adds is its ns per iteration minus the bare run's of the
-#    same round; "× floor" is that over what the floor adds.
+#    same round; "× floor" is that over what the floor adds. The tool's own
+#    CPU time (all its threads, /proc/PID/task/*/schedstat) from the start of
+#    the workload until it has read its events is its reader's cost, per
+#    event of the workload.
 # 2. Lossless rate. Two workers (one per CPU) try to open a file that does
 #    not exist (the cheapest open an open tracer sees) at a set total rate,
 #    while opensnoop -j writes to /dev/null at the default buffer size; the
@@ -119,6 +122,14 @@ declare -A what=(
 	[count]="open + close of a file, $open_n times (2 syscalls each)"
 	[exec]="fork + exec of a static binary that exits at once, $exec_n times")
 
+# events_of GROUP: the events (syscalls for the counters) one workload makes.
+events_of() {
+	case $1 in
+	open | count) echo $((open_n * per_iter[$1])) ;;
+	exec) echo "$exec_n" ;;
+	esac
+}
+
 # workload GROUP: CPU ns per iteration, on stdout.
 workload() {
 	local r
@@ -162,7 +173,7 @@ lost_in() {
 }
 
 # --- 1. per-event overhead ------------------------------------------------------
-declare -A ns=() added=() lost=() why=()
+declare -A ns=() added=() lost=() why=() rcpu=()
 for ((i = 1; i <= reps; i++)); do
 	for g in "${groups[@]}"; do
 		log "overhead: $g, round $i/$reps"
@@ -179,6 +190,8 @@ for ((i = 1; i <= reps; i++)); do
 				continue
 			fi
 			sleep 0.1
+			c0=
+			[[ -n $bg && $c != floor_* ]] && c0=$(cpu_ns "$bg")
 			if v=$(workload "$g"); then
 				ns[$k]+=" $v"
 				[[ $c == bare ]] && base=$v
@@ -186,6 +199,13 @@ for ((i = 1; i <= reps; i++)); do
 					added[$k]+=" $(awk -v a="$v" -v b="$base" -v e="${per_iter[$g]}" 'BEGIN { printf "%.1f", (a - b) / e }')"
 			else
 				why[$k]="the workload failed"
+			fi
+			if [[ -n $c0 ]]; then
+				# The last poll's events (sonde reads every 10 ms, the
+				# peers every 100 ms).
+				sleep 0.3
+				rcpu[$k]+=" $(awk -v a="$c0" -v b="$(cpu_ns "$bg")" -v n="$(events_of "$g")" \
+					'BEGIN { printf "%.0f", (b - a) / n }')"
 			fi
 			stop_conf
 			lost[$k]+=" $(lost_in)"
@@ -240,7 +260,11 @@ exec'd processes' time, from \`wait4\`/\`getrusage\`: time another process
 takes on their CPU is not counted); "added" is ns/iteration minus the bare
 run's of the same round, per event; "× floor" is a tool's median added over
 the floor's: the floor runs programs that do nothing on the same hooks as the
-sonde tool (\`bench/floor\`). The peers use their own hooks (libbpf-tools'
+sonde tool (\`bench/floor\`). Reader CPU is the tool's own CPU time, all its
+threads (\`/proc/PID/task/*/schedstat\`), from the start of the workload to
+0.3 s after its end (the last poll of its buffer), per event of the
+workload: what reading, formatting and writing an event costs in user space
+(and the system calls it makes). The peers use their own hooks (libbpf-tools'
 opensnoop and the bpftrace line take openat's entry and exit, libbpf-tools'
 syscount and bpftrace \`raw_syscalls:sys_exit\`). Median [min–max] of $reps
 rounds, the configurations taking turns.
@@ -256,8 +280,8 @@ for g in "${groups[@]}"; do
 	noisy=$(awk -v m="$fmin" 'BEGIN { print (m <= 0) }')
 	((noisy)) && fm=
 	printf '\n### %s\n\n' "${what[$g]}"
-	echo "| configuration | ns/iteration | added ns/event | × floor | lost events |"
-	echo "| --- | ---: | ---: | ---: | ---: |"
+	echo "| configuration | ns/iteration | added ns/event | × floor | reader CPU ns/event | lost events |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 	for c in ${confs[$g]}; do
 		k=$g.$c
 		ratio=
@@ -268,8 +292,11 @@ for g in "${groups[@]}"; do
 		# shellcheck disable=SC2086
 		l=$(stats 0 ${lost[$k]:-0})
 		[[ $c == bare || $c == floor_* ]] && l=
-		printf '| %s | %s | %s | %s | %s |\n' "${label[$c]}" "$(cell "${ns[$k]:-}" 0 "$k")" \
-			"$( [[ $c == bare ]] || cell "${added[$k]:-}" 0 "$k")" "$ratio" "$l"
+		r=
+		# shellcheck disable=SC2086
+		[[ -n ${rcpu[$k]:-} ]] && r=$(stats 0 ${rcpu[$k]})
+		printf '| %s | %s | %s | %s | %s | %s |\n' "${label[$c]}" "$(cell "${ns[$k]:-}" 0 "$k")" \
+			"$( [[ $c == bare ]] || cell "${added[$k]:-}" 0 "$k")" "$ratio" "$r" "$l"
 	done
 	if ((noisy)); then
 		# shellcheck disable=SC2086

@@ -326,6 +326,28 @@ except FileNotFoundError:
 
 # --- 8. options and environment --------------------------------------------------
 
+@test "--line-buffered: each of 20 opens, one after the other, shows while opensnoop runs, once; ring buffer and perf buffer" {
+	local out i opener
+	# One process makes the opens, on demand, and only its are traced: the
+	# tool's output stays small however busy the machine is.
+	coproc OPENER { while read -r p; do { : <"$p"; } 2>/dev/null || :; done; }
+	opener=$OPENER_PID
+	sonde_track_pid "$opener"
+	for out in ringbuf perfbuf; do
+		SONDE_OUTPUT=$out tool_start opensnoop -j -v --line-buffered -p "$opener"
+		for ((i = 1; i <= 20; i++)); do
+			echo "$MFILE-$out-$i" >&"${OPENER[1]}"
+			wait_for_text "\"path\":\"$MFILE-$out-$i\"" || return 1
+		done
+		stop_ok
+		assert_json_lines
+		for ((i = 1; i <= 20; i++)); do
+			assert_eq "$(count_lines_with "\"path\":\"$MFILE-$out-$i\"")" 1 \
+				"lines of open $i through the $out"
+		done
+	done
+}
+
 @test "bad values exit 2 naming the option and the value" {
 	assert_bad_value opensnoop -p abc -p abc
 	assert_bad_value opensnoop -u -5 -u -5

@@ -473,6 +473,78 @@ static void random_bytes_property(void **state)
 	assert_in_range(valid, 5000, 15000);
 }
 
+/* The contract one byte (or one UTF-8 sequence) at a time, the way the
+ * escaping was first written: what the word-at-a-time forms must match. */
+static size_t json_bytewise(char *out, const unsigned char *s, size_t end)
+{
+	size_t n = 0, i = 0;
+
+	out[n++] = '"';
+	while (i < end) {
+		unsigned char c = s[i];
+		size_t seq = c >= 0x80 ? utf8_seq_len(s + i, end - i) : 0;
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			out[n++] = c;
+			i++;
+		} else if (seq > 1 && !(c == 0xc2 && s[i + 1] < 0xa0)) {
+			memcpy(out + n, s + i, seq);
+			n += seq;
+			i += seq;
+		} else if (c == '"' || c == '\\') {
+			out[n++] = '\\';
+			out[n++] = c;
+			i++;
+		} else {
+			n += sprintf(out + n, "\\u00%02x", seq == 2 ? s[i + 1] : c);
+			i += seq == 2 ? 2 : 1;
+		}
+	}
+	out[n++] = '"';
+	return n;
+}
+
+/* Mostly plain ASCII, long enough to span words and the FILE forms' chunks
+ * of 1024 bytes, with a byte to escape or a UTF-8 sequence here and there:
+ * every path through the word-at-a-time loops, and sequences cut by a chunk. */
+static size_t mostly_plain(char *in, size_t cap)
+{
+	size_t len = rng() % cap, every = 1 + rng() % 64;
+
+	for (size_t i = 0; i < len; i++)
+		in[i] = rng() % every ? (char)(0x20 + rng() % 95) : (char)random_byte();
+	return len;
+}
+
+/* Both forms of one escaping (FILE through a memstream, memory) wrote want. */
+static void assert_forms(struct esc e, size_t (*mem)(char *, const char *, size_t), const char *in,
+			 size_t end, const char *want, size_t n)
+{
+	static char got[ESCAPE_JSON_ROOM(3000)];
+
+	assert_int_equal(e.len, n);
+	assert_memory_equal(e.buf, want, n);
+	esc_free(&e);
+	assert_int_equal(mem(got, in, end), n);
+	assert_memory_equal(got, want, n);
+}
+
+static void word_forms_match_bytewise(void **state)
+{
+	static char in[3000], want[6 * sizeof(in) + 2];
+
+	(void)state;
+	for (int round = 0; round < 3000; round++) {
+		size_t len = mostly_plain(in, sizeof(in)), end = strnlen(in, len), n = 0;
+
+		for (size_t i = 0; i < end; i++)
+			text_expect_byte(in[i], want + n), n += strlen(want + n);
+		assert_forms(text_of(in, len), escape_text_mem, in, end, want, n);
+		n = json_bytewise(want, (const unsigned char *)in, end);
+		assert_forms(json_of(in, len), escape_json_mem, in, end, want, n);
+	}
+}
+
 static void utf8_seq_len_bounds(void **state)
 {
 	const unsigned char euro[] = { 0xe2, 0x82, 0xac };
@@ -500,6 +572,7 @@ int main(void)
 		cmocka_unit_test(json_quotes_backslash_controls),
 		cmocka_unit_test(json_stops_at_nul_and_len),
 		cmocka_unit_test(utf8_seq_len_bounds),
+		cmocka_unit_test(word_forms_match_bytewise),
 		cmocka_unit_test(random_bytes_property),
 	};
 
