@@ -172,7 +172,7 @@ bool ksyms_find(const struct ksyms *ks, uint64_t addr, struct sym_frame *f)
 	const struct ksym *s = lookup(ks, addr);
 
 	if (!s) {
-		*f = (struct sym_frame){ NULL, addr, NULL };
+		*f = (struct sym_frame){ NULL, addr, NULL, false };
 		return false;
 	}
 	f->sym = ks->names + s->name;
@@ -188,7 +188,7 @@ void ksyms_frame(const struct ksyms *ks, uint64_t addr, bool ret, struct sym_fra
 	if (ks && ksyms_find(ks, look, f))
 		f->off += addr - look;
 	else
-		*f = (struct sym_frame){ NULL, addr, "[kernel]" };
+		*f = (struct sym_frame){ NULL, addr, "[kernel]", false };
 }
 
 bool ksyms_name(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
