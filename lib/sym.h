@@ -41,6 +41,8 @@ struct ksyms;
 /* NULL (errno set) when /proc/kallsyms cannot be read or shows no
  * addresses (kptr_restrict without the privilege to see them). */
 struct ksyms *ksyms__load(void);
+/* The same from a file in /proc/kallsyms's format (a fixed one: tests). */
+struct ksyms *ksyms__load_file(const char *path);
 void ksyms__free(struct ksyms *ks);
 /* False when no symbol is at or below addr (f->sym NULL, f->off addr). */
 bool ksyms_find(const struct ksyms *ks, uint64_t addr, struct sym_frame *f);

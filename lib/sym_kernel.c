@@ -119,7 +119,12 @@ static bool text_symbol(char *line, uint64_t *addr, char **name, char **module)
 
 struct ksyms *ksyms__load(void)
 {
-	FILE *f = fopen("/proc/kallsyms", "re");
+	return ksyms__load_file("/proc/kallsyms");
+}
+
+struct ksyms *ksyms__load_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
 	struct ksyms *ks = calloc(1, sizeof(*ks));
 	char line[512], *name, *module;
 	uint64_t addr;
