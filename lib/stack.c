@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <bpf/bpf.h>
+#include "lib/array_size.h"
 #include "lib/evloop.h"
 #include "lib/filter.h"
 #include "lib/loader.h"
@@ -13,7 +14,7 @@
 #include "lib/stack.h"
 #include "common/stream.h"
 
-enum { OPT_FORMAT = 0x200, OPT_UNWIND };
+enum { OPT_FORMAT = 0x200, OPT_UNWIND, OPT_INLINE };
 
 static const struct argp_option stack_options[] = {
 	{ "user-stacks-only", 'U', NULL, 0, "User stacks only (no kernel stacks)", 0 },
@@ -24,6 +25,9 @@ static const struct argp_option stack_options[] = {
 	{ "unwind", OPT_UNWIND, "HOW", 0,
 	  "User stacks by fp (frame pointers), dwarf (call-frame information) or auto (default: "
 	  "fp where all of a process's code has frame pointers)",
+	  0 },
+	{ "inline", OPT_INLINE, NULL, 0,
+	  "Show the functions inlined at each user frame too (where debug information has them)",
 	  0 },
 	{ 0 },
 };
@@ -47,6 +51,9 @@ static error_t stack_parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_UNWIND:
 		o->unwind_arg = arg;
+		return 0;
+	case OPT_INLINE:
+		o->inlined = true;
 		return 0;
 	case 'o':
 		o->output = arg;
@@ -258,6 +265,27 @@ static uint32_t user_get(const struct stack_state *st, int store, const struct s
 	return p->n;
 }
 
+/* The user frames of a row, each after the functions inlined at it
+ * (--inline): the row's frames grow to hold them. */
+static int user_inlined(struct stack_state *st, struct stack_row *r, const struct stack_ips *u,
+			uint32_t nu)
+{
+	size_t cap = r->nkernel + nu, n = r->nkernel;
+	struct sym_frame at[SYM_INLINE_MAX + 1];
+
+	for (uint32_t i = 0; i < nu; i++) {
+		size_t k = syms_user_frames(st->syms, r->key.pid, r->key.gen, u->ip[i], i > 0, at,
+					    ARRAY_SIZE(at));
+
+		if (sym_grow((void **)&r->frames, &cap, n + k, sizeof(*r->frames)))
+			return -ENOMEM;
+		memcpy(&r->frames[n], at, k * sizeof(at[0]));
+		n += k;
+	}
+	r->nuser = n - r->nkernel;
+	return 0;
+}
+
 /* The row of one key: its stacks symbolized. */
 static int row_fill(struct stack_state *st, int store, struct stack_row *r)
 {
@@ -274,6 +302,8 @@ static int row_fill(struct stack_state *st, int store, struct stack_row *r)
 	while (r->nkernel && stack_tracing_frame(&r->frames[nk - r->nkernel]))
 		r->nkernel--;
 	memmove(r->frames, r->frames + (nk - r->nkernel), r->nkernel * sizeof(*r->frames));
+	if (st->cfg->opts->inlined)
+		return user_inlined(st, r, &u, nu);
 	for (uint32_t i = 0; i < nu; i++)
 		syms_user(st->syms, r->key.pid, r->key.gen, u.ip[i], i > 0,
 			  &r->frames[r->nkernel + i]);

@@ -35,6 +35,7 @@ struct stack_opts {
 	uint32_t duration_s;	/* [duration], as BCC's tools take it */
 	const char *unwind_arg; /* --unwind, as typed */
 	enum stack_unwind unwind;
+	bool inlined; /* --inline */
 	/* What is written, from the options: fmt (text, folded or JSON) to
 	 * stdout, or to -o's file when there is no file_fmt; file_fmt (pprof or
 	 * SVG, 0 for none) to -o's file. `print`: fmt is written at all (with

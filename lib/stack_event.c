@@ -7,12 +7,13 @@
 #include "lib/log.h"
 #include "lib/stack.h"
 
-enum { F_SYM, F_OFF, F_MODULE };
+enum { F_SYM, F_OFF, F_MODULE, F_INLINED };
 
 static const struct out_col frame_cols[] = {
 	[F_SYM] = { NULL, "sym", 0, 0 },
 	[F_OFF] = { NULL, "off", 0, 0 },
 	[F_MODULE] = { NULL, "module", 0, 0 },
+	[F_INLINED] = { NULL, "inlined", 0, 0 }, /* only on an inlined function's frame */
 };
 
 void stack_frames_init(struct out_rows *fr, FILE *f, const struct out_cfg *cfg)
@@ -41,6 +42,8 @@ void stack_frames_json(struct out *o, unsigned col, struct out_rows *fr,
 			out_str(f, F_MODULE, x->module, strlen(x->module));
 		else
 			out_null(f, F_MODULE, "-");
+		if (x->inlined)
+			out_bool(f, F_INLINED, true);
 		out_rows_row_end(fr);
 	}
 	out_rows_end(fr);

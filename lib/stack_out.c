@@ -20,11 +20,15 @@ static const char *base_name(const char *path)
 
 /* ------------------------------------------------------------- text --- */
 
-/* "sym+0xoff", "[unknown] (module+0xoff)" or "[unknown] (0xaddr)". */
+/* "sym+0xoff", "sym [inlined]", "[unknown] (module+0xoff)" or "[unknown]
+ * (0xaddr)". */
 static void text_frame(FILE *f, const struct sym_frame *fr)
 {
 	fputs("    ", f);
-	if (fr->sym) {
+	if (fr->sym && fr->inlined) {
+		escape_text(f, fr->sym, strlen(fr->sym));
+		fputs(" [inlined]\n", f);
+	} else if (fr->sym) {
 		escape_text(f, fr->sym, strlen(fr->sym));
 		fprintf(f, "+0x%" PRIx64 "\n", fr->off);
 	} else if (fr->module) {
@@ -106,6 +110,8 @@ static void folded_frame(FILE *f, const struct sym_frame *fr, bool kernel)
 	stack_frame_name(f, fr);
 	if (kernel)
 		fputs("_[k]", f);
+	else if (fr->inlined)
+		fputs("_[i]", f);
 }
 
 /* The line of a row without its total, outermost frame first. */

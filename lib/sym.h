@@ -14,8 +14,10 @@
  * separate debug file (by build ID under the debug directory, or by
  * .gnu_debuglink next to it, in its .debug/ or under the debug directory),
  * else its MiniDebugInfo (.gnu_debugdata, xz) with its .dynsym, else its
- * .dynsym. Addresses in no file (JIT code) are looked up in the process's
- * /tmp/perf-PID.map. */
+ * .dynsym; C++ (and Rust) names demangled. Addresses in no file (JIT code)
+ * are looked up in the process's /tmp/perf-PID.map. The functions inlined
+ * at an address come from the DWARF of the debug file, else of the file
+ * (lib/sym_inline.c). */
 #ifndef SONDE_LIB_SYM_H
 #define SONDE_LIB_SYM_H
 
@@ -30,6 +32,8 @@ struct sym_frame {
 			     * either, the address itself */
 	const char *module; /* the file as the process saw it, "[kernel]", or a kernel
 			     * module's name in brackets; NULL: no module */
+	bool inlined;	    /* a function inlined at the address of the frame after it
+			     * (off 0) */
 };
 
 struct ksyms;
@@ -37,6 +41,8 @@ struct ksyms;
 /* NULL (errno set) when /proc/kallsyms cannot be read or shows no
  * addresses (kptr_restrict without the privilege to see them). */
 struct ksyms *ksyms__load(void);
+/* The same from a file in /proc/kallsyms's format (a fixed one: tests). */
+struct ksyms *ksyms__load_file(const char *path);
 void ksyms__free(struct ksyms *ks);
 /* False when no symbol is at or below addr (f->sym NULL, f->off addr). */
 bool ksyms_find(const struct ksyms *ks, uint64_t addr, struct sym_frame *f);
@@ -64,8 +70,14 @@ struct sym_elf *sym_elf_load(int fd, int root_fd, const char *path, const char *
 struct sym_elf *sym_elf_load_mem(const void *image, size_t size);
 void sym_elf_free(struct sym_elf *e);
 /* The symbol covering file offset `off` (where the address is mapped from):
- * its name and *sym_off; NULL when none does. */
-const char *sym_elf_find(const struct sym_elf *e, uint64_t off, uint64_t *sym_off);
+ * its name (C++ and Rust names demangled) and *sym_off; NULL when none
+ * does. The name lives as long as e. */
+const char *sym_elf_find(struct sym_elf *e, uint64_t off, uint64_t *sym_off);
+/* The functions inlined at file offset `off`, innermost first (the
+ * function that holds them is sym_elf_find()'s): at most max names into
+ * names, which live as long as e; how many. fd: the file's own, whose DWARF
+ * is read when no separate debug file was found. */
+size_t sym_elf_inlined(struct sym_elf *e, int fd, uint64_t off, const char **names, size_t max);
 /* How many symbols were read, and from where (for -v and tests). */
 size_t sym_elf_count(const struct sym_elf *e);
 enum sym_source {
@@ -84,13 +96,25 @@ bool sym_elf_has_fp(const struct sym_elf *e);
  * is added to its link-time addresses. */
 uint64_t sym_elf_bias(const struct sym_elf *e, uint64_t start, uint64_t pgoff);
 
-/* For lib/sym_*.c: grows the array *p of *cap elements of elem bytes to
+/* For lib/sym_*.c and lib/stack*.c: grows the array *p of *cap elements of elem bytes to
  * hold need of them (doubling). 0 or -ENOMEM. */
 int sym_grow(void **p, size_t *cap, size_t need, size_t elem);
 /* For lib/sym_*.c: in the array base of n elements of size bytes, sorted by
  * the uint64_t address each starts with, how many are at or below addr
  * (the last such one's index + 1; 0 for none). */
 size_t sym_upto(const void *base, size_t n, size_t size, uint64_t addr);
+
+/* For lib/sym_*.c: the C++ ABI's demangler (libsupc++, linked
+ * statically): a malloc'ed name, or NULL when `mangled` is not one. */
+char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+
+/* For lib/sym_elf.c: the DWARF of the file open at fd (dup'ed), NULL when
+ * it has none; the functions inlined at link-time address vaddr, as
+ * sym_elf_inlined() gives them. */
+struct sym_inline;
+struct sym_inline *sym_inline_open(int fd);
+void sym_inline_free(struct sym_inline *d);
+size_t sym_inline_find(struct sym_inline *d, uint64_t vaddr, const char **names, size_t max);
 
 /* Opens path read-only, resolved inside root_fd as the process with that
  * root would resolve it (symlinks included; -1: in our tree): a regular
@@ -111,6 +135,14 @@ int syms_proc_note(struct syms *s, uint32_t pid, uint32_t gen);
  * frame but the innermost), looked up one byte before, inside the call. */
 void syms_user(struct syms *s, uint32_t pid, uint32_t gen, uint64_t addr, bool ret,
 	       struct sym_frame *f);
+/* Inlined functions shown at one address, at most (--inline). */
+#define SYM_INLINE_MAX 16
+
+/* syms_user(), and before it the frames of the functions inlined there
+ * (f->inlined; innermost first): at most max frames in all, the last one
+ * the function's own; how many (at least 1). */
+size_t syms_user_frames(struct syms *s, uint32_t pid, uint32_t gen, uint64_t addr, bool ret,
+			struct sym_frame *f, size_t max);
 /* A kernel address; /proc/kallsyms is read at the first one. */
 void syms_kernel(struct syms *s, uint64_t addr, bool ret, struct sym_frame *f);
 /* Processes whose maps could not be read, so that their addresses stay

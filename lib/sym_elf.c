@@ -37,6 +37,10 @@ struct sym_elf {
 	size_t nloads;
 	enum sym_source source;
 	bool has_fp;
+	char **pretty;		/* C++ (and Rust) names demangled, by symbol, at their first find */
+	int debug_fd;		/* the separate debug file the symbols came from; -1: none */
+	struct sym_inline *inl; /* its DWARF, or the file's, at the first question */
+	bool inl_tried;
 };
 
 /* The longest build ID (SHA-1 is 20 bytes; some linkers write more). */
@@ -200,7 +204,8 @@ static size_t build_id(Elf *elf, unsigned char *id)
 	return 0;
 }
 
-/* The symbols of the debug file open at fd, when it has a .symtab. */
+/* The symbols of the debug file open at fd, when it has a .symtab; the
+ * file is kept for its DWARF. */
 static int add_debug_file(struct sym_elf *e, int fd)
 {
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -208,7 +213,10 @@ static int add_debug_file(struct sym_elf *e, int fd)
 
 	if (elf)
 		elf_end(elf);
-	close(fd);
+	if (err)
+		close(fd);
+	else
+		e->debug_fd = fd;
 	return err;
 }
 
@@ -469,6 +477,8 @@ static struct sym_elf *load(Elf *elf, int root_fd, const char *path, const char 
 	struct sym_elf *e = calloc(1, sizeof(*e));
 	int err = e ? 0 : -ENOMEM;
 
+	if (e)
+		e->debug_fd = -1;
 	if (!err && elf_kind(elf) != ELF_K_ELF)
 		err = -EINVAL;
 	if (!err)
@@ -519,6 +529,12 @@ void sym_elf_free(struct sym_elf *e)
 {
 	if (!e)
 		return;
+	for (size_t i = 0; e->pretty && i < e->n; i++)
+		free(e->pretty[i]);
+	free(e->pretty);
+	sym_inline_free(e->inl);
+	if (e->debug_fd >= 0)
+		close(e->debug_fd);
 	free(e->syms);
 	free(e->strs);
 	free(e->loads);
@@ -531,7 +547,24 @@ static bool vaddr_of(const struct sym_elf *e, uint64_t off, uint64_t *vaddr)
 	return convert(e, off, true, vaddr);
 }
 
-const char *sym_elf_find(const struct sym_elf *e, uint64_t off, uint64_t *sym_off)
+/* Symbol i's name as people read it: demangled when it is an Itanium C++
+ * ABI name ("_Z...", which Rust's legacy names are too); as it is
+ * otherwise, or when it cannot be demangled (memory). */
+static const char *shown_name(struct sym_elf *e, size_t i)
+{
+	const char *raw = e->strs + e->syms[i].name;
+	int status;
+
+	if (strncmp(raw, "_Z", 2))
+		return raw;
+	if (!e->pretty && !(e->pretty = calloc(e->n, sizeof(*e->pretty))))
+		return raw;
+	if (!e->pretty[i])
+		e->pretty[i] = __cxa_demangle(raw, NULL, NULL, &status);
+	return e->pretty[i] ? e->pretty[i] : raw;
+}
+
+const char *sym_elf_find(struct sym_elf *e, uint64_t off, uint64_t *sym_off)
 {
 	const struct elf_sym *s;
 	uint64_t va;
@@ -548,7 +581,23 @@ const char *sym_elf_find(const struct sym_elf *e, uint64_t off, uint64_t *sym_of
 	if (s->size && va - s->addr >= s->size)
 		return NULL;
 	*sym_off = va - s->addr;
-	return e->strs + s->name;
+	return shown_name(e, n - 1);
+}
+
+size_t sym_elf_inlined(struct sym_elf *e, int fd, uint64_t off, const char **names, size_t max)
+{
+	uint64_t va;
+
+	if (!e->inl_tried) {
+		e->inl_tried = true;
+		if (e->debug_fd >= 0)
+			e->inl = sym_inline_open(e->debug_fd);
+		if (!e->inl && fd >= 0)
+			e->inl = sym_inline_open(fd);
+	}
+	if (!e->inl || !vaddr_of(e, off, &va))
+		return 0;
+	return sym_inline_find(e->inl, va, names, max);
 }
 
 size_t sym_elf_count(const struct sym_elf *e)

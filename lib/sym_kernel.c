@@ -119,7 +119,12 @@ static bool text_symbol(char *line, uint64_t *addr, char **name, char **module)
 
 struct ksyms *ksyms__load(void)
 {
-	FILE *f = fopen("/proc/kallsyms", "re");
+	return ksyms__load_file("/proc/kallsyms");
+}
+
+struct ksyms *ksyms__load_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
 	struct ksyms *ks = calloc(1, sizeof(*ks));
 	char line[512], *name, *module;
 	uint64_t addr;
@@ -172,7 +177,7 @@ bool ksyms_find(const struct ksyms *ks, uint64_t addr, struct sym_frame *f)
 	const struct ksym *s = lookup(ks, addr);
 
 	if (!s) {
-		*f = (struct sym_frame){ NULL, addr, NULL };
+		*f = (struct sym_frame){ NULL, addr, NULL, false };
 		return false;
 	}
 	f->sym = ks->names + s->name;
@@ -188,7 +193,7 @@ void ksyms_frame(const struct ksyms *ks, uint64_t addr, bool ret, struct sym_fra
 	if (ks && ksyms_find(ks, look, f))
 		f->off += addr - look;
 	else
-		*f = (struct sym_frame){ NULL, addr, "[kernel]" };
+		*f = (struct sym_frame){ NULL, addr, "[kernel]", false };
 }
 
 bool ksyms_name(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)

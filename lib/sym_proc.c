@@ -27,7 +27,7 @@ struct elf_entry {
 /* An executable mapping of a process. */
 struct sym_map {
 	uint64_t start, end, pgoff;
-	const struct sym_elf *elf;    /* NULL: no symbols */
+	struct sym_elf *elf;	      /* NULL: no symbols */
 	const struct elf_entry *file; /* the file read, when it is one (not the vDSO) */
 	const char *path;	      /* as the process saw it (in paths); NULL: anonymous */
 };
@@ -178,7 +178,7 @@ static struct sym_proc **proc_slot(struct syms *s, uint32_t pid, uint32_t gen)
 }
 
 /* Our own vDSO: the kernel maps the same image into every process. */
-static const struct sym_elf *vdso_elf(struct syms *s)
+static struct sym_elf *vdso_elf(struct syms *s)
 {
 	unsigned long base = getauxval(AT_SYSINFO_EHDR);
 	FILE *f;
@@ -545,15 +545,16 @@ static struct sym_proc *proc_for(struct syms *s, uint32_t pid, uint32_t gen, uin
 	return p;
 }
 
-void syms_user(struct syms *s, uint32_t pid, uint32_t gen, uint64_t addr, bool ret,
-	       struct sym_frame *f)
+/* The frame of a user address; the map it is in, when it is a file's (and
+ * *off its offset in the file). */
+static const struct sym_map *resolve(struct syms *s, uint32_t pid, uint32_t gen, uint64_t addr,
+				     bool ret, struct sym_frame *f, uint64_t *off)
 {
 	uint64_t look = ret && addr ? addr - 1 : addr, so;
 	struct sym_proc *p = proc_for(s, pid, gen, look);
 	const struct sym_map *m = p ? find_map(p, look) : NULL;
-	uint64_t off;
 
-	*f = (struct sym_frame){ NULL, addr, NULL };
+	*f = (struct sym_frame){ NULL, addr, NULL, false };
 	if (p && p->unread && !p->counted) {
 		p->counted = true;
 		s->unread++;
@@ -561,17 +562,44 @@ void syms_user(struct syms *s, uint32_t pid, uint32_t gen, uint64_t addr, bool r
 	if (!m) {
 		if (p && jit_find(p, look, f))
 			f->off += addr - look;
-		return;
+		return NULL;
 	}
 	if (!m->path && jit_find(p, look, f)) {
 		f->off += addr - look;
-		return;
+		return NULL;
 	}
-	off = look - m->start + m->pgoff;
+	*off = look - m->start + m->pgoff;
 	f->module = m->path;
-	f->off = off + (addr - look);
-	if (m->elf && (f->sym = sym_elf_find(m->elf, off, &so)))
+	f->off = *off + (addr - look);
+	if (m->elf && (f->sym = sym_elf_find(m->elf, *off, &so)))
 		f->off = so + (addr - look);
+	return m;
+}
+
+void syms_user(struct syms *s, uint32_t pid, uint32_t gen, uint64_t addr, bool ret,
+	       struct sym_frame *f)
+{
+	uint64_t off;
+
+	resolve(s, pid, gen, addr, ret, f, &off);
+}
+
+size_t syms_user_frames(struct syms *s, uint32_t pid, uint32_t gen, uint64_t addr, bool ret,
+			struct sym_frame *f, size_t max)
+{
+	struct sym_frame own;
+	const char *names[SYM_INLINE_MAX];
+	uint64_t off = 0;
+	const struct sym_map *m = resolve(s, pid, gen, addr, ret, &own, &off);
+	size_t n = 0;
+
+	if (m && m->elf && m->file && own.sym && max > 1)
+		n = sym_elf_inlined(m->elf, m->file->fd, off, names,
+				    max - 1 < SYM_INLINE_MAX ? max - 1 : SYM_INLINE_MAX);
+	for (size_t i = 0; i < n; i++)
+		f[i] = (struct sym_frame){ names[i], 0, own.module, true };
+	f[n] = own;
+	return n + 1;
 }
 
 void syms_kernel(struct syms *s, uint64_t addr, bool ret, struct sym_frame *f)

@@ -50,7 +50,7 @@ profile_of() {
 }
 
 @test "--help, and bad values exit 2 naming the option" {
-	assert_help profile -F -L -I -U -K -f --format -o --cpu --by-cgroup --unwind
+	assert_help profile -F -L -I -U -K -f --format -o --cpu --by-cgroup --unwind --inline
 	assert_bad_value profile -F/--frequency 0 -F 0
 	assert_bad_value profile -F/--frequency 10001 -F 10001
 	assert_bad_value profile --cpu x --cpu x
@@ -120,6 +120,52 @@ qsort_proof() {
 	profile_of -f -U --unwind fp -- "$STACKCHAIN_NOFP" qsort 1
 	(($(folded_total 'stackchain_nofp;(.*;)?spin$') > 0)) || sonde_fail "no sample in spin"
 	assert_eq "$(folded_total "main;a;b;c;")" 0 "samples with the chain, by frame pointers"
+}
+
+@test "C++ (g++ -O2 -g): names demangled along the whole chain" {
+	profile_of -f -- "$CXXCHAIN" 2
+	assert_chain_share cxxchain 'shop::Basket<long>::weigh[(]long[)]' \
+		'main;shop::Till::ring[(]int[)];shop::Basket<long>::weigh[(]long[)]' 90
+}
+
+# binutils' addr2line -i is the oracle: at each address sampled in weigh,
+# the functions inlined there are those --inline shows.
+@test "--inline: the function inlined at a frame's address is shown before it, where addr2line -i finds it" {
+	local src=$BATS_TEST_DIRNAME/../helpers/cxxchain.cc base first last off i sym addr line checked=0 inlined=0
+	local -a lines
+	# tally's lines in the source: from its head to its closing brace.
+	first=$(grep -n 'long tally(long x)$' "$src" | cut -d: -f1)
+	last=$(awk -v f="$first" 'NR > f && /^}/ { print NR; exit }' "$src")
+	profile_of -j --inline -- "$CXXCHAIN" 2
+	assert_json_lines
+	base=$(nm "$CXXCHAIN" | awk '$3 == "_ZN4shop6BasketIlE5weighEl" { print $1 }')
+	[[ -n $base && -n $first && -n $last ]] || sonde_fail "weigh or tally not found"
+	while read -r off i sym; do
+		addr=$(printf '0x%x' $((0x$base + off)))
+		mapfile -t lines < <(addr2line -i -e "$CXXCHAIN" "$addr")
+		assert_eq "$i" $((${#lines[@]} - 1)) "functions inlined at weigh+$off"
+		if ((i > 0)); then
+			assert_eq "$sym" "shop::tally" "the function inlined at weigh+$off"
+			line=${lines[0]##*:}
+			line=${line%% *}
+			((line >= first && line <= last)) ||
+				sonde_fail "weigh+$off: addr2line's innermost line $line is not in tally ($first-$last)"
+			inlined=$((inlined + 1))
+		fi
+		checked=$((checked + 1))
+	done < <(jq -r '.user_stack | (map(.inlined == true) | index(false)) as $i
+		| select($i != null and .[$i].sym == "shop::Basket<long>::weigh(long)")
+		| "\(.[$i].off) \($i) \(.[0].sym)"' "$TOOL_OUT")
+	((checked > 0 && inlined > 0)) ||
+		sonde_fail "$checked stacks in weigh, $inlined with tally inlined:" "$(cat "$TOOL_OUT")"
+	# Text: the inlined function says so, above the frame it is in; folded:
+	# its frame ends in _[i].
+	profile_of --inline -- "$CXXCHAIN" 1
+	assert_match "$(grep -A1 -F '    shop::tally [inlined]' "$TOOL_OUT" | sed -n 2p)" \
+		'^    shop::Basket<long>::weigh[(]long[)][+]0x[0-9a-f]+$' "the line after the inlined frame"
+	profile_of -f --inline -- "$CXXCHAIN" 1
+	(($(folded_total ';shop::Basket<long>::weigh[(]long[)];shop::tally_[[]i[]]$') > 0)) ||
+		sonde_fail "no folded line ends in weigh;tally_[i]:" "$(cat "$TOOL_OUT")"
 }
 
 @test "-j: one object per stack; frames are sym, off and module; the binary is the module" {

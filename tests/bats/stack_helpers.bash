@@ -17,10 +17,13 @@ STACKCHAIN_NOFP=$SONDE_BUILD/tests/stackchain_nofp
 # A program without libc, every function of which keeps a frame pointer
 # (tests/helpers/fpchain.c): start -> a -> b -> c -> spin.
 FPCHAIN=$SONDE_BUILD/tests/fpchain
+# C++ (tests/helpers/cxxchain.cc): main -> shop::Till::ring(int) ->
+# shop::Basket<long>::weigh(long), with shop::tally inlined into it.
+CXXCHAIN=$SONDE_BUILD/tests/cxxchain
 
 # require_stackchain: the workloads are built (same policy as require_tool).
 require_stackchain() {
-	[[ -x $STACKCHAIN_FP && -x $STACKCHAIN_NOFP && -x $FPCHAIN ]] ||
+	[[ -x $STACKCHAIN_FP && -x $STACKCHAIN_NOFP && -x $FPCHAIN && -x $CXXCHAIN ]] ||
 		_sonde_cannot_run "$STACKCHAIN_FP is not built (set SONDE_BUILD)"
 }
 

@@ -11,8 +11,9 @@
  * changed: a time at the last microsecond of a second, the largest numbers
  * and a full comm, a comm of bytes to escape, and times about the tool's
  * start that -t rounds either way. The clocks are fixed (the wall clock at
- * 2026-03-01 12:00:00 UTC, TZ=UTC), so that the output is the same on any
- * machine and day.
+ * 2026-03-01 12:00:00 UTC, TZ=UTC), and so are the kernel's symbols
+ * (golden/kallsyms), so that the output is the same on any machine, boot
+ * and day.
  *
  *	render_golden > out; diff -u tests/fuzz/golden/render.txt out
  *	render_golden > tests/fuzz/golden/render.txt   # after a change meant to show */
@@ -22,6 +23,7 @@
 #include <time.h>
 #include "lib/array_size.h"
 #include "lib/stream.h"
+#include "lib/sym.h"
 #include "tests/fuzz/render.h"
 
 #define R(tool, opts) int tool##_main(int argc, char **argv);
@@ -36,6 +38,14 @@ static const struct {
 	RENDER_RUNS(R)
 #undef R
 };
+
+/* Kernel symbols from a fixed file: this boot's addresses move (KASLR). */
+struct ksyms *__wrap_ksyms__load(void);
+
+struct ksyms *__wrap_ksyms__load(void)
+{
+	return ksyms__load_file(GOLDEN_KALLSYMS);
+}
 
 /* The run main() is in, and whether it reached its event loop. */
 static unsigned current;

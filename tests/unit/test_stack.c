@@ -19,15 +19,15 @@ static const struct stack_cfg cfg = { .opts = &sopts, .value = { "count", 1 } };
 
 /* Two rows of one process whose user stacks differ only in an offset, and
  * one of a process with a hostile name and a kernel stack. */
-static struct sym_frame f1[] = { { "spin", 0x12, "/bin/x" },
-				 { "cmp", 0x9, "/bin/x" },
-				 { "main", 0x40, "/bin/x" } };
-static struct sym_frame f2[] = { { "spin", 0x20, "/bin/x" },
-				 { "cmp", 0x9, "/bin/x" },
-				 { "main", 0x40, "/bin/x" } };
-static struct sym_frame f3[] = { { "schedule", 0x23, "[kernel]" },
-				 { NULL, 0x1234, "/lib/libc.so.6" },
-				 { "a;b", 1, NULL } };
+static struct sym_frame f1[] = { { "spin", 0x12, "/bin/x", false },
+				 { "cmp", 0x9, "/bin/x", false },
+				 { "main", 0x40, "/bin/x", false } };
+static struct sym_frame f2[] = { { "spin", 0x20, "/bin/x", false },
+				 { "cmp", 0x9, "/bin/x", false },
+				 { "main", 0x40, "/bin/x", false } };
+static struct sym_frame f3[] = { { "schedule", 0x23, "[kernel]", false },
+				 { NULL, 0x1234, "/lib/libc.so.6", false },
+				 { "a;b", 1, NULL, false } };
 
 static void rows_init(struct stack_row *r)
 {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* lib/sym.h on ELF files this build made (tests/unit/sym/): without PIE,
  * PIE, stripped, with a .gnu_debuglink, with a debug file found by build
- * ID, with MiniDebugInfo; a running process of each, one that exited after
- * it was noted, one whose file was deleted, a JIT's perf map, the kernel. */
+ * ID, with MiniDebugInfo; a running process of each (C++ names demangled),
+ * one that exited after it was noted, one whose file was deleted, a JIT's
+ * perf map, the kernel. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -35,7 +36,7 @@ static void path_of(char *buf, size_t len, const char *name)
 /* A running symtarget: its PID, the addresses it printed, its stdin. */
 struct target {
 	pid_t pid;
-	uint64_t sym_static, sym_global, jit;
+	uint64_t sym_static, sym_global, jit, cxx, not_cxx;
 	int in;
 };
 
@@ -61,9 +62,9 @@ static void spawn(const char *path, struct target *t)
 	t->in = in[1];
 	f = fdopen(out[0], "r");
 	assert_non_null(f);
-	assert_int_equal(
-	    fscanf(f, "%" SCNx64 " %" SCNx64 " %" SCNx64, &t->sym_static, &t->sym_global, &t->jit),
-	    3);
+	assert_int_equal(fscanf(f, "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
+				&t->sym_static, &t->sym_global, &t->jit, &t->cxx, &t->not_cxx),
+			 5);
 	fclose(f);
 }
 
@@ -155,6 +156,10 @@ static void running(void **state)
 		/* A return address is looked up one byte back: right after a
 		 * function's last call is the next function's start. */
 		expect(s, &t, t.sym_global + 5, true, "sym_global", 5);
+		/* C++ names demangled, from every kind of symbol table; a name
+		 * that only starts as one stays as it is. */
+		expect(s, &t, t.cxx + 2, false, "sonde::Target::spin(int)", 2);
+		expect(s, &t, t.not_cxx + 2, false, "_Zsonde", 2);
 		syms_user(s, t.pid, 1, t.sym_global, false, &f);
 		assert_string_equal(f.module, path);
 		finish(&t);
