@@ -15,7 +15,7 @@
 #define INLINE_NAMES_MAX 4096
 
 /* Slots of the names' hash table (open addressing): twice the most names. */
-#define INLINE_SLOTS (2 * INLINE_NAMES_MAX)
+#define INLINE_SLOTS ((size_t)2 * INLINE_NAMES_MAX)
 
 struct inline_name {
 	Dwarf_Off die; /* the function's DIE, + 1 (0: a free slot) */
