@@ -180,9 +180,8 @@ bool ksyms_find(const struct ksyms *ks, uint64_t addr, struct sym_frame *f)
 		*f = (struct sym_frame){ NULL, addr, NULL, false };
 		return false;
 	}
-	f->sym = ks->names + s->name;
-	f->off = addr - s->addr;
-	f->module = s->module ? ks->names + s->module : "[kernel]";
+	*f = (struct sym_frame){ ks->names + s->name, addr - s->addr,
+				 s->module ? ks->names + s->module : "[kernel]", false };
 	return true;
 }
 
