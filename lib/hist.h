@@ -55,7 +55,7 @@ struct hist_unit {
 	uint64_t ns;	  /* nanoseconds per unit (struct hist's sum is in ns); 0: not a time */
 };
 
-extern const struct hist_unit hist_us, hist_ms, hist_bytes;
+extern const struct hist_unit hist_us, hist_ms, hist_ns, hist_bytes;
 
 struct hist_out {
 	struct out_rows buckets;

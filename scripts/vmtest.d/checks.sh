@@ -919,3 +919,32 @@ btf_exit3() {
 		{ fail "$_tool$_args: not one line with [$*]: $_said"; return 1; }
 	echo "VMTEST INFO $_tool$_args: $(echo "$_said" | cut -c1-240)"
 }
+
+# hardirqs: the calls of some interrupt handler counted in a 1-second
+# interval (--count), under a name that /proc/interrupts shows. The VM has
+# no disk or network card: the lines written here to the serial console
+# raise its transmit interrupts (x86's 8250, arm64's PL011), and arm64's
+# timer is a handler too.
+check_hardirqs() {
+	tool_start hardirqs -j -v --count 1 || return 1
+	tool_wait_ready || return 1
+	_i=0
+	while [ $_i -lt 20 ]; do
+		echo "VMTEST INFO hardirqs: console line $_i"
+		_i=$((_i + 1))
+	done
+	tool_wait_out '"hardirq":"' '"count":' || return 1
+	tool_stop_ok || return 1
+	_name=$(sed -n 's/.*"hardirq":"\([^"]*\)".*/\1/p' "$TOOL_OUT" | head -n 1)
+	grep -q " $_name\$" /proc/interrupts ||
+		fail "$TOOL_CMD: '$_name' is no handler of /proc/interrupts: $(cat /proc/interrupts)"
+}
+
+# softirqs: the runs of the timer vector, which a busy or idle kernel has
+# alike, counted in a 1-second interval (--count) under its name.
+check_softirqs() {
+	tool_start softirqs -j -v --count 1 || return 1
+	tool_wait_ready || return 1
+	tool_wait_out '"softirq":"timer","count":' || return 1
+	tool_stop_ok
+}
