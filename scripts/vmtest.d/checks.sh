@@ -948,3 +948,31 @@ check_softirqs() {
 	tool_wait_out '"softirq":"timer","count":' || return 1
 	tool_stop_ok
 }
+
+# runqlen: two busy loops pinned to CPU 0 keep one task waiting there in
+# most of its samples: CPU 0's histogram (--per-cpu) has a median of 1 or
+# more, and its occupancy (-O) is above a half.
+check_runqlen() {
+	_rc=1
+	taskset -c 0 sh -c 'while :; do :; done' &
+	_l1=$!
+	taskset -c 0 sh -c 'while :; do :; done' &
+	_l2=$!
+	if tool_start runqlen -j -v --per-cpu -F 199 1 && tool_wait_ready &&
+		tool_wait_out '"cpu":0,"count":' '"unit":"tasks"' && tool_stop_ok; then
+		_p50=$(sed -n 's/.*"cpu":0,.*"p50_tasks":\([0-9]*\),.*/\1/p' "$TOOL_OUT" | head -n 1)
+		if [ "${_p50:-0}" -ge 1 ]; then
+			tool_start runqlen -j -v -O --per-cpu 1 && tool_wait_ready &&
+				tool_wait_out '"cpu":0,"samples":' && tool_stop_ok && _rc=0
+		else
+			fail "$TOOL_CMD: CPU 0's median length ${_p50:-none}, not 1 or more: $(cat "$TOOL_OUT")"
+		fi
+	fi
+	kill "$_l1" "$_l2" 2>/dev/null
+	wait "$_l1" "$_l2" 2>/dev/null
+	if [ "$_rc" = 0 ]; then
+		_occ=$(sed -n 's/.*"cpu":0,.*"occupancy_pct":\([0-9]*\).*/\1/p' "$TOOL_OUT" | head -n 1)
+		[ "${_occ:-0}" -gt 50 ] || { fail "$TOOL_CMD: CPU 0's occupancy ${_occ:-none} %: $(cat "$TOOL_OUT")"; _rc=1; }
+	fi
+	return "$_rc"
+}

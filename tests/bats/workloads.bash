@@ -21,7 +21,7 @@
 #             profile and offcputime (they print their stacks once, when
 #             the run ends; their bats tests check hostile names),
 #             hardirqs, softirqs (their rows name interrupt handlers,
-#             softirq vectors)
+#             softirq vectors), runqlen (its rows name CPUs)
 #   xdp       attaches to an interface, not to a hook of every process
 # A tool of the build with no entry fails the tests that use this table, so
 # that a new tool gets its workload.
@@ -49,6 +49,7 @@ declare -gA TOOL_KIND=(
 	[opensnoop]=event
 	[profile]=none
 	[runqlat]=interval
+	[runqlen]=none
 	[runqslower]=event
 	[softirqs]=none
 	[statsnoop]=event
