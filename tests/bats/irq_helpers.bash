@@ -32,7 +32,7 @@ irq_check() {
 	while read -r name c0 c1 c2 c3; do
 		got=$(jq -s --arg k "$key" --arg n "$name" 'map(select(.[$k] == $n) | .count) | add // 0' "$TOOL_OUT")
 		((got >= c2 - c1 && got <= c3 - c0)) ||
-			sonde_fail "$name: counted $got, the kernel says $((c2 - c1)) to $((c3 - c0))"
+			sonde_fail "$name: counted $got, the kernel says $((c2 - c1)) to $((c3 - c0))" "stderr: $(<"$TOOL_ERR")"
 		[[ -n $want && $name != "$want" ]] && continue
 		((c2 - c1 >= min)) && moved=1
 	done < <(join <(sort <<<"$IRQ_0") <(sort <<<"$IRQ_1") | join - <(sort <<<"$IRQ_2") |
