@@ -41,8 +41,7 @@ static int attach_cpu(struct cpu_clocks *c, struct bpf_program *prog, int cpu, u
 		log_err("cannot attach to the CPU clock of CPU %d: %s", cpu, strerror(-err));
 		return err;
 	}
-	c->links[c->n] = link;
-	c->fds[c->n++] = fd;
+	c->cpus[c->n++] = (struct cpu_clock){ link, fd };
 	return 0;
 }
 
@@ -52,9 +51,8 @@ int cpu_clocks_attach(struct cpu_clocks *c, struct bpf_program *prog, uint32_t h
 
 	if (ncpu <= 0)
 		return -EIO;
-	c->links = calloc(ncpu, sizeof(*c->links));
-	c->fds = calloc(ncpu, sizeof(*c->fds));
-	if (!c->links || !c->fds)
+	c->cpus = calloc(ncpu, sizeof(*c->cpus));
+	if (!c->cpus)
 		return -ENOMEM;
 	for (int i = 0; i < ncpu && !err; i++)
 		if (cpu == CPU_CLOCKS_ALL || (int)cpu == i)
@@ -70,10 +68,9 @@ int cpu_clocks_attach(struct cpu_clocks *c, struct bpf_program *prog, uint32_t h
 void cpu_clocks_detach(struct cpu_clocks *c)
 {
 	for (int i = 0; i < c->n; i++) {
-		bpf_link__destroy(c->links[i]);
-		close(c->fds[i]);
+		bpf_link__destroy(c->cpus[i].link);
+		close(c->cpus[i].fd);
 	}
-	free(c->links);
-	free(c->fds);
+	free(c->cpus);
 	memset(c, 0, sizeof(*c));
 }

@@ -12,9 +12,14 @@
 /* Every CPU, not one. */
 #define CPU_CLOCKS_ALL UINT32_MAX
 
+/* A CPU's clock and its link to the program. */
+struct cpu_clock {
+	struct bpf_link *link;
+	int fd;
+};
+
 struct cpu_clocks {
-	struct bpf_link **links;
-	int *fds;
+	struct cpu_clock *cpus;
 	int n; /* attached */
 };
 

@@ -66,6 +66,14 @@ static error_t hist_parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'T':
 		return 0;
+	case ARGP_KEY_END:
+		/* A tool's unit other than a time is set before parsing. */
+		if (o->ms && o->unit && !o->unit->ns) {
+			log_err("-m/--milliseconds: the histograms count %s, not time",
+				o->unit->name);
+			return EINVAL;
+		}
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

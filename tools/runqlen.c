@@ -8,7 +8,6 @@
 #include "lib/cpuclock.h"
 #include "lib/hist.h"
 #include "lib/hist_task.h"
-#include "lib/log.h"
 #include "common/runqlen.h"
 #include "skel/runqlen.skel.h"
 
@@ -46,10 +45,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &o->hist;
 		return 0;
 	case ARGP_KEY_END:
-		if (o->hist.ms) {
-			log_err("-m/--milliseconds: runqlen counts tasks, not time");
-			return EINVAL;
-		}
 		/* Lengths are small numbers: the buckets counted (one per
 		 * length up to 7) say more than their log2 sums (0 with 1). */
 		o->hist.fine = true;
