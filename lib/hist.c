@@ -5,7 +5,9 @@
 
 const struct hist_unit hist_us = { "us", 1000 };
 const struct hist_unit hist_ms = { "ms", 1000000 };
+const struct hist_unit hist_ns = { "ns", 1 };
 const struct hist_unit hist_bytes = { "bytes", 0 };
+const struct hist_unit hist_tasks = { "tasks", 0 };
 
 /* Text width of the bars: as BCC's tools draw them. */
 #define HIST_BAR 40

@@ -51,11 +51,11 @@
 
 /* The unit a tool counts in. */
 struct hist_unit {
-	const char *name; /* "us", "ms", "ns", "bytes" */
+	const char *name; /* "us", "ms", "ns", "bytes", "tasks" */
 	uint64_t ns;	  /* nanoseconds per unit (struct hist's sum is in ns); 0: not a time */
 };
 
-extern const struct hist_unit hist_us, hist_ms, hist_bytes;
+extern const struct hist_unit hist_us, hist_ms, hist_ns, hist_bytes, hist_tasks;
 
 struct hist_out {
 	struct out_rows buckets;

@@ -66,6 +66,14 @@ static error_t hist_parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'T':
 		return 0;
+	case ARGP_KEY_END:
+		/* A tool's unit other than a time is set before parsing. */
+		if (o->ms && o->unit && !o->unit->ns) {
+			log_err("-m/--milliseconds: the histograms count %s, not time",
+				o->unit->name);
+			return EINVAL;
+		}
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -111,9 +119,9 @@ static const struct argp hist_task_argp = {
 
 const struct argp_child hist_task_argp_children[] = { { &hist_task_argp, 0, NULL, 0 }, { 0 } };
 
-/* One histogram of an interval, by its key. */
+/* One histogram of an interval, by its key (zero-padded). */
 struct hist_row {
-	uint64_t key;
+	uint8_t key[HIST_KEY_MAX];
 	struct hist h;
 };
 
@@ -124,9 +132,10 @@ struct hist_keys_ctx {
 	struct hist_out ho;
 	struct hist_row *rows;
 	size_t n, cap;
+	uint32_t key_size;
 };
 
-static struct hist_row *row_add(struct hist_keys_ctx *ctx, uint64_t key)
+static struct hist_row *row_add(struct hist_keys_ctx *ctx, const void *key)
 {
 	struct hist_row *r;
 
@@ -141,13 +150,13 @@ static struct hist_row *row_add(struct hist_keys_ctx *ctx, uint64_t key)
 	}
 	r = &ctx->rows[ctx->n++];
 	memset(r, 0, sizeof(*r));
-	r->key = key;
+	memcpy(r->key, key, ctx->key_size);
 	return r;
 }
 
 static int collect(const void *key, const uint64_t *sum, void *vctx)
 {
-	struct hist_row *r = row_add(vctx, *(const uint64_t *)key);
+	struct hist_row *r = row_add(vctx, key);
 
 	if (!r)
 		return -ENOMEM;
@@ -155,22 +164,65 @@ static int collect(const void *key, const uint64_t *sum, void *vctx)
 	return 0;
 }
 
-/* The most time first; ties in key order, so that the output is stable. */
-static int row_cmp(const void *a, const void *b)
+/* Keys in order: as the numbers they are up to 8 bytes (little-endian,
+ * as on every architecture sonde builds for), as bytes beyond (names). */
+static int key_cmp(const struct hist_row *x, const struct hist_row *y)
+{
+	uint64_t a = 0, b = 0;
+
+	if (memcmp(x->key + sizeof(a), y->key + sizeof(b), HIST_KEY_MAX - sizeof(a)))
+		return memcmp(x->key, y->key, HIST_KEY_MAX);
+	memcpy(&a, x->key, sizeof(a));
+	memcpy(&b, y->key, sizeof(b));
+	return a < b ? -1 : a > b;
+}
+
+static int by_sum(const void *a, const void *b)
 {
 	const struct hist_row *x = a, *y = b;
 
 	if (x->h.sum != y->h.sum)
 		return x->h.sum > y->h.sum ? -1 : 1;
-	return x->key < y->key ? -1 : x->key > y->key;
+	return key_cmp(x, y);
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct hist_row *x = a, *y = b;
+
+	if (x->h.count != y->h.count)
+		return x->h.count > y->h.count ? -1 : 1;
+	return key_cmp(x, y);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return key_cmp(a, b);
+}
+
+static void write_row(struct hist_keys_ctx *ctx, struct out *o, const struct hist_row *r)
+{
+	const struct hist_keys *k = ctx->keys;
+
+	if (!k->one)
+		k->write_key(k->ctx, o, r->key);
+	if (k->write_values)
+		k->write_values(k->ctx, o, &r->h);
+	else
+		out_hist(o, k->hist_col, &r->h, &ctx->ho);
 }
 
 static int report(void *vctx, bool skip_empty)
 {
+	static int (*const order[])(const void *, const void *) = {
+		[HIST_ORDER_SUM] = by_sum,
+		[HIST_ORDER_COUNT] = by_count,
+		[HIST_ORDER_KEY] = by_key,
+	};
+	static const uint8_t zero[HIST_KEY_MAX];
 	struct hist_keys_ctx *ctx = vctx;
 	const struct hist_keys *k = ctx->keys;
 	struct out_rows *rows;
-	struct out *o;
 	int err;
 
 	ctx->n = 0;
@@ -178,42 +230,45 @@ static int report(void *vctx, bool skip_empty)
 	if (err || (skip_empty && !ctx->n))
 		return err;
 	/* The one histogram of the system is shown empty too. */
-	if (!ctx->n && k->one && !row_add(ctx, 0))
+	if (!ctx->n && k->one && !row_add(ctx, zero))
 		return -ENOMEM;
 	/* No rows, no array: qsort() must not be handed NULL. */
 	if (ctx->n)
-		qsort(ctx->rows, ctx->n, sizeof(*ctx->rows), row_cmp);
+		qsort(ctx->rows, ctx->n, sizeof(*ctx->rows), order[k->order]);
 	rows = out_block_begin(&ctx->block);
 	for (size_t i = 0; i < ctx->n; i++) {
-		o = out_rows_row(rows);
-		if (!k->one)
-			k->write_key(k->ctx, o, ctx->rows[i].key);
-		out_hist(o, k->hist_col, &ctx->rows[i].h, &ctx->ho);
+		write_row(ctx, out_rows_row(rows), &ctx->rows[i]);
 		out_rows_row_end(rows);
 	}
 	out_block_end(&ctx->block);
 	return 0;
 }
 
+const struct hist_unit *hist_unit_of(const struct hist_opts *h)
+{
+	return h->unit ? h->unit : h->ms ? &hist_ms : &hist_us;
+}
+
 static int setup(struct hist_keys_ctx *ctx, struct bpf_object *obj, struct interval_cfg *cfg,
 		 const struct sonde_opts *o, const struct hist_opts *h)
 {
 	const struct hist_keys *k = ctx->keys;
-	const struct hist_unit *unit = h->unit ? h->unit : h->ms ? &hist_ms : &hist_us;
+	const struct hist_unit *unit = hist_unit_of(h);
 	struct out_cfg out = o->out;
 
 	cfg->outer = bpf_object__find_map_by_name(obj, "hists");
 	cfg->a = bpf_object__find_map_by_name(obj, "hists_a");
 	cfg->b = bpf_object__find_map_by_name(obj, "hists_b");
-	if (!cfg->outer || !cfg->a || !cfg->b ||
+	if (!cfg->outer || !cfg->a || !cfg->b || ctx->key_size > HIST_KEY_MAX ||
+	    bpf_map__key_size(cfg->a) != ctx->key_size ||
 	    sonde_rodata_set(obj, "hist_unit_ns", &unit->ns, sizeof(unit->ns))) {
-		log_err("internal error: the BPF object has no histograms");
+		log_err("internal error: the BPF object has no histograms of %u-byte keys",
+			ctx->key_size);
 		return -EIO;
 	}
 	if (k->show_cgroup)
 		out.show_cgroup = true;
-	out_block_init(&ctx->block, stdout, NULL, h->ms ? k->cols_ms : k->cols_us, k->ncols,
-		       k->shown, &out);
+	out_block_init(&ctx->block, stdout, NULL, k->cols, k->ncols, k->shown, &out);
 	hist_out_init(&ctx->ho, stdout, &out, unit, h->fine);
 	return 0;
 }
@@ -221,7 +276,7 @@ static int setup(struct hist_keys_ctx *ctx, struct bpf_object *obj, struct inter
 int hist_keys_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		  const struct hist_opts *h, const struct hist_keys *k)
 {
-	struct hist_keys_ctx ctx = { .keys = k };
+	struct hist_keys_ctx ctx = { .keys = k, .key_size = k->key_size ? k->key_size : 8 };
 	struct interval_cfg cfg = {
 		.interval_s = h->interval_s,
 		.count = h->count,
@@ -230,6 +285,9 @@ int hist_keys_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		.block = &ctx.block,
 		.dbuf = &ctx.dbuf,
 		.hist = true,
+		.attach = k->attach,
+		.detach = k->detach,
+		.hook_ctx = k->ctx,
 	};
 	int err = setup(&ctx, *s->obj, &cfg, o, h);
 
@@ -297,10 +355,12 @@ static void write_task(const struct hist_task_ctx *ctx, struct out *o, uint64_t 
 		out_null(o, C_CGROUP, "-");
 }
 
-static void write_task_key(void *vctx, struct out *o, uint64_t key)
+static void write_task_key(void *vctx, struct out *o, const void *k)
 {
 	const struct hist_task_ctx *ctx = vctx;
+	uint64_t key;
 
+	memcpy(&key, k, sizeof(key));
 	if (ctx->by == HIST_BY_CGROUP)
 		out_cgroup(o, C_CGROUP, key);
 	else
@@ -323,8 +383,9 @@ int hist_task_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 	struct bpf_object *obj = *s->obj;
 	struct hist_task_ctx ctx = { .by = h->by };
 	struct hist_keys keys = {
-		.cols_us = h->h.unit == &hist_bytes ? cols_bytes : cols_us,
-		.cols_ms = cols_ms,
+		.cols = h->h.unit == &hist_bytes ? cols_bytes
+			: h->h.ms		 ? cols_ms
+						 : cols_us,
 		.ncols = ARRAY_SIZE(cols_us),
 		.hist_col = C_HIST,
 		.shown = shown_cols(h->by),

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Histograms of task times, the user side that runqlat and cpudist share
- * (BPF side: bpf/lib/hist_task.bpf.h): their options, and the run that
- * reads, each interval, one histogram or one per process (-P), thread (-L)
- * or cgroup (--by-cgroup) and writes them (lib/hist.h), busiest first.
+/* Histograms by key, the run every histogram tool makes (runqlat, cpudist,
+ * bitesize, biolatency, hardirqs, softirqs, runqlen): their common options,
+ * and hist_keys_run(), which reads, each interval, one histogram per key
+ * the kernel counted (bpf/lib/hist.bpf.h) and writes them (lib/hist.h) in
+ * the tool's columns. On it, the histograms of task times (runqlat,
+ * cpudist, bitesize; BPF side bpf/lib/hist_task.bpf.h): one histogram or
+ * one per process (-P), thread (-L) or cgroup (--by-cgroup), busiest
+ * first.
  *
  * Text, per interval: the time, the header, then each histogram's row and
  * its bucket table. JSON: one object per histogram and interval,
@@ -48,24 +52,48 @@ extern const struct argp_child hist_argp_children[];
 extern const struct argp_child hist_task_argp_children[];
 #define HIST_TASK_ARGS_DOC "[interval [count]]"
 
-/* A tool's histograms by a key of its own: its columns (OUT_COLS_BLOCK_TIME,
- * its key columns, then HIST_COLS from index hist_col), one table per unit
- * (cols_us also serves a unit of struct hist_opts'), and how a key is
- * written. */
-struct hist_keys {
-	const struct out_col *cols_us, *cols_ms;
-	size_t ncols;
-	unsigned hist_col;
-	uint64_t shown;	  /* the key columns shown in text (OUT_SHOW) */
-	bool show_cgroup; /* the key is a cgroup, shown whether or not -C is given */
-	bool one;	  /* a single histogram, key 0: shown empty too */
-	void (*write_key)(void *ctx, struct out *o, uint64_t key);
-	void *ctx;
+/* The most bytes of a key (a hardirq handler's name, the longest). */
+#define HIST_KEY_MAX 32
+
+/* The order of an interval's rows. */
+enum hist_order {
+	HIST_ORDER_SUM,	  /* the largest sum (the most time) first */
+	HIST_ORDER_COUNT, /* the most values first */
+	HIST_ORDER_KEY,	  /* by key (a CPU, a vector: a number of 4 or 8 bytes) */
 };
 
+/* A tool's histograms by a key of its own: every histogram tool's report
+ * (the tool's own columns, how a key and its values are written) and its
+ * run. The columns are OUT_COLS_BLOCK_TIME, the key columns, then those of
+ * the values from index hist_col, HIST_COLS by default: a table per unit. */
+struct hist_keys {
+	const struct out_col *cols; /* the table of the unit in use (hist_unit_of()) */
+	size_t ncols;
+	unsigned hist_col;
+	uint64_t shown;	       /* the key columns shown in text (OUT_SHOW) */
+	bool show_cgroup;      /* the key is a cgroup, shown whether or not -C is given */
+	bool one;	       /* a single histogram, key 0: shown empty too */
+	uint32_t key_size;     /* bytes of a key, at most HIST_KEY_MAX; 0: a __u64 */
+	enum hist_order order; /* ties in key order, so that the output is stable */
+	void (*write_key)(void *ctx, struct out *o, const void *key);
+	/* NULL: h written as a histogram (out_hist() at hist_col); else the
+	 * tool's own columns of it from hist_col (a total, an occupancy). */
+	void (*write_values)(void *ctx, struct out *o, const struct hist *h);
+	void *ctx;
+	/* NULL, or called after the skeleton's own programs are attached, for
+	 * those the tool attaches itself (perf events, one per CPU); 0 or
+	 * -errno. detach (if set) undoes it when the run ends. */
+	int (*attach)(void *ctx);
+	void (*detach)(void *ctx);
+};
+
+/* The unit the histograms of h are written in: h's own, else us or ms
+ * (-m). */
+const struct hist_unit *hist_unit_of(const struct hist_opts *h);
+
 /* Sets the opened skeleton's unit (rodata), loads and attaches it, and
- * prints its histograms (maps "hists", "hists_a", "hists_b", keyed by a
- * __u64) every interval until the run ends, the largest sum first. 0 or
+ * prints its histograms (maps "hists", "hists_a", "hists_b", keyed by
+ * k->key_size bytes) every interval until the run ends, in k->order. 0 or
  * -errno as interval_run(). */
 int hist_keys_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		  const struct hist_opts *h, const struct hist_keys *k);

@@ -52,6 +52,8 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 	if (cfg->hist)
 		dbuf_max_word(cfg->dbuf, HIST_MAX_WORD);
 	err = sonde_attach(s);
+	if (!err && cfg->attach)
+		err = cfg->attach(cfg->hook_ctx);
 	if (!err)
 		err = filter_watch_start(&watch, *s->obj, o);
 	if (err)
@@ -59,6 +61,8 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 	loop.watch = &watch;
 	out_block_start(cfg->block);
 	err = evloop_run(&loop);
+	if (cfg->detach)
+		cfg->detach(cfg->hook_ctx);
 	sonde_detach(s);
 	filter_watch_stop(&watch);
 	if (err || (cfg->count && l.reports >= cfg->count))

@@ -26,6 +26,12 @@ struct interval_cfg {
 	struct bpf_map *outer, *a, *b;
 	uint32_t *active_mirror; /* for dbuf: NULL, or as there */
 	bool hist;		 /* the values are struct hist (common/hist.h) */
+	/* NULL, or called after the skeleton's own programs are attached, for
+	 * programs the tool attaches itself (perf events); 0 or -errno.
+	 * detach (if set) undoes it when the run ends. */
+	int (*attach)(void *ctx);
+	void (*detach)(void *ctx);
+	void *hook_ctx; /* their ctx */
 };
 
 /* Loads the opened skeleton (common filters in rodata), sets up cfg->dbuf,

@@ -4,6 +4,7 @@
  * as histograms: one for the system, or one per disk, per kind of request
  * or per cgroup; one report per interval. */
 #include <errno.h>
+#include <string.h>
 #include "lib/sonde.h"
 #include "lib/array_size.h"
 #include "lib/bio.h"
@@ -99,10 +100,12 @@ static const struct out_col cols_ms[] = {
 	HIST_COLS(C_HIST, "ms"),
 };
 
-static void write_key(void *ctx, struct out *o, uint64_t key)
+static void write_key(void *ctx, struct out *o, const void *k)
 {
 	enum bio_by by = *(const enum bio_by *)ctx;
+	uint64_t key;
 
+	memcpy(&key, k, sizeof(key));
 	if (by == BIO_BY_DISK)
 		bio_out_disk(o, C_DISK, key);
 	else if (by == BIO_BY_FLAGS)
@@ -118,8 +121,7 @@ static int run(struct biolatency_bpf *skel, const struct biolatency_opts *opts)
 			 : opts->by_cgroup ? BIO_BY_CGROUP
 					   : BIO_BY_ALL;
 	struct hist_keys keys = {
-		.cols_us = cols_us,
-		.cols_ms = cols_ms,
+		.cols = opts->hist.ms ? cols_ms : cols_us,
 		.ncols = ARRAY_SIZE(cols_us),
 		.hist_col = C_HIST,
 		.shown = OUT_SHOW(C_DISK, by == BIO_BY_DISK) |

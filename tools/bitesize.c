@@ -41,10 +41,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &o->hist;
 		return 0;
 	case ARGP_KEY_END:
-		if (o->hist.h.ms) {
-			log_err("-m/--milliseconds: bitesize counts bytes, not time");
-			return EINVAL;
-		}
 		if (o->system && (o->hist.by_process || o->hist.by_thread || o->hist.by_cgroup)) {
 			log_err("--system and -P/--pids, -L/--tids or --by-cgroup exclude each "
 				"other: give one or none");

@@ -4,15 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <linux/perf_event.h>
-#include <sys/syscall.h>
 #include "lib/sonde.h"
+#include "lib/cpuclock.h"
 #include "lib/stack.h"
 #include "common/profile.h"
 #include "skel/profile.skel.h"
 
-#define CPU_ALL UINT32_MAX
+#define CPU_ALL CPU_CLOCKS_ALL
 
 struct profile_opts {
 	struct sonde_opts common;
@@ -21,17 +19,10 @@ struct profile_opts {
 	bool idle;
 };
 
-/* A CPU's perf event and its link to the program. */
-struct cpu_event {
-	struct bpf_link *link;
-	int fd;
-};
-
 struct profile_ctx {
 	const struct profile_opts *opts;
 	struct profile_bpf *skel;
-	struct cpu_event *cpus; /* n of them attached */
-	int n;
+	struct cpu_clocks clocks;
 };
 
 enum { OPT_CPU = 0x300, OPT_BY_CGROUP };
@@ -90,47 +81,10 @@ static const struct argp argp = {
 
 static const struct sonde_cli cli = { &argp, stores, 0 };
 
-/* The CPU clock of one CPU at hz samples per second; its fd, or -errno. */
-static int cpu_clock_open(int cpu, uint32_t hz)
-{
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
-		.config = PERF_COUNT_SW_CPU_CLOCK,
-		.size = sizeof(attr),
-		.freq = 1,
-		.sample_freq = hz,
-	};
-	int fd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
-}
-
-static int attach_cpu(struct profile_ctx *ctx, int cpu)
-{
-	int fd = cpu_clock_open(cpu, ctx->opts->hz), err;
-	struct bpf_link *link;
-
-	if (fd == -ENODEV)
-		return 0; /* offline */
-	if (fd < 0) {
-		log_err("cannot open the CPU clock of CPU %d: %s", cpu, strerror(-fd));
-		return fd == -EACCES ? -EPERM : fd;
-	}
-	link = bpf_program__attach_perf_event(ctx->skel->progs.handle_sample, fd);
-	if (!link) {
-		err = -errno;
-		close(fd);
-		log_err("cannot attach to the CPU clock of CPU %d: %s", cpu, strerror(-err));
-		return err;
-	}
-	ctx->cpus[ctx->n++] = (struct cpu_event){ link, fd };
-	return 0;
-}
-
 static int attach(void *vctx)
 {
 	struct profile_ctx *ctx = vctx;
-	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	int ncpu = libbpf_num_possible_cpus();
 
 	if (ncpu <= 0)
 		return -EIO;
@@ -139,29 +93,15 @@ static int attach(void *vctx)
 			ctx->opts->cpu, ncpu - 1);
 		return -EINVAL;
 	}
-	ctx->cpus = calloc(ncpu, sizeof(*ctx->cpus));
-	if (!ctx->cpus)
-		return -ENOMEM;
-	for (int cpu = 0; cpu < ncpu && !err; cpu++)
-		if (ctx->opts->cpu == CPU_ALL || (int)ctx->opts->cpu == cpu)
-			err = attach_cpu(ctx, cpu);
-	if (!err && !ctx->n) {
-		log_err("no online CPU to sample");
-		err = -ENODEV;
-	}
-	log_debug("sampling %d CPUs at %u Hz", ctx->n, ctx->opts->hz);
-	return err;
+	return cpu_clocks_attach(&ctx->clocks, ctx->skel->progs.handle_sample, ctx->opts->hz,
+				 ctx->opts->cpu);
 }
 
 static void detach(void *vctx)
 {
 	struct profile_ctx *ctx = vctx;
 
-	for (int i = 0; i < ctx->n; i++) {
-		bpf_link__destroy(ctx->cpus[i].link);
-		close(ctx->cpus[i].fd);
-	}
-	ctx->n = 0;
+	cpu_clocks_detach(&ctx->clocks);
 }
 
 int main(int argc, char **argv)
@@ -201,7 +141,6 @@ int main(int argc, char **argv)
 	err = stack_run(skel->skeleton, &cfg);
 
 	detach(&ctx);
-	free(ctx.cpus);
 	profile_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
 	return sonde_exit(err);

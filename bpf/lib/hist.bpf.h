@@ -17,12 +17,16 @@
 const volatile __u64 hist_unit_ns = 1000;
 
 /* A new key's histogram starts as this zeroed one: a struct hist is too
- * big for the BPF stack. Never written. */
+ * big for the BPF stack. Never written. Its value is declared as an array
+ * of one, whose element type the compiler must write out whole: clang 14
+ * writes struct hist as a forward declaration only in an object whose one
+ * program inlines hist_record() once (runqlen's), and libbpf then cannot
+ * size the values of the histograms' maps. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct hist);
+	__type(value, struct hist[1]);
 } hist_zero SEC(".maps");
 
 static __always_inline void hist_put(struct hist *h, __u64 ns)

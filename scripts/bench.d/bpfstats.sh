@@ -94,6 +94,14 @@ for t in "${tools[@]}"; do
 		continue
 	fi
 	mapfile -t hooks < <(sed -n "s/^$t: attached \([a-z_]*\/[^ ]*\).*/\1/p" "$work/$t.err")
+	# Sampled by perf events it attaches itself (profile, runqlen): no hook
+	# of a kind bench/floor can attach beside it.
+	if ((${#hooks[@]} == 0)); then
+		kill -INT "$tpid" 2>/dev/null || true
+		wait "$tpid" 2>/dev/null || true
+		row[$t]="| $t | perf_event (CPU clock): no floor on the same hook | | | | |"
+		continue
+	fi
 	"$floor" "${hooks[@]}" >"$work/floor.out" 2>"$work/floor.err" &
 	fpid=$!
 	pids+=("$fpid")

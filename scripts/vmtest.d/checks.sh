@@ -919,3 +919,60 @@ btf_exit3() {
 		{ fail "$_tool$_args: not one line with [$*]: $_said"; return 1; }
 	echo "VMTEST INFO $_tool$_args: $(echo "$_said" | cut -c1-240)"
 }
+
+# hardirqs: the calls of some interrupt handler counted in a 1-second
+# interval (--count), under a name that /proc/interrupts shows. The VM has
+# no disk or network card: the lines written here to the serial console
+# raise its transmit interrupts (x86's 8250, arm64's PL011), and arm64's
+# timer is a handler too.
+check_hardirqs() {
+	tool_start hardirqs -j -v --count 1 || return 1
+	tool_wait_ready || return 1
+	_i=0
+	while [ $_i -lt 20 ]; do
+		echo "VMTEST INFO hardirqs: console line $_i"
+		_i=$((_i + 1))
+	done
+	tool_wait_out '"hardirq":"' '"count":' || return 1
+	tool_stop_ok || return 1
+	_name=$(sed -n 's/.*"hardirq":"\([^"]*\)".*/\1/p' "$TOOL_OUT" | head -n 1)
+	grep -q " $_name\$" /proc/interrupts ||
+		fail "$TOOL_CMD: '$_name' is no handler of /proc/interrupts: $(cat /proc/interrupts)"
+}
+
+# softirqs: the runs of the timer vector, which a busy or idle kernel has
+# alike, counted in a 1-second interval (--count) under its name.
+check_softirqs() {
+	tool_start softirqs -j -v --count 1 || return 1
+	tool_wait_ready || return 1
+	tool_wait_out '"softirq":"timer","count":' || return 1
+	tool_stop_ok
+}
+
+# runqlen: two busy loops pinned to CPU 0 keep one task waiting there in
+# most of its samples: CPU 0's histogram (--per-cpu) has a median of 1 or
+# more, and its occupancy (-O) is above a half.
+check_runqlen() {
+	_rc=1
+	taskset -c 0 sh -c 'while :; do :; done' &
+	_l1=$!
+	taskset -c 0 sh -c 'while :; do :; done' &
+	_l2=$!
+	if tool_start runqlen -j -v --per-cpu -F 199 1 && tool_wait_ready &&
+		tool_wait_out '"cpu":0,"count":' '"unit":"tasks"' && tool_stop_ok; then
+		_p50=$(sed -n 's/.*"cpu":0,.*"p50_tasks":\([0-9]*\),.*/\1/p' "$TOOL_OUT" | head -n 1)
+		if [ "${_p50:-0}" -ge 1 ]; then
+			tool_start runqlen -j -v -O --per-cpu 1 && tool_wait_ready &&
+				tool_wait_out '"cpu":0,"samples":' && tool_stop_ok && _rc=0
+		else
+			fail "$TOOL_CMD: CPU 0's median length ${_p50:-none}, not 1 or more: $(cat "$TOOL_OUT")"
+		fi
+	fi
+	kill "$_l1" "$_l2" 2>/dev/null
+	wait "$_l1" "$_l2" 2>/dev/null
+	if [ "$_rc" = 0 ]; then
+		_occ=$(sed -n 's/.*"cpu":0,.*"occupancy_pct":\([0-9]*\).*/\1/p' "$TOOL_OUT" | head -n 1)
+		[ "${_occ:-0}" -gt 50 ] || { fail "$TOOL_CMD: CPU 0's occupancy ${_occ:-none} %: $(cat "$TOOL_OUT")"; _rc=1; }
+	fi
+	return "$_rc"
+}

@@ -19,7 +19,9 @@
 #             and the kernel refuses a cgroup name with a newline;
 #             cgsyscount.bats checks its pipe and removed-cgroup cases),
 #             profile and offcputime (they print their stacks once, when
-#             the run ends; their bats tests check hostile names)
+#             the run ends; their bats tests check hostile names),
+#             hardirqs, softirqs (their rows name interrupt handlers,
+#             softirq vectors), runqlen (its rows name CPUs)
 #   xdp       attaches to an interface, not to a hook of every process
 # A tool of the build with no entry fails the tests that use this table, so
 # that a new tool gets its workload.
@@ -39,6 +41,7 @@ declare -gA TOOL_KIND=(
 	[cpudist]=interval
 	[execsnoop]=event
 	[exitsnoop]=event
+	[hardirqs]=none
 	[killsnoop]=event
 	[mountsnoop]=event
 	[offcputime]=none
@@ -46,7 +49,9 @@ declare -gA TOOL_KIND=(
 	[opensnoop]=event
 	[profile]=none
 	[runqlat]=interval
+	[runqlen]=none
 	[runqslower]=event
+	[softirqs]=none
 	[statsnoop]=event
 	[syscount]=interval
 	[tcpaccept]=event
