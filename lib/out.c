@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/names.h"
 #include "lib/out.h"
+#include "lib/prom.h"
 
 #define NSEC_PER_SEC 1000000000LL
 /* The widest padding written in one fixed-size copy. */
@@ -342,14 +343,38 @@ static void number(struct out *o, unsigned col, uint64_t v, bool neg)
 		pad(o, c->width - n);
 }
 
+/* --prometheus: a label column's value, as text shows it, for the row's
+ * series (lib/prom.h). */
+static bool is_label(const struct out *o, unsigned col)
+{
+	return o->prom && col < o->ncols && (o->cols[col].flags & OUT_LABEL);
+}
+
+static void label(struct out *o, unsigned col, const char *s, size_t n)
+{
+	if (is_label(o, col))
+		prom_label(o->prom, o->cols[col].key, s, n);
+}
+
+static void label_number(struct out *o, unsigned col, uint64_t v, bool neg)
+{
+	char buf[24];
+
+	buf[0] = '-';
+	if (is_label(o, col))
+		label(o, col, buf + !neg, dec_at(buf + 1, v) - buf - !neg);
+}
+
 void out_uint(struct out *o, unsigned col, uint64_t v)
 {
+	label_number(o, col, v, false);
 	if (field(o, col))
 		number(o, col, v, false);
 }
 
 void out_int(struct out *o, unsigned col, int64_t v)
 {
+	label_number(o, col, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 	if (field(o, col))
 		number(o, col, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
@@ -455,18 +480,19 @@ static void text_column(struct out *o, unsigned col, const char *s, size_t n)
 
 void out_str(struct out *o, unsigned col, const char *s, size_t maxlen)
 {
-	size_t n;
+	size_t n = strnlen(s, maxlen);
 
+	label(o, col, s, n);
 	if (!field(o, col))
 		return;
-	n = strnlen(s, maxlen);
 	if (o->cfg.json)
 		json_string(o, s, n);
 	else
 		text_column(o, col, s, n);
 }
 
-void out_name(struct out *o, unsigned col, const char *name)
+/* out_name() but for the label: out_null()'s text in text. */
+static void name_field(struct out *o, unsigned col, const char *name)
 {
 	size_t n = strlen(name);
 	char *d;
@@ -487,6 +513,12 @@ void out_name(struct out *o, unsigned col, const char *name)
 	memcpy(d, name, n + 1);
 	d[n] = '"';
 	grow(o, d + n + 1);
+}
+
+void out_name(struct out *o, unsigned col, const char *name)
+{
+	label(o, col, name, strlen(name));
+	name_field(o, col, name);
 }
 
 void out_names(struct out *o, unsigned col, const char *buf, size_t len, char sep)
@@ -624,8 +656,17 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 
 void out_cgroup(struct out *o, unsigned col, uint64_t id)
 {
-	const char *path = o->cfg.show_cgroup ? cgroup_path_of(id) : NULL;
+	bool lbl = is_label(o, col);
+	const char *path = o->cfg.show_cgroup || lbl ? cgroup_path_of(id) : NULL;
 	char buf[32];
+
+	/* The series of a cgroup that is gone are no longer written. */
+	if (lbl && path)
+		prom_label(o->prom, "cgroup", path, strlen(path));
+	else if (lbl)
+		prom_label_null(o->prom, "cgroup", NULL);
+	if (!o->cfg.show_cgroup)
+		path = NULL;
 
 	if (!field(o, col))
 		return;
@@ -710,8 +751,10 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 
 void out_null(struct out *o, unsigned col, const char *text)
 {
+	if (is_label(o, col))
+		prom_label_null(o->prom, o->cols[col].key, text);
 	if (!o->cfg.json) {
-		out_name(o, col, text);
+		name_field(o, col, text);
 		return;
 	}
 	if (!field(o, col))

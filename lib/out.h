@@ -28,6 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct prom;
+
 /* How the time column is shown in text (JSON always has the wall clock). */
 enum out_time {
 	OUT_TIME_NONE,
@@ -52,6 +54,9 @@ enum out_col_flags {
 	OUT_WITH_UID = 1 << 2,	  /* text column only with -U */
 	OUT_WITH_CGROUP = 1 << 3, /* text column only with -C */
 	OUT_WITH_TIME = 1 << 4,	  /* text column only with -T or -t */
+	/* With --prometheus, a label of the row's series, named as its JSON
+	 * key (out_cgroup()'s: "cgroup", the path) (lib/prom.h) */
+	OUT_LABEL = 1 << 5,
 };
 
 struct out_col {
@@ -70,7 +75,7 @@ struct out_col {
  * CGROUP with -C. */
 #define OUT_COL_CGROUP                                                                             \
 	{                                                                                          \
-		"CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP                                         \
+		"CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_LABEL                             \
 	}
 
 #define OUT_MAX_COLS 64
@@ -104,6 +109,9 @@ struct out {
 	int64_t cached_sec;
 	char cached_time[40];
 	size_t cached_len;
+	/* --prometheus: the series the rows are added into (lib/prom.h), or
+	 * NULL; its label columns' values go there too */
+	struct prom *prom;
 	size_t len; /* bytes in line */
 	char line[OUT_LINE_MAX];
 };

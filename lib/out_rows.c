@@ -1,7 +1,35 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "lib/out_rows.h"
+#include "lib/prom.h"
+
+static ssize_t discard(void *cookie, const char *buf, size_t n)
+{
+	(void)cookie;
+	(void)buf;
+	return (ssize_t)n;
+}
+
+/* Where the rows past a block's limit go: nowhere. NULL if it cannot be
+ * made (then they are written). */
+static FILE *nowhere(void)
+{
+	static FILE *f;
+
+	if (!f)
+		f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = discard });
+	return f;
+}
+
+size_t out_rows_top(struct out_rows *r, size_t top, size_t n)
+{
+	if (!r->out.prom)
+		return top && top < n ? top : n;
+	r->limit = top < n ? (unsigned)top : 0;
+	return n;
+}
 
 void out_rows_init(struct out_rows *r, FILE *f, const struct out_col *cols, unsigned ncols,
 		   uint64_t show, const struct out_cfg *cfg)
@@ -13,7 +41,8 @@ void out_rows_init(struct out_rows *r, FILE *f, const struct out_col *cols, unsi
 
 static void rows_begin(struct out_rows *r, FILE *f, bool nested, bool on)
 {
-	r->out.f = f;
+	r->out.f = r->f = f;
+	r->limit = 0;
 	r->nested = nested;
 	r->on = on;
 	/* Off, the typed writers find no column and write nothing. */
@@ -29,6 +58,10 @@ struct out *out_rows_row(struct out_rows *r)
 
 	if (!r->on)
 		return o;
+	if (r->limit && r->n == r->limit && nowhere())
+		o->f = nowhere();
+	if (o->prom)
+		prom_row_begin(o->prom);
 	if (o->cfg.json && r->n && !r->flat) {
 		putc_unlocked(',', o->f);
 	} else if (!o->cfg.json && r->nested) {
@@ -52,6 +85,8 @@ void out_rows_row_end(struct out_rows *r)
 {
 	if (!r->on)
 		return;
+	if (r->out.prom)
+		prom_row_end(r->out.prom);
 	/* Not out_row_end(): a row inside an array or under a line ends no
 	 * line of its own, but a block's row in text does. */
 	out_push(&r->out);
@@ -71,6 +106,7 @@ void out_rows_nest(struct out_rows *r, struct out *parent, unsigned col)
 
 void out_rows_end(struct out_rows *r)
 {
+	r->out.f = r->f;
 	if (r->on && r->out.cfg.json && !r->flat)
 		putc_unlocked(']', r->out.f);
 }

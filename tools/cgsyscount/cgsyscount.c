@@ -55,12 +55,9 @@ struct cgsyscount_ctx {
 enum { C_COUNT, C_NAME = C_COUNT + COUNT_NCOLS, C_PATH, C_ID, C_CONTAINER, C_GONE, C_SYSCALLS };
 
 static const struct out_col cols[] = {
-	COUNT_COLS(C_COUNT, "SYSCALLS", "syscalls"),
-	[C_NAME] = { "CGROUP", NULL, 0, 0 },
-	[C_PATH] = { NULL, "cgroup", 0, 0 },
-	[C_ID] = { NULL, "cgroup_id", 0, 0 },
-	[C_CONTAINER] = { NULL, "container_id", 0, 0 },
-	[C_GONE] = { NULL, "gone", 0, 0 },
+	COUNT_COLS(C_COUNT, "SYSCALLS", "syscalls"),	[C_NAME] = { "CGROUP", NULL, 0, 0 },
+	[C_PATH] = { NULL, "cgroup", 0, OUT_LABEL },	[C_ID] = { NULL, "cgroup_id", 0, 0 },
+	[C_CONTAINER] = { NULL, "container_id", 0, 0 }, [C_GONE] = { NULL, "gone", 0, 0 },
 	[C_SYSCALLS] = { NULL, "top_syscalls", 0, 0 },
 };
 
@@ -218,6 +215,7 @@ static int rank_cmp(const void *a, const void *b, void *by_time)
 	return count_row_cmp(x, y, *(bool *)by_time);
 }
 
+/* --by-syscall: the syscalls shown under a cgroup. */
 static size_t shown(const struct cgsyscount_opts *opts, size_t n)
 {
 	return opts->count.top && opts->count.top < n ? opts->count.top : n;
@@ -279,6 +277,7 @@ static int report(void *vctx, bool skip_empty)
 	const struct cgsyscount_opts *opts = ctx->opts;
 	bool latency = opts->count.latency;
 	struct out_rows *rows;
+	size_t n;
 	int err;
 
 	ctx->table.n = 0;
@@ -296,7 +295,8 @@ static int report(void *vctx, bool skip_empty)
 	if (ctx->ngroups > 1)
 		qsort_r(ctx->groups, ctx->ngroups, sizeof(*ctx->groups), rank_cmp, &latency);
 	rows = out_block_begin(&ctx->block);
-	for (size_t i = 0; i < shown(opts, ctx->ngroups); i++) {
+	n = out_rows_top(rows, opts->count.top, ctx->ngroups);
+	for (size_t i = 0; i < n; i++) {
 		const struct cg_group *g = &ctx->groups[i];
 		struct out *o = out_rows_row(rows);
 
@@ -356,6 +356,7 @@ int main(int argc, char **argv)
 		return sonde_open_failed();
 	cfg.interval_s = opts.count.interval_s;
 	cfg.count = opts.count.count;
+	cfg.prom = &opts.count.prom;
 	cfg.outer = skel->maps.counts;
 	cfg.a = skel->maps.counts_a;
 	cfg.b = skel->maps.counts_b;
