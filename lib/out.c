@@ -194,6 +194,8 @@ void out_header(struct out *o)
 
 void out_row_begin(struct out *o)
 {
+	if (o->prom)
+		prom_row_begin(o->prom);
 	o->fields = 0;
 	if (o->cfg.json)
 		put_c(o, '{');
@@ -203,6 +205,8 @@ void out_row_end(struct out *o)
 {
 	char *d = room(o, 2);
 
+	if (o->prom)
+		prom_row_end(o->prom);
 	if (o->cfg.json)
 		*d++ = '}';
 	*d++ = '\n';
@@ -343,6 +347,13 @@ static void number(struct out *o, unsigned col, uint64_t v, bool neg)
 		pad(o, c->width - n);
 }
 
+static ssize_t discard(void *cookie, const char *buf, size_t n)
+{
+	(void)cookie;
+	(void)buf;
+	return (ssize_t)n;
+}
+
 /* --prometheus: a label column's value, as text shows it, for the row's
  * series (lib/prom.h). */
 static bool is_label(const struct out *o, unsigned col)
@@ -365,9 +376,36 @@ static void label_number(struct out *o, unsigned col, uint64_t v, bool neg)
 		label(o, col, buf + !neg, dec_at(buf + 1, v) - buf - !neg);
 }
 
+/* An OUT_COUNTER column's value: the counter <key>_total of the row. */
+static void counter(struct out *o, unsigned col, uint64_t v)
+{
+	char name[64];
+
+	if (!o->prom || col >= o->ncols || !(o->cols[col].flags & OUT_COUNTER))
+		return;
+	snprintf(name, sizeof(name), "%s_total", o->cols[col].key);
+	prom_counter(o->prom, name, "Counted by the tool's --count mode.", v, 1);
+}
+
+void out_no_series(struct out *o)
+{
+	if (o->prom)
+		prom_row_drop(o->prom);
+}
+
+FILE *out_nowhere(void)
+{
+	static FILE *f;
+
+	if (!f)
+		f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = discard });
+	return f;
+}
+
 void out_uint(struct out *o, unsigned col, uint64_t v)
 {
 	label_number(o, col, v, false);
+	counter(o, col, v);
 	if (field(o, col))
 		number(o, col, v, false);
 }
@@ -664,7 +702,7 @@ void out_cgroup(struct out *o, unsigned col, uint64_t id)
 	if (lbl && path)
 		prom_label(o->prom, "cgroup", path, strlen(path));
 	else if (lbl)
-		prom_label_null(o->prom, "cgroup", NULL);
+		prom_row_drop(o->prom);
 	if (!o->cfg.show_cgroup)
 		path = NULL;
 
@@ -751,8 +789,6 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 
 void out_null(struct out *o, unsigned col, const char *text)
 {
-	if (is_label(o, col))
-		prom_label_null(o->prom, o->cols[col].key, text);
 	if (!o->cfg.json) {
 		name_field(o, col, text);
 		return;

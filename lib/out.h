@@ -57,6 +57,9 @@ enum out_col_flags {
 	/* With --prometheus, a label of the row's series, named as its JSON
 	 * key (out_cgroup()'s: "cgroup", the path) (lib/prom.h) */
 	OUT_LABEL = 1 << 5,
+	/* With --prometheus, a counter of the row's series (out_uint()):
+	 * <key>_total */
+	OUT_COUNTER = 1 << 6,
 };
 
 struct out_col {
@@ -171,6 +174,12 @@ void out_null(struct out *o, unsigned col, const char *text);
 /* A string the event cut short (`cut`): text shows it followed by "...";
  * JSON writes it as it is (the tool's "truncated" key says it was cut). */
 void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool cut);
+
+/* With --prometheus, the current row is no series (its cgroup is gone). */
+void out_no_series(struct out *o);
+/* A stream that keeps nothing written to it (rows that are only series);
+ * NULL if it cannot be made. */
+FILE *out_nowhere(void);
 
 /* Starts a value the caller writes itself (composite renderers such as
  * histograms); false when the column is not part of this format. */

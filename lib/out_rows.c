@@ -5,24 +5,6 @@
 #include "lib/out_rows.h"
 #include "lib/prom.h"
 
-static ssize_t discard(void *cookie, const char *buf, size_t n)
-{
-	(void)cookie;
-	(void)buf;
-	return (ssize_t)n;
-}
-
-/* Where the rows past a block's limit go: nowhere. NULL if it cannot be
- * made (then they are written). */
-static FILE *nowhere(void)
-{
-	static FILE *f;
-
-	if (!f)
-		f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = discard });
-	return f;
-}
-
 size_t out_rows_top(struct out_rows *r, size_t top, size_t n)
 {
 	if (!r->out.prom)
@@ -58,10 +40,8 @@ struct out *out_rows_row(struct out_rows *r)
 
 	if (!r->on)
 		return o;
-	if (r->limit && r->n == r->limit && nowhere())
-		o->f = nowhere();
-	if (o->prom)
-		prom_row_begin(o->prom);
+	if (r->limit && r->n == r->limit && out_nowhere())
+		o->f = out_nowhere();
 	if (o->cfg.json && r->n && !r->flat) {
 		putc_unlocked(',', o->f);
 	} else if (!o->cfg.json && r->nested) {

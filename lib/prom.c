@@ -20,8 +20,9 @@
 #define PROM_BUCKETS HIST_RANGE_BITS
 
 struct prom_family {
-	const char *name, *help; /* after sonde_<tool>_ */
-	double scale;		 /* a counter's raw value times this */
+	char name[64];	  /* after sonde_<tool>_ */
+	const char *help; /* a literal */
+	double scale;	  /* a counter's raw value times this */
 	bool hist;
 	uint64_t unit_ns; /* hist: as prom_hist() */
 };
@@ -39,7 +40,7 @@ struct prom_row {
 	char labels[PROM_LABELS_MAX];
 	size_t len;
 	bool over;	   /* the labels did not fit */
-	bool no_cgroup;	   /* its cgroup is not known */
+	bool dropped;	   /* no series (prom_row_drop()) */
 	size_t cgroup_off; /* where the cgroup's value is in labels (or SIZE_MAX) */
 	size_t cgroup_len;
 	uint32_t fams;
@@ -62,15 +63,8 @@ struct prom {
 	struct prom_row row;
 };
 
-enum { OPT_PROMETHEUS = 0x700, OPT_MAX_SERIES };
-
 static const struct argp_option prom_options[] = {
-	{ "prometheus", OPT_PROMETHEUS, "FILE", 0,
-	  "Also write the counts as Prometheus metrics to FILE after each interval "
-	  "(node_exporter's textfile collector)",
-	  0 },
-	{ "max-series", OPT_MAX_SERIES, "N", 0,
-	  "With --prometheus: at most N label sets (default 10000)", 0 },
+	PROM_OPTIONS,
 	{ 0 },
 };
 
@@ -80,15 +74,11 @@ static error_t prom_parse_opt(int key, char *arg, struct argp_state *state)
 	uint64_t v;
 
 	switch (key) {
-	case OPT_PROMETHEUS:
-		if (!*arg) {
-			log_err("invalid value '' for --prometheus: expected a file name");
-			return EINVAL;
-		}
+	case PROM_OPT_PROMETHEUS:
 		o->path = arg;
 		return 0;
-	case OPT_MAX_SERIES:
-		if (parse_uint("--max-series", arg, 1, 10000000, &v))
+	case PROM_OPT_MAX_SERIES:
+		if (parse_uint("--max-series", arg, 1, PROM_MAX_SERIES_LIMIT, &v))
 			return EINVAL;
 		o->max_series = v;
 		return 0;
@@ -117,8 +107,8 @@ size_t prom_escape(char *dst, const char *s, size_t len)
 
 		if (c == '\\') {
 			/* text's "\\", each backslash escaped again */
-			memcpy(d, "\\\\\\\\", 4);
-			d += 4;
+			for (int k = 0; k < 4; k++)
+				*d++ = '\\';
 		} else if (c == '"') {
 			*d++ = '\\';
 			*d++ = '"';
@@ -236,6 +226,10 @@ int prom_open(struct prom **pp, const struct prom_opts *o, const char *tool)
 	*pp = NULL;
 	if (!o->path)
 		return 0;
+	if (!*o->path) {
+		log_err("invalid value '' for --prometheus: expected a file name");
+		return -EINVAL;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -277,7 +271,7 @@ void prom_row_begin(struct prom *p)
 	struct prom_row *r = &p->row;
 
 	r->len = 0;
-	r->over = r->no_cgroup = false;
+	r->over = r->dropped = false;
 	r->cgroup_off = SIZE_MAX;
 	r->fams = 0;
 	r->h = NULL;
@@ -308,26 +302,31 @@ void prom_label(struct prom *p, const char *name, const char *s, size_t len)
 	r->labels[r->len++] = '"';
 }
 
-void prom_label_null(struct prom *p, const char *name, const char *text)
+void prom_row_drop(struct prom *p)
 {
-	if (!strcmp(name, "cgroup"))
-		p->row.no_cgroup = true;
-	else if (text)
-		prom_label(p, name, text, strlen(text));
+	p->row.dropped = true;
 }
 
-/* The family of `name` (a literal: the same pointer each row). */
+void prom_restart(struct prom *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		memset(p->series[i].vals, 0, sizeof(p->series[i].vals));
+		p->series[i].fams = 0;
+	}
+}
+
+/* The family of `name`, made the first time. */
 static int family(struct prom *p, const char *name, const char *help, bool hist)
 {
 	struct prom_family *f;
 
 	for (unsigned i = 0; i < p->nfams; i++)
-		if (p->fams[i].name == name || !strcmp(p->fams[i].name, name))
+		if (!strcmp(p->fams[i].name, name))
 			return (int)i;
-	if (p->nfams == PROM_FAMILIES)
+	if (p->nfams == PROM_FAMILIES || strlen(name) >= sizeof(f->name))
 		return -1;
 	f = &p->fams[p->nfams];
-	f->name = name;
+	snprintf(f->name, sizeof(f->name), "%s", name);
 	f->help = help;
 	f->hist = hist;
 	return (int)p->nfams++;
@@ -393,7 +392,7 @@ void prom_row_end(struct prom *p)
 	struct prom_series *s;
 	uint32_t hash;
 
-	if (!r->fams || r->no_cgroup)
+	if (!r->fams || r->dropped)
 		return;
 	if (r->over) {
 		drop(p);

@@ -3,10 +3,12 @@
  * in the text format that node_exporter's textfile collector reads, again
  * after every interval, whole (a file beside it, then renamed over it).
  *
- * The rows are the ones the tool prints (lib/out_rows.h): the output layer
+ * The rows are the ones the tool prints (lib/out_rows.h; a --count mode's
+ * table, lib/net_count.h, once a second): the output layer
  * hands each row's label columns (OUT_LABEL: the JSON key is the label's
  * name, the value as text shows it) and its values here, the counters of a
- * count (lib/count.h) or a histogram (lib/hist.h), and they are added into
+ * count (lib/count.h), a histogram (lib/hist.h) or its OUT_COUNTER
+ * columns (<key>_total), and they are added into
  * one series per tool, metric and label set, so that counters are
  * cumulative:
  *
@@ -33,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "common/hist.h"
+#include "lib/opts.h"
 
 /* --max-series when not given: label sets of a run. 1000 cgroups, each a
  * row of cgsyscount, fit with room (docs/prometheus.md). */
@@ -47,11 +50,32 @@ struct prom_opts {
  * prom_opts (the interval options' parsers pass it on). */
 extern const struct argp_child prom_argp_children[];
 
+/* The same, as rows of a tool's own options and stores (lib/opts.h), for a
+ * struct prom_opts `field` of its options struct `type`. */
+enum { PROM_OPT_PROMETHEUS = 0x700, PROM_OPT_MAX_SERIES };
+#define PROM_OPTIONS                                                                               \
+	{ "prometheus",                                                                            \
+	  PROM_OPT_PROMETHEUS,                                                                     \
+	  "FILE",                                                                                  \
+	  0,                                                                                       \
+	  "Also write the counts as Prometheus metrics to FILE (node_exporter's textfile "         \
+	  "collector), whole, after each report (--count: each second)",                           \
+	  0 },                                                                                     \
+	{                                                                                          \
+		"max-series", PROM_OPT_MAX_SERIES, "N", 0,                                         \
+		    "With --prometheus: at most N label sets (default 10000)", 0                   \
+	}
+#define PROM_MAX_SERIES_LIMIT 10000000
+#define PROM_STORES(type, field)                                                                   \
+	SONDE_STORE(PROM_OPT_PROMETHEUS, type, field.path),                                        \
+	    SONDE_STORE_RANGE(PROM_OPT_MAX_SERIES, "--max-series", type, field.max_series, 1,      \
+			      PROM_MAX_SERIES_LIMIT)
+
 struct prom;
 
 /* A registry for o->path, its metrics named sonde_<tool>_...; *p is NULL
- * without --prometheus. 0, -ENOMEM, or -errno when the file cannot be
- * created there (said on stderr). */
+ * without --prometheus. 0, -ENOMEM, -EINVAL for an empty name, or -errno
+ * when the file cannot be created there (said on stderr). */
 int prom_open(struct prom **p, const struct prom_opts *o, const char *tool);
 void prom_free(struct prom *p);
 /* Writes every series to the file (atomically); 0 or -errno, said on
@@ -62,13 +86,15 @@ int prom_write(struct prom *p);
 void prom_row_begin(struct prom *p);
 /* A label: name, and the value's bytes (len at most, up to a NUL). */
 void prom_label(struct prom *p, const char *name, const char *s, size_t len);
-/* A label whose value the row does not have: `text` (what text output
- * shows instead, "?"), or none when NULL; a row whose cgroup is not known
- * (gone) is no series at all. */
-void prom_label_null(struct prom *p, const char *name, const char *text);
+/* The row is no series (a cgroup gone before its path was read). */
+void prom_row_drop(struct prom *p);
 /* A counter of the row: raw units, times `scale` in the file. help: a
  * sentence; name (after sonde_<tool>_) and help are string literals. */
 void prom_counter(struct prom *p, const char *name, const char *help, uint64_t v, double scale);
+/* The counters' values are totals read whole each time (a --count mode's
+ * map), not what an interval added: they start from zero again, and a
+ * series no row has until the next prom_write() is not written. */
+void prom_restart(struct prom *p);
 /* The row's histogram, its values in units of unit_ns nanoseconds (0: not
  * a time, named `unit`). */
 void prom_hist(struct prom *p, const struct hist *h, uint64_t unit_ns, const char *unit);

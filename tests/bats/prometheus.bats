@@ -245,10 +245,30 @@ wait_promql() {
 	assert_match "$(<"$TOOL_ERR")" 'more than 1 label sets.*--max-series' "stderr says so"
 }
 
+@test "tcpconnect --count: the file has each destination's connects, every second and at the end" {
+	require_tool tcpconnect
+	local file=$PROM_DIR/tcpconnect.prom port series
+	port=$(free_port)
+	tool_start tcpconnect -v --count --prometheus "$file"
+	# Five connects, refused: nothing listens on the port.
+	as_named promconn 'for i in 1 2 3 4 5; do : 3<>"/dev/tcp/127.0.0.1/$1"; done' _ "$port" \
+		2>/dev/null || true
+	series="comm=\"promconn\",family=\"4\",raddr=\"127.0.0.1\",rport=\"$port\""
+	# Written while it runs.
+	wait_file_has "$series" "$file"
+	stop_ok
+	promtool_ok "$file"
+	assert_match "$(lines_with "$series" "$file")" \
+		"^sonde_tcpconnect_connects_total\\{uid=\"0\",pid=\"[0-9]+\",$series,cgroup=\"/.*\"\\} 5\$" "series"
+	# The table printed at the end says the same.
+	assert_match "$(lines_with promconn)" " 127\\.0\\.0\\.1 +$port +5\$" "row"
+}
+
 @test "bad --prometheus and --max-series values are usage errors" {
 	assert_bad_value cgsyscount --max-series 0 --max-series 0
 	assert_bad_value runqlat --max-series x --max-series x
 	assert_bad_value syscount --prometheus '' --prometheus ''
+	assert_usage_error tcpconnect '--prometheus needs --count' --prometheus "$PROM_DIR/x.prom"
 	# A file that cannot be written where it goes: said at once (exit 3).
 	tool_run_bounded 10 cgsyscount --prometheus /nonexistent-dir/x.prom 1 1
 	assert_eq "$status" 3 "exit status of an unwritable file"

@@ -288,6 +288,48 @@ static void hist_sizes_in_their_unit(void **state)
 				     "sonde_tool_bytes_sum{comm=\"x\"} 4096\n"));
 }
 
+/* ---- a --count table: plain rows, totals read whole ---- */
+
+enum { N_REASON, N_DROPS };
+
+static const struct out_col net_cols[] = {
+	[N_REASON] = { "REASON", "reason", 16, OUT_LABEL },
+	[N_DROPS] = { "DROPS", "drops", 8, OUT_RIGHT | OUT_COUNTER },
+};
+
+static void table(struct fixture *fx, const char *const *reasons, const uint64_t *drops, size_t n)
+{
+	struct out_cfg cfg = { 0 };
+	struct out o;
+
+	out_init(&o, out_nowhere(), net_cols, ARRAY_SIZE(net_cols), 0, &cfg);
+	o.prom = fx->prom;
+	prom_restart(fx->prom);
+	for (size_t i = 0; i < n; i++) {
+		out_row_begin(&o);
+		out_str(&o, N_REASON, reasons[i], 32);
+		out_uint(&o, N_DROPS, drops[i]);
+		out_row_end(&o);
+	}
+	assert_int_equal(prom_write(fx->prom), 0);
+}
+
+static void count_table_totals_are_set_not_added(void **state)
+{
+	struct fixture *fx = *state;
+	const char *const reasons[] = { "NO_SOCKET", "NETFILTER_DROP" };
+	const uint64_t first[] = { 3, 1 }, then[] = { 5 };
+	const char *file;
+
+	table(fx, reasons, first, 2);
+	table(fx, reasons, then, 1);
+	file = slurp(fx->path);
+	assert_non_null(strstr(file, "# TYPE sonde_tool_drops_total counter\n"
+				     "sonde_tool_drops_total{reason=\"NO_SOCKET\"} 5\n#"));
+	/* An entry gone from the map is no longer a series. */
+	assert_null(strstr(file, "NETFILTER_DROP"));
+}
+
 static void no_file_without_the_option(void **state)
 {
 	struct prom_opts none = { 0 };
@@ -308,6 +350,8 @@ static void unwritable_file_fails(void **state)
 	/* Said when the tool starts, not an interval later. */
 	assert_int_equal(prom_open(&p, &po, "tool"), -ENOENT);
 	assert_null(p);
+	po.path = "";
+	assert_int_equal(prom_open(&p, &po, "tool"), -EINVAL);
 }
 
 int main(void)
@@ -322,6 +366,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hist_buckets_cumulative_in_seconds, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(hist_sizes_in_their_unit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(count_table_totals_are_set_not_added, fx_setup,
+						fx_teardown),
 		cmocka_unit_test(no_file_without_the_option),
 		cmocka_unit_test(unwritable_file_fails),
 	};

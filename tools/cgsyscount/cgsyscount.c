@@ -244,6 +244,9 @@ static void write_cgroup(struct out *o, uint64_t id)
 		out_str(o, C_PATH, path, strlen(path));
 	else
 		out_null(o, C_PATH, "");
+	/* Gone before its path was read: no series under no name. */
+	if (!path)
+		out_no_series(o);
 	out_uint(o, C_ID, id);
 	if (cid)
 		out_str(o, C_CONTAINER, cid, n);
