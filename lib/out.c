@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -692,11 +693,35 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 
 /* ------------------------------------------------------------- the rest --- */
 
+/* -C in JSON, after cgroup_id: the cgroup's path and its container
+ * (lib/cgroup.h), or nulls: every line has the same keys. */
+static void json_cgroup_keys(struct out *o, const char *path)
+{
+	struct cgroup_container c;
+	bool ct = path && cgroup_container_of(path, &c);
+
+	json_key(o, "cgroup", 6);
+	if (path)
+		json_string(o, path, strlen(path));
+	else
+		put(o, "null", 4);
+	json_key(o, "container_id", 12);
+	if (ct)
+		json_string(o, c.id, CGROUP_CONTAINER_ID_LEN);
+	else
+		put(o, "null", 4);
+	json_key(o, "container_runtime", 17);
+	if (ct)
+		json_string(o, c.runtime, strlen(c.runtime));
+	else
+		put(o, "null", 4);
+}
+
 void out_cgroup(struct out *o, unsigned col, uint64_t id)
 {
 	bool lbl = is_label(o, col);
 	const char *path = o->cfg.show_cgroup || lbl ? cgroup_path_of(id) : NULL;
-	char buf[32];
+	char buf[PATH_MAX + 32];
 
 	/* The series of a cgroup that is gone are no longer written. */
 	if (lbl && path)
@@ -710,17 +735,13 @@ void out_cgroup(struct out *o, unsigned col, uint64_t id)
 		return;
 	if (o->cfg.json) {
 		grow(o, dec_at(room(o, 20), id));
-		if (o->cfg.show_cgroup) {
-			json_key(o, "cgroup", 6);
-			if (path)
-				json_string(o, path, strlen(path));
-			else
-				put(o, "null", 4);
-		}
+		if (o->cfg.show_cgroup)
+			json_cgroup_keys(o, path);
 		return;
 	}
 	if (path) {
-		size_t n = text_string(o, path, strlen(path));
+		/* A container's by its runtime and short ID. */
+		size_t n = text_string(o, buf, strlen(cgroup_display_name(path, buf, sizeof(buf))));
 
 		if (!is_last_text_col(o, col))
 			pad(o, o->cols[col].width - (int)n);
@@ -798,10 +819,8 @@ void out_null(struct out *o, unsigned col, const char *text)
 	put(o, "null", 4);
 	/* A cgroup column has its path too with -C (out_cgroup()): every
 	 * line keeps the same keys. */
-	if ((o->cols[col].flags & OUT_WITH_CGROUP) && o->cfg.show_cgroup) {
-		json_key(o, "cgroup", 6);
-		put(o, "null", 4);
-	}
+	if ((o->cols[col].flags & OUT_WITH_CGROUP) && o->cfg.show_cgroup)
+		json_cgroup_keys(o, NULL);
 }
 
 void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool cut)

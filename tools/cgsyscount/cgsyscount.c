@@ -52,12 +52,25 @@ struct cgsyscount_ctx {
 	struct out_rows syscalls;
 };
 
-enum { C_COUNT, C_NAME = C_COUNT + COUNT_NCOLS, C_PATH, C_ID, C_CONTAINER, C_GONE, C_SYSCALLS };
+enum {
+	C_COUNT,
+	C_NAME = C_COUNT + COUNT_NCOLS,
+	C_PATH,
+	C_ID,
+	C_CONTAINER,
+	C_RUNTIME,
+	C_GONE,
+	C_SYSCALLS
+};
 
 static const struct out_col cols[] = {
-	COUNT_COLS(C_COUNT, "SYSCALLS", "syscalls"),	[C_NAME] = { "CGROUP", NULL, 0, 0 },
-	[C_PATH] = { NULL, "cgroup", 0, OUT_LABEL },	[C_ID] = { NULL, "cgroup_id", 0, 0 },
-	[C_CONTAINER] = { NULL, "container_id", 0, 0 }, [C_GONE] = { NULL, "gone", 0, 0 },
+	COUNT_COLS(C_COUNT, "SYSCALLS", "syscalls"),
+	[C_NAME] = { "CGROUP", NULL, 0, 0 },
+	[C_PATH] = { NULL, "cgroup", 0, OUT_LABEL },
+	[C_ID] = { NULL, "cgroup_id", 0, 0 },
+	[C_CONTAINER] = { NULL, "container_id", 0, 0 },
+	[C_RUNTIME] = { NULL, "container_runtime", 0, 0 },
+	[C_GONE] = { NULL, "gone", 0, 0 },
 	[C_SYSCALLS] = { NULL, "top_syscalls", 0, 0 },
 };
 
@@ -221,22 +234,20 @@ static size_t shown(const struct cgsyscount_opts *opts, size_t n)
 	return opts->count.top && opts->count.top < n ? opts->count.top : n;
 }
 
-/* The cgroup's name for people, its path, its container ID and whether it
- * is gone (a cgroup removed since its calls were counted is still shown). */
+/* The cgroup's name for people, its path, its container and whether it is
+ * gone (a cgroup removed since its calls were counted is still shown). */
 static void write_cgroup(struct out *o, uint64_t id)
 {
-	const char *path = cgroup_path_of(id), *cid = NULL, *base;
+	const char *path = cgroup_path_of(id);
 	bool gone = !cgroup_alive(id, path);
+	struct cgroup_container ct;
+	bool in_ct = path && cgroup_container_of(path, &ct);
 	char name[PATH_MAX + 32];
-	size_t n = 0;
 
-	if (path) {
+	if (path)
 		cgroup_display_name(path, name, sizeof(name) - 8);
-		base = strrchr(path, '/');
-		cid = cgroup_container_id(base ? base + 1 : path, &n);
-	} else {
+	else
 		snprintf(name, sizeof(name), "#%llu", (unsigned long long)id);
-	}
 	if (gone)
 		snprintf(name + strlen(name), sizeof(name) - strlen(name), " (gone)");
 	out_str(o, C_NAME, name, sizeof(name));
@@ -248,10 +259,13 @@ static void write_cgroup(struct out *o, uint64_t id)
 	if (!path)
 		out_no_series(o);
 	out_uint(o, C_ID, id);
-	if (cid)
-		out_str(o, C_CONTAINER, cid, n);
-	else
+	if (in_ct) {
+		out_str(o, C_CONTAINER, ct.id, CGROUP_CONTAINER_ID_LEN);
+		out_name(o, C_RUNTIME, ct.runtime);
+	} else {
 		out_null(o, C_CONTAINER, "");
+		out_null(o, C_RUNTIME, "");
+	}
 	out_bool(o, C_GONE, gone);
 }
 
