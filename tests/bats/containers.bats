@@ -44,6 +44,7 @@ setup() {
 	[[ -n $MEM_CG ]] || _sonde_cannot_run "no cgroup v1 memory hierarchy to put containers under"
 	CT_PARENT=sonde-test-$$-$BATS_TEST_NUMBER
 	CT_ID=
+	record_cgroups
 }
 
 teardown() {
@@ -52,19 +53,44 @@ teardown() {
 	remove_ct_cgroups
 }
 
+# hierarchies: the mount point of every cgroup hierarchy, v1 and cgroup2.
+hierarchies() {
+	awk '{ for (i = 7; i < NF; i++) if ($i == "-") {
+		if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2") print $5
+		break } }' /proc/self/mountinfo
+}
+
+# record_cgroups: which of MEM_CG and its ancestors exist in each hierarchy
+# before the test: podman makes the others, which teardown removes.
+record_cgroups() {
+	local mnt p
+	CG_BEFORE=" "
+	while read -r mnt; do
+		p=$MEM_CG
+		while [[ -n $p ]]; do
+			[[ -d $mnt$p ]] && CG_BEFORE+="$mnt$p "
+			p=${p%/*}
+		done
+	done < <(hierarchies)
+}
+
 # remove_ct_cgroups: the cgroups of this test's --cgroup-parent, in every
-# hierarchy (v1 controllers and cgroup2), deepest first.
+# hierarchy (v1 controllers and cgroup2), deepest first, and the ancestors
+# podman made for them.
 remove_ct_cgroups() {
-	local mnt d
+	local mnt d p
 	[[ -n ${CT_PARENT:-} ]] || return 0
 	while read -r mnt; do
 		d=$mnt$MEM_CG/$CT_PARENT
-		[[ -d $d ]] || continue
-		find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+		[[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
 		[[ ! -d $d ]] || echo "could not remove $d" >&2
-	done < <(awk '{ for (i = 7; i < NF; i++) if ($i == "-") {
-			if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2") print $5
-			break } }' /proc/self/mountinfo)
+		p=$MEM_CG
+		while [[ -n $p ]]; do
+			[[ ! -d $mnt$p || $CG_BEFORE == *" $mnt$p "* ]] || rmdir "$mnt$p" ||
+				echo "could not remove $mnt$p" >&2
+			p=${p%/*}
+		done
+	done < <(hierarchies)
 }
 
 # ct_start CMD...: a container of the busybox image running CMD; its whole
