@@ -179,10 +179,17 @@ DAEMONSET_OPTS=(--pid=host --cap-drop=all --cap-add=CAP_BPF,CAP_PERFMON
 	--security-opt seccomp=unconfined -v /sys/fs/cgroup:/sys/fs/cgroup:ro
 	-v /sys/kernel/tracing:/sys/kernel/tracing)
 
-@test "sonde's image (FROM scratch, scripts/image): --version, and execsnoop traces the host with a DaemonSet's privileges" {
-	local image out err start
+# sonde_image: sonde's image, as scripts/image builds it, in SONDE_IMAGE.
+sonde_image() {
+	local image
+	podman image exists "$SONDE_IMAGE" && return 0
 	image=$(BUILD_DIR=$SONDE_BUILD IMAGE=$SONDE_IMAGE "$BATS_TEST_DIRNAME/../../scripts/image")
 	assert_eq "$image" "$SONDE_IMAGE" "image name"
+}
+
+@test "sonde's image (FROM scratch, scripts/image): --version, and execsnoop traces the host with a DaemonSet's privileges" {
+	local image=$SONDE_IMAGE out err start
+	sonde_image
 	assert_match "$(ct_run "$image" execsnoop --version)" '^execsnoop \(sonde\) [0-9]' "--version"
 	# Nothing but the tools: no shell.
 	ct_run "$image" sh -c true 2>/dev/null && sonde_fail "the image has a shell"
@@ -190,6 +197,8 @@ DAEMONSET_OPTS=(--pid=host --cap-drop=all --cap-add=CAP_BPF,CAP_PERFMON
 	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
 	MARK=host-$$-$RANDOM
 	out=$BATS_TEST_TMPDIR/ct.out err=$BATS_TEST_TMPDIR/ct.err
+	: >"$out"
+	: >"$err"
 	ct_run "${DAEMONSET_OPTS[@]}" "$image" execsnoop -v -C -d 8 >"$out" 2>"$err" 3>&- &
 	TOOL_PID=$! TOOL_NAME=podman TOOL_ERR=$err
 	sonde_track_pid "$TOOL_PID"
@@ -206,4 +215,101 @@ DAEMONSET_OPTS=(--pid=host --cap-drop=all --cap-add=CAP_BPF,CAP_PERFMON
 		-v /sys/kernel/tracing:/sys/kernel/tracing "$image" execsnoop -d 1 2>"$err" &&
 		sonde_fail "execsnoop ran without CAP_PERFMON"
 	assert_match "$(<"$err")" "lacks CAP_PERFMON" "without CAP_PERFMON"
+}
+
+# pod_args MANIFEST TEXTFILE: each container of the manifest's pod as a line
+# "NAME<TAB>podman run options<TAB>command", as its spec says (hostPID,
+# capabilities, seccomp, read-only root, resources, hostPath mounts: the
+# textfile directory is TEXTFILE); fails on what it does not know.
+pod_args() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import shlex, sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+spec = doc["spec"]["template"]["spec"]
+assert spec["hostPID"] is True, "hostPID"
+paths = {v["name"]: v["hostPath"]["path"] for v in spec["volumes"]}
+paths = {k: (sys.argv[2] if p.startswith("/var/lib/prometheus") else p) for k, p in paths.items()}
+for c in spec["containers"]:
+    sc = c["securityContext"]
+    args = ["--pid=host", "--cap-drop=all"]
+    assert sc["capabilities"]["drop"] == ["ALL"], "drop ALL"
+    args.append("--cap-add=" + ",".join("CAP_" + x for x in sc["capabilities"]["add"]))
+    if sc["seccompProfile"]["type"] == "Unconfined":
+        args += ["--security-opt", "seccomp=unconfined"]
+    if sc.get("readOnlyRootFilesystem"):
+        args.append("--read-only")
+    lim = c["resources"]["limits"]
+    assert lim["memory"].endswith("Mi") and lim["cpu"].endswith("m")
+    args += ["--memory", lim["memory"][:-2] + "m", "--cpus", str(int(lim["cpu"][:-1]) / 1000)]
+    for m in c["volumeMounts"]:
+        args += ["-v", paths[m["name"]] + ":" + m["mountPath"] + (":ro" if m.get("readOnly") else "")]
+    print(c["name"], shlex.join(args), shlex.join(c["command"]), sep="\t")
+PY
+}
+
+@test "deploy/kubernetes: the DaemonSet's pod, run as its spec says, streams a host's exec and writes cgsyscount's metrics" {
+	local top=$BATS_TEST_DIRNAME/../.. textfile=$BATS_TEST_TMPDIR/textfile name args cmd
+	local -a names=()
+	sonde_image
+	mkdir -p "$textfile"
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
+	pod_args "$top/deploy/kubernetes/daemonset.yaml" "$textfile" >"$BATS_TEST_TMPDIR/pod" ||
+		sonde_fail "cannot read the DaemonSet's pod"
+	while IFS=$'\t' read -r name args cmd; do
+		names+=("sonde-test-$$-$name")
+		# shellcheck disable=SC2086 # options and command as the manifest splits them
+		eval "ct_run -d --name sonde-test-$$-$name $args $SONDE_IMAGE $cmd" >/dev/null
+	done <"$BATS_TEST_TMPDIR/pod"
+	assert_eq "${names[*]}" "sonde-test-$$-execsnoop sonde-test-$$-cgsyscount" "containers"
+	# execsnoop: a host's exec in its output (a few polls while it starts).
+	MARK=ds-$$-$RANDOM
+	local start=$EPOCHREALTIME
+	until podman logs "sonde-test-$$-execsnoop" 2>/dev/null | grep -qF "\"$MARK\""; do
+		_sonde_deadline_passed "$start" 20 && break
+		/bin/true "$MARK"
+		sonde_nap 0.5
+	done
+	podman logs "sonde-test-$$-execsnoop" 2>/dev/null | grep -F "\"$MARK\"" | head -n 1 |
+		jq -e '.comm == "true" and .cgroup == "/"' >/dev/null ||
+		sonde_fail "no exec of the host in execsnoop's output:" "$(podman logs "sonde-test-$$-execsnoop" 2>&1 | tail -n 5)"
+	# cgsyscount: its first report (15 s) writes the file node_exporter reads.
+	start=$EPOCHREALTIME
+	until [[ -s $textfile/sonde-cgsyscount.prom ]]; do
+		_sonde_deadline_passed "$start" 25 && break
+		sonde_nap 0.5
+	done
+	[[ -s $textfile/sonde-cgsyscount.prom ]] ||
+		sonde_fail "no metrics file:" "$(podman logs "sonde-test-$$-cgsyscount" 2>&1 | tail -n 5)"
+	promtool check metrics <"$textfile/sonde-cgsyscount.prom"
+	grep -q '^sonde_cgsyscount_syscalls_total{cgroup="/' "$textfile/sonde-cgsyscount.prom"
+	timeout 60 podman stop -t 5 "${names[@]}" >/dev/null
+	timeout 60 podman rm -f "${names[@]}" >/dev/null 2>&1 || true
+	# Both ran until stopped, within their memory limit (not OOM-killed).
+	for name in "${names[@]}"; do
+		[[ -z $(podman ps -a -q -f "name=$name") ]] || sonde_fail "$name left"
+	done
+}
+
+@test "deploy/kubernetes: the Job's pod is the DaemonSet's execsnoop, for 60 s, one pod a node" {
+	local top=$BATS_TEST_DIRNAME/../..
+	/usr/bin/python3 - "$top/deploy/kubernetes/daemonset.yaml" "$top/deploy/kubernetes/job.yaml" <<'PY'
+import sys, yaml
+ds = yaml.safe_load(open(sys.argv[1]))
+job = yaml.safe_load(open(sys.argv[2]))
+assert job["kind"] == "Job" and ds["kind"] == "DaemonSet"
+d, j = ds["spec"]["template"]["spec"], job["spec"]["template"]["spec"]
+dc = next(c for c in d["containers"] if c["name"] == "execsnoop")
+jc = j["containers"][0]
+assert jc["command"] == dc["command"] + ["-d", "60"], jc["command"]
+for k in ("image", "securityContext", "resources", "volumeMounts"):
+    assert jc[k] == dc[k], k
+assert j["hostPID"] and j["restartPolicy"] == "Never"
+assert job["spec"]["completions"] == job["spec"]["parallelism"]
+aff = j["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0]
+assert aff["topologyKey"] == "kubernetes.io/hostname"
+assert aff["labelSelector"]["matchLabels"] == job["spec"]["template"]["metadata"]["labels"]
+vols = {v["name"]: v for v in d["volumes"]}
+for v in j["volumes"]:
+    assert vols[v["name"]] == v, v["name"]
+PY
 }
