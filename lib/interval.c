@@ -30,10 +30,11 @@ static int on_tick(void *vctx)
 }
 
 /* --prometheus: the block's rows are series too. */
-static int prom_setup(const struct interval_cfg *cfg)
+static int prom_setup(const struct interval_cfg *cfg, const struct sonde_opts *o)
 {
 	const struct prom_opts none = { 0 };
-	int err = prom_open(&cfg->block->rows.out.prom, cfg->prom ? cfg->prom : &none, log_tool());
+	int err = prom_open(&cfg->block->rows.out.prom, cfg->prom ? cfg->prom : &none, log_tool(),
+			    o->out.labels);
 
 	if (err == -ENOMEM)
 		log_err("cannot set up --prometheus: %s", strerror(-err));
@@ -60,7 +61,7 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 	/* Counting tools send no events: only the lost-events counter is used. */
 	if (events)
 		bpf_map__set_autocreate(events, false);
-	err = prom_setup(cfg);
+	err = prom_setup(cfg, o);
 	if (!err)
 		err = sonde_load(s, o);
 	if (err)

@@ -173,7 +173,7 @@ static int prom_setup(struct net_count_prom *np, struct sonde_stream *st,
 	if (!out_nowhere())
 		return -errno;
 	out_init(&np->out, out_nowhere(), t->cols, t->ncols, 0, &opts->out);
-	err = prom_open(&np->out.prom, t->prom, log_tool());
+	err = prom_open(&np->out.prom, t->prom, log_tool(), opts->out.labels);
 	if (err)
 		return err;
 	st->on_tick = prom_tick;

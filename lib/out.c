@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -164,12 +165,47 @@ static bool is_last_text_col(const struct out *o, unsigned col)
 	return col + 1 >= OUT_MAX_COLS || !(o->text_on >> (col + 1));
 }
 
+int out_label_add(struct out_labels *l, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t k = eq ? (size_t)(eq - arg) : 0, v = eq ? strlen(eq + 1) : 0, w, t;
+	bool ok = k && k < sizeof(l->key[0]) && v < sizeof(l->val[0]) && islower(arg[0]) &&
+		  l->n < OUT_MAX_LABELS;
+
+	for (size_t i = 0; ok && i < k; i++)
+		ok = islower(arg[i]) || isdigit(arg[i]) || arg[i] == '_';
+	if (!ok) {
+		log_err("invalid value '%s' for --label: expected KEY=VALUE, KEY of lower-case "
+			"letters, digits and '_' (up to 63), VALUE up to 255 bytes, at most %d",
+			arg, OUT_MAX_LABELS);
+		return -EINVAL;
+	}
+	memcpy(l->key[l->n], arg, k);
+	memcpy(l->val[l->n], eq + 1, v);
+	l->json_len += snprintf(l->json + l->json_len, sizeof(l->json) - l->json_len,
+				"%s\"%s\":", l->n ? "," : "", l->key[l->n]);
+	l->json_len += escape_json_mem(l->json + l->json_len, l->val[l->n], v);
+	t = escape_text_mem(l->text + l->text_len, l->val[l->n], v);
+	/* A column as wide as its header or its value. */
+	w = t > k ? t : k;
+	memset(l->text + l->text_len + t, ' ', w - t + 1);
+	l->text_len += w + 1;
+	for (size_t i = 0; i < k; i++)
+		l->head[l->head_len + i] = (char)toupper(arg[i]);
+	memset(l->head + l->head_len + k, ' ', w - k + 1);
+	l->head_len += w + 1;
+	l->n++;
+	return 0;
+}
+
 void out_header(struct out *o)
 {
 	bool first = true;
 
 	if (o->cfg.json)
 		return;
+	if (o->cfg.labels)
+		put(o, o->cfg.labels->head, o->cfg.labels->head_len);
 	for (unsigned i = 0; i < o->ncols; i++) {
 		const struct out_col *c = &o->cols[i];
 		const char *head = c->head;
@@ -195,11 +231,20 @@ void out_header(struct out *o)
 
 void out_row_begin(struct out *o)
 {
+	const struct out_labels *l = o->cfg.labels;
+
 	if (o->prom)
 		prom_row_begin(o->prom);
 	o->fields = 0;
-	if (o->cfg.json)
-		put_c(o, '{');
+	if (l && !o->cfg.json)
+		put(o, l->text, l->text_len);
+	if (!o->cfg.json)
+		return;
+	put_c(o, '{');
+	if (l) {
+		put(o, l->json, l->json_len);
+		o->fields = l->n;
+	}
 }
 
 void out_row_end(struct out *o)

@@ -37,6 +37,26 @@ enum out_time {
 	OUT_TIME_ELAPSED, /* -t: seconds since start */
 };
 
+/* --label KEY=VALUE (repeatable): constant keys of every row, a fleet's
+ * node name: in JSON the first members of every object a line holds, in
+ * text columns before the others (a block's rows too only when each is a
+ * line of JSON of its own), with --prometheus labels of every series. */
+#define OUT_MAX_LABELS 8
+struct out_labels {
+	unsigned n;
+	char key[OUT_MAX_LABELS][64];
+	char val[OUT_MAX_LABELS][256];
+	/* Made once: "k":"v",... (JSON), the values and the header (text). */
+	char json[OUT_MAX_LABELS * (64 + 6 * 256 + 6)];
+	char text[OUT_MAX_LABELS * (4 * 256 + 1)];
+	char head[OUT_MAX_LABELS * (4 * 256 + 1)];
+	size_t json_len, text_len, head_len;
+};
+/* Adds KEY=VALUE (a key of lower-case letters, digits and '_', starting
+ * with a letter, at most 63 bytes; a value of at most 255); 0 or -EINVAL,
+ * said naming --label and the value. */
+int out_label_add(struct out_labels *l, const char *arg);
+
 /* The output options of a run, the same for every table it prints. */
 struct out_cfg {
 	bool json;	  /* -j: NDJSON */
@@ -46,6 +66,7 @@ struct out_cfg {
 	 * waits (bpf/lib/stream.bpf.h), and what it reads goes out at once */
 	bool line_buffered;
 	enum out_time time;
+	const struct out_labels *labels; /* --label; NULL: none */
 };
 
 enum out_col_flags {

@@ -18,6 +18,8 @@ void out_rows_init(struct out_rows *r, FILE *f, const struct out_col *cols, unsi
 {
 	memset(r, 0, sizeof(*r));
 	out_init(&r->out, f, cols, ncols, show, cfg);
+	/* --label: in the objects of a line, not in those of its arrays */
+	r->out.cfg.labels = NULL;
 	r->ncols = r->out.ncols;
 }
 
@@ -104,6 +106,8 @@ void out_block_init(struct out_block *b, FILE *f, const char *key, const struct 
 	b->last_ns = b->head.start_mono_ns;
 	out_rows_init(&b->rows, f, cols, ncols, show, cfg);
 	b->rows.flat = !key;
+	if (b->rows.flat)
+		b->rows.out.cfg.labels = cfg->labels;
 }
 
 void out_block_start(struct out_block *b)

@@ -50,6 +50,8 @@ struct prom_row {
 
 struct prom {
 	char *path, *tmp;
+	char *base; /* --label's labels, escaped: the start of every series' */
+	size_t base_len;
 	char prefix[64]; /* sonde_<tool>_ */
 	uint32_t max_series;
 	struct prom_family fams[PROM_FAMILIES];
@@ -218,7 +220,26 @@ static int prom_try(const struct prom *p)
 	return err;
 }
 
-int prom_open(struct prom **pp, const struct prom_opts *o, const char *tool)
+/* --label's KEY=VALUE pairs as the start of every row's labels. */
+static int prom_base(struct prom *p, const struct out_labels *l)
+{
+	size_t room = 0;
+
+	for (unsigned i = 0; l && i < l->n; i++)
+		room += strlen(l->key[i]) + 4 + PROM_ESCAPE_ROOM(strlen(l->val[i]));
+	p->base = calloc(1, room + 1);
+	if (!p->base)
+		return -ENOMEM;
+	for (unsigned i = 0; l && i < l->n; i++) {
+		p->base_len += sprintf(p->base + p->base_len, "%s%s=\"", i ? "," : "", l->key[i]);
+		p->base_len += prom_escape(p->base + p->base_len, l->val[i], strlen(l->val[i]));
+		p->base[p->base_len++] = '"';
+	}
+	return 0;
+}
+
+int prom_open(struct prom **pp, const struct prom_opts *o, const char *tool,
+	      const struct out_labels *labels)
 {
 	struct prom *p;
 	int err;
@@ -242,7 +263,9 @@ int prom_open(struct prom **pp, const struct prom_opts *o, const char *tool)
 	if (p->path && asprintf(&p->tmp, "%s.%d.tmp", o->path, (int)getpid()) < 0)
 		p->tmp = NULL;
 	snprintf(p->prefix, sizeof(p->prefix), "sonde_%s_", tool);
-	err = !p->index || !p->path || !p->tmp ? -ENOMEM : prom_try(p);
+	err = !p->index || !p->path || !p->tmp ? -ENOMEM : prom_base(p, labels);
+	if (!err)
+		err = prom_try(p);
 	if (err) {
 		prom_free(p);
 		return err;
@@ -261,6 +284,7 @@ void prom_free(struct prom *p)
 	free(p->index);
 	free(p->path);
 	free(p->tmp);
+	free(p->base);
 	free(p);
 }
 
@@ -270,7 +294,9 @@ void prom_row_begin(struct prom *p)
 {
 	struct prom_row *r = &p->row;
 
-	r->len = 0;
+	/* Shorter than any row's room (prom_label() checks the rest). */
+	r->len = p->base_len < sizeof(r->labels) / 2 ? p->base_len : 0;
+	memcpy(r->labels, p->base, r->len);
 	r->over = r->dropped = false;
 	r->cgroup_off = SIZE_MAX;
 	r->fams = 0;

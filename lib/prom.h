@@ -36,6 +36,7 @@
 #include <stdint.h>
 #include "common/hist.h"
 #include "lib/opts.h"
+#include "lib/out.h"
 
 /* --max-series when not given: label sets of a run. 1000 cgroups, each a
  * row of cgsyscount, fit with room (docs/prometheus.md). */
@@ -73,10 +74,12 @@ enum { PROM_OPT_PROMETHEUS = 0x700, PROM_OPT_MAX_SERIES };
 
 struct prom;
 
-/* A registry for o->path, its metrics named sonde_<tool>_...; *p is NULL
+/* A registry for o->path, its metrics named sonde_<tool>_..., each series
+ * labelled with `labels` first (--label; NULL: none); *p is NULL
  * without --prometheus. 0, -ENOMEM, -EINVAL for an empty name, or -errno
  * when the file cannot be created there (said on stderr). */
-int prom_open(struct prom **p, const struct prom_opts *o, const char *tool);
+int prom_open(struct prom **p, const struct prom_opts *o, const char *tool,
+	      const struct out_labels *labels);
 void prom_free(struct prom *p);
 /* Writes every series to the file (atomically); 0 or -errno, said on
  * stderr. */

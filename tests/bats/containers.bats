@@ -220,9 +220,10 @@ sonde_image() {
 # pod_args MANIFEST TEXTFILE: each container of the manifest's pod as a line
 # "NAME<TAB>podman run options<TAB>command", as its spec says (hostPID,
 # capabilities, seccomp, read-only root, resources, hostPath mounts: the
-# textfile directory is TEXTFILE); fails on what it does not know.
+# textfile directory is TEXTFILE; the node's name, $NODE, for NODE_NAME);
+# fails on what it does not know.
 pod_args() {
-	/usr/bin/python3 - "$1" "$2" <<'PY'
+	/usr/bin/python3 - "$1" "$2" "$NODE" <<'PY'
 import shlex, sys, yaml
 doc = yaml.safe_load(open(sys.argv[1]))
 spec = doc["spec"]["template"]["spec"]
@@ -230,6 +231,10 @@ assert spec["hostPID"] is True, "hostPID"
 paths = {v["name"]: v["hostPath"]["path"] for v in spec["volumes"]}
 paths = {k: (sys.argv[2] if p.startswith("/var/lib/prometheus") else p) for k, p in paths.items()}
 for c in spec["containers"]:
+    env = {e["name"]: e["valueFrom"]["fieldRef"]["fieldPath"] for e in c.get("env", [])}
+    assert all(v == "spec.nodeName" for v in env.values()), env
+    # The kubelet's $(VAR) expansion, with this machine as the node.
+    cmd = [a.replace("$(NODE_NAME)", sys.argv[3]) if "NODE_NAME" in env else a for a in c["command"]]
     sc = c["securityContext"]
     args = ["--pid=host", "--cap-drop=all"]
     assert sc["capabilities"]["drop"] == ["ALL"], "drop ALL"
@@ -243,13 +248,14 @@ for c in spec["containers"]:
     args += ["--memory", lim["memory"][:-2] + "m", "--cpus", str(int(lim["cpu"][:-1]) / 1000)]
     for m in c["volumeMounts"]:
         args += ["-v", paths[m["name"]] + ":" + m["mountPath"] + (":ro" if m.get("readOnly") else "")]
-    print(c["name"], shlex.join(args), shlex.join(c["command"]), sep="\t")
+    print(c["name"], shlex.join(args), shlex.join(cmd), sep="\t")
 PY
 }
 
 @test "deploy/kubernetes: the DaemonSet's pod, run as its spec says, streams a host's exec and writes cgsyscount's metrics" {
 	local top=$BATS_TEST_DIRNAME/../.. textfile=$BATS_TEST_TMPDIR/textfile name args cmd
 	local -a names=()
+	NODE=node-$$
 	sonde_image
 	mkdir -p "$textfile"
 	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
@@ -270,7 +276,7 @@ PY
 		sonde_nap 0.5
 	done
 	podman logs "sonde-test-$$-execsnoop" 2>/dev/null | grep -F "\"$MARK\"" | head -n 1 |
-		jq -e '.comm == "true" and .cgroup == "/"' >/dev/null ||
+		jq -e --arg n "$NODE" '.node == $n and .comm == "true" and .cgroup == "/"' >/dev/null ||
 		sonde_fail "no exec of the host in execsnoop's output:" "$(podman logs "sonde-test-$$-execsnoop" 2>&1 | tail -n 5)"
 	# cgsyscount: its first report (15 s) writes the file node_exporter reads.
 	start=$EPOCHREALTIME
@@ -281,7 +287,8 @@ PY
 	[[ -s $textfile/sonde-cgsyscount.prom ]] ||
 		sonde_fail "no metrics file:" "$(podman logs "sonde-test-$$-cgsyscount" 2>&1 | tail -n 5)"
 	promtool check metrics <"$textfile/sonde-cgsyscount.prom"
-	grep -q '^sonde_cgsyscount_syscalls_total{cgroup="/' "$textfile/sonde-cgsyscount.prom"
+	grep -q "^sonde_cgsyscount_syscalls_total{node=\"$NODE\",cgroup=\"/" "$textfile/sonde-cgsyscount.prom" ||
+		sonde_fail "no series of node $NODE:" "$(head -n 5 "$textfile/sonde-cgsyscount.prom")"
 	timeout 60 podman stop -t 5 "${names[@]}" >/dev/null
 	timeout 60 podman rm -f "${names[@]}" >/dev/null 2>&1 || true
 	# Both ran until stopped, within their memory limit (not OOM-killed).
@@ -301,7 +308,7 @@ d, j = ds["spec"]["template"]["spec"], job["spec"]["template"]["spec"]
 dc = next(c for c in d["containers"] if c["name"] == "execsnoop")
 jc = j["containers"][0]
 assert jc["command"] == dc["command"] + ["-d", "60"], jc["command"]
-for k in ("image", "securityContext", "resources", "volumeMounts"):
+for k in ("image", "env", "securityContext", "resources", "volumeMounts"):
     assert jc[k] == dc[k], k
 assert j["hostPID"] and j["restartPolicy"] == "Never"
 assert job["spec"]["completions"] == job["spec"]["parallelism"]

@@ -309,6 +309,25 @@ check_cgroup_filter() {
 		--arg p "$CGROUP_REL" --arg h "$hex"
 }
 
+@test "--label KEY=VALUE: a column in text, the first keys of every JSON object; a bad one is refused" {
+	tool_start execsnoop --label node=worker-1 --label zone=b
+	/bin/true "$MARK"
+	wait_for_text " /bin/true $MARK"
+	stop_ok
+	assert_header '^NODE +ZONE PCOMM +PID +PPID +RET ARGS$'
+	one_line_ending " /bin/true $MARK" "marker lines"
+	assert_match "$LINE" '^worker-1 b    true ' "row"
+
+	tool_start execsnoop -j -v --label node=worker-1
+	/bin/true "$MARK"
+	wait_for_text "\"$MARK\""
+	stop_ok
+	marker_event
+	assert_jq "$EV" '(keys_unsorted | .[0]) == "node" and .node == "worker-1"'
+	assert_bad_value execsnoop --label Node=x --label Node=x
+	assert_bad_value execsnoop --label node --label node
+}
+
 # --- 5. -u / -U ---------------------------------------------------------------
 
 @test "-u 65534 shows only that user's execs; -U shows the UID column" {

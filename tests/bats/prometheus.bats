@@ -264,6 +264,19 @@ wait_promql() {
 	assert_match "$(lines_with promconn)" " 127\\.0\\.0\\.1 +$port +5\$" "row"
 }
 
+@test "--label: every series has it first; the block's JSON object has it too" {
+	cgroup_create
+	local file=$PROM_DIR/cgsyscount.prom
+	tool_start cgsyscount -j -v --label node=worker-1 --prometheus "$file" -c "$CGROUP_DIR" 1
+	run_in_cgroup "$CGROUP_DIR" "$SYSLOOP" getppid 1000
+	wait_file_has "sonde_cgsyscount_syscalls_total{node=\"worker-1\",cgroup=\"$CGROUP_REL\"}" "$file"
+	stop_read
+	promtool_ok "$file"
+	assert_eq "$(grep -c '^sonde_cgsyscount_[a-z_]*{' "$file")" \
+		"$(grep -c '^sonde_cgsyscount_[a-z_]*{node="worker-1",' "$file")" "series labelled"
+	assert_jq "$(head -n 1 "$TOOL_OUT")" '.node == "worker-1" and (.cgroups[0] | has("node") | not)'
+}
+
 @test "bad --prometheus and --max-series values are usage errors" {
 	assert_bad_value cgsyscount --max-series 0 --max-series 0
 	assert_bad_value runqlat --max-series x --max-series x

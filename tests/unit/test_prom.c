@@ -80,7 +80,7 @@ static int fx_setup(void **state)
 	close(fd);
 	fx->out = open_memstream(&fx->text, &fx->len);
 	out_block_init(&fx->block, fx->out, NULL, cols, ARRAY_SIZE(cols), 0, &cfg);
-	assert_int_equal(prom_open(&fx->prom, &po, "tool"), 0);
+	assert_int_equal(prom_open(&fx->prom, &po, "tool", NULL), 0);
 	fx->block.rows.out.prom = fx->prom;
 	*state = fx;
 	return 0;
@@ -330,13 +330,68 @@ static void count_table_totals_are_set_not_added(void **state)
 	assert_null(strstr(file, "NETFILTER_DROP"));
 }
 
+/* ---- --label ---- */
+
+static void labels_in_rows_and_series(void **state)
+{
+	static struct out_labels l;
+	struct out_cfg json = { .json = true, .labels = &l }, text = { .labels = &l };
+	char path[64], *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct prom_opts po = { .path = path };
+	struct prom *p;
+	struct out o;
+	int fd;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(out_label_add(&l, "node=worker-1"), 0);
+	assert_int_equal(out_label_add(&l, "zone=a\"b\x1b"), 0);
+	assert_int_equal(out_label_add(&l, "Node=x"), -EINVAL);
+	assert_int_equal(out_label_add(&l, "node"), -EINVAL);
+	assert_int_equal(out_label_add(&l, "=x"), -EINVAL);
+	assert_int_equal(out_label_add(&l, "no-de=x"), -EINVAL);
+	assert_int_equal(l.n, 2);
+
+	snprintf(path, sizeof(path), "/tmp/test_prom.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(prom_open(&p, &po, "tool", &l), 0);
+	out_init(&o, f, net_cols, ARRAY_SIZE(net_cols), 0, &json);
+	o.prom = p;
+	out_row_begin(&o);
+	out_str(&o, N_REASON, "NO_SOCKET", 32);
+	out_uint(&o, N_DROPS, 3);
+	out_row_end(&o);
+	out_init(&o, f, net_cols, ARRAY_SIZE(net_cols), 0, &text);
+	out_header(&o);
+	out_row_begin(&o);
+	out_str(&o, N_REASON, "NO_SOCKET", 32);
+	out_uint(&o, N_DROPS, 3);
+	out_row_end(&o);
+	fflush(f);
+	assert_string_equal(buf, "{\"node\":\"worker-1\",\"zone\":\"a\\\"b\\u001b\","
+				 "\"reason\":\"NO_SOCKET\",\"drops\":3}\n"
+				 "NODE     ZONE    REASON              DROPS\n"
+				 "worker-1 a\"b\\x1b NO_SOCKET               3\n");
+	assert_int_equal(prom_write(p), 0);
+	assert_non_null(strstr(slurp(path), "sonde_tool_drops_total{node=\"worker-1\",zone=\"a\\\"b"
+					    "\\\\x1b\",reason=\"NO_SOCKET\"} 3\n"));
+	prom_free(p);
+	unlink(path);
+	fclose(f);
+	free(buf);
+}
+
 static void no_file_without_the_option(void **state)
 {
 	struct prom_opts none = { 0 };
 	struct prom *p = (struct prom *)1;
 
 	(void)state;
-	assert_int_equal(prom_open(&p, &none, "tool"), 0);
+	assert_int_equal(prom_open(&p, &none, "tool", NULL), 0);
 	assert_null(p);
 	assert_int_equal(prom_write(NULL), 0);
 }
@@ -348,10 +403,10 @@ static void unwritable_file_fails(void **state)
 
 	(void)state;
 	/* Said when the tool starts, not an interval later. */
-	assert_int_equal(prom_open(&p, &po, "tool"), -ENOENT);
+	assert_int_equal(prom_open(&p, &po, "tool", NULL), -ENOENT);
 	assert_null(p);
 	po.path = "";
-	assert_int_equal(prom_open(&p, &po, "tool"), -EINVAL);
+	assert_int_equal(prom_open(&p, &po, "tool", NULL), -EINVAL);
 }
 
 int main(void)
@@ -368,6 +423,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hist_sizes_in_their_unit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(count_table_totals_are_set_not_added, fx_setup,
 						fx_teardown),
+		cmocka_unit_test(labels_in_rows_and_series),
 		cmocka_unit_test(no_file_without_the_option),
 		cmocka_unit_test(unwritable_file_fails),
 	};
