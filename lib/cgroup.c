@@ -130,6 +130,82 @@ const char *cgroup_container_id(const char *name, size_t *n)
 	return NULL;
 }
 
+/* A runtime's cgroup names: the prefix before the ID, and the runtime. */
+static const struct {
+	const char *prefix, *runtime;
+} runtimes[] = {
+	{ "docker-", "docker" }, { "cri-containerd-", "containerd" }, { "crio-", "crio" },
+	{ "libpod-", "podman" }, { "containerd-", "containerd" },
+};
+
+/* A bare ID's runtime, from the directory it is in (the cgroupfs drivers). */
+static const char *bare_runtime(const char *parent, size_t len)
+{
+	if (len == 6 && !strncmp(parent, "docker", 6))
+		return "docker";
+	if (len == 13 && !strncmp(parent, "libpod_parent", 13))
+		return "podman";
+	return "container";
+}
+
+/* Component [name, name + len) of a path, after `parent` (its length plen):
+ * a container's, with the whole ID (CGROUP_CONTAINER_ID_LEN digits)? */
+static bool component_container(const char *name, size_t len, const char *parent, size_t plen,
+				struct cgroup_container *c)
+{
+	if (len > 6 && !strncmp(name + len - 6, ".scope", 6))
+		len -= 6;
+	for (size_t i = 0; i < ARRAY_SIZE(runtimes); i++) {
+		size_t p = strlen(runtimes[i].prefix);
+
+		if (len == p + CGROUP_CONTAINER_ID_LEN && !strncmp(name, runtimes[i].prefix, p) &&
+		    is_hex(name + p, CGROUP_CONTAINER_ID_LEN)) {
+			c->runtime = runtimes[i].runtime;
+			c->id = name + p;
+			return true;
+		}
+	}
+	if (len != CGROUP_CONTAINER_ID_LEN || !is_hex(name, len))
+		return false;
+	c->runtime = bare_runtime(parent, plen);
+	c->id = name;
+	return true;
+}
+
+bool cgroup_container_of(const char *path, struct cgroup_container *c)
+{
+	const char *end = path + strlen(path), *name, *parent;
+
+	/* The deepest component that names one: a container's own cgroups
+	 * (libpod-<id>.scope/container) are the container's. */
+	while (end > path) {
+		name = end;
+		while (name > path && name[-1] != '/')
+			name--;
+		parent = name > path ? name - 1 : name;
+		while (parent > path && parent[-1] != '/')
+			parent--;
+		if (component_container(name, end - name, parent,
+					name > path ? name - 1 - parent : 0, c)) {
+			c->rest = end;
+			return true;
+		}
+		end = name > path ? name - 1 : path;
+	}
+	return false;
+}
+
+const char *cgroup_display_name(const char *path, char *buf, size_t len)
+{
+	struct cgroup_container c;
+
+	if (cgroup_container_of(path, &c))
+		snprintf(buf, len, "%s:%.*s%s", c.runtime, CGROUP_CONTAINER_SHORT, c.id, c.rest);
+	else
+		snprintf(buf, len, "%s", path);
+	return buf;
+}
+
 struct walk {
 	/* What is looked for: an ID, or a container ID prefix. */
 	uint64_t id;

@@ -8,6 +8,7 @@
 #include "lib/log.h"
 #include "lib/names.h"
 #include "lib/parse.h"
+#include "lib/prom.h"
 
 static int parse_errno(const char *arg, uint32_t *out)
 {
@@ -41,6 +42,9 @@ static error_t count_parse_opt(int key, char *arg, struct argp_state *state)
 	uint64_t v;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->prom;
+		return 0;
 	case 'i':
 		return parse_seconds("-i/--interval", arg, &o->interval_s) ? EINVAL : 0;
 	case ARGP_KEY_ARG:
@@ -71,6 +75,7 @@ static error_t count_parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp count_argp = {
 	.options = count_options,
 	.parser = count_parse_opt,
+	.children = prom_argp_children,
 };
 
 const struct argp_child count_argp_children[] = { { &count_argp, 0, NULL, 0 }, { 0 } };
@@ -183,8 +188,20 @@ uint64_t count_cols_shown(unsigned first, bool latency, bool ms)
 	       OUT_SHOW(first + 4, latency && !ms) | OUT_SHOW(first + 5, latency && ms);
 }
 
+/* The row's counters as Prometheus series (lib/prom.h). */
+static void count_prom(struct prom *p, const struct count_val *v, bool latency)
+{
+	prom_counter(p, "syscalls_total", "System calls made.", v->count, 1);
+	prom_counter(p, "syscall_errors_total", "System calls that failed.", v->errors, 1);
+	if (latency)
+		prom_counter(p, "syscall_seconds_total", "Time spent in system calls.", v->lat_ns,
+			     1e-9);
+}
+
 void out_count(struct out *o, unsigned first, const struct count_val *v, bool latency)
 {
+	if (o->prom)
+		count_prom(o->prom, v, latency);
 	out_uint(o, first, v->count);
 	out_uint(o, first + 1, v->errors);
 	if (!latency)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <bpf/libbpf.h>
 #include "lib/out.h"
+#include "lib/prom.h"
 #include "common/count.h"
 
 struct count_opts {
@@ -23,6 +24,7 @@ struct count_opts {
 	bool failed;		    /* -x */
 	bool latency;		    /* -L */
 	bool ms;		    /* -m */
+	struct prom_opts prom;	    /* --prometheus, --max-series */
 };
 
 #define COUNT_OPTS_DEFAULTS                                                                        \
@@ -30,7 +32,7 @@ struct count_opts {
 		.top = 10                                                                          \
 	}
 
-/* -i -T -x -e -L -m and [interval [count]], as the argp children of a
+/* -i -T -x -e -L -m, --prometheus, --max-series and [interval [count]], as the argp children of a
  * tool's parser (its argp's `children`), whose input is a struct count_opts:
  * the tool's parser passes it on with `state->child_inputs[0] =
  * &opts->count` at ARGP_KEY_INIT. */

@@ -2,6 +2,7 @@
 #include <string.h>
 #include "lib/array_size.h"
 #include "lib/hist.h"
+#include "lib/prom.h"
 
 const struct hist_unit hist_us = { "us", 1000 };
 const struct hist_unit hist_ms = { "ms", 1000000 };
@@ -161,6 +162,8 @@ void out_hist(struct out *o, unsigned first, const struct hist *h, struct hist_o
 {
 	double avg = 0;
 
+	if (o->prom)
+		prom_hist(o->prom, h, ho->unit->ns, ho->unit->name);
 	if (h->count)
 		avg = ho->unit->ns ? (double)h->sum / ho->unit->ns / h->count
 				   : (double)h->sum / h->count;

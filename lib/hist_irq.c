@@ -81,7 +81,7 @@ enum { C_TIME, C_INTERVAL, C_KEY, C_HIST, C_COUNT = C_HIST, C_TOTAL, C_MAX = C_H
 /* The columns after the key's: the total time and the calls, or (-D) a
  * histogram; the JSON keys name the unit: a table per unit. */
 #define TOTAL_COLS(unit)                                                                           \
-	[C_COUNT] = { "COUNT", "count", 10, OUT_RIGHT | OUT_HIDDEN }, [C_TOTAL] = {                \
+	[C_COUNT] = { "COUNT", "count", 10, OUT_RIGHT | OUT_HIDDEN | OUT_COUNTER }, [C_TOTAL] = {  \
 		"TOTAL(" unit ")", "total_" unit, 14, OUT_RIGHT | OUT_HIDDEN                       \
 	}
 
@@ -140,5 +140,7 @@ int hist_irq_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 
 	memcpy(ctx.cols, tmpl, ncols * sizeof(*tmpl));
 	ctx.cols[C_KEY] = k->col;
+	/* --prometheus: the key names each row's series. */
+	ctx.cols[C_KEY].flags |= OUT_LABEL;
 	return hist_keys_run(s, o, &h->h, &keys);
 }

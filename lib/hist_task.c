@@ -53,6 +53,9 @@ static error_t hist_parse_opt(int key, char *arg, struct argp_state *state)
 	struct hist_opts *o = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->prom;
+		return 0;
 	case 'i':
 		return parse_seconds("-i/--interval", arg, &o->interval_s) ? EINVAL : 0;
 	case ARGP_KEY_ARG:
@@ -107,6 +110,7 @@ static error_t hist_task_parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp hist_argp = {
 	.options = hist_options,
 	.parser = hist_parse_opt,
+	.children = prom_argp_children,
 };
 
 const struct argp_child hist_argp_children[] = { { &hist_argp, 0, NULL, 0 }, { 0 } };
@@ -288,6 +292,7 @@ int hist_keys_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		.attach = k->attach,
 		.detach = k->detach,
 		.hook_ctx = k->ctx,
+		.prom = &h->prom,
 	};
 	int err = setup(&ctx, *s->obj, &cfg, o, h);
 
@@ -302,9 +307,10 @@ enum { C_TIME, C_INTERVAL, C_PID, C_TID, C_COMM, C_CGROUP, C_HIST };
 /* The key columns; then the histogram's, whose JSON keys name the unit
  * (-m): a table per unit. */
 #define TASK_KEY_COLS                                                                              \
-	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN }, [C_TID] = { "TID", "tid", 7, OUT_HIDDEN },      \
-	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN },                                             \
-	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN }
+	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN | OUT_LABEL },                                     \
+	[C_TID] = { "TID", "tid", 7, OUT_HIDDEN | OUT_LABEL },                                     \
+	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN | OUT_LABEL },                                 \
+	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN | OUT_LABEL }
 
 static const struct out_col cols_us[] = {
 	OUT_COLS_BLOCK_TIME,

@@ -27,6 +27,7 @@
 #include "lib/hist.h"
 #include "lib/opts.h"
 #include "lib/out.h"
+#include "lib/prom.h"
 
 /* What every histogram tool takes. */
 struct hist_opts {
@@ -36,6 +37,7 @@ struct hist_opts {
 	/* A tool's unit other than a time (hist_bytes), which -m does not
 	 * change; NULL: us, or ms with -m. */
 	const struct hist_unit *unit;
+	struct prom_opts prom; /* --prometheus, --max-series */
 };
 
 struct hist_task_opts {
@@ -44,9 +46,9 @@ struct hist_task_opts {
 	enum hist_by by; /* what the three above say, once parsed */
 };
 
-/* -i -m --fine -T and [interval [count]], as the argp children of a tool's
- * parser, whose input is a struct hist_opts: the tool's parser passes it on
- * with `state->child_inputs[0] = &opts->hist` at ARGP_KEY_INIT. */
+/* -i -m --fine -T, --prometheus, --max-series and [interval [count]], as the argp children of a
+ * tool's parser, whose input is a struct hist_opts: the tool's parser passes it on with
+ * `state->child_inputs[0] = &opts->hist` at ARGP_KEY_INIT. */
 extern const struct argp_child hist_argp_children[];
 /* The same and -P -L --by-cgroup, for a struct hist_task_opts. */
 extern const struct argp_child hist_task_argp_children[];

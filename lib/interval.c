@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <string.h>
 #include "lib/evloop.h"
 #include "common/hist.h"
@@ -12,12 +13,32 @@ struct interval_loop {
 	uint32_t reports;
 };
 
+/* A report, then the series it added to (--prometheus) to their file. */
+static int report(const struct interval_cfg *cfg, bool skip_empty)
+{
+	int err = cfg->report(cfg->ctx, skip_empty);
+
+	return err ?: prom_write(cfg->block->rows.out.prom);
+}
+
 static int on_tick(void *vctx)
 {
 	struct interval_loop *l = vctx;
 
 	l->reports++;
-	return l->cfg->report(l->cfg->ctx, false);
+	return report(l->cfg, false);
+}
+
+/* --prometheus: the block's rows are series too. */
+static int prom_setup(const struct interval_cfg *cfg, const struct sonde_opts *o)
+{
+	const struct prom_opts none = { 0 };
+	int err = prom_open(&cfg->block->rows.out.prom, cfg->prom ? cfg->prom : &none, log_tool(),
+			    o->out.labels);
+
+	if (err == -ENOMEM)
+		log_err("cannot set up --prometheus: %s", strerror(-err));
+	return err;
 }
 
 int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
@@ -40,13 +61,15 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 	/* Counting tools send no events: only the lost-events counter is used. */
 	if (events)
 		bpf_map__set_autocreate(events, false);
-	err = sonde_load(s, o);
+	err = prom_setup(cfg, o);
+	if (!err)
+		err = sonde_load(s, o);
 	if (err)
-		return err;
+		goto out;
 	err = dbuf_init(cfg->dbuf, cfg->outer, cfg->a, cfg->b);
 	if (err) {
 		log_err("cannot set up the counting maps: %s", strerror(-err));
-		return err;
+		goto out;
 	}
 	cfg->dbuf->active_mirror = cfg->active_mirror;
 	if (cfg->hist)
@@ -69,10 +92,12 @@ int interval_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		goto out;
 	/* What was counted since the last report: the whole run without an
 	 * interval, otherwise the cut-short last interval. */
-	err = cfg->report(cfg->ctx, cfg->interval_s != 0);
+	err = report(cfg, cfg->interval_s != 0);
 	if (!err)
 		err = out_flush(&cfg->block->head);
 out:
+	prom_free(cfg->block->rows.out.prom);
+	cfg->block->rows.out.prom = NULL;
 	dbuf_free(cfg->dbuf);
 	return err;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Interval tools (syscount, cgsyscount): the loop that loads and attaches
- * the tool, then prints one block per interval from the counters it drains
- * (lib/dbuf.h). */
+/* Interval tools (syscount, cgsyscount, the histogram tools): the loop that
+ * loads and attaches the tool, then prints one block per interval from the
+ * counters it drains (lib/dbuf.h), and with --prometheus writes its rows'
+ * series after each (lib/prom.h). */
 #ifndef SONDE_LIB_INTERVAL_H
 #define SONDE_LIB_INTERVAL_H
 
@@ -11,6 +12,7 @@
 #include "lib/dbuf.h"
 #include "lib/opts.h"
 #include "lib/out_rows.h"
+#include "lib/prom.h"
 
 struct interval_cfg {
 	uint32_t interval_s; /* 0: a single report, when the run ends */
@@ -32,6 +34,9 @@ struct interval_cfg {
 	int (*attach)(void *ctx);
 	void (*detach)(void *ctx);
 	void *hook_ctx; /* their ctx */
+	/* --prometheus: the block's rows are series too, written to the file
+	 * after each report (lib/prom.h); NULL or no path: not */
+	const struct prom_opts *prom;
 };
 
 /* Loads the opened skeleton (common filters in rodata), sets up cfg->dbuf,

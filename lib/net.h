@@ -43,8 +43,8 @@ void out_ip_version(struct out *o, unsigned col, uint16_t family);
  *	NET_COLS_END(C_LOCAL, "LADDR:LPORT", "laddr", "lport"),
  */
 #define NET_COLS_END(col, head, addr_key, port_key)                                                \
-	[col] = { head, NULL, 21, 0 }, [(col) + 1] = { NULL, addr_key, 0, 0 },                     \
-	[(col) + 2] = { NULL, port_key, 0, 0 }
+	[col] = { head, NULL, 21, 0 }, [(col) + 1] = { NULL, addr_key, 0, OUT_LABEL },             \
+	[(col) + 2] = { NULL, port_key, 0, OUT_LABEL }
 void out_endpoint_cols(struct out *o, unsigned col, uint16_t family, const uint8_t *addr,
 		       uint16_t port);
 /* A TCP state by name (unknown numbers as "STATE_<n>"). */
@@ -63,9 +63,11 @@ void out_tcp_state(struct out *o, unsigned col, unsigned state);
  */
 enum { NET_COL_TIME, NET_COL_UID, NET_COL_PID, NET_COL_COMM, NET_COL_IP };
 
+/* Labels of a --count table's series with --prometheus (lib/prom.h). */
 #define NET_COLS_WHO                                                                               \
-	[NET_COL_UID] = { "UID", "uid", 6, OUT_WITH_UID }, [NET_COL_PID] = { "PID", "pid", 7, 0 }, \
-	[NET_COL_COMM] = { "COMM", "comm", 16, 0 }
+	[NET_COL_UID] = { "UID", "uid", 6, OUT_WITH_UID | OUT_LABEL },                             \
+	[NET_COL_PID] = { "PID", "pid", 7, OUT_LABEL },                                            \
+	[NET_COL_COMM] = { "COMM", "comm", 16, OUT_LABEL }
 #define NET_COLS_OWNER [NET_COL_TIME] = OUT_COL_TIME, NET_COLS_WHO
 
 /* Begins an event's row with its first five columns, from its header: the

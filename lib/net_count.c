@@ -118,6 +118,70 @@ int net_counts_read(const struct net_counts_src *src, size_t key_size, size_t va
 	return 0;
 }
 
+int net_count_check(bool count, const struct prom_opts *p)
+{
+	if (count || !p->path)
+		return 0;
+	log_err("--prometheus needs --count: the series are the counts");
+	return -EINVAL;
+}
+
+/* Every row of the table, as t->row() writes it, into o. */
+static int write_table(const struct net_count_table *t, struct out *o)
+{
+	struct net_counts_src src = { bpf_map__fd(t->map), bpf_map_get_next_key,
+				      bpf_map_lookup_elem };
+	struct net_counts c;
+	int err;
+
+	err = net_counts_read(&src, t->key_size, t->val_size, t->cnt_off, &c);
+	if (err) {
+		log_err("cannot read the counts: %s", strerror(-err));
+		return err;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		t->row(o, net_counts_key(&c, i), net_counts_val(&c, i), t->ctx);
+	net_counts_free(&c);
+	return 0;
+}
+
+/* --prometheus: the rows written nowhere but as series. */
+struct net_count_prom {
+	const struct net_count_table *t;
+	struct out out;
+};
+
+/* The map holds totals: the series are set to them, not added to. */
+static int prom_tick(void *vctx)
+{
+	struct net_count_prom *np = vctx;
+	int err;
+
+	prom_restart(np->out.prom);
+	err = write_table(np->t, &np->out);
+	return err ?: prom_write(np->out.prom);
+}
+
+static int prom_setup(struct net_count_prom *np, struct sonde_stream *st,
+		      const struct sonde_opts *opts)
+{
+	const struct net_count_table *t = np->t;
+	int err;
+
+	if (!t->prom || !t->prom->path)
+		return 0;
+	if (!out_nowhere())
+		return -errno;
+	out_init(&np->out, out_nowhere(), t->cols, t->ncols, 0, &opts->out);
+	err = prom_open(&np->out.prom, t->prom, log_tool(), opts->out.labels);
+	if (err)
+		return err;
+	st->on_tick = prom_tick;
+	st->ctx = np;
+	st->interval_ms = NET_COUNT_PROM_MS;
+	return 0;
+}
+
 int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
 		  const struct net_count_table *t)
 {
@@ -125,22 +189,15 @@ int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
 	struct sonde_stream st = {
 		.cols = t->cols, .ncols = t->ncols, .out = &out, .notes = t->notes
 	};
-	struct net_counts_src src = { -1, bpf_map_get_next_key, bpf_map_lookup_elem };
-	struct net_counts c;
+	struct net_count_prom np = { .t = t };
 	int err;
 
-	err = sonde_stream_run(s, opts, &st);
-	if (err)
-		return err;
+	err = prom_setup(&np, &st, opts);
+	if (!err)
+		err = sonde_stream_run(s, opts, &st);
+	prom_free(np.out.prom);
 	/* The map has its fd once loaded, by sonde_stream_run(). */
-	src.fd = bpf_map__fd(t->map);
-	err = net_counts_read(&src, t->key_size, t->val_size, t->cnt_off, &c);
-	if (err) {
-		log_err("cannot read the counts: %s", strerror(-err));
-		return err;
-	}
-	for (size_t i = 0; i < c.n; i++)
-		t->row(&out, net_counts_key(&c, i), net_counts_val(&c, i), t->ctx);
-	net_counts_free(&c);
-	return out_flush(&out);
+	if (!err)
+		err = write_table(t, &out);
+	return err ?: out_flush(&out);
 }

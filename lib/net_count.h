@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* The --count mode of the network tools (tcpconnect, tcpretrans, tcpdrop):
  * the kernel counts into a hash map (bpf/lib/net_count.bpf.h), and one table
- * of it is printed when the tool stops. */
+ * of it is printed when the tool stops; with --prometheus (its argp child
+ * prom_argp_children), its rows are also written as Prometheus series every
+ * second. */
 #ifndef SONDE_LIB_NET_COUNT_H
 #define SONDE_LIB_NET_COUNT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
 #include "lib/opts.h"
 #include "lib/out.h"
+#include "lib/prom.h"
 
 /* A --count mode: the table's header is printed once tracing (the sign that
  * it runs), its rows when it stops (a signal, -d): one per entry of map,
@@ -24,10 +28,20 @@ struct net_count_table {
 	void (*row)(struct out *o, const void *key, const void *val, void *ctx);
 	void *ctx;
 	const char *const *notes; /* as struct sonde_stream's */
+	/* --prometheus: every second and at the end, the table's rows as
+	 * series (lib/prom.h): its OUT_LABEL columns the labels, its
+	 * OUT_COUNTER ones the counters */
+	const struct prom_opts *prom;
 };
 
 /* Loads and attaches the opened skeleton, then counts until the end; 0 or
  * -errno, as sonde_stream_run(). */
+/* --prometheus (PROM_OPTIONS, PROM_STORES) without --count is a usage
+ * error: the events of a trace are no series. 0 or -EINVAL, said. */
+int net_count_check(bool count, const struct prom_opts *p);
+/* Interval of the --prometheus file of a --count mode, which has none of
+ * its own: a map of a few thousand entries read in a few ms. */
+#define NET_COUNT_PROM_MS 1000
 int net_count_run(struct bpf_object_skeleton *s, const struct sonde_opts *opts,
 		  const struct net_count_table *t);
 

@@ -17,7 +17,15 @@
 #define SONDE_VERSION "0.0.0"
 #endif
 
-enum { OPT_USAGE = 0x1000, OPT_BUFFER, OPT_FOLLOW, OPT_LIST_OPTIONS, OPT_BTF, OPT_LINE_BUFFERED };
+enum {
+	OPT_USAGE = 0x1000,
+	OPT_BUFFER,
+	OPT_FOLLOW,
+	OPT_LIST_OPTIONS,
+	OPT_BTF,
+	OPT_LINE_BUFFERED,
+	OPT_LABEL
+};
 
 static const struct argp_option common_options[] = {
 	{ NULL, 0, NULL, 0, "Common options:", 100 },
@@ -36,6 +44,10 @@ static const struct argp_option common_options[] = {
 	  "Kernel event buffer size in KiB: a power of two, 4 to 262144 (default 4096)", 100 },
 	{ "line-buffered", OPT_LINE_BUFFERED, NULL, 0,
 	  "Write each line as soon as its event happens, even into a pipe or a file", 100 },
+	{ "label", OPT_LABEL, "KEY=VALUE", 0,
+	  "Add KEY with VALUE to every JSON object, as a column in text and as a Prometheus "
+	  "label (repeatable: a node's name, a cluster's)",
+	  100 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf and loader diagnostics on stderr", 100 },
 	{ "btf", OPT_BTF, "FILE", 0,
 	  "Kernel BTF to use where the kernel has none at /sys/kernel/btf/vmlinux (a vmlinux, a "
@@ -208,6 +220,11 @@ static error_t parse_sonde(int key, char *arg, struct argp_state *state)
 		return parse_seconds("-d/--duration", arg, &o->duration_s) ? EINVAL : 0;
 	case OPT_BUFFER:
 		return parse_buffer_kib(arg, &o->buffer_kib) ? EINVAL : 0;
+	case OPT_LABEL:
+		if (out_label_add(&o->labels, arg))
+			return EINVAL;
+		o->out.labels = &o->labels;
+		return 0;
 	case 'u':
 		return parse_uid("-u/--uid", arg, &o->uid) ? EINVAL : 0;
 	case '4':

@@ -38,7 +38,8 @@ struct sonde_opts {
 	uint32_t buffer_kib; /* --buffer: ring buffer size; 0 = the object's own */
 	uint16_t family;     /* -4/-6: NET_AF_INET or NET_AF_INET6; 0 = both */
 	bool verbose;	     /* -v */
-	struct out_cfg out;  /* -j, -C, -U, -T, -t */
+	struct out_cfg out;  /* -j, -C, -U, -T, -t, --label (out.labels: &labels or NULL) */
+	struct out_labels labels;
 	/* -c resolved by filter_resolve(): the cgroup's ID, its level in the
 	 * cgroup2 tree (FILTER_LEVEL_WALK when not known), its directory open
 	 * for the filter map (-1 without -c), its absolute path and whether -c

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -9,6 +11,7 @@
 #include "lib/log.h"
 #include "lib/names.h"
 #include "lib/out.h"
+#include "lib/prom.h"
 
 #define NSEC_PER_SEC 1000000000LL
 /* The widest padding written in one fixed-size copy. */
@@ -162,12 +165,47 @@ static bool is_last_text_col(const struct out *o, unsigned col)
 	return col + 1 >= OUT_MAX_COLS || !(o->text_on >> (col + 1));
 }
 
+int out_label_add(struct out_labels *l, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t k = eq ? (size_t)(eq - arg) : 0, v = eq ? strlen(eq + 1) : 0, w, t;
+	bool ok = k && k < sizeof(l->key[0]) && v < sizeof(l->val[0]) && islower(arg[0]) &&
+		  l->n < OUT_MAX_LABELS;
+
+	for (size_t i = 0; ok && i < k; i++)
+		ok = islower(arg[i]) || isdigit(arg[i]) || arg[i] == '_';
+	if (!ok) {
+		log_err("invalid value '%s' for --label: expected KEY=VALUE, KEY of lower-case "
+			"letters, digits and '_' (up to 63), VALUE up to 255 bytes, at most %d",
+			arg, OUT_MAX_LABELS);
+		return -EINVAL;
+	}
+	memcpy(l->key[l->n], arg, k);
+	memcpy(l->val[l->n], eq + 1, v);
+	l->json_len += snprintf(l->json + l->json_len, sizeof(l->json) - l->json_len,
+				"%s\"%s\":", l->n ? "," : "", l->key[l->n]);
+	l->json_len += escape_json_mem(l->json + l->json_len, l->val[l->n], v);
+	t = escape_text_mem(l->text + l->text_len, l->val[l->n], v);
+	/* A column as wide as its header or its value. */
+	w = t > k ? t : k;
+	memset(l->text + l->text_len + t, ' ', w - t + 1);
+	l->text_len += w + 1;
+	for (size_t i = 0; i < k; i++)
+		l->head[l->head_len + i] = (char)toupper(arg[i]);
+	memset(l->head + l->head_len + k, ' ', w - k + 1);
+	l->head_len += w + 1;
+	l->n++;
+	return 0;
+}
+
 void out_header(struct out *o)
 {
 	bool first = true;
 
 	if (o->cfg.json)
 		return;
+	if (o->cfg.labels)
+		put(o, o->cfg.labels->head, o->cfg.labels->head_len);
 	for (unsigned i = 0; i < o->ncols; i++) {
 		const struct out_col *c = &o->cols[i];
 		const char *head = c->head;
@@ -193,15 +231,28 @@ void out_header(struct out *o)
 
 void out_row_begin(struct out *o)
 {
+	const struct out_labels *l = o->cfg.labels;
+
+	if (o->prom)
+		prom_row_begin(o->prom);
 	o->fields = 0;
-	if (o->cfg.json)
-		put_c(o, '{');
+	if (l && !o->cfg.json)
+		put(o, l->text, l->text_len);
+	if (!o->cfg.json)
+		return;
+	put_c(o, '{');
+	if (l) {
+		put(o, l->json, l->json_len);
+		o->fields = l->n;
+	}
 }
 
 void out_row_end(struct out *o)
 {
 	char *d = room(o, 2);
 
+	if (o->prom)
+		prom_row_end(o->prom);
 	if (o->cfg.json)
 		*d++ = '}';
 	*d++ = '\n';
@@ -342,14 +393,72 @@ static void number(struct out *o, unsigned col, uint64_t v, bool neg)
 		pad(o, c->width - n);
 }
 
+static ssize_t discard(void *cookie, const char *buf, size_t n)
+{
+	(void)cookie;
+	(void)buf;
+	return (ssize_t)n;
+}
+
+/* --prometheus: a label column's value, as text shows it, for the row's
+ * series (lib/prom.h). */
+static bool is_label(const struct out *o, unsigned col)
+{
+	return o->prom && col < o->ncols && (o->cols[col].flags & OUT_LABEL);
+}
+
+static void label(struct out *o, unsigned col, const char *s, size_t n)
+{
+	if (is_label(o, col))
+		prom_label(o->prom, o->cols[col].key, s, n);
+}
+
+static void label_number(struct out *o, unsigned col, uint64_t v, bool neg)
+{
+	char buf[24];
+
+	buf[0] = '-';
+	if (is_label(o, col))
+		label(o, col, buf + !neg, dec_at(buf + 1, v) - buf - !neg);
+}
+
+/* An OUT_COUNTER column's value: the counter <key>_total of the row. */
+static void counter(struct out *o, unsigned col, uint64_t v)
+{
+	char name[64];
+
+	if (!o->prom || col >= o->ncols || !(o->cols[col].flags & OUT_COUNTER))
+		return;
+	snprintf(name, sizeof(name), "%s_total", o->cols[col].key);
+	prom_counter(o->prom, name, "Counted by the tool since it started.", v, 1);
+}
+
+void out_no_series(struct out *o)
+{
+	if (o->prom)
+		prom_row_drop(o->prom);
+}
+
+FILE *out_nowhere(void)
+{
+	static FILE *f;
+
+	if (!f)
+		f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = discard });
+	return f;
+}
+
 void out_uint(struct out *o, unsigned col, uint64_t v)
 {
+	label_number(o, col, v, false);
+	counter(o, col, v);
 	if (field(o, col))
 		number(o, col, v, false);
 }
 
 void out_int(struct out *o, unsigned col, int64_t v)
 {
+	label_number(o, col, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 	if (field(o, col))
 		number(o, col, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
@@ -455,18 +564,19 @@ static void text_column(struct out *o, unsigned col, const char *s, size_t n)
 
 void out_str(struct out *o, unsigned col, const char *s, size_t maxlen)
 {
-	size_t n;
+	size_t n = strnlen(s, maxlen);
 
+	label(o, col, s, n);
 	if (!field(o, col))
 		return;
-	n = strnlen(s, maxlen);
 	if (o->cfg.json)
 		json_string(o, s, n);
 	else
 		text_column(o, col, s, n);
 }
 
-void out_name(struct out *o, unsigned col, const char *name)
+/* out_name() but for the label: out_null()'s text in text. */
+static void name_field(struct out *o, unsigned col, const char *name)
 {
 	size_t n = strlen(name);
 	char *d;
@@ -487,6 +597,12 @@ void out_name(struct out *o, unsigned col, const char *name)
 	memcpy(d, name, n + 1);
 	d[n] = '"';
 	grow(o, d + n + 1);
+}
+
+void out_name(struct out *o, unsigned col, const char *name)
+{
+	label(o, col, name, strlen(name));
+	name_field(o, col, name);
 }
 
 void out_names(struct out *o, unsigned col, const char *buf, size_t len, char sep)
@@ -622,26 +738,55 @@ void out_time(struct out *o, unsigned col, uint64_t mono_ns)
 
 /* ------------------------------------------------------------- the rest --- */
 
+/* -C in JSON, after cgroup_id: the cgroup's path and its container
+ * (lib/cgroup.h), or nulls: every line has the same keys. */
+static void json_cgroup_keys(struct out *o, const char *path)
+{
+	struct cgroup_container c;
+	bool ct = path && cgroup_container_of(path, &c);
+
+	json_key(o, "cgroup", 6);
+	if (path)
+		json_string(o, path, strlen(path));
+	else
+		put(o, "null", 4);
+	json_key(o, "container_id", 12);
+	if (ct)
+		json_string(o, c.id, CGROUP_CONTAINER_ID_LEN);
+	else
+		put(o, "null", 4);
+	json_key(o, "container_runtime", 17);
+	if (ct)
+		json_string(o, c.runtime, strlen(c.runtime));
+	else
+		put(o, "null", 4);
+}
+
 void out_cgroup(struct out *o, unsigned col, uint64_t id)
 {
-	const char *path = o->cfg.show_cgroup ? cgroup_path_of(id) : NULL;
-	char buf[32];
+	bool lbl = is_label(o, col);
+	const char *path = o->cfg.show_cgroup || lbl ? cgroup_path_of(id) : NULL;
+	char buf[PATH_MAX + 32];
+
+	/* The series of a cgroup that is gone are no longer written. */
+	if (lbl && path)
+		prom_label(o->prom, "cgroup", path, strlen(path));
+	else if (lbl)
+		prom_row_drop(o->prom);
+	if (!o->cfg.show_cgroup)
+		path = NULL;
 
 	if (!field(o, col))
 		return;
 	if (o->cfg.json) {
 		grow(o, dec_at(room(o, 20), id));
-		if (o->cfg.show_cgroup) {
-			json_key(o, "cgroup", 6);
-			if (path)
-				json_string(o, path, strlen(path));
-			else
-				put(o, "null", 4);
-		}
+		if (o->cfg.show_cgroup)
+			json_cgroup_keys(o, path);
 		return;
 	}
 	if (path) {
-		size_t n = text_string(o, path, strlen(path));
+		/* A container's by its runtime and short ID. */
+		size_t n = text_string(o, buf, strlen(cgroup_display_name(path, buf, sizeof(buf))));
 
 		if (!is_last_text_col(o, col))
 			pad(o, o->cols[col].width - (int)n);
@@ -711,7 +856,7 @@ bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned
 void out_null(struct out *o, unsigned col, const char *text)
 {
 	if (!o->cfg.json) {
-		out_name(o, col, text);
+		name_field(o, col, text);
 		return;
 	}
 	if (!field(o, col))
@@ -719,10 +864,8 @@ void out_null(struct out *o, unsigned col, const char *text)
 	put(o, "null", 4);
 	/* A cgroup column has its path too with -C (out_cgroup()): every
 	 * line keeps the same keys. */
-	if ((o->cols[col].flags & OUT_WITH_CGROUP) && o->cfg.show_cgroup) {
-		json_key(o, "cgroup", 6);
-		put(o, "null", 4);
-	}
+	if ((o->cols[col].flags & OUT_WITH_CGROUP) && o->cfg.show_cgroup)
+		json_cgroup_keys(o, NULL);
 }
 
 void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool cut)

@@ -28,12 +28,34 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct prom;
+
 /* How the time column is shown in text (JSON always has the wall clock). */
 enum out_time {
 	OUT_TIME_NONE,
 	OUT_TIME_CLOCK,	  /* -T: wall-clock HH:MM:SS */
 	OUT_TIME_ELAPSED, /* -t: seconds since start */
 };
+
+/* --label KEY=VALUE (repeatable): constant keys of every row, a fleet's
+ * node name: in JSON the first members of every object a line holds, in
+ * text columns before the others (a block's rows too only when each is a
+ * line of JSON of its own), with --prometheus labels of every series. */
+#define OUT_MAX_LABELS 8
+struct out_labels {
+	unsigned n;
+	char key[OUT_MAX_LABELS][64];
+	char val[OUT_MAX_LABELS][256];
+	/* Made once: "k":"v",... (JSON), the values and the header (text). */
+	char json[OUT_MAX_LABELS * (64 + 6 * 256 + 6)];
+	char text[OUT_MAX_LABELS * (4 * 256 + 1)];
+	char head[OUT_MAX_LABELS * (4 * 256 + 1)];
+	size_t json_len, text_len, head_len;
+};
+/* Adds KEY=VALUE (a key of lower-case letters, digits and '_', starting
+ * with a letter, at most 63 bytes; a value of at most 255); 0 or -EINVAL,
+ * said naming --label and the value. */
+int out_label_add(struct out_labels *l, const char *arg);
 
 /* The output options of a run, the same for every table it prints. */
 struct out_cfg {
@@ -44,6 +66,7 @@ struct out_cfg {
 	 * waits (bpf/lib/stream.bpf.h), and what it reads goes out at once */
 	bool line_buffered;
 	enum out_time time;
+	const struct out_labels *labels; /* --label; NULL: none */
 };
 
 enum out_col_flags {
@@ -52,6 +75,12 @@ enum out_col_flags {
 	OUT_WITH_UID = 1 << 2,	  /* text column only with -U */
 	OUT_WITH_CGROUP = 1 << 3, /* text column only with -C */
 	OUT_WITH_TIME = 1 << 4,	  /* text column only with -T or -t */
+	/* With --prometheus, a label of the row's series, named as its JSON
+	 * key (out_cgroup()'s: "cgroup", the path) (lib/prom.h) */
+	OUT_LABEL = 1 << 5,
+	/* With --prometheus, a counter of the row's series (out_uint()):
+	 * <key>_total */
+	OUT_COUNTER = 1 << 6,
 };
 
 struct out_col {
@@ -70,7 +99,7 @@ struct out_col {
  * CGROUP with -C. */
 #define OUT_COL_CGROUP                                                                             \
 	{                                                                                          \
-		"CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP                                         \
+		"CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_LABEL                             \
 	}
 
 #define OUT_MAX_COLS 64
@@ -104,6 +133,9 @@ struct out {
 	int64_t cached_sec;
 	char cached_time[40];
 	size_t cached_len;
+	/* --prometheus: the series the rows are added into (lib/prom.h), or
+	 * NULL; its label columns' values go there too */
+	struct prom *prom;
 	size_t len; /* bytes in line */
 	char line[OUT_LINE_MAX];
 };
@@ -163,6 +195,12 @@ void out_null(struct out *o, unsigned col, const char *text);
 /* A string the event cut short (`cut`): text shows it followed by "...";
  * JSON writes it as it is (the tool's "truncated" key says it was cut). */
 void out_str_cut(struct out *o, unsigned col, const char *s, size_t maxlen, bool cut);
+
+/* With --prometheus, the current row is no series (its cgroup is gone). */
+void out_no_series(struct out *o);
+/* A stream that keeps nothing written to it (rows that are only series);
+ * NULL if it cannot be made. */
+FILE *out_nowhere(void);
 
 /* Starts a value the caller writes itself (composite renderers such as
  * histograms); false when the column is not part of this format. */

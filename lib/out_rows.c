@@ -1,19 +1,32 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "lib/out_rows.h"
+#include "lib/prom.h"
+
+size_t out_rows_top(struct out_rows *r, size_t top, size_t n)
+{
+	if (!r->out.prom)
+		return top && top < n ? top : n;
+	r->limit = top < n ? (unsigned)top : 0;
+	return n;
+}
 
 void out_rows_init(struct out_rows *r, FILE *f, const struct out_col *cols, unsigned ncols,
 		   uint64_t show, const struct out_cfg *cfg)
 {
 	memset(r, 0, sizeof(*r));
 	out_init(&r->out, f, cols, ncols, show, cfg);
+	/* --label: in the objects of a line, not in those of its arrays */
+	r->out.cfg.labels = NULL;
 	r->ncols = r->out.ncols;
 }
 
 static void rows_begin(struct out_rows *r, FILE *f, bool nested, bool on)
 {
-	r->out.f = f;
+	r->out.f = r->f = f;
+	r->limit = 0;
 	r->nested = nested;
 	r->on = on;
 	/* Off, the typed writers find no column and write nothing. */
@@ -29,6 +42,8 @@ struct out *out_rows_row(struct out_rows *r)
 
 	if (!r->on)
 		return o;
+	if (r->limit && r->n == r->limit && out_nowhere())
+		o->f = out_nowhere();
 	if (o->cfg.json && r->n && !r->flat) {
 		putc_unlocked(',', o->f);
 	} else if (!o->cfg.json && r->nested) {
@@ -52,6 +67,8 @@ void out_rows_row_end(struct out_rows *r)
 {
 	if (!r->on)
 		return;
+	if (r->out.prom)
+		prom_row_end(r->out.prom);
 	/* Not out_row_end(): a row inside an array or under a line ends no
 	 * line of its own, but a block's row in text does. */
 	out_push(&r->out);
@@ -71,6 +88,7 @@ void out_rows_nest(struct out_rows *r, struct out *parent, unsigned col)
 
 void out_rows_end(struct out_rows *r)
 {
+	r->out.f = r->f;
 	if (r->on && r->out.cfg.json && !r->flat)
 		putc_unlocked(']', r->out.f);
 }
@@ -88,6 +106,8 @@ void out_block_init(struct out_block *b, FILE *f, const char *key, const struct 
 	b->last_ns = b->head.start_mono_ns;
 	out_rows_init(&b->rows, f, cols, ncols, show, cfg);
 	b->rows.flat = !key;
+	if (b->rows.flat)
+		b->rows.out.cfg.labels = cfg->labels;
 }
 
 void out_block_start(struct out_block *b)

@@ -52,6 +52,10 @@ struct out_rows {
 	uint64_t time_ns, interval_ms; /* flat: the block's, first in every row */
 	unsigned n;		       /* rows written since the table began */
 	unsigned ncols;		       /* out.ncols while on (0 while off: nothing written) */
+	/* Rows past the first `limit` (0: none) are written only as series
+	 * (out_rows_top()), to a stream that keeps nothing; f is the real one. */
+	unsigned limit;
+	FILE *f;
 };
 
 /* Rows written to f (stdout), columns as out_init() takes them. */
@@ -65,6 +69,11 @@ void out_rows_row_end(struct out_rows *r);
  * under the parent's (whatever the column: it needs no text form). Ended by
  * out_rows_end(r), before the parent's row ends. */
 void out_rows_nest(struct out_rows *r, struct out *parent, unsigned col);
+/* How many of a block's n rows (ranked) a tool writes, when it shows the
+ * first `top` (0: all): every one when the rows are also Prometheus
+ * series (out.prom: lib/prom.h), of which only the first `top` reach the
+ * stream; else the first `top`. After out_block_begin(). */
+size_t out_rows_top(struct out_rows *r, size_t top, size_t n);
 void out_rows_end(struct out_rows *r);
 
 #define OUT_COLS_BLOCK_TIME [0] = { NULL, "time", 0, 0 }, [1] = { NULL, "interval_ms", 0, 0 }

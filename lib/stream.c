@@ -53,6 +53,8 @@ int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 		.buffer_bytes =
 		    o->buffer_kib ? (size_t)o->buffer_kib * 1024 : SONDE_RINGBUF_DEFAULT,
 		.wake_each = o->out.line_buffered,
+		.on_tick = st->on_tick,
+		.interval_ms = st->interval_ms,
 	};
 	struct filter_watch watch;
 	int err;
@@ -71,5 +73,7 @@ int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 	err = evloop_run(&loop);
 	sonde_detach(s);
 	filter_watch_stop(&watch);
+	if (!err && st->on_tick)
+		err = st->on_tick(st->ctx);
 	return err;
 }

@@ -33,6 +33,10 @@ struct sonde_stream {
 	/* For a tool whose BPF side counts more than lost events: what each
 	 * other count means (struct evloop_cfg's); NULL: none. */
 	const char *const *notes;
+	/* Called with ctx every interval_ms (0: never), and once more when
+	 * the run ends; 0 or -errno. */
+	int (*on_tick)(void *ctx);
+	uint32_t interval_ms;
 };
 
 /* 0 or -errno, as evloop_run() (load and attach failures already reported). */

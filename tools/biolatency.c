@@ -84,9 +84,9 @@ static const struct sonde_cli cli = { &argp, stores, 0 };
 enum { C_TIME, C_INTERVAL, C_DISK, C_FLAGS, C_CGROUP, C_HIST };
 
 #define BIO_KEY_COLS                                                                               \
-	[C_DISK] = { "DISK", "disk", 12, OUT_HIDDEN },                                             \
-	[C_FLAGS] = { "FLAGS", "flags", 6, OUT_HIDDEN },                                           \
-	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN }
+	[C_DISK] = { "DISK", "disk", 12, OUT_HIDDEN | OUT_LABEL },                                 \
+	[C_FLAGS] = { "FLAGS", "flags", 6, OUT_HIDDEN | OUT_LABEL },                               \
+	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN | OUT_LABEL }
 
 static const struct out_col cols_us[] = {
 	OUT_COLS_BLOCK_TIME,

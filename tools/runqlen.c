@@ -75,15 +75,15 @@ enum { C_TIME, C_INTERVAL, C_CPU, C_HIST, C_SAMPLES = C_HIST, C_QUEUED, C_OCCUPA
 
 static const struct out_col cols_hist[] = {
 	OUT_COLS_BLOCK_TIME,
-	[C_CPU] = { "CPU", "cpu", 5, OUT_HIDDEN },
+	[C_CPU] = { "CPU", "cpu", 5, OUT_HIDDEN | OUT_LABEL },
 	HIST_COLS(C_HIST, "tasks"),
 };
 
 static const struct out_col cols_occupancy[] = {
 	OUT_COLS_BLOCK_TIME,
-	[C_CPU] = { "CPU", "cpu", 5, OUT_HIDDEN },
-	[C_SAMPLES] = { "SAMPLES", "samples", 10, OUT_RIGHT },
-	[C_QUEUED] = { "QUEUED", "queued_samples", 10, OUT_RIGHT },
+	[C_CPU] = { "CPU", "cpu", 5, OUT_HIDDEN | OUT_LABEL },
+	[C_SAMPLES] = { "SAMPLES", "samples", 10, OUT_RIGHT | OUT_COUNTER },
+	[C_QUEUED] = { "QUEUED", "queued_samples", 10, OUT_RIGHT | OUT_COUNTER },
 	[C_OCCUPANCY] = { "OCCUPANCY", "occupancy_pct", 10, OUT_RIGHT },
 };
 

@@ -42,12 +42,12 @@ enum { C_PID, C_COMM, C_SYSCALL, C_NR, C_COUNT, C_CGROUP = C_COUNT + COUNT_NCOLS
 
 /* -P shows the process columns instead of the syscall's (see shown_cols). */
 static const struct out_col cols[] = {
-	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN },
-	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN },
-	[C_SYSCALL] = { "SYSCALL", "syscall", 22, OUT_HIDDEN },
+	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN | OUT_LABEL },
+	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN | OUT_LABEL },
+	[C_SYSCALL] = { "SYSCALL", "syscall", 22, OUT_HIDDEN | OUT_LABEL },
 	[C_NR] = { NULL, "nr", 0, 0 },
 	COUNT_COLS(C_COUNT, "COUNT", "count"),
-	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN },
+	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN | OUT_LABEL },
 };
 
 enum { L_NR, L_SYSCALL };
@@ -222,8 +222,8 @@ static int report(void *vctx, bool skip_empty)
 	if (err || (skip_empty && !ctx->table.n))
 		return err;
 	count_rows_rank(ctx->table.rows, ctx->table.n, opts->count.latency);
-	n = opts->count.top && opts->count.top < ctx->table.n ? opts->count.top : ctx->table.n;
 	rows = out_block_begin(&ctx->block);
+	n = out_rows_top(rows, opts->count.top, ctx->table.n);
 	for (size_t i = 0; i < n; i++) {
 		write_row(ctx, out_rows_row(rows), &ctx->table.rows[i]);
 		out_rows_row_end(rows);
@@ -267,6 +267,7 @@ int main(int argc, char **argv)
 	skel->rodata->nr_execveat = SYS_execveat;
 	cfg.interval_s = opts.count.interval_s;
 	cfg.count = opts.count.count;
+	cfg.prom = &opts.count.prom;
 	cfg.outer = opts.by_process ? skel->maps.pid_counts : skel->maps.nr_counts;
 	cfg.a = opts.by_process ? skel->maps.pid_counts_a : skel->maps.nr_counts_a;
 	cfg.b = opts.by_process ? skel->maps.pid_counts_b : skel->maps.nr_counts_b;

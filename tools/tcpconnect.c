@@ -18,6 +18,7 @@ struct tcpconnect_opts {
 	struct sonde_opts common;
 	bool sport;
 	bool count;
+	struct prom_opts prom;
 	bool latency;
 	uint16_t ports[NET_MAX_PORTS];
 	unsigned nports;
@@ -59,10 +60,10 @@ enum { K_IP = NET_COL_IP, K_DADDR, K_DPORT, K_CONNECTS, K_CGROUP };
 
 static const struct out_col count_cols[] = {
 	NET_COLS_WHO,
-	[K_IP] = { "IP", "family", 2, 0 },
-	[K_DADDR] = { "RADDR", "raddr", 16, 0 },
-	[K_DPORT] = { "RPORT", "rport", 5, 0 },
-	[K_CONNECTS] = { "CONNECTS", "connects", 8, OUT_RIGHT },
+	[K_IP] = { "IP", "family", 2, OUT_LABEL },
+	[K_DADDR] = { "RADDR", "raddr", 16, OUT_LABEL },
+	[K_DPORT] = { "RPORT", "rport", 5, OUT_LABEL },
+	[K_CONNECTS] = { "CONNECTS", "connects", 8, OUT_RIGHT | OUT_COUNTER },
 	[K_CGROUP] = OUT_COL_CGROUP,
 };
 
@@ -74,6 +75,7 @@ static const struct argp_option options[] = {
 	{ "latency", 'L', NULL, 0, "Report each connect's latency and outcome", 0 },
 	{ "count", OPT_COUNT, NULL, 0, "Count connects by process and destination; print at exit",
 	  0 },
+	PROM_OPTIONS,
 	{ 0 },
 };
 
@@ -81,6 +83,7 @@ static const struct sonde_store stores[] = {
 	SONDE_STORE('s', struct tcpconnect_opts, sport),
 	SONDE_STORE('L', struct tcpconnect_opts, latency),
 	SONDE_STORE(OPT_COUNT, struct tcpconnect_opts, count),
+	PROM_STORES(struct tcpconnect_opts, prom),
 	{ 0 },
 };
 
@@ -209,6 +212,8 @@ int main(int argc, char **argv)
 	int err;
 
 	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
+	if (!err)
+		err = net_count_check(opts.count, &opts.prom);
 	if (err)
 		return sonde_exit(err);
 
@@ -234,6 +239,7 @@ int main(int argc, char **argv)
 			count_row,
 			NULL,
 			NULL,
+			&opts.prom,
 		};
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);

@@ -12,6 +12,7 @@
 struct tcpretrans_opts {
 	struct sonde_opts common;
 	bool count;
+	struct prom_opts prom;
 };
 
 enum {
@@ -58,10 +59,10 @@ enum {
 
 static const struct out_col count_cols[] = {
 	NET_COLS_WHO,
-	[K_IP] = { "IP", "family", 2, 0 },
+	[K_IP] = { "IP", "family", 2, OUT_LABEL },
 	NET_COLS_END(K_LOCAL, "LADDR:LPORT", "laddr", "lport"),
 	NET_COLS_END(K_REMOTE, "RADDR:RPORT", "raddr", "rport"),
-	[K_RETRANS] = { "RETRANSMITS", "retransmits", 11, OUT_RIGHT },
+	[K_RETRANS] = { "RETRANSMITS", "retransmits", 11, OUT_RIGHT | OUT_COUNTER },
 	[K_CGROUP] = OUT_COL_CGROUP,
 };
 
@@ -69,11 +70,13 @@ enum { OPT_COUNT = 0x100 };
 
 static const struct argp_option options[] = {
 	{ "count", OPT_COUNT, NULL, 0, "Count retransmissions per flow; print at exit", 0 },
+	PROM_OPTIONS,
 	{ 0 },
 };
 
 static const struct sonde_store stores[] = {
 	SONDE_STORE(OPT_COUNT, struct tcpretrans_opts, count),
+	PROM_STORES(struct tcpretrans_opts, prom),
 	{ 0 },
 };
 
@@ -162,6 +165,8 @@ int main(int argc, char **argv)
 	int err;
 
 	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
+	if (!err)
+		err = net_count_check(opts.count, &opts.prom);
 	if (err)
 		return sonde_exit(err);
 
@@ -182,6 +187,7 @@ int main(int argc, char **argv)
 			count_row,
 			NULL,
 			notes,
+			&opts.prom,
 		};
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);

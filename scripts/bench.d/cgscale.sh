@@ -125,12 +125,28 @@ mapfile -t hooks < <(sed -n 's/^cgsyscount: attached \([a-z_]*\/[^ ]*\).*/\1/p' 
 # the CPU time and the time waiting for a CPU per report to cpu[KEY.N] and
 # waitq[KEY.N].
 declare -A last=() cpu=() waitq=() add=() rates=() times=()
+prom_size= # bytes of the --prometheus file at N = all_at, one a repetition
+# prom_watch PID: the largest $work/cgs.prom was while PID ran (its cgroups
+# gone, the last file has none of them), in $work/prom.max.
+prom_watch() {
+	local max=0 s
+	while alive "$1"; do
+		s=$(stat -c %s "$work/cgs.prom" 2>/dev/null || echo 0)
+		((s > max)) && max=$s
+		sleep 0.1
+	done
+	echo "$max" >"$work/prom.max"
+}
 tool_run() {
-	local n=$1 k=$2 p c1 w1 l1 j
+	local n=$1 k=$2 p c1 w1 l1 j wp=
 	shift 2
 	"$cgs" -v "$@" >"$work/cgs.out" 2>"$work/cgs.err" &
 	p=$!
 	live[$p]=1
+	if [[ $k == prom ]]; then
+		prom_watch "$p" &
+		wp=$!
+	fi
 	if ! wait_for "$work/cgs.err" 'tracing; Ctrl-C to stop' "$p"; then
 		log "cgsyscount did not start: $(tail -n1 "$work/cgs.err")"
 		stop "$p"
@@ -152,6 +168,10 @@ tool_run() {
 		fi
 	fi
 	stop "$p"
+	if [[ -n $wp ]]; then
+		wait "$wp" || true
+		prom_size+=" $(<"$work/prom.max")"
+	fi
 }
 
 for n in "${sizes[@]}"; do
@@ -172,6 +192,7 @@ for n in "${sizes[@]}"; do
 		stop "$fp"
 		tool_run "$n" cgs -j 1
 		((n == all_at)) && tool_run "$n" all -j -T 0 1
+		((n == all_at)) && tool_run "$n" prom -j 1 --prometheus "$work/cgs.prom"
 		# Added cost against A of this repetition.
 		for k in "${!last[@]}"; do
 			add[$k.$n]+=" $(awk -v a="${last[$k]}" -v b="$bare" 'BEGIN { printf "%.2f", a - b }')"
@@ -205,7 +226,8 @@ $reps repetitions runs it with no BPF, next to \`bench/floor\` (programs that
 do nothing, on cgsyscount's hook: ${hooks[*]}), and under \`cgsyscount -j 1\`
 (one JSON line a second, to a file); at N = $all_at also under
 \`cgsyscount -j -T 0 1\` (every cgroup in every report rather than the top
-10). ns added per call is against the run with no BPF of the same
+10) and under \`cgsyscount -j 1 --prometheus FILE\` (every cgroup a series
+of the file written each second; its size last). ns added per call is against the run with no BPF of the same
 repetition; × floor is cgsyscount's added cost over the floor's, per
 repetition. CPU per report is the CPU time of all of cgsyscount's threads
 (\`/proc/PID/task/*/schedstat\`) during the cgbusy run over the reports it
@@ -219,6 +241,8 @@ EOF
 for n in "${sizes[@]}"; do
 	row "$n" cgs "$n"
 	((n == all_at)) && row "$n" all "$n, \`-T 0\`"
+	# shellcheck disable=SC2086 # one value a word
+	((n == all_at)) && row "$n" prom "$n, \`--prometheus\` ($(stats 0 $prom_size || echo n/a) bytes)"
 done
 cat <<EOF
 
@@ -232,6 +256,7 @@ mkdir \$CG
 \$B/bench/floor ${hooks[*]} &          # B: once it prints "floor: ", cgbusy; SIGINT
 \$B/bin/cgsyscount -v -j 1 >\$T/out 2>\$T/err &   # C: once "tracing; Ctrl-C to stop", cgbusy; SIGINT
 \$B/bin/cgsyscount -v -j -T 0 1 >\$T/out 2>\$T/err &   # D, at N = $all_at
+\$B/bin/cgsyscount -v -j 1 --prometheus \$T/cgs.prom >\$T/out 2>\$T/err &   # E, at N = $all_at
 cat /proc/PID/task/*/schedstat; wc -l <\$T/out   # before and after cgbusy: field 1 is ns on CPU
 \`\`\`
 EOF

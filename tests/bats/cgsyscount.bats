@@ -133,7 +133,7 @@ row_of() {
 	assert_match "$(lines_with "#$ID_brief2")" "^ +[0-9]+ +[0-9]+ #$ID_brief2 \\(gone\\)\$" "row"
 }
 
-@test "a container's cgroup is shown by its short ID, with the full ID in JSON" {
+@test "a container's cgroup is shown by its runtime and short ID, with the full ID in JSON" {
 	local hex
 	hex=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 	assert_match "$hex" '^[0-9a-f]{64}$' "container ID"
@@ -141,13 +141,14 @@ row_of() {
 	tool_start cgsyscount -j -v -c "${hex:0:12}"
 	run_in_cgroup "$CGROUP_DIR" "$SYSLOOP" getppid 1000
 	tool_stop
-	assert_jq "$(row_of "$CGROUP_ID")" '.container_id == $h and .cgroup == $r' \
+	assert_jq "$(row_of "$CGROUP_ID")" \
+		'.container_id == $h and .container_runtime == "docker" and .cgroup == $r' \
 		--arg h "$hex" --arg r "$CGROUP_REL"
 
 	tool_start cgsyscount -v -c "${hex:0:12}"
 	run_in_cgroup "$CGROUP_DIR" "$SYSLOOP" getppid 1000
 	tool_stop
-	assert_match "$(sed -n 3p "$TOOL_OUT")" "^ +[0-9]+ +[0-9]+ ${hex:0:12}\$" "row"
+	assert_match "$(sed -n 3p "$TOOL_OUT")" "^ +[0-9]+ +[0-9]+ docker:${hex:0:12}\$" "row"
 }
 
 @test "a hostile cgroup name is one escaped text line, and JSON that parses to the name" {

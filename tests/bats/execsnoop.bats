@@ -282,6 +282,50 @@ check_cgroup_filter() {
 	marker_event
 	assert_jq "$EV" '.cgroup == $p' --arg p "$CGROUP_REL"
 	assert_jq "$EV" '.cgroup_id == $id' --argjson id "$CGROUP_ID"
+	assert_jq "$EV" '.container_id == null and .container_runtime == null'
+}
+
+@test "-C: a container's cgroup is its runtime and short ID in text; JSON has its ID, runtime and path" {
+	local hex
+	hex=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	assert_match "$hex" '^[0-9a-f]{64}$' "container ID"
+	# As podman makes it, with the container's processes one level down.
+	cgroup_create "libpod-$hex.scope/container"
+	tool_start execsnoop -C
+	run_in_cgroup "$CGROUP_DIR" /bin/true "$MARK"
+	wait_for_text " /bin/true $MARK"
+	stop_ok
+	local comm pid ppid ret cg args
+	one_line_ending " /bin/true $MARK" "marker lines"
+	read -r comm pid ppid ret cg args <<<"$LINE"
+	assert_eq "$cg" "podman:${hex:0:12}/container" "CGROUP"
+
+	tool_start execsnoop -C -j -v
+	run_in_cgroup "$CGROUP_DIR" /bin/true "$MARK"
+	wait_for_text "\"$MARK\""
+	stop_ok
+	marker_event
+	assert_jq "$EV" '.cgroup == $p and .container_id == $h and .container_runtime == "podman"' \
+		--arg p "$CGROUP_REL" --arg h "$hex"
+}
+
+@test "--label KEY=VALUE: a column in text, the first keys of every JSON object; a bad one is refused" {
+	tool_start execsnoop --label node=worker-1 --label zone=b
+	/bin/true "$MARK"
+	wait_for_text " /bin/true $MARK"
+	stop_ok
+	assert_header '^NODE +ZONE PCOMM +PID +PPID +RET ARGS$'
+	one_line_ending " /bin/true $MARK" "marker lines"
+	assert_match "$LINE" '^worker-1 b    true ' "row"
+
+	tool_start execsnoop -j -v --label node=worker-1
+	/bin/true "$MARK"
+	wait_for_text "\"$MARK\""
+	stop_ok
+	marker_event
+	assert_jq "$EV" '(keys_unsorted | .[0]) == "node" and .node == "worker-1"'
+	assert_bad_value execsnoop --label Node=x --label Node=x
+	assert_bad_value execsnoop --label node --label node
 }
 
 # --- 5. -u / -U ---------------------------------------------------------------

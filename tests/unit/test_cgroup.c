@@ -517,6 +517,69 @@ static void rollup_of_removed_child(void **state)
 	assert_int_equal(cgroup_rollup_under(t->mnt, id, 2), ino_of(t, "a/b"));
 }
 
+/* ---- cgroup_container_of, cgroup_display_name ---- */
+
+static void assert_container(const char *path, const char *runtime, const char *id,
+			     const char *rest)
+{
+	struct cgroup_container c;
+
+	if (!runtime) {
+		if (cgroup_container_of(path, &c))
+			fail_msg("'%s' is no container, got %s:%.12s", path, c.runtime, c.id);
+		return;
+	}
+	if (!cgroup_container_of(path, &c))
+		fail_msg("'%s' is %s's container %s, found none", path, runtime, id);
+	assert_string_equal(c.runtime, runtime);
+	assert_int_equal(strncmp(c.id, id, CGROUP_CONTAINER_ID_LEN), 0);
+	assert_string_equal(c.rest, rest);
+}
+
+/* The paths as the runtimes make them (docker and podman with systemd or
+ * cgroupfs, containerd and cri-o under the kubelet's systemd driver,
+ * kubepods with the cgroupfs driver). */
+static void containers_of_real_paths(void **state)
+{
+	(void)state;
+	assert_container("/system.slice/docker-" ID_DOCKER ".scope", "docker", ID_DOCKER, "");
+	assert_container("/docker/" ID_DOCKER, "docker", ID_DOCKER, "");
+	assert_container("/machine.slice/libpod-" ID_PODMAN ".scope", "podman", ID_PODMAN, "");
+	assert_container("/machine.slice/libpod-" ID_PODMAN ".scope/container", "podman", ID_PODMAN,
+			 "/container");
+	assert_container(
+	    "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID_PODMAN ".scope",
+	    "podman", ID_PODMAN, "");
+	assert_container("/libpod_parent/libpod-" ID_PODMAN, "podman", ID_PODMAN, "");
+	assert_container("/libpod_parent/" ID_PODMAN, "podman", ID_PODMAN, "");
+	assert_container("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-"
+			 "pod0d8e4c5f_1a2b_4c3d_9e8f_001122334455.slice/cri-containerd-" ID_CRI
+			 ".scope",
+			 "containerd", ID_CRI, "");
+	assert_container("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-"
+			 "pod0d8e4c5f_1a2b_4c3d_9e8f_001122334455.slice/crio-" ID_CRIO ".scope",
+			 "crio", ID_CRIO, "");
+	assert_container("/kubepods/burstable/pod0d8e4c5f-1a2b-4c3d-9e8f-001122334455/" ID_BARE,
+			 "container", ID_BARE, "");
+	assert_container("/system.slice/containerd.service/k8s.io/" ID_CRI, "container", ID_CRI,
+			 "");
+	/* A container's own cgroups (systemd in it) are the container's. */
+	assert_container("/system.slice/docker-" ID_DOCKER ".scope/init.scope", "docker", ID_DOCKER,
+			 "/init.scope");
+	/* Not containers: conmon, the runtimes' services, short or long hex. */
+	assert_container("/machine.slice/libpod-conmon-" ID_PODMAN ".scope", NULL, NULL, NULL);
+	assert_container("/system.slice/crio-conmon-" ID_CRIO ".scope", NULL, NULL, NULL);
+	assert_container("/system.slice/docker.service", NULL, NULL, NULL);
+	assert_container("/system.slice/docker-0123456789ab.scope", NULL, NULL, NULL);
+	assert_container("/deadbeefcafe", NULL, NULL, NULL);
+	assert_container("/docker/" ID_DOCKER "0", NULL, NULL, NULL);
+	assert_container("/docker/"
+			 "559AEAD08264d5795d3909718cdd05abd49572e84fe55590eef31a88a08fdffd",
+			 NULL, NULL, NULL);
+	assert_container("/", NULL, NULL, NULL);
+	assert_container("", NULL, NULL, NULL);
+}
+
 static void display_names(void **state)
 {
 	char buf[PATH_MAX];
@@ -524,10 +587,14 @@ static void display_names(void **state)
 	(void)state;
 	assert_string_equal(
 	    cgroup_display_name("/system.slice/docker-" ID_DOCKER ".scope", buf, sizeof(buf)),
-	    "559aead08264");
+	    "docker:559aead08264");
 	assert_string_equal(
 	    cgroup_display_name("/kubepods/pod1/cri-containerd-" ID_CRI ".scope", buf, sizeof(buf)),
-	    "df7e70e50215");
+	    "containerd:df7e70e50215");
+	assert_string_equal(cgroup_display_name("/machine.slice/libpod-" ID_PODMAN
+						".scope/container",
+						buf, sizeof(buf)),
+			    "podman:6b23c0d5f35d/container");
 	assert_string_equal(cgroup_display_name("/system.slice/nginx.service", buf, sizeof(buf)),
 			    "/system.slice/nginx.service");
 	assert_string_equal(cgroup_display_name("/", buf, sizeof(buf)), "/");
@@ -560,6 +627,7 @@ int main(void)
 		TREE_TEST(rollup_to_ancestor),
 		TREE_TEST(rollup_of_removed_child),
 		cmocka_unit_test(display_names),
+		cmocka_unit_test(containers_of_real_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,9 +5,6 @@
 #include "lib/cgroup.h"
 #include "tools/cgsyscount/cgroup_depth.h"
 
-/* A container ID as `docker ps` shows it. */
-#define SHORT_CONTAINER_ID 12
-
 unsigned cgroup_path_depth(const char *path)
 {
 	unsigned depth = 0;
@@ -75,17 +72,4 @@ bool cgroup_alive(uint64_t id, const char *path)
 	const char *mnt = cgroup2_mount();
 
 	return mnt && cgroup_alive_under(mnt, id, path);
-}
-
-const char *cgroup_display_name(const char *path, char *buf, size_t len)
-{
-	const char *base = strrchr(path, '/'), *cid;
-	size_t n;
-
-	cid = cgroup_container_id(base ? base + 1 : path, &n);
-	if (cid)
-		snprintf(buf, len, "%.*s", SHORT_CONTAINER_ID, cid);
-	else
-		snprintf(buf, len, "%s", path);
-	return buf;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Cgroups as rows of a table (cgsyscount): rolled up to a depth of the
- * hierarchy, named for people, and told apart from cgroups that are gone. */
+ * hierarchy, and told apart from cgroups that are gone. */
 #ifndef SONDE_TOOLS_CGSYSCOUNT_CGROUP_DEPTH_H
 #define SONDE_TOOLS_CGSYSCOUNT_CGROUP_DEPTH_H
 
@@ -25,10 +25,5 @@ uint64_t cgroup_rollup(uint64_t id, unsigned depth);
 /* The cgroup `id` still exists, at `path` (relative to mnt). */
 bool cgroup_alive_under(const char *mnt, uint64_t id, const char *path);
 bool cgroup_alive(uint64_t id, const char *path);
-
-/* What a person is shown for a cgroup path: the first 12 digits of the
- * container ID when its last component names one (docker-<id>.scope, ...),
- * else the path. Writes into buf and returns it. */
-const char *cgroup_display_name(const char *path, char *buf, size_t len);
 
 #endif

@@ -52,14 +52,24 @@ struct cgsyscount_ctx {
 	struct out_rows syscalls;
 };
 
-enum { C_COUNT, C_NAME = C_COUNT + COUNT_NCOLS, C_PATH, C_ID, C_CONTAINER, C_GONE, C_SYSCALLS };
+enum {
+	C_COUNT,
+	C_NAME = C_COUNT + COUNT_NCOLS,
+	C_PATH,
+	C_ID,
+	C_CONTAINER,
+	C_RUNTIME,
+	C_GONE,
+	C_SYSCALLS
+};
 
 static const struct out_col cols[] = {
 	COUNT_COLS(C_COUNT, "SYSCALLS", "syscalls"),
 	[C_NAME] = { "CGROUP", NULL, 0, 0 },
-	[C_PATH] = { NULL, "cgroup", 0, 0 },
+	[C_PATH] = { NULL, "cgroup", 0, OUT_LABEL },
 	[C_ID] = { NULL, "cgroup_id", 0, 0 },
 	[C_CONTAINER] = { NULL, "container_id", 0, 0 },
+	[C_RUNTIME] = { NULL, "container_runtime", 0, 0 },
 	[C_GONE] = { NULL, "gone", 0, 0 },
 	[C_SYSCALLS] = { NULL, "top_syscalls", 0, 0 },
 };
@@ -218,27 +228,26 @@ static int rank_cmp(const void *a, const void *b, void *by_time)
 	return count_row_cmp(x, y, *(bool *)by_time);
 }
 
+/* --by-syscall: the syscalls shown under a cgroup. */
 static size_t shown(const struct cgsyscount_opts *opts, size_t n)
 {
 	return opts->count.top && opts->count.top < n ? opts->count.top : n;
 }
 
-/* The cgroup's name for people, its path, its container ID and whether it
- * is gone (a cgroup removed since its calls were counted is still shown). */
+/* The cgroup's name for people, its path, its container and whether it is
+ * gone (a cgroup removed since its calls were counted is still shown). */
 static void write_cgroup(struct out *o, uint64_t id)
 {
-	const char *path = cgroup_path_of(id), *cid = NULL, *base;
+	const char *path = cgroup_path_of(id);
 	bool gone = !cgroup_alive(id, path);
+	struct cgroup_container ct;
+	bool in_ct = path && cgroup_container_of(path, &ct);
 	char name[PATH_MAX + 32];
-	size_t n = 0;
 
-	if (path) {
+	if (path)
 		cgroup_display_name(path, name, sizeof(name) - 8);
-		base = strrchr(path, '/');
-		cid = cgroup_container_id(base ? base + 1 : path, &n);
-	} else {
+	else
 		snprintf(name, sizeof(name), "#%llu", (unsigned long long)id);
-	}
 	if (gone)
 		snprintf(name + strlen(name), sizeof(name) - strlen(name), " (gone)");
 	out_str(o, C_NAME, name, sizeof(name));
@@ -246,11 +255,17 @@ static void write_cgroup(struct out *o, uint64_t id)
 		out_str(o, C_PATH, path, strlen(path));
 	else
 		out_null(o, C_PATH, "");
+	/* Gone before its path was read: no series under no name. */
+	if (!path)
+		out_no_series(o);
 	out_uint(o, C_ID, id);
-	if (cid)
-		out_str(o, C_CONTAINER, cid, n);
-	else
+	if (in_ct) {
+		out_str(o, C_CONTAINER, ct.id, CGROUP_CONTAINER_ID_LEN);
+		out_name(o, C_RUNTIME, ct.runtime);
+	} else {
 		out_null(o, C_CONTAINER, "");
+		out_null(o, C_RUNTIME, "");
+	}
 	out_bool(o, C_GONE, gone);
 }
 
@@ -279,6 +294,7 @@ static int report(void *vctx, bool skip_empty)
 	const struct cgsyscount_opts *opts = ctx->opts;
 	bool latency = opts->count.latency;
 	struct out_rows *rows;
+	size_t n;
 	int err;
 
 	ctx->table.n = 0;
@@ -296,7 +312,8 @@ static int report(void *vctx, bool skip_empty)
 	if (ctx->ngroups > 1)
 		qsort_r(ctx->groups, ctx->ngroups, sizeof(*ctx->groups), rank_cmp, &latency);
 	rows = out_block_begin(&ctx->block);
-	for (size_t i = 0; i < shown(opts, ctx->ngroups); i++) {
+	n = out_rows_top(rows, opts->count.top, ctx->ngroups);
+	for (size_t i = 0; i < n; i++) {
 		const struct cg_group *g = &ctx->groups[i];
 		struct out *o = out_rows_row(rows);
 
@@ -356,6 +373,7 @@ int main(int argc, char **argv)
 		return sonde_open_failed();
 	cfg.interval_s = opts.count.interval_s;
 	cfg.count = opts.count.count;
+	cfg.prom = &opts.count.prom;
 	cfg.outer = skel->maps.counts;
 	cfg.a = skel->maps.counts_a;
 	cfg.b = skel->maps.counts_b;

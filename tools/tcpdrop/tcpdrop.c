@@ -17,6 +17,7 @@
 struct tcpdrop_opts {
 	struct sonde_opts common;
 	bool count;
+	struct prom_opts prom;
 	bool location;
 	bool kernel_stack;
 	bool list_reasons;
@@ -66,8 +67,8 @@ static const struct out_col cols[] = {
 enum { K_REASON, K_DROPS };
 
 static const struct out_col count_cols[] = {
-	[K_REASON] = { "REASON", "reason", 32, 0 },
-	[K_DROPS] = { "DROPS", "drops", 10, OUT_RIGHT },
+	[K_REASON] = { "REASON", "reason", 32, OUT_LABEL },
+	[K_DROPS] = { "DROPS", "drops", 10, OUT_RIGHT | OUT_COUNTER },
 };
 
 enum { L_REASON, L_VALUE };
@@ -85,6 +86,7 @@ static const struct argp_option options[] = {
 	{ "location", 'l', NULL, 0, "Show where in the kernel the packet was dropped", 0 },
 	{ "kernel-stack", 'K', NULL, 0, "Show the kernel stack that dropped the packet", 0 },
 	{ "count", OPT_COUNT, NULL, 0, "Count drops by reason; print at exit", 0 },
+	PROM_OPTIONS,
 	{ "list-reasons", OPT_LIST_REASONS, NULL, 0,
 	  "List the drop reasons this kernel has, and exit", 0 },
 	{ 0 },
@@ -95,6 +97,7 @@ static const struct sonde_store stores[] = {
 	SONDE_STORE('l', struct tcpdrop_opts, location),
 	SONDE_STORE('K', struct tcpdrop_opts, kernel_stack),
 	SONDE_STORE(OPT_COUNT, struct tcpdrop_opts, count),
+	PROM_STORES(struct tcpdrop_opts, prom),
 	SONDE_STORE(OPT_LIST_REASONS, struct tcpdrop_opts, list_reasons),
 	{ 0 },
 };
@@ -309,6 +312,8 @@ int main(int argc, char **argv)
 	int err;
 
 	err = sonde_parse(argc, argv, &cli, &opts, &opts.common);
+	if (!err)
+		err = net_count_check(opts.count, &opts.prom);
 	/* The reasons are read from the kernel's BTF, before the load asks. */
 	if (!err)
 		err = btfsrc_require(&opts.common);
@@ -342,6 +347,7 @@ int main(int argc, char **argv)
 			count_row,
 			&ctx,
 			notes,
+			&opts.prom,
 		};
 
 		err = net_count_run(skel->skeleton, &opts.common, &t);
