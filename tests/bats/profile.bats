@@ -160,10 +160,10 @@ qsort_proof() {
 		sonde_fail "$checked stacks in weigh, $inlined with tally inlined:" "$(cat "$TOOL_OUT")"
 	# Text: the inlined function says so, above the frame it is in; folded:
 	# its frame ends in _[i].
-	profile_of --inline -- "$CXXCHAIN" 1
+	profile_of --inline -- "$CXXCHAIN" 2
 	assert_match "$(grep -A1 -F '    shop::tally [inlined]' "$TOOL_OUT" | sed -n 2p)" \
 		'^    shop::Basket<long>::weigh[(]long[)][+]0x[0-9a-f]+$' "the line after the inlined frame"
-	profile_of -f --inline -- "$CXXCHAIN" 1
+	profile_of -f --inline -- "$CXXCHAIN" 2
 	(($(folded_total ';shop::Basket<long>::weigh[(]long[)];shop::tally_[[]i[]]$') > 0)) ||
 		sonde_fail "no folded line ends in weigh;tally_[i]:" "$(cat "$TOOL_OUT")"
 }

@@ -30,11 +30,16 @@ struct Till {
 	__attribute__((noinline)) static long ring(int seconds)
 	{
 		Basket<long> b{ 0 };
-		time_t end = time(nullptr) + seconds;
+		timespec now, end;
 		long v = 0;
 
-		while (time(nullptr) < end)
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		end.tv_sec += seconds;
+		do {
 			v = b.weigh(v);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+		} while (now.tv_sec < end.tv_sec ||
+			 (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
 		return v;
 	}
 };
