@@ -578,6 +578,7 @@ wait_err_contains() {
 			(
 				echo "$BASHPID" >"$cg/cgroup.procs" && "workload_$t" "$name"
 			) >/dev/null 2>&1 || true
+			cgroup_wait_empty "$cg" || bad "$t" "its workload's processes did not leave $cg"
 		fi
 		rmdir "$cg" || bad "$t" "could not remove $cg"
 		tool_wait_exit "$SONDE_WAIT_S" || { bad "$t" "did not end when its cgroup went"; continue; }

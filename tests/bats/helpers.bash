@@ -684,6 +684,18 @@ cgroup_create() {
 	CGROUP_ID=$(stat -c %i "$CGROUP_DIR")
 }
 
+# cgroup_wait_empty DIR: wait (10 s at most) until no process is left in
+# the cgroup DIR (its cgroup.events says "populated 0"): a workload's
+# background server may still be exiting.
+cgroup_wait_empty() {
+	local i
+	for ((i = 0; i < 1000; i++)); do
+		grep -qx 'populated 0' "$1/cgroup.events" 2>/dev/null && return 0
+		sonde_nap 0.01
+	done
+	sonde_fail "cgroup $1 still holds processes: $(cat "$1/cgroup.procs" 2>/dev/null | xargs)"
+}
+
 _cgroup_mkdir() {
 	[[ -d $1 ]] && return 0
 	mkdir "$1" || {
