@@ -919,3 +919,24 @@ btf_exit3() {
 		{ fail "$_tool$_args: not one line with [$*]: $_said"; return 1; }
 	echo "VMTEST INFO $_tool$_args: $(echo "$_said" | cut -c1-240)"
 }
+
+# biotop: 32 direct 4 KiB writes to a loop device of the check's own, in
+# one interval cut short by the stop: dd's row has them all, and the rows'
+# reads and writes add up to what the kernel's stat says the disk completed.
+check_biotop() {
+	loop_make || return 1
+	_rc=1
+	if tool_start biotop -j -v --disk "$_n" 600 && tool_wait_ready &&
+		dd if=/dev/zero of="/dev/$_n" bs=4k count=32 oflag=direct 2>/dev/null && tool_stop_ok; then
+		_c=$(($(loop_done) - _done))
+		if [ "$_c" -ge 32 ] && grep_all "$TOOL_OUT" '"comm":"dd",' "\"disk\":\"$_n\",\"reads\":0,\"writes\":32,\"read_bytes\":0,\"write_bytes\":131072," >/dev/null &&
+			[ "$(grep -o '"\(reads\|writes\)":[0-9]*' "$TOOL_OUT" | awk -F: '{ s += $2 } END { print s + 0 }')" = "$_c" ]; then
+			echo "VMTEST INFO biotop event: $(cut -c1-300 "$TOOL_OUT")"
+			_rc=0
+		else
+			fail "$TOOL_CMD: no row of dd with its 32 writes, or not $_c writes in all"
+		fi
+	fi
+	loop_remove
+	return "$_rc"
+}

@@ -20,6 +20,9 @@
 #             cgsyscount.bats checks its pipe and removed-cgroup cases),
 #             profile and offcputime (they print their stacks once, when
 #             the run ends; their bats tests check hostile names)
+#             biotop (its rows are the tasks that submitted block
+#             requests, which needs a disk: biotop.bats checks hostile
+#             names, its pipe and signal cases on a loop device)
 #   xdp       attaches to an interface, not to a hook of every process
 # A tool of the build with no entry fails the tests that use this table, so
 # that a new tool gets its workload.
@@ -55,6 +58,7 @@ declare -gA TOOL_KIND=(
 	[tcplife]=event
 	[tcpretrans]=none
 	[xdpdrop]=xdp
+	[biotop]=none
 )
 
 # Extra options a tool needs for the workload's event to show (interval
