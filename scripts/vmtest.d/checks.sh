@@ -940,3 +940,23 @@ check_biotop() {
 	loop_remove
 	return "$_rc"
 }
+
+# filetop: dd writes 30 blocks of 4 KiB to a file of the check's own, in
+# one interval cut short by the stop: dd's row of that file has the 30
+# writes and their bytes, and the file's path.
+check_filetop() {
+	_f=$VMT_WORK/filetop.data
+	if tool_start filetop -j -v -r 0 600 && tool_wait_ready &&
+		dd if=/dev/zero of="$_f" bs=4k count=30 2>/dev/null && tool_stop_ok; then
+		grep -o '{[^{}]*"path":"'"$_f"'"[^{}]*}' "$TOOL_OUT" >"$VMT_WORK/filetop.rows"
+		rm -f "$_f"
+		if grep_all "$VMT_WORK/filetop.rows" '"comm":"dd",' '"writes":30,' '"write_bytes":122880,' \
+			'"type":"regular",' >/dev/null; then
+			echo "VMTEST INFO filetop event: $(cut -c1-300 "$VMT_WORK/filetop.rows")"
+			return 0
+		fi
+		fail "$TOOL_CMD: no row of dd writing $_f 30 times"
+	fi
+	rm -f "$_f"
+	return 1
+}

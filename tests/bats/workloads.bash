@@ -20,9 +20,6 @@
 #             cgsyscount.bats checks its pipe and removed-cgroup cases),
 #             profile and offcputime (they print their stacks once, when
 #             the run ends; their bats tests check hostile names)
-#             biotop (its rows are the tasks that submitted block
-#             requests, which needs a disk: biotop.bats checks hostile
-#             names, its pipe and signal cases on a loop device)
 #   xdp       attaches to an interface, not to a hook of every process
 # A tool of the build with no entry fails the tests that use this table, so
 # that a new tool gets its workload.
@@ -58,7 +55,8 @@ declare -gA TOOL_KIND=(
 	[tcplife]=event
 	[tcpretrans]=none
 	[xdpdrop]=xdp
-	[biotop]=none
+	[biotop]=interval
+	[filetop]=interval
 )
 
 # Extra options a tool needs for the workload's event to show (interval
@@ -197,6 +195,13 @@ workload_biosnoop() {
 	"$WORKLOAD_DIR/$1" if=/dev/zero of="$WORKLOAD_DIR/bio" bs=4k count=1 oflag=direct conv=notrunc status=none
 }
 workload_bitesize() { workload_biosnoop "$@"; }
+workload_biotop() { workload_biosnoop "$@"; }
+
+# filetop: the process named NAME writes and reads a file named NAME.
+workload_filetop() {
+	workload_dir
+	as_named "$1" 'echo data >"$1"; for ((i = 0; i < 20; i++)); do read -r _ <"$1"; done' _ "$WORKLOAD_DIR/$1"
+}
 
 # syscount -P: the process named NAME makes syscalls for over a second.
 workload_syscount() {
