@@ -19,6 +19,9 @@ enum file_kind {
 	FILE_KIND_LINK,
 };
 
+/* The dirfd that means the working directory (AT_FDCWD). */
+#define FILE_AT_FDCWD (-100)
+
 /* Bytes of a file system type's name kept, with its NUL (the kernel's
  * are short: "ext4", "tmpfs", "fuse.sshfs"). */
 #define FILE_FSTYPE_LEN 16

@@ -65,6 +65,26 @@ static __always_inline void file_fstype(struct file *f, char *buf)
 		buf[0] = '\0';
 }
 
+/* The directory a relative path given with dirfd starts from (the working
+ * directory for FILE_AT_FDCWD), walked into d; returns where its path
+ * starts in d->buf, or -1. */
+static __always_inline int file_dir_of(struct dpath *d, __s32 dirfd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file *f;
+	struct path p;
+
+	if (dirfd == FILE_AT_FDCWD) {
+		if (BPF_CORE_READ_INTO(&p, task, fs, pwd))
+			return -1;
+		return dpath_of(d, p.dentry, p.mnt);
+	}
+	f = sonde_fd_file(dirfd);
+	if (!f || BPF_CORE_READ_INTO(&p, f, f_path))
+		return -1;
+	return dpath_of(d, p.dentry, p.mnt);
+}
+
 /* f's path as the current task sees it, walked into d; its first size - 1
  * bytes and a NUL into out (size a power of two). Returns the bytes written
  * with the NUL (0: no path: deeper or longer than a walk goes, or outside

@@ -960,3 +960,19 @@ check_filetop() {
 	rm -f "$_f"
 	return 1
 }
+
+# filelife: a file of the check's own created, kept 0.2 s and removed by
+# rm: one event with its path, rm as the remover and an age of at least
+# 200 ms.
+check_filelife() {
+	_f=$VMT_WORK/filelife.tmp
+	if tool_start filelife -j -v && tool_wait_ready && : >"$_f" && sleep 0.2 && rm "$_f" &&
+		tool_wait_out "\"path\":\"$_f\"" && tool_stop_ok; then
+		if grep_all "$TOOL_OUT" '"comm":"rm",' '"end":"unlink",' "\"path\":\"$_f\"" |
+			grep -Eq '"age_ms":([2-9][0-9]{2}|[0-9]{4,})\.'; then
+			return 0
+		fi
+		fail "$TOOL_CMD: no event of rm removing $_f after 200 ms or more"
+	fi
+	return 1
+}

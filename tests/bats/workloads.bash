@@ -57,6 +57,7 @@ declare -gA TOOL_KIND=(
 	[xdpdrop]=xdp
 	[biotop]=interval
 	[filetop]=interval
+	[filelife]=event
 )
 
 # Extra options a tool needs for the workload's event to show (interval
@@ -196,6 +197,14 @@ workload_biosnoop() {
 }
 workload_bitesize() { workload_biosnoop "$@"; }
 workload_biotop() { workload_biosnoop "$@"; }
+
+# filelife: the process named NAME creates a file named NAME, which rm
+# removes (the path carries NAME).
+workload_filelife() {
+	workload_dir
+	as_named "$1" ': >"$1"' _ "$WORKLOAD_DIR/$1"
+	rm -f "$WORKLOAD_DIR/$1"
+}
 
 # filetop: the process named NAME writes and reads a file named NAME.
 workload_filetop() {
