@@ -976,3 +976,20 @@ check_filelife() {
 	fi
 	return 1
 }
+
+# fsslower 0: a file of the check's own written by dd and synced
+# (conv=fsync): the write and the fsync, each with the file's path and its
+# file system's type.
+check_fsslower() {
+	_f=$VMT_WORK/fsslower.data
+	if tool_start fsslower -j -v 0 && tool_wait_ready &&
+		dd if=/dev/zero of="$_f" bs=4k count=1 conv=fsync 2>/dev/null &&
+		tool_wait_out '"op":"S",' "\"path\":\"$_f\"" && tool_stop_ok; then
+		rm -f "$_f"
+		grep_all "$TOOL_OUT" '"comm":"dd",' '"op":"W",' '"bytes":4096,"offset_bytes":0,' \
+			"\"path\":\"$_f\"" >/dev/null && return 0
+		fail "$TOOL_CMD: no write of 4096 bytes at 0 to $_f"
+	fi
+	rm -f "$_f"
+	return 1
+}

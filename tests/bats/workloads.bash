@@ -58,6 +58,7 @@ declare -gA TOOL_KIND=(
 	[biotop]=interval
 	[filetop]=interval
 	[filelife]=event
+	[fsslower]=event
 )
 
 # Extra options a tool needs for the workload's event to show (interval
@@ -67,6 +68,7 @@ declare -gA TOOL_WORKLOAD_OPTS=(
 	[cpudist]="-P 1"
 	[runqlat]="-P 1"
 	[syscount]="-P 1"
+	[fsslower]=0
 )
 
 # workload_dir: a scratch directory of this test for symlinks and files.
@@ -204,6 +206,12 @@ workload_filelife() {
 	workload_dir
 	as_named "$1" ': >"$1"' _ "$WORKLOAD_DIR/$1"
 	rm -f "$WORKLOAD_DIR/$1"
+}
+
+# fsslower 0: the process named NAME writes a file named NAME.
+workload_fsslower() {
+	workload_dir
+	as_named "$1" 'echo data >"$1"' _ "$WORKLOAD_DIR/$1"
 }
 
 # filetop: the process named NAME writes and reads a file named NAME.
