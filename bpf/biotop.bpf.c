@@ -10,13 +10,13 @@
 #include <bpf/bpf_tracing.h>
 #include "common/biotop.h"
 #include "bpf/lib/bio.bpf.h"
+#define TOP_KEY struct biotop_key
+#define TOP_MAX_KEYS BIOTOP_MAX_KEYS
 #include "bpf/lib/top.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 by_cgroup = 0; /* --by-cgroup */
-
-TOP_MAPS(counts, BIOTOP_MAX_KEYS, struct biotop_key);
 
 SEC("tp_btf/block_rq_complete")
 int BPF_PROG(handle_complete, struct request *rq, blk_status_t error, unsigned int nr_bytes)
@@ -45,6 +45,6 @@ int BPF_PROG(handle_complete, struct request *rq, blk_status_t error, unsigned i
 		add.write_bytes = nr_bytes;
 	}
 	add.ns = bpf_ktime_get_ns() - s.issue_ns;
-	top_add(&counts, &counts_a, &key, &add);
+	top_add(&key, &add);
 	return 0;
 }

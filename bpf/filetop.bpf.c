@@ -12,14 +12,14 @@
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/file.bpf.h"
+#define TOP_KEY struct filetop_key
+#define TOP_MAX_KEYS FILETOP_MAX_KEYS
 #include "bpf/lib/top.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 all_kinds = 0; /* -a: not only regular files */
 const volatile __u32 self_tgid = 0;
-
-TOP_MAPS(counts, FILETOP_MAX_KEYS, struct filetop_key);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -84,7 +84,7 @@ static __always_inline void count_call(long ret, bool write)
 		add.reads = 1;
 		add.read_bytes = ret;
 	}
-	if (top_add(&counts, &counts_a, &key, &add))
+	if (top_add(&key, &add))
 		note_file(f, &id, kind);
 }
 

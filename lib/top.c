@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "lib/array_size.h"
+#include "lib/interval.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "lib/top.h"
@@ -78,7 +79,7 @@ void top_init(struct top *t, const struct top_opts *o, size_t key_size, const ch
 	out_block_init(&t->block, stdout, json_key, cols, ncols, show, cfg);
 }
 
-void top_free(struct top *t)
+static void top_free(struct top *t)
 {
 	free(t->table.keys);
 	free(t->table.vals);
@@ -162,7 +163,8 @@ static void clear_screen(const struct top *t)
 	fputs("\033[H\033[2J", t->block.head.f);
 }
 
-int top_report(void *vtop, bool skip_empty)
+/* interval_cfg's report. */
+static int top_report(void *vtop, bool skip_empty)
 {
 	struct top *t = vtop;
 	struct top_table *tab = &t->table;
@@ -200,4 +202,24 @@ void out_top(struct out *o, unsigned first, const struct top_val *v)
 	out_uint(o, first + 3, v->read_bytes);
 	out_uint(o, first + 4, (v->write_bytes + 512) / 1024);
 	out_uint(o, first + 5, v->write_bytes);
+}
+
+int top_run(struct top *t, struct bpf_object_skeleton *s, const struct sonde_opts *o)
+{
+	struct bpf_object *obj = *s->obj;
+	struct interval_cfg cfg = {
+		.interval_s = t->opts->interval_s,
+		.count = t->opts->count,
+		.report = top_report,
+		.ctx = t,
+		.block = &t->block,
+		.dbuf = &t->dbuf,
+		.outer = bpf_object__find_map_by_name(obj, "top_counts"),
+		.a = bpf_object__find_map_by_name(obj, "top_counts_a"),
+		.b = bpf_object__find_map_by_name(obj, "top_counts_b"),
+	};
+	int err = interval_run(s, o, &cfg);
+
+	top_free(t);
+	return err;
 }

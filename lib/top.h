@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/dbuf.h"
+#include "lib/opts.h"
 #include "lib/out.h"
 #include "lib/out_rows.h"
 #include "common/top.h"
@@ -54,8 +55,7 @@ struct top_table {
 /* Writes one row: its key and what it counted, into o. */
 typedef void (*top_row_fn)(void *ctx, struct out *o, const void *key, const struct top_val *v);
 
-/* A top tool's reports: interval_cfg's ctx, with top_report() as its
- * report. */
+/* A top tool's run. */
 struct top {
 	const struct top_opts *opts;
 	struct dbuf dbuf;
@@ -69,12 +69,14 @@ struct top {
  * with these arguments. */
 void top_init(struct top *t, const struct top_opts *o, size_t key_size, const char *json_key,
 	      const struct out_col *cols, unsigned ncols, uint64_t show, const struct out_cfg *cfg);
-void top_free(struct top *t);
-/* interval_cfg's report: drains the counters, ranks the keys by -s (ties in
- * key order, so that the output is stable) and writes the first -r of them;
- * on a terminal, in text, the screen is cleared first unless --noclear.
- * 0 or -errno. */
-int top_report(void *top, bool skip_empty);
+/* Loads and attaches the opened skeleton s, whose object has the maps of
+ * TOP_MAPS() (bpf/lib/top.bpf.h), then reports every interval (lib/interval.h)
+ * until the run ends: each report drains the counters, ranks the keys by -s
+ * (ties in key order, so that the output is stable) and writes the first
+ * -r of them with t->write_row; on a terminal, in text, the screen is
+ * cleared first unless --noclear. Frees what t holds. 0 or -errno, as
+ * interval_run(). */
+int top_run(struct top *t, struct bpf_object_skeleton *s, const struct sonde_opts *o);
 
 /* The columns of a top_val, consecutive from index `first`: READS, WRITES,
  * READ_KB and WRITE_KB in text (KiB), reads, writes, read_bytes and

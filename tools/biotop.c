@@ -5,7 +5,6 @@
 #include "lib/sonde.h"
 #include "lib/array_size.h"
 #include "lib/bio.h"
-#include "lib/interval.h"
 #include "lib/top.h"
 #include "common/biotop.h"
 #include "skel/biotop.skel.h"
@@ -98,7 +97,6 @@ int main(int argc, char **argv)
 {
 	struct biotop_opts opts = { .common = SONDE_OPTS_DEFAULTS, .top = TOP_OPTS_DEFAULTS };
 	struct top top = { .write_row = write_row };
-	struct interval_cfg cfg = { .report = top_report, .ctx = &top, .dbuf = &top.dbuf };
 	struct out_cfg out;
 	struct biotop_bpf *skel;
 	int err;
@@ -119,15 +117,8 @@ int main(int argc, char **argv)
 	top_init(&top, &opts.top, sizeof(struct biotop_key),
 		 opts.by_cgroup ? "cgroups" : "processes", cols, ARRAY_SIZE(cols),
 		 OUT_SHOW(C_PID, !opts.by_cgroup) | OUT_SHOW(C_COMM, !opts.by_cgroup), &out);
-	cfg.block = &top.block;
-	cfg.interval_s = opts.top.interval_s;
-	cfg.count = opts.top.count;
-	cfg.outer = skel->maps.counts;
-	cfg.a = skel->maps.counts_a;
-	cfg.b = skel->maps.counts_b;
-	err = interval_run(skel->skeleton, &opts.common, &cfg);
+	err = top_run(&top, skel->skeleton, &opts.common);
 
-	top_free(&top);
 	biotop_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
 	return sonde_exit(err);

@@ -2,6 +2,7 @@
 /* filelife: files created and then removed while it runs, with their age
  * and the process that removed them. */
 #include "lib/sonde.h"
+#include "lib/file.h"
 #include "lib/probe.h"
 #include "common/filelife.h"
 #include "skel/filelife.skel.h"
@@ -43,26 +44,17 @@ static int handle_event(void *vctx, void *data, size_t size)
 {
 	struct out *o = vctx;
 	const struct filelife_event *e = data;
-	size_t len;
 
 	if (size < offsetof(struct filelife_event, path))
 		return 0;
-	len = size - offsetof(struct filelife_event, path);
-	if (len > e->path_len)
-		len = e->path_len;
 	stream_row_begin(o, &e->h);
 	out_double(o, C_AGE, e->age_ns / 1e9, 3);
 	out_double(o, C_AGE_MS, e->age_ns / 1e6, 3);
 	out_uint(o, C_CREATOR, e->creator_pid);
 	out_name(o, C_END, e->end == FILELIFE_RENAME ? "rename" : "unlink");
 	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
-	/* No path: the created file's could not be walked (outside the
-	 * creator's root, or deeper than a walk goes). */
-	if (len)
-		out_str_cut(o, C_PATH, e->path, len, e->truncated);
-	else
-		out_null(o, C_PATH, "?");
-	out_bool(o, C_TRUNC, e->truncated);
+	file_out_path(o, C_PATH, C_TRUNC, e->path, size - offsetof(struct filelife_event, path),
+		      e->path_len, e->truncated);
 	out_row_end(o);
 	return 0;
 }

@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include "lib/sonde.h"
 #include "lib/array_size.h"
-#include "lib/interval.h"
+#include "lib/file.h"
 #include "lib/probe.h"
 #include "lib/top.h"
 #include "common/filetop.h"
@@ -102,20 +102,15 @@ static void write_row(void *ctx, struct out *o, const void *vkey, const struct t
 	/* As stat(2) gives it (st_dev), from the kernel's dev_t. */
 	out_uint(o, C_DEV, makedev(k->dev >> 20, k->dev & ((1u << 20) - 1)));
 	out_uint(o, C_INO, k->ino);
-	/* No path: the file is outside the process's root, or deeper than a
-	 * walk goes; or newer files pushed its note out. */
-	if (known && f.path_len)
-		out_str_cut(o, C_PATH, f.path, sizeof(f.path), f.truncated);
-	else
-		out_null(o, C_PATH, "?");
-	out_bool(o, C_TRUNC, known && f.truncated);
+	/* Newer files may have pushed its note out. */
+	file_out_path(o, C_PATH, C_TRUNC, f.path, known ? sizeof(f.path) : 0, f.path_len,
+		      known && f.truncated);
 }
 
 int main(int argc, char **argv)
 {
 	struct filetop_opts opts = { .common = SONDE_OPTS_DEFAULTS, .top = TOP_OPTS_DEFAULTS };
 	struct top top = { .write_row = write_row };
-	struct interval_cfg cfg = { .report = top_report, .ctx = &top, .dbuf = &top.dbuf };
 	struct filetop_bpf *skel;
 	int err;
 
@@ -131,17 +126,10 @@ int main(int argc, char **argv)
 	top.ctx = skel;
 	top_init(&top, &opts.top, sizeof(struct filetop_key), "files", cols, ARRAY_SIZE(cols), 0,
 		 &opts.common.out);
-	cfg.block = &top.block;
-	cfg.interval_s = opts.top.interval_s;
-	cfg.count = opts.top.count;
-	cfg.outer = skel->maps.counts;
-	cfg.a = skel->maps.counts_a;
-	cfg.b = skel->maps.counts_b;
 	err = probe_drop_missing_tracepoints(skel->obj);
 	if (err >= 0)
-		err = interval_run(skel->skeleton, &opts.common, &cfg);
+		err = top_run(&top, skel->skeleton, &opts.common);
 
-	top_free(&top);
 	filetop_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
 	return sonde_exit(err);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "lib/sonde.h"
+#include "lib/file.h"
 #include "lib/log.h"
 #include "lib/names.h"
 #include "lib/parse.h"
@@ -145,26 +146,17 @@ static int handle_event(void *vctx, void *data, size_t size)
 {
 	struct out *o = vctx;
 	const struct fsslower_event *e = data;
-	size_t len;
 
 	if (size < offsetof(struct fsslower_event, path))
 		return 0;
-	len = size - offsetof(struct fsslower_event, path);
-	if (len > e->path_len)
-		len = e->path_len;
 	stream_row_begin(o, &e->h);
 	out_op(o, e);
 	out_double(o, C_LAT_MS, e->lat_ns / 1e6, 2);
 	out_double(o, C_LAT_US, e->lat_ns / 1e3, 1);
 	out_str(o, C_FS, e->fstype, sizeof(e->fstype));
 	out_cgroup(o, C_CGROUP, e->h.cgroup_id);
-	/* No path: the file is outside the process's root, or deeper than a
-	 * walk goes. */
-	if (len)
-		out_str_cut(o, C_PATH, e->path, len, e->truncated);
-	else
-		out_null(o, C_PATH, "?");
-	out_bool(o, C_TRUNC, e->truncated);
+	file_out_path(o, C_PATH, C_TRUNC, e->path, size - offsetof(struct fsslower_event, path),
+		      e->path_len, e->truncated);
 	out_row_end(o);
 	return 0;
 }

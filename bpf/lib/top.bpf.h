@@ -4,7 +4,8 @@
  * reads and clears a quiet map each interval. A key the full map cannot hold
  * is counted as lost, which the tool says on stderr.
  *
- * Include after vmlinux.h and the bpf_*.h headers. */
+ * Include after vmlinux.h and the bpf_*.h headers, with TOP_KEY and
+ * TOP_MAX_KEYS defined. */
 #ifndef SONDE_BPF_LIB_TOP_BPF_H
 #define SONDE_BPF_LIB_TOP_BPF_H
 
@@ -12,10 +13,12 @@
 #include "bpf/lib/dbuf.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 
-/* The counting maps `name` (the slot), `name`_a and `name`_b: per-CPU
- * hashes of max keys of key_type. */
-#define TOP_MAPS(name, max, key_type)                                                              \
-	DBUF_MAPS(name, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, max, key_type, struct top_val)
+/* The counting maps of a top tool, top_counts (the slot), top_counts_a and
+ * top_counts_b, which lib/top.c finds by these names: per-CPU hashes of
+ * TOP_MAX_KEYS keys of type TOP_KEY, which the tool defines before it
+ * includes this. */
+DBUF_MAPS(top_counts, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC, TOP_MAX_KEYS, TOP_KEY,
+	  struct top_val);
 
 /* add into key's counters of map; true when the key is new there (the tool
  * may then note what the key names). */
@@ -42,17 +45,16 @@ static __always_inline bool top_add_in(void *map, const void *key, const struct 
 	return false;
 }
 
-/* add into this interval's map: the slot's, or first while the slot is
- * empty, each through a call site of its own (dbuf_current()). */
-static __always_inline bool top_add(void *outer, void *first, const void *key,
-				    const struct top_val *add)
+/* add into this interval's map: the slot's, or top_counts_a while the
+ * slot is empty, each through a call site of its own (dbuf_current()). */
+static __always_inline bool top_add(const void *key, const struct top_val *add)
 {
-	void *map = dbuf_current(outer);
+	void *map = dbuf_current(&top_counts);
 	bool fresh;
 
 	if (map)
 		return top_add_in(map, key, add);
-	fresh = top_add_in(first, key, add);
+	fresh = top_add_in(&top_counts_a, key, add);
 	asm volatile("" ::: "memory");
 	return fresh;
 }

@@ -48,30 +48,31 @@ all_rows() {
 	assert_jq "$rows" 'all(.avg_us > 0 and .cgroup_id > 0)'
 }
 
+# write_then_read: one dd writes 30 blocks of 4 KiB to the test's disk, then
+# another reads 10 of 64 KiB, both with direct I/O; their PIDs in WRITER and
+# READER.
+write_then_read() {
+	dd if=/dev/zero of="/dev/${LOOPS[0]}" bs=4k count=30 oflag=direct status=none &
+	WRITER=$!
+	wait "$WRITER"
+	dd if="/dev/${LOOPS[0]}" of=/dev/null bs=64k count=10 iflag=direct status=none &
+	READER=$!
+	wait "$READER"
+}
+
 @test "-s and -r: ranked by the key asked for, the first ROWS only; --by-cgroup: a row per cgroup" {
-	local writer reader
 	loop_create
 	tool_start biotop -j -v --disk "${LOOPS[0]}" -s writes -r 1 60
-	dd if=/dev/zero of="/dev/${LOOPS[0]}" bs=4k count=30 oflag=direct status=none &
-	writer=$!
-	wait "$writer"
-	dd if="/dev/${LOOPS[0]}" of=/dev/null bs=64k count=10 iflag=direct status=none &
-	reader=$!
-	wait "$reader"
+	write_then_read
 	stop_ok
 	assert_eq "$(wc -l <"$TOOL_OUT")" 1 "reports"
-	assert_jq "$(<"$TOOL_OUT")" '.processes == [.processes[0]] and .processes[0].pid == $p and .processes[0].writes == 30' --argjson p "$writer"
+	assert_jq "$(<"$TOOL_OUT")" '.processes == [.processes[0]] and .processes[0].pid == $p and .processes[0].writes == 30' --argjson p "$WRITER"
 
 	tool_start biotop -j -v --disk "${LOOPS[0]}" -s rbytes 60
-	dd if=/dev/zero of="/dev/${LOOPS[0]}" bs=4k count=30 oflag=direct status=none &
-	writer=$!
-	wait "$writer"
-	dd if="/dev/${LOOPS[0]}" of=/dev/null bs=64k count=10 iflag=direct status=none &
-	reader=$!
-	wait "$reader"
+	write_then_read
 	stop_ok
-	assert_jq "$(<"$TOOL_OUT")" '.processes[0].pid == $p and .processes[0].read_bytes == 655360' --argjson p "$reader"
-	assert_jq "$(<"$TOOL_OUT")" '.processes[1].pid == $p and .processes[1].write_bytes == 122880' --argjson p "$writer"
+	assert_jq "$(<"$TOOL_OUT")" '.processes[0].pid == $p and .processes[0].read_bytes == 655360' --argjson p "$READER"
+	assert_jq "$(<"$TOOL_OUT")" '.processes[1].pid == $p and .processes[1].write_bytes == 122880' --argjson p "$WRITER"
 
 	cgroup_create
 	tool_start biotop -j -v --disk "${LOOPS[0]}" --by-cgroup 60
