@@ -42,11 +42,16 @@ struct {
 	__type(value, struct filelife_birth);
 } births SEC(".maps");
 
-/* A call in flight: the keys of the paths it names. */
+/* A call in flight: the keys of the paths it names, and where they are in
+ * the caller's memory, for a key the entry could not make: a path in a page
+ * not yet in memory cannot be read there (the program may not fault), and
+ * is read at the exit, once the kernel has. */
 struct entry {
 	struct entry_arm arm;
-	__u64 key;  /* the path created or removed; a rename's old path */
+	__u64 key;  /* the path created or removed; a rename's old path; 0: not made */
 	__u64 key2; /* a rename's new path */
+	__u64 path, path2;
+	__s32 dirfd, dirfd2;
 	__u32 flags;
 	__u32 pad;
 };
@@ -136,25 +141,32 @@ static __always_inline void enter(long nr, const void *path, __s32 dirfd, const 
 {
 	struct scratch *s;
 	struct entry *in;
-	__u64 key, key2 = 0;
 
 	if (filtered && !sonde_filter_pass())
 		return;
 	s = scratch();
-	if (!s)
-		return;
-	key = path_key(s, path, dirfd);
-	if (key && path2)
-		key2 = path_key(s, path2, dirfd2);
-	if (!key)
-		return;
 	in = entry_store_get(&entries);
-	if (!in)
+	if (!s || !in)
 		return;
-	in->key = key;
-	in->key2 = key2;
+	in->key = path_key(s, path, dirfd);
+	in->key2 = path2 ? path_key(s, path2, dirfd2) : 0;
+	in->path = (__u64)path;
+	in->path2 = (__u64)path2;
+	in->dirfd = dirfd;
+	in->dirfd2 = dirfd2;
 	in->flags = flags;
 	entry_store_arm(&in->arm, nr);
+}
+
+/* At the exit of a call that succeeded: its keys, those the entry could
+ * not make made now; false when the first cannot be. */
+static __always_inline bool exit_keys(struct scratch *s, struct entry *in)
+{
+	if (!in->key)
+		in->key = path_key(s, (const void *)in->path, in->dirfd);
+	if (!in->key2 && in->path2)
+		in->key2 = path_key(s, (const void *)in->path2, in->dirfd2);
+	return in->key;
 }
 
 /* An open's entry: followed only with O_CREAT, by tasks that pass -p and -c. */
@@ -177,7 +189,7 @@ static __always_inline void exit_open(const struct trace_event_raw_sys_exit *ctx
 	if (!f || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED))
 		return;
 	s = scratch();
-	if (!s)
+	if (!s || !exit_keys(s, in))
 		return;
 	s->b.ns = bpf_ktime_get_ns();
 	s->b.pid = bpf_get_current_pid_tgid() >> 32;
@@ -218,7 +230,7 @@ static __always_inline void exit_unlink(const struct trace_event_raw_sys_exit *c
 	if (!in || ctx->ret != 0)
 		return;
 	s = scratch();
-	if (s)
+	if (s && exit_keys(s, in))
 		send_end((void *)ctx, s, in->key, FILELIFE_UNLINK);
 }
 
@@ -229,10 +241,10 @@ static __always_inline void exit_rename(const struct trace_event_raw_sys_exit *c
 	struct filelife_birth *old, *new;
 	struct scratch *s;
 
-	if (!in || ctx->ret != 0 || !in->key2 || in->key == in->key2)
+	if (!in || ctx->ret != 0)
 		return;
 	s = scratch();
-	if (!s)
+	if (!s || !exit_keys(s, in) || !in->key2 || in->key == in->key2)
 		return;
 	new = bpf_map_lookup_elem(&births, &in->key2);
 	if (new && (in->flags & FILELIFE_RENAME_EXCHANGE))

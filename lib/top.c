@@ -174,8 +174,9 @@ static int top_report(void *vtop, bool skip_empty)
 
 	tab->n = 0;
 	err = dbuf_drain(&t->dbuf, table_add, tab);
-	if (err || (skip_empty && !tab->n))
+	if (err || (skip_empty && !tab->n && t->reports))
 		return err;
+	t->reports++;
 	rank_table = tab;
 	rank_sort = t->opts->sort;
 	if (tab->n)

@@ -63,6 +63,7 @@ struct top {
 	struct out_block block;
 	top_row_fn write_row;
 	void *ctx;
+	unsigned reports; /* tables written */
 };
 
 /* Sets up t for keys of key_size bytes; its block is out_block_init()'s
@@ -74,7 +75,9 @@ void top_init(struct top *t, const struct top_opts *o, size_t key_size, const ch
  * until the run ends: each report drains the counters, ranks the keys by -s
  * (ties in key order, so that the output is stable) and writes the first
  * -r of them with t->write_row; on a terminal, in text, the screen is
- * cleared first unless --noclear. Frees what t holds. 0 or -errno, as
+ * cleared first unless --noclear. A run shows one table at least: the
+ * last, cut-short interval is left out when it counted nothing, unless it
+ * is the first. Frees what t holds. 0 or -errno, as
  * interval_run(). */
 int top_run(struct top *t, struct bpf_object_skeleton *s, const struct sonde_opts *o);
 
