@@ -15,27 +15,33 @@ enum { OPT_NOCLEAR = 0x3e0 };
 static const struct argp_option top_options[] = {
 	{ "rows", 'r', "ROWS", 0, "Show the ROWS rows ranked first (default 20; 0: all)", 0 },
 	{ "sort", 's', "KEY", 0,
-	  "Rank rows by KEY: all (bytes read and written, the default), reads, writes, rbytes, "
-	  "wbytes",
+	  "Rank rows by KEY: all or bytes (bytes read and written, the default), io (reads and "
+	  "writes), reads, writes, rbytes, wbytes, time (biotop: the time taken)",
 	  0 },
 	{ "noclear", OPT_NOCLEAR, NULL, 0, "Do not clear the terminal between intervals", 0 },
 	{ 0 },
 };
 
-static const char *const sort_names[] = {
-	[TOP_SORT_ALL] = "all",	      [TOP_SORT_READS] = "reads",   [TOP_SORT_WRITES] = "writes",
-	[TOP_SORT_RBYTES] = "rbytes", [TOP_SORT_WBYTES] = "wbytes",
+/* The keys, with libbpf-tools' biotop's bytes (its all) too. */
+static const struct {
+	const char *name;
+	enum top_sort sort;
+} sort_names[] = {
+	{ "all", TOP_SORT_ALL },       { "bytes", TOP_SORT_ALL },     { "io", TOP_SORT_IO },
+	{ "reads", TOP_SORT_READS },   { "writes", TOP_SORT_WRITES }, { "rbytes", TOP_SORT_RBYTES },
+	{ "wbytes", TOP_SORT_WBYTES }, { "time", TOP_SORT_TIME },
 };
 
 static int parse_sort(const char *arg, enum top_sort *s)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sort_names); i++) {
-		if (!strcmp(arg, sort_names[i])) {
-			*s = i;
+		if (!strcmp(arg, sort_names[i].name)) {
+			*s = sort_names[i].sort;
 			return 0;
 		}
 	}
-	log_err("invalid value '%s' for -s/--sort: expected all, reads, writes, rbytes or wbytes",
+	log_err("invalid value '%s' for -s/--sort: expected all, bytes, io, reads, writes, rbytes, "
+		"wbytes or time",
 		arg);
 	return EINVAL;
 }
@@ -134,6 +140,10 @@ static uint64_t sort_value(const struct top_val *v, enum top_sort s)
 		return v->read_bytes;
 	case TOP_SORT_WBYTES:
 		return v->write_bytes;
+	case TOP_SORT_IO:
+		return v->reads + v->writes;
+	case TOP_SORT_TIME:
+		return v->ns;
 	default:
 		return v->read_bytes + v->write_bytes;
 	}

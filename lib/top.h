@@ -23,6 +23,8 @@ enum top_sort {
 	TOP_SORT_WRITES, /* writes */
 	TOP_SORT_RBYTES, /* bytes read */
 	TOP_SORT_WBYTES, /* bytes written */
+	TOP_SORT_IO,	 /* reads and writes */
+	TOP_SORT_TIME,	 /* biotop: the time the requests took */
 };
 
 struct top_opts {

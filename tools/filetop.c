@@ -21,6 +21,7 @@ struct filetop_opts {
 static const struct argp_option options[] = {
 	{ "all-files", 'a', NULL, 0,
 	  "Every kind of file (sockets, pipes, devices...), not only regular files", 0 },
+	{ "all", 0, NULL, OPTION_ALIAS, NULL, 0 },
 	{ 0 },
 };
 

@@ -13,20 +13,25 @@
 #include "common/fsslower.h"
 #include "skel/fsslower.skel.h"
 
+/* An hour: a threshold longer than any call anyone waits for. */
+#define FSSLOWER_MIN_MS_MAX 3600000
+
 struct fsslower_opts {
 	struct sonde_opts common;
-	uint64_t min_ms;
+	uint32_t min_ms;
 	const char *fstype;
 };
 
 static const struct argp_option options[] = {
 	{ "fstype", 't', "FSTYPE", 0, "Only files on file systems of this type (ext4, xfs, tmpfs)",
 	  0 },
+	{ "min", 'm', "MS", 0, "The threshold, as the first argument gives it", 0 },
 	{ 0 },
 };
 
 static const struct sonde_store stores[] = {
 	SONDE_STORE('t', struct fsslower_opts, fstype),
+	SONDE_STORE_RANGE('m', "-m/--min", struct fsslower_opts, min_ms, 0, FSSLOWER_MIN_MS_MAX),
 	{ 0 },
 };
 
@@ -46,6 +51,7 @@ static bool fstype_valid(const char *t)
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct fsslower_opts *o = state->input;
+	uint64_t v;
 
 	switch (key) {
 	case ARGP_KEY_ARG:
@@ -53,7 +59,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			log_err("unexpected argument '%s': expected [min_ms]", arg);
 			return EINVAL;
 		}
-		return parse_uint("min_ms", arg, 0, 3600000, &o->min_ms) ? EINVAL : 0;
+		if (parse_uint("min_ms", arg, 0, FSSLOWER_MIN_MS_MAX, &v))
+			return EINVAL;
+		o->min_ms = v;
+		return 0;
 	case ARGP_KEY_END:
 		if (o->fstype && !fstype_valid(o->fstype)) {
 			log_err("invalid value '%s' for -t/--fstype: expected a file system type "
@@ -180,7 +189,7 @@ int main(int argc, char **argv)
 	skel = fsslower_bpf__open_opts(&opts.common.open);
 	if (!skel)
 		return sonde_open_failed();
-	skel->rodata->min_ns = opts.min_ms * 1000000;
+	skel->rodata->min_ns = (uint64_t)opts.min_ms * 1000000;
 	skel->rodata->self_tgid = getpid();
 	if (opts.fstype)
 		memcpy((char *)skel->rodata->fs_only, opts.fstype, strlen(opts.fstype));

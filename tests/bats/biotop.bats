@@ -139,7 +139,7 @@ write_then_read() {
 
 @test "bad values exit 2 naming the option and the value" {
 	assert_bad_value biotop --disk nosuchdisk --disk nosuchdisk
-	assert_bad_value biotop -s/--sort bytes -s bytes
+	assert_bad_value biotop -s/--sort xx -s xx
 	assert_bad_value biotop -r/--rows x -r x
 	assert_bad_value biotop -r/--rows -1 -r -1
 	assert_bad_value biotop interval 0 0

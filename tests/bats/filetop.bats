@@ -111,7 +111,7 @@ dd_bg() {
 }
 
 @test "bad values exit 2 naming the option and the value" {
-	assert_bad_value filetop -s/--sort time -s time
+	assert_bad_value filetop -s/--sort xx -s xx
 	assert_bad_value filetop -r/--rows x -r x
 	assert_bad_value filetop interval x x
 	assert_bad_value filetop count 0 1 0

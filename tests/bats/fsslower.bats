@@ -119,7 +119,7 @@ slow_fsync() {
 @test "-p: one process's calls only" {
 	tmpfs_mount
 	target_start dd if=/dev/zero of="$TMPFS/mine" bs=1k count=2 status=none
-	tool_start fsslower -j -v -p "$TARGET" 0
+	tool_start fsslower -j -v -p "$TARGET" -m 0
 	echo x >"$TMPFS/other"
 	target_go
 	wait_for_text '"offset_bytes":1024'
@@ -144,6 +144,8 @@ slow_fsync() {
 	assert_bad_value fsslower -t/--fstype "a/b" -t a/b
 	assert_bad_value fsslower -t/--fstype "" -t ""
 	assert_bad_value fsslower -t/--fstype "averyveryverylongname" -t averyveryverylongname
+	assert_bad_value fsslower -m/--min x -m x
+	assert_bad_value fsslower -m/--min 3600001 -m 3600001
 	assert_bad_value fsslower -p/--pid abc -p abc
 }
 
