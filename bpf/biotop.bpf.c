@@ -35,7 +35,7 @@ int BPF_PROG(handle_complete, struct request *rq, blk_status_t error, unsigned i
 		__builtin_memcpy(key.comm, s.comm, sizeof(key.comm));
 	}
 	/* The kernel's op_is_write(): writes, discards, secure erases have
-	 * the low bit set; a flush is neither a read nor a write. */
+	 * the low bit set; a flush, neither a read nor a write, is left out. */
 	op = BPF_CORE_READ(rq, cmd_flags) & BIO_OP_MASK;
 	if (op == BIO_OP_READ) {
 		add.reads = 1;
@@ -43,6 +43,8 @@ int BPF_PROG(handle_complete, struct request *rq, blk_status_t error, unsigned i
 	} else if (op & 1) {
 		add.writes = 1;
 		add.write_bytes = nr_bytes;
+	} else {
+		return 0;
 	}
 	add.ns = bpf_ktime_get_ns() - s.issue_ns;
 	top_add(&key, &add);

@@ -29,20 +29,28 @@ all_rows() {
 }
 
 @test "--disk: reads, writes and bytes per process equal the kernel's stat deltas; not another disk's" {
-	local r w rows
+	local r w f rows
 	loop_create
 	loop_create
 	r=$(loop_stat "${LOOPS[0]}" 1)
 	w=$(loop_stat "${LOOPS[0]}" 5)
+	f=$(loop_stat "${LOOPS[0]}" 16)
 	tool_start biotop -j -v --disk "${LOOPS[0]}" -r 0 1
 	loop_io "${LOOPS[0]}" 40 30
 	loop_io "${LOOPS[1]}" 25 0
+	# An fsync of the device: a flush request (stat field 16), neither a
+	# read nor a write, and the empty write that asked for it, which the
+	# kernel counts in field 5 but completes without issuing it.
+	dd if=/dev/zero of="/dev/${LOOPS[0]}" bs=4k count=0 conv=fsync status=none
 	stop_ok
 
 	assert_json_lines
 	rows=$(all_rows)
+	assert_jq "$rows" 'all(.reads + .writes > 0)'
+	assert_eq "$(($(loop_stat "${LOOPS[0]}" 16) - f))" 1 "flushes"
 	assert_eq "$(jq 'map(.reads) | add' <<<"$rows")" "$(($(loop_stat "${LOOPS[0]}" 1) - r))" "reads against ${LOOPS[0]}'s stat delta"
-	assert_eq "$(jq 'map(.writes) | add' <<<"$rows")" "$(($(loop_stat "${LOOPS[0]}" 5) - w))" "writes against ${LOOPS[0]}'s stat delta"
+	assert_eq "$(jq 'map(.writes) | add' <<<"$rows")" "$(($(loop_stat "${LOOPS[0]}" 5) - w - ($(loop_stat "${LOOPS[0]}" 16) - f)))" \
+		"writes against ${LOOPS[0]}'s stat delta, less the flushes' empty writes"
 	assert_jq "$rows" 'all(.disk == $d)' --arg d "${LOOPS[0]}"
 	assert_jq "$rows" 'map(select(.comm == "dd")) | (map(.writes) | add) == 40 and (map(.reads) | add) == 30 and (map(.write_bytes) | add) == 40 * 4096 and (map(.read_bytes) | add) == 30 * 4096'
 	assert_jq "$rows" 'all(.avg_us > 0 and .cgroup_id > 0)'
