@@ -5,6 +5,7 @@
 #ifndef SONDE_COMMON_PATHCALL_H
 #define SONDE_COMMON_PATHCALL_H
 
+#include "common/file.h"
 #include "common/stream.h"
 
 /* Bytes of path an event can carry, with its NUL: PATH_MAX, the longest path
@@ -14,7 +15,7 @@
 
 /* The dirfd of calls that take none (open, creat, stat, ...): a relative
  * path is relative to the working directory. */
-#define PATHCALL_AT_FDCWD (-100)
+#define PATHCALL_AT_FDCWD FILE_AT_FDCWD
 
 /* An event is this header followed by path_len bytes of path: only the
  * bytes used travel through the ring buffer. */

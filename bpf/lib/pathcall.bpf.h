@@ -32,6 +32,7 @@
 #include "bpf/lib/syscall.bpf.h"
 #include "bpf/lib/task.bpf.h"
 #include "bpf/lib/dpath.bpf.h"
+#include "bpf/lib/file.bpf.h"
 
 /* -x: only calls that failed. */
 const volatile __u8 pathcall_failed_only = 0;
@@ -175,25 +176,6 @@ static __always_inline void pathcall_enter(const struct trace_event_raw_sys_ente
 	entry_store_arm(&in->arm, ctx->id);
 }
 
-/* The directory a relative path starts from, in d; returns where its path
- * starts in d->buf, or -1. */
-static __always_inline int pathcall_dir(struct dpath *d, __s32 dirfd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file *f;
-	struct path p;
-
-	if (dirfd == PATHCALL_AT_FDCWD) {
-		if (BPF_CORE_READ_INTO(&p, task, fs, pwd))
-			return -1;
-		return dpath_of(d, p.dentry, p.mnt);
-	}
-	f = sonde_fd_file(dirfd);
-	if (!f || BPF_CORE_READ_INTO(&p, f, f_path))
-		return -1;
-	return dpath_of(d, p.dentry, p.mnt);
-}
-
 /* The kernel's path of the file behind the new descriptor fd into e;
  * false when it cannot be built (deeper or longer than dpath_of() goes, or
  * outside the task's root). */
@@ -235,7 +217,7 @@ static __always_inline __u32 pathcall_join(struct pathcall_scratch *s, const cha
 
 	if (!len || given[0] == '/' || !given[0])
 		return 0;
-	start = pathcall_dir(&s->dir, e->dirfd);
+	start = file_dir_of(&s->dir, e->dirfd);
 	if (start < 0)
 		return 0;
 	dlen = (DPATH_END - start) & (PATHCALL_PATH_MAX - 1);

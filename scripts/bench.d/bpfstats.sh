@@ -47,23 +47,6 @@ old_stats=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
 ln -s /bin/true "$work/benchtick"
 
-# prog_ids PID: the IDs of the BPF programs PID holds.
-prog_ids() {
-	grep -h -s '^prog_id:' /proc/"$1"/fdinfo/* | cut -f2 | sort -u
-}
-
-# cost IDS...: "RUNS NS_PER_RUN" summed over the programs.
-cost() {
-	local id t=0 n=0 j
-	for id; do
-		j=$(bpftool -j prog show id "$id" 2>/dev/null) || continue
-		t=$((t + $(jq '.run_time_ns // 0' <<<"$j")))
-		n=$((n + $(jq '.run_cnt // 0' <<<"$j")))
-	done
-	awk -v t="$t" -v n="$n" 'BEGIN { printf "%d %.1f\n", n, n ? t / n : 0 }'
-}
-
-
 # The workload: execs for secs seconds, and loopback connects meanwhile.
 workload() {
 	local port=$((30000 + RANDOM % 20000)) i

@@ -53,3 +53,20 @@ cpu_ns() {
 	read -r c w < <(sched_ns "$1")
 	printf '%d' "$c"
 }
+
+# prog_ids PID: the IDs of the BPF programs PID holds.
+prog_ids() {
+	grep -h -s '^prog_id:' /proc/"$1"/fdinfo/* | cut -f2 | sort -u
+}
+
+# cost IDS...: "RUNS NS_PER_RUN" summed over the programs, from the run
+# statistics the kernel keeps with kernel.bpf_stats_enabled=1 (bpftool, jq).
+cost() {
+	local id t=0 n=0 j
+	for id; do
+		j=$(bpftool -j prog show id "$id" 2>/dev/null) || continue
+		t=$((t + $(jq '.run_time_ns // 0' <<<"$j")))
+		n=$((n + $(jq '.run_cnt // 0' <<<"$j")))
+	done
+	awk -v t="$t" -v n="$n" 'BEGIN { printf "%d %.1f\n", n, n ? t / n : 0 }'
+}

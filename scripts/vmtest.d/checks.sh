@@ -976,3 +976,76 @@ check_runqlen() {
 	fi
 	return "$_rc"
 }
+# biotop: 32 direct 4 KiB writes to a loop device of the check's own, in
+# one interval cut short by the stop: dd's row has them all, and the rows'
+# reads and writes add up to what the kernel's stat says the disk completed.
+check_biotop() {
+	loop_make || return 1
+	_rc=1
+	if tool_start biotop -j -v --disk "$_n" 600 && tool_wait_ready &&
+		dd if=/dev/zero of="/dev/$_n" bs=4k count=32 oflag=direct 2>/dev/null && tool_stop_ok; then
+		_c=$(($(loop_done) - _done))
+		if [ "$_c" -ge 32 ] && grep_all "$TOOL_OUT" '"comm":"dd",' "\"disk\":\"$_n\",\"reads\":0,\"writes\":32,\"read_bytes\":0,\"write_bytes\":131072," >/dev/null &&
+			[ "$(grep -o '"\(reads\|writes\)":[0-9]*' "$TOOL_OUT" | awk -F: '{ s += $2 } END { print s + 0 }')" = "$_c" ]; then
+			echo "VMTEST INFO biotop event: $(cut -c1-300 "$TOOL_OUT")"
+			_rc=0
+		else
+			fail "$TOOL_CMD: no row of dd with its 32 writes, or not $_c writes in all"
+		fi
+	fi
+	loop_remove
+	return "$_rc"
+}
+
+# filetop: dd writes 30 blocks of 4 KiB to a file of the check's own, in
+# one interval cut short by the stop: dd's row of that file has the 30
+# writes and their bytes, and the file's path.
+check_filetop() {
+	_f=$VMT_WORK/filetop.data
+	if tool_start filetop -j -v -r 0 600 && tool_wait_ready &&
+		dd if=/dev/zero of="$_f" bs=4k count=30 2>/dev/null && tool_stop_ok; then
+		grep -o '{[^{}]*"path":"'"$_f"'"[^{}]*}' "$TOOL_OUT" >"$VMT_WORK/filetop.rows"
+		rm -f "$_f"
+		if grep_all "$VMT_WORK/filetop.rows" '"comm":"dd",' '"writes":30,' '"write_bytes":122880,' \
+			'"type":"regular",' >/dev/null; then
+			echo "VMTEST INFO filetop event: $(cut -c1-300 "$VMT_WORK/filetop.rows")"
+			return 0
+		fi
+		fail "$TOOL_CMD: no row of dd writing $_f 30 times"
+	fi
+	rm -f "$_f"
+	return 1
+}
+
+# filelife: a file of the check's own created, kept 0.2 s and removed by
+# rm: one event with its path, rm as the remover and an age of at least
+# 200 ms.
+check_filelife() {
+	_f=$VMT_WORK/filelife.tmp
+	if tool_start filelife -j -v && tool_wait_ready && : >"$_f" && sleep 0.2 && rm "$_f" &&
+		tool_wait_out "\"path\":\"$_f\"" && tool_stop_ok; then
+		if grep_all "$TOOL_OUT" '"comm":"rm",' '"end":"unlink",' "\"path\":\"$_f\"" |
+			grep -Eq '"age_ms":([2-9][0-9]{2}|[0-9]{4,})\.'; then
+			return 0
+		fi
+		fail "$TOOL_CMD: no event of rm removing $_f after 200 ms or more"
+	fi
+	return 1
+}
+
+# fsslower 0: a file of the check's own written by dd and synced
+# (conv=fsync): the write and the fsync, each with the file's path and its
+# file system's type.
+check_fsslower() {
+	_f=$VMT_WORK/fsslower.data
+	if tool_start fsslower -j -v 0 && tool_wait_ready &&
+		dd if=/dev/zero of="$_f" bs=4k count=1 conv=fsync 2>/dev/null &&
+		tool_wait_out '"op":"S",' "\"path\":\"$_f\"" && tool_stop_ok; then
+		rm -f "$_f"
+		grep_all "$TOOL_OUT" '"comm":"dd",' '"op":"W",' '"bytes":4096,"offset_bytes":0,' \
+			"\"path\":\"$_f\"" >/dev/null && return 0
+		fail "$TOOL_CMD: no write of 4096 bytes at 0 to $_f"
+	fi
+	rm -f "$_f"
+	return 1
+}

@@ -778,6 +778,8 @@ declare -gA HEADER_RUNS=(
 	[biosnoop]="-Q" [bitesize]="-L|--by-cgroup|--system"
 	[hardirqs]="--count|-D" [softirqs]="--count|-D"
 	[runqlen]="--per-cpu|-O|--per-cpu -O"
+	[biotop]="--by-cgroup"
+	[filetop]="-a"
 )
 
 @test "every tool: each text column is named as its documented JSON key (docs/output.md, Names)" {

@@ -6,14 +6,14 @@
 LOOPS=()
 LOOP_SCHEDS=()
 
-# loop_create [SCHEDULER]: a new 16 MiB loop device, its name (loopN)
+# loop_create [SCHEDULER]: a new loop device of LOOP_SIZE (16M), its name (loopN)
 # appended to LOOPS; with SCHEDULER (mq-deadline), its I/O scheduler, so
 # that requests are inserted into a queue before their issue (with none,
 # the default, a loop device issues them directly).
 loop_create() {
 	local file dev sched=${1:-}
 	file=$(mktemp "$BATS_TEST_TMPDIR/disk.XXXXXX")
-	truncate -s 16M "$file"
+	truncate -s "${LOOP_SIZE:-16M}" "$file"
 	dev=$(losetup -f --show "$file") || {
 		sonde_fail "losetup: no loop device for $file"
 		return 1

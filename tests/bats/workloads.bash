@@ -60,6 +60,10 @@ declare -gA TOOL_KIND=(
 	[tcplife]=event
 	[tcpretrans]=none
 	[xdpdrop]=xdp
+	[biotop]=interval
+	[filetop]=interval
+	[filelife]=event
+	[fsslower]=event
 )
 
 # Extra options a tool needs for the workload's event to show (interval
@@ -69,6 +73,8 @@ declare -gA TOOL_WORKLOAD_OPTS=(
 	[cpudist]="-P 1"
 	[runqlat]="-P 1"
 	[syscount]="-P 1"
+	[biotop]="-r 0"
+	[filetop]="-r 0"
 )
 
 # workload_dir: a scratch directory of this test for symlinks and files.
@@ -198,6 +204,33 @@ workload_biosnoop() {
 	"$WORKLOAD_DIR/$1" if=/dev/zero of="$WORKLOAD_DIR/bio" bs=4k count=1 oflag=direct conv=notrunc status=none
 }
 workload_bitesize() { workload_biosnoop "$@"; }
+workload_biotop() { workload_biosnoop "$@"; }
+
+# filelife: the process named NAME creates a file NAME.life (not NAME, the
+# symlink it runs as; a name of its own, so that the file is new), which rm
+# removes (the path carries NAME).
+workload_filelife() {
+	workload_dir
+	as_named "$1" ': >"$1"' _ "$WORKLOAD_DIR/$1.life"
+	rm -f "$WORKLOAD_DIR/$1.life"
+}
+
+# fsslower: the process named NAME (dd, through a symlink of that name)
+# writes 64 MiB to a file NAME.slow in one call, slower than the default
+# 10 ms (16 ms here), then the file is removed.
+workload_fsslower() {
+	workload_dir
+	ln -sfn "$(command -v dd)" "$WORKLOAD_DIR/$1"
+	"$WORKLOAD_DIR/$1" if=/dev/zero of="$WORKLOAD_DIR/$1.slow" bs=64M count=1 status=none
+	rm -f "$WORKLOAD_DIR/$1.slow"
+}
+
+# filetop -r 0: the process named NAME writes and reads a file NAME.top.
+workload_filetop() {
+	workload_dir
+	as_named "$1" 'echo data >"$1"; for ((i = 0; i < 20; i++)); do read -r _ <"$1"; done' _ "$WORKLOAD_DIR/$1.top"
+	rm -f "$WORKLOAD_DIR/$1.top"
+}
 
 # syscount -P: the process named NAME makes syscalls for over a second.
 workload_syscount() {

@@ -9,6 +9,8 @@
 #include "common/bindsnoop.h"
 #include "common/capable.h"
 #include "common/execsnoop.h"
+#include "common/filelife.h"
+#include "common/fsslower.h"
 #include "common/exitsnoop.h"
 #include "common/killsnoop.h"
 #include "common/biosnoop.h"
@@ -329,6 +331,46 @@ static size_t seed_biosnoop(union record *r, const char *args)
 	e->flags = BIO_OP_WRITE | BIO_F_SYNC | BIO_F_FUA;
 	e->error = 10; /* BLK_STS_IOERR */
 	return sizeof(*e);
+}
+
+/* A path with bytes to escape, of len bytes with its NUL, into path. */
+static size_t hostile_path(char *path)
+{
+	static const char p[] = "/tmp/x\x1b[2J\n\"q\\\xff.tmp";
+
+	memcpy(path, p, sizeof(p));
+	return sizeof(p);
+}
+
+static size_t seed_filelife(union record *r, const char *args)
+{
+	struct filelife_event *e = (void *)r;
+
+	(void)args;
+	hdr(&e->h);
+	strcpy(e->h.comm, "rm");
+	e->age_ns = 1234567890;
+	e->creator_pid = 4000;
+	e->end = FILELIFE_RENAME;
+	e->path_len = hostile_path(e->path);
+	return offsetof(struct filelife_event, path) + e->path_len;
+}
+
+static size_t seed_fsslower(union record *r, const char *args)
+{
+	struct fsslower_event *e = (void *)r;
+
+	(void)args;
+	hdr(&e->h);
+	e->lat_ns = 52345678;
+	e->offset = 1 << 20;
+	e->ret = 65536;
+	e->nr = 17; /* pread64 on x86_64 */
+	e->op = FSSLOWER_READ;
+	strcpy(e->fstype, "ext4");
+	e->path_len = hostile_path(e->path);
+	e->truncated = 1;
+	return offsetof(struct fsslower_event, path) + e->path_len;
 }
 
 static const struct {

@@ -93,7 +93,13 @@
 	R(capable, "--hook=tracepoint -K")                                                         \
 	R(capable, "--hook=tracepoint -K -j")                                                      \
 	R(tcpdrop, "-K")                                                                           \
-	R(tcpdrop, "-K -l -j")
+	R(tcpdrop, "-K -l -j")                                                                     \
+	R(filelife, "")                                                                            \
+	R(filelife, "-j")                                                                          \
+	R(filelife, "-U -T")                                                                       \
+	R(fsslower, "")                                                                            \
+	R(fsslower, "-j")                                                                          \
+	R(fsslower, "-T 0")
 
 #define RENDER_COUNT(name, opts) +1
 enum { RENDER_NRUNS = 0 RENDER_RUNS(RENDER_COUNT) };
