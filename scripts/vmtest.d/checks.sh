@@ -919,3 +919,17 @@ btf_exit3() {
 		{ fail "$_tool$_args: not one line with [$*]: $_said"; return 1; }
 	echo "VMTEST INFO $_tool$_args: $(echo "$_said" | cut -c1-240)"
 }
+
+# tcpstates: a loopback session between busybox nc processes: the client's
+# socket goes from SYN_SENT to ESTABLISHED with a known duration, and the
+# server's accepted one (attributed to the nc that listened and accepted
+# it) reaches CLOSE.
+check_tcpstates() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	tool_start tcpstates -j -v || return 1
+	tool_wait_ready || return 1
+	nc_session 45812 sonde-vm-tcpstates || return 1
+	tool_wait_out '"comm":"nc"' '"rport":45812,"oldstate":"SYN_SENT","newstate":"ESTABLISHED","dur_us":' || return 1
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"lport":45812,' '"newstate":"CLOSE","dur_us":' || return 1
+	tool_stop_ok
+}

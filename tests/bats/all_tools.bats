@@ -775,6 +775,7 @@ declare -gA HEADER_RUNS=(
 	[xdpdrop]="-i lo --src 192.0.2.1" [runqslower]="-P" [runqlat]="-P|-L|--by-cgroup"
 	[cpudist]="-P|-L|--by-cgroup" [biolatency]="-D|-F|--by-cgroup"
 	[biosnoop]="-Q" [bitesize]="-L|--by-cgroup|--system"
+	[tcpstates]="-w"
 )
 
 @test "every tool: each text column is named as its documented JSON key (docs/output.md, Names)" {

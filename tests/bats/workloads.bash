@@ -55,6 +55,7 @@ declare -gA TOOL_KIND=(
 	[tcplife]=event
 	[tcpretrans]=none
 	[xdpdrop]=xdp
+	[tcpstates]=event
 )
 
 # Extra options a tool needs for the workload's event to show (interval
@@ -175,6 +176,7 @@ workload_tcpaccept() {
 }
 
 workload_tcplife() { workload_tcpconnect "$@"; }
+workload_tcpstates() { workload_tcpconnect "$@"; }
 
 # socat named NAME binds (and listens) on a loopback port.
 workload_bindsnoop() {
