@@ -933,3 +933,17 @@ check_tcpstates() {
 	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"lport":45812,' '"newstate":"CLOSE","dur_us":' || return 1
 	tool_stop_ok
 }
+
+# tcprtt: a loopback session between busybox nc processes: the server's
+# socket receives the client's line while established, and its RTT is
+# counted under the client's address (-A), 127.0.0.1.
+check_tcprtt() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	tool_start tcprtt -j -v -A || return 1
+	tool_wait_ready || return 1
+	nc_session 45813 sonde-vm-tcprtt || return 1
+	tool_stop_ok || return 1
+	grep_all "$TOOL_OUT" '"raddr":"127.0.0.1","count":' '"unit":"us"' >/dev/null ||
+		{ fail "$TOOL_CMD: no histogram of 127.0.0.1"; return 1; }
+	echo "VMTEST INFO tcprtt event: $(grep -m1 '"raddr":"127.0.0.1"' "$TOOL_OUT" | cut -c1-300)"
+}

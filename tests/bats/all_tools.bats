@@ -776,6 +776,7 @@ declare -gA HEADER_RUNS=(
 	[cpudist]="-P|-L|--by-cgroup" [biolatency]="-D|-F|--by-cgroup"
 	[biosnoop]="-Q" [bitesize]="-L|--by-cgroup|--system"
 	[tcpstates]="-w"
+	[tcprtt]="-a|-A|--by-cgroup"
 )
 
 @test "every tool: each text column is named as its documented JSON key (docs/output.md, Names)" {

@@ -19,7 +19,9 @@
 #             and the kernel refuses a cgroup name with a newline;
 #             cgsyscount.bats checks its pipe and removed-cgroup cases),
 #             profile and offcputime (they print their stacks once, when
-#             the run ends; their bats tests check hostile names)
+#             the run ends; their bats tests check hostile names),
+#             tcprtt (its rows name addresses or cgroups; tcprtt.bats
+#             checks its pipe and signal cases)
 #   xdp       attaches to an interface, not to a hook of every process
 # A tool of the build with no entry fails the tests that use this table, so
 # that a new tool gets its workload.
@@ -56,6 +58,7 @@ declare -gA TOOL_KIND=(
 	[tcpretrans]=none
 	[xdpdrop]=xdp
 	[tcpstates]=event
+	[tcprtt]=none
 )
 
 # Extra options a tool needs for the workload's event to show (interval
