@@ -947,3 +947,20 @@ check_tcprtt() {
 		{ fail "$TOOL_CMD: no histogram of 127.0.0.1"; return 1; }
 	echo "VMTEST INFO tcprtt event: $(grep -m1 '"raddr":"127.0.0.1"' "$TOOL_OUT" | cut -c1-300)"
 }
+
+# tcptop: where the kernel has the sock:sock_send_length tracepoint (6.3+),
+# a loopback session between busybox nc processes shows the client's bytes
+# sent; where it has not (6.1), tcptop exits 3 with one line naming it.
+check_tcptop() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	_v=$(uname -r | cut -d- -f1)
+	if [ "${_v%%.*}" -lt 6 ] || { [ "${_v%%.*}" = 6 ] && [ "$(echo "$_v" | cut -d. -f2)" -lt 3 ]; }; then
+		btf_exit3 tcptop -d 1 -- "no sock:sock_send_length and sock:sock_recv_length tracepoints"
+		return
+	fi
+	tool_start tcptop -j -v || return 1
+	tool_wait_ready || return 1
+	nc_session 45814 sonde-vm-tcptop || return 1
+	tool_wait_out '"comm":"nc"' '"rport":45814,' '"tx_bytes":16,' || return 1
+	tool_stop_ok
+}

@@ -59,6 +59,7 @@ declare -gA TOOL_KIND=(
 	[xdpdrop]=xdp
 	[tcpstates]=event
 	[tcprtt]=none
+	[tcptop]=interval
 )
 
 # Extra options a tool needs for the workload's event to show (interval
@@ -180,6 +181,8 @@ workload_tcpaccept() {
 
 workload_tcplife() { workload_tcpconnect "$@"; }
 workload_tcpstates() { workload_tcpconnect "$@"; }
+# tcptop: NAME receives the server's answer.
+workload_tcptop() { workload_tcpconnect "$@"; }
 
 # socat named NAME binds (and listens) on a loopback port.
 workload_bindsnoop() {
