@@ -33,6 +33,12 @@ struct sonde_stream {
 	/* For a tool whose BPF side counts more than lost events: what each
 	 * other count means (struct evloop_cfg's); NULL: none. */
 	const char *const *notes;
+	/* NULL, or called once the skeleton's programs are attached, for the
+	 * programs the tool attaches itself (uprobes: lib/uprobe.h), with
+	 * attach_ctx; 0 or -errno after one line. What it attached is the
+	 * tool's to detach, after the run. */
+	int (*attach)(void *attach_ctx);
+	void *attach_ctx;
 };
 
 /* 0 or -errno, as evloop_run() (load and attach failures already reported). */

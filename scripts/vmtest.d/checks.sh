@@ -964,3 +964,29 @@ check_tcptop() {
 	tool_wait_out '"comm":"nc"' '"rport":45814,' '"tx_bytes":16,' || return 1
 	tool_stop_ok
 }
+
+# gethostlatency: getent (copied in by scripts/vmtest with the host's libc,
+# on x86) looks localhost up through getaddrinfo, in /etc/hosts; where
+# there is a libc and no getent (arm64), the uprobes attach and the tool
+# stops cleanly.
+check_gethostlatency() {
+	tool_start gethostlatency -j -v || return 1
+	tool_wait_ready || return 1
+	if [ -x /usr/bin/getent ]; then
+		grep -q localhost /etc/hosts 2>/dev/null || echo "127.0.0.1 localhost" >>/etc/hosts
+		/usr/bin/getent ahosts localhost >/dev/null ||
+			{ fail "getent ahosts localhost failed"; return 1; }
+		tool_wait_out '"comm":"getent"' '"func":"getaddrinfo","host":"localhost"' || return 1
+	fi
+	tool_stop_ok
+}
+
+# sslsniff: its uprobes attach to the libssl.so.3 scripts/vmtest copied in
+# (no process of the VM speaks TLS: the tool starts and stops cleanly).
+check_sslsniff() {
+	tool_start sslsniff -j -v || return 1
+	tool_wait_ready || return 1
+	grep -q "attached uprobe SSL_write in '/lib/" "$TOOL_ERR" ||
+		{ fail "$TOOL_CMD: no uprobe on SSL_write: $(cat "$TOOL_ERR")"; return 1; }
+	tool_stop_ok
+}
