@@ -93,7 +93,17 @@
 	R(capable, "--hook=tracepoint -K")                                                         \
 	R(capable, "--hook=tracepoint -K -j")                                                      \
 	R(tcpdrop, "-K")                                                                           \
-	R(tcpdrop, "-K -l -j")
+	R(tcpdrop, "-K -l -j")                                                                     \
+	R(tcpstates, "")                                                                           \
+	R(tcpstates, "-j")                                                                         \
+	R(tcpstates, "-w -U -T")                                                                   \
+	R(gethostlatency, "")                                                                      \
+	R(gethostlatency, "-j -T")                                                                 \
+	R(sslsniff, "")                                                                            \
+	R(sslsniff, "-j")                                                                          \
+	R(sslsniff, "--hexdump -t")                                                                \
+	R(sslsniff, "--raw -j")                                                                    \
+	R(sslsniff, "--no-data")
 
 #define RENDER_COUNT(name, opts) +1
 enum { RENDER_NRUNS = 0 RENDER_RUNS(RENDER_COUNT) };
