@@ -32,6 +32,11 @@ json_cookie() {
 	jq -c --argjson c "$1" 'select(.cookie == $c)' "$TOOL_OUT"
 }
 
+# The kernel reports some "changes" to the state a socket is in already
+# (FIN_WAIT1 -> FIN_WAIT1 while it closes, now and then): the tool shows
+# them as they come; the sequences below leave them out.
+MOVES='map(select(.oldstate != .newstate))'
+
 # assert_sequence COOKIE STATES...: the socket's changes go through STATES
 # in this order, the first change's time in its old state is not known,
 # and the others' durations add up to the time from its first change to its
@@ -41,7 +46,7 @@ assert_sequence() {
 	shift
 	evs=$(json_cookie "$cookie" | jq -sc .)
 	want=$(printf '%s\n' "$@" | jq -Rsc 'split("\n")[:-1]')
-	assert_jq "$evs" '([.[0].oldstate] + map(.newstate)) == $w' --argjson w "$want"
+	assert_jq "$evs" "$MOVES"' | ([.[0].oldstate] + map(.newstate)) == $w' --argjson w "$want"
 	assert_jq "$evs" '.[0].dur_us == null and (.[1:] | all(.dur_us >= 0))'
 	assert_jq "$evs" 'def us: sub("Z$"; "") | split(".") |
 			(.[0] + "Z" | fromdateiso8601) * 1000000 + (.[1] | tonumber);
@@ -126,8 +131,8 @@ assert_sequence() {
 	wait_for_match "^$CLI_PID +bash +6 +$CLI6 .* FIN_WAIT2 +CLOSE "
 	stop_ok
 	assert_header '^PID +COMM +IP +LADDR +LPORT +RADDR +RPORT +OLDSTATE +NEWSTATE +MS$'
-	assert_eq "$(grep -cE "^$CLI_PID +bash +6 +$CLI6 +[0-9]+ +$SRV6 +$PORT " "$TOOL_OUT")" 5 \
-		"client changes"
+	assert_eq "$(grep -E "^$CLI_PID +bash +6 +$CLI6 +[0-9]+ +$SRV6 +$PORT " "$TOOL_OUT" |
+		awk '$8 != $9' | wc -l)" 5 "client changes"
 
 	tool_start tcpstates -4 -j -v
 	connect_hold "$SRV6"
@@ -142,7 +147,7 @@ assert_sequence() {
 	wait_for_match "\"lport\":$PORT,\"raddr\":\"$CLI4\".*\"newstate\":\"CLOSE\""
 	tool_stop
 	assert_eq "$(json_rport "$PORT")" "" "client changes with -L"
-	assert_eq "$(json_lport "$PORT" | jq -r .newstate | tr '\n' ' ')" \
+	assert_eq "$(json_lport "$PORT" | jq -sr "$MOVES"'[].newstate' | tr '\n' ' ')" \
 		"SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSE " "server changes"
 
 	tool_start tcpstates -D "$PORT,1" -j -v
@@ -150,7 +155,7 @@ assert_sequence() {
 	wait_for_match "\"rport\":$PORT,.*\"newstate\":\"CLOSE\""
 	tool_stop
 	assert_eq "$(json_lport "$PORT")" "" "server changes with -D"
-	assert_eq "$(json_rport "$PORT" | jq -r .newstate | tr '\n' ' ')" \
+	assert_eq "$(json_rport "$PORT" | jq -sr "$MOVES"'[].newstate' | tr '\n' ' ')" \
 		"SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 CLOSE " "client changes"
 }
 
@@ -164,7 +169,7 @@ assert_sequence() {
 	tool_stop
 	assert_eq "$(json_lport "$PORT")" "" "server changes"
 	assert_jq "$(json_rport "$PORT" | jq -sc .)" \
-		'length == 5 and all(.cgroup_id == $id and .comm == "socat")' --argjson id "$CGROUP_ID"
+		"$MOVES"' | length == 5 and all(.cgroup_id == $id and .comm == "socat")' --argjson id "$CGROUP_ID"
 }
 
 # The server is started after tcpstates, which has to know its listener's
@@ -179,7 +184,7 @@ assert_sequence() {
 	wait_for_match "\"lport\":$PORT,\"raddr\":\"$CLI4\".*\"newstate\":\"CLOSE\""
 	tool_stop
 	assert_eq "$(json_rport "$PORT")" "" "client changes"
-	assert_eq "$(json_lport "$PORT" | jq -r 'select(.raddr == $c) | .newstate' --arg c "$CLI4" |
+	assert_eq "$(json_lport "$PORT" | jq -sr --arg c "$CLI4" "$MOVES"'[] | select(.raddr == $c) | .newstate' |
 		tr '\n' ' ')" "SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSE " "server changes"
 	assert_jq "$(json_lport "$PORT" | jq -sc .)" 'all(.pid == $p)' --argjson p "$TARGET"
 }
