@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* What the network tools (tcpconnect, tcpaccept, tcplife, tcpretrans,
- * tcpdrop, bindsnoop) share between their BPF programs and user space: a
+ * tcpdrop, bindsnoop, tcpstates) share between their BPF programs and user space: a
  * connection's addresses and the process that owns a socket. Their events
  * start with a struct stream_hdr. */
 #ifndef SONDE_COMMON_NET_H

@@ -575,6 +575,18 @@ void out_str(struct out *o, unsigned col, const char *s, size_t maxlen)
 		text_column(o, col, s, n);
 }
 
+void out_mem(struct out *o, unsigned col, const void *s, size_t n)
+{
+	if (!field(o, col))
+		return;
+	if (n > OUT_MEM_MAX)
+		n = OUT_MEM_MAX;
+	if (o->cfg.json)
+		json_string(o, s, n);
+	else
+		text_column(o, col, s, n);
+}
+
 /* out_name() but for the label: out_null()'s text in text. */
 static void name_field(struct out *o, unsigned col, const char *name)
 {

@@ -186,6 +186,11 @@ void out_cgroup(struct out *o, unsigned col, uint64_t cgroup_id);
 bool out_strv(struct out *o, unsigned col, const char *buf, size_t len, unsigned max_items,
 	      bool quote, bool cut);
 
+/* Bytes that may hold NULs (sslsniff's plaintext), escaped as strings are:
+ * at most OUT_MEM_MAX of them, whose escaped form always fits a line. */
+#define OUT_MEM_MAX 512
+void out_mem(struct out *o, unsigned col, const void *s, size_t n);
+
 /* A value the event does not have (a process killed by a signal has no exit
  * code; an older kernel lacks some field): JSON null, `text` (e.g. "-", a
  * name as out_name() takes) in text. */

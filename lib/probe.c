@@ -46,6 +46,7 @@ static const struct {
 	{ PROBE_CAP_BPF, CAP_BPF, "CAP_BPF" },
 	{ PROBE_CAP_PERFMON, CAP_PERFMON, "CAP_PERFMON" },
 	{ PROBE_CAP_NET_ADMIN, CAP_NET_ADMIN, "CAP_NET_ADMIN" },
+	{ PROBE_CAP_SYS_ADMIN, CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },
 };
 
 unsigned probe_caps_missing(unsigned caps)

@@ -22,6 +22,7 @@ enum probe_cap {
 	PROBE_CAP_BPF = 1 << 0,
 	PROBE_CAP_PERFMON = 1 << 1,
 	PROBE_CAP_NET_ADMIN = 1 << 2,
+	PROBE_CAP_SYS_ADMIN = 1 << 3, /* uprobe events (lib/uprobe.h) */
 };
 /* Those of `caps` (enum probe_cap) this process lacks in its effective set. */
 unsigned probe_caps_missing(unsigned caps);

@@ -62,6 +62,8 @@ int sonde_stream_run(struct bpf_object_skeleton *s, const struct sonde_opts *o,
 	err = sonde_load(s, o);
 	if (!err)
 		err = sonde_attach(s);
+	if (!err && st->attach)
+		err = st->attach(st->attach_ctx);
 	if (err)
 		return err;
 	err = filter_watch_start(&watch, *s->obj, o);

@@ -37,6 +37,12 @@ struct sonde_stream {
 	 * the run ends; 0 or -errno. */
 	int (*on_tick)(void *ctx);
 	uint32_t interval_ms;
+	/* NULL, or called once the skeleton's programs are attached, for the
+	 * programs the tool attaches itself (uprobes: lib/uprobe.h), with
+	 * attach_ctx; 0 or -errno after one line. What it attached is the
+	 * tool's to detach, after the run. */
+	int (*attach)(void *attach_ctx);
+	void *attach_ctx;
 };
 
 /* 0 or -errno, as evloop_run() (load and attach failures already reported). */

@@ -1048,4 +1048,73 @@ check_fsslower() {
 	fi
 	rm -f "$_f"
 	return 1
+# tcpstates: a loopback session between busybox nc processes: the client's
+# socket goes from SYN_SENT to ESTABLISHED with a known duration, and the
+# server's accepted one (attributed to the nc that listened and accepted
+# it) reaches CLOSE.
+check_tcpstates() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	tool_start tcpstates -j -v || return 1
+	tool_wait_ready || return 1
+	nc_session 45812 sonde-vm-tcpstates || return 1
+	tool_wait_out '"comm":"nc"' '"rport":45812,"oldstate":"SYN_SENT","newstate":"ESTABLISHED","dur_us":' || return 1
+	tool_wait_out "\"pid\":$_srv,\"comm\":\"nc\"" '"lport":45812,' '"newstate":"CLOSE","dur_us":' || return 1
+	tool_stop_ok
+}
+
+# tcprtt: a loopback session between busybox nc processes: the server's
+# socket receives the client's line while established, and its RTT is
+# counted under the client's address (-A), 127.0.0.1.
+check_tcprtt() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	tool_start tcprtt -j -v -A || return 1
+	tool_wait_ready || return 1
+	nc_session 45813 sonde-vm-tcprtt || return 1
+	tool_stop_ok || return 1
+	grep_all "$TOOL_OUT" '"raddr":"127.0.0.1","count":' '"unit":"us"' >/dev/null ||
+		{ fail "$TOOL_CMD: no histogram of 127.0.0.1"; return 1; }
+	echo "VMTEST INFO tcprtt event: $(grep -m1 '"raddr":"127.0.0.1"' "$TOOL_OUT" | cut -c1-300)"
+}
+
+# tcptop: where the kernel has the sock:sock_send_length tracepoint (6.3+),
+# a loopback session between busybox nc processes shows the client's bytes
+# sent; where it has not (6.1), tcptop exits 3 with one line naming it.
+check_tcptop() {
+	ip link set lo up || { fail "cannot bring lo up"; return 1; }
+	_v=$(uname -r | cut -d- -f1)
+	if [ "${_v%%.*}" -lt 6 ] || { [ "${_v%%.*}" = 6 ] && [ "$(echo "$_v" | cut -d. -f2)" -lt 3 ]; }; then
+		btf_exit3 tcptop -d 1 -- "no sock:sock_send_length and sock:sock_recv_length tracepoints"
+		return
+	fi
+	tool_start tcptop -j -v || return 1
+	tool_wait_ready || return 1
+	nc_session 45814 sonde-vm-tcptop || return 1
+	tool_wait_out '"comm":"nc"' '"rport":45814,' '"tx_bytes":16,' || return 1
+	tool_stop_ok
+}
+
+# gethostlatency: getent (copied in by scripts/vmtest with the host's libc,
+# on x86) looks localhost up through getaddrinfo, in /etc/hosts; where
+# there is a libc and no getent (arm64), the uprobes attach and the tool
+# stops cleanly.
+check_gethostlatency() {
+	tool_start gethostlatency -j -v || return 1
+	tool_wait_ready || return 1
+	if [ -x /usr/bin/getent ]; then
+		grep -q localhost /etc/hosts 2>/dev/null || echo "127.0.0.1 localhost" >>/etc/hosts
+		/usr/bin/getent ahosts localhost >/dev/null ||
+			{ fail "getent ahosts localhost failed"; return 1; }
+		tool_wait_out '"comm":"getent"' '"func":"getaddrinfo","host":"localhost"' || return 1
+	fi
+	tool_stop_ok
+}
+
+# sslsniff: its uprobes attach to the libssl.so.3 scripts/vmtest copied in
+# (no process of the VM speaks TLS: the tool starts and stops cleanly).
+check_sslsniff() {
+	tool_start sslsniff -j -v || return 1
+	tool_wait_ready || return 1
+	grep -q "attached uprobe SSL_write in '/lib/" "$TOOL_ERR" ||
+		{ fail "$TOOL_CMD: no uprobe on SSL_write: $(cat "$TOOL_ERR")"; return 1; }
+	tool_stop_ok
 }

@@ -780,6 +780,8 @@ declare -gA HEADER_RUNS=(
 	[runqlen]="--per-cpu|-O|--per-cpu -O"
 	[biotop]="--by-cgroup"
 	[filetop]="-a"
+	[tcpstates]="-w"
+	[tcprtt]="-a|-A|--by-cgroup"
 )
 
 @test "every tool: each text column is named as its documented JSON key (docs/output.md, Names)" {

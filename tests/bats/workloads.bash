@@ -21,7 +21,10 @@
 #             profile and offcputime (they print their stacks once, when
 #             the run ends; their bats tests check hostile names),
 #             hardirqs, softirqs (their rows name interrupt handlers,
-#             softirq vectors), runqlen (its rows name CPUs)
+#             softirq vectors), runqlen (its rows name CPUs),
+#             tcprtt (its rows name addresses or cgroups; tcprtt.bats
+#             checks its pipe and signal cases), sslsniff (its events need a
+#             TLS session: sslsniff.bats makes them with openssl and curl)
 #   xdp       attaches to an interface, not to a hook of every process
 # A tool of the build with no entry fails the tests that use this table, so
 # that a new tool gets its workload.
@@ -64,6 +67,11 @@ declare -gA TOOL_KIND=(
 	[filetop]=interval
 	[filelife]=event
 	[fsslower]=event
+	[tcpstates]=event
+	[tcprtt]=none
+	[tcptop]=interval
+	[gethostlatency]=event
+	[sslsniff]=none
 )
 
 # Extra options a tool needs for the workload's event to show (interval
@@ -186,6 +194,12 @@ workload_tcpaccept() {
 }
 
 workload_tcplife() { workload_tcpconnect "$@"; }
+workload_tcpstates() { workload_tcpconnect "$@"; }
+# tcptop: NAME receives the server's answer.
+workload_tcptop() { workload_tcpconnect "$@"; }
+# gethostlatency: bash named NAME looks localhost up (getaddrinfo) to
+# open /dev/tcp; nothing listens on port 1.
+workload_gethostlatency() { as_named "$1" ': </dev/tcp/localhost/1' 2>/dev/null || :; }
 
 # socat named NAME binds (and listens) on a loopback port.
 workload_bindsnoop() {

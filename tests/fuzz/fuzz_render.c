@@ -147,8 +147,10 @@ static void check_json(struct run *r)
 
 	FUZZ_CHECK(r->buf[r->len - 1] == '\n' && !memchr(r->buf, '\n', r->len - 1));
 	/* Numbers as doubles, as jq reads them: jansson's integers stop at
-	 * INT64_MAX, and a cgroup ID may be any 64-bit number. */
-	j = json_loadb(r->buf, r->len - 1, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &err);
+	 * INT64_MAX, and a cgroup ID may be any 64-bit number. A string may
+	 * hold \u0000 (sslsniff's bytes), which JSON allows and jq reads. */
+	j = json_loadb(r->buf, r->len - 1,
+		       JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &err);
 	if (!j)
 		fprintf(stderr, "not JSON: %s: %.*s\n", err.text, (int)r->len, r->buf);
 	FUZZ_CHECK(j && json_is_object(j));

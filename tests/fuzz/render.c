@@ -23,6 +23,9 @@
 #include "common/tcpdrop.h"
 #include "common/tcplife.h"
 #include "common/tcpretrans.h"
+#include "common/tcpstates.h"
+#include "common/gethostlatency.h"
+#include "common/sslsniff.h"
 #include "tests/fuzz/render.h"
 
 union record {
@@ -371,6 +374,48 @@ static size_t seed_fsslower(union record *r, const char *args)
 	e->path_len = hostile_path(e->path);
 	e->truncated = 1;
 	return offsetof(struct fsslower_event, path) + e->path_len;
+}
+
+static size_t seed_tcpstates(union record *r, const char *args)
+{
+	struct tcpstates_event *e = (void *)r;
+
+	(void)args;
+	hdr(&e->h);
+	tuple4(&e->t, 51234, 443);
+	e->cookie = 0x2a7f;
+	e->dur_ns = 302838123ull;
+	e->oldstate = 1; /* ESTABLISHED */
+	e->newstate = 4; /* FIN_WAIT1 */
+	e->owner_from = NET_OWNER_CONNECT;
+	return sizeof(*e);
+}
+
+static size_t seed_gethostlatency(union record *r, const char *args)
+{
+	struct gethostlatency_event *e = (void *)r;
+
+	(void)args;
+	hdr(&e->h);
+	e->lat_ns = 18107000;
+	e->fn = GETHOST_GETADDRINFO;
+	strcpy(e->host, "evil\x1b]0;t\x07\"host\".example");
+	return sizeof(*e);
+}
+
+static size_t seed_sslsniff(union record *r, const char *args)
+{
+	static const unsigned char data[] = "GET / HTTP/1.1\r\nHost: a\x00\x1b[2J\xff\\\n";
+	struct sslsniff_event *e = (void *)r;
+
+	(void)args;
+	hdr(&e->h);
+	e->lat_ns = 36000;
+	e->fn = SSLSNIFF_SSL_WRITE;
+	e->len = 1000;
+	e->data_len = sizeof(data) - 1;
+	memcpy(e->data, data, sizeof(data) - 1);
+	return sizeof(*e);
 }
 
 static const struct {

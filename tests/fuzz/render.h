@@ -99,7 +99,17 @@
 	R(filelife, "-U -T")                                                                       \
 	R(fsslower, "")                                                                            \
 	R(fsslower, "-j")                                                                          \
-	R(fsslower, "-T 0")
+	R(fsslower, "-T 0")                                                                       \
+	R(tcpstates, "")                                                                           \
+	R(tcpstates, "-j")                                                                         \
+	R(tcpstates, "-w -U -T")                                                                   \
+	R(gethostlatency, "")                                                                      \
+	R(gethostlatency, "-j -T")                                                                 \
+	R(sslsniff, "")                                                                            \
+	R(sslsniff, "-j")                                                                          \
+	R(sslsniff, "--hexdump -t")                                                                \
+	R(sslsniff, "--raw -j")                                                                    \
+	R(sslsniff, "--no-data")
 
 #define RENDER_COUNT(name, opts) +1
 enum { RENDER_NRUNS = 0 RENDER_RUNS(RENDER_COUNT) };
