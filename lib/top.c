@@ -52,6 +52,9 @@ static error_t top_parse_opt(int key, char *arg, struct argp_state *state)
 	uint64_t v;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->prom;
+		return 0;
 	case ARGP_KEY_ARG:
 		return parse_interval_arg(state->arg_num, arg, &o->interval_s, &o->count) ? EINVAL
 											  : 0;
@@ -73,6 +76,7 @@ static error_t top_parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp top_argp = {
 	.options = top_options,
 	.parser = top_parse_opt,
+	.children = prom_argp_children,
 };
 
 const struct argp_child top_argp_children[] = { { &top_argp, 0, NULL, 0 }, { 0 } };
@@ -228,6 +232,7 @@ int top_run(struct top *t, struct bpf_object_skeleton *s, const struct sonde_opt
 		.outer = bpf_object__find_map_by_name(obj, "top_counts"),
 		.a = bpf_object__find_map_by_name(obj, "top_counts_a"),
 		.b = bpf_object__find_map_by_name(obj, "top_counts_b"),
+		.prom = &t->opts->prom,
 	};
 	int err = interval_run(s, o, &cfg);
 

@@ -14,6 +14,7 @@
 #include "lib/opts.h"
 #include "lib/out.h"
 #include "lib/out_rows.h"
+#include "lib/prom.h"
 #include "common/top.h"
 
 /* -s: what rows are ranked by, highest first. */
@@ -32,6 +33,7 @@ struct top_opts {
 	uint32_t rows;		    /* -r: rows shown; 0: all */
 	enum top_sort sort;	    /* -s */
 	bool noclear;		    /* --noclear: a terminal is not cleared between intervals */
+	struct prom_opts prom;	    /* --prometheus, --max-series */
 };
 
 #define TOP_OPTS_DEFAULTS                                                                          \
@@ -39,7 +41,7 @@ struct top_opts {
 		.interval_s = 1, .rows = 20                                                        \
 	}
 
-/* -r -s --noclear and [interval [count]], as the argp child of a tool's
+/* -r -s --noclear --prometheus --max-series and [interval [count]], as the argp child of a tool's
  * parser, whose input is a struct top_opts (state->child_inputs[0] at
  * ARGP_KEY_INIT). */
 extern const struct argp_child top_argp_children[];
@@ -87,12 +89,12 @@ int top_run(struct top *t, struct bpf_object_skeleton *s, const struct sonde_opt
  * READ_KB and WRITE_KB in text (KiB), reads, writes, read_bytes and
  * write_bytes in JSON. */
 #define TOP_COLS(first)                                                                            \
-	[(first)] = { "READS", "reads", 8, OUT_RIGHT },                                            \
-	[(first) + 1] = { "WRITES", "writes", 8, OUT_RIGHT },                                      \
+	[(first)] = { "READS", "reads", 8, OUT_RIGHT | OUT_COUNTER },                              \
+	[(first) + 1] = { "WRITES", "writes", 8, OUT_RIGHT | OUT_COUNTER },                        \
 	[(first) + 2] = { "READ_KB", NULL, 10, OUT_RIGHT },                                        \
-	[(first) + 3] = { NULL, "read_bytes", 0, 0 },                                              \
+	[(first) + 3] = { NULL, "read_bytes", 0, OUT_COUNTER },                                    \
 	[(first) + 4] = { "WRITE_KB", NULL, 10, OUT_RIGHT },                                       \
-	[(first) + 5] = { NULL, "write_bytes", 0, 0 }
+	[(first) + 5] = { NULL, "write_bytes", 0, OUT_COUNTER }
 #define TOP_NCOLS 6
 void out_top(struct out *o, unsigned first, const struct top_val *v);
 

@@ -67,10 +67,10 @@ static const struct sonde_cli cli = { &argp, stores, 0 };
 enum { C_PID, C_COMM, C_CGROUP, C_DISK, C_TOP, C_AVG = C_TOP + TOP_NCOLS, C_AVG_US };
 
 static const struct out_col cols[] = {
-	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN },
-	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN },
-	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP },
-	[C_DISK] = { "DISK", "disk", 10, 0 },
+	[C_PID] = { "PID", "pid", 7, OUT_HIDDEN | OUT_LABEL },
+	[C_COMM] = { "COMM", "comm", 16, OUT_HIDDEN | OUT_LABEL },
+	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_LABEL },
+	[C_DISK] = { "DISK", "disk", 10, OUT_LABEL },
 	TOP_COLS(C_TOP),
 	[C_AVG] = { "AVG(ms)", NULL, 8, OUT_RIGHT },
 	[C_AVG_US] = { NULL, "avg_us", 0, 0 },

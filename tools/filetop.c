@@ -61,14 +61,14 @@ static const struct sonde_cli cli = { &argp, stores, 0 };
 enum { C_PID, C_COMM, C_CGROUP, C_TOP, C_TYPE = C_TOP + TOP_NCOLS, C_DEV, C_INO, C_PATH, C_TRUNC };
 
 static const struct out_col cols[] = {
-	[C_PID] = { "PID", "pid", 7, 0 },
-	[C_COMM] = { "COMM", "comm", 16, 0 },
+	[C_PID] = { "PID", "pid", 7, OUT_LABEL },
+	[C_COMM] = { "COMM", "comm", 16, OUT_LABEL },
 	[C_CGROUP] = OUT_COL_CGROUP,
 	TOP_COLS(C_TOP),
-	[C_TYPE] = { "TYPE", "type", 7, 0 },
-	[C_DEV] = { NULL, "dev", 0, 0 },
-	[C_INO] = { NULL, "ino", 0, 0 },
-	[C_PATH] = { "PATH", "path", 0, 0 },
+	[C_TYPE] = { "TYPE", "type", 7, OUT_LABEL },
+	[C_DEV] = { NULL, "dev", 0, OUT_LABEL },
+	[C_INO] = { NULL, "ino", 0, OUT_LABEL },
+	[C_PATH] = { "PATH", "path", 0, OUT_LABEL },
 	[C_TRUNC] = { NULL, "truncated", 0, 0 },
 };
 

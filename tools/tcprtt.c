@@ -91,9 +91,9 @@ static const struct sonde_cli cli = { &argp, stores, SONDE_OPT_FAMILY };
 enum { C_TIME, C_INTERVAL, C_LADDR, C_RADDR, C_CGROUP, C_HIST };
 
 #define TCPRTT_KEY_COLS                                                                            \
-	[C_LADDR] = { "LADDR", "laddr", 39, OUT_HIDDEN },                                          \
-	[C_RADDR] = { "RADDR", "raddr", 39, OUT_HIDDEN },                                          \
-	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN }
+	[C_LADDR] = { "LADDR", "laddr", 39, OUT_HIDDEN | OUT_LABEL },                              \
+	[C_RADDR] = { "RADDR", "raddr", 39, OUT_HIDDEN | OUT_LABEL },                              \
+	[C_CGROUP] = { "CGROUP", "cgroup_id", 24, OUT_WITH_CGROUP | OUT_HIDDEN | OUT_LABEL }
 
 static const struct out_col cols_us[] = {
 	OUT_COLS_BLOCK_TIME,
@@ -112,12 +112,14 @@ struct key_ctx {
 	const struct bpf_map *addrs; /* its fd exists once hist_keys_run() loaded it */
 };
 
-static void write_key(void *vctx, struct out *o, uint64_t key)
+static void write_key(void *vctx, struct out *o, const void *k)
 {
 	const struct key_ctx *ctx = vctx;
 	unsigned col = ctx->by == TCPRTT_BY_LADDR ? C_LADDR : C_RADDR;
 	struct tcprtt_addr a;
+	uint64_t key;
 
+	memcpy(&key, k, sizeof(key));
 	if (ctx->by == TCPRTT_BY_CGROUP)
 		out_cgroup(o, C_CGROUP, key);
 	else if (!bpf_map_lookup_elem(bpf_map__fd(ctx->addrs), &key, &a))
@@ -134,8 +136,7 @@ static int run(struct tcprtt_bpf *skel, const struct tcprtt_opts *opts)
 					      : TCPRTT_BY_ALL;
 	struct key_ctx ctx = { .by = by, .addrs = skel->maps.addrs };
 	struct hist_keys keys = {
-		.cols_us = cols_us,
-		.cols_ms = cols_ms,
+		.cols = opts->hist.ms ? cols_ms : cols_us,
 		.ncols = ARRAY_SIZE(cols_us),
 		.hist_col = C_HIST,
 		.shown = OUT_SHOW(C_LADDR, by == TCPRTT_BY_LADDR) |

@@ -16,6 +16,7 @@ struct tcptop_opts {
 	struct sonde_opts common;
 	uint32_t interval_s, count, rows;
 	bool no_clear, no_summary;
+	struct prom_opts prom;
 };
 
 struct flow_row {
@@ -52,15 +53,15 @@ enum {
 
 static const struct out_col cols[] = {
 	OUT_COLS_BLOCK_TIME,
-	[C_PID] = { "PID", "pid", 7, 0 },
-	[C_COMM] = { "COMM", "comm", 16, 0 },
-	[C_IP] = { NULL, "family", 0, 0 },
+	[C_PID] = { "PID", "pid", 7, OUT_LABEL },
+	[C_COMM] = { "COMM", "comm", 16, OUT_LABEL },
+	[C_IP] = { NULL, "family", 0, OUT_LABEL },
 	NET_COLS_END(C_LADDR, "LADDR", "laddr", "lport"),
 	NET_COLS_END(C_RADDR, "RADDR", "raddr", "rport"),
 	[C_RX_KB] = { "RX_KB", NULL, 8, OUT_RIGHT },
 	[C_TX_KB] = { "TX_KB", NULL, 8, OUT_RIGHT },
-	[C_RX] = { NULL, "rx_bytes", 0, 0 },
-	[C_TX] = { NULL, "tx_bytes", 0, 0 },
+	[C_RX] = { NULL, "rx_bytes", 0, OUT_COUNTER },
+	[C_TX] = { NULL, "tx_bytes", 0, OUT_COUNTER },
 	[C_CGROUP] = OUT_COL_CGROUP,
 };
 
@@ -72,6 +73,7 @@ static const struct argp_option options[] = {
 	{ "noclear", OPT_NOCLEAR, NULL, 0, "Accepted for BCC users: tcptop never clears the screen",
 	  0 },
 	{ "nosummary", 'S', NULL, 0, "Accepted for BCC users: tcptop prints no summary line", 0 },
+	PROM_OPTIONS,
 	{ 0 },
 };
 
@@ -79,6 +81,7 @@ static const struct sonde_store stores[] = {
 	SONDE_STORE_RANGE('r', "-r/--rows", struct tcptop_opts, rows, 1, 1000000),
 	SONDE_STORE(OPT_NOCLEAR, struct tcptop_opts, no_clear),
 	SONDE_STORE('S', struct tcptop_opts, no_summary),
+	PROM_STORES(struct tcptop_opts, prom),
 	{ 0 },
 };
 
@@ -227,6 +230,7 @@ int main(int argc, char **argv)
 	cfg.outer = skel->maps.flows;
 	cfg.a = skel->maps.flows_a;
 	cfg.b = skel->maps.flows_b;
+	cfg.prom = &opts.prom;
 	out_block_init(&ctx.block, stdout, NULL, cols, ARRAY_SIZE(cols), 0, &opts.common.out);
 	err = interval_run(skel->skeleton, &opts.common, &cfg);
 
