@@ -47,6 +47,12 @@ unsigned net_ip_version(uint16_t family)
 	return family == NET_AF_INET6 ? 6 : 4;
 }
 
+int net_ports_set(struct net_ports *p, bool local, const char *opt, const char *arg)
+{
+	return local ? net_ports_parse(opt, arg, 1, p->lports, NET_MAX_PORTS, &p->nlports)
+		     : net_ports_parse(opt, arg, 1, p->rports, NET_MAX_PORTS, &p->nrports);
+}
+
 const char *net_addr_text(uint16_t family, const uint8_t *addr, char *buf, size_t len)
 {
 	int af = family == NET_AF_INET6 ? AF_INET6 : AF_INET;

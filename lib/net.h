@@ -7,8 +7,11 @@
 #ifndef SONDE_LIB_NET_H
 #define SONDE_LIB_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include "common/net.h"
 #include "lib/opts.h"
 #include "lib/out.h"
 
@@ -22,6 +25,27 @@ struct stream_hdr;
  * them, no blanks or empty items; 0 or -EINVAL after one line naming opt. */
 int net_ports_parse(const char *opt, const char *arg, unsigned min, uint16_t *ports, unsigned max,
 		    unsigned *n);
+
+/* A tool's local and remote port filters (tcplife's and tcpstates' -L/-D,
+ * tcprtt's -l/-r): the BPF side's rodata lports, nlports, rports and
+ * nrports (net_port_pass(), bpf/lib/net.bpf.h). */
+struct net_ports {
+	uint16_t lports[NET_MAX_PORTS], rports[NET_MAX_PORTS];
+	unsigned nlports, nrports;
+};
+
+/* The list of local (local) or remote ports given to option opt, into p;
+ * as net_ports_parse(). */
+int net_ports_set(struct net_ports *p, bool local, const char *opt, const char *arg);
+
+/* Writes p into the rodata of a skeleton whose program filters ports. */
+#define NET_PORTS_RODATA(rodata, p)                                                                \
+	do {                                                                                       \
+		memcpy((void *)(rodata)->lports, (p)->lports, sizeof((p)->lports));                \
+		(rodata)->nlports = (p)->nlports;                                                  \
+		memcpy((void *)(rodata)->rports, (p)->rports, sizeof((p)->rports));                \
+		(rodata)->nrports = (p)->nrports;                                                  \
+	} while (0)
 
 /* "192.0.2.1" or "fd00::1"; addr is 4 or 16 bytes, network order. */
 const char *net_addr_text(uint16_t family, const uint8_t *addr, char *buf, size_t len);

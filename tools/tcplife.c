@@ -10,9 +10,7 @@
 struct tcplife_opts {
 	struct sonde_opts common;
 	bool wide;
-	uint16_t lports[NET_MAX_PORTS];
-	uint16_t rports[NET_MAX_PORTS];
-	unsigned nlports, nrports;
+	struct net_ports ports; /* -L, -D */
 };
 
 enum {
@@ -63,15 +61,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'L':
-		return net_ports_parse("-L/--localport", arg, 1, o->lports, NET_MAX_PORTS,
-				       &o->nlports)
-			   ? EINVAL
-			   : 0;
+		return net_ports_set(&o->ports, true, "-L/--localport", arg) ? EINVAL : 0;
 	case 'D':
-		return net_ports_parse("-D/--remoteport", arg, 1, o->rports, NET_MAX_PORTS,
-				       &o->nrports)
-			   ? EINVAL
-			   : 0;
+		return net_ports_set(&o->ports, false, "-D/--remoteport", arg) ? EINVAL : 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -140,10 +132,7 @@ int main(int argc, char **argv)
 	if (!skel)
 		return sonde_open_failed();
 	skel->rodata->net_family = opts.common.family;
-	memcpy((void *)skel->rodata->lports, opts.lports, sizeof(opts.lports));
-	skel->rodata->nlports = opts.nlports;
-	memcpy((void *)skel->rodata->rports, opts.rports, sizeof(opts.rports));
-	skel->rodata->nrports = opts.nrports;
+	NET_PORTS_RODATA(skel->rodata, &opts.ports);
 
 	st.notes = net_owner_notes(&opts.common, "sessions");
 	err = sonde_stream_run(skel->skeleton, &opts.common, &st);

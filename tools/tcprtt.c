@@ -18,9 +18,7 @@ struct tcprtt_opts {
 	struct sonde_opts common;
 	struct hist_opts hist;
 	bool by_laddr, by_raddr, by_cgroup;
-	uint16_t lports[NET_MAX_PORTS];
-	uint16_t rports[NET_MAX_PORTS];
-	unsigned nlports, nrports;
+	struct net_ports ports; /* -l, -r */
 };
 
 enum { OPT_BY_CGROUP = 0x300 };
@@ -51,13 +49,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &o->hist;
 		return 0;
 	case 'l':
-		return net_ports_parse("-l/--lport", arg, 1, o->lports, NET_MAX_PORTS, &o->nlports)
-			   ? EINVAL
-			   : 0;
+		return net_ports_set(&o->ports, true, "-l/--lport", arg) ? EINVAL : 0;
 	case 'r':
-		return net_ports_parse("-r/--rport", arg, 1, o->rports, NET_MAX_PORTS, &o->nrports)
-			   ? EINVAL
-			   : 0;
+		return net_ports_set(&o->ports, false, "-r/--rport", arg) ? EINVAL : 0;
 	case ARGP_KEY_END:
 		if (o->by_laddr + o->by_raddr + o->by_cgroup > 1) {
 			log_err("-a/--laddr, -A/--raddr and --by-cgroup exclude each other: give "
@@ -152,10 +146,7 @@ static int run(struct tcprtt_bpf *skel, const struct tcprtt_opts *opts)
 
 	skel->rodata->tcprtt_by = by;
 	skel->rodata->net_family = opts->common.family;
-	memcpy((void *)skel->rodata->lports, opts->lports, sizeof(opts->lports));
-	skel->rodata->nlports = opts->nlports;
-	memcpy((void *)skel->rodata->rports, opts->rports, sizeof(opts->rports));
-	skel->rodata->nrports = opts->nrports;
+	NET_PORTS_RODATA(skel->rodata, &opts->ports);
 	bpf_program__set_autoload(skel->progs.handle_owner_state, owners);
 	bpf_program__set_autoload(skel->progs.handle_owner_accept4, owners);
 	bpf_program__set_autoload(skel->progs.handle_owner_accept, owners);
