@@ -1048,6 +1048,8 @@ check_fsslower() {
 	fi
 	rm -f "$_f"
 	return 1
+}
+
 # tcpstates: a loopback session between busybox nc processes: the client's
 # socket goes from SYN_SENT to ESTABLISHED with a known duration, and the
 # server's accepted one (attributed to the nc that listened and accepted

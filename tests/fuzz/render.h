@@ -99,7 +99,7 @@
 	R(filelife, "-U -T")                                                                       \
 	R(fsslower, "")                                                                            \
 	R(fsslower, "-j")                                                                          \
-	R(fsslower, "-T 0")                                                                       \
+	R(fsslower, "-T 0")                                                                        \
 	R(tcpstates, "")                                                                           \
 	R(tcpstates, "-j")                                                                         \
 	R(tcpstates, "-w -U -T")                                                                   \
