@@ -9,6 +9,8 @@
 #define SONDE_BPF_LIB_HIST_TASK_BPF_H
 
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "bpf/lib/btfsrc.bpf.h"
 #include "bpf/lib/hist.bpf.h"
 
 const volatile __u8 hist_by = HIST_BY_ALL;
@@ -16,7 +18,8 @@ const volatile __u8 hist_by = HIST_BY_ALL;
 HIST_MAPS(hists, HIST_TASK_MAX_KEYS, __u64);
 
 /* -P and -L: each key's name, written when the key is first counted in an
- * interval; the least recently written go first. */
+ * interval and again when its task execs (a process counted before its exec
+ * is shown by the name it took); the least recently written go first. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, HIST_TASK_MAX_KEYS);
@@ -46,6 +49,21 @@ static __always_inline void hist_task_name(struct task_struct *t, __u64 key)
 	else
 		BPF_CORE_READ_STR_INTO(&n.comm, t, comm);
 	bpf_map_update_elem(&hist_names, &key, &n, BPF_ANY);
+}
+
+/* A task that execs takes a new name: its key's, if it is counted in this
+ * interval already, follows. */
+SONDE_TP_BTF(hist_task_exec, sched_process_exec, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	__u64 key;
+
+	if (hist_by != HIST_BY_PROCESS && hist_by != HIST_BY_THREAD)
+		return 0;
+	key = hist_task_key(p);
+	if (bpf_map_lookup_elem(&hist_names, &key))
+		hist_task_name(p, key);
+	return 0;
 }
 
 /* Counts ns, a time of task t, in t's histogram of this interval. */
