@@ -10,6 +10,10 @@
 # teardown.
 #
 #	SONDE_BIN=$PWD/build/bin SONDE_BUILD=$PWD/build bats tests/bats/containers.bats
+#
+# The image is made of a static build's tools: SONDE_IMAGE_BUILD, else
+# SONDE_BUILD (scripts/test points the sanitizer build's run at the static
+# build, whose tools are the ones an image ships).
 
 load helpers
 load count_helpers
@@ -183,7 +187,8 @@ DAEMONSET_OPTS=(--pid=host --cap-drop=all --cap-add=CAP_BPF,CAP_PERFMON
 sonde_image() {
 	local image
 	podman image exists "$SONDE_IMAGE" && return 0
-	image=$(BUILD_DIR=$SONDE_BUILD IMAGE=$SONDE_IMAGE "$BATS_TEST_DIRNAME/../../scripts/image")
+	image=$(BUILD_DIR=${SONDE_IMAGE_BUILD:-$SONDE_BUILD} IMAGE=$SONDE_IMAGE \
+		"$BATS_TEST_DIRNAME/../../scripts/image")
 	assert_eq "$image" "$SONDE_IMAGE" "image name"
 }
 
