@@ -116,7 +116,7 @@ cat <<EOF
 
 \`\`\`sh
 perf bench sched pipe -l $loops                   # alone, then beside each of:
-$build/bench/floor ${hooks[*]}
-$build/bin/runqlat [--by-cgroup]; $build/bin/cpudist; runqlat   # (libbpf-tools')
+\$B/bench/floor ${hooks[*]}
+\$B/bin/runqlat [--by-cgroup]; \$B/bin/cpudist; runqlat   # (libbpf-tools')
 \`\`\`
 EOF
