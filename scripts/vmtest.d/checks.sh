@@ -593,7 +593,8 @@ check_runqlat() {
 		tool_wait_out "\"pid\":$_loop,\"comm\":\"sh\"," '"unit":"us","buckets":[{"low":' &&
 		tool_stop_ok && echo "$_loop" >"$_cg/cgroup.procs" &&
 		tool_start runqlat -j -v --by-cgroup -c "$_cg" 1 && tool_wait_ready &&
-		tool_wait_out "\"cgroup_id\":$_cgid,\"cgroup\":\"/sonde-vmtest-runqlat-$$\",\"count\":" &&
+		tool_wait_out "\"cgroup_id\":$_cgid,\"cgroup\":\"/sonde-vmtest-runqlat-$$\"," \
+			'"container_id":null,"container_runtime":null,"count":' &&
 		tool_stop_ok; then
 		_rc=0
 	fi
