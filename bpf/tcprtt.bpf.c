@@ -17,16 +17,13 @@
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/net.bpf.h"
+#include "bpf/lib/net_ports.bpf.h"
 #include "bpf/lib/net_owner.bpf.h"
 #include "bpf/lib/hist.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 tcprtt_by = TCPRTT_BY_ALL;
-const volatile __u16 lports[NET_MAX_PORTS] = {};
-const volatile __u32 nlports = 0;
-const volatile __u16 rports[NET_MAX_PORTS] = {};
-const volatile __u32 nrports = 0;
 
 HIST_MAPS(hists, HIST_TASK_MAX_KEYS, __u64);
 
@@ -94,8 +91,7 @@ int BPF_PROG(handle_probe, struct sock *sk, const struct sk_buff *skb)
 	__u64 key;
 
 	sock_read_tuple(sk, &t);
-	if (!net_family_pass(t.family) || !net_port_pass(lports, nlports, t.sport) ||
-	    !net_port_pass(rports, nrports, t.dport))
+	if (!net_ports_pass(&t))
 		return 0;
 	/* srtt_us is kept eight times over; 0 before the first sample. */
 	srtt_us = BPF_CORE_READ((struct tcp_sock *)sk, srtt_us) >> 3;

@@ -17,14 +17,10 @@
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/net.bpf.h"
+#include "bpf/lib/net_ports.bpf.h"
 #include "bpf/lib/net_owner.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-const volatile __u16 lports[NET_MAX_PORTS] = {};
-const volatile __u32 nlports = 0;
-const volatile __u16 rports[NET_MAX_PORTS] = {};
-const volatile __u32 nrports = 0;
 
 /* When each socket last changed state, in the socket (0: not seen). Not
  * cloned: a listener's time is not its connections'. */
@@ -62,8 +58,7 @@ static __always_inline void report(void *ctx, const struct sock *sk, int oldstat
 	if (!sock_owner_get(sk, &o, &from))
 		return;
 	sock_read_tuple(sk, &t);
-	if (!net_family_pass(t.family) || !net_port_pass(lports, nlports, t.sport) ||
-	    !net_port_pass(rports, nrports, t.dport))
+	if (!net_ports_pass(&t))
 		return;
 	e = sonde_reserve(sizeof(*e));
 	if (!e)

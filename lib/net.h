@@ -38,7 +38,8 @@ struct net_ports {
  * as net_ports_parse(). */
 int net_ports_set(struct net_ports *p, bool local, const char *opt, const char *arg);
 
-/* Writes p into the rodata of a skeleton whose program filters ports. */
+/* Writes p into the rodata of a skeleton whose program filters ports
+ * (bpf/lib/net_ports.bpf.h). */
 #define NET_PORTS_RODATA(rodata, p)                                                                \
 	do {                                                                                       \
 		memcpy((void *)(rodata)->lports, (p)->lports, sizeof((p)->lports));                \
