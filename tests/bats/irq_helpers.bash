@@ -44,15 +44,34 @@ irq_check() {
 	((moved)) || sonde_fail "no count ${want:+of $want }moved by $min with the workload:" "$IRQ_1" "---" "$IRQ_2"
 }
 
-# irq_reports_each_second TOOL: TOOL -j --count -i 1 -d 2 ends with exit 0
-# and nothing on stderr after two reports a second apart, and a third when
-# the cut-short rest of the last interval counted something.
+# irq_reports_each_second TOOL [WORKLOAD]: TOOL -j --count -i 1 -d 2 ends
+# with exit 0 and nothing on stderr after two reports a second apart, and a
+# third when the cut-short rest of the last interval counted something.
+# An interval with nothing counted prints nothing: WORKLOAD (a function),
+# run again and again in the background while the tool runs (every 50 ms,
+# at most 200 times and 5 s), makes interrupts each second on a machine too
+# quiet to.
 irq_reports_each_second() {
-	local reports
-	tool_run_bounded 10 "$1" -j --count -i 1 -d 2
+	local tool=$1 workload=${2:-} reports pid=
+	if [[ -n $workload ]]; then
+		_irq_repeat "$workload" &
+		pid=$!
+		sonde_track_pid "$pid"
+	fi
+	tool_run_bounded 10 "$tool" -j --count -i 1 -d 2
+	[[ -z $pid ]] || kill "$pid" 2>/dev/null || true
 	assert_eq "$status" 0 "exit status"
 	assert_eq "$stderr" "" "stderr"
 	assert_jq "$(head -n 1 <<<"$output")" '.interval_ms > 800 and .interval_ms < 1500'
 	reports=$(jq -r .time <<<"$output" | sort -u | wc -l)
 	((reports == 2 || reports == 3)) || sonde_fail "$reports reports:" "$output"
+}
+
+# _irq_repeat WORKLOAD: WORKLOAD every 50 ms, at most 200 times and 5 s.
+_irq_repeat() {
+	local i end=$((SECONDS + 5))
+	for ((i = 0; i < 200 && SECONDS < end; i++)); do
+		"$1"
+		sleep 0.05
+	done
 }
