@@ -63,12 +63,12 @@ static __always_inline bool measured(struct task_struct *t, __u32 tid)
 static __always_inline void on_cpu_switch(struct task_struct *prev, struct task_struct *next,
 					  __u64 now)
 {
-	__u32 zero = 0, tid = BPF_CORE_READ(next, pid);
+	__u32 zero = 0, tid = next->pid;
 	struct on_cpu *r = bpf_map_lookup_elem(&running, &zero);
 
 	if (!r)
 		return;
-	if (r->tid && r->tid == BPF_CORE_READ(prev, pid))
+	if (r->tid && r->tid == prev->pid)
 		hist_task_record(prev, now - r->since);
 	r->tid = measured(next, tid) ? tid : 0;
 	r->since = now;
@@ -77,11 +77,11 @@ static __always_inline void on_cpu_switch(struct task_struct *prev, struct task_
 static __always_inline void off_cpu_switch(struct task_struct *prev, struct task_struct *next,
 					   __u64 now)
 {
-	__u32 prev_tid = BPF_CORE_READ(prev, pid), tid = BPF_CORE_READ(next, pid);
+	__u32 prev_tid = prev->pid, tid = next->pid;
 	__u64 *since;
 
 	/* A task that is dead (its last switch) is never switched in again. */
-	if (measured(prev, prev_tid) && !(sonde_task_state(prev) & SONDE_TASK_DEAD) &&
+	if (measured(prev, prev_tid) && !(sonde_task_state_btf(prev) & SONDE_TASK_DEAD) &&
 	    bpf_map_update_elem(&off_since, &prev_tid, &now, BPF_ANY))
 		sonde_count_lost();
 	since = tid ? bpf_map_lookup_elem(&off_since, &tid) : NULL;

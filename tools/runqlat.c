@@ -4,6 +4,7 @@
  * interval. */
 #include "lib/sonde.h"
 #include "lib/hist_task.h"
+#include "lib/runq.h"
 #include "common/runqlat.h"
 #include "skel/runqlat.skel.h"
 
@@ -66,7 +67,9 @@ int main(int argc, char **argv)
 		return sonde_open_failed();
 	skel->rodata->runq_tid = opts.tid;
 
-	err = hist_task_run(skel->skeleton, &opts.common, &opts.hist);
+	err = runq_size(skel->maps.runq_start, &skel->rodata->runq_mask);
+	if (!err)
+		err = hist_task_run(skel->skeleton, &opts.common, &opts.hist);
 	runqlat_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
 	return sonde_exit(err);

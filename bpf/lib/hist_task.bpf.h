@@ -66,10 +66,24 @@ SONDE_TP_BTF(hist_task_exec, sched_process_exec, struct task_struct *p, pid_t ol
 	return 0;
 }
 
-/* Counts ns, a time of task t, in t's histogram of this interval. */
+/* hist_task_key() of a BTF pointer (a tp_btf program's argument): plain
+ * loads, no helper calls. */
+static __always_inline __u64 hist_task_key_btf(struct task_struct *t)
+{
+	if (hist_by == HIST_BY_PROCESS)
+		return t->tgid;
+	if (hist_by == HIST_BY_THREAD)
+		return t->pid;
+	if (hist_by == HIST_BY_CGROUP)
+		return t->cgroups->dfl_cgrp->kn->id;
+	return 0;
+}
+
+/* Counts ns, a time of task t (a BTF pointer), in t's histogram of this
+ * interval. */
 static __always_inline void hist_task_record(struct task_struct *t, __u64 ns)
 {
-	__u64 key = hist_task_key(t);
+	__u64 key = hist_task_key_btf(t);
 
 	if (hist_record(&hists, &hists_a, &key, ns) &&
 	    (hist_by == HIST_BY_PROCESS || hist_by == HIST_BY_THREAD))

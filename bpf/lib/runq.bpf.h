@@ -20,26 +20,30 @@
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include "common/runq.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/task.bpf.h"
 
 const volatile __u32 runq_tid = 0; /* -t: only this thread */
+/* The slots of runq_start less one (lib/runq.c sizes the table). */
+const volatile __u32 runq_mask = RUNQ_SLOTS_MIN - 1;
 
-/* When each waiting task started to wait, by thread ID. A hash, not task
- * storage: task storage refuses every call on a CPU while a program of any
+/* When each waiting task started to wait: one 64-bit word per thread ID,
+ * in the slot of its low bits (the thread ID above the time's low
+ * RUNQ_TIME_BITS bits of ns, 0 for none), so that one store sets it and
+ * the hot path takes no lock and calls no hash. lib/runq.c gives the table
+ * a slot for every thread ID the kernel hands out (pid_max, up to
+ * RUNQ_SLOTS_MAX): then no two threads share one. Past that, a wait whose
+ * start takes the slot of another thread's (a thread ID equal in its low
+ * bits, waiting at the same time) ends the other's and is counted as lost.
+ * Not task storage: it refuses every call on a CPU while a program of any
  * tool holds it there, and a syscall tracepoint's program can be preempted
- * holding it (6.18 runs them preemptible). With opensnoop tracing a loop of
- * opens on the same CPU, up to 5 % of the waits went missing, unseen: the
- * refusal of a lookup cannot be told from "no wait". A hash takes its
- * bucket's lock with preemption off. Its entries are the tasks waiting now
- * (runnable, not on a CPU), each deleted when it gets one: a start the full
- * table cannot hold is counted as lost. */
-#define RUNQ_MAX_WAITING 16384
-
+ * holding it (6.18 runs them preemptible): up to 5 % of the waits went
+ * missing, unseen, beside opensnoop. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, RUNQ_MAX_WAITING);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RUNQ_SLOTS_MIN);
 	__type(key, __u32);
 	__type(value, __u64);
 } runq_start SEC(".maps");
@@ -53,24 +57,38 @@ static __always_inline bool runq_watched(struct task_struct *t, __u32 tid)
 	return sonde_filter_task(t);
 }
 
-/* t starts waiting now; restart: even if it was waiting already. */
-static __always_inline void runq_wait(struct task_struct *t, bool restart)
+/* Thread tid's slot. */
+static __always_inline __u64 *runq_slot(__u32 tid)
 {
-	__u32 tid = BPF_CORE_READ(t, pid);
-	__u64 now;
+	__u32 i = tid & runq_mask;
 
-	if (!runq_watched(t, tid) || (!restart && bpf_map_lookup_elem(&runq_start, &tid)))
+	return bpf_map_lookup_elem(&runq_start, &i);
+}
+
+/* t starts waiting at now (0: read the clock); restart: even if it was
+ * waiting already. */
+static __always_inline void runq_wait(struct task_struct *t, bool restart, __u64 now)
+{
+	__u32 tid = t->pid;
+	__u64 *slot, old;
+
+	if (!runq_watched(t, tid) || !(slot = runq_slot(tid)))
 		return;
-	now = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&runq_start, &tid, &now, BPF_ANY))
-		sonde_count_lost();
+	old = *slot;
+	if (old && RUNQ_SLOT_TID(old) == tid) {
+		if (!restart)
+			return;
+	} else if (old) {
+		sonde_count_lost(); /* another thread's wait, not to be seen */
+	}
+	*slot = RUNQ_SLOT(tid, now ?: bpf_ktime_get_ns());
 }
 
 /* sched_wakeup, sched_wakeup_new: p can run. */
 static __always_inline void runq_woken(struct task_struct *p)
 {
-	if (!BPF_CORE_READ(p, on_cpu))
-		runq_wait(p, false);
+	if (!p->on_cpu)
+		runq_wait(p, false, 0);
 }
 
 SEC("tp_btf/sched_wakeup")
@@ -93,17 +111,19 @@ int BPF_PROG(handle_wakeup_new, struct task_struct *p)
  * out). */
 static __always_inline __u64 runq_switch(struct task_struct *prev, struct task_struct *next)
 {
-	__u32 tid = BPF_CORE_READ(next, pid);
-	__u64 *ts, wait;
+	__u64 now = bpf_ktime_get_ns(), *slot, v;
+	__u32 tid = next->pid;
 
-	if (sonde_task_state(prev) == SONDE_TASK_RUNNING)
-		runq_wait(prev, true);
-	ts = tid ? bpf_map_lookup_elem(&runq_start, &tid) : NULL;
-	if (!ts)
+	if (sonde_task_state_btf(prev) == SONDE_TASK_RUNNING)
+		runq_wait(prev, true, now);
+	slot = tid ? runq_slot(tid) : NULL;
+	if (!slot)
 		return 0;
-	wait = bpf_ktime_get_ns() - *ts;
-	bpf_map_delete_elem(&runq_start, &tid);
-	return wait;
+	v = *slot;
+	if (!v || RUNQ_SLOT_TID(v) != tid)
+		return 0;
+	*slot = 0;
+	return RUNQ_SLOT_WAIT(v, now);
 }
 
 #endif

@@ -49,4 +49,14 @@ static __always_inline unsigned int sonde_task_state(struct task_struct *t)
 	return BPF_CORE_READ(old, state);
 }
 
+/* The same, of a BTF pointer (a tp_btf program's argument): a plain load. */
+static __always_inline unsigned int sonde_task_state_btf(struct task_struct *t)
+{
+	struct task_struct___state_long *old = (void *)t;
+
+	if (bpf_core_field_exists(t->__state))
+		return t->__state;
+	return old->state;
+}
+
 #endif

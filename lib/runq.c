@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
+#include "common/runq.h"
+#include "lib/runq.h"
+
+/* /proc/sys/kernel/pid_max; 0 when it cannot be read. */
+static uint32_t pid_max(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+	unsigned long v = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v > RUNQ_SLOTS_MAX ? RUNQ_SLOTS_MAX : (uint32_t)v;
+}
+
+int runq_size(struct bpf_map *start, volatile uint32_t *mask)
+{
+	uint32_t want = pid_max(), n = RUNQ_SLOTS_MIN;
+
+	while (n < want && n < RUNQ_SLOTS_MAX)
+		n <<= 1;
+	*mask = n - 1;
+	return bpf_map__set_max_entries(start, n);
+}
