@@ -319,6 +319,13 @@ static uint32_t prog_id_of(const struct bpf_program *prog)
 	return info.id;
 }
 
+/* A program in a section without a hook, SEC("tracepoint"): the target of
+ * tail calls from programs that have one (filelife's). */
+static bool tail_call_target(const struct bpf_program *prog)
+{
+	return !strcmp(bpf_program__section_name(prog), "tracepoint");
+}
+
 int sonde_attach(struct bpf_object_skeleton *s)
 {
 	int err, n = 0;
@@ -338,8 +345,10 @@ int sonde_attach(struct bpf_object_skeleton *s)
 		struct bpf_program *prog = *s->progs[i].prog;
 		struct bpf_link *link;
 
-		/* A program the tool attaches itself (profile's perf events). */
-		if (!bpf_program__autoload(prog) || !bpf_program__autoattach(prog))
+		/* A program the tool attaches itself (profile's perf events),
+		 * or one that tail calls reach (its section names no hook). */
+		if (!bpf_program__autoload(prog) || !bpf_program__autoattach(prog) ||
+		    tail_call_target(prog))
 			continue;
 		link = bpf_program__attach(prog);
 		if (!link)
