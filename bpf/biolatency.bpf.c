@@ -10,6 +10,8 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "common/biolatency.h"
+/* Histograms by disk, kind or cgroup: no task's IDs or name. */
+#define BIO_TASK 0
 #include "bpf/lib/bio.bpf.h"
 #include "bpf/lib/hist.bpf.h"
 
@@ -37,7 +39,7 @@ int BPF_PROG(handle_complete, struct request *rq, blk_status_t error, unsigned i
 	struct bio_start s;
 	__u64 key;
 
-	if (!bio_complete(rq, &s))
+	if (!bio_complete(ctx, &s))
 		return 0;
 	key = hist_key(rq, &s);
 	hist_record(&hists, &hists_a, &key,

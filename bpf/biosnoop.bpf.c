@@ -23,7 +23,7 @@ int BPF_PROG(handle_complete, struct request *rq, blk_status_t error, unsigned i
 	struct bio_start s;
 	__u64 now = bpf_ktime_get_ns(), queue, service;
 
-	if (!bio_complete(rq, &s))
+	if (!bio_complete(ctx, &s))
 		return 0;
 	service = now - s.issue_ns;
 	queue = s.insert_ns ? s.issue_ns - s.insert_ns : 0;

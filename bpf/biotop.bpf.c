@@ -26,7 +26,7 @@ int BPF_PROG(handle_complete, struct request *rq, blk_status_t error, unsigned i
 	struct bio_start s;
 	__u32 op;
 
-	if (!bio_complete(rq, &s))
+	if (!bio_complete(ctx, &s))
 		return 0;
 	key.cgroup_id = s.cgroup_id;
 	key.dev = bio_rq_dev(rq);

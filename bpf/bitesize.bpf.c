@@ -34,7 +34,7 @@ int BPF_PROG(handle_complete, struct request *rq, blk_status_t error, unsigned i
 	struct bio_start s;
 	__u64 key;
 
-	if (!bio_complete(rq, &s))
+	if (!bio_complete(ctx, &s))
 		return 0;
 	key = task_key(&s);
 	if (!hist_record(&hists, &hists_a, &key, nr_bytes) ||

@@ -26,8 +26,11 @@
 #define BIO_F_PREFLUSH (1u << 11)
 #define BIO_F_RAHEAD (1u << 12)
 
-/* Requests in flight at once that a tool can follow: one started while
- * that many are held is counted as lost. */
-#define BIO_MAX_INFLIGHT 16384
+/* The slots of the table of requests in flight (a power of two): each
+ * request in the one its address hashes to; one started while another
+ * request in flight holds its slot takes it, and the other's is counted as
+ * lost. */
+#define BIO_SLOTS 65536
+#define BIO_SLOT_BITS 16
 
 #endif

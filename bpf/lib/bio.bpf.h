@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Block I/O requests from their start to their completion (biolatency,
- * biosnoop): the BTF-typed block_rq_insert, block_rq_issue and
- * block_rq_complete tracepoints, a request's times and the task that
- * submitted it kept in a hash keyed by the struct request. The hooks run in
+ * biosnoop, biotop, bitesize): the BTF-typed block_rq_insert,
+ * block_rq_issue and block_rq_complete tracepoints, a request's times and
+ * the task that submitted it kept in a table of BIO_SLOTS slots, in the
+ * slot the struct request's address hashes to: no hash map's lock,
+ * allocation or delete on the path of every request. The hooks run in
  * whatever task or interrupt inserts, issues or completes a request, so it
- * has no owner whose storage could hold them. A request the full hash
- * cannot hold is counted as lost, and said on stderr. The insert and issue
+ * has no owner whose storage could hold them. A request that starts while
+ * another one in flight holds its slot takes it; the other's completion is
+ * then not seen, and counted as lost (said on stderr). The insert and issue
  * programs are here; a tool adds its block_rq_complete program, which
  * takes the request's start with bio_complete(). */
 #ifndef SONDE_BPF_LIB_BIO_BPF_H
@@ -16,6 +19,13 @@
 #include "common/bio.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
+
+/* Whether a start keeps its task's IDs and name (pid, tid, comm): a tool
+ * that shows none of them (biolatency) defines BIO_TASK 0 before it
+ * includes this file, and spares each request two helper calls. */
+#ifndef BIO_TASK
+#define BIO_TASK 1
+#endif
 
 /* --disk: only this disk (BIO_DEV); 0: every one. */
 const volatile __u32 bio_disk_dev = 0;
@@ -34,20 +44,48 @@ struct bio_start {
 	__u32 pad;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, BIO_MAX_INFLIGHT);
-	__type(key, __u64);
-	__type(value, struct bio_start);
-} bio_starts SEC(".maps");
+/* A slot: the request that holds it (its address; 0: none) and its start. */
+struct bio_slot {
+	__u64 rq;
+	struct bio_start s;
+};
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BIO_SLOTS);
+	__type(key, __u32);
+	__type(value, struct bio_slot);
+} bio_slots SEC(".maps");
+
+/* The address of the request, the tracepoint's first argument (ctx[0]),
+ * as a number: the verifier lets no arithmetic touch a pointer. */
+static __always_inline __u64 bio_rq_key(unsigned long long *ctx)
+{
+	__u64 key = 0;
+
+	bpf_probe_read_kernel(&key, sizeof(key), ctx);
+	return key;
+}
+
+/* The slot of the request at address key: the top bits of a Fibonacci
+ * hash, which spreads the requests of a tag set (one array, a fixed size
+ * apart) over the table. */
+static __always_inline struct bio_slot *bio_slot_of(__u64 key)
+{
+	__u32 i = (key * 0x9E3779B97F4A7C15ULL) >> (64 - BIO_SLOT_BITS);
+
+	return bpf_map_lookup_elem(&bio_slots, &i);
+}
+
+/* rq's disk as BIO_DEV; rq is a BTF pointer (a tp_btf program's
+ * argument): plain loads, no helper calls. */
 static __always_inline __u32 bio_rq_dev(struct request *rq)
 {
-	struct gendisk *disk = BPF_CORE_READ(rq, q, disk);
+	struct gendisk *disk = rq->q->disk;
 
 	if (!disk)
 		return 0;
-	return BIO_DEV(BPF_CORE_READ(disk, major), BPF_CORE_READ(disk, first_minor));
+	return BIO_DEV(disk->major, disk->first_minor);
 }
 
 /* The kernel's flag bit `bit` of enum req_flag_bits, as this kernel numbers
@@ -57,7 +95,7 @@ static __always_inline __u32 bio_rq_dev(struct request *rq)
 
 static __always_inline __u32 bio_rq_flags(struct request *rq)
 {
-	__u32 f = BPF_CORE_READ(rq, cmd_flags);
+	__u32 f = rq->cmd_flags;
 
 	return (f & BIO_OP_MASK) | BIO_FLAG(f, __REQ_SYNC, BIO_F_SYNC) |
 	       BIO_FLAG(f, __REQ_META, BIO_F_META) | BIO_FLAG(f, __REQ_FUA, BIO_F_FUA) |
@@ -65,33 +103,42 @@ static __always_inline __u32 bio_rq_flags(struct request *rq)
 	       BIO_FLAG(f, __REQ_RAHEAD, BIO_F_RAHEAD);
 }
 
-/* A new start of rq, by the current task. */
-static __always_inline void bio_start_new(struct request *rq, __u64 key, bool inserted)
+/* A new start of rq, by the current task, in its slot. */
+static __always_inline void bio_start_new(struct request *rq, struct bio_slot *slot, __u64 key,
+					  bool inserted)
 {
-	__u64 now = bpf_ktime_get_ns();
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct bio_start s = {};
+	__u64 now = bpf_ktime_get_ns(), pid_tgid;
+	struct bio_start *s = &slot->s;
 
 	if (bio_disk_dev && bio_rq_dev(rq) != bio_disk_dev)
 		return;
-	s.skip = !sonde_filter_pass();
-	if (inserted)
-		s.insert_ns = now;
-	else
-		s.issue_ns = now;
-	s.cgroup_id = bpf_get_current_cgroup_id();
-	s.pid = pid_tgid >> 32;
-	s.tid = (__u32)pid_tgid;
-	bpf_get_current_comm(&s.comm, sizeof(s.comm));
-	if (bpf_map_update_elem(&bio_starts, &key, &s, BPF_ANY))
-		sonde_count_lost();
+	if (slot->rq && slot->rq != key)
+		sonde_count_lost(); /* another request in flight: its end goes unseen */
+	slot->rq = 0;
+	s->skip = !sonde_filter_pass();
+	s->insert_ns = inserted ? now : 0;
+	s->issue_ns = inserted ? 0 : now;
+	s->cgroup_id = bpf_get_current_cgroup_id();
+	if (BIO_TASK) {
+		pid_tgid = bpf_get_current_pid_tgid();
+		s->pid = pid_tgid >> 32;
+		s->tid = (__u32)pid_tgid;
+		bpf_get_current_comm(&s->comm, sizeof(s->comm));
+	}
+	/* The slot is the request's once its start is whole. */
+	asm volatile("" ::: "memory");
+	slot->rq = key;
 }
 
 /* rq goes into a queue; inserted again after a requeue, it starts again. */
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(handle_insert, struct request *rq)
 {
-	bio_start_new(rq, (__u64)rq, true);
+	__u64 key = bio_rq_key(ctx);
+	struct bio_slot *slot = bio_slot_of(key);
+
+	if (slot)
+		bio_start_new(rq, slot, key, true);
 	return 0;
 }
 
@@ -99,27 +146,31 @@ int BPF_PROG(handle_insert, struct request *rq)
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(handle_issue, struct request *rq)
 {
-	__u64 key = (__u64)rq;
-	struct bio_start *s = bpf_map_lookup_elem(&bio_starts, &key);
+	__u64 key = bio_rq_key(ctx);
+	struct bio_slot *slot = bio_slot_of(key);
 
-	if (s)
-		s->issue_ns = bpf_ktime_get_ns();
+	if (!slot)
+		return 0;
+	if (slot->rq == key)
+		slot->s.issue_ns = bpf_ktime_get_ns();
 	else
-		bio_start_new(rq, key, false);
+		bio_start_new(rq, slot, key, false);
 	return 0;
 }
 
-/* block_rq_complete: rq's start, copied into s and forgotten; false when
- * rq was not followed (started before the tool, filtered out, not issued). */
-static __always_inline bool bio_complete(struct request *rq, struct bio_start *s)
+/* block_rq_complete (ctx: its arguments): the request's start, copied into
+ * s and forgotten; false when it was not followed (started before the
+ * tool, filtered out, not issued, or its slot taken by another request
+ * since). */
+static __always_inline bool bio_complete(unsigned long long *ctx, struct bio_start *s)
 {
-	__u64 key = (__u64)rq;
-	struct bio_start *p = bpf_map_lookup_elem(&bio_starts, &key);
+	__u64 key = bio_rq_key(ctx);
+	struct bio_slot *slot = bio_slot_of(key);
 
-	if (!p)
+	if (!slot || slot->rq != key)
 		return false;
-	__builtin_memcpy(s, p, sizeof(*s));
-	bpf_map_delete_elem(&bio_starts, &key);
+	__builtin_memcpy(s, &slot->s, sizeof(*s));
+	slot->rq = 0;
 	return !s->skip && s->issue_ns;
 }
 
