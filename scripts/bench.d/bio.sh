@@ -8,9 +8,11 @@
 #    device over a file in a tmpfs of its own: many requests a second, so
 #    that a tool's cost per request shows. Its IOPS with no tool, with sonde
 #    biolatency, with sonde biosnoop -j (to /dev/null) and with libbpf-tools'
-#    biolatency (Debian's libbpf-tools, when installed), taking turns, 5 runs
-#    of 5 s each (2 of 2 s with BENCH_QUICK=1); the loss is against the
-#    median with no tool.
+#    biolatency (Debian's libbpf-tools, when installed), taking turns, 11
+#    rounds of 2 s runs (2 of 2 s with BENCH_QUICK=1); the loss is the
+#    median of each round's loss against that round's run with no tool
+#    (a host that takes the CPU for a while slows both alike), and, beside
+#    it, the medians' against each other.
 # 2. With kernel.bpf_stats_enabled=1, the in-kernel cost per run of sonde
 #    biolatency's programs and of libbpf-tools' next to bench/floor's, which
 #    does nothing on the same block tracepoints, under the same fio load.
@@ -21,7 +23,7 @@ set -euo pipefail
 part="bio bench"
 # shellcheck source=scripts/bench.d/common.bash
 . "$(dirname "$0")/common.bash"
-reps=5 secs=5
+reps=11 secs=2
 ((${BENCH_QUICK:-0})) && reps=2 secs=2
 floor=$build/bench/floor
 peer=/usr/sbin/biolatency # Debian's libbpf-tools
@@ -136,11 +138,16 @@ done
 # shellcheck disable=SC2086 # the values are words
 base=$(median ${iops[none]})
 row() {
-	local name=$1 k=$2 m
+	local name=$1 k=$2 m paired
 	# shellcheck disable=SC2086 # the values are words
 	m=$(median ${iops[$k]})
+	# Each round's loss against the run with no tool of the same round.
+	# shellcheck disable=SC2046 # the losses are words
+	paired=$(median $(paste <(tr ' ' '\n' <<<"${iops[none]# }") <(tr ' ' '\n' <<<"${iops[$k]# }") |
+		awk '$1 > 0 { printf "%.2f\n", ($1 - $2) * 100 / $1 }'))
 	# shellcheck disable=SC2086
-	printf '| %s | %s | %s |\n' "$name" "$(stats 0 ${iops[$k]})" \
+	printf '| %s | %s | %s | %s |\n' "$name" "$(stats 0 ${iops[$k]})" \
+		"$(awk -v p="$paired" 'BEGIN { printf "%.1f %%", p }')" \
 		"$(awk -v m="$m" -v b="$base" 'BEGIN { printf "%.1f %%", (b - m) * 100 / b }')"
 }
 bpf_row() {
@@ -155,12 +162,13 @@ cat <<EOF
 ## Block tools: fio's IOPS under biolatency and biosnoop
 
 fio, 4 KiB random reads with direct I/O (\`psync\`, one job) on a loop
-device over a file in a tmpfs, ${secs} s a run, ${reps} runs of each taking
-turns (scripts/bench.d/bio.sh). IOPS: median [min–max]; loss: the median's
-against the median with no tool.
+device over a file in a tmpfs, ${secs} s a run, ${reps} rounds of runs
+taking turns (scripts/bench.d/bio.sh). IOPS: median [min–max]; loss: the
+median of each round's loss against the same round's run with no tool,
+and the medians' against each other.
 
-| tool | IOPS | loss |
-| --- | --- | --- |
+| tool | IOPS | loss (rounds) | loss (medians) |
+| --- | --- | --- | --- |
 $(row "none" none)
 $(row "sonde biolatency --disk" biolatency)
 $(row "sonde biosnoop -j --disk (to /dev/null)" biosnoop)

@@ -6,6 +6,9 @@
 # with no tool, with empty programs on runqlat's hooks (the floor), with
 # sonde runqlat, runqlat --by-cgroup and cpudist, and with libbpf-tools'
 # runqlat where it is installed; R rounds, the configurations taking turns.
+# Then, with kernel.bpf_stats_enabled=1, the in-kernel cost per run of sonde
+# runqlat's and libbpf-tools' programs beside bench/floor's on the same
+# hooks, under one more run of the benchmark.
 # Printed as one markdown section on stdout (scripts/bench appends it to
 # docs/performance.md); progress on stderr. Root; perf.
 #
@@ -18,10 +21,12 @@ part="sched bench"
 reps=5 loops=500000
 ((${BENCH_QUICK:-0})) && reps=2 loops=200000
 work=$(mktemp -d /tmp/sonde-bench.XXXXXX)
-tpid=''
+tpid='' fpid='' old_stats=''
 cleanup() {
 	set +e
 	[[ -z $tpid ]] || { kill -INT "$tpid" 2>/dev/null && wait "$tpid" 2>/dev/null; }
+	[[ -z $fpid ]] || { kill -INT "$fpid" 2>/dev/null && wait "$fpid" 2>/dev/null; }
+	[[ -z $old_stats ]] || sysctl -qw "kernel.bpf_stats_enabled=$old_stats"
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -82,6 +87,28 @@ for ((r = 1; r <= reps; r++)); do
 	done
 done
 
+old_stats=$(sysctl -n kernel.bpf_stats_enabled)
+sysctl -qw kernel.bpf_stats_enabled=1
+declare -A bpf=()
+for m in runqlat libbpf-tools; do
+	[[ $m == libbpf-tools && -z $lbt ]] && continue
+	log "BPF cost: $m"
+	start "$m"
+	"$build/bench/floor" "${hooks[@]}" >"$work/floor.out" 2>"$work/floor.err" &
+	fpid=$!
+	wait_for "$work/floor.out" 'floor: ' "$fpid" || die "floor did not start: $(cat "$work/floor.err")"
+	read -r _ ftp fraw <"$work/floor.out"
+	mapfile -t ids < <(prog_ids "$tpid")
+	perf bench sched pipe -l $((loops / 5)) >/dev/null 2>&1
+	read -r truns tns < <(cost "${ids[@]}")
+	read -r _ fns < <(cost "$ftp" "$fraw")
+	kill -INT "$fpid" 2>/dev/null || true
+	wait "$fpid" 2>/dev/null || true
+	fpid=''
+	stop
+	bpf[$m]="$truns $tns $fns"
+done
+
 # shellcheck disable=SC2086 # the values are words
 base=$(median ${ops[none]})
 cat <<EOF
@@ -112,6 +139,24 @@ for m in "${modes[@]}"; do
 			'BEGIN { printf "%.1f %%", (b - v) / b * 100 }')"
 done
 [[ -n $lbt ]] || echo "| libbpf-tools runqlat | not installed | |"
+cat <<EOF
+
+In-kernel cost per run (\`kernel.bpf_stats_enabled\`): the tool's programs
+and \`bench/floor\`'s, which do nothing on the same hooks, attached at once
+under \`perf bench sched pipe -l $((loops / 5))\`; runs counts every
+program run of the tool (every wakeup and switch of the machine).
+
+| tool | runs | ns/run | floor ns/run | × floor |
+| --- | ---: | ---: | ---: | ---: |
+EOF
+for m in runqlat libbpf-tools; do
+	[[ -n ${bpf[$m]:-} ]] || continue
+	read -r truns tns fns <<<"${bpf[$m]}"
+	name="sonde runqlat"
+	[[ $m == runqlat ]] || name="libbpf-tools runqlat"
+	printf '| %s | %s | %s | %s | %s |\n' "$name" "$truns" "$tns" "$fns" \
+		"$(awk -v a="$tns" -v b="$fns" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else printf "n/a" }')"
+done
 cat <<EOF
 
 \`\`\`sh
