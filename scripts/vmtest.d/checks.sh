@@ -1077,6 +1077,44 @@ check_tcprtt() {
 	grep_all "$TOOL_OUT" '"raddr":"127.0.0.1","count":' '"unit":"us"' >/dev/null ||
 		{ fail "$TOOL_CMD: no histogram of 127.0.0.1"; return 1; }
 	echo "VMTEST INFO tcprtt event: $(grep -m1 '"raddr":"127.0.0.1"' "$TOOL_OUT" | cut -c1-300)"
+	[ -x /sonde/iproute2/tc ] || return 0
+	tcprtt_netem
+}
+
+# rtt_avg_us: the average RTT of 127.0.0.1 in tcprtt's output, in us.
+rtt_avg_us() {
+	grep -m1 '"raddr":"127.0.0.1"' "$TOOL_OUT" | grep -o '"avg_us":[0-9.]*' | cut -d: -f2
+}
+
+# rtt_session PORT: tcprtt -A over one loopback session on PORT whose
+# client stays connected a second after it sent (the server's ACK reaches
+# it established: tcp_probe is on that path, not on a closing socket's);
+# _avg the average RTT of 127.0.0.1 in us (empty: none).
+rtt_session() {
+	_avg=
+	tool_start tcprtt -j -v -A || return 1
+	tool_wait_ready && nc_listen "$1" &&
+		{ echo sonde-vm-tcprtt; sleep 1; } | nc 127.0.0.1 "$1" &&
+		{ wait "$_srv" || :; } && tool_stop_ok || return 1
+	_avg=$(rtt_avg_us)
+}
+
+# tcprtt_netem: with netem delaying every packet on lo by 10 ms (so 20 ms
+# a round trip), a session's average RTT is within 10 % of 20 ms plus the
+# same session's without it. The average, not the p50: the buckets are a
+# quarter of a power of two wide.
+tcprtt_netem() {
+	rtt_session 45815 || return 1
+	_base=${_avg:-0}
+	/sonde/iproute2/tc qdisc add dev lo root netem delay 10ms ||
+		{ fail "tc qdisc add dev lo root netem delay 10ms failed"; return 1; }
+	rtt_session 45816
+	_rc=$?
+	/sonde/iproute2/tc qdisc del dev lo root
+	[ "$_rc" = 0 ] || return 1
+	echo "VMTEST INFO tcprtt with netem delay 10ms on lo: average RTT ${_avg:-none} us, ${_base} us without"
+	awk -v a="${_avg:-0}" -v b="$_base" 'BEGIN { w = 20000 + b; exit !(a >= w * 0.9 && a <= w * 1.1) }' ||
+		{ fail "tcprtt: average RTT ${_avg:-none} us with netem's 20 ms round trip, not within 10 % of 20000 + $_base us"; return 1; }
 }
 
 # tcptop: where the kernel has the sock:sock_send_length tracepoint (6.3+),
