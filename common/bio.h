@@ -27,9 +27,9 @@
 #define BIO_F_RAHEAD (1u << 12)
 
 /* The slots of the table of requests in flight (a power of two): each
- * request in the one its address hashes to; one started while another
- * request in flight holds its slot takes it, and the other's is counted as
- * lost. */
+ * request in one of the two its address hashes to; one started while two
+ * other requests in flight hold them takes the first, and that one's is
+ * counted as lost. */
 #define BIO_SLOTS 65536
 #define BIO_SLOT_BITS 16
 

@@ -3,12 +3,12 @@
  * biosnoop, biotop, bitesize): the BTF-typed block_rq_insert,
  * block_rq_issue and block_rq_complete tracepoints, a request's times and
  * the task that submitted it kept in a table of BIO_SLOTS slots, in the
- * slot the struct request's address hashes to: no hash map's lock,
- * allocation or delete on the path of every request. The hooks run in
+ * one of the two slots the struct request's address hashes to: no hash
+ * map's lock, allocation or delete on the path of every request. The hooks run in
  * whatever task or interrupt inserts, issues or completes a request, so it
  * has no owner whose storage could hold them. A request that starts while
- * another one in flight holds its slot takes it; the other's completion is
- * then not seen, and counted as lost (said on stderr). The insert and issue
+ * two others in flight hold its slots takes the first; that one's
+ * completion is then not seen, and counted as lost (said on stderr). The insert and issue
  * programs are here; a tool adds its block_rq_complete program, which
  * takes the request's start with bio_complete(). */
 #ifndef SONDE_BPF_LIB_BIO_BPF_H
@@ -67,14 +67,26 @@ static __always_inline __u64 bio_rq_key(unsigned long long *ctx)
 	return key;
 }
 
-/* The slot of the request at address key: the top bits of a Fibonacci
- * hash, which spreads the requests of a tag set (one array, a fixed size
- * apart) over the table. */
-static __always_inline struct bio_slot *bio_slot_of(__u64 key)
+/* The slot that holds the request at address key, or (take) the one it
+ * may take. Its hash (the top bits of a Fibonacci hash, which spreads the
+ * requests of a tag set, one array a fixed size apart, over the table)
+ * names two neighbouring slots: the one holding it, else a free one, else
+ * the first, whose request then goes unseen. NULL: none. */
+static __always_inline struct bio_slot *bio_slot_find(__u64 key, bool take)
 {
-	__u32 i = (key * 0x9E3779B97F4A7C15ULL) >> (64 - BIO_SLOT_BITS);
+	__u32 i = (key * 0x9E3779B97F4A7C15ULL) >> (64 - BIO_SLOT_BITS), j = i ^ 1;
+	struct bio_slot *a = bpf_map_lookup_elem(&bio_slots, &i);
+	struct bio_slot *b = bpf_map_lookup_elem(&bio_slots, &j);
 
-	return bpf_map_lookup_elem(&bio_slots, &i);
+	if (!a || !b)
+		return NULL;
+	if (a->rq == key)
+		return a;
+	if (b->rq == key)
+		return b;
+	if (!take)
+		return NULL;
+	return a->rq && !b->rq ? b : a;
 }
 
 /* rq's disk as BIO_DEV; rq is a BTF pointer (a tp_btf program's
@@ -135,7 +147,7 @@ SEC("tp_btf/block_rq_insert")
 int BPF_PROG(handle_insert, struct request *rq)
 {
 	__u64 key = bio_rq_key(ctx);
-	struct bio_slot *slot = bio_slot_of(key);
+	struct bio_slot *slot = bio_slot_find(key, true);
 
 	if (slot)
 		bio_start_new(rq, slot, key, true);
@@ -147,7 +159,7 @@ SEC("tp_btf/block_rq_issue")
 int BPF_PROG(handle_issue, struct request *rq)
 {
 	__u64 key = bio_rq_key(ctx);
-	struct bio_slot *slot = bio_slot_of(key);
+	struct bio_slot *slot = bio_slot_find(key, true);
 
 	if (!slot)
 		return 0;
@@ -165,9 +177,9 @@ int BPF_PROG(handle_issue, struct request *rq)
 static __always_inline bool bio_complete(unsigned long long *ctx, struct bio_start *s)
 {
 	__u64 key = bio_rq_key(ctx);
-	struct bio_slot *slot = bio_slot_of(key);
+	struct bio_slot *slot = bio_slot_find(key, false);
 
-	if (!slot || slot->rq != key)
+	if (!slot)
 		return false;
 	__builtin_memcpy(s, &slot->s, sizeof(*s));
 	slot->rq = 0;
