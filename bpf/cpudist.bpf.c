@@ -23,6 +23,7 @@
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/hist_task.bpf.h"
 #include "bpf/lib/task.bpf.h"
+#include "bpf/lib/tidtime.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -43,16 +44,8 @@ struct {
 	__type(value, struct on_cpu);
 } running SEC(".maps");
 
-/* -O: when each task off a CPU left it, by thread ID, deleted when it gets
- * one again: the tasks asleep or waiting now. A task the full table cannot
- * hold is counted as lost. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, CPUDIST_MAX_OFF);
-	__type(key, __u32);
-	__type(value, __u64);
-} off_since SEC(".maps");
+/* -O: when each task off a CPU left it (bpf/lib/tidtime.bpf.h), taken
+ * when it gets one again: the tasks asleep or waiting now. */
 
 /* t (thread tid) is measured: not an idle task, and it passes the filters. */
 static __always_inline bool measured(struct task_struct *t, __u32 tid)
@@ -78,17 +71,14 @@ static __always_inline void off_cpu_switch(struct task_struct *prev, struct task
 					   __u64 now)
 {
 	__u32 prev_tid = prev->pid, tid = next->pid;
-	__u64 *since;
+	__u64 off;
 
 	/* A task that is dead (its last switch) is never switched in again. */
-	if (measured(prev, prev_tid) && !(sonde_task_state_btf(prev) & SONDE_TASK_DEAD) &&
-	    bpf_map_update_elem(&off_since, &prev_tid, &now, BPF_ANY))
-		sonde_count_lost();
-	since = tid ? bpf_map_lookup_elem(&off_since, &tid) : NULL;
-	if (!since)
-		return;
-	hist_task_record(next, now - *since);
-	bpf_map_delete_elem(&off_since, &tid);
+	if (measured(prev, prev_tid) && !(sonde_task_state_btf(prev) & SONDE_TASK_DEAD))
+		tid_time_start(prev_tid, true, now);
+	off = tid_time_take(tid, now);
+	if (off)
+		hist_task_record(next, off);
 }
 
 SEC("tp_btf/sched_switch")

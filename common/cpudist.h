@@ -7,8 +7,4 @@
 
 #include "common/hist.h"
 
-/* -O: the most tasks kept off a CPU at once (asleep or waiting: without a
- * filter, nearly every thread of the system). */
-#define CPUDIST_MAX_OFF 65536
-
 #endif

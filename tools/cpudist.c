@@ -4,6 +4,7 @@
  * process, thread or cgroup; one report per interval. */
 #include "lib/sonde.h"
 #include "lib/hist_task.h"
+#include "lib/tidtime.h"
 #include "common/cpudist.h"
 #include "skel/cpudist.skel.h"
 
@@ -68,7 +69,9 @@ int main(int argc, char **argv)
 		return sonde_open_failed();
 	skel->rodata->offcpu = opts.offcpu;
 
-	err = hist_task_run(skel->skeleton, &opts.common, &opts.hist);
+	err = tid_time_size(skel->maps.tid_times, &skel->rodata->tid_time_mask);
+	if (!err)
+		err = hist_task_run(skel->skeleton, &opts.common, &opts.hist);
 	cpudist_bpf__destroy(skel);
 	sonde_opts_free(&opts.common);
 	return sonde_exit(err);

@@ -4,7 +4,7 @@
  * interval. */
 #include "lib/sonde.h"
 #include "lib/hist_task.h"
-#include "lib/runq.h"
+#include "lib/tidtime.h"
 #include "common/runqlat.h"
 #include "skel/runqlat.skel.h"
 
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 		return sonde_open_failed();
 	skel->rodata->runq_tid = opts.tid;
 
-	err = runq_size(skel->maps.runq_start, &skel->rodata->runq_mask);
+	err = tid_time_size(skel->maps.tid_times, &skel->rodata->tid_time_mask);
 	if (!err)
 		err = hist_task_run(skel->skeleton, &opts.common, &opts.hist);
 	runqlat_bpf__destroy(skel);

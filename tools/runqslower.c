@@ -3,7 +3,7 @@
  * that waited and the one that had the CPU. */
 #include <errno.h>
 #include "lib/sonde.h"
-#include "lib/runq.h"
+#include "lib/tidtime.h"
 #include "common/runqslower.h"
 #include "skel/runqslower.skel.h"
 
@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 	skel->rodata->runq_tid = opts.tid;
 	stream.show = OUT_SHOW(C_PREV_TID, opts.previous) | OUT_SHOW(C_PREV_COMM, opts.previous);
 
-	err = runq_size(skel->maps.runq_start, &skel->rodata->runq_mask);
+	err = tid_time_size(skel->maps.tid_times, &skel->rodata->tid_time_mask);
 	if (!err)
 		err = sonde_stream_run(skel->skeleton, &opts.common, &stream);
 	runqslower_bpf__destroy(skel);

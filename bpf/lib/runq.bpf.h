@@ -20,33 +20,12 @@
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "common/runq.h"
 #include "bpf/lib/filter.bpf.h"
 #include "bpf/lib/stream.bpf.h"
 #include "bpf/lib/task.bpf.h"
+#include "bpf/lib/tidtime.bpf.h"
 
 const volatile __u32 runq_tid = 0; /* -t: only this thread */
-/* The slots of runq_start less one (lib/runq.c sizes the table). */
-const volatile __u32 runq_mask = RUNQ_SLOTS_MIN - 1;
-
-/* When each waiting task started to wait: one 64-bit word per thread ID,
- * in the slot of its low bits (the thread ID above the time's low
- * RUNQ_TIME_BITS bits of ns, 0 for none), so that one store sets it and
- * the hot path takes no lock and calls no hash. lib/runq.c gives the table
- * a slot for every thread ID the kernel hands out (pid_max, up to
- * RUNQ_SLOTS_MAX): then no two threads share one. Past that, a wait whose
- * start takes the slot of another thread's (a thread ID equal in its low
- * bits, waiting at the same time) ends the other's and is counted as lost.
- * Not task storage: it refuses every call on a CPU while a program of any
- * tool holds it there, and a syscall tracepoint's program can be preempted
- * holding it (6.18 runs them preemptible): up to 5 % of the waits went
- * missing, unseen, beside opensnoop. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, RUNQ_SLOTS_MIN);
-	__type(key, __u32);
-	__type(value, __u64);
-} runq_start SEC(".maps");
 
 /* t, thread tid, passes -t and the common filters. */
 static __always_inline bool runq_watched(struct task_struct *t, __u32 tid)
@@ -57,31 +36,14 @@ static __always_inline bool runq_watched(struct task_struct *t, __u32 tid)
 	return sonde_filter_task(t);
 }
 
-/* Thread tid's slot. */
-static __always_inline __u64 *runq_slot(__u32 tid)
-{
-	__u32 i = tid & runq_mask;
-
-	return bpf_map_lookup_elem(&runq_start, &i);
-}
-
 /* t starts waiting at now (0: read the clock); restart: even if it was
- * waiting already. */
+ * waiting already (bpf/lib/tidtime.bpf.h keeps the start). */
 static __always_inline void runq_wait(struct task_struct *t, bool restart, __u64 now)
 {
 	__u32 tid = t->pid;
-	__u64 *slot, old;
 
-	if (!runq_watched(t, tid) || !(slot = runq_slot(tid)))
-		return;
-	old = *slot;
-	if (old && RUNQ_SLOT_TID(old) == tid) {
-		if (!restart)
-			return;
-	} else if (old) {
-		sonde_count_lost(); /* another thread's wait, not to be seen */
-	}
-	*slot = RUNQ_SLOT(tid, now ?: bpf_ktime_get_ns());
+	if (runq_watched(t, tid))
+		tid_time_start(tid, restart, now);
 }
 
 /* sched_wakeup, sched_wakeup_new: p can run. */
@@ -111,19 +73,11 @@ int BPF_PROG(handle_wakeup_new, struct task_struct *p)
  * out). */
 static __always_inline __u64 runq_switch(struct task_struct *prev, struct task_struct *next)
 {
-	__u64 now = bpf_ktime_get_ns(), *slot, v;
-	__u32 tid = next->pid;
+	__u64 now = bpf_ktime_get_ns();
 
 	if (sonde_task_state_btf(prev) == SONDE_TASK_RUNNING)
 		runq_wait(prev, true, now);
-	slot = tid ? runq_slot(tid) : NULL;
-	if (!slot)
-		return 0;
-	v = *slot;
-	if (!v || RUNQ_SLOT_TID(v) != tid)
-		return 0;
-	*slot = 0;
-	return RUNQ_SLOT_WAIT(v, now);
+	return tid_time_take(next->pid, now);
 }
 
 #endif

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdio.h>
 #include <string.h>
-#include "common/runq.h"
+#include "common/tidtime.h"
 #include "lib/parse.h"
-#include "lib/runq.h"
+#include "lib/tidtime.h"
 
-/* /proc/sys/kernel/pid_max, at most RUNQ_SLOTS_MAX; 0 when it cannot be
+/* /proc/sys/kernel/pid_max, at most TIDTIME_SLOTS_MAX; 0 when it cannot be
  * read. */
 static uint32_t pid_max(void)
 {
@@ -20,15 +20,15 @@ static uint32_t pid_max(void)
 	fclose(f);
 	if (parse_decimal(buf, 1, SONDE_PID_MAX, &v))
 		return 0;
-	return v > RUNQ_SLOTS_MAX ? RUNQ_SLOTS_MAX : (uint32_t)v;
+	return v > TIDTIME_SLOTS_MAX ? TIDTIME_SLOTS_MAX : (uint32_t)v;
 }
 
-int runq_size(struct bpf_map *start, volatile uint32_t *mask)
+int tid_time_size(struct bpf_map *times, volatile uint32_t *mask)
 {
-	uint32_t want = pid_max(), n = RUNQ_SLOTS_MIN;
+	uint32_t want = pid_max(), n = TIDTIME_SLOTS_MIN;
 
-	while (n < want && n < RUNQ_SLOTS_MAX)
+	while (n < want && n < TIDTIME_SLOTS_MAX)
 		n <<= 1;
 	*mask = n - 1;
-	return bpf_map__set_max_entries(start, n);
+	return bpf_map__set_max_entries(times, n);
 }
