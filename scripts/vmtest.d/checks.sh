@@ -1102,19 +1102,25 @@ rtt_session() {
 # tcprtt_netem: with netem delaying every packet on lo by 10 ms (so 20 ms
 # a round trip), a session's average RTT is within 10 % of 20 ms plus the
 # same session's without it. The average, not the p50: the buckets are a
-# quarter of a power of two wide.
+# quarter of a power of two wide. Up to 3 tries of both: under software
+# emulation on a busy host the guest's timers fire late at times, and then
+# the RTT the kernel measures is longer than netem's delay.
 tcprtt_netem() {
-	rtt_session 45815 || return 1
-	_base=${_avg:-0}
-	/sonde/iproute2/tc qdisc add dev lo root netem delay 10ms ||
-		{ fail "tc qdisc add dev lo root netem delay 10ms failed"; return 1; }
-	rtt_session 45816
-	_rc=$?
-	/sonde/iproute2/tc qdisc del dev lo root
-	[ "$_rc" = 0 ] || return 1
-	echo "VMTEST INFO tcprtt with netem delay 10ms on lo: average RTT ${_avg:-none} us, ${_base} us without"
-	awk -v a="${_avg:-0}" -v b="$_base" 'BEGIN { w = 20000 + b; exit !(a >= w * 0.9 && a <= w * 1.1) }' ||
-		{ fail "tcprtt: average RTT ${_avg:-none} us with netem's 20 ms round trip, not within 10 % of 20000 + $_base us"; return 1; }
+	for _try in 1 2 3; do
+		rtt_session $((45870 + 2 * _try)) || return 1
+		_base=${_avg:-0}
+		/sonde/iproute2/tc qdisc add dev lo root netem delay 10ms ||
+			{ fail "tc qdisc add dev lo root netem delay 10ms failed"; return 1; }
+		rtt_session $((45871 + 2 * _try))
+		_rc=$?
+		/sonde/iproute2/tc qdisc del dev lo root
+		[ "$_rc" = 0 ] || return 1
+		echo "VMTEST INFO tcprtt with netem delay 10ms on lo, try $_try: average RTT ${_avg:-none} us, ${_base} us without"
+		awk -v a="${_avg:-0}" -v b="$_base" 'BEGIN { w = 20000 + b; exit !(a >= w * 0.9 && a <= w * 1.1) }' &&
+			return 0
+	done
+	fail "tcprtt: average RTT ${_avg:-none} us with netem's 20 ms round trip, not within 10 % of 20000 + $_base us in 3 tries"
+	return 1
 }
 
 # tcptop: where the kernel has the sock:sock_send_length tracepoint (6.3+),
